@@ -1,0 +1,86 @@
+"""desk: the digital divide support desk.
+
+`create_app(config=None)` builds the Flask application: settings from the environment
+(desk.config), the extensions (desk.extensions), the blueprints and the `desk` CLI.
+"""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+logger = logging.getLogger("desk")
+
+
+def resource_dir(name):
+    """templates/ and translations/ live at the repository root in a checkout and
+    inside the package in a built wheel (hatchling force-include)."""
+    inside = PACKAGE_DIR / name
+    if inside.is_dir():
+        return inside
+    return PACKAGE_DIR.parent / name
+
+
+def create_app(config=None):
+    from desk.config import load_config
+
+    instance_path = os.environ.get("DESK_INSTANCE_PATH") or None
+    app = Flask(
+        "desk",
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(PACKAGE_DIR / "static"),
+    )
+    overrides = dict(config or {})
+    if "DESK_INSTANCE_PATH" in overrides:
+        app.instance_path = str(overrides.pop("DESK_INSTANCE_PATH"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    environ = overrides.pop("ENVIRON", None)
+    app.config.update(load_config(app.instance_path, environ))
+    app.config.update(overrides)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DESK_DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DESK_TIMEZONE"]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from desk.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app):
+    import desk.models  # noqa: F401  (every table is known to Alembic)
+    from desk.auth.access import init_login
+    from desk.core.i18n import init_i18n
+    from desk.core.security import init_security
+    from desk.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_i18n(app)
+    init_login(app)
+    init_security(app)
+
+    from desk.templating import init_templating
+
+    init_templating(app)
+
+
+def _register_blueprints(app):
+    from desk.admin.blueprint import bp as admin_bp
+    from desk.api.blueprint import bp as api_bp
+    from desk.auth.blueprint import bp as auth_bp
+    from desk.core.blueprint import bp as core_bp
+    from desk.events.blueprint import public_bp, staff_bp
+
+    for blueprint in (core_bp, auth_bp, public_bp, staff_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)

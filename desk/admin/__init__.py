@@ -1,0 +1,1 @@
+"""Administration pages: accounts, API tokens and the audit log (admins only)."""

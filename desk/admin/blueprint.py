@@ -1,0 +1,17 @@
+from flask import Blueprint
+
+from desk.admin import views
+from desk.auth.access import require_admin
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(require_admin)
+
+bp.add_url_rule("/users", "users", views.users)
+bp.add_url_rule("/users/new", "user_new", views.user_new, methods=["GET", "POST"])
+bp.add_url_rule("/users/<int:user_id>", "user_edit", views.user_edit, methods=["GET", "POST"])
+bp.add_url_rule("/users/<int:user_id>/unlock", "user_unlock", views.user_unlock,
+                methods=["POST"])
+bp.add_url_rule("/tokens", "tokens", views.tokens)
+bp.add_url_rule("/tokens/<int:token_id>/revoke", "token_revoke", views.token_revoke,
+                methods=["POST"])
+bp.add_url_rule("/audit", "audit", views.audit)

@@ -1,0 +1,41 @@
+"""Read-only look-ups for the admin pages."""
+
+from sqlalchemy import func, select
+
+from desk.auth.models import ApiToken, User
+from desk.core.audit import AuditEntry
+from desk.extensions import db
+
+AUDIT_PAGE_SIZE = 50
+
+
+def users():
+    return db.session.scalars(select(User).order_by(User.role, User.email)).all()
+
+
+def tokens():
+    query = select(ApiToken).order_by(ApiToken.revoked_dt.is_not(None), ApiToken.created_dt.desc())
+    return db.session.scalars(query).unique().all()
+
+
+def audit_page(*, page=1, object_type=None, action_prefix=None, actor_id=None):
+    """One page of audit entries (newest first) and the number of pages."""
+    query = select(AuditEntry)
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    if action_prefix:
+        query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
+    if actor_id:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    entries = db.session.scalars(
+        query.order_by(AuditEntry.created_dt.desc(), AuditEntry.id.desc())
+        .offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE)).unique().all()
+    return entries, page, pages, total
+
+
+def audit_object_types():
+    return db.session.scalars(select(AuditEntry.object_type).distinct()
+                              .order_by(AuditEntry.object_type)).all()

@@ -1,0 +1,57 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from desk.auth import services
+from desk.auth.forms import LoginForm, PasswordForm
+from desk.core.errors import DeskError
+from desk.core.timeutil import utcnow
+from desk.core.web import apply_error, safe_next_url
+from desk.extensions import db
+
+
+def home_for(user):
+    if user.is_staff:
+        return url_for("staff.sessions")
+    return url_for("auth.account")
+
+
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, now=utcnow())
+        except DeskError as error:
+            db.session.commit()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next_url(request.args.get("next"), home_for(user)))
+    return render_template("auth/login.html", form=form)
+
+
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.schedule"))
+
+
+def account():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.new_password.data, actor=current_user)
+        except DeskError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password has been changed. Please log in with the new password."),
+                  "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/account.html", form=form)

@@ -1,0 +1,239 @@
+"""The `desk` command (also `flask --app desk ...`).
+
+    desk init [--demo]         apply pending migrations; with --demo, load the demo data
+                               when the database is empty
+    desk serve [--host --port] serve with waitress (a production WSGI server)
+    desk create-user EMAIL --role ROLE   (password prompted, or read from stdin)
+    desk create-token EMAIL [--name N]   prints the token alone on its last line
+    desk list-tokens / desk revoke-token ID
+    desk translate extract|update|compile|init LANG
+"""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from desk.core.errors import DeskError
+from desk.core.timeutil import utcnow
+from desk.extensions import db
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    from desk import create_app
+
+    cli = FlaskGroup(create_app=lambda: create_app(), help="desk: the digital divide support desk")
+    cli.main(prog_name="desk")
+
+
+def _fail(error):
+    raise click.ClickException(error.message if isinstance(error, DeskError) else str(error))
+
+
+def database_is_empty():
+    from desk.auth.models import User
+    from desk.events.models import EventSession
+
+    return not db.session.scalar(select(func.count(User.id))) and not db.session.scalar(
+        select(func.count(EventSession.id)))
+
+
+def apply_migrations():
+    from flask_migrate import upgrade
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+@click.command("init")
+@click.option("--demo", is_flag=True, help="Load the demo data if the database is empty.")
+@with_appcontext
+def init_command(demo):
+    """Apply pending database migrations (and load demo data)."""
+    apply_migrations()
+    click.echo("Database is up to date.")
+    if demo:
+        if database_is_empty():
+            from desk.demo.load import load_demo
+
+            summary = load_demo(today=None)
+            db.session.commit()
+            click.echo(f"Demo data loaded: {summary}")
+        else:
+            click.echo("The database already holds data; demo data not loaded.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="Default: DESK_PORT, else 5000.")
+@click.option("--threads", type=int, default=8, show_default=True)
+@with_appcontext
+def serve_command(host, port, threads):
+    """Serve the application with waitress."""
+    from waitress import serve
+
+    from desk.demo.logins import read_demo_logins
+
+    app = current_app._get_current_object()
+    port = port or app.config["DESK_PORT"]
+    base = f"http://{host}:{port}"
+    click.echo(f"desk is serving {base}/")
+    click.echo(f"  public schedule:  {base}/")
+    click.echo(f"  staff login:      {base}/login")
+    click.echo(f"  coordinator page: {base}/staff/sessions")
+    click.echo(f"  API document:     {base}/api/v1/openapi.json")
+    logins = read_demo_logins(app.instance_path)
+    if logins:
+        click.echo("Demo logins (kept in instance/demo-logins.txt):")
+        for role, email, password in logins:
+            click.echo(f"  {role:<12} {email:<32} {password}")
+    click.echo("Press Ctrl+C to stop.")
+    serve(app, host=host, port=port, threads=threads, ident="desk")
+
+
+def _read_password(prompt=True):
+    if sys.stdin.isatty() and prompt:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "volunteer"]))
+@click.option("--name", "display_name", default=None, help="Name shown in the pages.")
+@with_appcontext
+def create_user_command(email, role, display_name):
+    """Create an account. The password is prompted, or read from stdin."""
+    from desk.auth.services import create_user
+
+    password = _read_password()
+    try:
+        user = create_user(email, password, role=role, display_name=display_name, actor="cli")
+    except DeskError as error:
+        db.session.rollback()
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}")
+
+
+def _user_or_fail(email):
+    from desk.auth.services import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email}")
+    return user
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="api", show_default=True, help="What the token is for.")
+@with_appcontext
+def create_token_command(email, name):
+    """Create an API bearer token; prints it alone on the last line (shown only once)."""
+    from desk.auth.services import create_token
+
+    user = _user_or_fail(email)
+    try:
+        token, plaintext = create_token(user, name=name, actor="cli")
+    except DeskError as error:
+        db.session.rollback()
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Token {token.id} ({token.name}) for {user.email}; only its hash is stored:")
+    click.echo(plaintext)
+
+
+@click.command("list-tokens")
+@click.option("--email", default=None, help="Only this account's tokens.")
+@with_appcontext
+def list_tokens_command(email):
+    """List API tokens (never the tokens themselves, only their first characters)."""
+    from desk.admin.queries import tokens
+
+    for token in tokens():
+        if email and token.user.email != email.lower():
+            continue
+        state = f"revoked {token.revoked_dt:%Y-%m-%d}" if token.revoked_dt else "active"
+        used = f"{token.last_used_dt:%Y-%m-%d %H:%M}Z" if token.last_used_dt else "never used"
+        click.echo(f"{token.id:>5}  {token.prefix}…  {token.user.email:<30} {token.name:<20} "
+                   f"{state:<18} {used}")
+
+
+@click.command("revoke-token")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id):
+    """Revoke an API token by its id (see list-tokens)."""
+    from desk.auth.services import revoke_token
+
+    try:
+        token = revoke_token(token_id, now=utcnow(), actor="cli")
+    except DeskError as error:
+        db.session.rollback()
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Token {token.id} ({token.name}) of {token.user.email} is revoked.")
+
+
+@click.group("translate")
+def translate_group():
+    """Extract, update and compile the Babel catalogues in translations/."""
+
+
+def _pybabel(*args):
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def _translations_dir():
+    from desk import resource_dir
+
+    return resource_dir("translations")
+
+
+@translate_group.command("extract")
+def translate_extract():
+    """Write translations/messages.pot from the code and templates."""
+    folder = _translations_dir()
+    _pybabel("extract", "-F", str(folder / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+             "--no-location", "--sort-output", "--project", "desk",
+             "-o", str(folder / "messages.pot"), str(REPO_ROOT))
+
+
+@translate_group.command("update")
+def translate_update():
+    """Extract, then merge new messages into every language's .po file."""
+    translate_extract.callback()
+    folder = _translations_dir()
+    _pybabel("update", "-i", str(folder / "messages.pot"), "-d", str(folder),
+             "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate_group.command("compile")
+def translate_compile():
+    """Compile the .po files into .mo files."""
+    _pybabel("compile", "-d", str(_translations_dir()))
+
+
+@translate_group.command("init")
+@click.argument("language")
+def translate_init(language):
+    """Start a catalogue for a new language."""
+    translate_extract.callback()
+    folder = _translations_dir()
+    _pybabel("init", "-i", str(folder / "messages.pot"), "-d", str(folder), "-l", language)
+
+
+COMMANDS = (init_command, serve_command, create_user_command, create_token_command,
+            list_tokens_command, revoke_token_command, translate_group)
+
+
+def register_cli(app):
+    for command in COMMANDS:
+        app.cli.add_command(command)

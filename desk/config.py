@@ -1,0 +1,135 @@
+"""Settings read from the environment.
+
+Every variable is documented in docs/configuration.md; the names follow DESIGN.md.
+`load_config` returns a plain dict that `create_app` hands to Flask; tests pass
+overrides on top of it.
+"""
+
+import os
+import secrets
+from datetime import time
+from pathlib import Path
+
+from desk.core.errors import ConfigError
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+DEFAULT_MUNICIPALITY_NAME = "藤沢市（デモ）"
+DEFAULT_MUNICIPALITY_CODE = "142051"
+DEFAULT_DESK_PHONE = "0466-25-1111"
+DEFAULT_QUIET_HOURS = "21:00-08:00"
+
+
+def _flag(environ, name, default):
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(environ, name, default):
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _float(environ, name, default):
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
+def parse_quiet_hours(raw):
+    """`21:00-08:00` -> (time(21), time(8)); `off` -> None."""
+    raw = (raw or "").strip().lower()
+    if raw in {"off", "none", ""}:
+        return None
+    try:
+        start_raw, end_raw = raw.split("-")
+        return time.fromisoformat(start_raw.strip()), time.fromisoformat(end_raw.strip())
+    except ValueError:
+        raise ConfigError(
+            f"DESK_QUIET_HOURS must look like 21:00-08:00 or be 'off', got {raw!r}"
+        ) from None
+
+
+def secret_key_from_instance(instance_path):
+    """Read the signing key kept in instance/, creating it (mode 0600) the first time."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        key = path.read_text().strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def normalise_database_url(url):
+    """Accept the common spellings of a PostgreSQL URL and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(instance_path, environ=None):
+    env = os.environ if environ is None else environ
+    instance_path = Path(instance_path)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'desk.sqlite3'}"
+    public_url = (env.get("DESK_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+    secure_cookies = public_url.startswith("https://")
+    redis_url = env.get("DESK_REDIS_URL") or ""
+    return {
+        "SECRET_KEY": env.get("DESK_SECRET_KEY") or secret_key_from_instance(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "DESK_PUBLIC_URL": public_url,
+        "DESK_PORT": _int(env, "DESK_PORT", 5000),
+        "DESK_TIMEZONE": env.get("DESK_TIMEZONE") or "Asia/Tokyo",
+        "DESK_DEFAULT_LOCALE": env.get("DESK_DEFAULT_LOCALE") or "ja",
+        "DESK_MUNICIPALITY_NAME": env.get("DESK_MUNICIPALITY_NAME") or DEFAULT_MUNICIPALITY_NAME,
+        "DESK_MUNICIPALITY_CODE": env.get("DESK_MUNICIPALITY_CODE") or DEFAULT_MUNICIPALITY_CODE,
+        "DESK_DESK_PHONE": env.get("DESK_DESK_PHONE") or DEFAULT_DESK_PHONE,
+        "DESK_REDIS_URL": redis_url,
+        "DESK_RATELIMIT_ENABLED": _flag(env, "DESK_RATELIMIT_ENABLED", True),
+        "DESK_CELERY_BROKER_URL": env.get("DESK_CELERY_BROKER_URL") or "",
+        "DESK_SMTP_URL": env.get("DESK_SMTP_URL") or "",
+        "DESK_MAIL_FROM": env.get("DESK_MAIL_FROM") or "",
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or "",
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or "",
+        "DESK_SMS_FROM": env.get("DESK_SMS_FROM") or "",
+        "DESK_TWILIO_MESSAGING_SERVICE_SID": env.get("DESK_TWILIO_MESSAGING_SERVICE_SID") or "",
+        "DESK_VOICE_FROM": env.get("DESK_VOICE_FROM") or "",
+        "DESK_TWILIO_BASE_URL": env.get("DESK_TWILIO_BASE_URL") or "",
+        "DESK_QUIET_HOURS": parse_quiet_hours(env.get("DESK_QUIET_HOURS", DEFAULT_QUIET_HOURS)),
+        "DESK_SMS_RATE_PER_SECOND": _float(env, "DESK_SMS_RATE_PER_SECOND", 1.0),
+        "DESK_LOGIN_MAX_FAILURES": _int(env, "DESK_LOGIN_MAX_FAILURES", 5),
+        "DESK_LOGIN_LOCKOUT_MINUTES": _int(env, "DESK_LOGIN_LOCKOUT_MINUTES", 15),
+        "DESK_PASSWORD_HASH_METHOD": "scrypt",
+        # Flask and extensions
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "SESSION_COOKIE_NAME": "desk_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
+        "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
+        "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
+        "RATELIMIT_ENABLED": _flag(env, "DESK_RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
+    }

@@ -1,0 +1,1 @@
+"""Shared plumbing: database types, errors, audit log, time and i18n helpers."""

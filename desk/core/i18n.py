@@ -1,0 +1,98 @@
+"""Locale selection and the Jinja helpers that format dates, times and numbers.
+
+The locale comes from the visible switch (a cookie), else the browser's
+Accept-Language, else DESK_DEFAULT_LOCALE (ja). Times are always shown in the desk's
+time zone (Asia/Tokyo).
+"""
+
+from datetime import date, datetime
+
+from babel.dates import format_skeleton
+from flask import request
+from flask_babel import format_decimal, get_locale, get_timezone, lazy_gettext
+
+from desk.extensions import babel
+
+LOCALES = ("ja", "en")
+LOCALE_COOKIE = "desk_locale"
+LOCALE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+def select_locale():
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return current_app.config["DESK_DEFAULT_LOCALE"]
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    return request.accept_languages.best_match(LOCALES) or current_app.config[
+        "DESK_DEFAULT_LOCALE"
+    ]
+
+
+def format_local(value, skeleton):
+    """Format a date or aware datetime with a CLDR skeleton in the user's locale and
+    the desk's time zone ("yMMMEd" -> 2026年11月24日(火) / Tue, Nov 24, 2026)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_skeleton(skeleton, value, tzinfo=get_timezone(), locale=get_locale())
+    if isinstance(value, date):
+        return format_skeleton(skeleton, value, locale=get_locale())
+    raise TypeError(f"cannot format {type(value).__name__} as a date")
+
+
+def format_date_long(value):
+    return format_local(value, "yMMMEd")
+
+
+def format_date_short(value):
+    return format_local(value, "MMMEd")
+
+
+def format_time(value):
+    return format_local(value, "Hm")
+
+
+def format_datetime_long(value):
+    if value is None:
+        return ""
+    return f"{format_date_long(value)} {format_time(value)}"
+
+
+def format_time_range(start, end):
+    return f"{format_time(start)}–{format_time(end)}"
+
+
+def format_weekday(value):
+    return format_local(value, "EEEE")
+
+
+def format_month(value):
+    return format_local(value, "yMMMM")
+
+
+def init_i18n(app):
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters.update(
+        date_long=format_date_long,
+        date_short=format_date_short,
+        time=format_time,
+        datetime_long=format_datetime_long,
+        month=format_month,
+        weekday=format_weekday,
+        number=format_decimal,
+    )
+    app.jinja_env.globals.update(
+        time_range=format_time_range,
+        current_locale=lambda: str(get_locale()),
+        locale_names=LOCALE_NAMES,
+    )
+
+
+def lazy_choices(pairs):
+    """[(value, lazy label)] for a WTForms SelectField from (value, msgid) pairs."""
+    return [(value, lazy_gettext(label)) for value, label in pairs]

@@ -1,0 +1,1 @@
+"""Demo data for `desk init --demo`, anchored to today."""

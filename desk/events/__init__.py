@@ -1,0 +1,5 @@
+"""The schedule: districts, venues, programs, sessions and recurring series."""
+
+import logging
+
+logger = logging.getLogger("desk.events")

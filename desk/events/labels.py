@@ -1,0 +1,75 @@
+"""Human labels for the schedule's enumerations, translated lazily."""
+
+from flask import has_request_context
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from desk.core.forms import labelled_choices
+from desk.events.models import Device, Level, SessionKind, SessionStatus, Topic
+
+KIND_LABELS = {
+    SessionKind.CLASS: _l("Smartphone class"),
+    SessionKind.OUTREACH_CLASS: _l("Outreach class"),
+    SessionKind.AWARENESS_EVENT: _l("Awareness event"),
+    SessionKind.CONSULTATION: _l("Smartphone consultation desk"),
+}
+
+STATUS_LABELS = {
+    SessionStatus.SCHEDULED: _l("Scheduled"),
+    SessionStatus.CANCELLED: _l("Cancelled"),
+    SessionStatus.COMPLETED: _l("Completed"),
+}
+
+TOPIC_LABELS = {
+    Topic.BASICS: _l("Basics (power, buttons, settings)"),
+    Topic.CALLS_CAMERA: _l("Calls and camera"),
+    Topic.INTERNET: _l("Internet search"),
+    Topic.MAPS: _l("Map apps"),
+    Topic.LINE: _l("LINE"),
+    Topic.MY_NUMBER: _l("My Number card"),
+    Topic.MYNAPORTAL: _l("Mynaportal"),
+    Topic.CASHLESS: _l("Cashless payment"),
+    Topic.SCAM_PROTECTION: _l("Scam and fraud protection"),
+    Topic.APPS: _l("Useful apps"),
+    Topic.OTHER: _l("Other"),
+}
+
+LEVEL_LABELS = {
+    Level.BEGINNER: _l("Beginner"),
+    Level.INTERMEDIATE: _l("Intermediate"),
+    Level.ADVANCED: _l("Advanced"),
+}
+
+DEVICE_LABELS = {
+    Device.ANY: _l("Any smartphone"),
+    Device.IPHONE: _l("iPhone"),
+    Device.ANDROID: _l("Android"),
+}
+
+
+def kind_label(kind):
+    return KIND_LABELS[SessionKind(kind)]
+
+
+def choices(labels):
+    return labelled_choices((member.value, label) for member, label in labels.items())
+
+
+def session_title(item):
+    """The title in the reader's language: a program's English title for English
+    readers where one exists, else the Japanese title."""
+    english = has_request_context() and str(get_locale()) == "en"
+    if item.title:
+        return item.title
+    if item.program is not None:
+        if english and item.program.title_en:
+            return item.program.title_en
+        return item.program.title
+    return str(kind_label(item.kind))
+
+LEFT_ALONE_LABELS = {
+    "past": _l("already took place"),
+    "one_off": _l("was changed on its own"),
+    "cancelled": _l("is cancelled"),
+    "completed": _l("was held"),
+}

@@ -1,0 +1,304 @@
+"""Venues, programs, sessions (class, outreach class, awareness event, consultation)
+and the recurring series that generate sessions.
+
+Rules about the data itself are enforced twice: named CHECK/UNIQUE constraints in the
+database and the service-level validation in desk.events.services.
+"""
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.core.db import UTCDateTime, enum_column
+from desk.core.timeutil import utcnow
+from desk.extensions import db
+
+MAX_CAPACITY = 500
+
+
+class SessionKind(enum.StrEnum):
+    CLASS = "class"
+    OUTREACH_CLASS = "outreach_class"
+    AWARENESS_EVENT = "awareness_event"
+    CONSULTATION = "consultation"
+
+
+KINDS_WITH_PROGRAM = (SessionKind.CLASS, SessionKind.OUTREACH_CLASS)
+KINDS_WITH_CAPACITY = (SessionKind.CLASS, SessionKind.OUTREACH_CLASS)
+
+
+class SessionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class SeriesStatus(enum.StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+class Topic(enum.StrEnum):
+    BASICS = "basics"
+    CALLS_CAMERA = "calls_camera"
+    INTERNET = "internet"
+    MAPS = "maps"
+    LINE = "line"
+    MY_NUMBER = "my_number"
+    MYNAPORTAL = "mynaportal"
+    CASHLESS = "cashless"
+    SCAM_PROTECTION = "scam_protection"
+    APPS = "apps"
+    OTHER = "other"
+
+
+class Level(enum.StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class Device(enum.StrEnum):
+    ANY = "any"
+    IPHONE = "iphone"
+    ANDROID = "android"
+
+
+class District(db.Model):
+    """地区: the city's districts, used for venues, residents and KPI breakdowns."""
+
+    __tablename__ = "districts"
+    NAME_MAX = 50
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    name_kana: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self):
+        return f"<District {self.id} {self.name}>"
+
+
+class Venue(db.Model):
+    __tablename__ = "venues"
+
+    NAME_MAX = 100
+    KANA_MAX = 200
+    SHORT_NAME_MAX = 8
+    ADDRESS_MAX = 200
+    PHONE_MAX = 20
+    NOTES_MAX = 1000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    name_kana: Mapped[str] = mapped_column(String(KANA_MAX))
+    short_name: Mapped[str] = mapped_column(String(SHORT_NAME_MAX))
+    address: Mapped[str] = mapped_column(String(ADDRESS_MAX))
+    district_id: Mapped[int | None] = mapped_column(
+        ForeignKey("districts.id", ondelete="SET NULL"))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
+    accessibility_notes: Mapped[str | None] = mapped_column(Text)
+    default_capacity: Mapped[int] = mapped_column(default=20)
+    latitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
+    longitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    district = relationship("District", lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint(f"default_capacity BETWEEN 0 AND {MAX_CAPACITY}", name="default_capacity"),
+        CheckConstraint(f"length(short_name) <= {SHORT_NAME_MAX}", name="short_name_length"),
+        CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude"),
+        CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_pair"),
+    )
+
+    def __repr__(self):
+        return f"<Venue {self.id} {self.name}>"
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+
+    TITLE_MAX = 100
+    KANA_MAX = 200
+    TITLE_EN_MAX = 200
+    DESCRIPTION_MAX = 2000
+    BRING_MAX = 500
+    DURATION_MIN = 15
+    DURATION_MAX = 480
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title_kana: Mapped[str] = mapped_column(String(KANA_MAX))
+    title_en: Mapped[str | None] = mapped_column(String(TITLE_EN_MAX))
+    description: Mapped[str | None] = mapped_column(Text)
+    topic: Mapped[Topic] = mapped_column(enum_column(Topic, "topic"))
+    level: Mapped[Level] = mapped_column(enum_column(Level, "level"))
+    device: Mapped[Device] = mapped_column(enum_column(Device, "device"))
+    default_duration_minutes: Mapped[int] = mapped_column(default=90)
+    what_to_bring: Mapped[str | None] = mapped_column(String(BRING_MAX))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (
+        UniqueConstraint("title"),
+        CheckConstraint(
+            f"default_duration_minutes BETWEEN {DURATION_MIN} AND {DURATION_MAX}",
+            name="default_duration_minutes"),
+    )
+
+    def __repr__(self):
+        return f"<Program {self.id} {self.title}>"
+
+
+class SessionFieldsMixin:
+    """What a session and the series that generates it have in common."""
+
+    TITLE_MAX = 100
+    NOTES_MAX = 2000
+
+    kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind, "kind"))
+    title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
+    capacity: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class SessionSeries(SessionFieldsMixin, db.Model):
+    """A recurring series: an RFC 5545 RRULE between two local dates, at a local time."""
+
+    __tablename__ = "session_series"
+
+    RRULE_MAX = 500
+    MAX_OCCURRENCES = 400
+    REASON_MAX = 500
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"))
+    rrule: Mapped[str] = mapped_column(String(RRULE_MAX))
+    start_date: Mapped[date] = mapped_column(Date)
+    until_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    status: Mapped[SeriesStatus] = mapped_column(
+        enum_column(SeriesStatus, "status"), default=SeriesStatus.ACTIVE)
+    cancel_reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    program = relationship("Program", lazy="joined")
+    venue = relationship("Venue", lazy="joined")
+    skips = relationship("SeriesSkip", back_populates="series", cascade="all, delete-orphan",
+                         order_by="SeriesSkip.skip_date")
+    sessions = relationship("EventSession", back_populates="series",
+                            order_by="EventSession.start_dt")
+
+    __table_args__ = (
+        CheckConstraint("until_date >= start_date", name="until_after_start"),
+        CheckConstraint("end_time > start_time", name="end_after_start"),
+        CheckConstraint(f"capacity IS NULL OR capacity BETWEEN 0 AND {MAX_CAPACITY}",
+                        name="capacity"),
+        CheckConstraint("kind <> 'outreach_class'", name="no_outreach_series"),
+        CheckConstraint("kind NOT IN ('class') OR program_id IS NOT NULL", name="program"),
+        CheckConstraint("kind NOT IN ('class') OR capacity IS NOT NULL", name="class_capacity"),
+    )
+
+    @property
+    def skip_dates(self):
+        return [skip.skip_date for skip in self.skips]
+
+    @property
+    def display_title(self):
+        return display_title(self)
+
+
+class SeriesSkip(db.Model):
+    """A date on which the series' rule would give a session but none is wanted."""
+
+    __tablename__ = "series_skips"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("session_series.id", ondelete="CASCADE"))
+    skip_date: Mapped[date] = mapped_column(Date)
+
+    series = relationship("SessionSeries", back_populates="skips")
+
+    __table_args__ = (UniqueConstraint("series_id", "skip_date"),)
+
+
+class EventSession(SessionFieldsMixin, db.Model):
+    """One scheduled occasion: a class, an outreach class, an awareness event or a
+    consultation session, at a venue, from start_dt to end_dt (UTC)."""
+
+    __tablename__ = "sessions"
+
+    REASON_MAX = 500
+    GROUP_MAX = 200
+    CONTACT_MAX = 200
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"))
+    start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_column(SessionStatus, "status"), default=SessionStatus.SCHEDULED)
+    cancel_reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
+    requesting_group: Mapped[str | None] = mapped_column(String(GROUP_MAX))
+    requesting_contact: Mapped[str | None] = mapped_column(String(CONTACT_MAX))
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("session_series.id", ondelete="SET NULL"))
+    occurrence_date: Mapped[date | None] = mapped_column(Date)
+    is_detached: Mapped[bool] = mapped_column(default=False)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    program = relationship("Program", lazy="joined")
+    venue = relationship("Venue", lazy="joined")
+    series = relationship("SessionSeries", back_populates="sessions")
+
+    __table_args__ = (
+        CheckConstraint("end_dt > start_dt", name="end_after_start"),
+        CheckConstraint(f"capacity IS NULL OR capacity BETWEEN 0 AND {MAX_CAPACITY}",
+                        name="capacity"),
+        CheckConstraint("kind NOT IN ('class', 'outreach_class') OR program_id IS NOT NULL",
+                        name="program"),
+        CheckConstraint("kind NOT IN ('class', 'outreach_class') OR capacity IS NOT NULL",
+                        name="class_capacity"),
+        CheckConstraint("kind <> 'outreach_class' OR requesting_group IS NOT NULL",
+                        name="outreach_group"),
+        CheckConstraint("status <> 'cancelled' OR cancel_reason IS NOT NULL",
+                        name="cancel_reason"),
+        UniqueConstraint("series_id", "occurrence_date"),
+        Index("ix_sessions_start_dt", "start_dt"),
+        Index("ix_sessions_venue_start", "venue_id", "start_dt"),
+    )
+
+    @property
+    def display_title(self):
+        return display_title(self)
+
+    @property
+    def is_cancelled(self):
+        return self.status == SessionStatus.CANCELLED
+
+    def __repr__(self):
+        return f"<EventSession {self.id} {self.kind} {self.start_dt:%Y-%m-%d %H:%M}Z>"
+
+
+def display_title(item):
+    from desk.events.labels import session_title
+
+    return session_title(item)

@@ -1,0 +1,572 @@
+"""The schedule's business operations: districts, venues, programs, sessions, series.
+
+Each function checks its rules (raising a ValidationError with translated messages
+and changing nothing), changes the models, flushes, and writes the audit entry. None
+commits: the request, the API call or the CLI command commits once.
+
+Updates take a mapping of the fields to change (a form's data, or the JSON of a
+PATCH): the current values are merged under it and the whole is checked again.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from desk.core import audit
+from desk.core.errors import ValidationError
+from desk.core.phone import clean_digits, parse_phone
+from desk.core.timeutil import local_datetime
+from desk.core.validation import Checker
+from desk.events import recurrence
+from desk.events.models import (
+    KINDS_WITH_CAPACITY,
+    KINDS_WITH_PROGRAM,
+    MAX_CAPACITY,
+    Device,
+    District,
+    EventSession,
+    Level,
+    Program,
+    SeriesSkip,
+    SeriesStatus,
+    SessionKind,
+    SessionSeries,
+    SessionStatus,
+    Topic,
+    Venue,
+)
+from desk.extensions import db
+
+MAX_SESSION_LENGTH = timedelta(hours=12)
+
+DISTRICT_FIELDS = ("name", "name_kana", "position")
+VENUE_FIELDS = ("name", "name_kana", "short_name", "address", "district_id", "phone",
+                "accessibility_notes", "default_capacity", "latitude", "longitude", "is_active")
+PROGRAM_FIELDS = ("title", "title_kana", "title_en", "description", "topic", "level", "device",
+                  "default_duration_minutes", "what_to_bring", "is_active")
+SESSION_FIELDS = ("kind", "program_id", "title", "venue_id", "start_dt", "end_dt", "capacity",
+                  "notes", "requesting_group", "requesting_contact")
+SESSION_AUDIT_FIELDS = (*SESSION_FIELDS, "status", "cancel_reason", "series_id",
+                        "occurrence_date", "is_detached")
+# The fields a series decides for each of its sessions.
+SERIES_GOVERNED_FIELDS = ("kind", "program_id", "title", "venue_id", "start_dt", "end_dt",
+                          "capacity", "notes")
+SERIES_FIELDS = ("kind", "program_id", "title", "venue_id", "capacity", "notes", "rrule",
+                 "start_date", "until_date", "start_time", "end_time", "skip_dates")
+SERIES_AUDIT_FIELDS = (*SERIES_FIELDS, "status", "cancel_reason")
+
+
+# -- shared checks ---------------------------------------------------------------------
+
+def _reference(checker, name, model, *, required, message):
+    value = checker.raw(name)
+    if value is None or value == "":
+        if required:
+            checker.fail(name, message)
+        return None
+    if isinstance(value, bool) or not (isinstance(value, int) or (
+            isinstance(value, str) and value.strip().isdigit())):
+        checker.fail(name, message)
+        return None
+    identifier = int(value)
+    instance = db.session.get(model, identifier) if 0 < identifier < 2**31 else None
+    if instance is None:
+        checker.fail(name, message)
+    return instance
+
+
+def _unique(checker, model, column, value, current, name, message):
+    if value is None:
+        return
+    query = select(model.id).where(func.lower(column) == value.lower())
+    if current is not None and current.id is not None:
+        query = query.where(model.id != current.id)
+    if db.session.scalar(query.limit(1)) is not None:
+        checker.fail(name, message)
+
+
+def _values_of(instance, fields):
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _assign(instance, values):
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def _changed(before, after):
+    return {key for key in after if before.get(key) != after.get(key)}
+
+
+# -- districts -------------------------------------------------------------------------
+
+def _district_values(data, current=None):
+    checker = Checker(data)
+    values = {
+        "name": checker.text("name", District.NAME_MAX, required=True),
+        "name_kana": checker.text("name_kana", 100, required=True),
+        "position": checker.integer("position", 0, 9999) or 0,
+    }
+    _unique(checker, District, District.name, values["name"], current, "name",
+            _("A district with this name already exists."))
+    checker.done()
+    return values
+
+
+def create_district(data, *, actor):
+    district = District(**_district_values(data))
+    db.session.add(district)
+    db.session.flush()
+    audit.record("district.create", district, actor=actor,
+                 after=audit.snapshot(district, DISTRICT_FIELDS))
+    return district
+
+
+def update_district(district, changes, *, actor):
+    before = audit.snapshot(district, DISTRICT_FIELDS)
+    values = _district_values({**_values_of(district, DISTRICT_FIELDS), **changes}, district)
+    if _assign(district, values):
+        db.session.flush()
+        audit.record("district.update", district, actor=actor, before=before,
+                     after=audit.snapshot(district, DISTRICT_FIELDS))
+    return district
+
+
+# -- venues ----------------------------------------------------------------------------
+
+def _venue_values(data, current=None):
+    checker = Checker(data)
+    district = _reference(checker, "district_id", District, required=False,
+                          message=_("Choose a district from the list."))
+    phone = None
+    raw_phone = checker.raw("phone")
+    if isinstance(raw_phone, str) and raw_phone.strip():
+        parsed = parse_phone(raw_phone)
+        if parsed is None:
+            checker.fail("phone", _("This is not a Japanese phone number we can use "
+                                    "(understood: %(digits)s).",
+                                    digits=clean_digits(raw_phone)[:30]))
+        else:
+            phone = parsed.e164
+    elif raw_phone not in (None, ""):
+        checker.fail("phone", _("Enter a phone number."))
+    values = {
+        "name": checker.text("name", Venue.NAME_MAX, required=True),
+        "name_kana": checker.text("name_kana", Venue.KANA_MAX, required=True),
+        "short_name": checker.text("short_name", Venue.SHORT_NAME_MAX, required=True),
+        "address": checker.text("address", Venue.ADDRESS_MAX, required=True),
+        "district_id": district.id if district else None,
+        "phone": phone,
+        "accessibility_notes": checker.text("accessibility_notes", Venue.NOTES_MAX,
+                                            multiline=True),
+        "default_capacity": checker.integer("default_capacity", 0, MAX_CAPACITY, required=True),
+        "latitude": checker.number("latitude", -90, 90),
+        "longitude": checker.number("longitude", -180, 180),
+        "is_active": checker.boolean("is_active", default=True),
+    }
+    if (values["latitude"] is None) != (values["longitude"] is None) and not checker.errors:
+        checker.fail("longitude", _("Enter both latitude and longitude, or neither."))
+    _unique(checker, Venue, Venue.name, values["name"], current, "name",
+            _("A venue with this name already exists."))
+    checker.done()
+    return values
+
+
+def create_venue(data, *, actor):
+    venue = Venue(**_venue_values(data))
+    db.session.add(venue)
+    db.session.flush()
+    audit.record("venue.create", venue, actor=actor, after=audit.snapshot(venue, VENUE_FIELDS))
+    return venue
+
+
+def update_venue(venue, changes, *, actor):
+    before = audit.snapshot(venue, VENUE_FIELDS)
+    values = _venue_values({**_values_of(venue, VENUE_FIELDS), **changes}, venue)
+    if _assign(venue, values):
+        db.session.flush()
+        audit.record("venue.update", venue, actor=actor, before=before,
+                     after=audit.snapshot(venue, VENUE_FIELDS))
+    return venue
+
+
+# -- programs --------------------------------------------------------------------------
+
+def _program_values(data, current=None):
+    checker = Checker(data)
+    values = {
+        "title": checker.text("title", Program.TITLE_MAX, required=True),
+        "title_kana": checker.text("title_kana", Program.KANA_MAX, required=True),
+        "title_en": checker.text("title_en", Program.TITLE_EN_MAX),
+        "description": checker.text("description", Program.DESCRIPTION_MAX, multiline=True),
+        "topic": checker.choice("topic", Topic),
+        "level": checker.choice("level", Level, default=Level.BEGINNER),
+        "device": checker.choice("device", Device, default=Device.ANY),
+        "default_duration_minutes": checker.integer(
+            "default_duration_minutes", Program.DURATION_MIN, Program.DURATION_MAX,
+            required=True),
+        "what_to_bring": checker.text("what_to_bring", Program.BRING_MAX, multiline=True),
+        "is_active": checker.boolean("is_active", default=True),
+    }
+    _unique(checker, Program, Program.title, values["title"], current, "title",
+            _("A program with this title already exists."))
+    checker.done()
+    return values
+
+
+def create_program(data, *, actor):
+    program = Program(**_program_values(data))
+    db.session.add(program)
+    db.session.flush()
+    audit.record("program.create", program, actor=actor,
+                 after=audit.snapshot(program, PROGRAM_FIELDS))
+    return program
+
+
+def update_program(program, changes, *, actor):
+    before = audit.snapshot(program, PROGRAM_FIELDS)
+    values = _program_values({**_values_of(program, PROGRAM_FIELDS), **changes}, program)
+    if _assign(program, values):
+        db.session.flush()
+        audit.record("program.update", program, actor=actor, before=before,
+                     after=audit.snapshot(program, PROGRAM_FIELDS))
+    return program
+
+
+# -- what a session and a series share ---------------------------------------------------
+
+def _occasion_values(checker, *, current_venue_id=None, for_series=False):
+    """kind, program, title, venue, capacity and notes, checked together."""
+    kind = checker.choice("kind", SessionKind)
+    if for_series and kind == SessionKind.OUTREACH_CLASS:
+        checker.fail("kind", _("Outreach classes are held on request, one at a time; "
+                               "they cannot be a series."))
+    needs_program = kind in KINDS_WITH_PROGRAM
+    program = _reference(checker, "program_id", Program, required=needs_program,
+                         message=_("Choose a program from the list."))
+    venue = _reference(checker, "venue_id", Venue, required=True,
+                       message=_("Choose a venue from the list."))
+    if venue is not None and not venue.is_active and venue.id != current_venue_id:
+        checker.fail("venue_id", _("This venue is no longer in use. Choose another one."))
+    title_required = kind == SessionKind.AWARENESS_EVENT and program is None
+    title = checker.text("title", EventSession.TITLE_MAX, required=title_required)
+    capacity = checker.integer("capacity", 0, MAX_CAPACITY)
+    if capacity is None and kind in KINDS_WITH_CAPACITY and venue is not None \
+            and "capacity" not in checker.errors:
+        capacity = venue.default_capacity
+    return {
+        "kind": kind,
+        "program_id": program.id if program else None,
+        "title": title,
+        "venue_id": venue.id if venue else None,
+        "capacity": capacity,
+        "notes": checker.text("notes", EventSession.NOTES_MAX, multiline=True),
+    }
+
+
+# -- sessions --------------------------------------------------------------------------
+
+def _session_values(data, current=None):
+    checker = Checker(data)
+    values = _occasion_values(checker, current_venue_id=current.venue_id if current else None)
+    start_dt = checker.datetime("start_dt")
+    end_dt = checker.datetime("end_dt")
+    if start_dt and end_dt:
+        if end_dt <= start_dt:
+            checker.fail("end_dt", _("The end must be after the start."))
+        elif end_dt - start_dt > MAX_SESSION_LENGTH:
+            checker.fail("end_dt", _("A session can last at most 12 hours."))
+    outreach = values["kind"] == SessionKind.OUTREACH_CLASS
+    group = checker.text("requesting_group", EventSession.GROUP_MAX, required=outreach)
+    contact = checker.text("requesting_contact", EventSession.CONTACT_MAX)
+    checker.done()
+    values.update(
+        start_dt=start_dt,
+        end_dt=end_dt,
+        requesting_group=group if outreach else None,
+        requesting_contact=contact if outreach else None,
+    )
+    return values
+
+
+def create_session(data, *, actor, now):
+    session = EventSession(**_session_values(data), status=SessionStatus.SCHEDULED,
+                           created_dt=now, updated_dt=now)
+    db.session.add(session)
+    db.session.flush()
+    audit.record("session.create", session, actor=actor,
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    return session
+
+
+def update_session(session, changes, *, actor, now):
+    """Change a session. A session of a series becomes a one-off change: later edits of
+    the series leave it alone."""
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("This session is cancelled. Reinstate it before changing it."))
+    before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
+    current = _values_of(session, SESSION_FIELDS)
+    values = _session_values({**current, **changes}, session)
+    changed = _changed(current, values)
+    if not changed:
+        return session
+    _assign(session, values)
+    if session.series_id is not None and changed & set(SERIES_GOVERNED_FIELDS):
+        session.is_detached = True
+    session.updated_dt = now
+    db.session.flush()
+    audit.record("session.update", session, actor=actor, before=before,
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    return session
+
+
+def _reason(reason):
+    checker = Checker({"cancel_reason": reason})
+    value = checker.text("cancel_reason", EventSession.REASON_MAX, required=True)
+    checker.done()
+    return value
+
+
+def cancel_session(session, reason, *, actor, now):
+    reason = _reason(reason)
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("This session is already cancelled."))
+    if session.status == SessionStatus.COMPLETED:
+        raise ValidationError(_("This session has already been held; it cannot be cancelled."))
+    before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason
+    session.updated_dt = now
+    db.session.flush()
+    audit.record("session.cancel", session, actor=actor, before=before,
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    return session
+
+
+def reinstate_session(session, *, actor, now):
+    if session.status != SessionStatus.CANCELLED:
+        raise ValidationError(_("Only a cancelled session can be reinstated."))
+    if session.start_dt <= now:
+        raise ValidationError(_("This session's time has passed; it cannot be reinstated."))
+    if session.series is not None and session.series.status == SeriesStatus.CANCELLED:
+        raise ValidationError(_("The series of this session is cancelled."))
+    before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
+    session.status = SessionStatus.SCHEDULED
+    session.cancel_reason = None
+    session.updated_dt = now
+    db.session.flush()
+    audit.record("session.reinstate", session, actor=actor, before=before,
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    return session
+
+
+def complete_session(session, *, actor, now):
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError(_("Only a scheduled session can be marked as held."))
+    if session.start_dt > now:
+        raise ValidationError(_("This session has not started yet."))
+    before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
+    session.status = SessionStatus.COMPLETED
+    session.updated_dt = now
+    db.session.flush()
+    audit.record("session.complete", session, actor=actor, before=before,
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    return session
+
+
+def apply_session_status(session, status, reason, *, actor, now):
+    """Move a session to `status` (the API's PATCH of `status`)."""
+    try:
+        status = SessionStatus(status)
+    except ValueError:
+        message = _("Choose one of the options.")
+        raise ValidationError(message, fields={"status": message}) from None
+    if status == session.status:
+        return session
+    if status == SessionStatus.CANCELLED:
+        return cancel_session(session, reason, actor=actor, now=now)
+    if status == SessionStatus.COMPLETED:
+        return complete_session(session, actor=actor, now=now)
+    return reinstate_session(session, actor=actor, now=now)
+
+
+# -- series ----------------------------------------------------------------------------
+
+@dataclass
+class SeriesReport:
+    """What a series operation did, for the coordinator to read."""
+
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    cancelled: list = field(default_factory=list)
+    left_alone: list = field(default_factory=list)  # [(session, reason code)]
+
+
+
+def _series_values(data, current=None):
+    checker = Checker(data)
+    values = _occasion_values(checker, current_venue_id=current.venue_id if current else None,
+                              for_series=True)
+    rule = None
+    try:
+        rule = recurrence.normalise_rule(checker.raw("rrule"))
+    except recurrence.RecurrenceError as error:
+        checker.fail("rrule", str(error))
+    start_date = checker.date("start_date")
+    until_date = checker.date("until_date")
+    start_time = checker.time("start_time")
+    end_time = checker.time("end_time")
+    if start_time and end_time and end_time <= start_time:
+        checker.fail("end_time", _("The end must be after the start."))
+    skip_dates = checker.date_list("skip_dates", SessionSeries.MAX_OCCURRENCES)
+    dates = []
+    if rule and start_date and until_date and skip_dates is not None:
+        try:
+            dates = recurrence.occurrences(rule, start_date, until_date, skip_dates,
+                                           limit=SessionSeries.MAX_OCCURRENCES)
+        except recurrence.RecurrenceError as error:
+            name = "until_date" if until_date < start_date else "rrule"
+            checker.fail(name, str(error))
+    checker.done()
+    values.update(rrule=rule, start_date=start_date, until_date=until_date,
+                  start_time=start_time, end_time=end_time)
+    return values, skip_dates, dates
+
+
+def _series_snapshot(series):
+    return audit.snapshot(series, SERIES_AUDIT_FIELDS)
+
+
+def _target(series, day):
+    """The governed values the series gives the session on `day`."""
+    return {
+        "kind": series.kind,
+        "program_id": series.program_id,
+        "title": series.title,
+        "venue_id": series.venue_id,
+        "capacity": series.capacity,
+        "notes": series.notes,
+        "start_dt": local_datetime(day, series.start_time),
+        "end_dt": local_datetime(day, series.end_time),
+    }
+
+
+def _left_alone_reason(session, now):
+    if session.status == SessionStatus.CANCELLED:
+        return "cancelled"
+    if session.status == SessionStatus.COMPLETED:
+        return "completed"
+    if session.start_dt <= now:
+        return "past"
+    if session.is_detached:
+        return "one_off"
+    return None
+
+
+def _new_series_session(series, day, *, actor, now):
+    session = EventSession(**_target(series, day), series_id=series.id, occurrence_date=day,
+                           status=SessionStatus.SCHEDULED, created_dt=now, updated_dt=now)
+    db.session.add(session)
+    db.session.flush()
+    audit.record("session.create", session, actor=actor,
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS),
+                 note=f"series {series.id}")
+    return session
+
+
+def _set_skips(series, skip_dates):
+    wanted = set(skip_dates)
+    for skip in list(series.skips):
+        if skip.skip_date not in wanted:
+            series.skips.remove(skip)
+    have = {skip.skip_date for skip in series.skips}
+    for day in sorted(wanted - have):
+        series.skips.append(SeriesSkip(skip_date=day))
+
+
+def create_series(data, *, actor, now):
+    values, skip_dates, dates = _series_values(data)
+    series = SessionSeries(**values, status=SeriesStatus.ACTIVE, created_dt=now)
+    db.session.add(series)
+    _set_skips(series, skip_dates)
+    db.session.flush()
+    audit.record("series.create", series, actor=actor, after=_series_snapshot(series))
+    report = SeriesReport()
+    for day in dates:
+        report.created.append(_new_series_session(series, day, actor=actor, now=now))
+    return series, report
+
+
+def update_series(series, changes, *, actor, now):
+    """Change a series and bring its sessions in line.
+
+    Sessions that already took place, were cancelled or held, or were changed on their
+    own are never overwritten or removed: they are listed in the report's `left_alone`.
+    """
+    if series.status == SeriesStatus.CANCELLED:
+        raise ValidationError(_("This series is cancelled; it cannot be changed."))
+    before = _series_snapshot(series)
+    current = {**_values_of(series, SERIES_FIELDS[:-1]), "skip_dates": series.skip_dates}
+    values, skip_dates, dates = _series_values({**current, **changes}, series)
+    _assign(series, values)
+    _set_skips(series, skip_dates)
+    db.session.flush()
+    report = SeriesReport()
+    wanted = set(dates)
+    existing = {session.occurrence_date: session for session in series.sessions}
+    for day, session in sorted(existing.items(), key=lambda item: item[0]):
+        reason = _left_alone_reason(session, now)
+        target = _target(series, day) if day in wanted else None
+        if reason is not None:
+            differs = target is None or _changed(_values_of(session, SERIES_GOVERNED_FIELDS),
+                                                 target)
+            if differs:
+                report.left_alone.append((session, reason))
+            continue
+        if target is None:
+            audit.record("session.delete", session, actor=actor,
+                         before=audit.snapshot(session, SESSION_AUDIT_FIELDS),
+                         note=f"series {series.id}")
+            report.removed.append(day)
+            db.session.delete(session)
+            continue
+        session_before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
+        if _assign(session, target):
+            session.updated_dt = now
+            db.session.flush()
+            audit.record("session.update", session, actor=actor, before=session_before,
+                         after=audit.snapshot(session, SESSION_AUDIT_FIELDS),
+                         note=f"series {series.id}")
+            report.updated.append(session)
+    for day in sorted(wanted - set(existing)):
+        report.created.append(_new_series_session(series, day, actor=actor, now=now))
+    db.session.flush()
+    audit.record("series.update", series, actor=actor, before=before,
+                 after=_series_snapshot(series))
+    return report
+
+
+def cancel_series(series, reason, *, actor, now):
+    """Cancel a series and every session of it that is still to come."""
+    reason = _reason(reason)
+    if series.status == SeriesStatus.CANCELLED:
+        raise ValidationError(_("This series is already cancelled."))
+    before = _series_snapshot(series)
+    series.status = SeriesStatus.CANCELLED
+    series.cancel_reason = reason
+    report = SeriesReport()
+    for session in series.sessions:
+        if session.status == SessionStatus.SCHEDULED and session.start_dt > now:
+            cancel_session(session, reason, actor=actor, now=now)
+            report.cancelled.append(session)
+    db.session.flush()
+    audit.record("series.cancel", series, actor=actor, before=before,
+                 after=_series_snapshot(series))
+    return report

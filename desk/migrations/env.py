@@ -1,0 +1,52 @@
+"""Alembic environment for desk, run through Flask-Migrate (`desk init`, `desk db ...`).
+
+The UTC datetime type is rendered as a plain timezone-aware DateTime so that
+migrations do not import application code; SQLite gets batch mode for ALTERs.
+"""
+
+import logging
+
+from alembic import context
+from flask import current_app
+
+from desk.core.db import UTCDateTime
+
+logger = logging.getLogger("alembic.env")
+config = context.config
+target_db = current_app.extensions["migrate"].db
+
+
+def render_item(type_, obj, autogen_context):
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def process_revision_directives(context_, revision, directives):
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        logger.info("No changes in schema detected.")
+
+
+def run_migrations_offline():
+    context.configure(url=str(target_db.engine.url), target_metadata=target_db.metadata,
+                      literal_binds=True, render_item=render_item)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    options = dict(current_app.extensions["migrate"].configure_args)
+    options.setdefault("process_revision_directives", process_revision_directives)
+    options.setdefault("render_item", render_item)
+    options.setdefault("compare_type", True)
+    with target_db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_db.metadata, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,157 @@
+"""Test fixtures: an app per database (SQLite always, PostgreSQL when
+DESK_TEST_DATABASE_URL is set), isolated per test by a SAVEPOINT rollback.
+
+The schema is built by the real migrations, once per database and test run.
+Use the `ctx` fixture for direct database work; test-client requests always run in a
+context of their own (FreshContextClient), with their own database session on the same
+connection, so call `db.session.expire_all()` before reading what a request changed.
+"""
+
+import contextvars
+import os
+import uuid
+
+import psycopg
+import pytest
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import orm
+from sqlalchemy.engine import make_url
+
+from desk import create_app
+from desk.extensions import db
+
+pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.disallow"]
+
+POSTGRES_URL = os.environ.get("DESK_TEST_DATABASE_URL", "")
+
+
+def _required(name):
+    return os.environ.get(f"DESK_REQUIRE_{name}", "") in {"1", "true", "yes"}
+
+
+def _database_params():
+    params = ["sqlite"]
+    if POSTGRES_URL:
+        params.append("postgresql")
+    elif _required("POSTGRES"):
+        params.append("postgresql-missing")
+    return params
+
+
+def test_config(instance_path, database_url):
+    return {
+        "TESTING": True,
+        "DESK_INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": "test-" + uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "DESK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SERVER_NAME": None,
+    }
+
+
+class PostgresSchema:
+    """A throw-away schema in the test database, selected through search_path."""
+
+    def __init__(self, base_url):
+        self.base_url = make_url(base_url)
+        self.name = "desk_test_" + uuid.uuid4().hex[:12]
+
+    def _conninfo(self):
+        url = self.base_url.set(drivername="postgresql")
+        return url.render_as_string(hide_password=False)
+
+    def create(self):
+        with psycopg.connect(self._conninfo(), autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{self.name}"')
+        return self.base_url.update_query_dict(
+            {"options": f"-csearch_path={self.name}"}).render_as_string(hide_password=False)
+
+    def drop(self):
+        with psycopg.connect(self._conninfo(), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+
+
+def make_database(kind, tmp_path_factory):
+    """(url, cleanup) for an empty database of the given kind."""
+    if kind == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "desk-test.sqlite3"
+        return f"sqlite:///{path}", lambda: None
+    if kind == "postgresql-missing":
+        pytest.fail("DESK_REQUIRE_POSTGRES is set but DESK_TEST_DATABASE_URL is not")
+    schema = PostgresSchema(POSTGRES_URL)
+    try:
+        url = schema.create()
+    except psycopg.OperationalError as error:
+        if _required("POSTGRES"):
+            pytest.fail(f"PostgreSQL is required but unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    return url, schema.drop
+
+
+class FreshContextClient(FlaskClient):
+    """Every request runs in a fresh context, even when the test holds an application
+    context (the `ctx` fixture): as in production, nothing cached on `g` (the logged-in
+    user, the locale) leaks from one request into the next."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session", params=_database_params())
+def database_kind(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def base_app(database_kind, tmp_path_factory):
+    from desk.cli import apply_migrations
+
+    url, cleanup = make_database(database_kind, tmp_path_factory)
+    app = create_app(test_config(tmp_path_factory.mktemp("instance"), url))
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        apply_migrations()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    cleanup()
+
+
+@pytest.fixture
+def app(base_app):
+    """The app with its database session bound to one connection whose transaction
+    is rolled back after the test (commits become SAVEPOINT releases)."""
+    with base_app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original_session = db.session
+        db.session = orm.scoped_session(
+            orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id)
+    try:
+        yield base_app
+    finally:
+        with base_app.app_context():
+            db.session.remove()
+            db.session = original_session
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
