@@ -52,6 +52,9 @@ def test_config(instance_path, database_url):
     }
 
 
+test_config.__test__ = False  # a helper, not a test, where test modules import it
+
+
 class PostgresSchema:
     """A throw-away schema in the test database, selected through search_path."""
 

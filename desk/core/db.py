@@ -53,6 +53,13 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def alembic_render_item(type_, obj, autogen_context):
+    """Migrations spell the UTC type as a plain timezone-aware DateTime."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def enum_column(enum_cls, name):
     """A VARCHAR column with a named CHECK constraint listing the enum's values."""
     return Enum(

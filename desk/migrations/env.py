@@ -9,17 +9,11 @@ import logging
 from alembic import context
 from flask import current_app
 
-from desk.core.db import UTCDateTime
+from desk.core.db import alembic_render_item as render_item
 
 logger = logging.getLogger("alembic.env")
 config = context.config
 target_db = current_app.extensions["migrate"].db
-
-
-def render_item(type_, obj, autogen_context):
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
 
 
 def process_revision_directives(context_, revision, directives):

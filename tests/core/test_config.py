@@ -1,0 +1,62 @@
+from datetime import time
+
+import pytest
+
+from desk import create_app
+from desk.config import load_config, normalise_database_url, parse_quiet_hours
+from desk.core.errors import ConfigError
+
+
+def test_defaults_use_sqlite_in_instance_and_generate_a_secret(tmp_path):
+    config = load_config(tmp_path, environ={})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    key_file = tmp_path / "secret_key"
+    assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert config["SECRET_KEY"] == key_file.read_text().strip()
+    assert len(config["SECRET_KEY"]) == 64
+    # kept, not regenerated
+    assert load_config(tmp_path, environ={})["SECRET_KEY"] == config["SECRET_KEY"]
+    assert config["DESK_TIMEZONE"] == "Asia/Tokyo" and config["DESK_DEFAULT_LOCALE"] == "ja"
+    assert config["DESK_QUIET_HOURS"] == (time(21), time(8))
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_environment_overrides(tmp_path):
+    config = load_config(tmp_path, environ={
+        "DESK_SECRET_KEY": "from-env",
+        "DATABASE_URL": "postgres://desk@db.city.example.jp/desk",
+        "DESK_MUNICIPALITY_NAME": "三島市",
+        "DESK_MUNICIPALITY_CODE": "222062",
+        "DESK_PORT": "8080",
+        "DESK_QUIET_HOURS": "off",
+        "DESK_REDIS_URL": "redis://127.0.0.1:6379/1",
+    })
+    assert config["SECRET_KEY"] == "from-env"
+    assert not (tmp_path / "secret_key").exists()
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://desk@db.city.example.jp/desk"
+    assert config["DESK_MUNICIPALITY_NAME"] == "三島市"
+    assert config["DESK_PORT"] == 8080
+    assert config["DESK_QUIET_HOURS"] is None
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/1"
+
+
+@pytest.mark.parametrize("environ", [{"DESK_PORT": "fifty"}, {"DESK_QUIET_HOURS": "9pm"},
+                                     {"DESK_SMS_RATE_PER_SECOND": "fast"}])
+def test_bad_settings_are_reported_by_name(tmp_path, environ):
+    with pytest.raises(ConfigError, match=next(iter(environ))):
+        load_config(tmp_path, environ=environ)
+
+
+def test_database_url_spellings():
+    assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert parse_quiet_hours("22:30-07:00") == (time(22, 30), time(7))
+
+
+def test_create_app_reads_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DESK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DESK_DESK_PHONE", "0466-50-3501")
+    app = create_app()
+    assert app.instance_path == str(tmp_path)
+    assert app.config["DESK_DESK_PHONE"] == "0466-50-3501"
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "ja"
