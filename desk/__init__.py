@@ -46,6 +46,12 @@ def create_app(config=None):
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DESK_DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DESK_TIMEZONE"]
 
+    if app.config["DESK_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["DESK_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
     _init_extensions(app)
     _register_blueprints(app)
 

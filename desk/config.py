@@ -113,6 +113,7 @@ def load_config(instance_path, environ=None):
         "DESK_TWILIO_BASE_URL": env.get("DESK_TWILIO_BASE_URL") or "",
         "DESK_QUIET_HOURS": parse_quiet_hours(env.get("DESK_QUIET_HOURS", DEFAULT_QUIET_HOURS)),
         "DESK_SMS_RATE_PER_SECOND": _float(env, "DESK_SMS_RATE_PER_SECOND", 1.0),
+        "DESK_PROXY_COUNT": _int(env, "DESK_PROXY_COUNT", 0),
         "DESK_LOGIN_MAX_FAILURES": _int(env, "DESK_LOGIN_MAX_FAILURES", 5),
         "DESK_LOGIN_LOCKOUT_MINUTES": _int(env, "DESK_LOGIN_LOCKOUT_MINUTES", 15),
         "DESK_PASSWORD_HASH_METHOD": "scrypt",
