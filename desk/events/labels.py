@@ -67,9 +67,9 @@ def session_title(item):
         return item.program.title
     return str(kind_label(item.kind))
 
-LEFT_ALONE_LABELS = {
-    "past": _l("already took place"),
-    "one_off": _l("was changed on its own"),
-    "cancelled": _l("is cancelled"),
-    "completed": _l("was held"),
+LEFT_ALONE_MESSAGES = {
+    "past": _l("Left alone: %(title)s on %(date)s, which already took place."),
+    "one_off": _l("Left alone: %(title)s on %(date)s, which was changed on its own."),
+    "cancelled": _l("Left alone: %(title)s on %(date)s, which is cancelled."),
+    "completed": _l("Left alone: %(title)s on %(date)s, which was held."),
 }

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from desk.core.i18n import format_date_long
 from desk.core.phone import display_phone
 from desk.core.timeutil import (
     add_months,
@@ -29,7 +30,7 @@ from desk.events.forms import (
     SessionForm,
     VenueForm,
 )
-from desk.events.labels import KIND_LABELS, LEFT_ALONE_LABELS
+from desk.events.labels import KIND_LABELS, LEFT_ALONE_MESSAGES
 from desk.events.models import District, EventSession, Program, SessionSeries, Venue
 from desk.events.public_views import parse_filters
 from desk.extensions import db
@@ -211,10 +212,9 @@ def _flash_report(report):
     summary = _("; ").join(parts) if parts else _("no session needed a change")
     flash(_("Series saved: %(summary)s.", summary=summary), "success")
     for session, reason in report.left_alone:
-        flash(_("Left alone: %(title)s on %(date)s – it %(reason)s.",
-                title=session.display_title,
-                date=to_local(session.start_dt).date().isoformat(),
-                reason=LEFT_ALONE_LABELS[reason]), "info")
+        flash(LEFT_ALONE_MESSAGES[reason] % {
+            "title": session.display_title,
+            "date": format_date_long(session.start_dt)}, "info")
 
 
 def series_new():
