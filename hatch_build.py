@@ -1,7 +1,8 @@
 """Hatchling build hook: compile the Babel catalogues (.po -> .mo) into the build.
 
 The compiled files are not kept in git; every wheel and every editable install gets
-them fresh from the committed .po files.
+them fresh from the committed .po files. The wheel's force-include of translations/
+(pyproject.toml) then carries them, since hooks run before files are collected.
 """
 
 from pathlib import Path
@@ -23,6 +24,3 @@ class CompileCatalogsHook(BuildHookInterface):
             mo_path = po_path.with_suffix(".mo")
             with mo_path.open("wb") as fh:
                 write_mo(fh, catalog, use_fuzzy=False)
-            if version != "editable":
-                relative = mo_path.relative_to(Path(self.root)).as_posix()
-                build_data["force_include"][str(mo_path)] = "desk/" + relative
