@@ -123,3 +123,18 @@ def test_login_rate_limit_in_redis(tmp_path_factory):
     statuses = _hammer_login(_limited_app(tmp_path_factory, url))
     assert statuses[10:] == [429, 429]
     assert any(True for _key in client.scan_iter("LIMITS*"))
+
+
+def test_proxy_count_trusts_forwarded_headers(tmp_path):
+    from flask import request
+
+    def remote(proxy_count):
+        app = create_app({"DESK_INSTANCE_PATH": str(tmp_path), "ENVIRON": {
+            "DESK_PROXY_COUNT": str(proxy_count),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}})
+        app.add_url_rule("/whoami", "whoami", lambda: f"{request.remote_addr} {request.scheme}")
+        return app.test_client().get("/whoami", headers={
+            "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}).get_data(True)
+
+    assert remote(0) == "127.0.0.1 http"
+    assert remote(1) == "203.0.113.7 https"
