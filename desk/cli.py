@@ -67,6 +67,25 @@ def init_command(demo):
             click.echo("The database already holds data; demo data not loaded.")
 
 
+def serve_banner(host, port, logins):
+    """The lines `desk serve` prints before it starts: the URLs and the demo logins."""
+    base = f"http://{host}:{port}"
+    lines = [
+        f"desk is serving {base}/",
+        f"  public schedule:  {base}/",
+        f"  staff login:      {base}/login",
+        f"  coordinator page: {base}/staff/sessions",
+        f"  API document:     {base}/api/v1/openapi.json",
+    ]
+    if logins:
+        width = max(len(email) for _role, email, _password in logins)
+        lines.append("Demo logins (kept in instance/demo-logins.txt):")
+        lines.extend(f"  {role:<12} {email:<{width}}  {password}"
+                     for role, email, password in logins)
+    lines.append("Press Ctrl+C to stop.")
+    return lines
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Default: DESK_PORT, else 5000.")
@@ -80,18 +99,8 @@ def serve_command(host, port, threads):
 
     app = current_app._get_current_object()
     port = port or app.config["DESK_PORT"]
-    base = f"http://{host}:{port}"
-    click.echo(f"desk is serving {base}/")
-    click.echo(f"  public schedule:  {base}/")
-    click.echo(f"  staff login:      {base}/login")
-    click.echo(f"  coordinator page: {base}/staff/sessions")
-    click.echo(f"  API document:     {base}/api/v1/openapi.json")
-    logins = read_demo_logins(app.instance_path)
-    if logins:
-        click.echo("Demo logins (kept in instance/demo-logins.txt):")
-        for role, email, password in logins:
-            click.echo(f"  {role:<12} {email:<32} {password}")
-    click.echo("Press Ctrl+C to stop.")
+    for line in serve_banner(host, port, read_demo_logins(app.instance_path)):
+        click.echo(line)
     serve(app, host=host, port=port, threads=threads, ident="desk")
 
 

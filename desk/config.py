@@ -46,6 +46,14 @@ def _float(environ, name, default):
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
 
 
+def _clock(environ, name, default):
+    raw = (environ.get(name) or default).strip()
+    try:
+        return time.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a time as HH:MM, got {raw!r}") from None
+
+
 def parse_quiet_hours(raw):
     """`21:00-08:00` -> (time(21), time(8)); `off` -> None."""
     raw = (raw or "").strip().lower()
@@ -114,6 +122,8 @@ def load_config(instance_path, environ=None):
         "DESK_QUIET_HOURS": parse_quiet_hours(env.get("DESK_QUIET_HOURS", DEFAULT_QUIET_HOURS)),
         "DESK_SMS_RATE_PER_SECOND": _float(env, "DESK_SMS_RATE_PER_SECOND", 1.0),
         "DESK_PROXY_COUNT": _int(env, "DESK_PROXY_COUNT", 0),
+        "DESK_BOOKING_CLOSES_MINUTES": _int(env, "DESK_BOOKING_CLOSES_MINUTES", 0),
+        "DESK_REMINDER_TIME": _clock(env, "DESK_REMINDER_TIME", "10:00"),
         "DESK_LOGIN_MAX_FAILURES": _int(env, "DESK_LOGIN_MAX_FAILURES", 5),
         "DESK_LOGIN_LOCKOUT_MINUTES": _int(env, "DESK_LOGIN_LOCKOUT_MINUTES", 15),
         "DESK_PASSWORD_HASH_METHOD": "scrypt",

@@ -2,7 +2,17 @@
 
 from desk.auth.models import ApiToken, User
 from desk.core.audit import AuditEntry
-from desk.events.models import District, EventSession, Program, SeriesSkip, SessionSeries, Venue
+from desk.events.models import (
+    Booking,
+    District,
+    EventSession,
+    Program,
+    SeriesSkip,
+    SessionSeries,
+    Venue,
+)
+from desk.notify.models import OutboxMessage
+from desk.people.models import Person, ProxyContact
 
-__all__ = ["ApiToken", "AuditEntry", "District", "EventSession", "Program", "SeriesSkip",
-           "SessionSeries", "User", "Venue"]
+__all__ = ["ApiToken", "AuditEntry", "Booking", "District", "EventSession", "OutboxMessage",
+           "Person", "Program", "ProxyContact", "SeriesSkip", "SessionSeries", "User", "Venue"]

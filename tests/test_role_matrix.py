@@ -60,6 +60,13 @@ MATRIX = {
     "admin.tokens": ("GET", ADMIN),
     "admin.token_revoke": ("POST", ADMIN_ACTION),
     "admin.audit": ("GET", ADMIN),
+    "api.sessions": ("GET", PUBLIC),
+    "api.session": ("GET", PUBLIC),
+    "api.venues": ("GET", PUBLIC),
+    "api.openapi": ("GET", PUBLIC),
+    "api.session_create": ("POST", API_WRITE),
+    "api.session_update": ("PATCH", API_WRITE),
+    "api.series_create": ("POST", API_WRITE),
 }
 
 

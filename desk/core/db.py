@@ -2,8 +2,11 @@
 a timezone-aware UTC datetime type, and the SQLite connection settings."""
 
 import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from flask import has_request_context, request
 from sqlalchemy import DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -17,6 +20,9 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_write_intent = ContextVar("desk_write_intent", default=False)
 
 
 class Base(DeclarativeBase):
@@ -92,11 +98,31 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+@contextmanager
+def write_intent():
+    """Transactions begun inside this block will write: on SQLite they take the write
+    lock at BEGIN (BEGIN IMMEDIATE), so that two writers wait for each other instead of
+    failing with "database is locked" when one upgrades a read. Requests other than
+    GET/HEAD/OPTIONS get this automatically; CLI commands, tasks and tests that write
+    concurrently use this block."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def _wants_write_lock(conn):
+    if conn.get_execution_options().get("sqlite_immediate") or _write_intent.get():
+        return True
+    return has_request_context() and request.method not in READ_ONLY_METHODS
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
     if conn.dialect.name != "sqlite":
         return
-    if conn.get_execution_options().get("sqlite_immediate"):
+    if _wants_write_lock(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")

@@ -1,5 +1,6 @@
 """Form pieces shared by the packages."""
 
+import wtforms
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -21,3 +22,19 @@ def id_choices(items, label, *, blank=None):
 def labelled_choices(pairs):
     """SelectChoices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField, refusing numbers of more than 15 digits: NumberRange
+    calls math.isnan() on the value, which raises OverflowError past about 1e308."""
+
+    MAX_DIGITS = 15
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str) \
+                and len(valuelist[0].strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            # WTForms' own message, translated by WTForms' catalogue (not extracted)
+            message = "Not a valid integer value."
+            raise ValueError(self.gettext(message))
+        super().process_formdata(valuelist)

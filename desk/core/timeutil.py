@@ -96,11 +96,11 @@ def parse_iso_datetime(raw):
         return None
     try:
         value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if value.tzinfo is None or value.utcoffset() is None:
+            return None
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+09:00 in UTC
         return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        return None
-    return value.astimezone(UTC)
 
 
 def parse_iso_date(raw):

@@ -8,13 +8,26 @@ when any field is wrong.
 
 from datetime import date, datetime, time
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from desk.core.errors import ValidationError
-from desk.core.timeutil import parse_iso_date, parse_iso_datetime
+from desk.core.phone import clean_digits, parse_phone
+from desk.core.timeutil import parse_iso_date, parse_iso_datetime, to_local
 
 MISSING = object()
+# Dates a schedule can hold; outside them a date is a typo (and year 1 or 9999 would
+# overflow when turned into UTC).
+DATE_MIN = date(2000, 1, 1)
+DATE_MAX = date(2099, 12, 31)
+
+
+def _local_day(value):
+    try:
+        return to_local(value).date()
+    except OverflowError:  # 9999-12-31T23:00Z is in year 10000 in JST
+        return date.max
 
 
 class Checker:
@@ -39,7 +52,9 @@ class Checker:
             self.fail(name, _("Enter text."))
             return None
         value = value.strip()
-        if not multiline:
+        if multiline:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")  # browsers send CRLF
+        else:
             value = " ".join(value.split())
         if not value:
             if required:
@@ -129,7 +144,7 @@ class Checker:
             self.fail(name, _("Enter a date as YYYY-MM-DD."))
             return None
         if isinstance(value, date):
-            return value
+            return self._in_range(name, value, value)
         if value is None or value == "":
             if required:
                 self.fail(name, _("This field is required."))
@@ -137,7 +152,15 @@ class Checker:
         parsed = parse_iso_date(value) if isinstance(value, str) and len(value) == 10 else None
         if parsed is None:
             self.fail(name, _("Enter a date as YYYY-MM-DD."))
-        return parsed
+            return None
+        return self._in_range(name, parsed, parsed)
+
+    def _in_range(self, name, value, day):
+        if not DATE_MIN <= day <= DATE_MAX:
+            self.fail(name, _("Enter a date between %(first)s and %(last)s.",
+                              first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat()))
+            return None
+        return value
 
     def time(self, name, *, required=True):
         value = self.data.get(name)
@@ -163,7 +186,7 @@ class Checker:
                 self.fail(name, _("Enter a date and time with its offset, e.g. "
                                   "2026-12-03T10:00:00+09:00."))
                 return None
-            return value
+            return self._in_range(name, value, _local_day(value))
         if value is None or value == "":
             if required:
                 self.fail(name, _("This field is required."))
@@ -172,7 +195,8 @@ class Checker:
         if parsed is None:
             self.fail(name, _("Enter a date and time with its offset, e.g. "
                               "2026-12-03T10:00:00+09:00."))
-        return parsed
+            return None
+        return self._in_range(name, parsed, _local_day(parsed))
 
     def date_list(self, name, max_items):
         value = self.data.get(name)
@@ -198,6 +222,50 @@ class Checker:
                 return None
             dates.append(parsed)
         return sorted(set(dates))
+
+    def phone(self, name, *, required=False):
+        """A `desk.core.phone.Phone`, or None. A number we cannot use gets a message
+        that shows what was understood, so the person can see the typo."""
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(name, _("Enter a phone number."))
+            return None
+        if not isinstance(value, str):
+            self.fail(name, _("Enter a phone number."))
+            return None
+        parsed = parse_phone(value)
+        if parsed is None:
+            self.fail(name, _("This is not a Japanese phone number we can use "
+                              "(understood: %(digits)s).", digits=clean_digits(value)[:30]))
+        return parsed
+
+    def email(self, name, max_length, *, required=False):
+        value = self.text(name, max_length, required=required)
+        if value is None:
+            return None
+        try:
+            return validate_email(value, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            self.fail(name, _("Enter a valid e-mail address."))
+            return None
+
+    def kana(self, name, max_length, *, required=False):
+        """A reading in full-width katakana, from hiragana or katakana of either width."""
+        from desk.people.kana import is_kana, normalise_kana
+
+        value = self.text(name, max_length, required=required)
+        if value is None:
+            return None
+        kana = normalise_kana(value)
+        if not is_kana(kana):
+            self.fail(name, _("Write the reading in kana (hiragana or katakana)."))
+            return None
+        if len(kana) > max_length:
+            self.fail(name, _("At most %(count)d characters (now %(length)d).",
+                              count=max_length, length=len(kana)))
+            return None
+        return kana
 
     def done(self):
         if self.errors:

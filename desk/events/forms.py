@@ -1,20 +1,28 @@
 """The coordinators' forms. They parse and render; the rules live in services.py."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from desk.core.forms import MultiCheckboxField, id_choices, labelled_choices
+from desk.core.forms import IntegerField, MultiCheckboxField, id_choices, labelled_choices
+from desk.core.validation import DATE_MAX, DATE_MIN
 from desk.events import queries
 from desk.events.labels import (
     DEVICE_LABELS,
@@ -45,6 +53,13 @@ FREQUENCY_CHOICES = labelled_choices([
     ("monthly", _l("On certain weeks of the month")),
     ("custom", _l("Custom rule (RFC 5545 RRULE)")),
 ])
+
+
+def schedule_date(form, field):
+    """A date the schedule can hold (year 1 would overflow when turned into UTC)."""
+    if field.data is not None and not DATE_MIN <= field.data <= DATE_MAX:
+        raise ValidationError(_("Enter a date between %(first)s and %(last)s.",
+                                first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat()))
 
 
 def _venue_choices(form, blank=None):
@@ -130,7 +145,7 @@ class OccasionForm(FlaskForm):
 
 
 class SessionForm(OccasionForm):
-    day = DateField(_l("Date"), validators=[InputRequired()])
+    day = DateField(_l("Date"), validators=[InputRequired(), schedule_date])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
     requesting_group = StringField(_l("Requesting group (outreach classes)"),
@@ -142,8 +157,8 @@ class SessionForm(OccasionForm):
 
 
 class SeriesForm(OccasionForm):
-    start_date = DateField(_l("First date"), validators=[InputRequired()])
-    until_date = DateField(_l("Last date"), validators=[InputRequired()])
+    start_date = DateField(_l("First date"), validators=[InputRequired(), schedule_date])
+    until_date = DateField(_l("Last date"), validators=[InputRequired(), schedule_date])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
     frequency = RadioField(_l("Repeat"), choices=FREQUENCY_CHOICES, default="monthly")

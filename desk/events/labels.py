@@ -5,7 +5,18 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from desk.core.forms import labelled_choices
-from desk.events.models import Device, Level, SessionKind, SessionStatus, Topic
+from desk.events.models import (
+    Attendance,
+    BookingChannel,
+    BookingStatus,
+    CancelReason,
+    Confirmation,
+    Device,
+    Level,
+    SessionKind,
+    SessionStatus,
+    Topic,
+)
 
 KIND_LABELS = {
     SessionKind.CLASS: _l("Smartphone class"),
@@ -47,6 +58,40 @@ DEVICE_LABELS = {
 }
 
 
+BOOKING_STATUS_LABELS = {
+    BookingStatus.BOOKED: _l("Booked"),
+    BookingStatus.WAITLISTED: _l("On the waiting list"),
+    BookingStatus.CANCELLED: _l("Cancelled"),
+}
+
+CHANNEL_LABELS = {
+    BookingChannel.PHONE_DESK: _l("By phone to staff"),
+    BookingChannel.WEB: _l("Web"),
+    BookingChannel.KIOSK: _l("Kiosk"),
+    BookingChannel.PHONE_LINE: _l("Automated phone line"),
+    BookingChannel.API: _l("API"),
+    BookingChannel.WALK_IN: _l("Walk-in"),
+}
+
+ATTENDANCE_LABELS = {
+    Attendance.ATTENDED: _l("Attended"),
+    Attendance.NO_SHOW: _l("No-show"),
+}
+
+CONFIRMATION_LABELS = {
+    Confirmation.UNCONFIRMED: _l("Not confirmed yet"),
+    Confirmation.CONFIRMED: _l("Will come"),
+    Confirmation.DECLINED: _l("Cannot come"),
+}
+
+CANCEL_REASON_LABELS = {
+    CancelReason.PERSON: _l("Cancelled by the person"),
+    CancelReason.STAFF: _l("Cancelled by staff"),
+    CancelReason.SESSION_CANCELLED: _l("The session was cancelled"),
+    CancelReason.MERGED: _l("A duplicate booking, dropped when two records were merged"),
+}
+
+
 def kind_label(kind):
     return KIND_LABELS[SessionKind(kind)]
 
@@ -72,4 +117,6 @@ LEFT_ALONE_MESSAGES = {
     "one_off": _l("Left alone: %(title)s on %(date)s, which was changed on its own."),
     "cancelled": _l("Left alone: %(title)s on %(date)s, which is cancelled."),
     "completed": _l("Left alone: %(title)s on %(date)s, which was held."),
+    "has_bookings": _l("Left alone: %(title)s on %(date)s, which has bookings; change it "
+                       "on its own so that the people booked are told."),
 }

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -262,12 +263,19 @@ class EventSession(SessionFieldsMixin, db.Model):
         ForeignKey("session_series.id", ondelete="SET NULL"))
     occurrence_date: Mapped[date | None] = mapped_column(Date)
     is_detached: Mapped[bool] = mapped_column(default=False)
+    # people who came without a booking and were only counted (awareness events)
+    anonymous_headcount: Mapped[int] = mapped_column(default=0, server_default="0")
+    attendance_closed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     program = relationship("Program", lazy="joined")
     venue = relationship("Venue", lazy="joined")
     series = relationship("SessionSeries", back_populates="sessions")
+
+    # not stored: what the last service call did to the session's bookings (a
+    # desk.events.bookings.Changes), for the coordinator's confirmation message
+    booking_changes = None
 
     __table_args__ = (
         CheckConstraint("end_dt > start_dt", name="end_after_start"),
@@ -281,6 +289,7 @@ class EventSession(SessionFieldsMixin, db.Model):
                         name="outreach_group"),
         CheckConstraint("status <> 'cancelled' OR cancel_reason IS NOT NULL",
                         name="cancel_reason"),
+        CheckConstraint("anonymous_headcount BETWEEN 0 AND 100000", name="anonymous_headcount"),
         UniqueConstraint("series_id", "occurrence_date"),
         Index("ix_sessions_start_dt", "start_dt"),
         Index("ix_sessions_venue_start", "venue_id", "start_dt"),
@@ -294,8 +303,133 @@ class EventSession(SessionFieldsMixin, db.Model):
     def is_cancelled(self):
         return self.status == SessionStatus.CANCELLED
 
+    @property
+    def takes_bookings(self):
+        return self.kind in KINDS_WITH_CAPACITY
+
+    @property
+    def is_attendance_closed(self):
+        return self.attendance_closed_dt is not None
+
     def __repr__(self):
         return f"<EventSession {self.id} {self.kind} {self.start_dt:%Y-%m-%d %H:%M}Z>"
+
+
+class BookingStatus(enum.StrEnum):
+    BOOKED = "booked"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_BOOKING_STATUSES = (BookingStatus.BOOKED, BookingStatus.WAITLISTED)
+
+
+class BookingChannel(enum.StrEnum):
+    PHONE_DESK = "phone_desk"
+    WEB = "web"
+    KIOSK = "kiosk"
+    PHONE_LINE = "phone_line"
+    API = "api"
+    WALK_IN = "walk_in"
+
+
+PUBLIC_CHANNELS = (BookingChannel.WEB, BookingChannel.KIOSK, BookingChannel.PHONE_LINE,
+                   BookingChannel.API)
+
+
+class Attendance(enum.StrEnum):
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class Confirmation(enum.StrEnum):
+    """Whether the senior said they will come (an SMS reply, a key press, staff)."""
+
+    UNCONFIRMED = "unconfirmed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class CancelReason(enum.StrEnum):
+    PERSON = "person"  # the person (or their proxy) cancelled
+    STAFF = "staff"
+    SESSION_CANCELLED = "session_cancelled"
+    MERGED = "merged"  # a duplicate person's booking, dropped when the people were merged
+
+
+class Booking(db.Model):
+    """A seat (or a party of 1 to MAX_SEATS: the person and companions) at a session.
+
+    `queue_dt` orders the waiting list; positions are computed, never stored, so they
+    have no gaps. The partial unique index keeps one active booking per person and
+    session; the session row lock in the booking service keeps capacity.
+    """
+
+    __tablename__ = "bookings"
+
+    MAX_SEATS = 3
+    CODE_LENGTH = 8
+    TOKEN_LENGTH = 32
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    seats: Mapped[int] = mapped_column(default=1)
+    status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus, "status"))
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True)
+    # the secret in the booking's own links (calendar file, cancel page)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[BookingChannel] = mapped_column(enum_column(BookingChannel, "channel"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    proxy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proxy_contacts.id", ondelete="SET NULL"))
+    confirmation: Mapped[Confirmation] = mapped_column(
+        enum_column(Confirmation, "confirmation"), default=Confirmation.UNCONFIRMED)
+    confirmation_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance, "attendance"))
+    attendance_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_walk_in: Mapped[bool] = mapped_column(default=False)
+    queue_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    booked_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[CancelReason | None] = mapped_column(
+        enum_column(CancelReason, "cancel_reason"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session = relationship("EventSession", lazy="joined")
+    person = relationship("Person", lazy="joined")
+    proxy = relationship("ProxyContact")
+    actor = relationship("User")
+
+    __table_args__ = (
+        CheckConstraint(f"seats BETWEEN 1 AND {MAX_SEATS}", name="seats"),
+        CheckConstraint(f"length(code) = {CODE_LENGTH}", name="code_length"),
+        CheckConstraint("status <> 'cancelled' OR (cancelled_dt IS NOT NULL "
+                        "AND cancel_reason IS NOT NULL)", name="cancel_recorded"),
+        CheckConstraint("status <> 'booked' OR booked_dt IS NOT NULL", name="booked_dt"),
+        CheckConstraint("attendance IS NULL OR status = 'booked'", name="attendance_booked"),
+        Index("uq_bookings_active_person", "session_id", "person_id", unique=True,
+              sqlite_where=text("status IN ('booked', 'waitlisted')"),
+              postgresql_where=text("status IN ('booked', 'waitlisted')")),
+        Index("ix_bookings_session_status", "session_id", "status", "queue_dt"),
+        Index("ix_bookings_person_id", "person_id"),
+    )
+
+    @property
+    def is_active(self):
+        return self.status in ACTIVE_BOOKING_STATUSES
+
+    @property
+    def display_code(self):
+        return format_booking_code(self.code)
+
+    def __repr__(self):
+        return f"<Booking {self.id} {self.status} session={self.session_id}>"
+
+
+def format_booking_code(code):
+    """'27410386' -> '2741-0386', as shown and read out."""
+    return f"{code[:4]}-{code[4:]}" if code and len(code) == 8 else (code or "")
 
 
 def display_title(item):

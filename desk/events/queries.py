@@ -1,11 +1,11 @@
 """Read-only look-ups for the schedule pages and the API."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
-from desk.core.timeutil import local_day_bounds, to_local
+from desk.core.timeutil import local_datetime, local_day_bounds, to_local
 from desk.events.models import (
     District,
     EventSession,
@@ -72,4 +72,37 @@ def districts():
 def series_list():
     query = select(SessionSeries).order_by(SessionSeries.status, SessionSeries.start_date.desc(),
                                            SessionSeries.id)
+    return db.session.scalars(query).unique().all()
+
+
+def sessions_page(first_day, last_day=None, *, kinds=(), venue_id=None, after=None, limit=50):
+    """Up to `limit` sessions starting on the local dates first_day..last_day (no end
+    when last_day is None), ordered by start time then id, after the keyset
+    `after` = (start_dt, id) of the previous page's last session."""
+    query = select(EventSession).where(
+        EventSession.start_dt >= local_datetime(first_day, time(0)))
+    if last_day is not None:
+        query = query.where(EventSession.start_dt < local_day_bounds(first_day, last_day)[1])
+    if kinds:
+        query = query.where(EventSession.kind.in_([SessionKind(kind) for kind in kinds]))
+    if venue_id is not None:
+        query = query.where(EventSession.venue_id == venue_id)
+    if after is not None:
+        after_dt, after_id = after
+        query = query.where(or_(EventSession.start_dt > after_dt,
+                                and_(EventSession.start_dt == after_dt,
+                                     EventSession.id > after_id)))
+    query = query.order_by(EventSession.start_dt, EventSession.id).limit(limit)
+    return db.session.scalars(query).unique().all()
+
+
+def venues_page(*, after=None, limit=50):
+    """Up to `limit` venues (in use or not) in kana order, after the keyset
+    `after` = (name_kana, id)."""
+    query = select(Venue)
+    if after is not None:
+        after_kana, after_id = after
+        query = query.where(or_(Venue.name_kana > after_kana,
+                                and_(Venue.name_kana == after_kana, Venue.id > after_id)))
+    query = query.order_by(Venue.name_kana, Venue.id).limit(limit)
     return db.session.scalars(query).unique().all()

@@ -15,6 +15,21 @@ ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 FORBIDDEN_PARTS = ("DTSTART", "UNTIL", "COUNT", "BYHOUR", "BYMINUTE", "BYSECOND")
 ORDINALS = (1, 2, 3, 4, -1)
 MAX_SPAN_DAYS = 3 * 366
+MAX_INTERVAL = 1000
+# RFC 5545 section 3.3.10: the value range of each BYxxx part (a value and its negative).
+BY_RANGES = {"BYMONTHDAY": 31, "BYYEARDAY": 366, "BYWEEKNO": 53, "BYSETPOS": 366}
+# The parts a frequency may use (BYYEARDAY not with DAILY, WEEKLY or MONTHLY; BYWEEKNO
+# only with YEARLY; BYMONTHDAY not with WEEKLY).
+PARTS_BY_FREQUENCY = {
+    "DAILY": {"FREQ", "INTERVAL", "WKST", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS"},
+    "WEEKLY": {"FREQ", "INTERVAL", "WKST", "BYDAY", "BYMONTH", "BYSETPOS"},
+    "MONTHLY": {"FREQ", "INTERVAL", "WKST", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS"},
+    "YEARLY": {"FREQ", "INTERVAL", "WKST", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
+               "BYMONTH", "BYSETPOS"},
+}
+# The most days each month can have.
+_MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31,
+               11: 30, 12: 31}
 
 
 class RecurrenceError(ValueError):
@@ -26,6 +41,10 @@ class RecurrenceError(ValueError):
         self.field = field
 
 
+def _invalid(rule):
+    return RecurrenceError(_("The repeat rule is not valid: %(rule)s", rule=rule))
+
+
 def _parts(rule):
     parts = {}
     for chunk in rule.split(";"):
@@ -33,9 +52,63 @@ def _parts(rule):
             continue
         key, sep, value = chunk.partition("=")
         if not sep or not key or not value or key in parts:
-            raise RecurrenceError(_("The repeat rule is not valid: %(rule)s", rule=rule))
+            raise _invalid(rule)
         parts[key] = value
     return parts
+
+
+def _signed_number(text):
+    """An integer written as [+|-]digits (ASCII only), or None."""
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    if not digits or len(digits) > 4 or not all("0" <= char <= "9" for char in digits):
+        return None
+    return -int(digits) if text.startswith("-") else int(digits)
+
+
+def _numbers(value, limit):
+    """The comma-separated values of a BYxxx part, each within ±1..limit, or None."""
+    numbers = [_signed_number(item) for item in value.split(",")]
+    if any(number is None or number == 0 or abs(number) > limit for number in numbers):
+        return None
+    return numbers
+
+
+def _check_parts(rule, parts):
+    """Every part known to RFC 5545, allowed for the frequency, with values in range."""
+    frequency = parts["FREQ"]
+    if set(parts) - PARTS_BY_FREQUENCY[frequency]:
+        raise _invalid(rule)
+    if "INTERVAL" in parts:
+        interval = _signed_number(parts["INTERVAL"])
+        if interval is None or not 1 <= interval <= MAX_INTERVAL \
+                or parts["INTERVAL"][0] in "+-":
+            raise _invalid(rule)
+    if parts.get("WKST", "MO") not in WEEKDAY_CODES:
+        raise _invalid(rule)
+    for name, limit in BY_RANGES.items():
+        if name in parts and _numbers(parts[name], limit) is None:
+            raise _invalid(rule)
+    if "BYMONTH" in parts:
+        months = _numbers(parts["BYMONTH"], 12)
+        if months is None or any(month < 0 for month in months):
+            raise _invalid(rule)
+    if "BYSETPOS" in parts and not set(parts) & {"BYDAY", "BYMONTHDAY", "BYYEARDAY",
+                                                  "BYWEEKNO", "BYMONTH"}:
+        raise _invalid(rule)
+    if "BYDAY" in parts:
+        # a week number in front of the day ("2TU") only for monthly and yearly rules,
+        # within the weeks a month (5) or a year (53) has
+        most = {"MONTHLY": 5, "YEARLY": 53}.get(frequency)
+        if frequency == "YEARLY" and "BYWEEKNO" in parts:
+            most = None
+        for item in parts["BYDAY"].split(","):
+            code, number = item[-2:], item[:-2]
+            if code not in WEEKDAY_CODES:
+                raise _invalid(rule)
+            if number:
+                ordinal = _signed_number(number)
+                if most is None or ordinal is None or ordinal == 0 or abs(ordinal) > most:
+                    raise _invalid(rule)
 
 
 def normalise_rule(raw):
@@ -55,11 +128,29 @@ def normalise_rule(raw):
     if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
         raise RecurrenceError(_("The repeat rule must repeat daily, weekly, monthly or "
                                 "yearly (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)."))
+    _check_parts(rule, parts)
     try:
         rrulestr(rule, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError, KeyError, IndexError):
-        raise RecurrenceError(_("The repeat rule is not valid: %(rule)s", rule=rule)) from None
+        raise _invalid(rule) from None
     return rule
+
+
+def _never_matches(parts):
+    """True when the days of the month asked for exist in none of the months asked for
+    (30 February, 31 April): dateutil would search such a rule up to the year 9999."""
+    if "BYSETPOS" in parts:
+        # at most this many candidates in one period: BYSETPOS=2 of a weekly rule on
+        # Tuesdays never picks anything
+        weekdays = {item[-2:] for item in parts.get("BYDAY", "").split(",") if item}
+        most = {"DAILY": 1, "WEEKLY": max(len(weekdays), 1), "MONTHLY": 31,
+                "YEARLY": 366}[parts["FREQ"]]
+        if all(abs(position) > most for position in _numbers(parts["BYSETPOS"], 366)):
+            return True
+    if "BYMONTHDAY" not in parts or "BYMONTH" not in parts:
+        return False
+    longest = max(_MONTH_DAYS[month] for month in _numbers(parts["BYMONTH"], 12))
+    return all(abs(day) > longest for day in _numbers(parts["BYMONTHDAY"], 31))
 
 
 def build_rule(frequency, *, weekdays, ordinals=(), interval=1):
@@ -91,7 +182,7 @@ def describe_rule(rule):
         return None
     byday = parts.get("BYDAY", "")
     allowed = {"FREQ", "BYDAY", "INTERVAL"}
-    if set(parts) - allowed or not byday:
+    if set(parts) - allowed or not byday or "FREQ" not in parts:
         return None
     items = byday.split(",")
     if parts["FREQ"] == "WEEKLY" and all(item in WEEKDAY_CODES for item in items):
@@ -127,10 +218,16 @@ def occurrences(rule, start_date, until_date, skip_dates=(), limit=400):
     Raises RecurrenceError when the rule gives no date or more than `limit`.
     """
     if until_date < start_date:
-        raise RecurrenceError(_("The last date must not be before the first date."))
+        raise RecurrenceError(_("The last date must not be before the first date."),
+                              field="until_date")
     if (until_date - start_date).days > MAX_SPAN_DAYS:
-        raise RecurrenceError(_("A series can run for at most three years."))
-    recurrence = rrulestr(normalise_rule(rule), dtstart=datetime.combine(start_date, time()))
+        raise RecurrenceError(_("A series can run for at most three years."),
+                              field="until_date")
+    rule = normalise_rule(rule)
+    if _never_matches(_parts(rule)):
+        raise RecurrenceError(_("This repeat rule gives no date between the first and the "
+                                "last date."))
+    recurrence = rrulestr(rule, dtstart=datetime.combine(start_date, time()))
     recurrence = recurrence.replace(until=datetime.combine(until_date, time(23, 59, 59)))
     skipped = set(skip_dates)
     dates = []

@@ -16,14 +16,26 @@ from sqlalchemy import func, select
 
 from desk.core import audit
 from desk.core.errors import ValidationError
-from desk.core.phone import clean_digits, parse_phone
 from desk.core.timeutil import local_datetime
 from desk.core.validation import Checker
-from desk.events import recurrence
+from desk.events import bookings, recurrence
+from desk.events.bookings import (  # noqa: F401  (the booking service, as DESIGN.md names it)
+    BookingClosedError,
+    BookingError,
+    book_seat,
+    cancel_booking,
+    close_attendance,
+    promote_waitlist,
+    set_anonymous_headcount,
+    set_attendance,
+    set_confirmation,
+)
 from desk.events.models import (
+    ACTIVE_BOOKING_STATUSES,
     KINDS_WITH_CAPACITY,
     KINDS_WITH_PROGRAM,
     MAX_CAPACITY,
+    Booking,
     Device,
     District,
     EventSession,
@@ -66,11 +78,12 @@ def _reference(checker, name, model, *, required, message):
         if required:
             checker.fail(name, message)
         return None
-    if isinstance(value, bool) or not (isinstance(value, int) or (
-            isinstance(value, str) and value.strip().isdigit())):
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):  # "²".isdigit() is True
         checker.fail(name, message)
         return None
-    identifier = int(value)
+    identifier = value
     instance = db.session.get(model, identifier) if 0 < identifier < 2**31 else None
     if instance is None:
         checker.fail(name, message)
@@ -144,25 +157,14 @@ def _venue_values(data, current=None):
     checker = Checker(data)
     district = _reference(checker, "district_id", District, required=False,
                           message=_("Choose a district from the list."))
-    phone = None
-    raw_phone = checker.raw("phone")
-    if isinstance(raw_phone, str) and raw_phone.strip():
-        parsed = parse_phone(raw_phone)
-        if parsed is None:
-            checker.fail("phone", _("This is not a Japanese phone number we can use "
-                                    "(understood: %(digits)s).",
-                                    digits=clean_digits(raw_phone)[:30]))
-        else:
-            phone = parsed.e164
-    elif raw_phone not in (None, ""):
-        checker.fail("phone", _("Enter a phone number."))
+    phone = checker.phone("phone")
     values = {
         "name": checker.text("name", Venue.NAME_MAX, required=True),
         "name_kana": checker.text("name_kana", Venue.KANA_MAX, required=True),
         "short_name": checker.text("short_name", Venue.SHORT_NAME_MAX, required=True),
         "address": checker.text("address", Venue.ADDRESS_MAX, required=True),
         "district_id": district.id if district else None,
-        "phone": phone,
+        "phone": phone.e164 if phone else None,
         "accessibility_notes": checker.text("accessibility_notes", Venue.NOTES_MAX,
                                             multiline=True),
         "default_capacity": checker.integer("default_capacity", 0, MAX_CAPACITY, required=True),
@@ -316,6 +318,11 @@ def update_session(session, changes, *, actor, now):
     changed = _changed(current, values)
     if not changed:
         return session
+    booked = has_active_bookings(session)
+    if booked and "kind" in changed and values["kind"] not in KINDS_WITH_CAPACITY:
+        message = _("This session has bookings, so it must stay a kind that takes bookings. "
+                    "Cancel the bookings first.")
+        raise ValidationError(message, fields={"kind": message})
     _assign(session, values)
     if session.series_id is not None and changed & set(SERIES_GOVERNED_FIELDS):
         session.is_detached = True
@@ -323,7 +330,20 @@ def update_session(session, changes, *, actor, now):
     db.session.flush()
     audit.record("session.update", session, actor=actor, before=before,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    if booked:
+        if changed & {"start_dt", "end_dt", "venue_id"}:
+            bookings.replan_session_messages(session, actor=actor, now=now)
+        if "capacity" in changed:
+            session.booking_changes = bookings.fit_capacity(session, actor=actor, now=now)
     return session
+
+
+def has_active_bookings(session):
+    if session.id is None:
+        return False
+    return db.session.scalar(
+        select(Booking.id).where(Booking.session_id == session.id,
+                                 Booking.status.in_(ACTIVE_BOOKING_STATUSES)).limit(1)) is not None
 
 
 def _reason(reason):
@@ -346,6 +366,7 @@ def cancel_session(session, reason, *, actor, now):
     db.session.flush()
     audit.record("session.cancel", session, actor=actor, before=before,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    session.booking_changes = bookings.cancel_session_bookings(session, actor=actor, now=now)
     return session
 
 
@@ -432,8 +453,7 @@ def _series_values(data, current=None):
             dates = recurrence.occurrences(rule, start_date, until_date, skip_dates,
                                            limit=SessionSeries.MAX_OCCURRENCES)
         except recurrence.RecurrenceError as error:
-            name = "until_date" if until_date < start_date else "rrule"
-            checker.fail(name, str(error))
+            checker.fail(error.field, str(error))
     checker.done()
     values.update(rrule=rule, start_date=start_date, until_date=until_date,
                   start_time=start_time, end_time=end_time)
@@ -467,11 +487,14 @@ def _left_alone_reason(session, now):
         return "past"
     if session.is_detached:
         return "one_off"
+    if has_active_bookings(session):
+        return "has_bookings"
     return None
 
 
 def _new_series_session(series, day, *, actor, now):
-    session = EventSession(**_target(series, day), series_id=series.id, occurrence_date=day,
+    # through the relationship, so that series.sessions stays right within the transaction
+    session = EventSession(**_target(series, day), series=series, occurrence_date=day,
                            status=SessionStatus.SCHEDULED, created_dt=now, updated_dt=now)
     db.session.add(session)
     db.session.flush()
@@ -509,6 +532,8 @@ def update_series(series, changes, *, actor, now):
 
     Sessions that already took place, were cancelled or held, or were changed on their
     own are never overwritten or removed: they are listed in the report's `left_alone`.
+    New dates (a new pattern, a longer period, a skip taken back) get sessions only
+    where they are still to come: an edit never adds sessions to the past.
     """
     if series.status == SeriesStatus.CANCELLED:
         raise ValidationError(_("This series is cancelled; it cannot be changed."))
@@ -535,6 +560,7 @@ def update_series(series, changes, *, actor, now):
                          before=audit.snapshot(session, SESSION_AUDIT_FIELDS),
                          note=f"series {series.id}")
             report.removed.append(day)
+            series.sessions.remove(session)
             db.session.delete(session)
             continue
         session_before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
@@ -546,10 +572,13 @@ def update_series(series, changes, *, actor, now):
                          note=f"series {series.id}")
             report.updated.append(session)
     for day in sorted(wanted - set(existing)):
+        if local_datetime(day, series.start_time) <= now:
+            continue  # a session is never added to the past by an edit
         report.created.append(_new_series_session(series, day, actor=actor, now=now))
     db.session.flush()
-    audit.record("series.update", series, actor=actor, before=before,
-                 after=_series_snapshot(series))
+    after = _series_snapshot(series)
+    if after != before or report.created or report.updated or report.removed:
+        audit.record("series.update", series, actor=actor, before=before, after=after)
     return report
 
 

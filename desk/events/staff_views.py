@@ -3,7 +3,7 @@ coordinator or admin role (installed in blueprint.py)."""
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -15,7 +15,6 @@ from desk.core.timeutil import (
     local_datetime,
     local_today,
     month_start,
-    parse_iso_date,
     to_local,
     utcnow,
     week_start,
@@ -32,18 +31,9 @@ from desk.events.forms import (
 )
 from desk.events.labels import KIND_LABELS, LEFT_ALONE_MESSAGES
 from desk.events.models import District, EventSession, Program, SessionSeries, Venue
-from desk.events.public_views import parse_filters
-from desk.extensions import db
+from desk.events.public_views import get_or_404, parse_day, parse_filters
 
 SESSION_ERROR_ALIASES = {"start_dt": "start_time", "end_dt": "end_time"}
-SERIES_ERROR_ALIASES = {"rrule": "frequency"}
-
-
-def _get_or_404(model, identifier):
-    instance = db.session.get(model, identifier)
-    if instance is None:
-        abort(404)
-    return instance
 
 
 def home():
@@ -54,7 +44,7 @@ def home():
 
 def sessions():
     view = "month" if request.args.get("view") == "month" else "week"
-    anchor = parse_iso_date(request.args.get("date", "")) or local_today()
+    anchor = parse_day(request.args.get("date", "")) or local_today()
     venue, kind = parse_filters(request.args)
     if view == "week":
         first_day = week_start(anchor)
@@ -91,7 +81,7 @@ def _session_data(form):
 def session_new():
     form = SessionForm()
     if request.method == "GET":
-        day = parse_iso_date(request.args.get("date", ""))
+        day = parse_day(request.args.get("date", ""))
         if day:
             form.day.data = day
     if form.validate_on_submit():
@@ -104,7 +94,7 @@ def session_new():
 
 
 def session_edit(session_id):
-    session = _get_or_404(EventSession, session_id)
+    session = get_or_404(EventSession, session_id)
     form = SessionForm(obj=session)
     if request.method == "GET":
         start, end = to_local(session.start_dt), to_local(session.end_dt)
@@ -124,7 +114,7 @@ def session_edit(session_id):
 
 
 def session_cancel(session_id):
-    session = _get_or_404(EventSession, session_id)
+    session = get_or_404(EventSession, session_id)
     form = CancelForm()
     if form.validate_on_submit():
         result = attempt(form, lambda: services.cancel_session(
@@ -136,7 +126,7 @@ def session_cancel(session_id):
 
 
 def _status_action(session_id, action, message):
-    session = _get_or_404(EventSession, session_id)
+    session = get_or_404(EventSession, session_id)
     form = CancelForm()
     if attempt(form, lambda: action(session, actor=current_user, now=utcnow())) is not FAILED:
         flash(message, "success")
@@ -157,6 +147,12 @@ def session_complete(session_id):
 
 def series_list():
     return render_template("staff/series_list.html", series_list=queries.series_list())
+
+
+def _series_aliases(form):
+    """A custom rule's errors go next to the custom rule, a pattern's next to the
+    pattern."""
+    return {"rrule": "custom_rule" if form.frequency.data == "custom" else "frequency"}
 
 
 def _series_data(form):
@@ -223,7 +219,7 @@ def series_new():
         data = _series_data(form)
         if data is not None:
             result = attempt(form, lambda: services.create_series(
-                data, actor=current_user, now=utcnow()), SERIES_ERROR_ALIASES)
+                data, actor=current_user, now=utcnow()), _series_aliases(form))
             if result is not FAILED:
                 series, report = result
                 _flash_report(report)
@@ -232,7 +228,7 @@ def series_new():
 
 
 def series_edit(series_id):
-    series = _get_or_404(SessionSeries, series_id)
+    series = get_or_404(SessionSeries, series_id)
     form = SeriesForm(obj=series)
     if request.method == "GET":
         _fill_series_form(form, series)
@@ -240,7 +236,7 @@ def series_edit(series_id):
         data = _series_data(form)
         if data is not None:
             report = attempt(form, lambda: services.update_series(
-                series, data, actor=current_user, now=utcnow()), SERIES_ERROR_ALIASES)
+                series, data, actor=current_user, now=utcnow()), _series_aliases(form))
             if report is not FAILED:
                 _flash_report(report)
                 return redirect(url_for("staff.series_edit", series_id=series.id))
@@ -248,7 +244,7 @@ def series_edit(series_id):
 
 
 def series_cancel(series_id):
-    series = _get_or_404(SessionSeries, series_id)
+    series = get_or_404(SessionSeries, series_id)
     form = CancelForm()
     if form.validate_on_submit():
         report = attempt(form, lambda: services.cancel_series(
@@ -276,7 +272,7 @@ def venue_new():
 
 
 def venue_edit(venue_id):
-    venue = _get_or_404(Venue, venue_id)
+    venue = get_or_404(Venue, venue_id)
     form = VenueForm(obj=venue)
     if request.method == "GET":
         form.district_id.data = str(venue.district_id or "")
@@ -304,7 +300,7 @@ def program_new():
 
 
 def program_edit(program_id):
-    program = _get_or_404(Program, program_id)
+    program = get_or_404(Program, program_id)
     form = ProgramForm(obj=program)
     if request.method == "GET":
         form.topic.data, form.level.data, form.device.data = (
@@ -328,7 +324,7 @@ def districts():
 
 
 def district_edit(district_id):
-    district = _get_or_404(District, district_id)
+    district = get_or_404(District, district_id)
     form = DistrictForm(obj=district)
     if form.validate_on_submit():
         if attempt(form, lambda: services.update_district(district, form.data,

@@ -7,8 +7,8 @@ from flask_migrate import downgrade, upgrade
 
 from desk import create_app
 from desk.cli import apply_migrations
-from desk.extensions import db
 from desk.core.db import alembic_render_item
+from desk.extensions import db
 from tests.conftest import _database_params, make_database, test_config
 
 

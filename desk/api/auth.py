@@ -1,0 +1,54 @@
+"""Bearer tokens for the API's writing routes.
+
+Installed as the blueprint's before_request, so every writing route (any method but
+GET, HEAD and OPTIONS) inherits the check instead of remembering it. Only the
+`Authorization: Bearer desk_...` header counts: a logged-in browser session never
+authorises a write (the blueprint is exempt from CSRF, so a cookie would be forgeable).
+"""
+
+from flask import g, request
+from flask_babel import gettext as _
+
+from desk.api.errors import Unauthorized
+from desk.auth.models import STAFF_ROLES
+from desk.auth.services import user_for_token
+from desk.core.errors import PermissionDenied
+from desk.core.timeutil import utcnow
+from desk.extensions import db
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CHALLENGE = 'Bearer realm="desk"'
+INVALID_CHALLENGE = 'Bearer realm="desk", error="invalid_token"'
+
+
+def require_token():
+    """before_request: a writing request needs a coordinator's or an admin's token."""
+    if request.endpoint is None or request.method in READ_METHODS:
+        return None  # unknown routes and methods get their 404 / 405; reads are public
+    g.api_user = _token_user()
+    return None
+
+
+def api_user():
+    """The account whose token authorised this request."""
+    return g.api_user
+
+
+def _token_user():
+    header = request.headers.get("Authorization", "").strip()
+    if not header:
+        raise Unauthorized(_("This request needs an API token: send the header %(header)s.",
+                             header="Authorization: Bearer <token>"), challenge=CHALLENGE)
+    scheme, _sep, credentials = header.partition(" ")
+    user = None
+    if scheme.lower() == "bearer" and credentials.strip():
+        user = user_for_token(credentials.strip(), now=utcnow())
+    if user is None:
+        raise Unauthorized(_("This API token is not valid: it is unknown, revoked, or its "
+                             "account is disabled."),
+                           code="invalid_token", challenge=INVALID_CHALLENGE)
+    db.session.commit()  # keeps the token's last use, whatever happens next
+    if not user.has_role(*STAFF_ROLES):
+        raise PermissionDenied(_("This token's account may not change the schedule: only "
+                                 "coordinators and admins may."))
+    return user

@@ -1,0 +1,477 @@
+"""The OpenAPI 3.1 document of API v1, served at /api/v1/openapi.json.
+
+Written as Python data; enumerations and length limits come from the models, so they
+cannot drift from what the services accept. tests/api/ checks that every /api/v1 route
+is described here and that every response the tests receive validates against it.
+Descriptions are for developers and stay in English.
+"""
+
+from flask import current_app
+
+from desk.api.errors import json_response
+from desk.api.inputs import DEFAULT_LIMIT, MAX_LIMIT
+from desk.core.validation import DATE_MAX, DATE_MIN
+from desk.events.models import (
+    MAX_CAPACITY,
+    Device,
+    EventSession,
+    Level,
+    SeriesStatus,
+    SessionKind,
+    SessionSeries,
+    SessionStatus,
+    Topic,
+)
+
+API_VERSION = "1.0.0"
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _enum(enum_cls, description):
+    return {"type": "string", "enum": [member.value for member in enum_cls],
+            "description": description}
+
+
+def _object(properties, *, required=None, description=None):
+    schema = {"type": "object", "properties": properties,
+              "required": list(properties) if required is None else required,
+              "additionalProperties": False}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _text(max_length, description, *, nullable=True):
+    schema = {"type": ["string", "null"] if nullable else "string", "maxLength": max_length,
+              "description": description}
+    return schema
+
+
+def _json(schema_name, description):
+    return {"description": description,
+            "content": {"application/json": {"schema": _ref(schema_name)}}}
+
+
+def _error(description):
+    return _json("Error", description)
+
+
+def _response_ref(name):
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+LOCAL_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$"
+
+SCHEMAS = {
+    "Error": _object({
+        "error": _object({
+            "code": {"type": "string", "description": (
+                "A machine word: bad_request, invalid_query, unsupported_media_type, "
+                "unauthorized, invalid_token, forbidden, not_found, method_not_allowed, "
+                "invalid (a field is wrong; see fields), too_large, rate_limited, "
+                "server_error.")},
+            "message": {"type": "string",
+                        "description": "Translated into the request's Accept-Language "
+                                       "(ja or en; ja by default)."},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "Field or parameter name (as the JSON spells it) "
+                                      "-> what is wrong with it. Empty when the error "
+                                      "is not about particular fields."},
+        }),
+    }, description="Every error, whatever the status."),
+    "LocalDateTime": {
+        "type": "string", "format": "date-time", "pattern": LOCAL_DATETIME_PATTERN,
+        "description": "ISO 8601 in Japan Standard Time, always with the +09:00 offset.",
+        "examples": ["2026-12-03T10:00:00+09:00"],
+    },
+    "InputDateTime": {
+        "type": "string", "format": "date-time",
+        "description": "ISO 8601 with an offset (any offset; Z for UTC). Stored in UTC, "
+                       "answered in +09:00.",
+        "examples": ["2026-12-03T10:00:00+09:00", "2026-12-03T01:00:00Z"],
+    },
+    "Date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
+             "description": f"A date (YYYY-MM-DD) from {DATE_MIN} to {DATE_MAX}.",
+             "examples": ["2026-12-03"]},
+    "Time": {"type": "string", "pattern": r"^\d{2}:\d{2}$",
+             "description": "A wall-clock time in JST (HH:MM).", "examples": ["10:00"]},
+    "SessionKind": _enum(SessionKind, "class: smartphone class (スマホ講座); outreach_class: "
+                                      "held on request for a group (出張講座); "
+                                      "awareness_event: 啓発イベント; consultation: "
+                                      "walk-in consultation desk (相談会)."),
+    "SessionStatus": _enum(SessionStatus, "scheduled, cancelled (with cancel_reason) or "
+                                          "completed (held)."),
+    "Program": _object({
+        "id": {"type": "integer"},
+        "title": {"type": "string", "description": "Japanese title."},
+        "title_kana": {"type": "string", "description": "Kana reading of the title."},
+        "title_en": {"type": ["string", "null"], "description": "English title."},
+        "topic": _enum(Topic, "What the class teaches."),
+        "level": _enum(Level, "For whom."),
+        "device": _enum(Device, "Which smartphones."),
+    }, description="The curriculum item a class follows."),
+    "VenueSummary": _object({
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "short_name": {"type": "string", "maxLength": 8,
+                       "description": "The name used in SMS."},
+    }),
+    "District": _object({
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "name_kana": {"type": "string"},
+    }, description="地区: a district of the city."),
+    "Venue": _object({
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "name_kana": {"type": "string"},
+        "short_name": {"type": "string", "maxLength": 8},
+        "address": {"type": "string"},
+        "district": _nullable(_ref("District")),
+        "phone": {"type": ["string", "null"],
+                  "description": "The venue's own phone number (E.164, e.g. +81466441111)."},
+        "accessibility_notes": {"type": ["string", "null"]},
+        "default_capacity": {"type": "integer", "minimum": 0, "maximum": MAX_CAPACITY},
+        "latitude": {"type": ["number", "null"]},
+        "longitude": {"type": ["number", "null"]},
+        "is_active": {"type": "boolean",
+                      "description": "false: no longer used for new sessions."},
+    }),
+    "Session": _object({
+        "id": {"type": "integer"},
+        "kind": _ref("SessionKind"),
+        "title": {"type": "string",
+                  "description": "The title to show: the session's own title, else its "
+                                 "program's (English for Accept-Language: en when the "
+                                 "program has one), else the kind's name."},
+        "program": _nullable(_ref("Program")),
+        "venue": _ref("VenueSummary"),
+        "starts_at": _ref("LocalDateTime"),
+        "ends_at": _ref("LocalDateTime"),
+        "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY,
+                     "description": "Seats; null where the kind takes no bookings."},
+        "status": _ref("SessionStatus"),
+        "cancel_reason": {"type": ["string", "null"]},
+        "series_id": {"type": ["integer", "null"],
+                      "description": "The series that generated the session, if any."},
+        "requesting_group": {"type": ["string", "null"],
+                             "description": "The group that asked for an outreach class; "
+                                            "null for other kinds."},
+        "notes": {"type": ["string", "null"]},
+    }, description="A class, outreach class, awareness event or consultation session."),
+    "Series": _object({
+        "id": {"type": "integer"},
+        "kind": _ref("SessionKind"),
+        "title": {"type": "string"},
+        "program": _nullable(_ref("Program")),
+        "venue": _ref("VenueSummary"),
+        "rrule": {"type": "string", "description": "RFC 5545 RRULE value, e.g. "
+                                                   "FREQ=MONTHLY;BYDAY=2TU,4TU."},
+        "start_date": _ref("Date"),
+        "until_date": _ref("Date"),
+        "start_time": _ref("Time"),
+        "end_time": _ref("Time"),
+        "skip_dates": {"type": "array", "items": _ref("Date")},
+        "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY},
+        "status": _enum(SeriesStatus, "active or cancelled."),
+        "cancel_reason": {"type": ["string", "null"]},
+        "notes": {"type": ["string", "null"]},
+    }, description="A recurring series; it generates real sessions."),
+    "SessionList": _object({
+        "items": {"type": "array", "items": _ref("Session")},
+        "next": {"type": ["string", "null"],
+                 "description": "Pass as `cursor` for the next page; null on the last."},
+    }),
+    "VenueList": _object({
+        "items": {"type": "array", "items": _ref("Venue")},
+        "next": {"type": ["string", "null"]},
+    }),
+    "SeriesCreated": _object({
+        "series": _ref("Series"),
+        "created": {"type": "array", "items": _ref("Session"),
+                    "description": "The sessions the series generated."},
+    }),
+    "SessionCreate": _object({
+        "kind": _ref("SessionKind"),
+        "program_id": {"type": ["integer", "null"],
+                       "description": "Required for class and outreach_class."},
+        "title": _text(EventSession.TITLE_MAX, "Own title; required for an awareness event "
+                                               "without a program."),
+        "venue_id": {"type": "integer"},
+        "starts_at": _ref("InputDateTime"),
+        "ends_at": _ref("InputDateTime"),
+        "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY,
+                     "description": "Seats; a class without it gets the venue's default."},
+        "notes": _text(EventSession.NOTES_MAX, "Shown with the session."),
+        "requesting_group": _text(EventSession.GROUP_MAX,
+                                  "Required for an outreach class (ignored for others)."),
+        "requesting_contact": _text(EventSession.CONTACT_MAX,
+                                    "Contact of the requesting group (outreach classes "
+                                    "only). Stored for coordinators, never answered by "
+                                    "the API."),
+    }, required=["kind", "venue_id", "starts_at", "ends_at"],
+        description="A new session. The end must be after the start, at most 12 hours."),
+    "SessionUpdate": _object({
+        "kind": _ref("SessionKind"),
+        "program_id": {"type": ["integer", "null"]},
+        "title": _text(EventSession.TITLE_MAX, "Own title (null: use the program's)."),
+        "venue_id": {"type": "integer"},
+        "starts_at": _ref("InputDateTime"),
+        "ends_at": _ref("InputDateTime"),
+        "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY},
+        "notes": _text(EventSession.NOTES_MAX, "Shown with the session."),
+        "requesting_group": _text(EventSession.GROUP_MAX, "Outreach classes only."),
+        "requesting_contact": _text(EventSession.CONTACT_MAX, "Outreach classes only."),
+        "status": {**_ref("SessionStatus"), "description": (
+            "cancelled needs cancel_reason and a session not yet held; completed needs a "
+            "session that has started; scheduled reinstates a cancelled session that is "
+            "still to come.")},
+        "cancel_reason": _text(EventSession.REASON_MAX, 'Only with "status": "cancelled".',
+                               nullable=False),
+    }, required=[], description="Only the fields sent change; the rest keep their values. "
+                                "A session of a series becomes a one-off change."),
+    "SeriesCreate": _object({
+        "kind": {**_ref("SessionKind"), "description": "Not outreach_class (held on "
+                                                        "request, one at a time)."},
+        "program_id": {"type": ["integer", "null"], "description": "Required for class."},
+        "title": _text(SessionSeries.TITLE_MAX, "Own title for each session."),
+        "venue_id": {"type": "integer"},
+        "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY},
+        "notes": _text(SessionSeries.NOTES_MAX, "Shown with each session."),
+        "rrule": {"type": "string", "maxLength": SessionSeries.RRULE_MAX,
+                  "description": "RFC 5545 RRULE value without DTSTART, UNTIL or COUNT; "
+                                 "FREQ DAILY, WEEKLY, MONTHLY or YEARLY.",
+                  "examples": ["FREQ=MONTHLY;BYDAY=2TU,4TU", "FREQ=WEEKLY;BYDAY=TH"]},
+        "start_date": _ref("Date"),
+        "until_date": {**_ref("Date"), "description": "The last date (inclusive); at most "
+                                                      "three years after start_date."},
+        "start_time": _ref("Time"),
+        "end_time": _ref("Time"),
+        "skip_dates": {"type": ["array", "null"], "items": _ref("Date"),
+                       "maxItems": SessionSeries.MAX_OCCURRENCES,
+                       "description": "Dates the rule gives but no session is wanted."},
+    }, required=["kind", "venue_id", "rrule", "start_date", "until_date", "start_time",
+                 "end_time"],
+        description=f"The rule must give from 1 to {SessionSeries.MAX_OCCURRENCES} dates "
+                    "between start_date and until_date (JST)."),
+}
+
+PARAMETERS = {
+    "from": {"name": "from", "in": "query", "schema": _ref("Date"),
+             "description": "First date (JST, inclusive) on which sessions start. "
+                            "Default: today in JST."},
+    "to": {"name": "to", "in": "query", "schema": _ref("Date"),
+           "description": "Last date (JST, inclusive): a session at 23:30 JST on this "
+                          "date is included. Default: no end."},
+    "kind": {"name": "kind", "in": "query", "style": "form", "explode": True,
+             "schema": {"type": "array", "items": _ref("SessionKind")},
+             "description": "Only these kinds: repeat the parameter (kind=class&"
+                            "kind=consultation) or separate with commas."},
+    "venue_id": {"name": "venue_id", "in": "query",
+                 "schema": {"type": "integer", "minimum": 1},
+                 "description": "Only sessions at this venue (400 when no such venue)."},
+    "cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"},
+               "description": "The `next` value of the previous page, unchanged."},
+    "limit": {"name": "limit", "in": "query",
+              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
+                         "default": DEFAULT_LIMIT},
+              "description": f"Items per page, 1 to {MAX_LIMIT}."},
+    "session_id": {"name": "session_id", "in": "path", "required": True,
+                   "schema": {"type": "integer"}},
+}
+
+RESPONSES = {
+    "BadRequest": _error("The request cannot be read: malformed JSON, a body that is not "
+                         "an object, or a query parameter that is unknown or has an "
+                         "unknown value (code invalid_query, with fields)."),
+    "Unauthorized": {
+        **_error("No bearer token (code unauthorized), or an unknown or revoked one "
+                 "(code invalid_token)."),
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
+                                         "description": 'Bearer realm="desk"'}},
+    },
+    "Forbidden": _error("The token belongs to a volunteer: only coordinators and admins "
+                        "may change the schedule."),
+    "NotFound": _error("No such session."),
+    "TooLarge": _error("The body is larger than 1 MiB."),
+    "UnsupportedMediaType": _error("The body was not sent as application/json."),
+    "Invalid": _error("A field is wrong (unknown field, wrong JSON type, or a rule of the "
+                      "schedule); `fields` says which and why. Nothing was changed."),
+    "Error": _error("Any other error, in the same shape."),
+}
+
+_WRITE_ERRORS = {
+    "400": _response_ref("BadRequest"),
+    "401": _response_ref("Unauthorized"),
+    "403": _response_ref("Forbidden"),
+    "413": _response_ref("TooLarge"),
+    "415": _response_ref("UnsupportedMediaType"),
+    "422": _response_ref("Invalid"),
+    "default": _response_ref("Error"),
+}
+_SECURITY = [{"bearerAuth": []}]
+
+
+def _body(schema_name, example):
+    return {"required": True, "content": {"application/json": {
+        "schema": _ref(schema_name), "examples": {"example": {"value": example}}}}}
+
+
+def _created(schema_name, description, *, location=False):
+    response = _json(schema_name, description)
+    if location:
+        response["headers"] = {"Location": {"schema": {"type": "string"},
+                                            "description": "The new session's URL."}}
+    return response
+
+
+PATHS = {
+    "/sessions": {
+        "get": {
+            "operationId": "listSessions",
+            "summary": "List sessions",
+            "description": "Sessions starting from `from` to `to` (JST dates, inclusive), "
+                           "ordered by start time, then id. Cancelled sessions are "
+                           "included, with their status.",
+            "tags": ["sessions"],
+            "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in (
+                "from", "to", "kind", "venue_id", "cursor", "limit")],
+            "responses": {
+                "200": _json("SessionList", "A page of sessions."),
+                "400": _response_ref("BadRequest"),
+                "default": _response_ref("Error"),
+            },
+        },
+        "post": {
+            "operationId": "createSession",
+            "summary": "Create a session",
+            "tags": ["sessions"],
+            "security": _SECURITY,
+            "requestBody": _body("SessionCreate", {
+                "kind": "class", "program_id": 3, "venue_id": 1,
+                "starts_at": "2026-12-03T10:00:00+09:00",
+                "ends_at": "2026-12-03T11:30:00+09:00", "capacity": 12}),
+            "responses": {
+                "201": _created("Session", "The new session.", location=True),
+                **_WRITE_ERRORS,
+            },
+        },
+    },
+    "/sessions/{session_id}": {
+        "parameters": [{"$ref": "#/components/parameters/session_id"}],
+        "get": {
+            "operationId": "getSession",
+            "summary": "Read a session",
+            "tags": ["sessions"],
+            "responses": {
+                "200": _json("Session", "The session."),
+                "404": _response_ref("NotFound"),
+                "default": _response_ref("Error"),
+            },
+        },
+        "patch": {
+            "operationId": "updateSession",
+            "summary": "Change a session or its status",
+            "description": "Send only the fields to change. `status` moves the session: "
+                           "cancelled (with cancel_reason), completed, or scheduled "
+                           "(reinstate). All or nothing.",
+            "tags": ["sessions"],
+            "security": _SECURITY,
+            "requestBody": _body("SessionUpdate", {"status": "cancelled",
+                                                   "cancel_reason": "台風のため"}),
+            "responses": {
+                "200": _json("Session", "The session as it is now."),
+                "404": _response_ref("NotFound"),
+                **_WRITE_ERRORS,
+            },
+        },
+    },
+    "/series": {
+        "post": {
+            "operationId": "createSeries",
+            "summary": "Create a recurring series and its sessions",
+            "tags": ["series"],
+            "security": _SECURITY,
+            "requestBody": _body("SeriesCreate", {
+                "kind": "class", "program_id": 3, "venue_id": 1,
+                "rrule": "FREQ=MONTHLY;BYDAY=2TU,4TU", "start_date": "2026-04-01",
+                "until_date": "2027-03-31", "start_time": "10:00", "end_time": "11:30",
+                "capacity": 12, "skip_dates": ["2026-08-11"]}),
+            "responses": {
+                "201": _created("SeriesCreated", "The series and the sessions it created."),
+                **_WRITE_ERRORS,
+            },
+        },
+    },
+    "/venues": {
+        "get": {
+            "operationId": "listVenues",
+            "summary": "List venues",
+            "description": "Every venue, in use or not (is_active), in kana order.",
+            "tags": ["venues"],
+            "parameters": [{"$ref": "#/components/parameters/cursor"},
+                           {"$ref": "#/components/parameters/limit"}],
+            "responses": {
+                "200": _json("VenueList", "A page of venues."),
+                "400": _response_ref("BadRequest"),
+                "default": _response_ref("Error"),
+            },
+        },
+    },
+    "/openapi.json": {
+        "get": {
+            "operationId": "getOpenApiDocument",
+            "summary": "This document",
+            "tags": ["meta"],
+            "responses": {
+                "200": {"description": "The OpenAPI 3.1 document.",
+                        "content": {"application/json": {"schema": {"type": "object"}}}},
+                "default": _response_ref("Error"),
+            },
+        },
+    },
+}
+
+
+def build_document(public_url):
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "desk API",
+            "version": API_VERSION,
+            "summary": "The schedule of a city's digital divide support desk.",
+            "description": (
+                "Smartphone classes, outreach classes, awareness events and consultation "
+                "sessions. Reading is public; writing needs a coordinator's or an admin's "
+                "bearer token (`desk create-token EMAIL`). Times are ISO 8601 with the "
+                "+09:00 offset (any offset accepted on input); `from`/`to` are JST dates, "
+                "inclusive. Lists are {\"items\": [...], \"next\": cursor or null}. "
+                "Errors are {\"error\": {\"code\", \"message\", \"fields\"}}, with the "
+                "message in the Accept-Language (ja or en)."),
+        },
+        "servers": [{"url": f"{public_url.rstrip('/')}/api/v1"}],
+        "tags": [{"name": "sessions"}, {"name": "series"}, {"name": "venues"},
+                 {"name": "meta"}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "parameters": PARAMETERS,
+            "responses": RESPONSES,
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "desk_…",
+                               "description": "A token from `desk create-token EMAIL` "
+                                              "for a coordinator or admin account."},
+            },
+        },
+    }
+
+
+def document():
+    return json_response(build_document(current_app.config["DESK_PUBLIC_URL"]))

@@ -1,0 +1,88 @@
+"""Models as the API's JSON: snake_case, integer ids, times with the +09:00 offset.
+
+The shapes are described in desk/api/openapi.py; tests validate every response
+against that document.
+"""
+
+from desk.core.timeutil import isoformat_local
+from desk.events.models import SessionKind
+
+
+def program_json(program):
+    if program is None:
+        return None
+    return {
+        "id": program.id,
+        "title": program.title,
+        "title_kana": program.title_kana,
+        "title_en": program.title_en,
+        "topic": program.topic.value,
+        "level": program.level.value,
+        "device": program.device.value,
+    }
+
+
+def venue_summary_json(venue):
+    return {"id": venue.id, "name": venue.name, "short_name": venue.short_name}
+
+
+def venue_json(venue):
+    district = venue.district
+    return {
+        "id": venue.id,
+        "name": venue.name,
+        "name_kana": venue.name_kana,
+        "short_name": venue.short_name,
+        "address": venue.address,
+        "district": None if district is None else {
+            "id": district.id, "name": district.name, "name_kana": district.name_kana},
+        "phone": venue.phone,
+        "accessibility_notes": venue.accessibility_notes,
+        "default_capacity": venue.default_capacity,
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
+        "is_active": venue.is_active,
+    }
+
+
+def session_json(session):
+    outreach = session.kind == SessionKind.OUTREACH_CLASS
+    return {
+        "id": session.id,
+        "kind": session.kind.value,
+        "title": session.display_title,
+        "program": program_json(session.program),
+        "venue": venue_summary_json(session.venue),
+        "starts_at": isoformat_local(session.start_dt),
+        "ends_at": isoformat_local(session.end_dt),
+        "capacity": session.capacity,
+        "status": session.status.value,
+        "cancel_reason": session.cancel_reason,
+        "series_id": session.series_id,
+        "requesting_group": session.requesting_group if outreach else None,
+        "notes": session.notes,
+    }
+
+
+def series_json(series):
+    return {
+        "id": series.id,
+        "kind": series.kind.value,
+        "title": series.display_title,
+        "program": program_json(series.program),
+        "venue": venue_summary_json(series.venue),
+        "rrule": series.rrule,
+        "start_date": series.start_date.isoformat(),
+        "until_date": series.until_date.isoformat(),
+        "start_time": series.start_time.strftime("%H:%M"),
+        "end_time": series.end_time.strftime("%H:%M"),
+        "skip_dates": [day.isoformat() for day in series.skip_dates],
+        "capacity": series.capacity,
+        "status": series.status.value,
+        "cancel_reason": series.cancel_reason,
+        "notes": series.notes,
+    }
+
+
+def page_json(items, next_cursor):
+    return {"items": items, "next": next_cursor}

@@ -1,0 +1,402 @@
+"""The demo city's data as plain Python structures: a city like 藤沢市 (Fujisawa).
+
+Addresses, phone numbers and people are made up to look real; e-mail addresses use the
+reserved `.example` top-level domain. desk.demo.load turns this into rows through the
+services.
+"""
+
+EMAIL_DOMAIN = "city.fujisawa.example"
+
+# 地区: (name, kana), in the city's usual order.
+DISTRICTS = [
+    ("片瀬", "カタセ"),
+    ("鵠沼", "クゲヌマ"),
+    ("辻堂", "ツジドウ"),
+    ("村岡", "ムラオカ"),
+    ("藤沢", "フジサワ"),
+    ("明治", "メイジ"),
+    ("善行", "ゼンギョウ"),
+    ("湘南大庭", "ショウナンオオバ"),
+    ("六会", "ムツアイ"),
+    ("湘南台", "ショウナンダイ"),
+    ("遠藤", "エンドウ"),
+    ("長後", "チョウゴ"),
+    ("御所見", "ゴショミ"),
+]
+
+_LIFT = "エレベーターあり・車いす用トイレあり"
+
+# Community centres. `classes` are the monthly class patterns held there (RRULE BYDAY
+# value, local start and end time); `consultation` is the walk-in desk's pattern (BYDAY,
+# start, end, and the months it runs in, None for every month), or None for no regular
+# desk: 6 monthly desks and 2 quarterly ones give about 80 consultation sessions a year.
+VENUES = [
+    {
+        "key": "katase",
+        "name": "片瀬市民センター",
+        "name_kana": "カタセシミンセンター",
+        "short_name": "片瀬センター",
+        "address": "神奈川県藤沢市片瀬3-9-6",
+        "district": "片瀬",
+        "phone": "0466-26-2831",
+        "accessibility_notes": _LIFT + "・駐車場は台数に限りがあります",
+        "default_capacity": 20,
+        "latitude": 35.318400,
+        "longitude": 139.483100,
+        "classes": [("2TU", "10:00", "11:30")],
+        "consultation": ("3TH", "13:30", "16:00", None),
+    },
+    {
+        "key": "kugenuma",
+        "name": "鵠沼市民センター",
+        "name_kana": "クゲヌマシミンセンター",
+        "short_name": "鵠沼センター",
+        "address": "神奈川県藤沢市鵠沼東8-1",
+        "district": "鵠沼",
+        "phone": "0466-22-3111",
+        "accessibility_notes": _LIFT + "・補聴器用の磁気ループあり",
+        "default_capacity": 24,
+        "latitude": 35.330200,
+        "longitude": 139.474600,
+        "classes": [("1WE", "10:00", "11:30"), ("3FR", "14:00", "15:30")],
+        "consultation": ("1SA", "10:00", "12:30", None),
+    },
+    {
+        "key": "tsujido",
+        "name": "辻堂市民センター",
+        "name_kana": "ツジドウシミンセンター",
+        "short_name": "辻堂センター",
+        "address": "神奈川県藤沢市辻堂東海岸1-1-41",
+        "district": "辻堂",
+        "phone": "0466-34-4511",
+        "accessibility_notes": _LIFT + "・入口にスロープあり",
+        "default_capacity": 20,
+        "latitude": 35.333100,
+        "longitude": 139.447800,
+        "classes": [("2TH", "10:00", "11:30"), ("4TU", "13:30", "15:00")],
+        "consultation": ("2MO", "13:30", "16:00", None),
+    },
+    {
+        "key": "muraoka",
+        "name": "村岡公民館",
+        "name_kana": "ムラオカコウミンカン",
+        "short_name": "村岡公民館",
+        "address": "神奈川県藤沢市村岡東1-7-2",
+        "district": "村岡",
+        "phone": "0466-22-4211",
+        "accessibility_notes": "会場は2階です（エレベーターなし、階段に手すりあり）・"
+                               "車いす用トイレは1階にあります",
+        "default_capacity": 16,
+        "latitude": 35.344800,
+        "longitude": 139.506300,
+        "classes": [("1FR", "10:00", "11:30")],
+        "consultation": None,
+    },
+    {
+        "key": "fujisawa",
+        "name": "藤沢公民館",
+        "name_kana": "フジサワコウミンカン",
+        "short_name": "藤沢公民館",
+        "address": "神奈川県藤沢市藤沢1-3-8",
+        "district": "藤沢",
+        "phone": "0466-22-3621",
+        "accessibility_notes": _LIFT + "・藤沢駅から徒歩10分",
+        "default_capacity": 30,
+        "latitude": 35.349700,
+        "longitude": 139.487400,
+        "classes": [("2WE", "10:00", "11:30"), ("4WE", "14:00", "15:30")],
+        "consultation": ("4TH", "13:30", "16:00", None),
+    },
+    {
+        "key": "meiji",
+        "name": "明治市民センター",
+        "name_kana": "メイジシミンセンター",
+        "short_name": "明治センター",
+        "address": "神奈川県藤沢市羽鳥1-5-10",
+        "district": "明治",
+        "phone": "0466-36-2521",
+        "accessibility_notes": _LIFT,
+        "default_capacity": 18,
+        "latitude": 35.345900,
+        "longitude": 139.438300,
+        "classes": [("3TU", "10:00", "11:30")],
+        "consultation": ("2SA", "10:00", "12:30", (5, 8, 11, 2)),
+    },
+    {
+        "key": "zengyo",
+        "name": "善行公民館",
+        "name_kana": "ゼンギョウコウミンカン",
+        "short_name": "善行公民館",
+        "address": "神奈川県藤沢市善行1-24-2",
+        "district": "善行",
+        "phone": "0466-81-2000",
+        "accessibility_notes": "段差なし・車いす用トイレあり・駐車場なし（公共交通機関でお越しください）",
+        "default_capacity": 16,
+        "latitude": 35.363600,
+        "longitude": 139.471200,
+        "classes": [("1TH", "13:30", "15:00")],
+        "consultation": None,
+    },
+    {
+        "key": "oba",
+        "name": "湘南大庭市民センター",
+        "name_kana": "ショウナンオオバシミンセンター",
+        "short_name": "大庭センター",
+        "address": "神奈川県藤沢市大庭5061-5",
+        "district": "湘南大庭",
+        "phone": "0466-87-1711",
+        "accessibility_notes": _LIFT + "・駐車場あり",
+        "default_capacity": 20,
+        "latitude": 35.365800,
+        "longitude": 139.440900,
+        "classes": [("2FR", "10:00", "11:30")],
+        "consultation": ("1TU", "13:30", "16:00", None),
+    },
+    {
+        "key": "mutsuai",
+        "name": "六会市民センター",
+        "name_kana": "ムツアイシミンセンター",
+        "short_name": "六会センター",
+        "address": "神奈川県藤沢市亀井野1-14-1",
+        "district": "六会",
+        "phone": "0466-82-2111",
+        "accessibility_notes": _LIFT + "・六会日大前駅から徒歩5分",
+        "default_capacity": 20,
+        "latitude": 35.385300,
+        "longitude": 139.464200,
+        "classes": [("3WE", "10:00", "11:30")],
+        "consultation": ("3SA", "10:00", "12:30", (6, 9, 12, 3)),
+    },
+    {
+        "key": "shonandai",
+        "name": "湘南台市民センター",
+        "name_kana": "ショウナンダイシミンセンター",
+        "short_name": "湘南台センター",
+        "address": "神奈川県藤沢市湘南台1-8",
+        "district": "湘南台",
+        "phone": "0466-44-1111",
+        "accessibility_notes": _LIFT + "・授乳室あり・湘南台駅から徒歩3分",
+        "default_capacity": 30,
+        "latitude": 35.396500,
+        "longitude": 139.466600,
+        "classes": [("1MO", "10:00", "11:30"), ("3MO", "14:00", "15:30")],
+        "consultation": ("2WE", "13:30", "16:00", None),
+    },
+    {
+        "key": "chogo",
+        "name": "長後市民センター",
+        "name_kana": "チョウゴシミンセンター",
+        "short_name": "長後センター",
+        "address": "神奈川県藤沢市長後513",
+        "district": "長後",
+        "phone": "0466-45-1500",
+        "accessibility_notes": _LIFT + "・駐車場あり",
+        "default_capacity": 18,
+        "latitude": 35.410100,
+        "longitude": 139.456000,
+        "classes": [("4TH", "10:00", "11:30")],
+        "consultation": None,
+    },
+    {
+        "key": "goshomi",
+        "name": "御所見市民センター",
+        "name_kana": "ゴショミシミンセンター",
+        "short_name": "御所見C",
+        "address": "神奈川県藤沢市用田584-1",
+        "district": "御所見",
+        "phone": "0466-48-1911",
+        "accessibility_notes": "段差なし・車いす用トイレあり・駐車場あり（バスの本数が少ないため"
+                               "お車での来場も可）",
+        "default_capacity": 12,
+        "latitude": 35.397400,
+        "longitude": 139.415300,
+        "classes": [("4MO", "10:00", "11:30")],
+        "consultation": None,
+    },
+]
+
+_BRING = "お持ちのスマートフォン（お持ちでない方には貸出用のスマホがあります）、筆記用具"
+_BRING_MY_NUMBER = ("マイナンバーカード、カードを受け取ったときに決めた暗証番号（4けたの数字）、"
+                    "お持ちのスマートフォン")
+
+# The national curriculum (デジタル活用支援 講座): key -> program fields.
+PROGRAMS = [
+    {
+        "key": "basics",
+        "title": "はじめてのスマホ",
+        "title_kana": "ハジメテノスマホ",
+        "title_en": "Your first smartphone",
+        "description": "スマホの電源の入れ方・切り方、ボタンと画面の使い方、文字の大きさの"
+                       "変え方をゆっくり練習します。はじめての方でも大丈夫です。",
+        "topic": "basics", "level": "beginner", "device": "any",
+        "default_duration_minutes": 90, "what_to_bring": _BRING,
+    },
+    {
+        "key": "basics_iphone",
+        "title": "はじめてのスマホ（iPhone編）",
+        "title_kana": "ハジメテノスマホ アイフォーンヘン",
+        "title_en": "Your first smartphone (iPhone)",
+        "description": "iPhoneをお使いの方のための入門講座です。ホーム画面、設定、"
+                       "アプリの開き方と閉じ方を練習します。",
+        "topic": "basics", "level": "beginner", "device": "iphone",
+        "default_duration_minutes": 90, "what_to_bring": _BRING,
+    },
+    {
+        "key": "basics_android",
+        "title": "はじめてのスマホ（Android編）",
+        "title_kana": "ハジメテノスマホ アンドロイドヘン",
+        "title_en": "Your first smartphone (Android)",
+        "description": "Androidのスマホをお使いの方のための入門講座です。ホーム画面、設定、"
+                       "アプリの開き方と閉じ方を練習します。",
+        "topic": "basics", "level": "beginner", "device": "android",
+        "default_duration_minutes": 90, "what_to_bring": _BRING,
+    },
+    {
+        "key": "calls_camera",
+        "title": "電話とカメラを使ってみよう",
+        "title_kana": "デンワトカメラヲツカッテミヨウ",
+        "title_en": "Calls and the camera",
+        "description": "電話のかけ方・受け方、連絡先の登録、写真の撮り方と見方を練習します。",
+        "topic": "calls_camera", "level": "beginner", "device": "any",
+        "default_duration_minutes": 90, "what_to_bring": _BRING,
+    },
+    {
+        "key": "internet",
+        "title": "インターネットで調べてみよう",
+        "title_kana": "インターネットデシラベテミヨウ",
+        "title_en": "Searching the internet",
+        "description": "天気やバスの時刻、市役所のお知らせなどを、文字や声で調べる方法を"
+                       "練習します。",
+        "topic": "internet", "level": "beginner", "device": "any",
+        "default_duration_minutes": 90, "what_to_bring": _BRING,
+    },
+    {
+        "key": "maps",
+        "title": "地図アプリで道案内",
+        "title_kana": "チズアプリデミチアンナイ",
+        "title_en": "Finding your way with a map app",
+        "description": "地図アプリで行きたい場所を探し、道順や電車・バスの乗り換えを"
+                       "調べる方法を練習します。",
+        "topic": "maps", "level": "beginner", "device": "any",
+        "default_duration_minutes": 90, "what_to_bring": _BRING,
+    },
+    {
+        "key": "line",
+        "title": "LINEをはじめよう",
+        "title_kana": "ラインヲハジメヨウ",
+        "title_en": "Getting started with LINE",
+        "description": "家族や友だちとメッセージやスタンプを送り合うアプリ「LINE」の"
+                       "はじめ方と使い方を練習します。",
+        "topic": "line", "level": "beginner", "device": "any",
+        "default_duration_minutes": 90,
+        "what_to_bring": _BRING + "、LINEのパスワード（お使いの方のみ）",
+    },
+    {
+        "key": "line_video",
+        "title": "LINEで写真とビデオ通話",
+        "title_kana": "ラインデシャシントビデオツウワ",
+        "title_en": "LINE: photos and video calls",
+        "description": "LINEで写真を送る方法、グループでの会話、ビデオ通話のかけ方を"
+                       "練習します。LINEを使ったことがある方向けです。",
+        "topic": "line", "level": "intermediate", "device": "any",
+        "default_duration_minutes": 90,
+        "what_to_bring": _BRING + "、LINEのパスワード",
+    },
+    {
+        "key": "my_number",
+        "title": "スマホでマイナンバーカードを申請しよう",
+        "title_kana": "スマホデマイナンバーカードヲシンセイシヨウ",
+        "title_en": "Applying for a My Number card with your smartphone",
+        "description": "スマホで顔写真を撮り、マイナンバーカードを申請する方法を"
+                       "説明します。申請書（QRコードのついた紙）があればお持ちください。",
+        "topic": "my_number", "level": "beginner", "device": "any",
+        "default_duration_minutes": 90,
+        "what_to_bring": "お持ちのスマートフォン、交付申請書（お持ちの方）",
+    },
+    {
+        "key": "mynaportal",
+        "title": "マイナポータルを使ってみよう",
+        "title_kana": "マイナポータルヲツカッテミヨウ",
+        "title_en": "Using Mynaportal",
+        "description": "マイナポータルで健康保険証の利用登録や、薬や健診の情報を見る方法を"
+                       "練習します。",
+        "topic": "mynaportal", "level": "intermediate", "device": "any",
+        "default_duration_minutes": 120, "what_to_bring": _BRING_MY_NUMBER,
+    },
+    {
+        "key": "cashless",
+        "title": "キャッシュレス決済入門",
+        "title_kana": "キャッシュレスケッサイニュウモン",
+        "title_en": "Introduction to cashless payment",
+        "description": "スマホでお金を払うしくみ（QRコード決済など）と、安全に使うための"
+                       "注意点をお話しします。実際のお金は使いません。",
+        "topic": "cashless", "level": "beginner", "device": "any",
+        "default_duration_minutes": 90, "what_to_bring": _BRING,
+    },
+    {
+        "key": "scam",
+        "title": "詐欺・セキュリティ対策",
+        "title_kana": "サギ・セキュリティタイサク",
+        "title_en": "Protecting yourself from scams",
+        "description": "あやしいメールやSMS、うその警告画面の見分け方と、困ったときの"
+                       "相談先をお話しします。",
+        "topic": "scam_protection", "level": "beginner", "device": "any",
+        "default_duration_minutes": 90, "what_to_bring": _BRING,
+    },
+]
+
+# The order in which a venue's class pattern moves through the curriculum, one
+# program per half year (April-September, October-March).
+CURRICULUM_ORDER = ["basics", "calls_camera", "internet", "line", "maps", "scam",
+                    "basics_iphone", "basics_android", "line_video", "cashless", "my_number",
+                    "mynaportal"]
+
+CONSULTATION_TITLE = "スマホ何でも相談会"
+CONSULTATION_NOTES = "予約はいりません。直接会場へお越しください。おひとり20分程度です。"
+
+# 出張講座: who asks for an outreach class (group, contact) and near which venue.
+OUTREACH_REQUESTS = [
+    ("鵠沼海岸三丁目町内会", "会長 山田 一郎", "kugenuma", "鵠沼海岸三丁目町内会館"),
+    ("辻堂元町老人クラブ「若葉会」", "会長 鈴木 和子", "tsujido", "辻堂元町自治会館"),
+    ("特別養護老人ホーム 湘南の丘", "生活相談員 高橋 健", "oba", "湘南の丘 多目的ホール"),
+    ("善行団地自治会", "副会長 田中 節子", "zengyo", "善行団地集会所"),
+    ("片瀬山シニアクラブ", "世話人 伊藤 正男", "katase", "片瀬山自治会館"),
+    ("長後地区社会福祉協議会", "事務局 渡辺 恵子", "chogo", "長後市民センター 和室"),
+    ("湘南台一丁目町内会", "会長 中村 博", "shonandai", "湘南台一丁目町内会館"),
+    ("明治地区老人クラブ連合会", "会長 小林 勝", "meiji", "明治市民センター 会議室"),
+    ("デイサービス ひだまり六会", "管理者 加藤 洋子", "mutsuai", "ひだまり六会 食堂"),
+    ("御所見地区ふれあいサロン", "代表 吉田 千代子", "goshomi", "御所見市民センター 和室"),
+]
+
+OUTREACH_PROGRAMS = ["basics", "line", "scam", "my_number", "calls_camera", "cashless"]
+
+# 啓発イベント per fiscal year: (month, BYDAY ordinal and weekday, start, end, venue,
+# title, notes).
+AWARENESS_EVENTS = [
+    (6, "3SA", "10:00", "15:00", "shonandai", "スマホ体験会 in 湘南台",
+     "貸出用のスマホでアプリを体験できます。申し込みはいりません。"),
+    (8, "1SA", "10:00", "12:00", "fujisawa", "夏休み 親子で学ぶスマホ安全教室",
+     "小学生とその保護者、祖父母の方が対象です。"),
+    (10, "4SA", "10:00", "16:00", "fujisawa", "デジタル活用フェア in 藤沢",
+     "キャッシュレス決済やマイナポータルの体験コーナー、スマホ相談コーナーがあります。"),
+    (2, "2SA", "10:00", "15:00", "tsujido", "マイナンバーカード活用体験会",
+     "マイナンバーカードでできることを体験できます。カードをお持ちの方はご持参ください。"),
+]
+
+# Demo accounts: (role, local part of the e-mail, display name).
+ACCOUNTS = [
+    ("admin", "admin", "佐藤 美咲"),
+    ("coordinator", "coordinator", "高橋 直子"),
+    ("coordinator", "coordinator2", "山本 健太"),
+    ("volunteer", "volunteer", "中村 光子"),
+    ("volunteer", "volunteer2", "小林 誠"),
+    ("volunteer", "volunteer3", "加藤 由美"),
+    ("volunteer", "volunteer4", "吉田 大輔"),
+    ("volunteer", "volunteer5", "山口 さくら"),
+    ("volunteer", "volunteer6", "松本 和夫"),
+]
+
+# Plain reasons for the few cancelled sessions.
+REASON_TYPHOON = "台風接近のため"
+REASON_INSPECTION = "会場点検のため"
+REASON_ILLNESS = "講師の急病のため"

@@ -1,0 +1,306 @@
+"""Load the demo city (desk.demo.data) through the services, anchored to a day.
+
+The schedule covers the whole previous fiscal year, the current fiscal year so far and
+the next three months: class series at every venue (one program per half year), walk-in
+consultation desks, outreach classes on request, awareness events, a few cancelled
+sessions; everything that has already ended is marked as held. Everything goes through
+desk.events.services and desk.auth.services with actor="demo", so the data obeys the
+same rules as real data and is in the audit log. Nothing is committed here: the caller
+(`desk init --demo`) commits once.
+
+The same `today` always gives the same schedule (a seeded random.Random); the demo
+accounts' passwords are random (secrets) and written to instance/demo-logins.txt.
+"""
+
+import random
+import secrets
+from datetime import date, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+
+from desk.auth import services as auth_services
+from desk.core.timeutil import (
+    fiscal_year_dates,
+    fiscal_year_of,
+    local_datetime,
+    local_today,
+    to_local,
+    utcnow,
+)
+from desk.demo import data
+from desk.demo.logins import write_demo_logins
+from desk.events import recurrence
+from desk.events import services as event_services
+from desk.events.models import SessionKind, SessionStatus
+
+ACTOR = "demo"
+SEED = 20240401
+HORIZON_MONTHS = 3
+# 年末年始: the community centres are closed from 29 December to 3 January.
+YEAR_END_CLOSED = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
+OUTREACH_TIMES = (("10:00", "11:30"), ("13:30", "15:00"))
+
+
+def is_year_end_closed(day):
+    return (day.month, day.day) in YEAR_END_CLOSED
+
+
+def demo_period(today):
+    """(first, last) local dates the demo covers: the start of the previous fiscal year
+    to three months after `today`."""
+    first, _last = fiscal_year_dates(fiscal_year_of(today) - 1)
+    return first, today + relativedelta(months=HORIZON_MONTHS)
+
+
+def half_years(first, last):
+    """The half-year terms (April-September, October-March) from `first` to `last`,
+    each clipped to that range."""
+    year = fiscal_year_of(first)
+    terms = []
+    while True:
+        for start, end in ((date(year, 4, 1), date(year, 9, 30)),
+                           (date(year, 10, 1), date(year + 1, 3, 31))):
+            if start > last:
+                return terms
+            if end >= first:
+                terms.append((max(start, first), min(end, last)))
+        year += 1
+
+
+def fiscal_years(first, last):
+    """The fiscal years from `first` to `last`, each clipped to that range."""
+    spans = []
+    for year in range(fiscal_year_of(first), fiscal_year_of(last) + 1):
+        start, end = fiscal_year_dates(year)
+        spans.append((max(start, first), min(end, last)))
+    return spans
+
+
+def _time(text):
+    return time.fromisoformat(text)
+
+
+class DemoLoader:
+    def __init__(self, today, now):
+        self.today = today
+        self.now = now
+        self.first, self.last = demo_period(today)
+        self.rng = random.Random(SEED)
+        self.districts = {}
+        self.venues = {}
+        self.programs = {}
+        self.series = []
+        self.sessions = []
+        self.logins = []
+
+    # -- reference data ----------------------------------------------------------------
+
+    def load_districts(self):
+        for position, (name, kana) in enumerate(data.DISTRICTS, start=1):
+            self.districts[name] = event_services.create_district(
+                {"name": name, "name_kana": kana, "position": position}, actor=ACTOR)
+
+    def load_venues(self):
+        fields = ("name", "name_kana", "short_name", "address", "phone",
+                  "accessibility_notes", "default_capacity", "latitude", "longitude")
+        for item in data.VENUES:
+            values = {name: item[name] for name in fields}
+            values["district_id"] = self.districts[item["district"]].id
+            self.venues[item["key"]] = event_services.create_venue(values, actor=ACTOR)
+
+    def load_programs(self):
+        for item in data.PROGRAMS:
+            values = {name: value for name, value in item.items() if name != "key"}
+            self.programs[item["key"]] = event_services.create_program(values, actor=ACTOR)
+
+    def load_accounts(self):
+        for role, local_part, name in data.ACCOUNTS:
+            email = f"{local_part}@{data.EMAIL_DOMAIN}"
+            password = secrets.token_urlsafe(12)
+            auth_services.create_user(email, password, role=role, display_name=name,
+                                      actor=ACTOR)
+            self.logins.append((role, email, password))
+
+    # -- the schedule ------------------------------------------------------------------
+
+    def _series(self, values, rule, start, end):
+        """Create a series over [start, end], closed over 年末年始; None when the rule
+        gives no date there."""
+        try:
+            dates = recurrence.occurrences(rule, start, end)
+        except recurrence.RecurrenceError:
+            return None
+        skips = [day for day in dates if is_year_end_closed(day)]
+        if len(skips) == len(dates):
+            return None
+        series, report = event_services.create_series(
+            {**values, "rrule": rule, "start_date": start, "until_date": end,
+             "skip_dates": skips}, actor=ACTOR, now=self.now)
+        self.series.append(series)
+        self.sessions.extend(report.created)
+        return series
+
+    def load_class_series(self):
+        order = data.CURRICULUM_ORDER
+        terms = half_years(self.first, self.last)
+        for item in data.VENUES:
+            venue = self.venues[item["key"]]
+            offset = self.rng.randrange(len(order))
+            capacity = min(venue.default_capacity, self.rng.choice((12, 15, 16, 20)))
+            for pattern, (byday, start, end) in enumerate(item["classes"]):
+                for term, (first, last) in enumerate(terms):
+                    program = self.programs[order[(offset + 2 * term + 5 * pattern) % len(order)]]
+                    self._series({
+                        "kind": SessionKind.CLASS.value,
+                        "program_id": program.id,
+                        "venue_id": venue.id,
+                        "capacity": capacity,
+                        "start_time": _time(start),
+                        "end_time": _time(end),
+                    }, f"FREQ=MONTHLY;BYDAY={byday}", first, last)
+
+    def load_consultation_series(self):
+        for item in data.VENUES:
+            if item["consultation"] is None:
+                continue
+            byday, start, end, months = item["consultation"]
+            rule = "FREQ=MONTHLY"
+            if months:
+                rule += ";BYMONTH=" + ",".join(str(month) for month in months)
+            rule += f";BYDAY={byday}"
+            for first, last in fiscal_years(self.first, self.last):
+                self._series({
+                    "kind": SessionKind.CONSULTATION.value,
+                    "title": data.CONSULTATION_TITLE,
+                    "notes": data.CONSULTATION_NOTES,
+                    "venue_id": self.venues[item["key"]].id,
+                    "start_time": _time(start),
+                    "end_time": _time(end),
+                }, rule, first, last)
+
+    def _session(self, values, day, start, end):
+        session = event_services.create_session(
+            {**values, "start_dt": local_datetime(day, _time(start)),
+             "end_dt": local_datetime(day, _time(end))}, actor=ACTOR, now=self.now)
+        self.sessions.append(session)
+        return session
+
+    def load_awareness_events(self):
+        for year in range(fiscal_year_of(self.first), fiscal_year_of(self.last) + 1):
+            for month, byday, start, end, venue_key, title, notes in data.AWARENESS_EVENTS:
+                calendar_year = year if month >= 4 else year + 1
+                first_day = date(calendar_year, month, 1)
+                last_day = first_day + relativedelta(months=1, days=-1)
+                day = recurrence.occurrences(f"FREQ=MONTHLY;BYDAY={byday}", first_day,
+                                             last_day)[0]
+                if self.first <= day <= self.last:
+                    self._session({"kind": SessionKind.AWARENESS_EVENT.value, "title": title,
+                                   "notes": notes, "venue_id": self.venues[venue_key].id},
+                                  day, start, end)
+
+    def load_outreach_classes(self):
+        month = self.first
+        while month <= self.last:
+            month_end = month + relativedelta(months=1, days=-1)
+            weekdays = [month + timedelta(days=offset)
+                        for offset in range((month_end - month).days + 1)]
+            weekdays = [day for day in weekdays if day.weekday() < 5
+                        and self.first <= day <= self.last and not is_year_end_closed(day)]
+            count = self.rng.choices((0, 1, 2), weights=(2, 5, 2))[0]
+            for day in sorted(self.rng.sample(weekdays, min(count, len(weekdays)))):
+                group, contact, venue_key, place = self.rng.choice(data.OUTREACH_REQUESTS)
+                program = self.programs[self.rng.choice(data.OUTREACH_PROGRAMS)]
+                start, end = self.rng.choice(OUTREACH_TIMES)
+                self._session({
+                    "kind": SessionKind.OUTREACH_CLASS.value,
+                    "program_id": program.id,
+                    "venue_id": self.venues[venue_key].id,
+                    "capacity": self.rng.choice((10, 12, 15, 20)),
+                    "requesting_group": group,
+                    "requesting_contact": contact,
+                    "notes": f"会場：{place}",
+                }, day, start, end)
+            month = month + relativedelta(months=1)
+
+    # -- what happened -----------------------------------------------------------------
+
+    def _local_date(self, session):
+        return to_local(session.start_dt).date()
+
+    def _cancel(self, sessions, reason):
+        for session in sessions:
+            if session.status == SessionStatus.SCHEDULED:
+                event_services.cancel_session(session, reason, actor=ACTOR, now=self.now)
+
+    def cancel_some(self):
+        """A typhoon day in the previous fiscal year's September, a teacher's illness in
+        the current fiscal year, and a venue closed for inspection in the weeks ahead."""
+        by_day = {}
+        for session in self.sessions:
+            by_day.setdefault(self._local_date(session), []).append(session)
+        previous_year = fiscal_year_of(self.first)
+        september = [day for day in sorted(by_day)
+                     if day.year == previous_year and day.month == 9]
+        if september:
+            typhoon_day = max(september, key=lambda day: len(by_day[day]))
+            self._cancel(by_day[typhoon_day], data.REASON_TYPHOON)
+        this_year_start, _end = fiscal_year_dates(fiscal_year_of(self.today))
+        past_classes = [session for session in self.sessions
+                        if session.kind == SessionKind.CLASS and session.end_dt <= self.now
+                        and session.status == SessionStatus.SCHEDULED
+                        and self._local_date(session) >= this_year_start]
+        if past_classes:
+            self._cancel([self.rng.choice(past_classes)], data.REASON_ILLNESS)
+        soon = self.today + timedelta(days=14)
+        for day in sorted(by_day):
+            if day >= soon:
+                venue_id = by_day[day][0].venue_id
+                self._cancel([session for session in by_day[day]
+                              if session.venue_id == venue_id], data.REASON_INSPECTION)
+                break
+
+    def complete_past(self):
+        for session in self.sessions:
+            if session.status == SessionStatus.SCHEDULED and session.end_dt <= self.now:
+                event_services.complete_session(session, actor=ACTOR, now=self.now)
+
+    def load(self):
+        self.load_accounts()
+        self.load_districts()
+        self.load_venues()
+        self.load_programs()
+        self.load_class_series()
+        self.load_consultation_series()
+        self.load_awareness_events()
+        self.load_outreach_classes()
+        self.cancel_some()
+        self.complete_past()
+        write_demo_logins(current_app.instance_path, self.logins)
+        return self.summary()
+
+    def summary(self):
+        statuses = [session.status for session in self.sessions]
+        return (
+            f"{len(self.districts)} districts, {len(self.venues)} venues, "
+            f"{len(self.programs)} programs, {len(self.series)} series, "
+            f"{len(self.sessions)} sessions from {self.first} to {self.last} "
+            f"({statuses.count(SessionStatus.COMPLETED)} held, "
+            f"{statuses.count(SessionStatus.CANCELLED)} cancelled, "
+            f"{statuses.count(SessionStatus.SCHEDULED)} to come), "
+            f"{len(self.logins)} accounts (logins in instance/demo-logins.txt)"
+        )
+
+
+def load_demo(today=None, *, now=None):
+    """Load the demo data anchored to `today` (a local JST date, default today in JST)
+    and return a one-line summary. The caller commits.
+
+    `now` (aware UTC) decides what has already been held; by default it is the current
+    time when `today` is None, else noon JST on `today`.
+    """
+    if now is None:
+        now = utcnow() if today is None else local_datetime(today, time(12))
+    if today is None:
+        today = local_today(now)
+    return DemoLoader(today, now).load()

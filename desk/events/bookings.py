@@ -1,0 +1,501 @@
+"""Bookings: book, cancel, waiting list, promotion, attendance.
+
+Every channel (staff phone desk, web, kiosk, phone line, API) calls `book_seat`.
+Capacity holds whatever the concurrency because every operation that changes a
+session's seats first locks the session row: `SELECT ... FOR UPDATE` on PostgreSQL;
+on SQLite the transaction already holds the database's write lock (BEGIN IMMEDIATE,
+see desk.core.db.write_intent). Under the lock the seats are counted, the booking is
+inserted as booked or waitlisted, and its messages are planned as outbox rows, all in
+the caller's transaction. Nothing here commits.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from desk.core import audit
+from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
+from desk.core.timeutil import local_today, to_local, utcnow
+from desk.events.models import (
+    ACTIVE_BOOKING_STATUSES,
+    PUBLIC_CHANNELS,
+    Attendance,
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    CancelReason,
+    Confirmation,
+    EventSession,
+    SessionStatus,
+)
+from desk.extensions import db
+from desk.notify import planning
+from desk.notify.models import MessageTemplate
+
+BOOKING_FIELDS = ("session_id", "person_id", "seats", "status", "code", "channel", "proxy_id",
+                  "confirmation", "attendance", "is_walk_in", "cancel_reason")
+CODE_ATTEMPTS = 10
+
+
+class BookingError(DeskError):
+    """A booking rule said no; the message is for the person booking."""
+
+    code = "booking_refused"
+    status = 422
+
+
+class BookingClosedError(BookingError):
+    code = "booking_closed"
+    status = 409
+
+
+@dataclass
+class BookingResult:
+    booking: Booking
+    created: bool
+    waitlist_position: int | None = None
+
+
+@dataclass
+class Changes:
+    """What an operation did to other bookings, for the coordinator to read."""
+
+    promoted: list = field(default_factory=list)
+    waitlisted: list = field(default_factory=list)
+    cancelled: list = field(default_factory=list)
+    no_shows: list = field(default_factory=list)
+
+
+# -- reading under the lock --------------------------------------------------------------
+
+def lock_session(session):
+    """Lock the session row for the rest of the transaction and refresh it."""
+    return db.session.scalars(
+        select(EventSession).where(EventSession.id == session.id)
+        .with_for_update(of=EventSession).execution_options(populate_existing=True)).one()
+
+
+def seats_taken(session):
+    """Booked seats that count against capacity (a no-show frees its seat on the day)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Booking.seats), 0))
+        .where(Booking.session_id == session.id, Booking.status == BookingStatus.BOOKED,
+               (Booking.attendance.is_(None)) | (Booking.attendance != Attendance.NO_SHOW)))
+
+
+def seats_free(session):
+    return max((session.capacity or 0) - seats_taken(session), 0)
+
+
+def waitlist(session):
+    return list(db.session.scalars(
+        select(Booking)
+        .where(Booking.session_id == session.id, Booking.status == BookingStatus.WAITLISTED)
+        .order_by(Booking.queue_dt, Booking.id)))
+
+
+def waitlist_position(booking):
+    """1 for the first on the waiting list; None when the booking is not waitlisted."""
+    if booking.status != BookingStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Booking.id))
+        .where(Booking.session_id == booking.session_id,
+               Booking.status == BookingStatus.WAITLISTED,
+               (Booking.queue_dt < booking.queue_dt)
+               | ((Booking.queue_dt == booking.queue_dt) & (Booking.id < booking.id))))
+    return ahead + 1
+
+
+def active_booking(session, person):
+    return db.session.scalar(
+        select(Booking).where(Booking.session_id == session.id,
+                              Booking.person_id == person.id,
+                              Booking.status.in_(ACTIVE_BOOKING_STATUSES)))
+
+
+def find_booking(code, phone_e164):
+    """The booking with this code whose person (or proxy) has this phone; None
+    otherwise. A code alone never identifies a booking."""
+    from desk.people.models import Person, ProxyContact
+
+    code = "".join(char for char in (code or "") if char.isdigit())
+    if len(code) != Booking.CODE_LENGTH or not phone_e164:
+        return None
+    booking = db.session.scalar(select(Booking).where(Booking.code == code))
+    if booking is None:
+        return None
+    person = db.session.get(Person, booking.person_id)
+    phones = {person.phone} | {proxy.phone for proxy in db.session.scalars(
+        select(ProxyContact).where(ProxyContact.person_id == person.id))}
+    return booking if phone_e164 in phones else None
+
+
+def booking_by_token(token):
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Booking).where(Booking.token == token))
+
+
+# -- rules --------------------------------------------------------------------------------
+
+def _check_bookable(session, *, channel, seats, now):
+    if not session.takes_bookings:
+        raise BookingError(_("This session does not take bookings; just come along."))
+    if session.status == SessionStatus.CANCELLED:
+        raise BookingClosedError(_("This session is cancelled."))
+    if session.status == SessionStatus.COMPLETED or session.is_attendance_closed:
+        raise BookingClosedError(_("This session has already been held."))
+    if session.end_dt <= now:
+        raise BookingClosedError(_("This session is over."))
+    if channel in PUBLIC_CHANNELS:
+        minutes = current_app.config["DESK_BOOKING_CLOSES_MINUTES"]
+        if now >= session.start_dt - timedelta(minutes=minutes):
+            raise BookingClosedError(
+                _("Booking for this session has closed. Please call the desk."))
+    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= Booking.MAX_SEATS:
+        message = _("Book 1 to %(maximum)d seats (you and up to %(companions)d companions).",
+                    maximum=Booking.MAX_SEATS, companions=Booking.MAX_SEATS - 1)
+        raise BookingError(message, fields={"seats": message})
+    if seats > (session.capacity or 0):
+        message = _("This session has %(capacity)d seats in all; a party of %(seats)d "
+                    "cannot fit.", capacity=session.capacity or 0, seats=seats)
+        raise BookingError(message, fields={"seats": message})
+
+
+def _new_code():
+    return f"{secrets.randbelow(10 ** Booking.CODE_LENGTH):0{Booking.CODE_LENGTH}d}"
+
+
+def _insert_with_code(booking):
+    """Insert the booking with a random, unique code (a collision takes another)."""
+    for _attempt in range(CODE_ATTEMPTS):
+        booking.code = _new_code()
+        if db.session.scalar(select(Booking.id).where(Booking.code == booking.code)):
+            continue
+        try:
+            with db.session.begin_nested():
+                db.session.add(booking)
+                db.session.flush()
+            return booking
+        except IntegrityError as error:
+            if "code" not in str(error.orig):
+                raise
+    raise RuntimeError(f"no free booking code after {CODE_ATTEMPTS} attempts")
+
+
+def _actor_id(actor):
+    return getattr(actor, "id", None) if not isinstance(actor, str) else None
+
+
+def _plan_for_new(booking, position, *, now):
+    if booking.status == BookingStatus.BOOKED:
+        planning.plan(MessageTemplate.BOOKING_CONFIRMED, booking, due=now, now=now)
+        planning.plan_reminders(booking, now=now)
+    else:
+        planning.plan(MessageTemplate.WAITLIST_CONFIRMED, booking, due=now, now=now)
+
+
+# -- booking -------------------------------------------------------------------------------
+
+def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
+              walk_in=False):
+    """Book `seats` seats (the person and companions) at `session`: booked while the
+    seats are free, waitlisted otherwise, all or nothing. Booking again returns the
+    person's existing active booking unchanged."""
+    now = now or utcnow()
+    channel = BookingChannel(channel)
+    session = lock_session(session)
+    if walk_in:
+        _check_walk_in(session, seats=seats, actor=actor, now=now)
+    else:
+        _check_bookable(session, channel=channel, seats=seats, now=now)
+    existing = active_booking(session, person)
+    if existing is not None:
+        return BookingResult(existing, created=False,
+                             waitlist_position=waitlist_position(existing))
+    free = seats_free(session)
+    if walk_in and seats > free:
+        raise BookingError(_("There are not enough free seats for this walk-in. "
+                             "Raise the capacity first if the room allows."))
+    # seats still free are ones no waiting party fits (promotion gave away the rest)
+    status = BookingStatus.BOOKED if seats <= free else BookingStatus.WAITLISTED
+    booking = Booking(
+        session_id=session.id, person_id=person.id, seats=seats, status=status,
+        token=secrets.token_urlsafe(24), channel=channel, actor_id=_actor_id(actor),
+        proxy_id=proxy.id if proxy else None, queue_dt=now,
+        booked_dt=now if status == BookingStatus.BOOKED else None, created_dt=now,
+        is_walk_in=walk_in, attendance=Attendance.ATTENDED if walk_in else None,
+        attendance_dt=now if walk_in else None)
+    booking.session = session
+    booking.person = person
+    _insert_with_code(booking)
+    position = waitlist_position(booking)
+    audit.record("booking.create", booking, actor=actor,
+                 after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel))
+    if not walk_in:
+        _plan_for_new(booking, position, now=now)
+    return BookingResult(booking, created=True, waitlist_position=position)
+
+
+def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=True):
+    """Cancel a booking, free its seats and promote the waiting list in order, in the
+    caller's transaction. Returns the Changes (who was promoted)."""
+    session = lock_session(booking.session)
+    db.session.refresh(booking)
+    if booking.status == BookingStatus.CANCELLED:
+        raise ConflictError(_("This booking is already cancelled."))
+    if booking.attendance is not None:
+        raise ValidationError(_("Attendance is already recorded for this booking; "
+                                "change the attendance instead."))
+    if session.is_attendance_closed:
+        raise ValidationError(_("Attendance for this session is closed."))
+    if session.start_dt <= now and not _is_staff(actor):
+        raise BookingClosedError(_("This session has started; it can no longer be cancelled "
+                                   "here. Please call the desk."))
+    before = audit.snapshot(booking, BOOKING_FIELDS)
+    was_booked = booking.status == BookingStatus.BOOKED
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_dt = now
+    booking.cancel_reason = CancelReason(reason)
+    db.session.flush()
+    audit.record("booking.cancel", booking, actor=actor, before=before,
+                 after=audit.snapshot(booking, BOOKING_FIELDS))
+    planning.cancel_pending(booking, now=now)
+    if notify and reason != CancelReason.MERGED:
+        template = (MessageTemplate.SESSION_CANCELLED
+                    if reason == CancelReason.SESSION_CANCELLED
+                    else MessageTemplate.BOOKING_CANCELLED)
+        planning.plan(template, booking, due=now, now=now)
+    changes = Changes(cancelled=[booking])
+    if was_booked:
+        changes.promoted = promote_waitlist(session, actor=actor, now=now)
+    return changes
+
+
+def promote_waitlist(session, *, actor, now):
+    """Give free seats to the waiting list in arrival order; an entry that does not fit
+    (a party too large) is skipped for the next. Only before the session starts."""
+    session = lock_session(session)
+    if session.status != SessionStatus.SCHEDULED or session.start_dt <= now:
+        return []
+    free = seats_free(session)
+    promoted = []
+    for booking in waitlist(session):
+        if free <= 0:
+            break
+        if booking.seats > free:
+            continue
+        before = audit.snapshot(booking, BOOKING_FIELDS)
+        booking.status = BookingStatus.BOOKED
+        booking.booked_dt = now
+        free -= booking.seats
+        db.session.flush()
+        audit.record("booking.promote", booking, actor=actor, before=before,
+                     after=audit.snapshot(booking, BOOKING_FIELDS))
+        planning.cancel_pending(booking, now=now)
+        planning.plan(MessageTemplate.WAITLIST_PROMOTED, booking, due=now, now=now)
+        planning.plan_reminders(booking, now=now)
+        promoted.append(booking)
+    return promoted
+
+
+def set_confirmation(booking, value, *, actor, now):
+    """Record whether the senior said they will come (SMS reply, key press, staff)."""
+    value = Confirmation(value)
+    if not booking.is_active:
+        raise ValidationError(_("This booking is cancelled."))
+    if booking.confirmation == value:
+        return booking
+    before = audit.snapshot(booking, BOOKING_FIELDS)
+    booking.confirmation = value
+    booking.confirmation_dt = now
+    db.session.flush()
+    audit.record("booking.confirmation", booking, actor=actor, before=before,
+                 after=audit.snapshot(booking, BOOKING_FIELDS))
+    return booking
+
+
+# -- session-wide changes -------------------------------------------------------------------
+
+def cancel_session_bookings(session, *, actor, now):
+    """A cancelled session (a typhoon): every active booking is cancelled and told."""
+    session = lock_session(session)
+    changes = Changes()
+    for booking in db.session.scalars(
+            select(Booking).where(Booking.session_id == session.id,
+                                  Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+            .order_by(Booking.queue_dt, Booking.id)):
+        before = audit.snapshot(booking, BOOKING_FIELDS)
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_dt = now
+        booking.cancel_reason = CancelReason.SESSION_CANCELLED
+        db.session.flush()
+        audit.record("booking.cancel", booking, actor=actor, before=before,
+                     after=audit.snapshot(booking, BOOKING_FIELDS), note="session cancelled")
+        planning.cancel_pending(booking, now=now)
+        planning.plan(MessageTemplate.SESSION_CANCELLED, booking, due=now, now=now)
+        changes.cancelled.append(booking)
+    return changes
+
+
+def fit_capacity(session, *, actor, now):
+    """After a capacity change: move the latest bookings to the front of the waiting
+    list until the booked seats fit, or promote the waiting list into new seats."""
+    session = lock_session(session)
+    changes = Changes()
+    if session.status != SessionStatus.SCHEDULED or not session.takes_bookings:
+        return changes
+    over = seats_taken(session) - (session.capacity or 0)
+    if over > 0:
+        booked = db.session.scalars(
+            select(Booking).where(Booking.session_id == session.id,
+                                  Booking.status == BookingStatus.BOOKED,
+                                  Booking.attendance.is_(None))
+            .order_by(Booking.booked_dt.desc(), Booking.id.desc())).all()
+        for booking in booked:
+            if over <= 0:
+                break
+            before = audit.snapshot(booking, BOOKING_FIELDS)
+            booking.status = BookingStatus.WAITLISTED
+            booking.booked_dt = None
+            over -= booking.seats
+            db.session.flush()
+            audit.record("booking.waitlist", booking, actor=actor, before=before,
+                         after=audit.snapshot(booking, BOOKING_FIELDS),
+                         note="capacity reduced")
+            planning.cancel_pending(booking, now=now)
+            planning.plan(MessageTemplate.MOVED_TO_WAITLIST, booking, due=now, now=now)
+            changes.waitlisted.append(booking)
+    else:
+        changes.promoted = promote_waitlist(session, actor=actor, now=now)
+    return changes
+
+
+def replan_session_messages(session, *, actor, now):
+    """The session moved: tell everyone booked or waiting, and plan new reminders."""
+    for booking in db.session.scalars(
+            select(Booking).where(Booking.session_id == session.id,
+                                  Booking.status.in_(ACTIVE_BOOKING_STATUSES))):
+        planning.cancel_pending(booking, now=now, templates=[MessageTemplate.REMINDER])
+        planning.plan(MessageTemplate.SESSION_CHANGED, booking, due=now, now=now)
+        if booking.status == BookingStatus.BOOKED:
+            planning.plan_reminders(booking, now=now)
+
+
+# -- attendance ----------------------------------------------------------------------------
+
+def _is_staff(actor):
+    return bool(getattr(actor, "is_staff", False)) or isinstance(actor, str)
+
+
+def _check_attendance_edit(session, *, actor, now):
+    if to_local(session.start_dt).date() > local_today(now):
+        raise ValidationError(_("Attendance can be taken from the day of the session."))
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("This session is cancelled."))
+    if session.is_attendance_closed and not _is_staff(actor):
+        raise PermissionDenied(_("Attendance for this session is closed; only a "
+                                 "coordinator can change it now."))
+
+
+def _check_walk_in(session, *, seats, actor, now):
+    if not session.takes_bookings:
+        raise BookingError(_("Count visitors to this session with the headcount instead."))
+    _check_attendance_edit(session, actor=actor, now=now)
+    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= Booking.MAX_SEATS:
+        message = _("Book 1 to %(maximum)d seats (you and up to %(companions)d companions).",
+                    maximum=Booking.MAX_SEATS, companions=Booking.MAX_SEATS - 1)
+        raise BookingError(message, fields={"seats": message})
+
+
+def set_attendance(booking, value, *, actor, now):
+    """Mark a booked seat attended or no-show (None clears the mark)."""
+    value = Attendance(value) if value else None
+    session = lock_session(booking.session)
+    _check_attendance_edit(session, actor=actor, now=now)
+    if booking.status != BookingStatus.BOOKED:
+        raise ValidationError(_("Only a booked seat can be checked in; this booking is %(status)s.",
+                                status=booking_status_label(booking.status)))
+    if booking.attendance == value:
+        return booking
+    if value != Attendance.NO_SHOW and booking.attendance == Attendance.NO_SHOW:
+        # the seat was free while marked no-show: it must still be free
+        if booking.seats > seats_free(session):
+            raise ValidationError(_("This seat was given to someone else meanwhile; add "
+                                    "the person as a walk-in after raising the capacity."))
+    before = audit.snapshot(booking, BOOKING_FIELDS)
+    booking.attendance = value
+    booking.attendance_dt = now if value else None
+    db.session.flush()
+    audit.record("booking.attendance", booking, actor=actor, before=before,
+                 after=audit.snapshot(booking, BOOKING_FIELDS),
+                 note="after closing" if session.is_attendance_closed else None)
+    return booking
+
+
+def set_anonymous_headcount(session, count, *, actor, now):
+    session = lock_session(session)
+    _check_attendance_edit(session, actor=actor, now=now)
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 100000:
+        message = _("Enter a number from %(minimum)d to %(maximum)d.", minimum=0, maximum=100000)
+        raise ValidationError(message, fields={"anonymous_headcount": message})
+    before = {"anonymous_headcount": session.anonymous_headcount}
+    if session.anonymous_headcount != count:
+        session.anonymous_headcount = count
+        db.session.flush()
+        audit.record("session.headcount", session, actor=actor, before=before,
+                     after={"anonymous_headcount": count})
+    return session
+
+
+def close_attendance(session, *, actor, now):
+    """Close the roster: seats nobody marked become no-shows, the session is held."""
+    session = lock_session(session)
+    if session.is_attendance_closed:
+        raise ConflictError(_("Attendance for this session is already closed."))
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("This session is cancelled."))
+    if session.start_dt > now:
+        raise ValidationError(_("This session has not started yet."))
+    changes = Changes()
+    for booking in db.session.scalars(
+            select(Booking).where(Booking.session_id == session.id,
+                                  Booking.status == BookingStatus.BOOKED,
+                                  Booking.attendance.is_(None))):
+        before = audit.snapshot(booking, BOOKING_FIELDS)
+        booking.attendance = Attendance.NO_SHOW
+        booking.attendance_dt = now
+        db.session.flush()
+        audit.record("booking.attendance", booking, actor=actor, before=before,
+                     after=audit.snapshot(booking, BOOKING_FIELDS), note="closing")
+        changes.no_shows.append(booking)
+    for booking in waitlist(session):
+        planning.cancel_pending(booking, now=now)
+    session.attendance_closed_dt = now
+    if session.status == SessionStatus.SCHEDULED:
+        session.status = SessionStatus.COMPLETED
+    session.updated_dt = now
+    db.session.flush()
+    audit.record("session.close_attendance", session, actor=actor,
+                 after={"attendance_closed_dt": now.isoformat(), "status": session.status.value})
+    return changes
+
+
+def booking_status_label(status):
+    from desk.events.labels import BOOKING_STATUS_LABELS
+
+    return str(BOOKING_STATUS_LABELS[BookingStatus(status)])
+
+
+__all__ = [
+    "BookingClosedError", "BookingError", "BookingResult", "Changes",
+    "book_seat", "cancel_booking", "cancel_session_bookings", "close_attendance",
+    "find_booking", "fit_capacity", "promote_waitlist", "replan_session_messages",
+    "set_anonymous_headcount", "set_attendance", "set_confirmation",
+]

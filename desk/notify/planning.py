@@ -1,0 +1,122 @@
+"""Planning messages as outbox rows, in the transaction that makes them necessary.
+
+Which channel reaches a person: their choice when it can work (SMS needs a mobile, a
+voice call a phone, e-mail an address), otherwise automatic: SMS to a mobile, a voice
+call to a landline or IP phone, e-mail when there is no phone. Without consent, or with
+the choice "none", nothing is planned. Reminders and confirmations also go by e-mail
+where an address exists (that carries the calendar invite). Proxy contacts who agreed
+get a copy on their own phone or address.
+
+Sending, quiet hours and rate limits belong to the dispatcher (desk.notify, issue 5).
+"""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from desk.core.phone import PhoneKind
+from desk.core.timeutil import local_datetime, to_local
+from desk.extensions import db
+from desk.notify.models import (
+    MessageChannel,
+    MessageState,
+    MessageTemplate,
+    OutboxMessage,
+    RecipientKind,
+)
+from desk.people.models import ReminderChannel
+
+
+def _phone_channel(phone, kind):
+    if not phone:
+        return None
+    return MessageChannel.SMS if kind == PhoneKind.MOBILE else MessageChannel.VOICE
+
+
+def person_channels(person):
+    """[(channel, address)] for a person, primary first; [] without consent."""
+    if not person.has_consent or person.reminder_channel == ReminderChannel.NONE:
+        return []
+    choice = person.reminder_channel
+    primary = None
+    if choice == ReminderChannel.SMS and person.phone_kind == PhoneKind.MOBILE:
+        primary = (MessageChannel.SMS, person.phone)
+    elif choice == ReminderChannel.VOICE and person.phone:
+        primary = (MessageChannel.VOICE, person.phone)
+    elif choice == ReminderChannel.EMAIL and person.email:
+        primary = (MessageChannel.EMAIL, person.email)
+    if primary is None:
+        channel = _phone_channel(person.phone, person.phone_kind)
+        if channel is not None:
+            primary = (channel, person.phone)
+        elif person.email:
+            primary = (MessageChannel.EMAIL, person.email)
+    channels = [primary] if primary else []
+    if person.email and primary and primary[0] != MessageChannel.EMAIL:
+        channels.append((MessageChannel.EMAIL, person.email))
+    return channels
+
+
+def proxy_channels(proxy):
+    if not proxy.wants_copies:
+        return []
+    channel = _phone_channel(proxy.phone, proxy.phone_kind)
+    if channel is not None:
+        return [(channel, proxy.phone)]
+    return [(MessageChannel.EMAIL, proxy.email)] if proxy.email else []
+
+
+def _recipients(person):
+    yield RecipientKind.PERSON, person, None, person_channels(person)
+    for proxy in person.proxies:
+        yield RecipientKind.PROXY, person, proxy, proxy_channels(proxy)
+
+
+def plan(template, booking, *, due, now):
+    """Queue `template` about `booking` for the person and their consenting proxies.
+
+    Nothing is planned for a session that will have started by `due`."""
+    session = booking.session
+    if due >= session.start_dt:
+        return []
+    messages = []
+    for kind, person, proxy, channels in _recipients(booking.person):
+        for channel, address in channels:
+            message = OutboxMessage(
+                recipient_kind=kind, person_id=person.id,
+                proxy_id=proxy.id if proxy else None, channel=channel, address=address,
+                template=template, locale=person.language, due_dt=max(due, now),
+                booking_id=booking.id, session_id=session.id, state=MessageState.QUEUED,
+                created_dt=now, updated_dt=now)
+            db.session.add(message)
+            messages.append(message)
+    db.session.flush()
+    return messages
+
+
+def reminder_due(session):
+    """The day before the session, at DESK_REMINDER_TIME in Japan time."""
+    day_before = to_local(session.start_dt).date() - timedelta(days=1)
+    return local_datetime(day_before, current_app.config["DESK_REMINDER_TIME"])
+
+
+def plan_reminders(booking, *, now):
+    due = reminder_due(booking.session)
+    if due <= now:
+        return []  # booked after the reminder time: the confirmation is the reminder
+    return plan(MessageTemplate.REMINDER, booking, due=due, now=now)
+
+
+def cancel_pending(booking, *, now, templates=None):
+    """Cancel the queued messages of a booking (all, or those of `templates`)."""
+    query = select(OutboxMessage).where(OutboxMessage.booking_id == booking.id,
+                                        OutboxMessage.state == MessageState.QUEUED)
+    if templates is not None:
+        query = query.where(OutboxMessage.template.in_(list(templates)))
+    messages = list(db.session.scalars(query))
+    for message in messages:
+        message.state = MessageState.CANCELLED
+        message.updated_dt = now
+    db.session.flush()
+    return len(messages)

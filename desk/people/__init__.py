@@ -1,0 +1,1 @@
+"""Residents: names with their kana reading, phone numbers, consent and proxy contacts."""

@@ -1,0 +1,37 @@
+"""Human labels for the registry's enumerations, translated lazily."""
+
+from flask_babel import lazy_gettext as _l
+
+from desk.people.models import AgeBand, ConsentMethod, ProxyRelation, ReminderChannel
+
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_60: _l("Under 60"),
+    AgeBand.SIXTIES: _l("60 to 69"),
+    AgeBand.SEVENTIES: _l("70 to 79"),
+    AgeBand.EIGHTIES: _l("80 to 89"),
+    AgeBand.NINETY_PLUS: _l("90 or over"),
+}
+
+REMINDER_CHANNEL_LABELS = {
+    ReminderChannel.AUTOMATIC: _l("Automatic (text message to a mobile, a call to a landline)"),
+    ReminderChannel.SMS: _l("Text message (SMS)"),
+    ReminderChannel.VOICE: _l("Voice call"),
+    ReminderChannel.EMAIL: _l("E-mail"),
+    ReminderChannel.NONE: _l("No reminders"),
+}
+
+CONSENT_METHOD_LABELS = {
+    ConsentMethod.WEB: _l("On the web"),
+    ConsentMethod.KIOSK: _l("At a kiosk"),
+    ConsentMethod.PHONE_STAFF: _l("By phone to staff"),
+    ConsentMethod.PAPER: _l("On paper"),
+    ConsentMethod.PHONE_LINE: _l("On the automated phone line"),
+}
+
+PROXY_RELATION_LABELS = {
+    ProxyRelation.FAMILY: _l("Family member"),
+    ProxyRelation.CARE_MANAGER: _l("Care manager"),
+    ProxyRelation.OTHER: _l("Other"),
+}
+
+LANGUAGE_LABELS = {"ja": _l("Japanese"), "en": _l("English")}

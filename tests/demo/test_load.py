@@ -1,0 +1,166 @@
+"""The demo data anchored to a chosen day covers the right fiscal years (both databases)."""
+
+from collections import Counter
+from datetime import date, time
+
+import pytest
+from sqlalchemy import func, select
+
+from desk.auth.models import Role, User
+from desk.core.audit import AuditEntry
+from desk.core.timeutil import fiscal_year_of, local_datetime, to_local
+from desk.demo import data
+from desk.demo.load import demo_period, half_years, is_year_end_closed, load_demo
+from desk.demo.logins import read_demo_logins
+from desk.events.models import (
+    District,
+    EventSession,
+    SeriesSkip,
+    SessionKind,
+    SessionSeries,
+    SessionStatus,
+    Venue,
+)
+from desk.extensions import db
+
+
+def _sessions():
+    return db.session.scalars(select(EventSession).order_by(EventSession.start_dt)).all()
+
+
+def _local_date(session):
+    return to_local(session.start_dt).date()
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_period_spans_previous_fiscal_year_to_three_months_ahead():
+    assert demo_period(date(2026, 11, 23)) == (date(2025, 4, 1), date(2027, 2, 23))
+    assert demo_period(date(2026, 4, 10)) == (date(2025, 4, 1), date(2026, 7, 10))
+    assert demo_period(date(2027, 3, 31)) == (date(2025, 4, 1), date(2027, 6, 30))
+
+
+def test_half_years_are_clipped_to_the_period():
+    assert half_years(date(2025, 4, 1), date(2026, 7, 10)) == [
+        (date(2025, 4, 1), date(2025, 9, 30)),
+        (date(2025, 10, 1), date(2026, 3, 31)),
+        (date(2026, 4, 1), date(2026, 7, 10)),
+    ]
+
+
+def test_demo_data_has_the_expected_shape():
+    assert len(data.DISTRICTS) == 13
+    assert all(len(venue["short_name"]) <= Venue.SHORT_NAME_MAX for venue in data.VENUES)
+    assert {venue["district"] for venue in data.VENUES} <= {name for name, _ in data.DISTRICTS}
+    assert all(venue["phone"].startswith("0466-") for venue in data.VENUES)
+    assert data.EMAIL_DOMAIN.endswith(".example")  # a reserved domain
+
+
+@pytest.mark.parametrize("today, first, last, fiscal_years", [
+    (date(2026, 11, 23), date(2025, 4, 1), date(2027, 2, 23), {2025, 2026}),
+    (date(2026, 4, 10), date(2025, 4, 1), date(2026, 7, 10), {2025, 2026}),
+    (date(2027, 2, 15), date(2025, 4, 1), date(2027, 5, 15), {2025, 2026, 2027}),
+])
+def test_load_demo_covers_previous_and_current_fiscal_year_and_three_months(
+        ctx, today, first, last, fiscal_years):
+    now = local_datetime(today, time(12))
+    summary = load_demo(today=today)
+    assert f"from {first} to {last}" in summary
+
+    sessions = _sessions()
+    days = [_local_date(session) for session in sessions]
+    assert min(days) >= first and max(days) <= last
+    assert {fiscal_year_of(day) for day in days} == fiscal_years
+    current_year = fiscal_year_of(today)
+    assert any(fiscal_year_of(day) == current_year - 1 for day in days)
+    assert any(day > today for day in days)
+    # the previous fiscal year is complete, month by month
+    previous = {(day.year, day.month) for day in days if fiscal_year_of(day) == current_year - 1}
+    assert len(previous) == 12
+    # about 80 consultation sessions in a whole fiscal year
+    consultations = Counter(fiscal_year_of(day) for session, day in zip(sessions, days, strict=True)
+                            if session.kind == SessionKind.CONSULTATION)
+    assert 70 <= consultations[current_year - 1] <= 90
+    kinds = {session.kind for session in sessions}
+    assert kinds == set(SessionKind)
+    # what has ended was held (or cancelled); nothing to come is marked as held
+    for session in sessions:
+        if session.end_dt <= now:
+            assert session.status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED)
+        if session.start_dt > now:
+            assert session.status != SessionStatus.COMPLETED
+    # the community centres are closed over 年末年始
+    assert not any(is_year_end_closed(day) for day in days)
+    cancelled = [session for session in sessions if session.status == SessionStatus.CANCELLED]
+    assert cancelled and all(session.cancel_reason for session in cancelled)
+    assert any(session.cancel_reason == data.REASON_TYPHOON for session in cancelled)
+    assert any(session.cancel_reason == data.REASON_INSPECTION and session.start_dt > now
+               for session in cancelled)
+
+
+def test_load_demo_anchored_to_november(ctx):
+    today = date(2026, 11, 23)
+    summary = load_demo(today=today)
+    assert summary.startswith("13 districts, 12 venues, 12 programs, ")
+    assert _count(District) == 13
+    venues = db.session.scalars(select(Venue)).all()
+    assert len(venues) >= 10
+    assert all(venue.phone and venue.phone.startswith("+81466") for venue in venues)
+    assert all(venue.latitude and 35.2 < venue.latitude < 35.5 for venue in venues)
+    assert all(venue.district is not None for venue in venues)
+
+    sessions = _sessions()
+    days = [_local_date(session) for session in sessions]
+    fiscal_2025 = [s for s, day in zip(sessions, days, strict=True) if fiscal_year_of(day) == 2025]
+    assert min(days) >= date(2025, 4, 1) and max(days) <= date(2027, 2, 23)
+    assert all(session.status != SessionStatus.SCHEDULED for session in fiscal_2025)
+    so_far = [day for day in days if date(2026, 4, 1) <= day <= today]
+    ahead = [day for day in days if today < day <= date(2027, 2, 23)]
+    assert len(so_far) > 100 and len(ahead) > 30
+    assert any(day.year == 2027 for day in ahead)
+
+    outreach = [s for s in sessions if s.kind == SessionKind.OUTREACH_CLASS]
+    assert outreach and all(s.requesting_group and s.requesting_contact for s in outreach)
+    assert all(s.program_id and s.capacity for s in sessions if s.kind == SessionKind.CLASS)
+    assert all(s.title for s in sessions if s.kind == SessionKind.AWARENESS_EVENT)
+
+    # a few series skip dates around 年末年始, and the skips are real occurrences
+    skips = db.session.scalars(select(SeriesSkip)).all()
+    assert skips and all(is_year_end_closed(skip.skip_date) for skip in skips)
+    assert _count(SessionSeries) > 20
+
+    roles = Counter(user.role for user in db.session.scalars(select(User)))
+    assert roles[Role.ADMIN] == 1 and roles[Role.COORDINATOR] == 2 and roles[Role.VOLUNTEER] >= 3
+    logins = read_demo_logins(ctx.instance_path)
+    assert {role for role, _email, _password in logins} == {"admin", "coordinator", "volunteer"}
+    assert all(email.endswith("@city.fujisawa.example") for _role, email, _pw in logins)
+    assert len({password for _role, _email, password in logins}) == len(logins)
+
+    # all through the services: audit-logged as the demo
+    actions = Counter(db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.actor_label == "demo")))
+    assert actions["session.create"] == len(sessions)
+    assert actions["session.complete"] == sum(
+        s.status == SessionStatus.COMPLETED for s in sessions)
+    assert actions["session.cancel"] == sum(s.status == SessionStatus.CANCELLED for s in sessions)
+    assert actions["user.create"] == len(logins)
+
+
+def _fingerprint():
+    # sorted: ids (and so the order of sessions at the same time) differ between the two
+    # loads on PostgreSQL, whose sequences are not rolled back
+    return sorted((s.kind.value, s.venue.name, s.program.title if s.program else s.title,
+             s.start_dt.isoformat(), s.end_dt.isoformat(), s.status.value, s.capacity,
+             s.requesting_group or "", s.cancel_reason or "") for s in _sessions())
+
+
+def test_load_demo_is_deterministic_for_the_same_day(ctx):
+    today = date(2026, 4, 10)
+    first_summary = load_demo(today=today)
+    first = _fingerprint()
+    db.session.rollback()
+    assert _count(EventSession) == 0
+    assert load_demo(today=today) == first_summary
+    assert _fingerprint() == first
