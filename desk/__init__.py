@@ -80,6 +80,10 @@ def _init_extensions(app):
 
     init_templating(app)
 
+    from desk.notify import scheduler
+
+    scheduler.init_app(app)
+
 
 def _register_blueprints(app):
     from desk.admin.blueprint import bp as admin_bp
@@ -87,6 +91,12 @@ def _register_blueprints(app):
     from desk.auth.blueprint import bp as auth_bp
     from desk.core.blueprint import bp as core_bp
     from desk.events.blueprint import public_bp, staff_bp
+    from desk.kiosk.blueprint import bp as kiosk_bp
+    from desk.kiosk.blueprint import staff_bp as kiosk_staff_bp
+    from desk.notify.blueprint import bp as notify_bp
+    from desk.notify.blueprint import twilio_bp
+    from desk.people.blueprint import bp as people_bp
 
-    for blueprint in (core_bp, auth_bp, public_bp, staff_bp, admin_bp, api_bp):
+    for blueprint in (core_bp, auth_bp, public_bp, staff_bp, people_bp, kiosk_bp,
+                      kiosk_staff_bp, notify_bp, twilio_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)

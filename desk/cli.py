@@ -7,6 +7,7 @@
     desk create-token EMAIL [--name N]   prints the token alone on its last line
     desk list-tokens / desk revoke-token ID
     desk translate extract|update|compile|init LANG
+    desk dispatch [--once]     send due messages in the foreground (no Celery, no serve)
 """
 
 import sys
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.extensions import db
+from desk.notify.cli import dispatch_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,12 +98,21 @@ def serve_command(host, port, threads):
     from waitress import serve
 
     from desk.demo.logins import read_demo_logins
+    from desk.notify import scheduler
 
     app = current_app._get_current_object()
     port = port or app.config["DESK_PORT"]
     for line in serve_banner(host, port, read_demo_logins(app.instance_path)):
         click.echo(line)
-    serve(app, host=host, port=port, threads=threads, ident="desk")
+    # the embedded dispatcher; with Celery configured, its workers send instead
+    dispatcher = None
+    if not app.testing and not app.config["DESK_CELERY_BROKER_URL"]:
+        dispatcher = scheduler.start(app)
+    try:
+        serve(app, host=host, port=port, threads=threads, ident="desk")
+    finally:
+        if dispatcher is not None:
+            scheduler.stop()
 
 
 def _read_password(prompt=True):
@@ -240,7 +251,8 @@ def translate_init(language):
 
 
 COMMANDS = (init_command, serve_command, create_user_command, create_token_command,
-            list_tokens_command, revoke_token_command, translate_group)
+            list_tokens_command, revoke_token_command, translate_group,
+            dispatch_command)
 
 
 def register_cli(app):

@@ -124,6 +124,7 @@ def load_config(instance_path, environ=None):
         "DESK_PROXY_COUNT": _int(env, "DESK_PROXY_COUNT", 0),
         "DESK_BOOKING_CLOSES_MINUTES": _int(env, "DESK_BOOKING_CLOSES_MINUTES", 0),
         "DESK_REMINDER_TIME": _clock(env, "DESK_REMINDER_TIME", "10:00"),
+        "DESK_KIOSK_IDLE_SECONDS": _int(env, "DESK_KIOSK_IDLE_SECONDS", 60),
         "DESK_LOGIN_MAX_FAILURES": _int(env, "DESK_LOGIN_MAX_FAILURES", 5),
         "DESK_LOGIN_LOCKOUT_MINUTES": _int(env, "DESK_LOGIN_LOCKOUT_MINUTES", 15),
         "DESK_PASSWORD_HASH_METHOD": "scrypt",

@@ -11,8 +11,10 @@ from desk.events.models import (
     SessionSeries,
     Venue,
 )
-from desk.notify.models import OutboxMessage
+from desk.kiosk.models import KioskDevice
+from desk.notify.models import OptOut, OutboxMessage, SmsReply
 from desk.people.models import Person, ProxyContact
 
-__all__ = ["ApiToken", "AuditEntry", "Booking", "District", "EventSession", "OutboxMessage",
-           "Person", "Program", "ProxyContact", "SeriesSkip", "SessionSeries", "User", "Venue"]
+__all__ = ["ApiToken", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
+           "OptOut", "OutboxMessage", "Person", "Program", "ProxyContact", "SeriesSkip",
+           "SessionSeries", "SmsReply", "User", "Venue"]

@@ -6,9 +6,11 @@ A route that nobody classified fails the test: a new page must join this table.
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from desk.auth.models import Role
 from desk.extensions import db
+from desk.notify.models import OutboxMessage
 
 ROLES = ("anonymous", "volunteer", "coordinator", "admin")
 
@@ -22,18 +24,32 @@ REDIRECT = dict.fromkeys(ROLES, 302)
 LOGIN_PAGE = {"anonymous": 200, "volunteer": 302, "coordinator": 302, "admin": 302}
 # Writing API routes need a bearer token: a browser session (cookie) is never enough.
 API_WRITE = dict.fromkeys(ROLES, 401)
+# Kiosk pages answer only a device bound to the venue (its cookie); any other browser,
+# logged in or not, gets the "this device is not set up" page.
+KIOSK_DEVICE_ONLY = dict.fromkeys(ROLES, 403)
+# Public API writes (booking, cancelling): no token needed; sent without a JSON body here.
+API_PUBLIC_WRITE = dict.fromkeys(ROLES, 415)
+# Twilio's webhooks: a valid X-Twilio-Signature or 403, whoever is logged in.
+TWILIO_SIGNED = dict.fromkeys(ROLES, 403)
 
 # endpoint -> (method, expected statuses)
 MATRIX = {
     "static": ("GET", PUBLIC),
     "core.set_locale": ("GET", REDIRECT),
     "core.health": ("GET", PUBLIC),
+    "core.accessibility": ("GET", PUBLIC),
     "auth.login": ("GET", LOGIN_PAGE),
     "auth.logout": ("POST", REDIRECT),
     "auth.account": ("GET", LOGGED_IN),
     "public.schedule": ("GET", PUBLIC),
     "public.session": ("GET", PUBLIC),
     "public.venues": ("GET", PUBLIC),
+    "public.book": ("GET", PUBLIC),
+    "public.booking": ("GET", PUBLIC),
+    "public.booking_ics": ("GET", PUBLIC),
+    "public.booking_cancel": ("GET", PUBLIC),
+    "public.cancel": ("GET", PUBLIC),
+    "public.cancel_sent": ("GET", PUBLIC),
     "staff.home": ("GET", {**STAFF, "coordinator": 302, "admin": 302}),
     "staff.sessions": ("GET", STAFF),
     "staff.session_new": ("GET", STAFF),
@@ -53,6 +69,46 @@ MATRIX = {
     "staff.program_edit": ("GET", STAFF),
     "staff.districts": ("GET", STAFF),
     "staff.district_edit": ("GET", STAFF),
+    # the phone desk (an empty form sent by POST comes back with its errors: 200)
+    "staff.phone_desk": ("GET", STAFF),
+    "staff.phone_desk_person_new": ("POST", STAFF),
+    "staff.phone_desk_sessions": ("GET", STAFF),
+    "staff.phone_desk_book": ("GET", STAFF),
+    "staff.booking_find": ("GET", STAFF),
+    "staff.booking": ("GET", STAFF),
+    "staff.booking_confirmation": ("POST", STAFF_ACTION),
+    "staff.booking_cancel": ("GET", STAFF),
+    # attendance: volunteers see the roster and check in (actions redirect to the roster)
+    "staff.roster": ("GET", LOGGED_IN),
+    "staff.roster_print": ("GET", LOGGED_IN),
+    "staff.rosters_print": ("GET", LOGGED_IN),
+    "staff.roster_attendance": ("POST", REDIRECT),
+    "staff.roster_headcount": ("POST", REDIRECT),
+    "staff.roster_walk_in": ("GET", STAFF),
+    "staff.roster_walk_in_new": ("POST", STAFF),
+    "staff.roster_walk_in_add": ("POST", STAFF_ACTION),
+    "staff.roster_close": ("GET", STAFF),
+    # the kiosk (desk/kiosk/) and the staff's kiosk list
+    "kiosk.setup": ("GET", PUBLIC),
+    "kiosk.start": ("GET", KIOSK_DEVICE_ONLY),
+    "kiosk.check": ("POST", KIOSK_DEVICE_ONLY),
+    "kiosk.book": ("POST", KIOSK_DEVICE_ONLY),
+    "kiosk.done": ("GET", KIOSK_DEVICE_ONLY),
+    "kiosk_staff.kiosks": ("GET", STAFF),
+    "kiosk_staff.create": ("POST", STAFF),
+    "kiosk_staff.setup_code": ("POST", STAFF_ACTION),
+    "kiosk_staff.revoke": ("POST", STAFF_ACTION),
+    # the resident registry (desk/people/): coordinators and admins only
+    "people.search": ("GET", STAFF),
+    "people.new": ("GET", STAFF),
+    "people.duplicates": ("GET", STAFF),
+    "people.detail": ("GET", STAFF),
+    "people.edit": ("GET", STAFF),
+    "people.reviewed": ("POST", STAFF_ACTION),
+    "people.merge": ("GET", STAFF),
+    "people.proxy_new": ("GET", STAFF),
+    "people.proxy_edit": ("GET", STAFF),
+    "people.proxy_remove": ("POST", STAFF_ACTION),
     "admin.users": ("GET", ADMIN),
     "admin.user_new": ("GET", ADMIN),
     "admin.user_edit": ("GET", ADMIN),
@@ -67,17 +123,43 @@ MATRIX = {
     "api.session_create": ("POST", API_WRITE),
     "api.session_update": ("PATCH", API_WRITE),
     "api.series_create": ("POST", API_WRITE),
+    "api.booking_create": ("POST", API_PUBLIC_WRITE),
+    "api.booking_cancel": ("POST", API_PUBLIC_WRITE),
+    "api.session_roster": ("GET", API_WRITE),
+    "api.booking_attendance": ("POST", API_WRITE),
+    # the outbox (desk/notify/): coordinators and admins only
+    "notify.outbox": ("GET", STAFF),
+    "notify.attention": ("GET", STAFF),
+    "notify.decide": ("POST", STAFF_ACTION),
+    "notify.broadcast": ("GET", STAFF),
+    "notify.broadcast_progress": ("GET", STAFF),
+    # Twilio's webhooks (desk/notify/webhook_views.py)
+    "twilio.status": ("POST", TWILIO_SIGNED),
+    "twilio.sms": ("POST", TWILIO_SIGNED),
+    "twilio.voice_gather": ("POST", TWILIO_SIGNED),
+    "twilio.voice_cancel": ("POST", TWILIO_SIGNED),
 }
 
 
 @pytest.fixture
-def matrix_objects(ctx, create_user, create_session, create_series, create_district):
+def matrix_objects(ctx, create_user, create_session, create_series, create_district,
+                   create_person):
     from desk.auth.services import create_token
+    from desk.events.services import book_seat
+    from desk.kiosk import services as kiosk_services
+    from desk.people.services import add_proxy
+    from tests.fixtures.factories import NOW
 
     users = {role.value: create_user(role) for role in Role}
     session = create_session()
+    booking = book_seat(session, create_person(), channel="web", actor="test", now=NOW).booking
     series = create_series()
     token, _plaintext = create_token(users["coordinator"], name="matrix", actor="test")
+    kiosk, _code = kiosk_services.create_kiosk(
+        {"venue_id": session.venue_id, "name": "入口のタブレット"}, actor="test", now=NOW)
+    proxy = add_proxy(booking.person, {"name": "佐藤 一郎", "relation": "family",
+                                       "phone": "080-7777-8888"},
+                      consent_method="phone_staff", actor="test", now=NOW)
     db.session.commit()
     ids = {
         "session_id": session.id,
@@ -89,6 +171,13 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "token_id": token.id,
         "code": "en",
         "filename": "css/desk.css",
+        "token": booking.token,
+        "booking_id": booking.id,
+        "person_id": booking.person_id,
+        "proxy_id": proxy.id,
+        "device_id": kiosk.id,
+        "message_id": db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.booking_id == booking.id).limit(1)),
     }
     return users, ids
 

@@ -1,7 +1,10 @@
 """Bearer tokens for the API's writing routes.
 
 Installed as the blueprint's before_request, so every writing route (any method but
-GET, HEAD and OPTIONS) inherits the check instead of remembering it. Only the
+GET, HEAD and OPTIONS) inherits the check instead of remembering it; the exceptions are
+the public booking routes in PUBLIC_WRITES (residents book and cancel without an
+account; they are rate-limited instead). A reading route that shows personal data (the
+roster) asks for a token itself with `require_staff_token()`. Only the
 `Authorization: Bearer desk_...` header counts: a logged-in browser session never
 authorises a write (the blueprint is exempt from CSRF, so a cookie would be forgeable).
 """
@@ -17,6 +20,7 @@ from desk.core.timeutil import utcnow
 from desk.extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PUBLIC_WRITES = frozenset({"api.booking_create", "api.booking_cancel"})
 CHALLENGE = 'Bearer realm="desk"'
 INVALID_CHALLENGE = 'Bearer realm="desk", error="invalid_token"'
 
@@ -25,8 +29,17 @@ def require_token():
     """before_request: a writing request needs a coordinator's or an admin's token."""
     if request.endpoint is None or request.method in READ_METHODS:
         return None  # unknown routes and methods get their 404 / 405; reads are public
+    if request.endpoint in PUBLIC_WRITES:
+        return None
     g.api_user = _token_user()
     return None
+
+
+def require_staff_token():
+    """For a reading route that shows personal data: the coordinator's or admin's
+    account whose token came with the request (401 / 403 otherwise)."""
+    g.api_user = _token_user()
+    return g.api_user
 
 
 def api_user():

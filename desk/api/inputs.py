@@ -50,8 +50,8 @@ def json_body():
 
 @dataclass(frozen=True)
 class Field:
-    """A body field's JSON types ("string", "integer", "array", "null") and the message
-    when the value has another type."""
+    """A body field's JSON types ("string", "integer", "boolean", "array", "null") and
+    the message when the value has another type."""
 
     types: tuple
     message: object  # a lazy string
@@ -60,7 +60,7 @@ class Field:
         if value is None:
             return "null" in self.types
         if isinstance(value, bool):
-            return False  # true is not 1
+            return "boolean" in self.types  # true is not 1
         if isinstance(value, str):
             return "string" in self.types
         if isinstance(value, int):
@@ -80,6 +80,7 @@ DATETIME = Field(("string", "null"),
 DATE = Field(("string", "null"), _l("Enter a date as YYYY-MM-DD."))
 TIME = Field(("string", "null"), _l("Enter a time as HH:MM."))
 DATES = Field(("array", "null"), _l("Enter a list of dates."))
+BOOLEAN = Field(("boolean", "null"), _l("Choose yes or no."))
 
 
 def _storable(value):

@@ -13,6 +13,8 @@ from desk.api.inputs import DEFAULT_LIMIT, MAX_LIMIT
 from desk.core.validation import DATE_MAX, DATE_MIN
 from desk.events.models import (
     MAX_CAPACITY,
+    Attendance,
+    Booking,
     Device,
     EventSession,
     Level,
@@ -22,6 +24,7 @@ from desk.events.models import (
     SessionStatus,
     Topic,
 )
+from desk.people.models import AgeBand, Person
 
 API_VERSION = "1.0.0"
 
@@ -69,13 +72,86 @@ def _response_ref(name):
 
 LOCAL_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$"
 
+BOOKING_CODE = {"type": "string", "pattern": r"^\d{8}$",
+                "description": "The booking code: 8 digits, shown and read out as 4-4 "
+                               "(2741-0386).", "examples": ["27410386"]}
+ACTIVE_STATUS = {"type": "string", "enum": ["booked", "waitlisted"],
+                 "description": "booked: the seats are reserved; waitlisted: on the "
+                                "waiting list (see waitlist_position)."}
+WAITLIST_POSITION = {"type": ["integer", "null"], "minimum": 1,
+                     "description": "1 for the first on the waiting list; null when booked."}
+SEATS = {"type": "integer", "minimum": 1, "maximum": Booking.MAX_SEATS,
+         "description": "The person and their companions."}
+
+BOOKING_SCHEMAS = {
+    "BookingCreate": _object({
+        "name": {"type": "string", "maxLength": Person.NAME_MAX,
+                 "description": "The attending person's name in kanji (as written)."},
+        "kana": {"type": "string", "maxLength": Person.KANA_MAX,
+                 "description": "Its reading in hiragana or katakana (any width)."},
+        "phone": {"type": "string", "maxLength": 30,
+                  "description": "A Japanese phone number in any common form "
+                                 "(090-1234-5678, ０９０１２３４５６７８, +81 90 ...)."},
+        "seats": {"type": ["integer", "null"], "minimum": 1, "maximum": Booking.MAX_SEATS,
+                  "description": "1 (default) to 3: the person and up to two companions."},
+        "consent": {"type": ["boolean", "null"],
+                    "description": "true: the person agrees to reminders (SMS, call or "
+                                   "e-mail). Default false."},
+        "email": _text(Person.EMAIL_MAX, "Optional e-mail address."),
+        "district": {"type": ["integer", "string", "null"],
+                     "description": "Optional: the district's id (see the venues' "
+                                    "district) or its exact name."},
+        "age_band": _nullable(_enum(AgeBand, "Optional age band.")),
+    }, required=["name", "kana", "phone"],
+        description="Who books. A person with the same phone and kana is the same "
+                    "person; nothing stored about them is shown or changed."),
+    "Booking": _object({
+        "code": {**BOOKING_CODE, "type": ["string", "null"], "description": (
+            "The booking code: 8 digits, shown and read out as 4-4 (2741-0386). null "
+            "when the person already had a booking for this session (status 200): its "
+            "details are then sent again to the person's own phone or e-mail, so that "
+            "knowing someone's phone and kana is not enough to learn their code.")},
+        "status": ACTIVE_STATUS,
+        "waitlist_position": WAITLIST_POSITION,
+        "session_id": {"type": "integer"},
+        "seats": SEATS,
+    }, description="A booking as its booker sees it."),
+    "BookingCancel": _object({
+        "phone": {"type": "string", "maxLength": 30,
+                  "description": "The phone number of the person or of the family member "
+                                 "who booked for them."},
+    }, required=["phone"]),
+    "CancelAccepted": _object({
+        "message": {"type": "string", "description": "The same text whatever happened."},
+    }),
+    "RosterEntry": _object({
+        "code": BOOKING_CODE,
+        "name": {"type": "string"},
+        "kana": {"type": "string", "description": "Full-width katakana."},
+        "phone": {"type": ["string", "null"], "description": "E.164 (+819012345678)."},
+        "seats": SEATS,
+        "status": ACTIVE_STATUS,
+        "attendance": _nullable(_enum(Attendance, "Checked in: attended or no_show.")),
+        "waitlist_position": WAITLIST_POSITION,
+    }, description="A booking on a session's roster (for coordinators and admins)."),
+    "Roster": _object({
+        "items": {"type": "array", "items": _ref("RosterEntry"),
+                  "description": "Booked seats in kana order, then the waiting list."},
+        "next": {"type": "null", "description": "Always null: a roster is one page."},
+    }),
+    "AttendanceUpdate": _object({
+        "attendance": _nullable(_enum(Attendance, "null clears the mark.")),
+    }),
+}
+
 SCHEMAS = {
     "Error": _object({
         "error": _object({
             "code": {"type": "string", "description": (
                 "A machine word: bad_request, invalid_query, unsupported_media_type, "
                 "unauthorized, invalid_token, forbidden, not_found, method_not_allowed, "
-                "invalid (a field is wrong; see fields), too_large, rate_limited, "
+                "invalid (a field is wrong; see fields), booking_refused (a booking rule "
+                "said no), booking_closed, conflict, too_large, rate_limited, "
                 "server_error.")},
             "message": {"type": "string",
                         "description": "Translated into the request's Accept-Language "
@@ -261,6 +337,7 @@ SCHEMAS = {
                  "end_time"],
         description=f"The rule must give from 1 to {SessionSeries.MAX_OCCURRENCES} dates "
                     "between start_date and until_date (JST)."),
+    **BOOKING_SCHEMAS,
 }
 
 PARAMETERS = {
@@ -285,6 +362,8 @@ PARAMETERS = {
               "description": f"Items per page, 1 to {MAX_LIMIT}."},
     "session_id": {"name": "session_id", "in": "path", "required": True,
                    "schema": {"type": "integer"}},
+    "code": {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "The booking code: 27410386 or 2741-0386."},
 }
 
 RESPONSES = {
@@ -305,6 +384,16 @@ RESPONSES = {
     "Invalid": _error("A field is wrong (unknown field, wrong JSON type, or a rule of the "
                       "schedule); `fields` says which and why. Nothing was changed."),
     "Error": _error("Any other error, in the same shape."),
+    "BookingClosed": _error("The session cannot be booked any more (code booking_closed): "
+                            "cancelled, over, held, or online booking has closed "
+                            "(DESK_BOOKING_CLOSES_MINUTES before the start)."),
+    "BookingInvalid": _error("A field is wrong (code invalid, see fields), or a booking rule "
+                             "says no (code booking_refused: a party larger than the "
+                             "session's seats, a session that takes no bookings). Nothing "
+                             "was changed."),
+    "NoBooking": _error("No booking with this code."),
+    "RateLimited": _error("Too many requests from this address in a short time (code "
+                          "rate_limited); try again a minute later."),
 }
 
 _WRITE_ERRORS = {
@@ -425,6 +514,103 @@ PATHS = {
             },
         },
     },
+    "/sessions/{session_id}/bookings": {
+        "parameters": [
+            {"$ref": "#/components/parameters/session_id"},
+            {"name": "Idempotency-Key", "in": "header", "required": False,
+             "schema": {"type": "string", "minLength": 8, "maxLength": 64},
+             "description": "Optional: a random key of the client's choosing. A request "
+                            "repeated with the same key (a retry after a timeout) returns "
+                            "the first request's booking, code included, and books nothing "
+                            "more."},
+        ],
+        "post": {
+            "operationId": "createBooking",
+            "summary": "Book seats (public)",
+            "description": "No token: residents book for themselves (or a family member "
+                           "for them). Booked while seats are free, else waitlisted. "
+                           "Booking again (same phone and kana) answers 200 with the "
+                           "existing booking, unchanged, without its code (which is sent "
+                           "again to the person's own phone). Error messages follow "
+                           "Accept-Language, which is also the new person's language "
+                           "for messages. Rate-limited per address.",
+            "tags": ["bookings"],
+            "requestBody": _body("BookingCreate", {
+                "name": "佐藤 恵子", "kana": "さとう けいこ", "phone": "090-1234-5678",
+                "seats": 1, "consent": True, "age_band": "70s"}),
+            "responses": {
+                "200": _json("Booking", "The person's existing booking for this session."),
+                "201": _json("Booking", "The new booking."),
+                "400": _response_ref("BadRequest"),
+                "404": _response_ref("NotFound"),
+                "409": _response_ref("BookingClosed"),
+                "413": _response_ref("TooLarge"),
+                "415": _response_ref("UnsupportedMediaType"),
+                "422": _response_ref("BookingInvalid"),
+                "429": _response_ref("RateLimited"),
+                "default": _response_ref("Error"),
+            },
+        },
+    },
+    "/sessions/{session_id}/roster": {
+        "parameters": [{"$ref": "#/components/parameters/session_id"}],
+        "get": {
+            "operationId": "getRoster",
+            "summary": "A session's roster (token)",
+            "description": "Active bookings with names and phone numbers: booked seats "
+                           "in kana order, then the waiting list in its order. Needs a "
+                           "coordinator's or admin's token although it only reads.",
+            "tags": ["bookings"],
+            "security": _SECURITY,
+            "responses": {
+                "200": _json("Roster", "The roster."),
+                "401": _response_ref("Unauthorized"),
+                "403": _response_ref("Forbidden"),
+                "404": _response_ref("NotFound"),
+                "default": _response_ref("Error"),
+            },
+        },
+    },
+    "/bookings/{code}/cancel": {
+        "parameters": [{"$ref": "#/components/parameters/code"}],
+        "post": {
+            "operationId": "cancelBooking",
+            "summary": "Cancel a booking with its code and phone number (public)",
+            "description": "No token. Answers 202 with the same message whether or not a "
+                           "booking with this code and phone exists and whether or not it "
+                           "could still be cancelled, so that nobody learns who booked. "
+                           "Only a code or phone number of the wrong form gets 422. "
+                           "Rate-limited per address, together with the web form.",
+            "tags": ["bookings"],
+            "requestBody": _body("BookingCancel", {"phone": "090-1234-5678"}),
+            "responses": {
+                "202": _json("CancelAccepted", "Cancelled if such a booking existed."),
+                "400": _response_ref("BadRequest"),
+                "413": _response_ref("TooLarge"),
+                "415": _response_ref("UnsupportedMediaType"),
+                "422": _response_ref("Invalid"),
+                "429": _response_ref("RateLimited"),
+                "default": _response_ref("Error"),
+            },
+        },
+    },
+    "/bookings/{code}/attendance": {
+        "parameters": [{"$ref": "#/components/parameters/code"}],
+        "post": {
+            "operationId": "setAttendance",
+            "summary": "Check a booking in (token)",
+            "description": "attended, no_show, or null to clear; from the day of the "
+                           "session, for a booked seat.",
+            "tags": ["bookings"],
+            "security": _SECURITY,
+            "requestBody": _body("AttendanceUpdate", {"attendance": "attended"}),
+            "responses": {
+                "200": _json("RosterEntry", "The booking as it is now."),
+                "404": _response_ref("NoBooking"),
+                **_WRITE_ERRORS,
+            },
+        },
+    },
     "/openapi.json": {
         "get": {
             "operationId": "getOpenApiDocument",
@@ -450,7 +636,10 @@ def build_document(public_url):
             "description": (
                 "Smartphone classes, outreach classes, awareness events and consultation "
                 "sessions. Reading is public; writing needs a coordinator's or an admin's "
-                "bearer token (`desk create-token EMAIL`). Times are ISO 8601 with the "
+                "bearer token (`desk create-token EMAIL`), except booking and cancelling "
+                "a seat, which residents do without an account (rate-limited); a "
+                "session's roster also needs a token. Phone numbers travel in JSON bodies, "
+                "never in URLs. Times are ISO 8601 with the "
                 "+09:00 offset (any offset accepted on input); `from`/`to` are JST dates, "
                 "inclusive. Lists are {\"items\": [...], \"next\": cursor or null}. "
                 "Errors are {\"error\": {\"code\", \"message\", \"fields\"}}, with the "
@@ -458,7 +647,7 @@ def build_document(public_url):
         },
         "servers": [{"url": f"{public_url.rstrip('/')}/api/v1"}],
         "tags": [{"name": "sessions"}, {"name": "series"}, {"name": "venues"},
-                 {"name": "meta"}],
+                 {"name": "bookings"}, {"name": "meta"}],
         "paths": PATHS,
         "components": {
             "schemas": SCHEMAS,

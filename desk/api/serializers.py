@@ -86,3 +86,30 @@ def series_json(series):
 
 def page_json(items, next_cursor):
     return {"items": items, "next": next_cursor}
+
+
+def booking_json(booking, waitlist_position, *, reveal=True):
+    """A booking as its booker sees it: no name, no phone; no code either when the
+    booking already existed (it is sent again to the person's own phone instead)."""
+    return {
+        "code": booking.code if reveal else None,
+        "status": booking.status.value,
+        "waitlist_position": waitlist_position,
+        "session_id": booking.session_id,
+        "seats": booking.seats,
+    }
+
+
+def roster_entry_json(booking, waitlist_position):
+    """A booking on a session's roster, for coordinators and admins (phone included)."""
+    person = booking.person
+    return {
+        "code": booking.code,
+        "name": person.name,
+        "kana": person.name_kana,
+        "phone": person.phone,
+        "seats": booking.seats,
+        "status": booking.status.value,
+        "attendance": booking.attendance.value if booking.attendance else None,
+        "waitlist_position": waitlist_position,
+    }

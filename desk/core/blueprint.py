@@ -25,6 +25,12 @@ def set_locale(code):
     return response
 
 
+@bp.route("/accessibility")
+def accessibility():
+    """アクセシビリティ方針: the target level and how it is tested."""
+    return render_template("public/accessibility.html")
+
+
 @bp.route("/healthz")
 def health():
     db.session.execute(text("SELECT 1"))

@@ -400,3 +400,75 @@ ACCOUNTS = [
 REASON_TYPHOON = "台風接近のため"
 REASON_INSPECTION = "会場点検のため"
 REASON_ILLNESS = "講師の急病のため"
+
+# -- residents ------------------------------------------------------------------------------
+# Common family names (kanji, kana, romaji for e-mail addresses).
+SURNAMES = [
+    ("佐藤", "サトウ", "sato"), ("鈴木", "スズキ", "suzuki"), ("高橋", "タカハシ", "takahashi"),
+    ("田中", "タナカ", "tanaka"), ("伊藤", "イトウ", "ito"), ("渡辺", "ワタナベ", "watanabe"),
+    ("山本", "ヤマモト", "yamamoto"), ("中村", "ナカムラ", "nakamura"),
+    ("小林", "コバヤシ", "kobayashi"), ("加藤", "カトウ", "kato"), ("吉田", "ヨシダ", "yoshida"),
+    ("山田", "ヤマダ", "yamada"), ("佐々木", "ササキ", "sasaki"), ("山口", "ヤマグチ", "yamaguchi"),
+    ("松本", "マツモト", "matsumoto"), ("井上", "イノウエ", "inoue"), ("木村", "キムラ", "kimura"),
+    ("林", "ハヤシ", "hayashi"), ("斎藤", "サイトウ", "saito"), ("清水", "シミズ", "shimizu"),
+    ("山崎", "ヤマザキ", "yamazaki"), ("森", "モリ", "mori"), ("池田", "イケダ", "ikeda"),
+    ("橋本", "ハシモト", "hashimoto"), ("阿部", "アベ", "abe"), ("石川", "イシカワ", "ishikawa"),
+    ("山下", "ヤマシタ", "yamashita"), ("中島", "ナカジマ", "nakajima"), ("石井", "イシイ", "ishii"),
+    ("小川", "オガワ", "ogawa"), ("前田", "マエダ", "maeda"), ("岡田", "オカダ", "okada"),
+    ("長谷川", "ハセガワ", "hasegawa"), ("藤田", "フジタ", "fujita"), ("後藤", "ゴトウ", "goto"),
+    ("近藤", "コンドウ", "kondo"), ("村上", "ムラカミ", "murakami"), ("遠藤", "エンドウ", "endo"),
+    ("青木", "アオキ", "aoki"), ("坂本", "サカモト", "sakamoto"), ("福田", "フクダ", "fukuda"),
+    ("太田", "オオタ", "ota"), ("西村", "ニシムラ", "nishimura"), ("藤井", "フジイ", "fujii"),
+    ("金子", "カネコ", "kaneko"), ("和田", "ワダ", "wada"), ("中山", "ナカヤマ", "nakayama"),
+    ("石田", "イシダ", "ishida"), ("原", "ハラ", "hara"), ("小野", "オノ", "ono"),
+]
+
+# Given names of the generation born in the 1930s-1960s (kanji, kana, romaji).
+FEMALE_NAMES = [
+    ("恵子", "ケイコ", "keiko"), ("和子", "カズコ", "kazuko"), ("幸子", "サチコ", "sachiko"),
+    ("節子", "セツコ", "setsuko"), ("洋子", "ヨウコ", "yoko"), ("京子", "キョウコ", "kyoko"),
+    ("美代子", "ミヨコ", "miyoko"), ("久美子", "クミコ", "kumiko"), ("光子", "ミツコ", "mitsuko"),
+    ("清子", "キヨコ", "kiyoko"), ("トシ子", "トシコ", "toshiko"), ("文子", "フミコ", "fumiko"),
+    ("千代子", "チヨコ", "chiyoko"), ("弘子", "ヒロコ", "hiroko"), ("悦子", "エツコ", "etsuko"),
+    ("正子", "マサコ", "masako"), ("芳子", "ヨシコ", "yoshiko"), ("静江", "シズエ", "shizue"),
+    ("ハル", "ハル", "haru"), ("キミ", "キミ", "kimi"), ("良子", "ヨシコ", "yoshiko"),
+    ("典子", "ノリコ", "noriko"), ("由美子", "ユミコ", "yumiko"), ("明美", "アケミ", "akemi"),
+]
+MALE_NAMES = [
+    ("茂", "シゲル", "shigeru"), ("清", "キヨシ", "kiyoshi"), ("勇", "イサム", "isamu"),
+    ("進", "ススム", "susumu"), ("博", "ヒロシ", "hiroshi"), ("実", "ミノル", "minoru"),
+    ("弘", "ヒロシ", "hiroshi"), ("武", "タケシ", "takeshi"), ("勝", "マサル", "masaru"),
+    ("正雄", "マサオ", "masao"), ("和夫", "カズオ", "kazuo"), ("一郎", "イチロウ", "ichiro"),
+    ("三郎", "サブロウ", "saburo"), ("健一", "ケンイチ", "kenichi"), ("修", "オサム", "osamu"),
+    ("昭", "アキラ", "akira"), ("豊", "ユタカ", "yutaka"), ("隆", "タカシ", "takashi"),
+    ("義雄", "ヨシオ", "yoshio"), ("敏夫", "トシオ", "toshio"), ("秀夫", "ヒデオ", "hideo"),
+    ("幸雄", "ユキオ", "yukio"), ("正", "タダシ", "tadashi"), ("哲也", "テツヤ", "tetsuya"),
+]
+
+# Foreign residents, who read their messages in English: (name, kana).
+FOREIGN_RESIDENTS = [
+    ("John Smith", "ジョン スミス"),
+    ("Maria Santos", "マリア サントス"),
+    ("Nguyen Van An", "グエン バン アン"),
+]
+
+# A family member's relation as the senior says it; care managers' offices.
+FAMILY_RELATIONS = ["長女", "長男", "次女", "次男", "嫁", "孫", "妻", "夫"]
+CARE_MANAGERS = [
+    ("湘南ケアプランセンター 木村", "0466-26-5511"),
+    ("居宅介護支援事業所 ふじさわ 森田", "0466-82-3301"),
+    ("辻堂ケアマネジメント 原", "0466-33-7420"),
+]
+
+# Why staff flagged a record to look at again.
+REVIEW_NOTES = [
+    "電話番号が家族のものかもしれない。次回来場時に確認。",
+    "お名前の漢字を電話で確認できなかった（読みのみ確認済み）。",
+    "同じ方が別の読みで登録されている可能性あり。",
+]
+
+# The mobile prefixes and the city's landline exchanges (0466-XX-XXXX).
+MOBILE_PREFIXES = ("090", "090", "090", "080", "080", "070")
+LANDLINE_EXCHANGES = (22, 23, 25, 26, 27, 28, 33, 34, 35, 36, 41, 43, 44, 45, 46, 48, 81, 82,
+                      83, 86, 87, 88)
+MAIL_DOMAIN = "mail.example"

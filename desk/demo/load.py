@@ -3,13 +3,20 @@
 The schedule covers the whole previous fiscal year, the current fiscal year so far and
 the next three months: class series at every venue (one program per half year), walk-in
 consultation desks, outreach classes on request, awareness events, a few cancelled
-sessions; everything that has already ended is marked as held. Everything goes through
+sessions; everything that has already ended is marked as held. The schedule goes through
 desk.events.services and desk.auth.services with actor="demo", so the data obeys the
 same rules as real data and is in the audit log. Nothing is committed here: the caller
 (`desk init --demo`) commits once.
 
-The same `today` always gives the same schedule (a seeded random.Random); the demo
-accounts' passwords are random (secrets) and written to instance/demo-logins.txt.
+About 420 residents (desk.demo.residents, through desk.people.services) book the classes:
+bookings, waiting lists, cancellations and, for what has been held, attendance with
+no-shows and walk-ins (desk.demo.bookings, which writes in bulk what the booking service
+would have written, because ~5,000 calls to it would make `desk init --demo` slow).
+Awareness events get an anonymous headcount.
+
+The same `today` always gives the same schedule, residents and bookings (seeded
+random.Random); the demo accounts' passwords and the booking codes are random
+(secrets), the passwords written to instance/demo-logins.txt.
 """
 
 import random
@@ -29,13 +36,16 @@ from desk.core.timeutil import (
     utcnow,
 )
 from desk.demo import data
+from desk.demo.bookings import DemoBookings
 from desk.demo.logins import write_demo_logins
+from desk.demo.residents import DemoResidents
 from desk.events import recurrence
 from desk.events import services as event_services
 from desk.events.models import SessionKind, SessionStatus
 
 ACTOR = "demo"
 SEED = 20240401
+PEOPLE_SEED = SEED + 1  # a stream of its own: the schedule stays what it was
 HORIZON_MONTHS = 3
 # 年末年始: the community centres are closed from 29 December to 3 January.
 YEAR_END_CLOSED = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
@@ -93,6 +103,10 @@ class DemoLoader:
         self.series = []
         self.sessions = []
         self.logins = []
+        self.staff = []  # the coordinators' accounts
+        self.residents = []
+        self.bookings = None
+        self.people_rng = random.Random(PEOPLE_SEED)
 
     # -- reference data ----------------------------------------------------------------
 
@@ -118,9 +132,11 @@ class DemoLoader:
         for role, local_part, name in data.ACCOUNTS:
             email = f"{local_part}@{data.EMAIL_DOMAIN}"
             password = secrets.token_urlsafe(12)
-            auth_services.create_user(email, password, role=role, display_name=name,
-                                      actor=ACTOR)
+            user = auth_services.create_user(email, password, role=role, display_name=name,
+                                             actor=ACTOR)
             self.logins.append((role, email, password))
+            if role == "coordinator":
+                self.staff.append(user)
 
     # -- the schedule ------------------------------------------------------------------
 
@@ -233,9 +249,11 @@ class DemoLoader:
             if session.status == SessionStatus.SCHEDULED:
                 event_services.cancel_session(session, reason, actor=ACTOR, now=self.now)
 
-    def cancel_some(self):
-        """A typhoon day in the previous fiscal year's September, a teacher's illness in
-        the current fiscal year, and a venue closed for inspection in the weeks ahead."""
+    def choose_cancellations(self):
+        """[(sessions, reason)]: a typhoon day in the previous fiscal year's September, a
+        teacher's illness in the current fiscal year, and a venue closed for inspection
+        in the weeks ahead. Chosen before the bookings, cancelled after them."""
+        chosen = []
         by_day = {}
         for session in self.sessions:
             by_day.setdefault(self._local_date(session), []).append(session)
@@ -244,26 +262,56 @@ class DemoLoader:
                      if day.year == previous_year and day.month == 9]
         if september:
             typhoon_day = max(september, key=lambda day: len(by_day[day]))
-            self._cancel(by_day[typhoon_day], data.REASON_TYPHOON)
+            chosen.append((by_day[typhoon_day], data.REASON_TYPHOON))
         this_year_start, _end = fiscal_year_dates(fiscal_year_of(self.today))
         past_classes = [session for session in self.sessions
                         if session.kind == SessionKind.CLASS and session.end_dt <= self.now
-                        and session.status == SessionStatus.SCHEDULED
                         and self._local_date(session) >= this_year_start]
         if past_classes:
-            self._cancel([self.rng.choice(past_classes)], data.REASON_ILLNESS)
+            chosen.append(([self.rng.choice(past_classes)], data.REASON_ILLNESS))
         soon = self.today + timedelta(days=14)
         for day in sorted(by_day):
             if day >= soon:
                 venue_id = by_day[day][0].venue_id
-                self._cancel([session for session in by_day[day]
-                              if session.venue_id == venue_id], data.REASON_INSPECTION)
+                chosen.append(([session for session in by_day[day]
+                                if session.venue_id == venue_id], data.REASON_INSPECTION))
                 break
+        return chosen
+
+    def load_residents(self):
+        start = local_datetime(self.first, time(9)) - timedelta(days=60)
+        self.residents = DemoResidents(
+            self.people_rng, districts=list(self.districts.values()), start=start,
+            now=self.now, staff=self.staff).load()
+
+    def load_bookings(self, cancelled):
+        """Bookings for every class so far and the ones open for booking, and the
+        attendance of those held (not of `cancelled`, the sessions about to be
+        cancelled), written at once."""
+        self.bookings = DemoBookings(self.people_rng, residents=self.residents,
+                                     staff=self.staff, now=self.now)
+        bookable = sorted((session for session in self.sessions if session.takes_bookings),
+                          key=lambda session: (session.start_dt, session.id))
+        for session in bookable:
+            self.bookings.book_session(session)
+            if session.end_dt <= self.now and session not in cancelled:
+                self.bookings.take_attendance(session)
+        self.bookings.write(bookable)
 
     def complete_past(self):
+        """Rosters closed for the classes held, headcounts for the awareness events; the
+        rest marked as held."""
         for session in self.sessions:
-            if session.status == SessionStatus.SCHEDULED and session.end_dt <= self.now:
-                event_services.complete_session(session, actor=ACTOR, now=self.now)
+            if session.status != SessionStatus.SCHEDULED or session.end_dt > self.now:
+                continue
+            if session.takes_bookings:
+                self.bookings.close_roster(session)
+                continue
+            if session.kind == SessionKind.AWARENESS_EVENT:
+                event_services.set_anonymous_headcount(
+                    session, self.people_rng.randrange(60, 220, 5),
+                    actor=self.people_rng.choice(self.staff), now=session.end_dt)
+            event_services.complete_session(session, actor=ACTOR, now=self.now)
 
     def load(self):
         self.load_accounts()
@@ -274,7 +322,12 @@ class DemoLoader:
         self.load_consultation_series()
         self.load_awareness_events()
         self.load_outreach_classes()
-        self.cancel_some()
+        self.load_residents()
+        cancellations = self.choose_cancellations()
+        self.load_bookings(cancelled={session for sessions, _reason in cancellations
+                                      for session in sessions})
+        for sessions, reason in cancellations:
+            self._cancel(sessions, reason)
         self.complete_past()
         write_demo_logins(current_app.instance_path, self.logins)
         return self.summary()
@@ -288,6 +341,7 @@ class DemoLoader:
             f"({statuses.count(SessionStatus.COMPLETED)} held, "
             f"{statuses.count(SessionStatus.CANCELLED)} cancelled, "
             f"{statuses.count(SessionStatus.SCHEDULED)} to come), "
+            f"{len(self.residents)} residents with {self.bookings.count} bookings, "
             f"{len(self.logins)} accounts (logins in instance/demo-logins.txt)"
         )
 

@@ -1,17 +1,55 @@
 """The schedule's URL table: public pages and the coordinators' pages."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 
-from desk.auth.access import require_staff
-from desk.events import public_views, staff_views
+from desk.auth.access import require_login, require_staff
+from desk.events import (
+    attendance_views,
+    booking_views,
+    phone_desk_views,
+    public_views,
+    staff_views,
+)
+from desk.events.public_booking import (
+    BOOK_RATE_LIMIT,
+    CANCEL_LIMIT_SCOPE,
+    CANCEL_RATE_LIMIT,
+)
+from desk.extensions import limiter
 
 public_bp = Blueprint("public", __name__)
 public_bp.add_url_rule("/", "schedule", public_views.schedule)
 public_bp.add_url_rule("/sessions/<int:session_id>", "session", public_views.session_detail)
 public_bp.add_url_rule("/venues", "venues", public_views.venues)
+# public booking (no login): the booking's own pages are reached by its secret token
+public_bp.add_url_rule("/sessions/<int:session_id>/book", "book",
+                       limiter.limit(BOOK_RATE_LIMIT, methods=["POST"])(booking_views.book),
+                       methods=["GET", "POST"])
+public_bp.add_url_rule("/bookings/cancel", "cancel",
+                       limiter.shared_limit(CANCEL_RATE_LIMIT, scope=CANCEL_LIMIT_SCOPE,
+                                            methods=["POST"])(booking_views.cancel),
+                       methods=["GET", "POST"])
+public_bp.add_url_rule("/bookings/cancel/sent", "cancel_sent", booking_views.cancel_sent)
+public_bp.add_url_rule("/bookings/<token>", "booking", booking_views.booking)
+public_bp.add_url_rule("/bookings/<token>.ics", "booking_ics", booking_views.booking_ics)
+public_bp.add_url_rule("/bookings/<token>/cancel", "booking_cancel",
+                       booking_views.booking_cancel, methods=["GET", "POST"])
+public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
-staff_bp.before_request(require_staff)
+# pages volunteers use on the day as well: the roster, its print view, check-in and the
+# headcount (never a phone number); every other staff page is for coordinators and admins
+VOLUNTEER_ENDPOINTS = frozenset({"staff.roster", "staff.roster_print", "staff.rosters_print",
+                                 "staff.roster_attendance", "staff.roster_headcount"})
+
+
+def _require_access():
+    if request.endpoint in VOLUNTEER_ENDPOINTS:
+        return require_login()
+    return require_staff()
+
+
+staff_bp.before_request(_require_access)
 
 _STAFF_ROUTES = [
     ("/", "home", staff_views.home, ["GET"]),
@@ -38,6 +76,38 @@ _STAFF_ROUTES = [
     ("/districts", "districts", staff_views.districts, ["GET", "POST"]),
     ("/districts/<int:district_id>", "district_edit", staff_views.district_edit,
      ["GET", "POST"]),
+    # the phone desk
+    ("/phone-desk", "phone_desk", phone_desk_views.phone_desk, ["GET", "POST"]),
+    ("/phone-desk/new-person", "phone_desk_person_new", phone_desk_views.phone_desk_person_new,
+     ["POST"]),
+    ("/phone-desk/people/<int:person_id>", "phone_desk_sessions",
+     phone_desk_views.phone_desk_sessions, ["GET"]),
+    ("/phone-desk/people/<int:person_id>/sessions/<int:session_id>", "phone_desk_book",
+     phone_desk_views.phone_desk_book, ["GET", "POST"]),
+    ("/phone-desk/find-booking", "booking_find", phone_desk_views.booking_find,
+     ["GET", "POST"]),
+    ("/bookings/<int:booking_id>", "booking", phone_desk_views.booking, ["GET"]),
+    ("/bookings/<int:booking_id>/confirmation", "booking_confirmation",
+     phone_desk_views.booking_confirmation, ["POST"]),
+    ("/bookings/<int:booking_id>/cancel", "booking_cancel", phone_desk_views.booking_cancel,
+     ["GET", "POST"]),
+    # attendance
+    ("/sessions/<int:session_id>/roster", "roster", attendance_views.roster, ["GET"]),
+    ("/sessions/<int:session_id>/roster/print", "roster_print", attendance_views.roster_print,
+     ["GET"]),
+    ("/sessions/<int:session_id>/roster/<int:booking_id>", "roster_attendance",
+     attendance_views.roster_attendance, ["POST"]),
+    ("/sessions/<int:session_id>/roster/headcount", "roster_headcount",
+     attendance_views.roster_headcount, ["POST"]),
+    ("/sessions/<int:session_id>/roster/walk-in", "roster_walk_in",
+     attendance_views.roster_walk_in, ["GET", "POST"]),
+    ("/sessions/<int:session_id>/roster/walk-in/new", "roster_walk_in_new",
+     attendance_views.roster_walk_in_new, ["POST"]),
+    ("/sessions/<int:session_id>/roster/walk-in/add", "roster_walk_in_add",
+     attendance_views.roster_walk_in_add, ["POST"]),
+    ("/sessions/<int:session_id>/roster/close", "roster_close", attendance_views.roster_close,
+     ["GET", "POST"]),
+    ("/rosters/print", "rosters_print", attendance_views.rosters_print, ["GET"]),
 ]
 for rule, endpoint, view, methods in _STAFF_ROUTES:
     staff_bp.add_url_rule(rule, endpoint, view, methods=methods)

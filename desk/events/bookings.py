@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from desk.core import audit
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
@@ -59,6 +60,11 @@ class BookingResult:
     booking: Booking
     created: bool
     waitlist_position: int | None = None
+    # whether whoever asked may see the booking's code and secret link: always for a
+    # new booking or a repeat of the same request; not when a public channel found an
+    # existing booking by phone and kana (anyone knowing those would learn the code);
+    # the booking's details are then sent again to the person's own contacts instead
+    reveal: bool = True
 
 
 @dataclass
@@ -74,9 +80,12 @@ class Changes:
 # -- reading under the lock --------------------------------------------------------------
 
 def lock_session(session):
-    """Lock the session row for the rest of the transaction and refresh it."""
+    """Lock the session row for the rest of the transaction and refresh it. Only the
+    row itself: its program and venue are not what a booking changes (and come from
+    the identity map when asked for), so the statement joins nothing."""
     return db.session.scalars(
         select(EventSession).where(EventSession.id == session.id)
+        .options(lazyload("*"))
         .with_for_update(of=EventSession).execution_options(populate_existing=True)).one()
 
 
@@ -112,11 +121,24 @@ def waitlist_position(booking):
     return ahead + 1
 
 
+def _queue_time(session, now):
+    """When a new entry joins the waiting list: `now`, but never before the last entry
+    already on it. A request takes its `now` when it arrives, before it waits for the
+    session lock; arrival order is the order of the lock, so a booking that waited
+    queues behind the one that went first (equal times keep the insert order)."""
+    latest = db.session.scalar(
+        select(func.max(Booking.queue_dt))
+        .where(Booking.session_id == session.id, Booking.status == BookingStatus.WAITLISTED))
+    return max(now, latest) if latest is not None else now
+
+
 def active_booking(session, person):
-    return db.session.scalar(
-        select(Booking).where(Booking.session_id == session.id,
-                              Booking.person_id == person.id,
-                              Booking.status.in_(ACTIVE_BOOKING_STATUSES)))
+    # the id first: usually there is none, and loading a Booking joins five tables
+    booking_id = db.session.scalar(
+        select(Booking.id).where(Booking.session_id == session.id,
+                                 Booking.person_id == person.id,
+                                 Booking.status.in_(ACTIVE_BOOKING_STATUSES)))
+    return db.session.get(Booking, booking_id) if booking_id is not None else None
 
 
 def find_booking(code, phone_e164):
@@ -144,7 +166,9 @@ def booking_by_token(token):
 
 # -- rules --------------------------------------------------------------------------------
 
-def _check_bookable(session, *, channel, seats, now):
+def check_open(session, *, channel, now):
+    """Raise a BookingError (BookingClosedError when it is closed) when `channel` cannot
+    book a seat at `session` now, whatever the party's size."""
     if not session.takes_bookings:
         raise BookingError(_("This session does not take bookings; just come along."))
     if session.status == SessionStatus.CANCELLED:
@@ -158,6 +182,10 @@ def _check_bookable(session, *, channel, seats, now):
         if now >= session.start_dt - timedelta(minutes=minutes):
             raise BookingClosedError(
                 _("Booking for this session has closed. Please call the desk."))
+
+
+def _check_bookable(session, *, channel, seats, now):
+    check_open(session, channel=channel, now=now)
     if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= Booking.MAX_SEATS:
         message = _("Book 1 to %(maximum)d seats (you and up to %(companions)d companions).",
                     maximum=Booking.MAX_SEATS, companions=Booking.MAX_SEATS - 1)
@@ -173,11 +201,10 @@ def _new_code():
 
 
 def _insert_with_code(booking):
-    """Insert the booking with a random, unique code (a collision takes another)."""
+    """Insert the booking with a random, unique code: a collision (one in 10^8 per
+    booking held) fails the insert inside its savepoint, and another code is tried."""
     for _attempt in range(CODE_ATTEMPTS):
         booking.code = _new_code()
-        if db.session.scalar(select(Booking.id).where(Booking.code == booking.code)):
-            continue
         try:
             with db.session.begin_nested():
                 db.session.add(booking)
@@ -193,24 +220,55 @@ def _actor_id(actor):
     return getattr(actor, "id", None) if not isinstance(actor, str) else None
 
 
-def _plan_for_new(booking, position, *, now):
+def _plan_for_new(booking, *, now, resend=False):
+    """The confirmation (and reminders) of a new booking; with `resend`, only the
+    confirmation again, for a person who asked to book what they already had."""
     if booking.status == BookingStatus.BOOKED:
         planning.plan(MessageTemplate.BOOKING_CONFIRMED, booking, due=now, now=now)
-        planning.plan_reminders(booking, now=now)
+        if not resend:
+            planning.plan_reminders(booking, now=now)
     else:
         planning.plan(MessageTemplate.WAITLIST_CONFIRMED, booking, due=now, now=now)
+    db.session.flush()  # the messages in one INSERT
 
 
 # -- booking -------------------------------------------------------------------------------
 
+def booking_by_request_key(request_key):
+    if not request_key:
+        return None
+    return db.session.scalar(select(Booking).where(Booking.request_key == request_key))
+
+
+def _check_request_key(request_key):
+    if request_key is None:
+        return None
+    if not isinstance(request_key, str) or not 8 <= len(request_key) <= Booking.REQUEST_KEY_MAX \
+            or not request_key.isascii() or not request_key.isprintable():
+        raise ValidationError(_("This form has expired. Please start again."))
+    return request_key
+
+
+def _repeat(request_key):
+    existing = booking_by_request_key(request_key)
+    if existing is None:
+        return None
+    return BookingResult(existing, created=False, waitlist_position=waitlist_position(existing))
+
+
 def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
-              walk_in=False):
+              walk_in=False, request_key=None):
     """Book `seats` seats (the person and companions) at `session`: booked while the
     seats are free, waitlisted otherwise, all or nothing. Booking again returns the
-    person's existing active booking unchanged."""
+    person's existing active booking unchanged, and so does a repeated request (same
+    `request_key`)."""
     now = now or utcnow()
     channel = BookingChannel(channel)
+    request_key = _check_request_key(request_key)
     session = lock_session(session)
+    repeated = _repeat(request_key)
+    if repeated is not None:
+        return repeated
     if walk_in:
         _check_walk_in(session, seats=seats, actor=actor, now=now)
     else:
@@ -228,7 +286,8 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
     booking = Booking(
         session_id=session.id, person_id=person.id, seats=seats, status=status,
         token=secrets.token_urlsafe(24), channel=channel, actor_id=_actor_id(actor),
-        proxy_id=proxy.id if proxy else None, queue_dt=now,
+        proxy_id=proxy.id if proxy else None, request_key=request_key,
+        queue_dt=now if status == BookingStatus.BOOKED else _queue_time(session, now),
         booked_dt=now if status == BookingStatus.BOOKED else None, created_dt=now,
         is_walk_in=walk_in, attendance=Attendance.ATTENDED if walk_in else None,
         attendance_dt=now if walk_in else None)
@@ -239,8 +298,45 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
     audit.record("booking.create", booking, actor=actor,
                  after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel))
     if not walk_in:
-        _plan_for_new(booking, position, now=now)
+        _plan_for_new(booking, now=now)
     return BookingResult(booking, created=True, waitlist_position=position)
+
+
+def book_public(session, data, *, channel, consent_method, actor=None, now=None,
+                request_key=None):
+    """A booking from a public channel (web, kiosk, phone line, API), with the person's
+    details in `data` (name, name_kana, phone, email?, district_id?, age_band?, consent,
+    seats, and optionally `proxy`: {name, relation, phone, email?, wants_copies} for a
+    family member booking for the senior).
+
+    The session is locked first, so that a repeated request (same `request_key`: a
+    double tap, a retried API call) finds the first one's booking and creates nothing,
+    not even a person. Then the person is matched or created (desk.people.services:
+    never shown, never overwritten) and `book_seat` books."""
+    from desk.people import services as people_services
+
+    now = now or utcnow()
+    request_key = _check_request_key(request_key)
+    session = lock_session(session)
+    repeated = _repeat(request_key)
+    if repeated is not None:
+        return repeated
+    seats = data.get("seats", 1)
+    if isinstance(seats, str) and seats.strip().isascii() and seats.strip().isdigit():
+        seats = int(seats.strip())
+    _check_bookable(session, channel=BookingChannel(channel), seats=seats, now=now)
+    person = people_services.person_for_public_booking(
+        data, channel=channel, consent_method=consent_method, actor=actor, now=now)
+    proxy = None
+    if data.get("proxy"):
+        proxy = people_services.add_proxy(person, data["proxy"], consent_method=consent_method,
+                                          actor=actor, now=now)
+    result = book_seat(session, person, seats=seats, channel=channel, actor=actor, now=now,
+                       proxy=proxy, request_key=request_key)
+    if not result.created:
+        result.reveal = False
+        _plan_for_new(result.booking, now=now, resend=True)
+    return result
 
 
 def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=True):
@@ -275,6 +371,7 @@ def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=Tr
     changes = Changes(cancelled=[booking])
     if was_booked:
         changes.promoted = promote_waitlist(session, actor=actor, now=now)
+    db.session.flush()
     return changes
 
 
@@ -302,6 +399,7 @@ def promote_waitlist(session, *, actor, now):
         planning.plan(MessageTemplate.WAITLIST_PROMOTED, booking, due=now, now=now)
         planning.plan_reminders(booking, now=now)
         promoted.append(booking)
+    db.session.flush()
     return promoted
 
 
@@ -341,12 +439,14 @@ def cancel_session_bookings(session, *, actor, now):
         planning.cancel_pending(booking, now=now)
         planning.plan(MessageTemplate.SESSION_CANCELLED, booking, due=now, now=now)
         changes.cancelled.append(booking)
+    db.session.flush()
     return changes
 
 
 def fit_capacity(session, *, actor, now):
     """After a capacity change: move the latest bookings to the front of the waiting
-    list until the booked seats fit, or promote the waiting list into new seats."""
+    list until the booked seats fit, then promote the waiting list into the seats left
+    free (new seats, or what a moved party left over that a smaller party fits)."""
     session = lock_session(session)
     changes = Changes()
     if session.status != SessionStatus.SCHEDULED or not session.takes_bookings:
@@ -372,8 +472,9 @@ def fit_capacity(session, *, actor, now):
             planning.cancel_pending(booking, now=now)
             planning.plan(MessageTemplate.MOVED_TO_WAITLIST, booking, due=now, now=now)
             changes.waitlisted.append(booking)
-    else:
-        changes.promoted = promote_waitlist(session, actor=actor, now=now)
+    changes.promoted = promote_waitlist(session, actor=actor, now=now)
+    changes.waitlisted = [booking for booking in changes.waitlisted
+                          if booking not in changes.promoted]
     return changes
 
 
@@ -386,12 +487,17 @@ def replan_session_messages(session, *, actor, now):
         planning.plan(MessageTemplate.SESSION_CHANGED, booking, due=now, now=now)
         if booking.status == BookingStatus.BOOKED:
             planning.plan_reminders(booking, now=now)
+    db.session.flush()
 
 
 # -- attendance ----------------------------------------------------------------------------
 
 def _is_staff(actor):
-    return bool(getattr(actor, "is_staff", False)) or isinstance(actor, str)
+    """A staff account, or a label such as "cli" or "system"; the public channels'
+    labels ("web", "api", ...) act for residents, not for staff."""
+    if isinstance(actor, str):
+        return actor not in PUBLIC_CHANNELS
+    return bool(getattr(actor, "is_staff", False))
 
 
 def _check_attendance_edit(session, *, actor, now):
@@ -495,7 +601,7 @@ def booking_status_label(status):
 
 __all__ = [
     "BookingClosedError", "BookingError", "BookingResult", "Changes",
-    "book_seat", "cancel_booking", "cancel_session_bookings", "close_attendance",
+    "book_public", "book_seat", "cancel_booking", "cancel_session_bookings", "check_open", "close_attendance",
     "find_booking", "fit_capacity", "promote_waitlist", "replan_session_messages",
     "set_anonymous_headcount", "set_attendance", "set_confirmation",
 ]

@@ -1,6 +1,5 @@
 """Human labels for the schedule's enumerations, translated lazily."""
 
-from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -103,7 +102,7 @@ def choices(labels):
 def session_title(item):
     """The title in the reader's language: a program's English title for English
     readers where one exists, else the Japanese title."""
-    english = has_request_context() and str(get_locale()) == "en"
+    english = str(get_locale() or "") == "en"
     if item.title:
         return item.title
     if item.program is not None:

@@ -370,6 +370,7 @@ class Booking(db.Model):
     MAX_SEATS = 3
     CODE_LENGTH = 8
     TOKEN_LENGTH = 32
+    REQUEST_KEY_MAX = 64
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
@@ -379,6 +380,9 @@ class Booking(db.Model):
     code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True)
     # the secret in the booking's own links (calendar file, cancel page)
     token: Mapped[str] = mapped_column(String(64), unique=True)
+    # the idempotency key of the request that made the booking (a kiosk form's
+    # submission id, an API Idempotency-Key): a repeated request finds this booking
+    request_key: Mapped[str | None] = mapped_column(String(REQUEST_KEY_MAX), unique=True)
     channel: Mapped[BookingChannel] = mapped_column(enum_column(BookingChannel, "channel"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     proxy_id: Mapped[int | None] = mapped_column(

@@ -1,12 +1,18 @@
 """Read-only look-ups for the schedule pages and the API."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from desk.core.timeutil import local_datetime, local_day_bounds, to_local
 from desk.events.models import (
+    ACTIVE_BOOKING_STATUSES,
+    KINDS_WITH_CAPACITY,
+    Attendance,
+    Booking,
+    BookingStatus,
     District,
     EventSession,
     Program,
@@ -106,3 +112,118 @@ def venues_page(*, after=None, limit=50):
                                 and_(Venue.name_kana == after_kana, Venue.id > after_id)))
     query = query.order_by(Venue.name_kana, Venue.id).limit(limit)
     return db.session.scalars(query).unique().all()
+
+
+# -- the phone desk and the roster (read-only) --------------------------------------------
+
+def bookable_sessions(first_day, last_day, *, now, venue_id=None, program_id=None, limit=100):
+    """Sessions staff can still book on the local dates first_day..last_day: kinds that
+    take bookings, scheduled (not cancelled or held), not over, attendance not closed."""
+    start, end = local_day_bounds(first_day, last_day)
+    query = (select(EventSession)
+             .where(EventSession.start_dt >= start, EventSession.start_dt < end,
+                    EventSession.end_dt > now,
+                    EventSession.kind.in_(KINDS_WITH_CAPACITY),
+                    EventSession.status == SessionStatus.SCHEDULED,
+                    EventSession.attendance_closed_dt.is_(None))
+             .order_by(EventSession.start_dt, EventSession.id).limit(limit))
+    if venue_id is not None:
+        query = query.where(EventSession.venue_id == venue_id)
+    if program_id is not None:
+        query = query.where(EventSession.program_id == program_id)
+    return db.session.scalars(query).unique().all()
+
+
+@dataclass(frozen=True)
+class SeatCount:
+    capacity: int
+    taken: int = 0
+    waiting: int = 0
+
+    @property
+    def free(self):
+        return max(self.capacity - self.taken, 0)
+
+
+def seat_counts(sessions):
+    """{session id: SeatCount} in two queries: seats taken (a no-show frees its seat, as
+    in the booking service) and the length of the waiting list."""
+    ids = [session.id for session in sessions]
+    if not ids:
+        return {}
+    taken = dict(db.session.execute(
+        select(Booking.session_id, func.sum(Booking.seats))
+        .where(Booking.session_id.in_(ids), Booking.status == BookingStatus.BOOKED,
+               Booking.attendance.is_(None) | (Booking.attendance != Attendance.NO_SHOW))
+        .group_by(Booking.session_id)).all())
+    waiting = dict(db.session.execute(
+        select(Booking.session_id, func.count(Booking.id))
+        .where(Booking.session_id.in_(ids), Booking.status == BookingStatus.WAITLISTED)
+        .group_by(Booking.session_id)).all())
+    return {session.id: SeatCount(capacity=session.capacity or 0,
+                                  taken=int(taken.get(session.id) or 0),
+                                  waiting=int(waiting.get(session.id) or 0))
+            for session in sessions}
+
+
+def upcoming_bookings_of(person, now):
+    """The person's active bookings of sessions that have not ended, soonest first."""
+    return db.session.scalars(
+        select(Booking).join(Booking.session)
+        .where(Booking.person_id == person.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+               EventSession.end_dt > now)
+        .order_by(EventSession.start_dt, Booking.id)).unique().all()
+
+
+@dataclass
+class Roster:
+    """A session's bookings as the roster shows them."""
+
+    booked: list = field(default_factory=list)  # by kana
+    waitlisted: list = field(default_factory=list)  # in queue order
+    cancelled: list = field(default_factory=list)  # by kana
+
+    def seats(self, attendance):
+        """Booked seats marked `attendance` (None: not marked yet)."""
+        return sum(booking.seats for booking in self.booked
+                   if booking.attendance == attendance)
+
+    @property
+    def booked_seats(self):
+        return sum(booking.seats for booking in self.booked)
+
+    @property
+    def unmarked(self):
+        return [booking for booking in self.booked if booking.attendance is None]
+
+
+def _by_kana(booking):
+    return booking.person.kana_key, booking.person.name, booking.id
+
+
+def roster(session):
+    """The session's bookings: booked seats and cancelled ones sorted by kana (the
+    reading, as folded for search), the waiting list in its order."""
+    bookings = db.session.scalars(
+        select(Booking).where(Booking.session_id == session.id)
+        .order_by(Booking.queue_dt, Booking.id)).unique().all()
+    result = Roster()
+    groups = {BookingStatus.BOOKED: result.booked, BookingStatus.WAITLISTED: result.waitlisted,
+              BookingStatus.CANCELLED: result.cancelled}
+    for booking in bookings:
+        groups[booking.status].append(booking)
+    result.booked.sort(key=_by_kana)
+    result.cancelled.sort(key=_by_kana)
+    return result
+
+
+def roster_sessions_on(day):
+    """The sessions of a local date whose roster can be printed (not cancelled, not
+    consultations), in time order."""
+    start, end = local_day_bounds(day)
+    return db.session.scalars(
+        select(EventSession)
+        .where(EventSession.start_dt >= start, EventSession.start_dt < end,
+               EventSession.status != SessionStatus.CANCELLED,
+               EventSession.kind != SessionKind.CONSULTATION)
+        .order_by(EventSession.start_dt, EventSession.id)).unique().all()

@@ -22,6 +22,7 @@ from desk.events import bookings, recurrence
 from desk.events.bookings import (  # noqa: F401  (the booking service, as DESIGN.md names it)
     BookingClosedError,
     BookingError,
+    book_public,
     book_seat,
     cancel_booking,
     close_attendance,

@@ -1,5 +1,5 @@
-"""The coordinators' schedule pages. Every route of the `staff` blueprint requires the
-coordinator or admin role (installed in blueprint.py)."""
+"""The coordinators' schedule pages. They require the coordinator or admin role
+(installed in blueprint.py, where the few roster pages volunteers may use are listed)."""
 
 from datetime import timedelta
 
@@ -31,6 +31,7 @@ from desk.events.forms import (
 )
 from desk.events.labels import KIND_LABELS, LEFT_ALONE_MESSAGES
 from desk.events.models import District, EventSession, Program, SessionSeries, Venue
+from desk.events.phone_desk_views import flash_promoted
 from desk.events.public_views import get_or_404, parse_day, parse_filters
 
 SESSION_ERROR_ALIASES = {"start_dt": "start_time", "end_dt": "end_time"}
@@ -109,8 +110,26 @@ def session_edit(session_id):
             SESSION_ERROR_ALIASES)
         if result is not FAILED:
             flash(_("The session has been saved."), "success")
+            _flash_booking_changes(result.booking_changes)
             return redirect(url_for("staff.session_edit", session_id=session.id))
     return render_template("staff/session_form.html", form=form, session=session, now=utcnow())
+
+
+def _flash_booking_changes(changes):
+    """Say what a session change did to its bookings (the messages to the people
+    concerned are already planned in the outbox)."""
+    if changes is None:
+        return
+    if changes.cancelled:
+        flash(ngettext("%(num)d booking was cancelled and the person will be told.",
+                       "%(num)d bookings were cancelled and the people will be told.",
+                       len(changes.cancelled)), "info")
+    if changes.waitlisted:
+        flash(ngettext("%(num)d booking no longer fits and moved to the waiting list; the "
+                       "person will be told.",
+                       "%(num)d bookings no longer fit and moved to the waiting list; the "
+                       "people will be told.", len(changes.waitlisted)), "info")
+    flash_promoted(changes.promoted)
 
 
 def session_cancel(session_id):
@@ -121,6 +140,7 @@ def session_cancel(session_id):
             session, form.cancel_reason.data, actor=current_user, now=utcnow()))
         if result is not FAILED:
             flash(_("The session has been cancelled."), "success")
+            _flash_booking_changes(result.booking_changes)
             return redirect(url_for("staff.session_edit", session_id=session.id))
     return render_template("staff/session_cancel.html", form=form, session=session)
 

@@ -51,11 +51,27 @@ class RecipientKind(enum.StrEnum):
     PROXY = "proxy"
 
 
+class Resolution(enum.StrEnum):
+    """A coordinator's decision about a failed or unknown message."""
+
+    SENT_AGAIN = "sent_again"  # queued once more (the row goes back to `queued`)
+    ARRIVED = "arrived"  # the person got it (the row becomes `delivered`)
+    CALLED = "called"  # a coordinator phoned the person instead
+
+
+# `error_code` of a message desk itself stopped (the provider's own codes are numbers)
+CODE_SESSION_STARTED = "session_started"
+CODE_OPTED_OUT = "opted_out"
+CODE_RETRIES_EXHAUSTED = "retries_exhausted"
+CODE_INTERNAL = "internal"
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
 
     ADDRESS_MAX = 254
     ERROR_MAX = 1000
+    CODE_MAX = 32
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_kind: Mapped[RecipientKind] = mapped_column(
@@ -78,6 +94,13 @@ class OutboxMessage(db.Model):
     provider_id: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # the provider's error code (e.g. Twilio 21211), or one of desk's CODE_* words
+    error_code: Mapped[str | None] = mapped_column(String(CODE_MAX))
+    # the message this one stands in for (a voice call after a landline refused an SMS)
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    resolution: Mapped[Resolution | None] = mapped_column(enum_column(Resolution, "resolution"))
+    resolved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -95,9 +118,82 @@ class OutboxMessage(db.Model):
         # the dispatcher's scan: only rows still waiting
         Index("ix_outbox_messages_due", "due_dt",
               sqlite_where=text("state = 'queued'"), postgresql_where=text("state = 'queued'")),
+        # stale claims (a dispatcher that died) and the coordinators' list of messages
+        # that need a decision
+        Index("ix_outbox_messages_claimed", "claimed_dt",
+              sqlite_where=text("state = 'sending'"), postgresql_where=text("state = 'sending'")),
+        Index("ix_outbox_messages_attention", "updated_dt",
+              sqlite_where=text("state IN ('failed', 'unknown') AND resolved_dt IS NULL"),
+              postgresql_where=text("state IN ('failed', 'unknown') AND resolved_dt IS NULL")),
         Index("ix_outbox_messages_booking_id", "booking_id"),
         Index("ix_outbox_messages_session_id", "session_id"),
     )
 
     def __repr__(self):
         return f"<OutboxMessage {self.id} {self.channel} {self.template} {self.state}>"
+
+
+class OptOutSource(enum.StrEnum):
+    SMS_REPLY = "sms_reply"  # the person replied STOP / 停止
+    PROVIDER = "provider"  # Twilio refused: the recipient opted out there (21610)
+    STAFF = "staff"  # a coordinator recorded the wish
+
+
+class OptOut(db.Model):
+    """A phone number (E.164) or address that asked not to be messaged (STOP, Twilio
+    21610, or a coordinator). Opting back in deletes the row; the audit log keeps both."""
+
+    __tablename__ = "opt_outs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(OutboxMessage.ADDRESS_MAX), unique=True)
+    opted_out_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[OptOutSource] = mapped_column(enum_column(OptOutSource, "source"))
+
+    def __repr__(self):
+        return f"<OptOut {self.id} {self.source}>"
+
+
+class ReplyAction(enum.StrEnum):
+    """What desk did with an SMS a person sent in."""
+
+    CONFIRMED = "confirmed"  # 1 / はい: attendance confirmed
+    CANCEL_ASKED = "cancel_asked"  # 2 / キャンセル: asked to send 2 again
+    CANCELLED = "cancelled"  # the second 2: booking cancelled
+    OPTED_OUT = "opted_out"  # 停止 / STOP
+    OPTED_IN = "opted_in"  # 再開 / START
+    REFUSED = "refused"  # understood, but the booking can no longer be changed
+    HELP = "help"  # anything else: the help text
+
+
+class SmsReply(db.Model):
+    """An SMS a person sent to desk (Twilio's inbound webhook) and what desk did with it.
+
+    It answers the latest message desk sent to that number (`message_id`, and its
+    booking). The provider's MessageSid is unique, so a webhook Twilio delivers twice
+    acts once. The latest reply of a number being `cancel_asked` is what makes a second
+    "2" cancel."""
+
+    __tablename__ = "sms_replies"
+
+    BODY_MAX = 160
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(64), unique=True)
+    address: Mapped[str] = mapped_column(String(OutboxMessage.ADDRESS_MAX))
+    body: Mapped[str] = mapped_column(String(BODY_MAX))
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL"))
+    action: Mapped[ReplyAction] = mapped_column(enum_column(ReplyAction, "action"))
+    received_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    booking = relationship("Booking")
+
+    __table_args__ = (
+        Index("ix_sms_replies_address", "address", "received_dt"),
+    )
+
+    def __repr__(self):
+        return f"<SmsReply {self.id} {self.action}>"

@@ -68,30 +68,36 @@ def proxy_channels(proxy):
 
 
 def _recipients(person):
+    proxies = list(person.proxies)  # loaded before any message is added: one flush for all
     yield RecipientKind.PERSON, person, None, person_channels(person)
-    for proxy in person.proxies:
+    for proxy in proxies:
         yield RecipientKind.PROXY, person, proxy, proxy_channels(proxy)
+
+
+def message_values(template, *, session, person, booking_id, due, now):
+    """The outbox rows, as column values, that `plan` adds (the demo data writes them
+    in bulk). Nothing for a session that will have started by `due`."""
+    if due >= session.start_dt:
+        return []
+    return [{"recipient_kind": kind, "person_id": person.id,
+             "proxy_id": proxy.id if proxy else None, "channel": channel, "address": address,
+             "template": template, "locale": person.language, "due_dt": max(due, now),
+             "booking_id": booking_id, "session_id": session.id,
+             "state": MessageState.QUEUED, "created_dt": now, "updated_dt": now}
+            for kind, person, proxy, channels in _recipients(person)
+            for channel, address in channels]
 
 
 def plan(template, booking, *, due, now):
     """Queue `template` about `booking` for the person and their consenting proxies.
 
-    Nothing is planned for a session that will have started by `due`."""
-    session = booking.session
-    if due >= session.start_dt:
-        return []
-    messages = []
-    for kind, person, proxy, channels in _recipients(booking.person):
-        for channel, address in channels:
-            message = OutboxMessage(
-                recipient_kind=kind, person_id=person.id,
-                proxy_id=proxy.id if proxy else None, channel=channel, address=address,
-                template=template, locale=person.language, due_dt=max(due, now),
-                booking_id=booking.id, session_id=session.id, state=MessageState.QUEUED,
-                created_dt=now, updated_dt=now)
-            db.session.add(message)
-            messages.append(message)
-    db.session.flush()
+    Nothing is planned for a session that will have started by `due`. The rows are
+    added to the session, not flushed: the caller's next flush (or query) writes all
+    the messages it planned in one INSERT."""
+    messages = [OutboxMessage(**values) for values in message_values(
+        template, session=booking.session, person=booking.person, booking_id=booking.id,
+        due=due, now=now)]
+    db.session.add_all(messages)
     return messages
 
 
@@ -114,7 +120,8 @@ def cancel_pending(booking, *, now, templates=None):
                                         OutboxMessage.state == MessageState.QUEUED)
     if templates is not None:
         query = query.where(OutboxMessage.template.in_(list(templates)))
-    messages = list(db.session.scalars(query))
+    # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
+    messages = list(db.session.scalars(query.with_for_update()))
     for message in messages:
         message.state = MessageState.CANCELLED
         message.updated_dt = now

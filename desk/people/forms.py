@@ -6,13 +6,19 @@ only parse and render. District and age band are optional and asked politely.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms import BooleanField, RadioField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from desk.core.forms import id_choices, labelled_choices
 from desk.events import queries
-from desk.people.labels import AGE_BAND_LABELS, REMINDER_CHANNEL_LABELS
-from desk.people.models import Person
+from desk.people.labels import (
+    AGE_BAND_LABELS,
+    CONSENT_METHOD_LABELS,
+    LANGUAGE_LABELS,
+    PROXY_RELATION_LABELS,
+    REMINDER_CHANNEL_LABELS,
+)
+from desk.people.models import ConsentMethod, Person, ProxyContact
 
 
 def _choices(labels):
@@ -34,7 +40,8 @@ class PersonFieldsForm(FlaskForm):
                         render_kw={"autocomplete": "email", "inputmode": "email"})
     district_id = SelectField(_l("District (optional)"), validators=[Optional()])
     age_band = RadioField(_l("Age (optional)"), validators=[Optional()],
-                          choices=[("", _l("Prefer not to say")), *_choices(AGE_BAND_LABELS)],
+                          choices=[*labelled_choices([("", _l("Prefer not to say"))]),
+                                   *_choices(AGE_BAND_LABELS)],
                           default="")
     reminder_channel = SelectField(_l("How to send reminders"),
                                    choices=_choices(REMINDER_CHANNEL_LABELS))
@@ -50,3 +57,55 @@ class PersonFieldsForm(FlaskForm):
         return {name: self[name].data for name in
                 ("name", "name_kana", "phone", "email", "district_id", "age_band",
                  "reminder_channel", "consent")}
+
+
+STAFF_CONSENT_METHODS = (ConsentMethod.PHONE_STAFF, ConsentMethod.PAPER)
+
+
+def _consent_method_field():
+    return RadioField(_l("How the person agreed"),
+                      choices=labelled_choices((method.value, CONSENT_METHOD_LABELS[method])
+                                               for method in STAFF_CONSENT_METHODS),
+                      default=ConsentMethod.PHONE_STAFF.value)
+
+
+class PersonForm(PersonFieldsForm):
+    """A person as staff add or edit them: the shared fields, the language, and how the
+    person agreed to reminders when the consent box is ticked now."""
+
+    language = SelectField(_l("Language for messages"),
+                           choices=labelled_choices(LANGUAGE_LABELS.items()), default="ja")
+    consent_method = _consent_method_field()
+
+    def person_data(self):
+        return {**super().person_data(), "language": self.language.data}
+
+
+class ProxyForm(FlaskForm):
+    """A family member or care manager who books or hears for the person."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=ProxyContact.NAME_MAX)])
+    relation = SelectField(_l("Relation"), choices=_choices(PROXY_RELATION_LABELS))
+    relation_note = StringField(_l("Relation in their words (optional)"),
+                                validators=[Optional(),
+                                            Length(max=ProxyContact.RELATION_NOTE_MAX)])
+    phone = StringField(_l("Phone number"), validators=[Optional(), Length(max=30)],
+                        render_kw={"autocomplete": "off", "inputmode": "tel"})
+    email = StringField(_l("E-mail (optional)"),
+                        validators=[Optional(), Length(max=Person.EMAIL_MAX)],
+                        render_kw={"autocomplete": "off", "inputmode": "email"})
+    wants_copies = BooleanField(_l("They agreed to receive copies of the reminders"))
+    consent_method = _consent_method_field()
+
+    def proxy_data(self):
+        return {name: self[name].data for name in
+                ("name", "relation", "relation_note", "phone", "email", "wants_copies")}
+
+
+class SearchForm(FlaskForm):
+    """One field: a phone number, a reading in kana or a name. Sent by POST, so that
+    phone numbers and names stay out of URLs and server logs."""
+
+    q = SearchField(_l("Phone number, reading (kana) or name"),
+                    validators=[Optional(), Length(max=100)], render_kw={"autocomplete": "off"})
+    include_merged = BooleanField(_l("Also show records merged into another one"))

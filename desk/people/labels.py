@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from desk.core.phone import PhoneKind
 from desk.people.models import AgeBand, ConsentMethod, ProxyRelation, ReminderChannel
 
 AGE_BAND_LABELS = {
@@ -32,6 +33,13 @@ PROXY_RELATION_LABELS = {
     ProxyRelation.FAMILY: _l("Family member"),
     ProxyRelation.CARE_MANAGER: _l("Care manager"),
     ProxyRelation.OTHER: _l("Other"),
+}
+
+PHONE_KIND_LABELS = {
+    PhoneKind.MOBILE: _l("Mobile (text messages)"),
+    PhoneKind.LANDLINE: _l("Landline (voice calls)"),
+    PhoneKind.IP_PHONE: _l("IP phone (voice calls)"),
+    PhoneKind.OTHER: _l("Other number"),
 }
 
 LANGUAGE_LABELS = {"ja": _l("Japanese"), "en": _l("English")}

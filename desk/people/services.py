@@ -4,16 +4,32 @@ Public channels (web, kiosk, phone line, API) go through `person_for_public_book
 which never shows nor overwrites what is stored: a booking whose phone and kana match
 an existing person is attached to that person; otherwise a new person is created, and
 flagged for staff review when the phone number is already known.
+
+`merge_people` folds a duplicate record into the one staff keep: every row that points
+at a person (desk.people.queries.PERSON_REFERENCES) moves over, nothing is lost.
 """
+
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from desk.core import audit
 from desk.core.errors import ValidationError
+from desk.core.timeutil import utcnow
 from desk.core.validation import Checker
-from desk.events.models import District
+from desk.events import bookings
+from desk.events.models import (
+    ACTIVE_BOOKING_STATUSES,
+    Booking,
+    BookingStatus,
+    CancelReason,
+    District,
+)
 from desk.extensions import db
+from desk.notify import planning
+from desk.notify.models import MessageState, OutboxMessage
+from desk.people import queries
 from desk.people.kana import kana_key
 from desk.people.models import (
     AgeBand,
@@ -162,7 +178,8 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
     known = phone_is_known(values["phone"])
     person = Person(**values, created_channel=str(channel), created_dt=now, updated_dt=now,
                     needs_review=known,
-                    review_note="phone already known" if known else None)
+                    review_note="phone already known" if known else None,
+                    proxies=[])  # new: known to have none (planning reads no proxies)
     _apply_consent(person, consent, consent_method, now)
     db.session.add(person)
     db.session.flush()
@@ -189,6 +206,29 @@ def proxy_values(data):
     return values, wants_copies
 
 
+def _apply_proxy_consent(proxy, wants_copies, method, now):
+    """Record the proxy's own consent to copies; withdrawing it cancels the copies still
+    waiting in the outbox."""
+    if wants_copies and not proxy.wants_copies:
+        proxy.wants_copies = True
+        proxy.consent_dt = now
+        proxy.consent_method = ConsentMethod(method)
+    elif not wants_copies:
+        if proxy.wants_copies and proxy.id is not None:
+            _cancel_proxy_messages(proxy, now)
+        proxy.wants_copies = False
+        proxy.consent_dt = None
+        proxy.consent_method = None
+
+
+def _cancel_proxy_messages(proxy, now):
+    for message in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.proxy_id == proxy.id,
+                                        OutboxMessage.state == MessageState.QUEUED)):
+        message.state = MessageState.CANCELLED
+        message.updated_dt = now
+
+
 def add_proxy(person, data, *, consent_method, actor, now):
     """Add a proxy contact, or update the one with the same phone (a family member who
     books again is the same contact)."""
@@ -203,14 +243,7 @@ def add_proxy(person, data, *, consent_method, actor, now):
     else:
         for name, value in values.items():
             setattr(proxy, name, value)
-    if wants_copies and not proxy.wants_copies:
-        proxy.wants_copies = True
-        proxy.consent_dt = now
-        proxy.consent_method = ConsentMethod(consent_method)
-    elif not wants_copies:
-        proxy.wants_copies = False
-        proxy.consent_dt = None
-        proxy.consent_method = None
+    _apply_proxy_consent(proxy, wants_copies, consent_method, now)
     db.session.flush()
     after = audit.snapshot(proxy, PROXY_FIELDS)
     if after != before:
@@ -219,7 +252,28 @@ def add_proxy(person, data, *, consent_method, actor, now):
     return proxy
 
 
-def remove_proxy(proxy, *, actor):
+def update_proxy(proxy, data, *, consent_method, actor, now):
+    """Staff change a proxy contact (its phone number too, unlike add_proxy)."""
+    require_person(proxy.person)
+    values, wants_copies = proxy_values(data)
+    if values["phone"] and any(other.phone == values["phone"] and other.id != proxy.id
+                               for other in proxy.person.proxies):
+        message = _("Another contact of this person already has this phone number.")
+        raise ValidationError(message, fields={"phone": message})
+    before = audit.snapshot(proxy, PROXY_FIELDS)
+    for name, value in values.items():
+        setattr(proxy, name, value)
+    _apply_proxy_consent(proxy, wants_copies, consent_method, now)
+    db.session.flush()
+    after = audit.snapshot(proxy, PROXY_FIELDS)
+    if after != before:
+        audit.record("proxy.update", proxy, actor=actor, before=before, after=after)
+    return proxy
+
+
+def remove_proxy(proxy, *, actor, now=None):
+    """Remove a proxy contact; the copies still waiting in the outbox are cancelled."""
+    _cancel_proxy_messages(proxy, now or utcnow())
     before = audit.snapshot(proxy, PROXY_FIELDS)
     audit.record("proxy.delete", proxy, actor=actor, before=before)
     db.session.delete(proxy)
@@ -230,3 +284,107 @@ def require_person(person):
     if person is None or person.is_merged:
         raise ValidationError(_("This person's record was merged into another one."))
     return person
+
+
+# -- merging duplicates ------------------------------------------------------------------------
+
+@dataclass
+class MergeResult:
+    keep: Person
+    drop: Person
+    moved: dict  # table name -> ids of the rows re-pointed from `drop` to `keep`
+    cancelled: list  # duplicate bookings cancelled, one per session both were booked for
+    promoted: list  # bookings those cancellations moved up from a waiting list
+    filled: list  # `keep`'s empty fields taken from `drop`
+    consent_copied: bool
+
+
+def _lock(keep, drop):
+    """Lock both people, and the sessions `drop` holds an active booking at (in id order,
+    as book_seat locks a session before it looks at a person's bookings)."""
+    db.session.scalars(
+        select(Person).where(Person.id.in_([keep.id, drop.id])).order_by(Person.id)
+        .with_for_update(of=Person).execution_options(populate_existing=True)).unique().all()
+    for booking in db.session.scalars(
+            select(Booking).where(Booking.person_id == drop.id,
+                                  Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+            .order_by(Booking.session_id)).unique().all():
+        bookings.lock_session(booking.session)
+
+
+def _cancel_duplicate(booking, *, actor, now):
+    """Cancel the duplicate of two bookings for one session. While the roster is open
+    this is an ordinary cancellation (its seats go to the waiting list, nobody is told);
+    once attendance is recorded the duplicate is only marked cancelled, so that the kept
+    booking carries the attendance. Returns the bookings promoted."""
+    if booking.attendance is None and not booking.session.is_attendance_closed:
+        return bookings.cancel_booking(booking, reason=CancelReason.MERGED, actor=actor,
+                                       now=now, notify=False).promoted
+    before = audit.snapshot(booking, bookings.BOOKING_FIELDS)
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_dt = now
+    booking.cancel_reason = CancelReason.MERGED
+    booking.attendance = None
+    booking.attendance_dt = None
+    db.session.flush()
+    audit.record("booking.cancel", booking, actor=actor, before=before,
+                 after=audit.snapshot(booking, bookings.BOOKING_FIELDS), note="merged")
+    planning.cancel_pending(booking, now=now)
+    return []
+
+
+def merge_people(keep, drop, *, actor, now):
+    """Merge `drop`, a duplicate record of the same resident, into `keep`.
+
+    Every booking, proxy contact and outbox message of `drop` moves to `keep`; where
+    both had an active booking for the same session, one stays (the one attended on,
+    else the earlier) and the other is cancelled first. `keep` gets `drop`'s consent when
+    it has none, and `drop`'s optional details where its own are empty; nothing of
+    `keep` is overwritten. `drop` stays, marked as merged into `keep`."""
+    if keep.id == drop.id:
+        raise ValidationError(_("A record cannot be merged into itself."))
+    _lock(keep, drop)
+    if keep.is_merged or drop.is_merged:
+        raise ValidationError(_("One of these records has already been merged into another "
+                                "one. Search again and merge the current records."))
+    plan = queries.merge_plan(keep, drop)
+    before_keep = audit.snapshot(keep, PERSON_FIELDS)
+    before_drop = audit.snapshot(drop, PERSON_FIELDS)
+    cancelled, promoted = [], []
+    for conflict in plan.conflicts:
+        promoted += _cancel_duplicate(conflict.dropped, actor=actor, now=now)
+        cancelled.append(conflict.dropped)
+    moved, touched = {}, []
+    for model, column in queries.PERSON_REFERENCES:
+        rows = db.session.scalars(
+            select(model).where(getattr(model, column) == drop.id).order_by(model.id)
+        ).unique().all()
+        for row in rows:
+            setattr(row, column, keep.id)
+        moved[model.__tablename__] = [row.id for row in rows]
+        touched += rows
+    for names in queries.FILLABLE_FIELDS:
+        if names[0] in plan.fills:
+            for name in names:
+                setattr(keep, name, getattr(drop, name))
+    if plan.copies_consent:
+        keep.has_consent = True
+        keep.consent_dt = drop.consent_dt
+        keep.consent_method = drop.consent_method
+    drop.merged_into_id = keep.id
+    drop.needs_review = False
+    drop.review_note = None
+    keep.updated_dt = drop.updated_dt = now
+    db.session.flush()
+    audit.record("person.merge", keep, actor=actor, before=before_keep,
+                 after={**audit.snapshot(keep, PERSON_FIELDS), "moved": moved,
+                        "cancelled_bookings": [booking.id for booking in cancelled]},
+                 note=f"merged person {drop.id} into this one")
+    audit.record("person.merge", drop, actor=actor, before=before_drop,
+                 after=audit.snapshot(drop, PERSON_FIELDS),
+                 note=f"merged into person {keep.id}")
+    for row in (keep, drop, *touched):
+        db.session.expire(row)
+    return MergeResult(keep=keep, drop=drop, moved=moved, cancelled=cancelled,
+                       promoted=promoted, filled=plan.fills,
+                       consent_copied=plan.copies_consent)

@@ -23,6 +23,7 @@ from flask import url_for
 
 from desk import create_app
 from desk.extensions import db
+from tests.browser.kiosk_device import bind_kiosk
 from tests.browser.seed import ACCOUNTS, PASSWORD, seed
 from tests.conftest import test_config
 
@@ -205,7 +206,9 @@ class Browsing:
         key = (role, locale)
         if key not in self._contexts:
             context = self.new_context(locale=locale)
-            if role != "anonymous":
+            if role == "kiosk":
+                bind_kiosk(context, self.server)
+            elif role != "anonymous":
                 self.log_in(context, role)
             self._contexts[key] = context
         return self._contexts[key]

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 # Rules under these paths do not answer with an HTML page of their own.
 NOT_PAGES = ("/static/", "/api/", "/healthz", "/locale/")
+# ... and rules ending like these (files, e.g. a booking's calendar file).
+NOT_PAGE_SUFFIXES = (".ics",)
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class Ref:
 
 @dataclass(frozen=True)
 class Page:
-    role: str  # anonymous, volunteer, coordinator or admin
+    role: str  # anonymous, volunteer, coordinator, admin, or kiosk (a bound kiosk device)
     label: str = "default"
     args: dict = field(default_factory=dict)  # URL argument -> key of the seeded ids
     query: dict = field(default_factory=dict)  # query argument -> literal or Ref
@@ -52,6 +54,20 @@ PAGES = {
     ),
     "public.session": _session_pages("anonymous", SESSION_STATES),
     "public.venues": (Page("anonymous"),),
+    "public.book": (
+        Page("anonymous", "open", args={"session_id": "session.class"}),
+        Page("anonymous", "full: waiting list", args={"session_id": "session.full"}),
+        Page("anonymous", "closed", args={"session_id": "session.past"}),
+    ),
+    "public.booking": tuple(Page("anonymous", state, args={"token": f"booking.{state}"})
+                            for state in ("booked", "waitlisted", "cancelled")),
+    "public.booking_cancel": (
+        Page("anonymous", "confirm", args={"token": "booking.booked"}),
+        Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
+    ),
+    "public.cancel": (Page("anonymous"),),
+    "public.cancel_sent": (Page("anonymous"),),
+    "core.accessibility": (Page("anonymous"),),
     # accounts
     "auth.login": (Page("anonymous"),),
     "auth.account": (Page("volunteer", "volunteer"), Page("admin", "admin")),
@@ -86,6 +102,78 @@ PAGES = {
     ),
     "staff.districts": (Page("coordinator"),),
     "staff.district_edit": (Page("coordinator", args={"district_id": "district"}),),
+    # the phone desk
+    "staff.phone_desk": (Page("coordinator"),),
+    "staff.phone_desk_sessions": (
+        Page("coordinator", "all", args={"person_id": "person"}),
+        Page("coordinator", "filtered", args={"person_id": "person"},
+             query={"venue": Ref("venue"), "first_day": Ref("today")}),
+    ),
+    "staff.phone_desk_book": (
+        Page("coordinator", "open", args={"person_id": "person", "session_id": "session.roster"}),
+        Page("coordinator", "already booked",
+             args={"person_id": "person", "session_id": "session.class"}),
+        Page("coordinator", "closed",
+             args={"person_id": "person", "session_id": "session.roster_closed"}),
+    ),
+    "staff.booking_find": (Page("coordinator"),),
+    "staff.booking": tuple(Page("coordinator", state, args={"booking_id": f"booking_id.{state}"})
+                           for state in ("phone_desk", "waitlisted", "cancelled")),
+    "staff.booking_cancel": (Page("coordinator", args={"booking_id": "booking_id.phone_desk"}),),
+    # attendance
+    "staff.roster": (
+        Page("coordinator", "on the day", args={"session_id": "session.roster"}),
+        Page("volunteer", "volunteer", args={"session_id": "session.roster"}),
+        Page("coordinator", "closed", args={"session_id": "session.roster_closed"}),
+        Page("volunteer", "closed, volunteer", args={"session_id": "session.roster_closed"}),
+        Page("coordinator", "before the day", args={"session_id": "session.class"}),
+        Page("volunteer", "headcount", args={"session_id": "session.awareness_today"}),
+    ),
+    "staff.roster_print": (
+        Page("coordinator", args={"session_id": "session.roster"}),
+        Page("volunteer", "headcount only", args={"session_id": "session.awareness_today"}),
+    ),
+    "staff.rosters_print": (Page("volunteer", query={"date": Ref("today")}),),
+    "staff.roster_walk_in": (Page("coordinator", args={"session_id": "session.roster"}),),
+    "staff.roster_close": (Page("coordinator", args={"session_id": "session.roster"}),),
+    # the resident registry
+    "people.search": (Page("coordinator"), Page("admin", "admin")),
+    "people.new": (Page("coordinator"),),
+    "people.duplicates": (Page("coordinator"),),
+    "people.detail": (
+        Page("coordinator", "bookings and a proxy", args={"person_id": "person"}),
+        Page("coordinator", "needs review", args={"person_id": "person.review"}),
+        Page("coordinator", "merged", args={"person_id": "person.merged"}),
+    ),
+    "people.edit": (Page("coordinator", args={"person_id": "person"}),),
+    "people.merge": (
+        Page("coordinator", "choose", args={"person_id": "person.review"}),
+        Page("coordinator", "confirm", args={"person_id": "person.review"},
+             query={"keep": Ref("person")}),
+    ),
+    "people.proxy_new": (Page("coordinator", args={"person_id": "person"}),),
+    "people.proxy_edit": (Page("coordinator", args={"person_id": "person", "proxy_id": "proxy"}),),
+    # broadcast: cancel a whole day, then watch the messages go out
+    "notify.broadcast": (Page("coordinator"),),
+    "notify.broadcast_progress": (
+        Page("coordinator", "nothing cancelled"),
+        Page("coordinator", "a cancelled day", query={"day": Ref("cancelled_day")}),
+    ),
+    # the outbox, and the failed and unknown messages that wait for a decision
+    "notify.outbox": (
+        Page("coordinator", "all"),
+        Page("coordinator", "failed", query={"state": "failed"}),
+    ),
+    "notify.attention": (Page("coordinator"),),
+    # the kiosk: role "kiosk" is a browser bound as a kiosk at the seeded venue
+    # (tests/browser/kiosk_device.py); tests/browser/test_kiosk.py goes through its steps
+    "kiosk.setup": (Page("anonymous"),),
+    "kiosk.start": (
+        Page("kiosk", args={"venue_id": "venue"}),
+        Page("kiosk", "furigana", args={"venue_id": "venue"}, query={"furigana": "1"}),
+    ),
+    "kiosk.done": (Page("kiosk", args={"venue_id": "venue", "token": "kiosk.booking"}),),
+    "kiosk_staff.kiosks": (Page("coordinator"),),
     # administrators
     "admin.users": (Page("admin"),),
     "admin.user_new": (Page("admin"),),
@@ -119,6 +207,11 @@ class FormCase:
 
 FORMS = (
     FormCase("auth.login", "anonymous"),
+    FormCase("public.book", "anonymous", args={"session_id": "session.class"}),
+    # a rule of the service: the phone number is not one we can use
+    FormCase("public.book", "anonymous", "bad phone", args={"session_id": "session.class"},
+             fill={"#name": "佐藤 恵子", "#name_kana": "さとう けいこ", "#phone": "12"}),
+    FormCase("public.cancel", "anonymous"),
     FormCase("auth.account", "volunteer"),
     FormCase("staff.session_new", "coordinator"),
     # a rule of the service, not of the form
@@ -126,6 +219,7 @@ FORMS = (
              args={"session_id": "session.class"}, fill={"#end_time": "09:00"}),
     FormCase("staff.session_cancel", "coordinator", args={"session_id": "session.class"}),
     FormCase("staff.series_new", "coordinator"),
+    FormCase("notify.broadcast", "coordinator"),
     # the error belongs to a group of checkboxes
     FormCase("staff.series_new", "coordinator", "no weekdays",
              fill={"#start_date": "2026-04-01", "#until_date": "2026-09-30",
@@ -140,5 +234,21 @@ FORMS = (
              fill={"#phone": "12"}),
     FormCase("staff.program_new", "coordinator"),
     FormCase("staff.districts", "coordinator"),
+    FormCase("staff.phone_desk", "coordinator"),
+    # the service says no: the proxy's phone number is not one we can use
+    FormCase("staff.phone_desk_book", "coordinator", "bad proxy phone",
+             args={"person_id": "person", "session_id": "session.roster"},
+             fill={"#proxy_name": "伊藤 健一", "#proxy_phone": "12"}),
+    FormCase("staff.booking_find", "coordinator"),
+    FormCase("staff.roster_walk_in", "coordinator", args={"session_id": "session.roster"}),
+    FormCase("people.new", "coordinator"),
+    # a rule of the service: the phone number is not one we can use
+    FormCase("people.new", "coordinator", "bad phone",
+             fill={"#name": "山本 花子", "#name_kana": "やまもと はなこ", "#phone": "12"}),
+    FormCase("people.edit", "coordinator", "reading not in kana", args={"person_id": "person"},
+             fill={"#name_kana": "ito"}),
+    FormCase("people.proxy_new", "coordinator", args={"person_id": "person"}),
+    FormCase("kiosk.setup", "anonymous"),
+    FormCase("kiosk_staff.kiosks", "coordinator"),
     FormCase("admin.user_new", "admin"),
 )

@@ -4,12 +4,18 @@ because the live server's pages use the real clock."""
 
 from datetime import time, timedelta
 
+from sqlalchemy import select
+
 from desk.auth import services as auth_services
 from desk.auth.models import Role
 from desk.core.errors import DeskError
 from desk.core.timeutil import local_datetime, local_today, utcnow, week_start
 from desk.events import services
 from desk.extensions import db
+from desk.notify import services as notify_services
+from desk.notify.models import MessageState, OutboxMessage
+from desk.people import services as people_services
+from tests.browser.kiosk_device import seed_kiosks
 
 PASSWORD = "correct-horse-battery-staple"
 ACCOUNTS = {
@@ -128,6 +134,106 @@ def seed():
         "end_time": time(12)}, actor=actor, now=now)
     services.cancel_series(cancelled_series, "会場の改修工事のため", actor=actor, now=now)
 
+    # web bookings: booked, waitlisted (on a full class) and cancelled
+    sessions["full"] = _session({"kind": "class", "program_id": basics.id,
+                                 "venue_id": second_venue.id, "capacity": 1},
+                                actor=actor, now=now, day=today + timedelta(days=5),
+                                start=time(10), end=time(11, 30))
+    web_people = [people_services.create_person(
+        {"name": name, "name_kana": kana, "phone": phone, "consent": True}, channel="web",
+        consent_method="web", actor="web", now=now) for name, kana, phone in (
+            ("佐藤 恵子", "さとう けいこ", "090-1234-5678"),
+            ("鈴木 茂", "すずき しげる", "0466-25-1234"),
+            ("高橋 和子", "たかはし かずこ", "080-2345-6789"))]
+    web_bookings = {
+        "booked": services.book_seat(sessions["full"], web_people[0], seats=1, channel="web",
+                                     actor="web", now=now).booking,
+        "waitlisted": services.book_seat(sessions["full"], web_people[1], channel="web",
+                                         actor="web", now=now).booking,
+        "cancelled": services.book_seat(sessions["class"], web_people[2], seats=2,
+                                        channel="web", actor="web", now=now).booking,
+    }
+    services.cancel_booking(web_bookings["cancelled"], actor="web", now=now)
+
+    # the phone desk and the roster: a booking a family member made by phone, a class that
+    # started half an hour ago (checked in, not yet, waiting, cancelled), a closed one, and
+    # an awareness event today with its headcount
+    caller = people_services.create_person(
+        {"name": "伊藤 節子", "name_kana": "いとう せつこ", "phone": "0466-82-4455",
+         "consent": True}, channel="phone_desk", consent_method="phone_staff", actor=actor,
+        now=now)
+    proxy = people_services.add_proxy(
+        caller, {"name": "伊藤 健一", "relation": "family", "relation_note": "長男",
+                 "phone": "070-3456-7890", "wants_copies": True},
+        consent_method="phone_staff", actor=actor, now=now)
+    desk_booking = services.book_seat(sessions["class"], caller, seats=2, channel="phone_desk",
+                                      actor=actor, now=now, proxy=proxy).booking
+    started = now - timedelta(minutes=30)
+    sessions["roster"] = services.create_session({
+        "kind": "class", "program_id": basics.id, "venue_id": venue.id, "capacity": 3,
+        "start_dt": started, "end_dt": started + timedelta(hours=2)}, actor=actor, now=now)
+    sessions["roster_closed"] = _session({"kind": "class", "program_id": line.id,
+                                          "venue_id": second_venue.id, "capacity": 5},
+                                         actor=actor, now=now, day=today - timedelta(days=1),
+                                         start=time(10), end=time(12))
+    roster_people = [people_services.create_person(
+        {"name": name, "name_kana": kana, "phone": phone, "consent": True},
+        channel="phone_desk", consent_method="phone_staff", actor=actor, now=now)
+        for name, kana, phone in (("渡辺 清", "わたなべ きよし", "090-5555-0001"),
+                                  ("阿部 正", "あべ ただし", "0466-25-0002"),
+                                  ("小林 和夫", "こばやし かずお", "080-5555-0003"),
+                                  ("田中 正雄", "たなか まさお", "070-5555-0004"))]
+    roster_bookings = [services.book_seat(
+        sessions["roster"], person, seats=seats, channel=channel, actor=actor,
+        now=started - timedelta(days=1)).booking
+        for person, seats, channel in zip(roster_people, (2, 1, 1, 1),
+                                          ("phone_desk", "web", "phone_desk", "web"),
+                                          strict=True)]
+    services.set_attendance(roster_bookings[0], "attended", actor=actor, now=now)
+    services.cancel_booking(roster_bookings[3], actor=actor, now=started - timedelta(hours=1))
+    held = sessions["roster_closed"]
+    for person in roster_people[:2]:
+        services.book_seat(held, person, channel="phone_desk", actor=actor,
+                           now=held.start_dt - timedelta(days=2))
+    services.set_attendance(services.book_seat(held, caller, channel="phone_desk", actor=actor,
+                                               now=held.start_dt - timedelta(days=2)).booking,
+                            "attended", actor=actor, now=held.end_dt)
+    services.close_attendance(held, actor=actor, now=held.end_dt)
+    sessions["awareness_today"] = services.create_session({
+        "kind": "awareness_event", "title": "スマホ体験会（当日）", "venue_id": second_venue.id,
+        "start_dt": now - timedelta(hours=1), "end_dt": now + timedelta(hours=3)},
+        actor=actor, now=now)
+    services.set_anonymous_headcount(sessions["awareness_today"], 12, actor=actor, now=now)
+
+    # the registry: the caller's daughter booked the same class on the web under the same
+    # landline with a shorter reading (a new record, flagged for review), and a duplicate
+    # record merged earlier
+    flagged = people_services.person_for_public_booking(
+        {"name": "伊藤 節子", "name_kana": "いとう せつ", "phone": "0466-82-4455",
+         "email": "setsuko.ito@example.jp", "age_band": "80s", "consent": True},
+        channel="web", consent_method="web", actor="web", now=now)
+    services.book_seat(sessions["class"], flagged, channel="web", actor="web", now=now)
+    kept, merged = (people_services.create_person(
+        {"name": "山田 花子", "name_kana": kana, "phone": phone, "consent": True},
+        channel="phone_desk", consent_method="phone_staff", actor=actor, now=now)
+        for kana, phone in (("やまだ はなこ", "090-2222-3333"), ("ﾔﾏﾀﾞ ﾊﾅｺ", "080-2222-3333")))
+    people_services.merge_people(kept, merged, actor=actor, now=now)
+
+    # the outbox: of the phone desk booking's messages one has an unknown outcome (its
+    # dispatcher stopped) and one was refused; a third was decided about already
+    db.session.flush()
+    outbox = db.session.scalars(select(OutboxMessage).where(OutboxMessage.booking_id.in_(
+        [desk_booking.id, web_bookings["booked"].id])).order_by(OutboxMessage.id)).all()
+    for message, state, code in zip(outbox, (MessageState.UNKNOWN, MessageState.FAILED,
+                                             MessageState.FAILED), (None, "21211", "21614"),
+                                    strict=False):
+        message.state, message.error_code, message.attempts = state, code, 1
+        message.claimed_dt = now - timedelta(minutes=20)
+    db.session.flush()
+    notify_services.resolve_message(outbox[2], "called", actor=actor, now=now)
+
+    kiosk_ids = seed_kiosks(venue, sessions["class"], actor=actor, now=now)
+
     auth_services.create_token(users["coordinator"], name="予約システム連携", actor=users["admin"])
     revoked, _plaintext = auth_services.create_token(users["admin"], name="旧連携",
                                                      actor=users["admin"])
@@ -138,12 +244,22 @@ def seed():
     return {
         "today": today.isoformat(),
         "next_week": (monday + timedelta(days=7)).isoformat(),
+        "cancelled_day": (today + timedelta(days=4)).isoformat(),
         "venue": venue.id,
         "district": north.id,
         "program": basics.id,
         "inactive_program": retired.id,
         **{f"session.{name}": session.id for name, session in sessions.items()},
+        **kiosk_ids,
+        **{f"booking.{state}": booking.token for state, booking in web_bookings.items()},
         "session.one_off": upcoming[1].id,
+        "person": caller.id,
+        "person.review": flagged.id,
+        "person.merged": merged.id,
+        "proxy": proxy.id,
+        "booking_id.phone_desk": desk_booking.id,
+        "booking_id.waitlisted": roster_bookings[2].id,
+        "booking_id.cancelled": roster_bookings[3].id,
         "series": series.id,
         "series.cancelled": cancelled_series.id,
         "user.volunteer": users["volunteer"].id,

@@ -7,7 +7,7 @@ import pytest
 
 from desk import create_app
 from tests.browser.axe_check import describe, run_axe
-from tests.browser.pages import FORMS, NOT_PAGES, PAGES
+from tests.browser.pages import FORMS, NOT_PAGE_SUFFIXES, NOT_PAGES, PAGES
 from tests.conftest import test_config
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,8 @@ LOCALES = ("ja", "en")
 def html_get_rules(app):
     """The rules that answer GET with an HTML page."""
     return sorted((rule for rule in app.url_map.iter_rules()
-                   if "GET" in rule.methods and not rule.rule.startswith(NOT_PAGES)),
+                   if "GET" in rule.methods and not rule.rule.startswith(NOT_PAGES)
+                   and not rule.rule.endswith(NOT_PAGE_SUFFIXES)),
                   key=lambda rule: (rule.endpoint, rule.rule))
 
 

@@ -13,8 +13,9 @@ from desk.auth.models import Role, User
 from desk.core.audit import AuditEntry
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_today, to_local, utcnow
 from desk.demo.logins import read_demo_logins
-from desk.events.models import District, EventSession, SessionKind, Venue
+from desk.events.models import Attendance, Booking, District, EventSession, SessionKind, Venue
 from desk.extensions import db
+from desk.people.models import Person
 from tests.conftest import _database_params, make_database, test_config
 
 
@@ -60,6 +61,10 @@ def test_init_demo_loads_once_on_an_empty_database(kind, tmp_path_factory):
                         EventSession.kind == SessionKind.CONSULTATION))]
             assert 70 <= sum(start <= day < end for day in consultations) <= 90
             assert _count(AuditEntry, AuditEntry.actor_label == "demo") > len(days)
+            # residents booked the classes; those held have their attendance
+            assert 300 <= _count(Person) <= 500
+            assert _count(Booking) > 3000
+            assert _count(Booking, Booking.attendance == Attendance.NO_SHOW) > 0
 
             # `desk serve` prints the logins; they work
             logins = read_demo_logins(app.instance_path)

@@ -13,6 +13,7 @@ from desk.demo import data
 from desk.demo.load import demo_period, half_years, is_year_end_closed, load_demo
 from desk.demo.logins import read_demo_logins
 from desk.events.models import (
+    Booking,
     District,
     EventSession,
     SeriesSkip,
@@ -138,12 +139,17 @@ def test_load_demo_anchored_to_november(ctx):
     assert all(email.endswith("@city.fujisawa.example") for _role, email, _pw in logins)
     assert len({password for _role, _email, password in logins}) == len(logins)
 
-    # all through the services: audit-logged as the demo
+    # the schedule through the services, audit-logged as the demo; classes held were
+    # closed by a coordinator taking the roster
     actions = Counter(db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.actor_label == "demo")))
     assert actions["session.create"] == len(sessions)
-    assert actions["session.complete"] == sum(
+    closed = Counter(db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.action == "session.close_attendance")))["session.close_attendance"]
+    assert actions["session.complete"] + closed == sum(
         s.status == SessionStatus.COMPLETED for s in sessions)
+    assert closed == sum(s.status == SessionStatus.COMPLETED and s.takes_bookings
+                         for s in sessions)
     assert actions["session.cancel"] == sum(s.status == SessionStatus.CANCELLED for s in sessions)
     assert actions["user.create"] == len(logins)
 
@@ -151,9 +157,15 @@ def test_load_demo_anchored_to_november(ctx):
 def _fingerprint():
     # sorted: ids (and so the order of sessions at the same time) differ between the two
     # loads on PostgreSQL, whose sequences are not rolled back
-    return sorted((s.kind.value, s.venue.name, s.program.title if s.program else s.title,
-             s.start_dt.isoformat(), s.end_dt.isoformat(), s.status.value, s.capacity,
-             s.requesting_group or "", s.cancel_reason or "") for s in _sessions())
+    sessions = sorted((s.kind.value, s.venue.name, s.program.title if s.program else s.title,
+                       s.start_dt.isoformat(), s.end_dt.isoformat(), s.status.value,
+                       s.capacity, s.requesting_group or "", s.cancel_reason or "",
+                       s.anonymous_headcount) for s in _sessions())
+    bookings = sorted((b.session.start_dt.isoformat(), b.session.venue.name, b.person.name_kana,
+                       b.person.phone, b.status.value, b.seats, b.channel.value,
+                       b.queue_dt.isoformat(), b.attendance.value if b.attendance else "")
+                      for b in db.session.scalars(select(Booking)))
+    return sessions, bookings
 
 
 def test_load_demo_is_deterministic_for_the_same_day(ctx):

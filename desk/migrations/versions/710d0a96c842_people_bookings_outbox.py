@@ -78,6 +78,7 @@ def upgrade():
     sa.Column('status', sa.Enum('booked', 'waitlisted', 'cancelled', name='status', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('code', sa.String(length=8), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('request_key', sa.String(length=64), nullable=True),
     sa.Column('channel', sa.Enum('phone_desk', 'web', 'kiosk', 'phone_line', 'api', 'walk_in', name='channel', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('proxy_id', sa.Integer(), nullable=True),
@@ -102,6 +103,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_bookings_session_id_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings')),
     sa.UniqueConstraint('code', name=op.f('uq_bookings_code')),
+    sa.UniqueConstraint('request_key', name=op.f('uq_bookings_request_key')),
     sa.UniqueConstraint('token', name=op.f('uq_bookings_token'))
     )
     with op.batch_alter_table('bookings', schema=None) as batch_op:

@@ -1,0 +1,43 @@
+"""The baseline a benchmark is measured against: `POST /bench/baseline` reads a JSON body,
+inserts one row in one transaction and answers 201 with JSON — the least a writing
+request costs on this app, this server and this database.
+
+Only the bench's own server (bench.server) registers this blueprint, and its table lives
+in the bench's throw-away schema: neither is ever part of the application.
+"""
+
+from flask import Blueprint, jsonify, request
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert
+
+from desk.core.timeutil import utcnow
+from desk.extensions import csrf, db
+
+PATH = "/bench/baseline"
+
+metadata = MetaData()
+rows = Table(
+    "bench_rows", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100)),
+    Column("kana", String(100)),
+    Column("phone", String(20)),
+    Column("created_dt", DateTime(timezone=True)),
+)
+
+bp = Blueprint("bench", __name__)
+csrf.exempt(bp)
+
+
+@bp.post(PATH)
+def baseline():
+    data = request.get_json()
+    row_id = db.session.execute(
+        insert(rows).values(name=data["name"], kana=data["kana"], phone=data["phone"],
+                            created_dt=utcnow()).returning(rows.c.id)).scalar_one()
+    db.session.commit()
+    return jsonify({"id": row_id}), 201
+
+
+def create_table():
+    """Inside an application context: the baseline's table, next to the app's."""
+    metadata.create_all(db.engine)

@@ -1,0 +1,142 @@
+"""Bookings: book a seat and cancel one (public, rate-limited), a session's roster and
+attendance (a coordinator's or an admin's bearer token).
+
+Phone numbers travel in JSON bodies only, never in URLs or query strings. Cancelling
+by code and phone answers 202 whether or not such a booking exists
+(desk.events.public_booking), so the endpoint tells nobody who booked.
+"""
+
+from contextlib import contextmanager
+
+from flask import request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from desk.api import inputs
+from desk.api.auth import api_user, require_staff_token
+from desk.api.errors import json_response
+from desk.api.serializers import booking_json, page_json, roster_entry_json
+from desk.api.sessions import _session_or_404
+from desk.core.errors import DeskError, NotFoundError, ValidationError
+from desk.core.timeutil import utcnow
+from desk.events import bookings, public_booking, queries, services
+from desk.events.models import Attendance, Booking, BookingChannel, BookingStatus
+from desk.extensions import db
+from desk.people.models import Person
+
+DISTRICT = inputs.Field(("integer", "string", "null"),
+                        _l("Enter the district's id or its name."))
+BOOKING_FIELDS = {
+    "name": inputs.TEXT,
+    "kana": inputs.TEXT,
+    "phone": inputs.TEXT,
+    "seats": inputs.NUMBER,
+    "consent": inputs.BOOLEAN,
+    "email": inputs.TEXT,
+    "district": DISTRICT,
+    "age_band": inputs.CHOICE,
+}
+CANCEL_FIELDS = {"phone": inputs.TEXT}
+ATTENDANCE_FIELDS = {"attendance": inputs.CHOICE}
+ATTENDANCE_VALUES = (*(member.value for member in Attendance), None)
+# The people services name these name_kana and district_id.
+JSON_TO_SERVICE_FIELDS = {"kana": "name_kana", "district": "district_id"}
+SERVICE_TO_JSON_FIELDS = {service: name for name, service in JSON_TO_SERVICE_FIELDS.items()}
+
+
+@contextmanager
+def _json_field_names():
+    """A service's field errors under the names the JSON uses."""
+    try:
+        yield
+    except DeskError as error:
+        error.fields = {SERVICE_TO_JSON_FIELDS.get(name, name): message
+                        for name, message in error.fields.items()}
+        raise
+
+
+def _district_id(value):
+    """An id as it is; a name -> its district's id (an unknown name is left for the
+    service to refuse)."""
+    if isinstance(value, str):
+        name = value.strip()
+        return next((district.id for district in queries.districts()
+                     if district.name == name), value)
+    return value
+
+
+def _booking_values(data):
+    values = {JSON_TO_SERVICE_FIELDS.get(name, name): value for name, value in data.items()}
+    values["district_id"] = _district_id(data.get("district"))
+    if values.get("seats") is None:
+        values["seats"] = 1
+    values["language"] = str(get_locale())
+    return values
+
+
+def _booking_by_code_or_404(code):
+    digits = public_booking.parse_booking_code(code)
+    booking = None
+    if digits is not None:
+        booking = db.session.scalar(select(Booking).where(Booking.code == digits))
+    if booking is None:
+        raise NotFoundError(_("There is no booking with this code."))
+    return booking
+
+
+def create_booking(session_id):
+    session = _session_or_404(session_id)
+    data = inputs.check_fields(inputs.json_body(), BOOKING_FIELDS)
+    with _json_field_names():
+        result = public_booking.book_online(
+            session, _booking_values(data), channel=BookingChannel.API, now=utcnow(),
+            request_key=request.headers.get("Idempotency-Key") or None)
+    response = json_response(
+        booking_json(result.booking, result.waitlist_position, reveal=result.reveal),
+        201 if result.created else 200)
+    db.session.commit()
+    return response
+
+
+def cancel_booking(code):
+    data = inputs.check_fields(inputs.json_body(), CANCEL_FIELDS)
+    public_booking.cancel_by_code(code, data.get("phone"), channel=BookingChannel.API,
+                                  now=utcnow())
+    db.session.commit()
+    return json_response({"message": _("If a booking with this code and this phone number "
+                                       "exists and could still be cancelled, it is now "
+                                       "cancelled.")}, 202)
+
+
+def _roster(session):
+    """Booked seats in kana order, then the waiting list in its order."""
+    booked = db.session.scalars(
+        select(Booking).join(Person, Booking.person_id == Person.id)
+        .where(Booking.session_id == session.id, Booking.status == BookingStatus.BOOKED)
+        .order_by(Person.kana_key, Booking.id)).all()
+    waiting = bookings.waitlist(session)
+    return [(booking, None) for booking in booked] + [
+        (booking, position) for position, booking in enumerate(waiting, start=1)]
+
+
+def roster(session_id):
+    require_staff_token()
+    session = _session_or_404(session_id)
+    return json_response(page_json([roster_entry_json(booking, position)
+                                    for booking, position in _roster(session)], None))
+
+
+def set_attendance(code):
+    booking = _booking_by_code_or_404(code)
+    data = inputs.check_fields(inputs.json_body(), ATTENDANCE_FIELDS)
+    value = data.get("attendance")
+    if "attendance" not in data or value not in ATTENDANCE_VALUES:
+        message = _("Choose one of the options.") if "attendance" in data else _(
+            "This field is required.")
+        raise ValidationError(message, fields={"attendance": message})
+    services.set_attendance(booking, value, actor=api_user(), now=utcnow())
+    response = json_response(roster_entry_json(booking, bookings.waitlist_position(booking)))
+    db.session.commit()
+    return response

@@ -1,0 +1,106 @@
+"""Public booking pages (no login): book a seat, the booking's own page behind its
+secret link (with the calendar file and a cancel button), and cancelling with the
+booking code and phone number.
+
+What these pages show of stored personal data: nothing. The booking's page shows the
+session, the code, the seats and the status, never a name or a phone number; no page
+shows who else booked. The answer to a cancellation by code and phone is the same
+whether or not such a booking exists.
+"""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from desk.core.errors import DeskError
+from desk.core.timeutil import utcnow
+from desk.core.web import FAILED, attempt
+from desk.events import ics, public_booking, services
+from desk.events.bookings import booking_by_token, check_open, seats_free, waitlist_position
+from desk.events.models import BookingChannel, CancelReason, EventSession
+from desk.events.public_forms import BookingForm, CancelByCodeForm, ConfirmForm
+from desk.events.public_views import get_or_404
+
+CHANNEL = BookingChannel.WEB
+
+
+def booking_closed(session, now):
+    """Why `session` cannot be booked on the web now, or None while it can."""
+    try:
+        check_open(session, channel=CHANNEL, now=now)
+    except DeskError as error:
+        return error.message
+    return None
+
+
+def _booking_or_404(token):
+    booking = booking_by_token(token)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def book(session_id):
+    session = get_or_404(EventSession, session_id)
+    now = utcnow()
+    closed = booking_closed(session, now)
+    form = BookingForm()
+    if closed is None and form.validate_on_submit():
+        result = attempt(form, lambda: public_booking.book_online(
+            session, form.booking_data(language=str(get_locale())), channel=CHANNEL,
+            now=now, proxy_data=form.proxy_data(), request_key=form.request_key_value()))
+        if result is not FAILED:
+            if not result.reveal:
+                flash(_("You already have a booking for this session. We have sent its "
+                        "details again to the phone number (or e-mail) of that booking."),
+                      "info")
+                return redirect(url_for("public.session", session_id=session.id))
+            return redirect(url_for("public.booking", token=result.booking.token))
+    status = 409 if closed is not None and request.method == "POST" else 200
+    free = seats_free(session) if closed is None else None
+    return render_template("public/book.html", session=session, form=form, closed=closed,
+                           free=free), status
+
+
+def booking(token):
+    booking = _booking_or_404(token)
+    return render_template("public/booking.html", booking=booking, session=booking.session,
+                           position=waitlist_position(booking), now=utcnow())
+
+
+def booking_ics(token):
+    booking = _booking_or_404(token)
+    body = ics.booking_calendar(booking, now=utcnow())
+    return Response(body, content_type=ics.MEDIA_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="booking-{booking.code}.ics"',
+        "Cache-Control": "no-store",
+    })
+
+
+def booking_cancel(token):
+    booking = _booking_or_404(token)
+    now = utcnow()
+    form = ConfirmForm()
+    if booking.is_active and form.validate_on_submit():
+        result = attempt(form, lambda: services.cancel_booking(
+            booking, reason=CancelReason.PERSON, actor=str(CHANNEL), now=now))
+        if result is not FAILED:
+            flash(_("Your booking is cancelled."), "success")
+            return redirect(url_for("public.booking", token=token))
+    return render_template("public/booking_cancel.html", booking=booking,
+                           session=booking.session, form=form,
+                           started=booking.session.start_dt <= now)
+
+
+def cancel():
+    form = CancelByCodeForm()
+    if form.validate_on_submit():
+        result = attempt(form, lambda: public_booking.cancel_by_code(
+            form.code.data, form.phone.data, channel=CHANNEL, now=utcnow()))
+        if result is not FAILED:
+            return redirect(url_for("public.cancel_sent"))
+    return render_template("public/cancel.html", form=form)
+
+
+def cancel_sent():
+    return render_template("public/cancel_sent.html")

@@ -1,0 +1,110 @@
+"""Dispatch at scale: Celery workers and celery beat with a Redis broker, following
+Flask's own Celery pattern (`celery_init_app`, every task inside an app context).
+
+With DESK_CELERY_BROKER_URL set, create_app installs Celery and `desk serve` starts no
+dispatcher thread. Run, beside the web servers:
+
+    celery -A desk.notify.celery_app worker --loglevel=INFO
+    celery -A desk.notify.celery_app beat --loglevel=INFO     (exactly one of these)
+
+Beat asks for a dispatch every DISPATCH_SECONDS and a sweep (stale claims, provider
+look-ups) every SWEEP_SECONDS; a commit that queues a message asks at once. Any number
+of workers may run the tasks at the same time: the claim (desk.notify.dispatch) makes
+every message go out at most once. Tasks carry no message ids, so a task delivered
+twice by the broker only looks for due work twice. Provider errors are not retried by
+Celery: the outbox row keeps its own backoff and attempts.
+"""
+
+import logging
+
+from celery import Celery, Task, shared_task
+from celery.signals import worker_process_init
+
+from desk.extensions import db
+from desk.notify import tasks
+
+logger = logging.getLogger("desk.notify")
+
+DISPATCH_TASK = "desk.notify.dispatch_due"
+SWEEP_TASK = "desk.notify.sweep"
+DISPATCH_SECONDS = 10.0
+SWEEP_SECONDS = 60.0
+
+
+def celery_config(app):
+    # a round that waited in the queue behind others is pointless: it expires
+    options = {"expires": DISPATCH_SECONDS * 3}
+    return {
+        "broker_url": app.config["DESK_CELERY_BROKER_URL"],
+        "task_ignore_result": True,
+        "broker_connection_retry_on_startup": True,
+        "timezone": "UTC",
+        "worker_prefetch_multiplier": 1,
+        "beat_schedule": {
+            "dispatch-due": {"task": DISPATCH_TASK, "schedule": DISPATCH_SECONDS,
+                             "options": options},
+            "sweep": {"task": SWEEP_TASK, "schedule": SWEEP_SECONDS, "options": options},
+        },
+    }
+
+
+def celery_init_app(app):
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(celery_config(app))
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+@shared_task(name=DISPATCH_TASK)
+def dispatch_due_task():
+    """Send what is due; returns the number of messages handled."""
+    return tasks.dispatch_due().total()
+
+
+@shared_task(name=SWEEP_TASK)
+def sweep_task():
+    stale, settled = tasks.sweep()
+    return {"unknown": len(stale), "settled": len(settled)}
+
+
+def dispatch_soon(celery):
+    """Ask a worker to dispatch now (after a commit that queued a message). A broker
+    that is away only delays the message until beat's next round."""
+    try:
+        celery.send_task(DISPATCH_TASK, expires=DISPATCH_SECONDS * 3)
+    except Exception:  # kombu's connection errors vary by transport
+        logger.warning("could not reach the Celery broker; beat will dispatch later",
+                       exc_info=True)
+
+
+_flask_app = None
+
+
+@worker_process_init.connect
+def _fresh_connections(**kwargs):
+    """A forked worker child must not share its parent's database connections."""
+    if _flask_app is not None:
+        with _flask_app.app_context():
+            db.engine.dispose(close=False)
+
+
+def __getattr__(name):
+    """`celery -A desk.notify.celery_app` finds `app`: the Celery of an application
+    built from the environment, as `desk serve` builds it."""
+    global _flask_app
+    if name != "app":
+        raise AttributeError(name)
+    from desk import create_app
+
+    if _flask_app is None:
+        _flask_app = create_app()
+    celery = _flask_app.extensions.get("celery")
+    if celery is None:
+        raise RuntimeError("DESK_CELERY_BROKER_URL is not set: there is no Celery to run")
+    return celery

@@ -1,0 +1,90 @@
+"""The real `twilio.rest.Client`, built from the configuration, and what Twilio's
+errors mean for the dispatcher.
+
+TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN authenticate; DESK_TWILIO_BASE_URL (staging,
+tests, the dispatch bench) points the client at a Twilio-compatible server instead of
+api.twilio.com, and then TWILIO_REGION / TWILIO_EDGE from the environment are ignored
+so that they cannot rewrite that host. One client per thread (its HTTP session is not
+shared between threads), kept for as long as the settings stay the same.
+
+Errors (`provider_errors`):
+- HTTP 429, Twilio 20429, any 5xx, a connection that could not be made (refused, or
+  timed out while connecting): TransientError (not processed: try again with backoff).
+- A read timeout or a connection dropped after the request went out: OutcomeUnknown, since
+  Twilio may have accepted it; the message becomes `unknown` and is reconciled with
+  `lookup`, never re-sent blindly.
+- Any other 4xx: PermanentError with Twilio's code, among them 21211 (invalid number),
+  21610 (the recipient opted out), 21614 / 21635 (not a mobile number: no SMS to a
+  landline), 30006 (landline or unreachable carrier).
+"""
+
+import threading
+from contextlib import contextmanager
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+from urllib3.exceptions import ConnectTimeoutError
+
+from desk.notify.channels.base import OutcomeUnknown, PermanentError, TransientError
+
+TIMEOUT_SECONDS = 15
+RATE_LIMITED = 20429
+
+_local = threading.local()
+
+
+def is_configured(config):
+    return bool(config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"])
+
+
+def build_client(config, http_client=None):
+    """A new client for these settings (`http_client`: a twilio.http.HttpClient)."""
+    base_url = config["DESK_TWILIO_BASE_URL"].rstrip("/")
+    client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                    http_client=http_client or TwilioHttpClient(timeout=TIMEOUT_SECONDS))
+    if base_url:
+        client.region = client.edge = None
+        client.api.base_url = base_url
+    return client
+
+
+def client_for(config):
+    """This thread's client for the current settings."""
+    key = (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+           config["DESK_TWILIO_BASE_URL"])
+    cached = getattr(_local, "clients", None)
+    if cached is None:
+        cached = _local.clients = {}
+    if key not in cached:
+        cached[key] = build_client(config)
+    return cached[key]
+
+
+def _code(error):
+    return error.code if error.code is not None else error.status
+
+
+@contextmanager
+def provider_errors():
+    """Turn what the twilio library raises into TransientError / PermanentError."""
+    try:
+        yield
+    except TwilioRestException as error:
+        text = f"Twilio {error.status}: {error.msg}"
+        if error.status == 429 or error.code == RATE_LIMITED or error.status >= 500:
+            raise TransientError(text, code=_code(error)) from error
+        raise PermanentError(text, code=_code(error)) from error
+    except requests.exceptions.RequestException as error:
+        if _never_sent(error):
+            raise TransientError(f"Twilio unreachable: {error}", code="connection") from error
+        raise OutcomeUnknown(f"No answer from Twilio: {error}", code="no_answer") from error
+
+
+def _never_sent(error):
+    """Whether the request failed before it reached Twilio (no connection was made)."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, ConnectTimeoutError)

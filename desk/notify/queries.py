@@ -1,0 +1,81 @@
+"""Read-only listings of the outbox for the coordinators' pages."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import selectinload
+
+from desk.events.models import Booking
+from desk.extensions import db
+from desk.notify.models import MessageState, OutboxMessage
+
+PAGE_SIZE = 50
+ATTENTION_MAX = 200
+RESOLVED_SHOWN = 20
+
+
+def _with_context(query):
+    return query.options(
+        selectinload(OutboxMessage.person), selectinload(OutboxMessage.proxy),
+        selectinload(OutboxMessage.booking).selectinload(Booking.session),
+        selectinload(OutboxMessage.session))
+
+
+def needing_decision():
+    """Failed and unknown messages no coordinator has decided about, newest first."""
+    return db.session.scalars(_with_context(
+        select(OutboxMessage)
+        .where(OutboxMessage.state.in_([MessageState.FAILED, MessageState.UNKNOWN]),
+               OutboxMessage.resolved_dt.is_(None))
+        .order_by(OutboxMessage.updated_dt.desc(), OutboxMessage.id.desc())
+        .limit(ATTENTION_MAX))).all()
+
+
+def count_needing_decision():
+    return db.session.scalar(
+        select(func.count(OutboxMessage.id))
+        .where(OutboxMessage.state.in_([MessageState.FAILED, MessageState.UNKNOWN]),
+               OutboxMessage.resolved_dt.is_(None)))
+
+
+def recently_decided(limit=RESOLVED_SHOWN):
+    return db.session.scalars(_with_context(
+        select(OutboxMessage)
+        .where(OutboxMessage.resolved_dt.is_not(None))
+        .order_by(OutboxMessage.resolved_dt.desc(), OutboxMessage.id.desc())
+        .limit(limit))).all()
+
+
+def state_counts():
+    """{MessageState: number of messages} for every state (0 where there are none)."""
+    counts = dict.fromkeys(MessageState, 0)
+    for state, count in db.session.execute(
+            select(OutboxMessage.state, func.count(OutboxMessage.id))
+            .group_by(OutboxMessage.state)):
+        counts[MessageState(state)] = count
+    return counts
+
+
+@dataclass
+class MessagePage:
+    messages: list
+    page: int
+    pages: int
+    total: int
+
+
+def messages(*, state=None, page=1):
+    """One page of the outbox, optionally of one state: the next due first for waiting
+    messages, the latest change first otherwise."""
+    condition = OutboxMessage.state == state if state is not None else true()
+    total = db.session.scalar(select(func.count(OutboxMessage.id)).where(condition))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    if state == MessageState.QUEUED:
+        order = (OutboxMessage.due_dt, OutboxMessage.id)
+    else:
+        order = (OutboxMessage.updated_dt.desc(), OutboxMessage.id.desc())
+    rows = db.session.scalars(_with_context(
+        select(OutboxMessage).where(condition).order_by(*order)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))).all()
+    return MessagePage(rows, page, pages, total)

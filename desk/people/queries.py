@@ -1,0 +1,220 @@
+"""Read-only look-ups of the resident registry: staff search, a person's bookings,
+likely duplicates, and what merging two records would do.
+
+Phone numbers are searchable by coordinators and admins only; the people blueprint
+checks the role before any of these run.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from desk.core.phone import clean_digits, parse_phone
+from desk.events.models import ACTIVE_BOOKING_STATUSES, Attendance, Booking, EventSession
+from desk.extensions import db
+from desk.notify.models import OutboxMessage
+from desk.people.kana import is_kana, kana_key, normalise_kana
+from desk.people.models import Person, ProxyContact
+
+PAGE_SIZE = 30
+MIN_PHONE_DIGITS = 3
+DUPLICATE_GROUPS_MAX = 100
+
+# Every table that points at a person: merging re-points these rows from the dropped
+# record to the kept one. A new table with a person column (the consultation visits of
+# issue 7) is one more line here.
+PERSON_REFERENCES = (
+    (Booking, "person_id"),
+    (ProxyContact, "person_id"),
+    (OutboxMessage, "person_id"),
+)
+
+# The optional fields a merge copies from the dropped record where the kept one has
+# nothing; a phone number travels with its kind.
+FILLABLE_FIELDS = (("phone", "phone_kind"), ("email",), ("district_id",), ("age_band",))
+
+
+# -- search --------------------------------------------------------------------------------
+
+@dataclass
+class SearchResult:
+    people: list
+    page: int
+    pages: int
+    total: int
+    mode: str  # "all", "phone", "kana" or "name"
+    too_short: bool = False
+
+
+def _phone_condition(text):
+    """The condition for a phone search, or None when `text` does not look like a phone
+    number. A full number matches exactly (the person's or a proxy contact's number);
+    part of a number matches the stored E.164 from its start when it starts with 0 or +81,
+    anywhere otherwise."""
+    cleaned = clean_digits(text)
+    if not re.fullmatch(r"\+?[0-9-]*[0-9][0-9-]*", cleaned):
+        return None
+    digits = cleaned.replace("-", "").lstrip("+")
+    if len(digits) < MIN_PHONE_DIGITS:
+        return False
+    phone = parse_phone(text)
+    if phone is not None:
+        return or_(Person.phone == phone.e164, Person.id.in_(
+            select(ProxyContact.person_id).where(ProxyContact.phone == phone.e164)))
+    if cleaned.startswith("+81"):
+        return Person.phone.startswith("+" + digits, autoescape=True)
+    if digits.startswith("0"):
+        return Person.phone.startswith("+81" + digits[1:], autoescape=True)
+    return Person.phone.contains(digits, autoescape=True)
+
+
+def _condition(text):
+    """(mode, condition) for the search field's text."""
+    phone = _phone_condition(text)
+    if phone is not None:
+        return "phone", phone
+    if is_kana(normalise_kana(text)):
+        return "kana", Person.kana_key.contains(kana_key(text), autoescape=True)
+    compact = "".join(text.split())
+    return "name", func.replace(Person.name, " ", "").contains(compact, autoescape=True)
+
+
+def search_people(text, *, page=1, include_merged=False, page_size=PAGE_SIZE):
+    """People found by one field: a phone number in any format (or part of one), a
+    reading in kana of any kind and width, or part of the name. Sorted by kana."""
+    # control characters (a NUL byte breaks PostgreSQL's comparisons) are never in names
+    text = "".join(char for char in text or "" if char.isprintable() or char.isspace()).strip()
+    query = select(Person)
+    mode = "all"
+    if text:
+        mode, condition = _condition(text)
+        if condition is False:
+            return SearchResult([], 1, 1, 0, mode, too_short=True)
+        query = query.where(condition)
+    if not include_merged:
+        query = query.where(Person.merged_into_id.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    people = db.session.scalars(
+        query.order_by(Person.name_kana, Person.id)
+        .offset((page - 1) * page_size).limit(page_size)).unique().all()
+    return SearchResult(people, page, pages, total, mode)
+
+
+# -- one person -------------------------------------------------------------------------------
+
+def person_bookings(person):
+    """The person's bookings, the latest session first."""
+    return db.session.scalars(
+        select(Booking).join(Booking.session).where(Booking.person_id == person.id)
+        .order_by(EventSession.start_dt.desc(), Booking.id.desc())).unique().all()
+
+
+def duplicates_of(person):
+    """Other live records with the same phone number or the same reading."""
+    if person.is_merged:
+        return []
+    same = Person.kana_key == person.kana_key
+    if person.phone:
+        same = or_(same, Person.phone == person.phone)
+    return db.session.scalars(
+        select(Person).where(same, Person.id != person.id, Person.merged_into_id.is_(None))
+        .order_by(Person.name_kana, Person.id)).unique().all()
+
+
+# -- likely duplicates ----------------------------------------------------------------------
+
+@dataclass
+class DuplicateGroup:
+    people: list
+    reasons: set = field(default_factory=set)  # "phone" and/or "kana"
+
+    @property
+    def same_phone(self):
+        return "phone" in self.reasons
+
+    @property
+    def same_kana(self):
+        return "kana" in self.reasons
+
+
+def _groups_by(column):
+    live = Person.merged_into_id.is_(None)
+    shared = (select(column).where(live, column.is_not(None))
+              .group_by(column).having(func.count(Person.id) > 1))
+    groups = {}
+    for person in db.session.scalars(select(Person).where(live, column.in_(shared))
+                                     .order_by(Person.name_kana, Person.id)).unique():
+        groups.setdefault(getattr(person, column.key), []).append(person)
+    return list(groups.values())
+
+
+def likely_duplicates(limit=DUPLICATE_GROUPS_MAX):
+    """Groups of live records that share a phone number or a reading (kana_key), each
+    group once with its reasons, sorted by kana. Returns (groups, total)."""
+    groups = {}
+    for reason, column in (("phone", Person.phone), ("kana", Person.kana_key)):
+        for people in _groups_by(column):
+            key = frozenset(person.id for person in people)
+            groups.setdefault(key, DuplicateGroup(people)).reasons.add(reason)
+    ordered = sorted(groups.values(),
+                     key=lambda group: (group.people[0].name_kana, group.people[0].id))
+    return ordered[:limit], len(ordered)
+
+
+# -- merging ------------------------------------------------------------------------------
+
+@dataclass
+class BookingConflict:
+    """Both records had an active booking for the same session: one stays."""
+
+    kept: Booking
+    dropped: Booking
+
+    @property
+    def session(self):
+        return self.kept.session
+
+
+@dataclass
+class MergePlan:
+    keep: Person
+    drop: Person
+    moves: dict  # table name -> number of rows re-pointed to `keep`
+    conflicts: list  # BookingConflict
+    fills: list  # names of `keep`'s empty fields taken from `drop`
+    copies_consent: bool
+
+
+def _stays(booking):
+    """Which of two bookings for one session stays: the one the person attended on,
+    else the earlier one (queue time, then id)."""
+    return (booking.attendance != Attendance.ATTENDED, booking.queue_dt, booking.id)
+
+
+def booking_conflicts(keep, drop):
+    """[BookingConflict] for the sessions both records have an active booking for."""
+    def active(person):
+        return {booking.session_id: booking for booking in db.session.scalars(
+            select(Booking).where(Booking.person_id == person.id,
+                                  Booking.status.in_(ACTIVE_BOOKING_STATUSES))).unique()}
+
+    kept, dropped = active(keep), active(drop)
+    conflicts = []
+    for session_id in sorted(kept.keys() & dropped.keys()):
+        first, second = sorted((kept[session_id], dropped[session_id]), key=_stays)
+        conflicts.append(BookingConflict(kept=first, dropped=second))
+    return sorted(conflicts, key=lambda item: (item.session.start_dt, item.session.id))
+
+
+def merge_plan(keep, drop):
+    """What merging `drop` into `keep` would do (nothing is changed)."""
+    moves = {model.__tablename__: db.session.scalar(
+        select(func.count()).select_from(model).where(getattr(model, column) == drop.id))
+        for model, column in PERSON_REFERENCES}
+    fills = [names[0] for names in FILLABLE_FIELDS
+             if getattr(keep, names[0]) is None and getattr(drop, names[0]) is not None]
+    return MergePlan(keep=keep, drop=drop, moves=moves, conflicts=booking_conflicts(keep, drop),
+                     fills=fills, copies_consent=drop.has_consent and not keep.has_consent)

@@ -1,0 +1,309 @@
+"""The coordinators' pages of the resident registry: search, a person's page, adding and
+editing people and their proxy contacts, likely duplicates and merging them.
+
+Every route requires the coordinator or admin role (installed in blueprint.py). The
+search is sent by POST and kept in the login session, so that phone numbers and names
+never appear in URLs or server logs; the result pages are plain GETs (page numbers only).
+"""
+
+import unicodedata
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from desk.core.i18n import format_date_long, format_datetime_long
+from desk.core.phone import display_phone
+from desk.core.timeutil import utcnow
+from desk.core.web import FAILED, attempt
+from desk.events.labels import (
+    ATTENDANCE_LABELS,
+    BOOKING_STATUS_LABELS,
+    CANCEL_REASON_LABELS,
+    CHANNEL_LABELS,
+)
+from desk.events.public_views import get_or_404, parse_id
+from desk.extensions import db
+from desk.people import queries, services
+from desk.people.forms import PersonForm, ProxyForm, SearchForm
+from desk.people.labels import (
+    AGE_BAND_LABELS,
+    CONSENT_METHOD_LABELS,
+    LANGUAGE_LABELS,
+    PHONE_KIND_LABELS,
+    PROXY_RELATION_LABELS,
+    REMINDER_CHANNEL_LABELS,
+)
+from desk.people.models import ConsentMethod, Person, ProxyContact
+
+SEARCH_KEY = "people_search"
+STAFF_CHANNEL = "phone_desk"
+
+TABLE_LABELS = {
+    "bookings": _l("Bookings"),
+    "proxy_contacts": _l("Proxy contacts"),
+    "outbox_messages": _l("Messages (sent and planned)"),
+}
+FIELD_LABELS = {
+    "phone": _l("Phone number"),
+    "email": _l("E-mail"),
+    "district_id": _l("District"),
+    "age_band": _l("Age"),
+}
+
+
+def _label(mapping, value):
+    if value is None:
+        return ""
+    return mapping.get(value, value)
+
+
+def _field_list(names):
+    """'E-mail, District': the labels of a merge's filled fields, in the reader's language."""
+    return _(", ").join(str(FIELD_LABELS[name]) for name in names)
+
+
+def template_helpers():
+    """Labels the people pages look up (installed as the blueprint's context processor)."""
+    return {
+        "label": _label,
+        "field_list": _field_list,
+        "labels": {
+            "age_band": AGE_BAND_LABELS, "attendance": ATTENDANCE_LABELS,
+            "booking_status": BOOKING_STATUS_LABELS, "cancel_reason": CANCEL_REASON_LABELS,
+            "channel": CHANNEL_LABELS, "consent_method": CONSENT_METHOD_LABELS,
+            "language": LANGUAGE_LABELS, "phone_kind": PHONE_KIND_LABELS,
+            "relation": PROXY_RELATION_LABELS, "reminder_channel": REMINDER_CHANNEL_LABELS,
+            "table": TABLE_LABELS,
+        },
+    }
+
+
+def _page_number():
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
+
+
+def _merged_elsewhere(person):
+    """A redirect to the kept record when `person` was merged into another one."""
+    if not person.is_merged:
+        return None
+    flash(_("This record was merged into another one; this is the record that was kept."),
+          "info")
+    return redirect(url_for("people.detail", person_id=person.merged_into_id))
+
+
+# -- search ---------------------------------------------------------------------------------
+
+def search():
+    form = SearchForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            text = "" if request.form.get("clear") else (form.q.data or "").strip()
+            session[SEARCH_KEY] = {"q": text, "merged": bool(form.include_merged.data)}
+            return redirect(url_for("people.search"))
+        return render_template("people/search.html", form=form, result=None, searched="")
+    stored = session.get(SEARCH_KEY) or {}
+    text = stored.get("q", "") if isinstance(stored.get("q"), str) else ""
+    form.q.data = text
+    form.include_merged.data = bool(stored.get("merged"))
+    result = queries.search_people(text, page=_page_number(),
+                                   include_merged=form.include_merged.data)
+    return render_template("people/search.html", form=form, result=result, searched=text)
+
+
+# -- one person -------------------------------------------------------------------------------
+
+def detail(person_id):
+    person = get_or_404(Person, person_id)
+    return render_template("people/detail.html", person=person,
+                           bookings=queries.person_bookings(person),
+                           duplicates=queries.duplicates_of(person))
+
+
+def new():
+    form = PersonForm()
+    if form.validate_on_submit():
+        person = attempt(form, lambda: services.create_person(
+            form.person_data(), channel=STAFF_CHANNEL, consent_method=form.consent_method.data,
+            actor=current_user, now=utcnow()))
+        if person is not FAILED:
+            flash(_("%(name)s has been added.", name=person.name), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    return render_template("people/person_form.html", form=form, person=None)
+
+
+def _fill_person_form(form, person):
+    form.phone.data = display_phone(person.phone)
+    form.district_id.data = str(person.district_id or "")
+    form.age_band.data = person.age_band.value if person.age_band else ""
+    form.reminder_channel.data = person.reminder_channel.value
+    form.language.data = person.language
+    form.consent.data = person.has_consent
+    if person.consent_method in (ConsentMethod.PHONE_STAFF, ConsentMethod.PAPER):
+        form.consent_method.data = person.consent_method.value
+
+
+def edit(person_id):
+    person = get_or_404(Person, person_id)
+    elsewhere = _merged_elsewhere(person)
+    if elsewhere:
+        return elsewhere
+    form = PersonForm(obj=person)
+    if request.method == "GET":
+        _fill_person_form(form, person)
+    if form.validate_on_submit():
+        result = attempt(form, lambda: services.update_person(
+            person, form.person_data(), consent_method=form.consent_method.data,
+            actor=current_user, now=utcnow()))
+        if result is not FAILED:
+            flash(_("The details have been saved."), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    return render_template("people/person_form.html", form=form, person=person)
+
+
+def reviewed(person_id):
+    person = get_or_404(Person, person_id)
+    result = attempt(None, lambda: services.update_person(
+        services.require_person(person), {"needs_review": False},
+        consent_method=ConsentMethod.PHONE_STAFF, actor=current_user, now=utcnow()))
+    if result is not FAILED:
+        flash(_("The record is marked as reviewed."), "success")
+    return redirect(url_for("people.detail", person_id=person.id))
+
+
+# -- proxy contacts ---------------------------------------------------------------------------
+
+def _proxy_of(person, proxy_id):
+    proxy = get_or_404(ProxyContact, proxy_id)
+    if proxy.person_id != person.id:
+        abort(404)
+    return proxy
+
+
+def proxy_new(person_id):
+    person = get_or_404(Person, person_id)
+    elsewhere = _merged_elsewhere(person)
+    if elsewhere:
+        return elsewhere
+    form = ProxyForm()
+    if form.validate_on_submit():
+        proxy = attempt(form, lambda: services.add_proxy(
+            person, form.proxy_data(), consent_method=form.consent_method.data,
+            actor=current_user, now=utcnow()))
+        if proxy is not FAILED:
+            flash(_("The contact %(name)s has been saved.", name=proxy.name), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    return render_template("people/proxy_form.html", form=form, person=person, proxy=None)
+
+
+def proxy_edit(person_id, proxy_id):
+    person = get_or_404(Person, person_id)
+    elsewhere = _merged_elsewhere(person)
+    if elsewhere:
+        return elsewhere
+    proxy = _proxy_of(person, proxy_id)
+    form = ProxyForm(obj=proxy)
+    if request.method == "GET":
+        form.phone.data = display_phone(proxy.phone)
+        form.relation.data = proxy.relation.value
+        if proxy.consent_method in (ConsentMethod.PHONE_STAFF, ConsentMethod.PAPER):
+            form.consent_method.data = proxy.consent_method.value
+    if form.validate_on_submit():
+        result = attempt(form, lambda: services.update_proxy(
+            proxy, form.proxy_data(), consent_method=form.consent_method.data,
+            actor=current_user, now=utcnow()))
+        if result is not FAILED:
+            flash(_("The contact %(name)s has been saved.", name=proxy.name), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    return render_template("people/proxy_form.html", form=form, person=person, proxy=proxy)
+
+
+def proxy_remove(person_id, proxy_id):
+    person = get_or_404(Person, person_id)
+    elsewhere = _merged_elsewhere(person)
+    if elsewhere:
+        return elsewhere
+    proxy = _proxy_of(person, proxy_id)
+    name = proxy.name
+    if attempt(None, lambda: services.remove_proxy(proxy, actor=current_user,
+                                                   now=utcnow())) is not FAILED:
+        flash(_("The contact %(name)s has been removed.", name=name), "success")
+    return redirect(url_for("people.detail", person_id=person.id))
+
+
+# -- duplicates and merging ----------------------------------------------------------------
+
+def duplicates():
+    groups, total = queries.likely_duplicates()
+    return render_template("people/duplicates.html", groups=groups, total=total)
+
+
+def _flash_merge(result):
+    moved = {table: len(ids) for table, ids in result.moved.items()}
+    flash(_("The records have been merged. Moved to this record: %(bookings)d bookings, "
+            "%(contacts)d proxy contacts, %(messages)d messages.",
+            bookings=moved.get("bookings", 0), contacts=moved.get("proxy_contacts", 0),
+            messages=moved.get("outbox_messages", 0)), "success")
+    for booking in result.cancelled:
+        flash(_("Both records were booked for %(title)s on %(date)s: booking %(code)s was "
+                "cancelled, the other booking stays.", title=booking.session.display_title,
+                date=format_date_long(booking.session.start_dt), code=booking.display_code),
+              "info")
+    if result.promoted:
+        flash(ngettext("%(num)d booking moved up from the waiting list into the freed seats.",
+                       "%(num)d bookings moved up from the waiting list into the freed seats.",
+                       len(result.promoted)), "info")
+    if result.consent_copied:
+        keep = result.keep
+        flash(_("The consent to reminders recorded on the other record (%(date)s, %(method)s) "
+                "now applies to this record.", date=format_datetime_long(keep.consent_dt),
+                method=_label(CONSENT_METHOD_LABELS, keep.consent_method)), "info")
+    if result.filled:
+        flash(_("Taken from the other record: %(fields)s.", fields=_field_list(result.filled)),
+              "info")
+
+
+def _record_to_keep(drop):
+    """The record chosen to keep (?keep= from the choice, or ?other= typed), or None with
+    a message saying why it cannot be used."""
+    raw = request.args.get("other", "").strip() or request.args.get("keep", "")
+    if not raw:
+        if request.method == "POST":
+            flash(_("Choose the record to keep."), "error")
+        return None
+    keep_id = parse_id(unicodedata.normalize("NFKC", raw))
+    keep = db.session.get(Person, keep_id) if keep_id else None
+    if keep is None:
+        flash(_("There is no record with this number."), "error")
+    elif keep.is_merged:
+        flash(_("The record you chose to keep was itself merged into another one. Choose "
+                "a current record."), "error")
+    elif keep.id == drop.id:
+        flash(_("A record cannot be merged into itself."), "error")
+    else:
+        return keep
+    return None
+
+
+def merge(person_id):
+    """Merge this record (the duplicate) into another one: choose the record to keep,
+    see what will happen, confirm."""
+    drop = get_or_404(Person, person_id)
+    elsewhere = _merged_elsewhere(drop)
+    if elsewhere:
+        return elsewhere
+    keep = _record_to_keep(drop)
+    if keep is None:
+        return render_template("people/merge_choose.html", person=drop,
+                               candidates=queries.duplicates_of(drop))
+    if request.method == "POST":
+        result = attempt(None, lambda: services.merge_people(keep, drop, actor=current_user,
+                                                             now=utcnow()))
+        if result is FAILED:
+            return redirect(url_for("people.merge", person_id=drop.id))
+        _flash_merge(result)
+        return redirect(url_for("people.detail", person_id=keep.id))
+    return render_template("people/merge.html", plan=queries.merge_plan(keep, drop))

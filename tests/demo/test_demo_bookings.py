@@ -1,0 +1,238 @@
+"""The demo's residents, bookings and attendance look real and obey the booking rules
+(both databases). desk.demo.bookings writes them in bulk, so these checks are what keeps
+it honest: what it wrote must be what the booking service could have written.
+
+The demo is loaded once per database (a fresh one, committed), anchored to Monday
+2026-11-23 (now: 12:00 JST); the tests only read it.
+"""
+
+from collections import Counter
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from desk import create_app
+from desk.auth.models import Role, User
+from desk.core.audit import AuditEntry
+from desk.core.phone import PhoneKind
+from desk.core.timeutil import local_datetime
+from desk.demo.load import load_demo
+from desk.events import bookings as booking_rules
+from desk.events.models import (
+    Attendance,
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    CancelReason,
+    EventSession,
+    SessionKind,
+    SessionStatus,
+)
+from desk.extensions import db
+from desk.notify import planning
+from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
+from desk.people.kana import is_kana, kana_key
+from desk.people.models import AgeBand, Person, ProxyContact, ProxyRelation
+from tests.conftest import _database_params, make_database, test_config
+
+TODAY = date(2026, 11, 23)
+NOW = local_datetime(TODAY, time(12))
+
+
+@pytest.fixture(scope="module", params=_database_params())
+def demo_app(request, tmp_path_factory):
+    from desk.cli import apply_migrations
+
+    url, cleanup = make_database(request.param, tmp_path_factory)
+    app = create_app(test_config(tmp_path_factory.mktemp("instance"), url))
+    with app.app_context():
+        apply_migrations()
+        load_demo(today=TODAY)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    cleanup()
+
+
+@pytest.fixture
+def demo(demo_app):
+    with demo_app.app_context():
+        yield (db.session.scalars(select(EventSession)).all(),
+               db.session.scalars(select(Booking)).all())
+
+
+def test_demo_residents_look_like_the_citys_seniors(demo):
+    people = db.session.scalars(select(Person)).all()
+    assert 300 <= len(people) <= 500
+    assert all(is_kana(person.name_kana) and person.kana_key == kana_key(person.name_kana)
+               for person in people)
+    kinds = Counter(person.phone_kind for person in people)
+    assert kinds[PhoneKind.MOBILE] > 0.5 * len(people)
+    assert kinds[PhoneKind.LANDLINE] > 0.15 * len(people)
+    assert all(person.phone.startswith(("+8190", "+8180", "+8170", "+81466"))
+               for person in people)
+    bands = Counter(person.age_band for person in people)
+    assert set(AgeBand) <= set(bands)
+    assert bands[AgeBand.SEVENTIES] + bands[AgeBand.EIGHTIES] > 0.55 * len(people)
+    assert sum(person.district_id is not None for person in people) > 0.9 * len(people)
+    assert sum(person.language == "en" for person in people) == 3
+    consenting = [person for person in people if person.has_consent]
+    assert len(consenting) > 0.85 * len(people)
+    assert all(person.consent_dt and person.consent_method for person in consenting)
+    assert any(person.email for person in people)
+
+    # staff have something to review: flagged records, and likely duplicates (the same
+    # phone under another reading, flagged by the public booking path)
+    flagged = [person for person in people if person.needs_review]
+    assert len(flagged) >= 5 and all(person.review_note for person in flagged)
+    by_phone = Counter(person.phone for person in people)
+    twins = [person for person in people if by_phone[person.phone] > 1]
+    assert len(twins) >= 6
+    assert all(len({person.kana_key for person in twins if person.phone == phone}) > 1
+               for phone in {person.phone for person in twins})
+
+    proxies = db.session.scalars(select(ProxyContact)).all()
+    assert len(proxies) >= 20
+    assert {proxy.relation for proxy in proxies} == {ProxyRelation.FAMILY,
+                                                    ProxyRelation.CARE_MANAGER}
+    assert any(proxy.wants_copies for proxy in proxies)
+    assert all(proxy.consent_dt for proxy in proxies if proxy.wants_copies)
+
+
+def test_demo_bookings_obey_the_booking_rules(demo):
+    sessions, bookings = demo
+    assert len(bookings) > 3000
+    codes = [booking.code for booking in bookings]
+    assert len(set(codes)) == len(codes) and all(len(code) == 8 and code.isdigit()
+                                                 for code in codes)
+    active = Counter((booking.session_id, booking.person_id) for booking in bookings
+                     if booking.is_active)
+    assert max(active.values()) == 1
+
+    by_session = {}
+    for booking in bookings:
+        by_session.setdefault(booking.session_id, []).append(booking)
+    for session in sessions:
+        mine = by_session.get(session.id, [])
+        if not session.takes_bookings:
+            assert not mine
+            continue
+        assert booking_rules.seats_taken(session) <= session.capacity
+        for booking in mine:
+            assert booking.queue_dt <= NOW
+            if not booking.is_walk_in:
+                assert booking.queue_dt < session.start_dt
+            if booking.booked_dt:
+                assert booking.booked_dt >= booking.queue_dt
+        if session.status == SessionStatus.SCHEDULED:
+            free = booking_rules.seats_free(session)
+            # no seat left empty that a waiting party fits
+            assert all(booking.seats > free for booking in booking_rules.waitlist(session))
+            assert all(booking.attendance is None for booking in mine)
+        if session.status == SessionStatus.CANCELLED:  # those still active were told
+            assert all(booking.status == BookingStatus.CANCELLED for booking in mine)
+            assert not mine or any(booking.cancel_reason == CancelReason.SESSION_CANCELLED
+                                   for booking in mine)
+
+    channels = Counter(booking.channel for booking in bookings)
+    assert {BookingChannel.PHONE_DESK, BookingChannel.WEB, BookingChannel.KIOSK,
+            BookingChannel.WALK_IN} <= set(channels)
+    coordinators = set(db.session.scalars(select(User.id).where(User.role == Role.COORDINATOR)))
+    assert all(booking.actor_id in coordinators for booking in bookings
+               if booking.channel in (BookingChannel.PHONE_DESK, BookingChannel.WALK_IN))
+    assert all(booking.actor_id is None for booking in bookings
+               if booking.channel in (BookingChannel.WEB, BookingChannel.KIOSK))
+    by_proxy = [booking for booking in bookings if booking.proxy_id]
+    assert by_proxy and all(booking.proxy.person_id == booking.person_id
+                            for booking in by_proxy)
+    assert Counter(booking.seats for booking in bookings)[2] > 0
+    reasons = Counter(booking.cancel_reason for booking in bookings)
+    assert reasons[CancelReason.PERSON] > 0 and reasons[CancelReason.STAFF] > 0
+
+
+def test_demo_classes_ahead_are_booked_and_some_have_waiting_lists(demo):
+    sessions, bookings = demo
+    soon = [session for session in sessions if session.takes_bookings
+            and session.status == SessionStatus.SCHEDULED
+            and NOW < session.start_dt <= NOW + timedelta(days=30)]
+    assert soon
+    booked = {booking.session_id for booking in bookings if booking.is_active}
+    assert sum(session.id in booked for session in soon) >= 0.8 * len(soon)
+    full = [session for session in soon if booking_rules.seats_free(session) == 0]
+    assert len(full) >= 3
+    assert any(booking_rules.waitlist(session) for session in soon)
+    far = [session for session in sessions if session.takes_bookings
+           and session.start_dt > NOW + timedelta(days=75)]
+    assert far and not any(session.id in booked for session in far)
+
+
+def test_demo_classes_held_have_their_attendance_taken(demo):
+    sessions, bookings = demo
+    held = [session for session in sessions
+            if session.takes_bookings and session.status == SessionStatus.COMPLETED]
+    assert len(held) > 200
+    assert all(session.attendance_closed_dt and session.attendance_closed_dt > session.end_dt
+               for session in held)
+    held_ids = {session.id for session in held}
+    marked = [booking for booking in bookings if booking.session_id in held_ids
+              and booking.status == BookingStatus.BOOKED]
+    assert all(booking.attendance is not None for booking in marked)
+    assert all(booking.attendance is None for booking in bookings
+               if booking.status != BookingStatus.BOOKED)
+    no_shows = sum(booking.attendance == Attendance.NO_SHOW for booking in marked)
+    assert 0.05 < no_shows / len(marked) < 0.15
+    walk_ins = [booking for booking in marked if booking.is_walk_in]
+    assert walk_ins and all(booking.attendance == Attendance.ATTENDED
+                            and booking.channel == BookingChannel.WALK_IN for booking in walk_ins)
+    attended = {booking.session_id for booking in marked
+                if booking.attendance == Attendance.ATTENDED}
+    assert len(attended) >= 0.9 * len(held)
+    events = [session for session in sessions if session.kind == SessionKind.AWARENESS_EVENT
+              and session.status == SessionStatus.COMPLETED]
+    assert events and all(session.anonymous_headcount > 0 for session in events)
+
+
+def test_demo_bookings_have_their_audit_entries_and_messages(demo):
+    sessions, bookings = demo
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "bookings")).all()
+    by_action = {}
+    for entry in entries:
+        by_action.setdefault(entry.action, []).append(entry)
+    created = {entry.object_id: entry for entry in by_action["booking.create"]}
+    assert set(created) == {booking.id for booking in bookings}
+    for booking in bookings:
+        entry = created[booking.id]
+        assert entry.created_dt == booking.created_dt
+        assert entry.after["code"] == booking.code and entry.before is None
+    cancelled = [b for b in bookings if b.status == BookingStatus.CANCELLED
+                 and b.cancel_reason != CancelReason.SESSION_CANCELLED]
+    assert {entry.object_id for entry in by_action["booking.cancel"]} >= {
+        booking.id for booking in cancelled}
+    assert by_action["booking.promote"]
+    assert all(entry.before["status"] == "waitlisted" and entry.after["status"] == "booked"
+               for entry in by_action["booking.promote"])
+    assert len(by_action["booking.attendance"]) == sum(
+        booking.attendance is not None and not booking.is_walk_in for booking in bookings)
+
+    messages = db.session.scalars(select(OutboxMessage)).all()
+    states = Counter(message.state for message in messages)
+    assert states[MessageState.LOGGED] > 1000 and states[MessageState.QUEUED] > 0
+    assert not any(message.state == MessageState.QUEUED and message.due_dt < NOW
+                   for message in messages)
+    walk_in_ids = {booking.id for booking in bookings if booking.is_walk_in}
+    assert not any(message.booking_id in walk_in_ids for message in messages)
+    reminders = {message.booking_id for message in messages
+                 if message.template == MessageTemplate.REMINDER
+                 and message.state == MessageState.QUEUED}
+    for booking in bookings:
+        due = planning.reminder_due(booking.session)
+        if (booking.status == BookingStatus.BOOKED and due > NOW and booking.booked_dt < due
+                and planning.person_channels(booking.person)):
+            assert booking.id in reminders
+    # the same count from the database: every message is about a booking it knows
+    orphans = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.booking_id.is_(None)))
+    assert orphans == 0
