@@ -8,6 +8,7 @@ transaction, bench.baseline) on the same app, server and database, in the same r
 prints requests per second and p50 / p95 latency for both, and their ratio.
 
     python -m bench booking [--clients 32] [--requests 3000] [--sessions 100] [--threads 8]
+                            [--rounds 3]
 
 The database is a throw-away schema on the PostgreSQL server named by
 DESK_BENCH_DATABASE_URL (else DESK_TEST_DATABASE_URL); rate limiting is off
@@ -62,6 +63,13 @@ class Phase:
     latencies: list = field(default_factory=list)
     bodies: list = field(default_factory=list)
     seconds: float = 0.0
+
+    def add(self, other):
+        """Another round of the same endpoint."""
+        self.statuses += other.statuses
+        self.latencies += other.latencies
+        self.bodies += other.bodies
+        self.seconds += other.seconds
 
     @property
     def errors(self):
@@ -207,6 +215,9 @@ def parse(argv):
     parser.add_argument("--sessions", type=int, default=100, help="sessions booked into")
     parser.add_argument("--threads", type=int, default=SERVE_THREADS,
                         help="waitress threads (default: as `desk serve`)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternate the two endpoints this many times, so that a busy "
+                             "machine slows both alike")
     return parser.parse_args(argv)
 
 
@@ -229,14 +240,19 @@ def main(argv=None):
                           + baseline_requests(0, WARM_UP), min(args.clients, 8))
             if warm.errors:
                 raise SystemExit(f"warm-up failed: {warm.errors[:3]}")
-            base = hammer(port, "baseline (1 row, 1 transaction)",
-                          baseline_requests(WARM_UP, args.requests), args.clients)
-            booking = hammer(port, "booking (POST .../bookings)",
-                             booking_requests(session_ids, WARM_UP, args.requests), args.clients)
+            base = Phase("baseline (1 row, 1 transaction)")
+            booking = Phase("booking (POST .../bookings)")
+            share = -(-args.requests // args.rounds)
+            for first in range(WARM_UP, WARM_UP + args.requests, share):
+                count = min(share, WARM_UP + args.requests - first)
+                base.add(hammer(port, base.name, baseline_requests(first, count),
+                                args.clients))
+                booking.add(hammer(port, booking.name,
+                                   booking_requests(session_ids, first, count), args.clients))
         booked, waitlisted = check(app, session_ids, booking)
         print(f"bench booking: PostgreSQL {schema.server_version()}, waitress "
               f"{args.threads} threads, {args.clients} clients, {args.sessions} sessions of "
-              f"{CAPACITY} seats, {args.requests} requests per endpoint")
+              f"{CAPACITY} seats, {args.requests} requests per endpoint in {args.rounds} rounds")
         print(f"  {'endpoint':<34}{'requests':>9}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}"
               f"{'errors':>8}")
         print(row(base))

@@ -339,9 +339,10 @@ def dispatch_due(*, now=None, limit=None):
             claims = claim_due(now=clock(), limit=wanted)
             if not claims:
                 break
-            _load([claim.id for claim in claims])
+            loaded = _load([claim.id for claim in claims])  # held: the session keeps weak refs
             for claim in claims:
                 outcomes[send_claimed(claim, channels, clock)] += 1
+            del loaded
     finally:
         db.session.rollback()
         session.expire_on_commit = expire_on_commit
@@ -350,7 +351,7 @@ def dispatch_due(*, now=None, limit=None):
 
 def _load(message_ids):
     """The claimed messages with what rendering them reads, in a few queries."""
-    db.session.scalars(
+    return db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
         .options(selectinload(OutboxMessage.booking), selectinload(OutboxMessage.proxy),
                  selectinload(OutboxMessage.person))).all()

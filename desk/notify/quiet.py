@@ -7,8 +7,9 @@ The rate cap (DESK_SMS_RATE_PER_SECOND; 0 or less: no cap) paces SMS, and voice 
 in a second pace of the same rate: sends are spread evenly, one every 1/rate seconds
 (10% slower, against jitter on the way), so no one-second window ever holds more
 than the cap. Every dispatcher thread of a process shares one pace per channel; with
-DESK_REDIS_URL set, every process using that Redis shares it (a reservation in Redis,
-timed by Redis' own clock).
+DESK_REDIS_URL set, every process using that Redis shares it (the last send's moment is
+kept in Redis, timed by Redis' own clock). Either way the next turn counts from when the
+previous sender really went, so one that wakes late cannot bunch up with the next.
 """
 
 import logging
@@ -76,38 +77,45 @@ class LocalPace:
             return max(delay, 0.0)
 
 
-# Book the next slot atomically in Redis, on Redis' clock (microseconds).
-_RESERVE_SCRIPT = """
+# One turn, atomically, on Redis' clock (microseconds): go when the pace allows it (the
+# next turn then counts from now), else say how long to wait.
+_TURN_SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
-if slot < now then slot = now end
-local following = slot + tonumber(ARGV[1])
-redis.call('SET', KEYS[1], following, 'PX', math.ceil((following - now) / 1000) + 1000)
-return {slot - now, slot}
+local allowed = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < allowed then
+  return {allowed - now, allowed}
+end
+redis.call('SET', KEYS[1], now + tonumber(ARGV[1]), 'PX', math.ceil(ARGV[1] / 1000) + 1000)
+return {0, now}
 """
 
 
 class RedisPace:
-    """The same pacing shared by every process that uses one Redis: each caller books
-    the next free slot, one interval after the last one booked, and sleeps until it."""
+    """The same pacing shared by every process that uses one Redis: a caller goes when
+    one interval has passed since the last caller went (as Redis' clock says), otherwise
+    sleeps for what is left and asks again."""
 
     def __init__(self, client, rate, channel, sleep=time.sleep):
         self.interval_us = int(PACE_MARGIN / rate * 1_000_000)
         self.key = REDIS_KEY.format(channel=channel)
         self.sleep = sleep
-        self._script = client.register_script(_RESERVE_SCRIPT)
+        self._script = client.register_script(_TURN_SCRIPT)
 
-    def reserve_slot(self):
-        """(seconds to wait, the slot booked in Redis microseconds)."""
-        delay_us, slot = self._script(keys=[self.key], args=[self.interval_us])
-        return delay_us / 1_000_000, slot
+    def try_turn(self):
+        """(0, the moment it went) when it is this caller's turn, else (seconds to wait,
+        the moment the next turn is allowed); moments in Redis microseconds."""
+        wait_us, moment = self._script(keys=[self.key], args=[self.interval_us])
+        return wait_us / 1_000_000, moment
 
     def wait(self):
-        delay = self.reserve_slot()[0]
-        if delay > 0:
+        waited = 0.0
+        while True:
+            delay, _moment = self.try_turn()
+            if delay <= 0:
+                return waited
             self.sleep(delay)
-        return delay
+            waited += delay
 
 
 _paces = {}

@@ -6,7 +6,7 @@ Sessions are anchored to the real clock, because the views use it.
 """
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from desk.auth.models import Role
 from desk.core.audit import AuditEntry
 from desk.core.phone import display_phone
-from desk.core.timeutil import local_today, utcnow
+from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services
 from desk.events.models import (
     Attendance,
@@ -75,10 +75,11 @@ def volunteer_client(app, ctx, create_user, login):
 
 @pytest.fixture
 def today_class(ctx, create_session):
-    """A class that started half an hour ago."""
+    """A class that started half an hour ago (or at midnight, so that it is today's in
+    Japan time whenever the test runs)."""
     now = utcnow()
-    return create_session(start_dt=now - timedelta(minutes=30), end_dt=now + timedelta(hours=2),
-                          capacity=4)
+    start = max(now - timedelta(minutes=30), local_datetime(local_today(now), time(0)))
+    return create_session(start_dt=start, end_dt=now + timedelta(hours=2), capacity=4)
 
 
 @pytest.fixture
@@ -373,13 +374,12 @@ def test_print_view_has_names_checkboxes_and_no_phone_numbers(staff_client, volu
 
 def test_print_view_of_a_day_has_one_sheet_per_session(staff_client, today_class, seated,
                                                        create_session):
-    now = utcnow()
-    second = create_session(start_dt=now + timedelta(minutes=30),
-                            end_dt=now + timedelta(hours=2), capacity=5)
-    consultation = create_session(kind="consultation", capacity=None,
-                                  start_dt=now + timedelta(minutes=10),
-                                  end_dt=now + timedelta(hours=1))
     day = local_today()
+    second = create_session(start_dt=local_datetime(day, time(12)),
+                            end_dt=local_datetime(day, time(13)), capacity=5)
+    consultation = create_session(kind="consultation", capacity=None,
+                                  start_dt=local_datetime(day, time(14)),
+                                  end_dt=local_datetime(day, time(15)))
     html = staff_client.get(f"/staff/rosters/print?date={day.isoformat()}").get_data(
         as_text=True)
     sheets = re.findall(r'<section class="roster-sheet" aria-labelledby="sheet-(\d+)"', html)

@@ -373,6 +373,9 @@ def test_after_the_start_only_staff_cancel_and_nobody_is_promoted(today_session,
         services.cancel_booking(booked[0], actor=volunteer, now=NOW)
     with pytest.raises(BookingClosedError):
         services.cancel_booking(booked[0], actor=None, now=NOW)
+    for channel in ("web", "kiosk", "phone_line", "api"):  # a resident, by code and phone
+        with pytest.raises(BookingClosedError):
+            services.cancel_booking(booked[0], actor=channel, now=NOW)
     changes = services.cancel_booking(booked[0], reason=CancelReason.STAFF, actor=coordinator,
                                       now=NOW)
     assert booked[0].status == BookingStatus.CANCELLED and changes.promoted == []

@@ -74,7 +74,7 @@ def test_calendar_file_read_by_icalendar(client, booked):
         "Asia/Tokyo"
     assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Asia/Tokyo"]
     assert str(event["SUMMARY"]) == "はじめてのスマホ教室"
-    assert str(event["LOCATION"]) == "湘南台市民センター, 神奈川県藤沢市湘南台1-8"
+    assert str(event["LOCATION"]) == "湘南台市民センター（神奈川県藤沢市湘南台1-8）"  # Japanese
     description = str(event["DESCRIPTION"])
     for expected in (first.display_code, "0466-25-1111", "充電したスマートフォン",
                      f"{PUBLIC_URL}/bookings/{first.token}"):

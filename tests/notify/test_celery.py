@@ -119,15 +119,22 @@ def test_the_sweep_task_runs_inside_the_application(celery_app):
 
 
 def test_processes_sharing_redis_share_one_pace(redis_url):
-    """Two dispatcher processes (two clients) book slots one interval apart in Redis."""
+    """Two dispatcher processes (two clients): after one goes, the other must wait until
+    one interval has passed on Redis' clock, and then goes."""
     import redis
 
     channel = f"test-{uuid.uuid4().hex[:12]}"
+    naps = []
     first = quiet.RedisPace(redis.Redis.from_url(redis_url), 4, channel)
-    second = quiet.RedisPace(redis.Redis.from_url(redis_url), 4, channel)
-    slots = [pace.reserve_slot()[1] for pace in (first, second, first, second, second)]
-    assert [later - earlier for earlier, later in zip(slots, slots[1:], strict=False)] == [
-        first.interval_us] * 4
+    second = quiet.RedisPace(redis.Redis.from_url(redis_url), 4, channel, sleep=naps.append)
+    delay, went = first.try_turn()
+    assert delay == 0
+    delay, allowed = second.try_turn()
+    assert allowed == went + first.interval_us and 0 < delay <= first.interval_us / 1e6
+    time.sleep(delay + 0.01)
+    assert second.wait() == 0 and naps == []  # its turn now
+    delay, _allowed = first.try_turn()
+    assert delay > 0  # and the first one waits again
     assert first.interval_us == int(quiet.PACE_MARGIN / 4 * 1_000_000)
 
 
