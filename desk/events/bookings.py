@@ -273,6 +273,13 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
         _check_walk_in(session, seats=seats, actor=actor, now=now)
     else:
         _check_bookable(session, channel=channel, seats=seats, now=now)
+    return _book_locked(session, person, seats=seats, channel=channel, actor=actor, now=now,
+                        proxy=proxy, walk_in=walk_in, request_key=request_key)
+
+
+def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
+                 request_key):
+    """book_seat's work once the session is locked and the rules said yes."""
     existing = active_booking(session, person)
     if existing is not None:
         return BookingResult(existing, created=False,
@@ -312,10 +319,11 @@ def book_public(session, data, *, channel, consent_method, actor=None, now=None,
     The session is locked first, so that a repeated request (same `request_key`: a
     double tap, a retried API call) finds the first one's booking and creates nothing,
     not even a person. Then the person is matched or created (desk.people.services:
-    never shown, never overwritten) and `book_seat` books."""
+    never shown, never overwritten) and the seats are booked as `book_seat` does."""
     from desk.people import services as people_services
 
     now = now or utcnow()
+    channel = BookingChannel(channel)
     request_key = _check_request_key(request_key)
     session = lock_session(session)
     repeated = _repeat(request_key)
@@ -324,15 +332,15 @@ def book_public(session, data, *, channel, consent_method, actor=None, now=None,
     seats = data.get("seats", 1)
     if isinstance(seats, str) and seats.strip().isascii() and seats.strip().isdigit():
         seats = int(seats.strip())
-    _check_bookable(session, channel=BookingChannel(channel), seats=seats, now=now)
+    _check_bookable(session, channel=channel, seats=seats, now=now)
     person = people_services.person_for_public_booking(
         data, channel=channel, consent_method=consent_method, actor=actor, now=now)
     proxy = None
     if data.get("proxy"):
         proxy = people_services.add_proxy(person, data["proxy"], consent_method=consent_method,
                                           actor=actor, now=now)
-    result = book_seat(session, person, seats=seats, channel=channel, actor=actor, now=now,
-                       proxy=proxy, request_key=request_key)
+    result = _book_locked(session, person, seats=seats, channel=channel, actor=actor, now=now,
+                          proxy=proxy, walk_in=False, request_key=request_key)
     if not result.created:
         result.reveal = False
         _plan_for_new(result.booking, now=now, resend=True)

@@ -143,20 +143,21 @@ def update_person(person, changes, *, consent_method, actor, now):
     return person
 
 
-def find_match(phone_e164, key):
-    """The person whose phone and kana both match (merged people excluded), or None."""
+def find_match(phone_e164, key, *, candidates=None):
+    """The person whose phone and kana both match (merged people excluded), or None.
+    `candidates`: the people with that phone, when the caller already has them."""
     if not phone_e164:
         return None
-    return db.session.scalar(
-        select(Person)
-        .where(Person.phone == phone_e164, Person.kana_key == key,
-               Person.merged_into_id.is_(None))
-        .order_by(Person.id).limit(1))
+    if candidates is None:
+        candidates = people_with_phone(phone_e164)
+    return next((person for person in candidates
+                 if person.kana_key == key and person.merged_into_id is None), None)
 
 
-def phone_is_known(phone_e164):
-    return db.session.scalar(
-        select(Person.id).where(Person.phone == phone_e164).limit(1)) is not None
+def people_with_phone(phone_e164):
+    """Everyone recorded with this phone number (merged records included), oldest first."""
+    return db.session.scalars(
+        select(Person).where(Person.phone == phone_e164).order_by(Person.id)).all()
 
 
 def person_for_public_booking(data, *, channel, consent_method, actor, now):
@@ -166,7 +167,8 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
     matched person is consent to reminders when none was recorded (the person gave it
     now, on this channel)."""
     values, consent = person_values(data, require_phone=True)
-    person = find_match(values["phone"], values["kana_key"])
+    same_phone = people_with_phone(values["phone"])
+    person = find_match(values["phone"], values["kana_key"], candidates=same_phone)
     if person is not None:
         if consent and not person.has_consent:
             before = audit.snapshot(person, PERSON_FIELDS)
@@ -175,7 +177,7 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
             audit.record("person.consent", person, actor=actor, before=before,
                          after=audit.snapshot(person, PERSON_FIELDS), note=str(channel))
         return person
-    known = phone_is_known(values["phone"])
+    known = bool(same_phone)
     person = Person(**values, created_channel=str(channel), created_dt=now, updated_dt=now,
                     needs_review=known,
                     review_note="phone already known" if known else None,
