@@ -94,6 +94,7 @@ MATRIX = {
     "kiosk.check": ("POST", KIOSK_DEVICE_ONLY),
     "kiosk.book": ("POST", KIOSK_DEVICE_ONLY),
     "kiosk.done": ("GET", KIOSK_DEVICE_ONLY),
+    "kiosk.already": ("GET", KIOSK_DEVICE_ONLY),
     "kiosk_staff.kiosks": ("GET", STAFF),
     "kiosk_staff.create": ("POST", STAFF),
     "kiosk_staff.setup_code": ("POST", STAFF_ACTION),

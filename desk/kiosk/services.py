@@ -20,13 +20,15 @@ from sqlalchemy import select
 
 from desk.auth.models import hash_token
 from desk.core import audit
-from desk.core.errors import NotFoundError, ValidationError
+from desk.core.errors import ValidationError
 from desk.core.phone import DASHES
 from desk.core.validation import Checker
 from desk.events.bookings import (
+    BookingError,
     BookingResult,
     book_public,
     booking_by_request_key,
+    check_open,
     waitlist_position,
 )
 from desk.events.models import BookingChannel, EventSession, Venue
@@ -168,13 +170,6 @@ def revoke_kiosk(device, *, actor, now):
     return device
 
 
-def require_kiosk(device_id):
-    device = db.session.get(KioskDevice, device_id)
-    if device is None:
-        raise NotFoundError(_("There is no such kiosk."))
-    return device
-
-
 # -- booking at the kiosk --------------------------------------------------------------------
 
 def kiosk_session(checker):
@@ -188,22 +183,25 @@ def kiosk_session(checker):
     return session
 
 
-def check_details(data, fields):
+def check_details(data, fields, *, now):
     """The messages for the named kiosk fields (one step of the flow), without
     changing anything: {field: message}, empty when all is well. Also returns how the
     phone number is read back in groups (090-1234-5678) when it is valid."""
     checker = Checker(data)
     phone = None
     if "session_id" in fields:
-        kiosk_session(checker)
+        session = kiosk_session(checker)
+        if session is not None:
+            try:
+                check_open(session, channel=BookingChannel.KIOSK, now=now)
+            except BookingError as error:
+                checker.fail("session_id", error.message)
     if "name" in fields:
         checker.text("name", Person.NAME_MAX, required=True)
     if "name_kana" in fields:
         checker.kana("name_kana", Person.KANA_MAX, required=True)
     if "phone" in fields:
         phone = checker.phone("phone", required=True)
-    if "consent" in fields:
-        _consent(checker)
     return checker.errors, phone.national if phone and not checker.errors else None
 
 

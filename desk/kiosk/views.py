@@ -174,7 +174,7 @@ def check(device):
     fields = STEP_FIELDS.get(int(step)) if step.isascii() and step.isdigit() else None
     if fields is None:
         abort(400)
-    errors, phone = services.check_details(request.form, fields)
+    errors, phone = services.check_details(request.form, fields, now=utcnow())
     return jsonify(errors=errors, phone=phone)
 
 
@@ -197,6 +197,10 @@ def book(device):
         return _start_page(device, form, status=error.status, errors=unplaced)
     db.session.commit()
     values = {"furigana": "1"} if _furigana_on() else {}
+    if not result.reveal:
+        # the person already had a booking (found by phone and kana): its code is not
+        # shown to whoever typed them; it was sent again to the person instead
+        return redirect(url_for("kiosk.already", venue_id=device.venue_id, **values), 303)
     return redirect(url_for("kiosk.done", venue_id=device.venue_id,
                             token=result.booking.token, **values), 303)
 
@@ -206,6 +210,11 @@ def _calendar_qr(booking):
     file at the public address, for the person's own phone."""
     url = public_url_for("public.booking_ics", token=booking.token)
     return segno.make(url, error="m").svg_data_uri(scale=6, border=4, xmldecl=False)
+
+
+@kiosk_page
+def already(device):
+    return _render("kiosk/already.html", device=device, venue=device.venue)
 
 
 @kiosk_page

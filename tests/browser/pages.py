@@ -173,6 +173,7 @@ PAGES = {
         Page("kiosk", "furigana", args={"venue_id": "venue"}, query={"furigana": "1"}),
     ),
     "kiosk.done": (Page("kiosk", args={"venue_id": "venue", "token": "kiosk.booking"}),),
+    "kiosk.already": (Page("kiosk", args={"venue_id": "venue"}),),
     "kiosk_staff.kiosks": (Page("coordinator"),),
     # administrators
     "admin.users": (Page("admin"),),

@@ -329,11 +329,11 @@ def test_kiosk_works_without_javascript(kiosk, live_server, kiosk_class):
     assert page.locator('[aria-invalid="true"]').count() >= 4
     _assert_axe_clean(page, "the form with its errors, without JavaScript")
     _snap(page, "en-9-errors-without-javascript")
-    page.locator(f"#session-{kiosk_class}").check()
+    page.locator(f'label[for="session-{kiosk_class}"]').click()
     page.fill("#name", "阿部 正")
     page.fill("#name_kana", "あべ ただし")
     page.fill("#phone", "0466-25-0099")
-    page.check("#consent-0")
+    page.locator('label[for="consent-0"]').click()
     with page.expect_navigation():
         page.locator("[data-confirm]").click()
     assert "/done/" in page.url

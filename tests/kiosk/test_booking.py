@@ -173,10 +173,21 @@ def test_repeated_post_books_once_and_creates_one_person(kiosk_client, kiosk_pla
     again = _book(kiosk_client, kiosk_place)
     assert first.status_code == again.status_code == 303
     assert first.headers["Location"] == again.headers["Location"]
-    assert counts()["bookings"] == 1 and counts()["people"] == 1
-    # a new form (a new submission id) for the same person is the same booking too
+    assert counts() == {"people": 1, "proxy_contacts": 0, "bookings": 1}
+
+
+def test_booking_again_does_not_show_the_existing_code(kiosk_client, kiosk_place):
+    """A new form with the phone and reading of someone already booked: whoever typed
+    them does not learn the booking's code; it is sent again to the person."""
+    _book(kiosk_client, kiosk_place)
+    booking = db.session.scalars(select(Booking)).one()
     other = _book(kiosk_client, kiosk_place, submission="kiosk-submission-0002")
-    assert other.headers["Location"] == first.headers["Location"]
+    assert other.status_code == 303
+    assert other.headers["Location"] == f"/kiosk/{kiosk_place['venue'].id}/already"
+    page = kiosk_client.get(other.headers["Location"])
+    assert page.status_code == 200
+    assert "You have already booked this class" in text(page)
+    assert booking.code[:4] not in text(page) and booking.token not in text(page)
     assert counts() == {"people": 1, "proxy_contacts": 0, "bookings": 1}
 
 
@@ -255,6 +266,14 @@ def test_step_check_answers_messages_and_the_read_back(kiosk_client, kiosk_place
     assert set(answer["errors"]) == errors
     assert answer["phone"] == phone
     assert counts() == before
+
+
+def test_step_check_says_when_the_class_can_no_longer_be_booked(kiosk_client, kiosk_place):
+    services.cancel_session(kiosk_place["here"], "台風のため", actor="test", now=utcnow())
+    db.session.commit()
+    response = kiosk_client.post(f"/kiosk/{kiosk_place['venue'].id}/check",
+                                 data={"step": "1", "session_id": str(kiosk_place["here"].id)})
+    assert response.get_json()["errors"] == {"session_id": "This session is cancelled."}
 
 
 @pytest.mark.parametrize("step", ["", "9", "x", "²"])

@@ -37,6 +37,7 @@
     });
     document.querySelectorAll("[data-summary-of], [data-readback], [data-error-for]")
       .forEach((element) => { element.textContent = ""; });
+    window.name = "";
     try {
       window.localStorage.clear();
       window.sessionStorage.clear();
@@ -74,6 +75,7 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = furiganaLink.className;
+    button.dataset.furiganaToggle = "";
     button.textContent = furiganaLink.textContent;
     button.setAttribute("aria-pressed", furiganaLink.getAttribute("aria-pressed"));
     furiganaLink.replaceWith(button);
@@ -328,6 +330,11 @@
       step.setAttribute("aria-busy", "true");
       try {
         if (await check(step)) {
+          // the summary of a refused booking is about answers now checked again
+          const summary = form.querySelector("[data-error-summary]");
+          if (summary) {
+            summary.hidden = true;
+          }
           showStep(current + 1, true);
         }
       } finally {
