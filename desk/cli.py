@@ -222,7 +222,7 @@ def translate_extract():
     """Write translations/messages.pot from the code and templates."""
     folder = _translations_dir()
     _pybabel("extract", "-F", str(folder / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-             "--no-location", "--sort-output", "--project", "desk",
+             "--add-comments", "i18n:", "--no-location", "--sort-output", "--project", "desk",
              "-o", str(folder / "messages.pot"), str(REPO_ROOT))
 
 
