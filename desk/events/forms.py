@@ -122,6 +122,8 @@ class ProgramForm(FlaskForm):
                                                  max=Program.DURATION_MAX)])
     what_to_bring = TextAreaField(_l("What to bring"),
                                   validators=[Optional(), Length(max=Program.BRING_MAX)])
+    morning_reminder_time = TimeField(_l("Second reminder on the morning of the class"),
+                                      validators=[Optional()])
     is_active = BooleanField(_l("Offered"), default=True)
 
 

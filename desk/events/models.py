@@ -152,6 +152,9 @@ class Program(db.Model):
     device: Mapped[Device] = mapped_column(enum_column(Device, "device"))
     default_duration_minutes: Mapped[int] = mapped_column(default=90)
     what_to_bring: Mapped[str | None] = mapped_column(String(BRING_MAX))
+    # a second reminder on the morning of the class, at this time (Japan time); None:
+    # only the reminder of the day before
+    morning_reminder_time: Mapped[time | None] = mapped_column(Time)
     is_active: Mapped[bool] = mapped_column(default=True)
 
     __table_args__ = (

@@ -58,7 +58,8 @@ DISTRICT_FIELDS = ("name", "name_kana", "position")
 VENUE_FIELDS = ("name", "name_kana", "short_name", "address", "district_id", "phone",
                 "accessibility_notes", "default_capacity", "latitude", "longitude", "is_active")
 PROGRAM_FIELDS = ("title", "title_kana", "title_en", "description", "topic", "level", "device",
-                  "default_duration_minutes", "what_to_bring", "is_active")
+                  "default_duration_minutes", "what_to_bring", "morning_reminder_time",
+                  "is_active")
 SESSION_FIELDS = ("kind", "program_id", "title", "venue_id", "start_dt", "end_dt", "capacity",
                   "notes", "requesting_group", "requesting_contact")
 SESSION_AUDIT_FIELDS = (*SESSION_FIELDS, "status", "cancel_reason", "series_id",
@@ -215,6 +216,7 @@ def _program_values(data, current=None):
             "default_duration_minutes", Program.DURATION_MIN, Program.DURATION_MAX,
             required=True),
         "what_to_bring": checker.text("what_to_bring", Program.BRING_MAX, multiline=True),
+        "morning_reminder_time": checker.time("morning_reminder_time", required=False),
         "is_active": checker.boolean("is_active", default=True),
     }
     _unique(checker, Program, Program.title, values["title"], current, "title",

@@ -107,11 +107,27 @@ def reminder_due(session):
     return local_datetime(day_before, current_app.config["DESK_REMINDER_TIME"])
 
 
+def reminder_times(session):
+    """When a session's reminders are due: the day before at DESK_REMINDER_TIME and,
+    where the program asks for it, on the morning of the session too."""
+    times = [reminder_due(session)]
+    program = session.program
+    if program is not None and program.morning_reminder_time is not None:
+        morning = local_datetime(to_local(session.start_dt).date(),
+                                 program.morning_reminder_time)
+        if morning < session.start_dt:
+            times.append(morning)
+    return times
+
+
 def plan_reminders(booking, *, now):
-    due = reminder_due(booking.session)
-    if due <= now:
-        return []  # booked after the reminder time: the confirmation is the reminder
-    return plan(MessageTemplate.REMINDER, booking, due=due, now=now)
+    """Plan the reminders still ahead (booked after a reminder's time: the confirmation
+    stands in for it)."""
+    messages = []
+    for due in reminder_times(booking.session):
+        if due > now:
+            messages += plan(MessageTemplate.REMINDER, booking, due=due, now=now)
+    return messages
 
 
 def cancel_pending(booking, *, now, templates=None):

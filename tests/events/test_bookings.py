@@ -637,6 +637,25 @@ def test_the_reminder_time_is_configurable(ctx, monkeypatch, session, create_per
     assert reminder.due_dt == local_datetime(date(2026, 12, 2), time(18, 30))
 
 
+def test_a_program_can_ask_for_a_second_reminder_on_the_morning(session, create_person):
+    """The session starts at 10:00 JST on 2026-12-03; its program asks for 08:30."""
+    services.update_program(session.program, {"morning_reminder_time": "08:30"}, actor="test")
+    booking = book(session, create_person()).booking
+    assert sorted(message.due_dt for message in messages(booking, MessageTemplate.REMINDER)) == [
+        REMINDER_DUE, local_datetime(date(2026, 12, 3), time(8, 30))]
+    # booked after the day-before reminder's time: only the morning one is still ahead
+    late = book(session, create_person(), now=REMINDER_DUE + timedelta(hours=1)).booking
+    assert [message.due_dt for message in messages(late, MessageTemplate.REMINDER)] == [
+        local_datetime(date(2026, 12, 3), time(8, 30))]
+
+
+def test_a_morning_reminder_after_the_start_is_not_planned(session, create_person):
+    services.update_program(session.program, {"morning_reminder_time": "11:00"}, actor="test")
+    booking = book(session, create_person()).booking
+    assert [message.due_dt for message in messages(booking, MessageTemplate.REMINDER)] == [
+        REMINDER_DUE]
+
+
 def test_a_booking_after_the_reminder_time_gets_no_reminder(session, create_person):
     late = REMINDER_DUE + timedelta(minutes=30)
     booking = book(session, create_person(), channel="phone_desk", now=late).booking
