@@ -130,6 +130,35 @@ def plan_reminders(booking, *, now):
     return messages
 
 
+def readdress_person(person, *, now):
+    """The person's phone, e-mail, reminder choice or consent changed: their messages
+    still queued are cancelled and planned again as the new details say (same template,
+    same due time), so that a corrected number gets the reminder and a withdrawn
+    consent stops it. Copies to proxy contacts are not touched."""
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.person_id == person.id,
+                    OutboxMessage.recipient_kind == RecipientKind.PERSON,
+                    OutboxMessage.state == MessageState.QUEUED)
+             .order_by(OutboxMessage.id).with_for_update())
+    old = list(db.session.scalars(query))
+    wanted = {}
+    for message in old:
+        message.state = MessageState.CANCELLED
+        message.updated_dt = now
+        wanted.setdefault((message.template, message.booking_id, message.session_id,
+                           message.due_dt), message)
+    channels = person_channels(person)
+    for (template, booking_id, session_id, due), _message in wanted.items():
+        for channel, address in channels:
+            db.session.add(OutboxMessage(
+                recipient_kind=RecipientKind.PERSON, person_id=person.id, channel=channel,
+                address=address, template=template, locale=person.language, due_dt=due,
+                booking_id=booking_id, session_id=session_id, state=MessageState.QUEUED,
+                created_dt=now, updated_dt=now))
+    db.session.flush()
+    return len(old)
+
+
 def cancel_pending(booking, *, now, templates=None):
     """Cancel the queued messages of a booking (all, or those of `templates`)."""
     query = select(OutboxMessage).where(OutboxMessage.booking_id == booking.id,

@@ -44,6 +44,9 @@ LANGUAGES = ("ja", "en")
 PERSON_FIELDS = ("name", "name_kana", "phone", "phone_kind", "email", "district_id",
                  "age_band", "language", "reminder_channel", "has_consent", "consent_dt",
                  "consent_method", "needs_review", "review_note", "merged_into_id")
+# the fields that decide where a person's messages go
+CONTACT_FIELDS = ("phone", "phone_kind", "email", "language", "reminder_channel",
+                  "has_consent")
 PROXY_FIELDS = ("person_id", "name", "relation", "relation_note", "phone", "phone_kind",
                 "email", "wants_copies", "consent_dt", "consent_method")
 
@@ -140,6 +143,8 @@ def update_person(person, changes, *, consent_method, actor, now):
         person.updated_dt = now
         db.session.flush()
         audit.record("person.update", person, actor=actor, before=before, after=after)
+        if any(before.get(name) != after.get(name) for name in CONTACT_FIELDS):
+            planning.readdress_person(person, now=now)
     return person
 
 
