@@ -184,12 +184,17 @@ def check_open(session, *, channel, now):
                 _("Booking for this session has closed. Please call the desk."))
 
 
-def _check_bookable(session, *, channel, seats, now):
-    check_open(session, channel=channel, now=now)
+def _check_seats(seats):
+    """A party of 1 to MAX_SEATS: the person and their companions."""
     if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= Booking.MAX_SEATS:
         message = _("Book 1 to %(maximum)d seats (you and up to %(companions)d companions).",
                     maximum=Booking.MAX_SEATS, companions=Booking.MAX_SEATS - 1)
         raise BookingError(message, fields={"seats": message})
+
+
+def _check_bookable(session, *, channel, seats, now):
+    check_open(session, channel=channel, now=now)
+    _check_seats(seats)
     if seats > (session.capacity or 0):
         message = _("This session has %(capacity)d seats in all; a party of %(seats)d "
                     "cannot fit.", capacity=session.capacity or 0, seats=seats)
@@ -522,10 +527,7 @@ def _check_walk_in(session, *, seats, actor, now):
     if not session.takes_bookings:
         raise BookingError(_("Count visitors to this session with the headcount instead."))
     _check_attendance_edit(session, actor=actor, now=now)
-    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= Booking.MAX_SEATS:
-        message = _("Book 1 to %(maximum)d seats (you and up to %(companions)d companions).",
-                    maximum=Booking.MAX_SEATS, companions=Booking.MAX_SEATS - 1)
-        raise BookingError(message, fields={"seats": message})
+    _check_seats(seats)
 
 
 def set_attendance(booking, value, *, actor, now):
