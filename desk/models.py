@@ -1,6 +1,6 @@
 """Imports every model so that the metadata (and Alembic) knows all tables."""
 
-from desk.auth.models import ApiToken, User
+from desk.auth.models import AccountLink, ApiToken, User
 from desk.core.audit import AuditEntry
 from desk.events.models import (
     Booking,
@@ -14,7 +14,16 @@ from desk.events.models import (
 from desk.kiosk.models import KioskDevice
 from desk.notify.models import OptOut, OutboxMessage, SmsReply
 from desk.people.models import Person, ProxyContact
+from desk.volunteers.models import (
+    Availability,
+    Shift,
+    ShiftAssignment,
+    ShiftSkill,
+    Volunteer,
+    VolunteerSkill,
+)
 
-__all__ = ["ApiToken", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
+__all__ = ["AccountLink", "ApiToken", "Availability", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
            "OptOut", "OutboxMessage", "Person", "Program", "ProxyContact", "SeriesSkip",
-           "SessionSeries", "SmsReply", "User", "Venue"]
+           "SessionSeries", "Shift", "ShiftAssignment", "ShiftSkill", "SmsReply", "User",
+           "Venue", "Volunteer", "VolunteerSkill"]

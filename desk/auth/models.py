@@ -31,7 +31,9 @@ class User(UserMixin, db.Model):
     PASSWORD_MAX = 200
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    # a volunteer invited by SMS may have a phone number (E.164) and no e-mail address
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     display_name: Mapped[str] = mapped_column(String(NAME_MAX))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -43,7 +45,10 @@ class User(UserMixin, db.Model):
 
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
 
-    __table_args__ = (CheckConstraint("failed_login_count >= 0", name="failed_login_count"),)
+    __table_args__ = (
+        CheckConstraint("failed_login_count >= 0", name="failed_login_count"),
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="login"),
+    )
 
     @property
     def is_active(self):
@@ -61,14 +66,21 @@ class User(UserMixin, db.Model):
         return self.role in roles
 
     @property
+    def login_name(self):
+        """What the person types to log in: the e-mail address, else the phone number."""
+        from desk.core.phone import display_phone
+
+        return self.email or display_phone(self.phone)
+
+    @property
     def audit_label(self):
-        return self.email
+        return self.login_name
 
     def is_locked(self, now):
         return self.locked_until_dt is not None and self.locked_until_dt > now
 
     def __repr__(self):
-        return f"<User {self.id} {self.email} {self.role}>"
+        return f"<User {self.id} {self.role}>"
 
 
 def hash_token(plaintext):
@@ -97,3 +109,48 @@ class ApiToken(db.Model):
     @property
     def is_revoked(self):
         return self.revoked_dt is not None
+
+
+class LinkPurpose(enum.StrEnum):
+    INVITE = "invite"  # a new volunteer sets their first password
+    RESET = "reset"  # a forgotten password
+
+
+class LinkChannel(enum.StrEnum):
+    EMAIL = "email"  # a link with a long secret
+    SMS = "sms"  # a six-digit code, typed with the phone number
+
+
+class AccountLink(db.Model):
+    """A one-time way to set a password: an e-mailed link or an SMS code.
+
+    Only a hash of the secret is kept; the plain secret travels once, in the outbox
+    message that carries it (whose copy is wiped when it has been handed over). A code
+    allows MAX_ATTEMPTS wrong tries; a newer link of the same purpose replaces older ones.
+    """
+
+    __tablename__ = "account_links"
+
+    MAX_ATTEMPTS = 5
+    CODE_DIGITS = 6
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose, "purpose"))
+    channel: Mapped[LinkChannel] = mapped_column(enum_column(LinkChannel, "channel"))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts"),
+        Index("ix_account_links_user_id", "user_id"),
+    )
+
+    def is_usable(self, now):
+        return (self.used_dt is None and self.expires_dt > now
+                and self.attempts < self.MAX_ATTEMPTS)

@@ -118,4 +118,6 @@ LEFT_ALONE_MESSAGES = {
     "completed": _l("Left alone: %(title)s on %(date)s, which was held."),
     "has_bookings": _l("Left alone: %(title)s on %(date)s, which has bookings; change it "
                        "on its own so that the people booked are told."),
+    "has_volunteers": _l("Left alone: %(title)s on %(date)s, which has volunteers on its "
+                         "shifts; change it on its own so that they are told."),
 }

@@ -18,7 +18,7 @@ from desk.core import audit
 from desk.core.errors import ValidationError
 from desk.core.timeutil import local_datetime
 from desk.core.validation import Checker
-from desk.events import bookings, recurrence
+from desk.events import bookings, recurrence, signals
 from desk.events.bookings import (  # noqa: F401  (the booking service, as DESIGN.md names it)
     BookingClosedError,
     BookingError,
@@ -317,6 +317,7 @@ def update_session(session, changes, *, actor, now):
         raise ValidationError(_("This session is cancelled. Reinstate it before changing it."))
     before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
     current = _values_of(session, SESSION_FIELDS)
+    was = {"start_dt": session.start_dt, "end_dt": session.end_dt, "venue_id": session.venue_id}
     values = _session_values({**current, **changes}, session)
     changed = _changed(current, values)
     if not changed:
@@ -333,12 +334,22 @@ def update_session(session, changes, *, actor, now):
     db.session.flush()
     audit.record("session.update", session, actor=actor, before=before,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    if changed & {"start_dt", "end_dt", "venue_id"}:
+        signals.session_moved.send(session, before=was, actor=actor, now=now)
     if booked:
         if changed & {"start_dt", "end_dt", "venue_id"}:
             bookings.replan_session_messages(session, actor=actor, now=now)
         if "capacity" in changed:
             session.booking_changes = bookings.fit_capacity(session, actor=actor, now=now)
     return session
+
+
+def has_volunteers(session):
+    """Whether volunteers hold places on the session's shifts (a series edit leaves
+    such a session alone, as it does one with bookings)."""
+    from desk.volunteers.queries import session_has_volunteers
+
+    return session.id is not None and session_has_volunteers(session)
 
 
 def has_active_bookings(session):
@@ -370,6 +381,7 @@ def cancel_session(session, reason, *, actor, now):
     audit.record("session.cancel", session, actor=actor, before=before,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
     session.booking_changes = bookings.cancel_session_bookings(session, actor=actor, now=now)
+    signals.session_cancelled.send(session, actor=actor, now=now)
     return session
 
 
@@ -492,6 +504,8 @@ def _left_alone_reason(session, now):
         return "one_off"
     if has_active_bookings(session):
         return "has_bookings"
+    if has_volunteers(session):
+        return "has_volunteers"
     return None
 
 
@@ -567,9 +581,13 @@ def update_series(series, changes, *, actor, now):
             db.session.delete(session)
             continue
         session_before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
+        was = {"start_dt": session.start_dt, "end_dt": session.end_dt,
+               "venue_id": session.venue_id}
         if _assign(session, target):
             session.updated_dt = now
             db.session.flush()
+            if was != {name: getattr(session, name) for name in was}:
+                signals.session_moved.send(session, before=was, actor=actor, now=now)
             audit.record("session.update", session, actor=actor, before=session_before,
                          after=audit.snapshot(session, SESSION_AUDIT_FIELDS),
                          note=f"series {series.id}")

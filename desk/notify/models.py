@@ -1,4 +1,4 @@
-"""The outbox: every message to a resident (later also to volunteers) is a row.
+"""The outbox: every message to a resident or a volunteer is a row.
 
 The booking issue plans rows (`queued`, with a due time); the dispatcher of the
 notifications issue claims due rows atomically and sends them. States follow DESIGN.md:
@@ -44,11 +44,19 @@ class MessageTemplate(enum.StrEnum):
     BOOKING_CANCELLED = "booking_cancelled"
     SESSION_CANCELLED = "session_cancelled"
     SESSION_CHANGED = "session_changed"
+    # to volunteers (desk.volunteers.messages renders these)
+    SHIFT_REMINDER = "shift_reminder"
+    SHIFT_CHANGED = "shift_changed"
+    SHIFT_CANCELLED = "shift_cancelled"
+    SHIFT_COVER = "shift_cover"  # a same-day call for a volunteer to step in
+    ACCOUNT_INVITE = "account_invite"
+    PASSWORD_RESET = "password_reset"
 
 
 class RecipientKind(enum.StrEnum):
     PERSON = "person"
     PROXY = "proxy"
+    VOLUNTEER = "volunteer"
 
 
 class Resolution(enum.StrEnum):
@@ -72,6 +80,7 @@ class OutboxMessage(db.Model):
     ADDRESS_MAX = 254
     ERROR_MAX = 1000
     CODE_MAX = 32
+    SECRET_MAX = 64
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_kind: Mapped[RecipientKind] = mapped_column(
@@ -89,6 +98,12 @@ class OutboxMessage(db.Model):
         ForeignKey("bookings.id", ondelete="SET NULL"))
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL"))
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL"))
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id", ondelete="SET NULL"))
+    # a one-time link or code the text must carry (an invitation, a password reset):
+    # kept only until the message has been handed over, then wiped
+    secret: Mapped[str | None] = mapped_column(String(SECRET_MAX))
     state: Mapped[MessageState] = mapped_column(
         enum_column(MessageState, "state"), default=MessageState.QUEUED)
     provider_id: Mapped[str | None] = mapped_column(String(64))
@@ -110,11 +125,13 @@ class OutboxMessage(db.Model):
     proxy = relationship("ProxyContact")
     booking = relationship("Booking")
     session = relationship("EventSession")
+    volunteer = relationship("Volunteer")
+    shift = relationship("Shift")
 
     __table_args__ = (
         CheckConstraint("attempts >= 0", name="attempts"),
         CheckConstraint("person_id IS NOT NULL OR proxy_id IS NOT NULL "
-                        "OR state <> 'queued'", name="recipient"),
+                        "OR volunteer_id IS NOT NULL OR state <> 'queued'", name="recipient"),
         # the dispatcher's scan: only rows still waiting
         Index("ix_outbox_messages_due", "due_dt",
               sqlite_where=text("state = 'queued'"), postgresql_where=text("state = 'queued'")),
@@ -127,6 +144,8 @@ class OutboxMessage(db.Model):
               postgresql_where=text("state IN ('failed', 'unknown') AND resolved_dt IS NULL")),
         Index("ix_outbox_messages_booking_id", "booking_id"),
         Index("ix_outbox_messages_session_id", "session_id"),
+        Index("ix_outbox_messages_volunteer_id", "volunteer_id"),
+        Index("ix_outbox_messages_shift_id", "shift_id"),
     )
 
     def __repr__(self):

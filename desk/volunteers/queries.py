@@ -1,0 +1,305 @@
+"""Read-only questions about volunteers and shifts: open shifts a volunteer can take,
+staffing of sessions, hours worked, who to ask for cover, what a volunteer may see."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from desk.core.timeutil import local_day_bounds
+from desk.events.models import Attendance, Booking, BookingStatus, EventSession, SessionStatus
+from desk.extensions import db
+from desk.people.models import Person
+from desk.volunteers.models import (
+    AssignmentStatus,
+    Shift,
+    ShiftAssignment,
+    ShiftRole,
+    ShiftStatus,
+    Volunteer,
+)
+from desk.volunteers.notices import volunteer_channel
+
+OPEN_SHIFT_DAYS = 60  # how far ahead open shifts are offered
+FEED_PAST_DAYS = 90  # how far back the calendar feed goes
+
+
+def _live_shifts():
+    return (select(Shift).join(Shift.session)
+            .where(Shift.status == ShiftStatus.ACTIVE,
+                   EventSession.status != SessionStatus.CANCELLED))
+
+
+def _active_counts(shift_ids):
+    if not shift_ids:
+        return {}
+    return dict(db.session.execute(
+        select(ShiftAssignment.shift_id, func.count(ShiftAssignment.id))
+        .where(ShiftAssignment.shift_id.in_(shift_ids),
+               ShiftAssignment.status == AssignmentStatus.ACTIVE)
+        .group_by(ShiftAssignment.shift_id)).all())
+
+
+def volunteer_for_user(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+
+
+def my_assignments(volunteer, *, now, upcoming=True):
+    """The volunteer's places: still to come (ending after `now`), or past (latest first)."""
+    query = (select(ShiftAssignment).join(ShiftAssignment.shift).join(Shift.session)
+             .where(ShiftAssignment.volunteer_id == volunteer.id,
+                    ShiftAssignment.status == AssignmentStatus.ACTIVE,
+                    Shift.status == ShiftStatus.ACTIVE,
+                    EventSession.status != SessionStatus.CANCELLED))
+    if upcoming:
+        query = query.where(Shift.end_dt > now).order_by(Shift.start_dt)
+    else:
+        query = query.where(Shift.end_dt <= now).order_by(Shift.start_dt.desc())
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class OpenShift:
+    shift: Shift
+    free: int
+
+
+def open_shifts_for(volunteer, *, now, days=OPEN_SHIFT_DAYS):
+    """Shifts still to come with a free place whose skills the volunteer has, inside
+    their usual times, not clashing with a shift they already hold."""
+    from desk.volunteers.services import fits_availability
+
+    shifts = list(db.session.scalars(
+        _live_shifts().where(Shift.start_dt > now, Shift.start_dt <= now + timedelta(days=days))
+        .options(selectinload(Shift.assignments)).order_by(Shift.start_dt, Shift.id)))
+    mine = my_assignments(volunteer, now=now)
+    taken = {assignment.shift_id for assignment in mine}
+    skills = volunteer.skills
+    offered = []
+    for shift in shifts:
+        free = shift.places_free
+        if free == 0 or shift.id in taken or not shift.required_skills <= skills:
+            continue
+        if not fits_availability(volunteer, shift):
+            continue
+        if any(other.shift.start_dt < shift.end_dt and other.shift.end_dt > shift.start_dt
+               for other in mine):
+            continue
+        offered.append(OpenShift(shift, free))
+    return offered
+
+
+def shifts_of_session(session):
+    return list(db.session.scalars(
+        select(Shift).where(Shift.session_id == session.id)
+        .options(selectinload(Shift.assignments))
+        .order_by(Shift.status, Shift.start_dt, Shift.role, Shift.id)))
+
+
+# -- staffing -------------------------------------------------------------------------------
+
+def participants(session_ids):
+    """Seats booked per session (no-shows not counted)."""
+    if not session_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Booking.session_id, func.coalesce(func.sum(Booking.seats), 0))
+        .where(Booking.session_id.in_(session_ids), Booking.status == BookingStatus.BOOKED,
+               (Booking.attendance.is_(None)) | (Booking.attendance != Attendance.NO_SHOW))
+        .group_by(Booking.session_id)).all())
+
+
+@dataclass
+class Staffing:
+    session: EventSession
+    participants: int
+    leads: int  # active volunteers on lead shifts
+    volunteers: int  # active volunteers on any shift
+    places: int  # places on the session's live shifts
+    leads_needed: int
+    volunteers_needed: int  # leads plus one per N participants
+
+    @property
+    def missing(self):
+        return max(self.volunteers_needed - self.volunteers, self.places - self.volunteers,
+                   self.leads_needed - self.leads, 0)
+
+    @property
+    def is_understaffed(self):
+        return (self.leads < self.leads_needed or self.volunteers < self.volunteers_needed
+                or self.volunteers < self.places)
+
+
+def needed(participant_count, config):
+    """(leads, volunteers) the rule asks for: DESK_STAFFING_LEADS leads plus one
+    volunteer per DESK_STAFFING_PARTICIPANTS_PER_VOLUNTEER participants (started)."""
+    leads = config["DESK_STAFFING_LEADS"]
+    per = max(config["DESK_STAFFING_PARTICIPANTS_PER_VOLUNTEER"], 1)
+    return leads, leads + math.ceil(participant_count / per)
+
+
+def staffing_of(sessions):
+    sessions = list(sessions)
+    ids = [session.id for session in sessions]
+    counts = participants(ids)
+    shifts = defaultdict(list)
+    if ids:
+        for shift in db.session.scalars(
+                select(Shift).where(Shift.session_id.in_(ids), Shift.status == ShiftStatus.ACTIVE)
+                .options(selectinload(Shift.assignments))):
+            shifts[shift.session_id].append(shift)
+    config = current_app.config
+    result = []
+    for session in sessions:
+        count = counts.get(session.id, 0)
+        leads_needed, volunteers_needed = needed(count, config)
+        live = shifts[session.id]
+        result.append(Staffing(
+            session=session, participants=count,
+            leads=sum(len(shift.active_assignments) for shift in live
+                      if shift.role == ShiftRole.LEAD),
+            volunteers=sum(len(shift.active_assignments) for shift in live),
+            places=sum(shift.places for shift in live),
+            leads_needed=leads_needed, volunteers_needed=volunteers_needed))
+    return result
+
+
+def understaffed_sessions(*, now, days=None):
+    """Scheduled sessions of the next DESK_STAFFING_DAYS days that the rule finds short."""
+    days = current_app.config["DESK_STAFFING_DAYS"] if days is None else days
+    sessions = db.session.scalars(
+        select(EventSession)
+        .where(EventSession.status == SessionStatus.SCHEDULED, EventSession.end_dt > now,
+               EventSession.start_dt <= now + timedelta(days=days))
+        .order_by(EventSession.start_dt, EventSession.id))
+    return [staffing for staffing in staffing_of(sessions) if staffing.is_understaffed]
+
+
+def cover_candidates(shift):
+    """Active volunteers with the shift's skills and a way to be reached, not on this
+    shift, with no shift of their own at the same time, inside their usual times."""
+    from desk.volunteers.services import fits_availability
+
+    busy = set(db.session.scalars(
+        select(ShiftAssignment.volunteer_id).join(ShiftAssignment.shift).join(Shift.session)
+        .where(ShiftAssignment.status == AssignmentStatus.ACTIVE,
+               Shift.status == ShiftStatus.ACTIVE,
+               EventSession.status != SessionStatus.CANCELLED,
+               Shift.start_dt < shift.end_dt, Shift.end_dt > shift.start_dt)))
+    required = shift.required_skills
+    return [volunteer for volunteer in db.session.scalars(
+                select(Volunteer).where(Volunteer.is_active.is_(True))
+                .order_by(Volunteer.name_kana, Volunteer.id))
+            if volunteer.id not in busy and required <= volunteer.skills
+            and fits_availability(volunteer, shift) and volunteer_channel(volunteer)]
+
+
+# -- hours -----------------------------------------------------------------------------------
+
+def worked(assignment):
+    """Time worked: from check-in to check-out (to the shift's end when the volunteer
+    did not check out); nothing without a check-in."""
+    if assignment.check_in_dt is None:
+        return timedelta(0)
+    end = assignment.check_out_dt or max(assignment.shift.end_dt, assignment.check_in_dt)
+    return max(end - assignment.check_in_dt, timedelta(0))
+
+
+@dataclass
+class HoursRow:
+    key: object  # a Volunteer, or an Affiliation for the totals
+    shifts: int = 0  # places held on shifts in the period
+    worked_shifts: int = 0  # of which checked in
+    no_shows: int = 0
+    time: timedelta = field(default_factory=timedelta)
+
+    @property
+    def hours(self):
+        return round(self.time.total_seconds() / 3600, 2)
+
+
+def hours_report(first, last):
+    """Hours and no-shows of shifts that start between the local dates `first` and
+    `last` (inclusive): ([HoursRow per volunteer], [HoursRow per affiliation])."""
+    start, end = local_day_bounds(first, last)
+    assignments = db.session.scalars(
+        select(ShiftAssignment).join(ShiftAssignment.shift).join(Shift.session)
+        .where(ShiftAssignment.status == AssignmentStatus.ACTIVE,
+               Shift.status == ShiftStatus.ACTIVE,
+               EventSession.status != SessionStatus.CANCELLED,
+               Shift.start_dt >= start, Shift.start_dt < end))
+    by_volunteer, by_affiliation = {}, {}
+    for assignment in assignments:
+        volunteer = assignment.volunteer
+        for rows, key in ((by_volunteer, volunteer.id), (by_affiliation, volunteer.affiliation)):
+            row = rows.setdefault(key, HoursRow(volunteer if rows is by_volunteer
+                                                else volunteer.affiliation))
+            row.shifts += 1
+            row.worked_shifts += assignment.check_in_dt is not None
+            row.no_shows += assignment.is_no_show
+            row.time += worked(assignment)
+    volunteers = sorted(by_volunteer.values(), key=lambda row: (row.key.name_kana, row.key.id))
+    affiliations = sorted(by_affiliation.values(), key=lambda row: list(type(row.key)).index(
+        row.key))
+    return volunteers, affiliations
+
+
+def hours_of(volunteer, first, last):
+    rows, _totals = hours_report(first, last)
+    return next((row for row in rows if row.key.id == volunteer.id), HoursRow(volunteer))
+
+
+# -- what a volunteer may see ------------------------------------------------------------------
+
+def session_has_volunteers(session):
+    return db.session.scalar(
+        select(ShiftAssignment.id).join(ShiftAssignment.shift)
+        .where(ShiftAssignment.status == AssignmentStatus.ACTIVE,
+               Shift.session_id == session.id, Shift.status == ShiftStatus.ACTIVE)
+        .limit(1)) is not None
+
+
+def staffs_session(volunteer, session):
+    """Whether the volunteer holds a place on a live shift of the session."""
+    return db.session.scalar(
+        select(ShiftAssignment.id).join(ShiftAssignment.shift)
+        .where(ShiftAssignment.volunteer_id == volunteer.id,
+               ShiftAssignment.status == AssignmentStatus.ACTIVE,
+               Shift.session_id == session.id, Shift.status == ShiftStatus.ACTIVE)
+        .limit(1)) is not None
+
+
+def attendee_names(session):
+    """The names (kanji and kana) of the people booked at a session: what a volunteer
+    who staffs it may see. No phone numbers, ages or districts."""
+    return db.session.execute(
+        select(Booking.id, Booking.seats, Booking.is_walk_in, Person.name, Person.name_kana)
+        .join(Person, Booking.person_id == Person.id)
+        .where(Booking.session_id == session.id, Booking.status == BookingStatus.BOOKED)
+        .order_by(Person.name_kana, Booking.id)).all()
+
+
+def colleagues(assignment):
+    """The other volunteers on the same shift, each with whether their contact details
+    may be shown: only when both of them agreed to share."""
+    others = [other for other in assignment.shift.active_assignments
+              if other.volunteer_id != assignment.volunteer_id]
+    mine = assignment.volunteer.shares_contact
+    return [(other.volunteer, mine and other.volunteer.shares_contact) for other in others]
+
+
+def feed_assignments(volunteer, *, now):
+    """What the calendar feed lists: every shift of the volunteer from FEED_PAST_DAYS
+    ago on, including those withdrawn or cancelled (shown as cancelled, so calendars
+    drop them)."""
+    return list(db.session.scalars(
+        select(ShiftAssignment).join(ShiftAssignment.shift)
+        .where(ShiftAssignment.volunteer_id == volunteer.id,
+               Shift.end_dt > now - timedelta(days=FEED_PAST_DAYS))
+        .order_by(Shift.start_dt, ShiftAssignment.id)))
