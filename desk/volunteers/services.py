@@ -417,18 +417,17 @@ def _existing(shift, volunteer):
 
 def _take_place(shift, volunteer, *, source, now):
     """Under the shift's lock: the volunteer's place, new or taken up again."""
-    if _active_count(shift) >= shift.places:
-        raise ConflictError(_("All places on this shift are taken."), code="shift_full")
     assignment = _existing(shift, volunteer)
-    if assignment is None:
-        assignment = ShiftAssignment(shift_id=shift.id, volunteer_id=volunteer.id, source=source,
-                                     status=AssignmentStatus.ACTIVE, sequence=0,
-                                     assigned_dt=now, created_dt=now, updated_dt=now)
-        db.session.add(assignment)
-        shift.assignments.append(assignment)
-    elif assignment.status == AssignmentStatus.ACTIVE:
+    if assignment is not None and assignment.status == AssignmentStatus.ACTIVE:
         raise ConflictError(_("%(name)s is already on this shift.", name=volunteer.name),
                             code="already_on_shift")
+    if _active_count(shift) >= shift.places:
+        raise ConflictError(_("All places on this shift are taken."), code="shift_full")
+    if assignment is None:
+        assignment = ShiftAssignment(volunteer=volunteer, source=source,
+                                     status=AssignmentStatus.ACTIVE, sequence=0,
+                                     assigned_dt=now, created_dt=now, updated_dt=now)
+        shift.assignments.append(assignment)  # loads the collection first, then adds
     else:
         assignment.status = AssignmentStatus.ACTIVE
         assignment.source = source
