@@ -267,6 +267,36 @@ class Checker:
             return None
         return kana
 
+    def reference(self, name, model, *, required, message):
+        """The row of `model` whose id was given (an int or a string of ASCII digits),
+        or None with `message` on the field."""
+        from desk.extensions import db
+
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, message)
+            return None
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int):  # "²".isdigit() is True
+            self.fail(name, message)
+            return None
+        instance = db.session.get(model, value) if 0 < value < 2**31 else None
+        if instance is None:
+            self.fail(name, message)
+        return instance
+
+    def language(self, name, languages):
+        """One of `languages` (locale codes); the first one when nothing was given."""
+        value = self.data.get(name)
+        if value in (None, ""):
+            return languages[0]
+        if value not in languages:
+            self.fail(name, _("Choose one of the options."))
+            return None
+        return value
+
     def done(self):
         if self.errors:
             first = next(iter(self.errors.values()))

@@ -74,24 +74,6 @@ SERIES_AUDIT_FIELDS = (*SERIES_FIELDS, "status", "cancel_reason")
 
 # -- shared checks ---------------------------------------------------------------------
 
-def _reference(checker, name, model, *, required, message):
-    value = checker.raw(name)
-    if value is None or value == "":
-        if required:
-            checker.fail(name, message)
-        return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int):  # "²".isdigit() is True
-        checker.fail(name, message)
-        return None
-    identifier = value
-    instance = db.session.get(model, identifier) if 0 < identifier < 2**31 else None
-    if instance is None:
-        checker.fail(name, message)
-    return instance
-
-
 def _unique(checker, model, column, value, current, name, message):
     if value is None:
         return
@@ -157,8 +139,8 @@ def update_district(district, changes, *, actor):
 
 def _venue_values(data, current=None):
     checker = Checker(data)
-    district = _reference(checker, "district_id", District, required=False,
-                          message=_("Choose a district from the list."))
+    district = checker.reference("district_id", District, required=False,
+                                 message=_("Choose a district from the list."))
     phone = checker.phone("phone")
     values = {
         "name": checker.text("name", Venue.NAME_MAX, required=True),
@@ -253,10 +235,10 @@ def _occasion_values(checker, *, current_venue_id=None, for_series=False):
         checker.fail("kind", _("Outreach classes are held on request, one at a time; "
                                "they cannot be a series."))
     needs_program = kind in KINDS_WITH_PROGRAM
-    program = _reference(checker, "program_id", Program, required=needs_program,
-                         message=_("Choose a program from the list."))
-    venue = _reference(checker, "venue_id", Venue, required=True,
-                       message=_("Choose a venue from the list."))
+    program = checker.reference("program_id", Program, required=needs_program,
+                                message=_("Choose a program from the list."))
+    venue = checker.reference("venue_id", Venue, required=True,
+                              message=_("Choose a venue from the list."))
     if venue is not None and not venue.is_active and venue.id != current_venue_id:
         checker.fail("venue_id", _("This venue is no longer in use. Choose another one."))
     title_required = kind == SessionKind.AWARENESS_EVENT and program is None

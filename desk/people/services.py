@@ -51,35 +51,12 @@ PROXY_FIELDS = ("person_id", "name", "relation", "relation_note", "phone", "phon
                 "email", "wants_copies", "consent_dt", "consent_method")
 
 
-def _district(checker):
-    value = checker.raw("district_id")
-    if value in (None, ""):
-        return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    district = None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31:
-        district = db.session.get(District, value)
-    if district is None:
-        checker.fail("district_id", _("Choose a district from the list."))
-    return district
-
-
-def _language(checker):
-    value = checker.raw("language")
-    if value in (None, ""):
-        return "ja"
-    if value not in LANGUAGES:
-        checker.fail("language", _("Choose one of the options."))
-        return None
-    return value
-
-
 def person_values(data, *, require_phone):
     """The clean fields of a person from a form or JSON (without consent)."""
     checker = Checker(data)
     phone = checker.phone("phone", required=require_phone)
-    district = _district(checker)
+    district = checker.reference("district_id", District, required=False,
+                                 message=_("Choose a district from the list."))
     values = {
         "name": checker.text("name", Person.NAME_MAX, required=True),
         "name_kana": checker.kana("name_kana", Person.KANA_MAX, required=True),
@@ -88,7 +65,7 @@ def person_values(data, *, require_phone):
         "email": checker.email("email", Person.EMAIL_MAX),
         "district_id": district.id if district else None,
         "age_band": checker.choice("age_band", AgeBand, required=False),
-        "language": _language(checker),
+        "language": checker.language("language", LANGUAGES),
         "reminder_channel": checker.choice("reminder_channel", ReminderChannel,
                                            default=ReminderChannel.AUTOMATIC),
     }

@@ -140,15 +140,13 @@ def _volunteer_values(data, current=None):
         "message_channel": checker.choice("message_channel", VolunteerChannel,
                                           default=VolunteerChannel.EMAIL),
         "shares_contact": checker.boolean("shares_contact"),
-        "language": checker.text("language", 5) or "ja",
+        "language": checker.language("language", LANGUAGES),
     }
     phone = checker.phone("phone")
     values["phone"] = phone.e164 if phone else None
     values["phone_kind"] = phone.kind if phone else None
     skills = _skills(checker, "skills")
     availability = _availability(checker, "availability")
-    if values["language"] not in LANGUAGES:
-        checker.fail("language", _("Choose one of the options."))
     if not checker.errors and not values["phone"] and not values["email"]:
         checker.fail("phone", _("Enter a phone number or an e-mail address."))
     if values["message_channel"] == VolunteerChannel.SMS and not checker.errors \
