@@ -164,7 +164,7 @@ def create_token_command(email, name):
         db.session.rollback()
         _fail(error)
     db.session.commit()
-    click.echo(f"Token {token.id} ({token.name}) for {user.email}; only its hash is stored:")
+    click.echo(f"Token {token.id} ({token.name}) for {user.login_name}; only its hash is stored:")
     click.echo(plaintext)
 
 
@@ -180,7 +180,7 @@ def list_tokens_command(email):
             continue
         state = f"revoked {token.revoked_dt:%Y-%m-%d}" if token.revoked_dt else "active"
         used = f"{token.last_used_dt:%Y-%m-%d %H:%M}Z" if token.last_used_dt else "never used"
-        click.echo(f"{token.id:>5}  {token.prefix}…  {token.user.email:<30} {token.name:<20} "
+        click.echo(f"{token.id:>5}  {token.prefix}…  {token.user.login_name:<30} {token.name:<20} "
                    f"{state:<18} {used}")
 
 
@@ -197,7 +197,7 @@ def revoke_token_command(token_id):
         db.session.rollback()
         _fail(error)
     db.session.commit()
-    click.echo(f"Token {token.id} ({token.name}) of {token.user.email} is revoked.")
+    click.echo(f"Token {token.id} ({token.name}) of {token.user.login_name} is revoked.")
 
 
 @click.group("translate")

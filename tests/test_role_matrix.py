@@ -31,6 +31,9 @@ KIOSK_DEVICE_ONLY = dict.fromkeys(ROLES, 403)
 API_PUBLIC_WRITE = dict.fromkeys(ROLES, 415)
 # Twilio's webhooks: a valid X-Twilio-Signature or 403, whoever is logged in.
 TWILIO_SIGNED = dict.fromkeys(ROLES, 403)
+# The volunteer's own pages (desk/volunteers/me_views.py): the volunteer role only.
+VOLUNTEER_ONLY = {"anonymous": 302, "volunteer": 200, "coordinator": 403, "admin": 403}
+VOLUNTEER_ACTION = {"anonymous": 302, "volunteer": 302, "coordinator": 403, "admin": 403}
 
 # endpoint -> (method, expected statuses)
 MATRIX = {
@@ -41,6 +44,11 @@ MATRIX = {
     "auth.login": ("GET", LOGIN_PAGE),
     "auth.logout": ("POST", REDIRECT),
     "auth.account": ("GET", LOGGED_IN),
+    # forgotten passwords (desk/volunteers/account_views.py): public; the matrix's
+    # link_token is an invitation's, so the reset page answers it 410 Gone
+    "auth.forgot": ("GET", PUBLIC),
+    "auth.reset_code": ("GET", PUBLIC),
+    "auth.reset_link": ("GET", dict.fromkeys(ROLES, 410)),
     "public.schedule": ("GET", PUBLIC),
     "public.session": ("GET", PUBLIC),
     "public.venues": ("GET", PUBLIC),
@@ -139,6 +147,40 @@ MATRIX = {
     "twilio.sms": ("POST", TWILIO_SIGNED),
     "twilio.voice_gather": ("POST", TWILIO_SIGNED),
     "twilio.voice_cancel": ("POST", TWILIO_SIGNED),
+    # the volunteer's own pages (actions redirect back with a message)
+    # joining by an invitation's link or SMS code (no login), and sending invitations
+    "volunteer_public.join_code": ("GET", PUBLIC),
+    "volunteer_public.join_link": ("GET", PUBLIC),
+    # the personal calendar feed: no login, opened by its secret token
+    "volunteer_public.feed": ("GET", PUBLIC),
+    "volunteer_staff.invite": ("POST", STAFF_ACTION),
+    # the coordinators' volunteer pages (desk/volunteers/staff_views.py); an empty shift
+    # form comes back with its errors (200), every other action redirects to the shifts
+    "volunteer_staff.list": ("GET", STAFF),
+    "volunteer_staff.new": ("GET", STAFF),
+    "volunteer_staff.detail": ("GET", STAFF),
+    "volunteer_staff.edit": ("GET", STAFF),
+    "volunteer_staff.shifts": ("GET", STAFF),
+    "volunteer_staff.shift_new": ("POST", STAFF),
+    "volunteer_staff.shift_edit": ("GET", STAFF),
+    "volunteer_staff.shift_cancel": ("POST", STAFF_ACTION),
+    "volunteer_staff.assign": ("POST", STAFF_ACTION),
+    "volunteer_staff.cover": ("POST", STAFF_ACTION),
+    "volunteer_staff.remove": ("POST", STAFF_ACTION),
+    "volunteer_staff.check_in": ("POST", STAFF_ACTION),
+    "volunteer_staff.check_out": ("POST", STAFF_ACTION),
+    "volunteer_staff.no_show": ("POST", STAFF_ACTION),
+    "volunteer_staff.times": ("POST", STAFF_ACTION),
+    "volunteer_staff.hours": ("GET", STAFF),
+    "volunteer_staff.hours_csv": ("GET", STAFF),
+    "volunteer.home": ("GET", VOLUNTEER_ONLY),
+    "volunteer.shift": ("GET", VOLUNTEER_ONLY),
+    "volunteer.sign_up": ("POST", VOLUNTEER_ACTION),
+    "volunteer.withdraw": ("POST", VOLUNTEER_ACTION),
+    "volunteer.check_in": ("POST", VOLUNTEER_ACTION),
+    "volunteer.check_out": ("POST", VOLUNTEER_ACTION),
+    "volunteer.profile": ("GET", VOLUNTEER_ONLY),
+    "volunteer.renew_feed": ("POST", VOLUNTEER_ACTION),
 }
 
 
@@ -161,6 +203,17 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     proxy = add_proxy(booking.person, {"name": "佐藤 一郎", "relation": "family",
                                        "phone": "080-7777-8888"},
                       consent_method="phone_staff", actor="test", now=NOW)
+    # the matrix's volunteer account has a volunteer profile with a place on a shift
+    from desk.volunteers import services as volunteer_services
+
+    volunteer = volunteer_services.create_volunteer(
+        {"name": "支援 次郎", "name_kana": "しえん じろう", "affiliation": "ict_volunteer",
+         "email": "matrix.volunteer@example.jp"}, actor="test", now=NOW)
+    volunteer.user_id = users["volunteer"].id
+    shift = volunteer_services.create_shift(session, {"role": "assistant", "places": 2},
+                                            actor="test", now=NOW)
+    assignment = volunteer_services.assign_volunteer(shift, volunteer, actor="test", now=NOW,
+                                                     confirmed=True)
     db.session.commit()
     ids = {
         "session_id": session.id,
@@ -177,9 +230,25 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "person_id": booking.person_id,
         "proxy_id": proxy.id,
         "device_id": kiosk.id,
+        "shift_id": shift.id,
+        "assignment_id": assignment.id,
+        "feed_token": volunteer.feed_token,
         "message_id": db.session.scalar(select(OutboxMessage.id).where(
             OutboxMessage.booking_id == booking.id).limit(1)),
     }
+    # an invited volunteer who has not joined yet: the join page's link_token
+    from desk.volunteers.accounts import invite_volunteer
+
+    invitee = volunteer_services.create_volunteer(
+        {"name": "招待 花子", "name_kana": "しょうたい はなこ", "affiliation": "student",
+         "email": "matrix.invitee@example.jp"}, actor="test", now=NOW)
+    from desk.core.timeutil import utcnow
+
+    # the link page checks the link against the real clock
+    ids["link_token"] = invite_volunteer(invitee, "email", actor="test",
+                                         now=utcnow()).message.secret
+    ids.setdefault("volunteer_id", invitee.id)
+    db.session.commit()
     return users, ids
 
 

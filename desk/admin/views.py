@@ -53,7 +53,7 @@ def user_unlock(user_id):
         abort(404)
     auth_services.unlock_user(user, actor=current_user)
     db.session.commit()
-    flash(_("The account %(email)s can log in again.", email=user.email), "success")
+    flash(_("The account %(email)s can log in again.", email=user.login_name), "success")
     return redirect(url_for("admin.users"))
 
 

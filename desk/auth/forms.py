@@ -17,8 +17,11 @@ ROLE_CHOICES = labelled_choices((role.value, label) for role, label in ROLE_LABE
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=User.EMAIL_MAX)],
-                       render_kw={"autocomplete": "username"})
+    # an e-mail address, or a phone number (volunteers invited by SMS); the field keeps
+    # its name `email` for the pages and tests that fill it in
+    email = StringField(_l("E-mail address or phone number"),
+                        validators=[DataRequired(), Length(max=User.EMAIL_MAX)],
+                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"),
                              validators=[DataRequired(), Length(max=User.PASSWORD_MAX)],
                              render_kw={"autocomplete": "current-password"})

@@ -28,6 +28,11 @@ def _hash(password):
     return generate_password_hash(password, method=current_app.config["DESK_PASSWORD_HASH_METHOD"])
 
 
+def hash_password(password):
+    """The stored form of a password (for desk.auth.reset and invitations)."""
+    return _hash(password)
+
+
 class LoginError(DeskError):
     code = "login_failed"
     status = 401
@@ -58,6 +63,23 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
+def find_user_for_login(login):
+    """The account for what someone typed to log in: an e-mail address, or a phone
+    number in any Japanese format (full-width, dashes, +81), matched against the
+    account's phone number (E.164)."""
+    from desk.core.phone import parse_phone
+
+    text = (login or "").strip()
+    if not text or len(text) > User.EMAIL_MAX:
+        return None
+    if "@" in text:
+        return find_user_by_email(text)
+    phone = parse_phone(text)
+    if phone is None:
+        return None
+    return db.session.scalar(select(User).where(User.phone == phone.e164))
+
+
 def create_user(email, password, *, role, display_name=None, actor):
     email = normalise_email(email)
     try:
@@ -81,15 +103,15 @@ def create_user(email, password, *, role, display_name=None, actor):
     return user
 
 
-def authenticate(email, password, *, now):
-    """The user for this e-mail and password, or LoginError.
+def authenticate(login, password, *, now):
+    """The user for this e-mail address or phone number and password, or LoginError.
 
     After DESK_LOGIN_MAX_FAILURES wrong passwords in a row the account is locked for
     DESK_LOGIN_LOCKOUT_MINUTES; while locked even the right password is refused. The
     caller commits in both cases, so that failures are counted.
     """
-    generic = _("The e-mail address or the password is wrong.")
-    user = find_user_by_email((email or "").strip())
+    generic = _("The e-mail address or phone number, or the password, is wrong.")
+    user = find_user_for_login(login)
     if user is None or not user.is_enabled:
         check_password_hash(_DUMMY_HASH, password or "")
         raise LoginError(generic)

@@ -4,6 +4,7 @@ from flask_login import current_user, login_user, logout_user
 
 from desk.auth import services
 from desk.auth.forms import LoginForm, PasswordForm
+from desk.auth.models import Role
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.core.web import apply_error, safe_next_url
@@ -13,6 +14,8 @@ from desk.extensions import db
 def home_for(user):
     if user.is_staff:
         return url_for("staff.sessions")
+    if user.role == Role.VOLUNTEER:
+        return url_for("volunteer.home")
     return url_for("auth.account")
 
 

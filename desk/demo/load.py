@@ -12,7 +12,9 @@ About 420 residents (desk.demo.residents, through desk.people.services) book the
 bookings, waiting lists, cancellations and, for what has been held, attendance with
 no-shows and walk-ins (desk.demo.bookings, which writes in bulk what the booking service
 would have written, because ~5,000 calls to it would make `desk init --demo` slow).
-Awareness events get an anonymous headcount.
+Awareness events get an anonymous headcount. Forty volunteers staff the sessions' shifts,
+with check-ins, a few no-shows and the places still open ahead (desk.demo.volunteers,
+written in bulk for the same reason).
 
 The same `today` always gives the same schedule, residents and bookings (seeded
 random.Random); the demo accounts' passwords and the booking codes are random
@@ -39,6 +41,7 @@ from desk.demo import data
 from desk.demo.bookings import DemoBookings
 from desk.demo.logins import write_demo_logins
 from desk.demo.residents import DemoResidents
+from desk.demo.volunteers import DemoVolunteers
 from desk.events import recurrence
 from desk.events import services as event_services
 from desk.events.models import SessionKind, SessionStatus
@@ -46,6 +49,7 @@ from desk.events.models import SessionKind, SessionStatus
 ACTOR = "demo"
 SEED = 20240401
 PEOPLE_SEED = SEED + 1  # a stream of its own: the schedule stays what it was
+VOLUNTEER_SEED = SEED + 2  # the volunteers' own stream: bookings stay what they were
 HORIZON_MONTHS = 3
 # 年末年始: the community centres are closed from 29 December to 3 January.
 YEAR_END_CLOSED = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
@@ -107,6 +111,7 @@ class DemoLoader:
         self.residents = []
         self.bookings = None
         self.people_rng = random.Random(PEOPLE_SEED)
+        self.volunteers = ""  # the summary of desk.demo.volunteers
 
     # -- reference data ----------------------------------------------------------------
 
@@ -324,8 +329,12 @@ class DemoLoader:
         self.load_outreach_classes()
         self.load_residents()
         cancellations = self.choose_cancellations()
-        self.load_bookings(cancelled={session for sessions, _reason in cancellations
-                                      for session in sessions})
+        cancelled = {session for sessions, _reason in cancellations for session in sessions}
+        self.load_bookings(cancelled=cancelled)
+        # volunteers and shifts (desk.demo.volunteers); cancelling then cancels shifts too
+        self.volunteers = DemoVolunteers(
+            random.Random(VOLUNTEER_SEED), sessions=self.sessions, venues=self.venues,
+            staff=self.staff, today=self.today, now=self.now).load(cancelled)
         for sessions, reason in cancellations:
             self._cancel(sessions, reason)
         self.complete_past()
@@ -342,6 +351,7 @@ class DemoLoader:
             f"{statuses.count(SessionStatus.CANCELLED)} cancelled, "
             f"{statuses.count(SessionStatus.SCHEDULED)} to come), "
             f"{len(self.residents)} residents with {self.bookings.count} bookings, "
+            f"{self.volunteers}, "
             f"{len(self.logins)} accounts (logins in instance/demo-logins.txt)"
         )
 

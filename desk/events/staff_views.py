@@ -65,7 +65,19 @@ def sessions():
         weeks=[list(days.items())[index:index + 7] for index in range(0, len(days), 7)],
         first_day=first_day, last_day=last_day, previous_day=previous_day, next_day=next_day,
         month_first=month_start(anchor), today=local_today(), venue=venue, kind=kind,
-        venues=queries.venues(), kinds=KIND_LABELS, count=len(found))
+        venues=queries.venues(), kinds=KIND_LABELS, count=len(found),
+        understaffed=_understaffed(venue, kind))
+
+
+def _understaffed(venue, kind):
+    """The coordinators' landing panel: sessions of the next DESK_STAFFING_DAYS days
+    short of volunteers (desk.volunteers.queries.understaffed_sessions), narrowed by
+    the page's venue and kind filters."""
+    from desk.volunteers.queries import understaffed_sessions
+
+    return [staffing for staffing in understaffed_sessions(now=utcnow())
+            if (venue is None or staffing.session.venue_id == venue.id)
+            and (kind is None or staffing.session.kind == kind)]
 
 
 # -- sessions ----------------------------------------------------------------------------

@@ -157,8 +157,13 @@ def _email(message, context, now):
 
 def render(message, *, now=None):
     """The Content of an outbox message; PermanentError when it cannot be written
-    (the booking it was about no longer exists)."""
+    (the booking it was about no longer exists). Messages to volunteers are written by
+    desk.volunteers.messages."""
     now = now or utcnow()
+    if message.recipient_kind == RecipientKind.VOLUNTEER:
+        from desk.volunteers import messages
+
+        return messages.render(message, now=now)
     if message.booking is None:
         raise PermanentError("the message's booking no longer exists", code="no_booking")
     channel = MessageChannel(message.channel)

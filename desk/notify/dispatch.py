@@ -7,8 +7,9 @@ leaves nothing half-done that could be repeated:
 1. **Claim.** Due `queued` rows are read with `SELECT ... FOR UPDATE SKIP LOCKED` on
    PostgreSQL (other dispatchers skip them); on SQLite the transaction takes the write
    lock at BEGIN (`write_intent`). Each row is checked again under the lock: a message
-   whose session has started is cancelled (`error_code` session_started), one to an
-   opted-out number is cancelled (opted_out), an SMS or call due in quiet hours keeps
+   whose session or shift has started (a call for cover: whose shift has ended) is
+   cancelled (`error_code` session_started), one to an opted-out number is cancelled
+   (opted_out), an SMS or call due in quiet hours keeps
    `queued` with its due time moved to the end of the quiet hours. The rest are claimed
    by a conditional update (`WHERE id IN (...) AND state = 'queued'`): state `sending`,
    `claimed_dt`, `attempts + 1`. The claim is COMMITTED before any provider is called.
@@ -21,6 +22,7 @@ leaves nothing half-done that could be repeated:
    (a landline refusing an SMS plans one voice call instead; 21610 opts the number out);
    anything unexpected during the hand-over makes it `unknown` — the provider may or may
    not have it, so it is never sent again without a lookup or a coordinator's decision.
+   Any outcome but a retry wipes the row's one-time `secret` (an invitation's code).
 
 A claim left in `sending` (its dispatcher died between 1 and 3) becomes `unknown` after
 a timeout and is reconciled with the provider: see desk.notify.tasks.
@@ -53,8 +55,10 @@ from desk.notify.models import (
     CODE_SESSION_STARTED,
     MessageChannel,
     MessageState,
+    MessageTemplate,
     OptOutSource,
     OutboxMessage,
+    RecipientKind,
 )
 from desk.notify.quiet import needs_quiet, quiet_until, wait_for_turn
 
@@ -133,6 +137,27 @@ def _session_starts(messages):
         select(EventSession.id, EventSession.start_dt).where(EventSession.id.in_(ids))).all())
 
 
+def _cutoffs(messages):
+    """{message id: the moment after which it may not go out}: the start of its shift
+    (a call for cover: the shift's end), else the start of its session."""
+    from desk.volunteers.models import Shift
+
+    starts = _session_starts(messages)
+    shift_ids = {message.shift_id for message in messages if message.shift_id}
+    shifts = {row.id: row for row in db.session.execute(
+        select(Shift.id, Shift.start_dt, Shift.end_dt).where(Shift.id.in_(shift_ids)))
+    } if shift_ids else {}
+    cutoffs = {}
+    for message in messages:
+        shift = shifts.get(message.shift_id)
+        if shift is not None:
+            cutoffs[message.id] = (shift.end_dt if message.template == MessageTemplate.SHIFT_COVER
+                                   else shift.start_dt)
+        elif message.session_id in starts:
+            cutoffs[message.id] = starts[message.session_id]
+    return cutoffs
+
+
 def _claim_pass(now, wanted, claims):
     """One look at the due rows; returns whether it changed anything."""
     candidates = db.session.scalars(
@@ -141,14 +166,14 @@ def _claim_pass(now, wanted, claims):
         .order_by(OutboxMessage.due_dt, OutboxMessage.id)
         .limit(wanted * SCAN_FACTOR)
         .with_for_update(skip_locked=True)).all()
-    starts = _session_starts(candidates)
+    cutoffs = _cutoffs(candidates)
     opted_out = optout.opted_out_among(
         message.address for message in candidates if needs_quiet(message.channel))
     quiet_end = quiet_until(now, current_app.config["DESK_QUIET_HOURS"])
     started, opted, deferred, chosen = [], [], [], []
     for message in candidates:
-        start = starts.get(message.session_id)
-        if start is not None and start <= now:
+        cutoff = cutoffs.get(message.id)
+        if cutoff is not None and cutoff <= now:
             started.append(message.id)
         elif needs_quiet(message.channel) and message.address in opted_out:
             opted.append(message.id)
@@ -157,10 +182,11 @@ def _claim_pass(now, wanted, claims):
         elif len(claims) + len(chosen) < wanted:
             chosen.append(message.id)
     changed = any([
-        _change_all(started, now, state=MessageState.CANCELLED,
+        _change_all(started, now, state=MessageState.CANCELLED, secret=None,
                     error_code=CODE_SESSION_STARTED,
                     last_error="Not sent: the session had started."),
-        _change_all(opted, now, state=MessageState.CANCELLED, error_code=CODE_OPTED_OUT,
+        _change_all(opted, now, state=MessageState.CANCELLED, secret=None,
+                    error_code=CODE_OPTED_OUT,
                     last_error="Not sent: the number opted out of messages."),
         _change_all(deferred, now, due_dt=quiet_end),
     ])
@@ -201,7 +227,10 @@ def _begin_write():
 
 def _record(claim, now, *, then=None, **values):
     """Write the outcome of a claim in its own transaction (and run `then` in it); False
-    when the row moved on meanwhile (a coordinator decided about it): nothing written."""
+    when the row moved on meanwhile (a coordinator decided about it): nothing written.
+    A one-time secret (an invitation's code) is wiped with any outcome but a retry."""
+    if values.get("state") != MessageState.QUEUED:
+        values["secret"] = None
     _begin_write()
     with write_intent():
         result = db.session.execute(
@@ -242,7 +271,10 @@ def _record_transient(claim, error, now):
 
 def plan_voice_fallback(message, *, now):
     """Queue one voice call in place of an SMS that a landline refused. Nothing when a
-    call for the same recipient, booking and template exists already. Flushes only."""
+    call for the same recipient, booking and template exists already, and never for a
+    volunteer (volunteers get SMS or e-mail only). Flushes only."""
+    if message.recipient_kind == RecipientKind.VOLUNTEER:
+        return None
     exists = db.session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.channel == MessageChannel.VOICE,
         OutboxMessage.address == message.address,
@@ -354,4 +386,5 @@ def _load(message_ids):
     return db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
         .options(selectinload(OutboxMessage.booking), selectinload(OutboxMessage.proxy),
-                 selectinload(OutboxMessage.person))).all()
+                 selectinload(OutboxMessage.person), selectinload(OutboxMessage.volunteer),
+                 selectinload(OutboxMessage.shift))).all()

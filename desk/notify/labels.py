@@ -40,6 +40,12 @@ TEMPLATE_LABELS = {
     MessageTemplate.BOOKING_CANCELLED: _l("Booking cancelled"),
     MessageTemplate.SESSION_CANCELLED: _l("Session cancelled"),
     MessageTemplate.SESSION_CHANGED: _l("Session changed"),
+    MessageTemplate.SHIFT_REMINDER: _l("Shift reminder"),
+    MessageTemplate.SHIFT_CHANGED: _l("Shift assigned or changed"),
+    MessageTemplate.SHIFT_CANCELLED: _l("Shift cancelled or taken off"),
+    MessageTemplate.SHIFT_COVER: _l("Call for cover"),
+    MessageTemplate.ACCOUNT_INVITE: _l("Volunteer invitation"),
+    MessageTemplate.PASSWORD_RESET: _l("Password reset"),
 }
 
 RESOLUTION_LABELS = {
@@ -63,6 +69,11 @@ ERROR_LABELS = {
     CODE_OPTED_OUT: _l("The number opted out of messages"),
     CODE_RETRIES_EXHAUSTED: _l("Gave up after several tries"),
     CODE_INTERNAL: _l("Could not be prepared"),
+    # messages to volunteers that could not be written (desk.volunteers.messages)
+    "no_shift": _l("The shift no longer exists"),
+    "no_volunteer": _l("The volunteer no longer exists"),
+    "not_on_shift": _l("The volunteer is no longer on the shift"),
+    "no_secret": _l("The one-time code was already used up"),
 }
 
 

@@ -18,7 +18,8 @@ def _with_context(query):
     return query.options(
         selectinload(OutboxMessage.person), selectinload(OutboxMessage.proxy),
         selectinload(OutboxMessage.booking).selectinload(Booking.session),
-        selectinload(OutboxMessage.session))
+        selectinload(OutboxMessage.session), selectinload(OutboxMessage.volunteer),
+        selectinload(OutboxMessage.shift))
 
 
 def needing_decision():

@@ -10,7 +10,9 @@ desk's answer names that class:
 - 停止 / STOP: the number opts out of SMS and calls; 再開 / START opts back in.
 - Anything else: a short help text with the desk's phone number.
 Full-width digits and letters are understood (NFKC). Replies are a bonus: every
-message also gives the desk's phone number.
+message also gives the desk's phone number. When the latest message to the number was
+one to a volunteer (a shift message), only 停止 / 再開 act; anything else gets the
+desk's phone number (a volunteer's "1" never touches a booking of the same number).
 
 Nothing here commits; the webhook view commits once.
 """
@@ -21,7 +23,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from desk.core.errors import DeskError
 from desk.core.i18n import format_date_short, format_time
@@ -35,6 +37,7 @@ from desk.notify.models import (
     MessageTemplate,
     OptOutSource,
     OutboxMessage,
+    RecipientKind,
     ReplyAction,
     SmsReply,
 )
@@ -60,12 +63,13 @@ def keyword(body):
 
 
 def latest_message_to(address):
-    """The latest SMS desk sent to `address` about a booking, or None."""
+    """The latest SMS desk sent to `address` about a booking or to a volunteer, or None."""
     return db.session.scalar(
         select(OutboxMessage)
         .where(OutboxMessage.address == address,
                OutboxMessage.channel == MessageChannel.SMS,
-               OutboxMessage.booking_id.is_not(None),
+               or_(OutboxMessage.booking_id.is_not(None),
+                   OutboxMessage.recipient_kind == RecipientKind.VOLUNTEER),
                OutboxMessage.sent_dt.is_not(None))
         .order_by(OutboxMessage.sent_dt.desc(), OutboxMessage.id.desc())
         .limit(1))
@@ -177,6 +181,10 @@ def _act(word, message, address, now):
     if word == "start":
         optout.opt_in(address, actor=ACTOR, now=now)
         return ReplyAction.OPTED_IN, _("You will get our messages again.")
+    if message is not None and message.recipient_kind == RecipientKind.VOLUNTEER:
+        return ReplyAction.HELP, _(
+            "Replies to messages about shifts are not read. Please call the desk: "
+            "%(phone)s", phone=_phone())
     if word in ("confirm", "cancel") and booking is not None:
         try:
             return _about_booking(word, booking, address, now)

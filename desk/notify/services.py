@@ -34,6 +34,8 @@ MESSAGE_FIELDS = ("state", "address", "due_dt", "resolution", "resolved_dt", "er
 NEEDS_DECISION = (MessageState.FAILED, MessageState.UNKNOWN)
 # what may still be sent about a cancelled booking
 CANCELLATION_TEMPLATES = (MessageTemplate.BOOKING_CANCELLED, MessageTemplate.SESSION_CANCELLED)
+# messages to volunteers whose one-time secret is wiped once they were handed over
+SECRET_TEMPLATES = (MessageTemplate.ACCOUNT_INVITE, MessageTemplate.PASSWORD_RESET)
 
 
 def needs_decision(message):
@@ -42,14 +44,42 @@ def needs_decision(message):
 
 def current_address(message):
     """The recipient's number or address for the message's channel, as it is now."""
+    if message.recipient_kind == RecipientKind.VOLUNTEER:
+        volunteer = message.volunteer
+        if volunteer is None:
+            return None
+        if message.channel == MessageChannel.EMAIL:
+            return volunteer.email
+        from desk.volunteers.notices import sms_address
+
+        return sms_address(volunteer)
     holder = message.proxy if message.recipient_kind == RecipientKind.PROXY else message.person
     if holder is None:
         return None
     return holder.email if message.channel == MessageChannel.EMAIL else holder.phone
 
 
+def _check_volunteer_message(message, now):
+    if message.template in SECRET_TEMPLATES and not message.secret:
+        raise ConflictError(_("The one-time code of this message cannot be sent again: "
+                              "send a new invitation or password reset instead."))
+    shift = message.shift
+    if shift is None:
+        return
+    # a call for cover still helps while the shift goes on
+    if message.template == MessageTemplate.SHIFT_COVER:
+        if shift.end_dt <= now:
+            raise ConflictError(_("This shift is over."))
+    elif shift.start_dt <= now:
+        raise ConflictError(_("The shift has already started: sending the message now "
+                              "would not help."))
+
+
 def _check_send_again(message, address, now):
     session = message.session
+    if message.recipient_kind == RecipientKind.VOLUNTEER:
+        _check_volunteer_message(message, now)
+        session = None  # the shift's time counts (checked above)
     if session is not None and session.start_dt <= now:
         raise ConflictError(_("The session has already started: sending the message now "
                               "would not help."))

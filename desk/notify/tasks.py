@@ -3,7 +3,8 @@
 
 - `dispatch_due`: send what is due (desk.notify.dispatch).
 - `mark_stale_claims`: a message left in `sending` longer than CLAIM_TIMEOUT belonged to
-  a dispatcher that died between its claim and its record: it becomes `unknown`.
+  a dispatcher that died between its claim and its record: it becomes `unknown` (and
+  its one-time secret, if any, is wiped: it is never sent again as it was).
 - `reconcile_unknown`: for each unknown message of the last RECONCILE_WINDOW whose backend
   can look messages up at the provider (Twilio: the messages to that number since the
   claim), a match settles it as sent. What cannot be settled stays `unknown` and is
@@ -40,7 +41,7 @@ def mark_stale_claims(*, now, timeout=CLAIM_TIMEOUT):
             update(OutboxMessage)
             .where(OutboxMessage.state == MessageState.SENDING,
                    OutboxMessage.claimed_dt <= now - timeout)
-            .values(state=MessageState.UNKNOWN, updated_dt=now,
+            .values(state=MessageState.UNKNOWN, updated_dt=now, secret=None,
                     last_error="Outcome unknown: the dispatcher stopped after claiming it.")
             .returning(OutboxMessage.id)
             .execution_options(synchronize_session=False)))

@@ -12,7 +12,7 @@ from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt
 from desk.events.public_views import get_or_404
 from desk.notify import labels, queries, services
-from desk.notify.models import MessageState, OutboxMessage, Resolution
+from desk.notify.models import MessageState, OutboxMessage, RecipientKind, Resolution
 
 DONE_MESSAGES = {
     Resolution.SENT_AGAIN: _l("The message is queued and goes out shortly."),
@@ -31,11 +31,20 @@ def template_helpers():
         "resolution_labels": labels.RESOLUTION_LABELS,
         "error_label": labels.error_label,
         "recipient_of": _recipient,
+        "shift_role_label": _shift_role_label,
     }
+
+
+def _shift_role_label(role):
+    from desk.volunteers.labels import role_label
+
+    return role_label(role)
 
 
 def _recipient(message):
     """(name, is_proxy) of whoever the message was for."""
+    if message.recipient_kind == RecipientKind.VOLUNTEER:
+        return (message.volunteer.name if message.volunteer else "–"), False
     if message.proxy is not None:
         return message.proxy.name, True
     return (message.person.name if message.person else "–"), False

@@ -206,7 +206,9 @@ class Shift(db.Model):
 
     @property
     def places_free(self):
-        return max(self.places - len(self.active_assignments), 0)
+        """Places nobody holds (a volunteer marked absent leaves theirs for a cover)."""
+        held = [row for row in self.active_assignments if not row.is_no_show]
+        return max(self.places - len(held), 0)
 
     def __repr__(self):
         return f"<Shift {self.id} {self.role} session={self.session_id}>"

@@ -269,9 +269,11 @@ def lock_shift(shift):
 
 
 def _active_count(shift):
+    """Places held: a volunteer marked absent frees theirs for someone who covers."""
     return len(db.session.scalars(
         select(ShiftAssignment.id).where(ShiftAssignment.shift_id == shift.id,
-                                         ShiftAssignment.status == AssignmentStatus.ACTIVE)
+                                         ShiftAssignment.status == AssignmentStatus.ACTIVE,
+                                         ShiftAssignment.is_no_show.is_(False))
     ).all())
 
 

@@ -24,10 +24,10 @@ def test_login_with_right_password_opens_staff_pages(client, ctx, create_user):
     assert client.get("/staff/sessions").status_code == 200
 
 
-def test_login_volunteer_lands_on_account_page(client, ctx, create_user):
+def test_login_volunteer_lands_on_volunteer_home(client, ctx, create_user):
     user = create_user("volunteer")
     response = _login(client, user.email, PASSWORD)
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/volunteer"
 
 
 def test_login_follows_only_local_next(client, ctx, create_user):

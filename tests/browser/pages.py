@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 # Rules under these paths do not answer with an HTML page of their own.
 NOT_PAGES = ("/static/", "/api/", "/healthz", "/locale/")
 # ... and rules ending like these (files, e.g. a booking's calendar file).
-NOT_PAGE_SUFFIXES = (".ics",)
+NOT_PAGE_SUFFIXES = (".ics", ".csv")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,12 @@ PAGES = {
     # accounts
     "auth.login": (Page("anonymous"),),
     "auth.account": (Page("volunteer", "volunteer"), Page("admin", "admin")),
+    "auth.forgot": (Page("anonymous"),),
+    "auth.reset_code": (Page("anonymous"),),
+    "auth.reset_link": (Page("anonymous", args={"link_token": "link.reset"}),),
+    # joining by an invitation (desk/volunteers/account_views.py)
+    "volunteer_public.join_code": (Page("anonymous"),),
+    "volunteer_public.join_link": (Page("anonymous", args={"link_token": "link.invite"}),),
     # coordinators
     "staff.home": (Page("coordinator", redirects_to="staff.sessions"),),
     "staff.sessions": (
@@ -175,6 +181,44 @@ PAGES = {
     "kiosk.done": (Page("kiosk", args={"venue_id": "venue", "token": "kiosk.booking"}),),
     "kiosk.already": (Page("kiosk", args={"venue_id": "venue"}),),
     "kiosk_staff.kiosks": (Page("coordinator"),),
+    # the volunteer's own pages (the browser's volunteer account has a linked profile)
+    "volunteer.home": (Page("volunteer"),),
+    "volunteer.shift": (
+        Page("volunteer", "on the day, with attendees", args={"shift_id": "shift.today"}),
+        Page("volunteer", "tomorrow", args={"shift_id": "shift.tomorrow"}),
+        Page("volunteer", "open", args={"shift_id": "shift.open"}),
+        Page("volunteer", "cancelled", args={"shift_id": "shift.cancelled"}),
+    ),
+    "volunteer.profile": (Page("volunteer"),),
+    # the coordinators' volunteer pages (desk/volunteers/staff_views.py)
+    "volunteer_staff.list": (
+        Page("coordinator"),
+        Page("coordinator", "inactive", query={"status": "inactive"}),
+        Page("coordinator", "filtered", query={"affiliation": "student", "skill": "line",
+                                               "q": "がくせい"}),
+    ),
+    "volunteer_staff.new": (Page("coordinator"),),
+    "volunteer_staff.detail": (
+        Page("coordinator", "account and shifts", args={"volunteer_id": "volunteer.me"}),
+        Page("coordinator", "inactive, notes", args={"volunteer_id": "volunteer.staff"}),
+    ),
+    "volunteer_staff.edit": (Page("coordinator", args={"volunteer_id": "volunteer.staff"}),),
+    "volunteer_staff.shifts": (
+        Page("coordinator", "on the day, a no-show", args={"session_id": "session.roster"}),
+        Page("coordinator", "planning", args={"session_id": "session.class"}),
+        Page("coordinator", "no shifts", args={"session_id": "session.consultation"}),
+        Page("coordinator", "cancelled shift", args={"session_id": "session.awareness"}),
+        Page("coordinator", "cancelled session", args={"session_id": "session.cancelled"}),
+        Page("admin", "admin", args={"session_id": "session.past"}),
+    ),
+    "volunteer_staff.shift_edit": (
+        Page("coordinator", args={"shift_id": "shift.tomorrow"}),
+        Page("coordinator", "cancelled", args={"shift_id": "shift.cancelled"}),
+    ),
+    "volunteer_staff.hours": (
+        Page("coordinator", "this fiscal year"),
+        Page("coordinator", "bad dates", query={"from": "2026-13-01"}),
+    ),
     # administrators
     "admin.users": (Page("admin"),),
     "admin.user_new": (Page("admin"),),
@@ -214,6 +258,28 @@ FORMS = (
              fill={"#name": "佐藤 恵子", "#name_kana": "さとう けいこ", "#phone": "12"}),
     FormCase("public.cancel", "anonymous"),
     FormCase("auth.account", "volunteer"),
+    FormCase("auth.forgot", "anonymous"),
+    FormCase("auth.reset_code", "anonymous"),
+    FormCase("auth.reset_link", "anonymous", args={"link_token": "link.reset"}),
+    FormCase("volunteer_public.join_code", "anonymous"),
+    # the service says no: the number and the code do not match (no such invitation)
+    FormCase("volunteer_public.join_code", "anonymous", "wrong code",
+             fill={"#phone": "080-4000-0999", "#code": "000000",
+                   "#password": "correct-horse-battery-staple",
+                   "#password_again": "correct-horse-battery-staple"}),
+    FormCase("volunteer_public.join_link", "anonymous", args={"link_token": "link.invite"}),
+    # a rule of the service: the phone number is not one we can use
+    FormCase("volunteer.profile", "volunteer", "bad phone", fill={"#phone": "12"}),
+    FormCase("volunteer_staff.new", "coordinator"),
+    FormCase("volunteer_staff.edit", "coordinator", "bad phone",
+             args={"volunteer_id": "volunteer.staff"}, fill={"#phone": "12"}),
+    # a usual time without its end: the message lands on the row's own field
+    FormCase("volunteer_staff.edit", "coordinator", "usual time without an end",
+             args={"volunteer_id": "volunteer.staff"}, fill={"#end_0": ""}),
+    # a rule of the service: the shift ends before it starts
+    FormCase("volunteer_staff.shift_edit", "coordinator", "end before start",
+             args={"shift_id": "shift.tomorrow"},
+             fill={"#start_time": "12:00", "#end_time": "09:00"}),
     FormCase("staff.session_new", "coordinator"),
     # a rule of the service, not of the form
     FormCase("staff.session_edit", "coordinator", "end before start",

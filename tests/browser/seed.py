@@ -30,6 +30,106 @@ def _session(data, *, actor, now, day, start, end):
     return services.create_session(values, actor=actor, now=now)
 
 
+def seed_my_shifts(user, sessions, *, actor, now):
+    """The browser's volunteer account gets its volunteer profile (desk/volunteers/
+    me_views.py): a shift on the day (check-in open, attendees and a colleague who shares
+    contact details), one tomorrow, a worked one two days ago, an open one it can take
+    and a cancelled one."""
+    from desk.volunteers import services as volunteer_services
+
+    def volunteer(name, kana, phone, email):
+        return volunteer_services.create_volunteer(
+            {"name": name, "name_kana": kana, "affiliation": "ict_volunteer", "phone": phone,
+             "email": email, "message_channel": "sms", "shares_contact": True,
+             "skills": ["iphone", "android", "line"]}, actor=actor, now=now)
+
+    me = volunteer("支援 次郎", "しえん じろう", "080-4000-0001", "shien.jiro@example.jp")
+    me.user_id = user.id
+    colleague = volunteer("中村 陽子", "なかむら ようこ", "080-4000-0002", "nakamura@example.jp")
+
+    def shift(session, **data):
+        return volunteer_services.create_shift(session, {"role": "assistant", "places": 2,
+                                                         **data}, actor=actor, now=now)
+
+    def assign(shift, who):
+        return volunteer_services.assign_volunteer(shift, who, actor=actor, now=now,
+                                                   confirmed=True)
+
+    today = shift(sessions["roster"], role="lead", notes="受付の机は入口の右です。")
+    assign(today, me)
+    assign(today, colleague)
+    tomorrow = shift(sessions["class"], skills=["iphone"])
+    assign(tomorrow, me)
+    worked = shift(sessions["past"])
+    volunteer_services.set_times(assign(worked, me), {"check_in": "09:50", "check_out": "11:40"},
+                                 actor=actor, now=now)
+    open_shift = shift(sessions["outreach"], role="reception", skills=["line"])
+    cancelled = shift(sessions["awareness"])
+    assign(cancelled, me)
+    volunteer_services.cancel_shift(cancelled, actor=actor, now=now, note="人数が足りたため")
+    return {"shift.today": today.id, "shift.tomorrow": tomorrow.id, "shift.open": open_shift.id,
+            "shift.cancelled": cancelled.id}
+
+
+def seed_account_links(user, *, actor, now):
+    """Invitations (desk/volunteers/accounts.py): a volunteer invited by e-mail whose link
+    the join page opens, one invited by SMS, and a password reset link for the browser's
+    volunteer account (its profile comes from seed_my_shifts)."""
+    from desk.auth.reset import request_reset
+    from desk.volunteers import services as volunteer_services
+    from desk.volunteers.accounts import invite_volunteer
+
+    def volunteer(name, kana, phone, email, channel):
+        return volunteer_services.create_volunteer(
+            {"name": name, "name_kana": kana, "affiliation": "student", "phone": phone,
+             "email": email, "message_channel": channel}, actor=actor, now=now)
+
+    by_email = volunteer("招待 花子", "しょうたい はなこ", None, "shoutai.hanako@example.jp",
+                         "email")
+    by_sms = volunteer("番号 太一", "ばんごう たいち", "080-4000-0003", None, "sms")
+    invite = invite_volunteer(by_email, "email", actor=actor, now=now)
+    invite_volunteer(by_sms, "sms", actor=actor, now=now)
+    db.session.flush()
+    reset_message = request_reset(user.email, now=now)
+    return {"link.invite": invite.message.secret, "link.reset": reset_message.secret,
+            "volunteer.invited": by_email.id, "volunteer.invited_sms": by_sms.id}
+
+
+def seed_staff_volunteers(user, sessions, *, actor, now):
+    """The coordinators' volunteer pages (desk/volunteers/staff_views.py): an inactive
+    student with usual times and coordinator notes and no account, and a reception shift
+    on today's roster session with one volunteer checked in and out, one who did not
+    come (the cover box) and a free place."""
+    from desk.volunteers import services as volunteer_services
+    from desk.volunteers.models import Volunteer
+
+    def volunteer(name, kana, affiliation, phone, **data):
+        return volunteer_services.create_volunteer(
+            {"name": name, "name_kana": kana, "affiliation": affiliation, "phone": phone,
+             "message_channel": "sms", "skills": ["iphone"], **data}, actor=actor, now=now)
+
+    profile = volunteer("学生 さくら", "がくせい さくら", "student", "080-4000-0010",
+                        email="sakura@example.jp", message_channel="email",
+                        skills=["line", "english"], is_active=False,
+                        notes="平日の午後のみ。\n英語の対応ができます。",
+                        availability=[{"weekday": 1, "start_time": "13:00", "end_time": "17:00"},
+                                      {"weekday": 3, "start_time": "13:00", "end_time": "17:00"}])
+    helper = volunteer("企業 一郎", "きぎょう いちろう", "company", "080-4000-0011")
+    absent = volunteer("推進 和子", "すいしん かずこ", "digital_promoter", "080-4000-0012")
+    reception = volunteer_services.create_shift(
+        sessions["roster"], {"role": "reception", "places": 3, "skills": ["iphone"],
+                             "notes": "受付で名簿を確認します。"}, actor=actor, now=now)
+    came = volunteer_services.assign_volunteer(reception, helper, actor=actor, now=now,
+                                               confirmed=True)
+    volunteer_services.check_in(came, actor=actor, now=now - timedelta(minutes=25))
+    volunteer_services.check_out(came, actor=actor, now=now)
+    volunteer_services.mark_no_show(volunteer_services.assign_volunteer(
+        reception, absent, actor=actor, now=now, confirmed=True), actor=actor, now=now)
+    db.session.flush()
+    me = db.session.scalar(select(Volunteer.id).where(Volunteer.user_id == user.id))
+    return {"volunteer.me": me, "volunteer.staff": profile.id}
+
+
 def seed():
     """Create the data inside an application context and commit; return the ids and
     dates the page list refers to."""
@@ -239,6 +339,10 @@ def seed():
                                                      actor=users["admin"])
     db.session.flush()
     auth_services.revoke_token(revoked.id, now=now, actor=users["admin"])
+    my_shift_ids = seed_my_shifts(users["volunteer"], sessions, actor=actor, now=now)
+    link_ids = seed_account_links(users["volunteer"], actor=actor, now=now)
+    staff_volunteer_ids = seed_staff_volunteers(users["volunteer"], sessions, actor=actor,
+                                                now=now)
     db.session.commit()
 
     return {
@@ -251,6 +355,9 @@ def seed():
         "inactive_program": retired.id,
         **{f"session.{name}": session.id for name, session in sessions.items()},
         **kiosk_ids,
+        **my_shift_ids,
+        **link_ids,
+        **staff_volunteer_ids,
         **{f"booking.{state}": booking.token for state, booking in web_bookings.items()},
         "session.one_off": upcoming[1].id,
         "person": caller.id,

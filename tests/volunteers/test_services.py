@@ -342,3 +342,19 @@ def test_profile_rules(ctx, create_volunteer):
     old = volunteer.feed_token
     services.renew_feed_token(volunteer, actor="test", now=NOW)
     assert volunteer.feed_token != old
+
+
+def test_a_no_show_frees_the_place_for_cover(ctx, create_session, create_shift,
+                                             create_volunteer):
+    session = create_session(day=date(2026, 11, 23), start=time(13), end=time(15))
+    shift = create_shift(session, places=1)
+    absent = services.assign_volunteer(shift, create_volunteer(), actor="test", now=NOW)
+    later = NOW + timedelta(hours=4, minutes=10)  # 13:10 JST, the shift has started
+    services.mark_no_show(absent, actor="test", now=later)
+    cover = create_volunteer()
+    report = services.request_cover(shift, actor="test", now=later)
+    assert cover in report.asked
+    services.assign_volunteer(shift, cover, actor="test", now=later, confirmed=True)
+    assert shift.places_free == 0
+    with pytest.raises(ValidationError):
+        services.request_cover(shift, actor="test", now=later)
