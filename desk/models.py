@@ -1,6 +1,7 @@
 """Imports every model so that the metadata (and Alembic) knows all tables."""
 
 from desk.auth.models import AccountLink, ApiToken, User
+from desk.consults.models import ConsultTopic, DeskPresence, Ticket, Visit
 from desk.core.audit import AuditEntry
 from desk.events.models import (
     Booking,
@@ -23,7 +24,7 @@ from desk.volunteers.models import (
     VolunteerSkill,
 )
 
-__all__ = ["AccountLink", "ApiToken", "Availability", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
+__all__ = ["AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
            "OptOut", "OutboxMessage", "Person", "Program", "ProxyContact", "SeriesSkip",
-           "SessionSeries", "Shift", "ShiftAssignment", "ShiftSkill", "SmsReply", "User",
-           "Venue", "Volunteer", "VolunteerSkill"]
+           "SessionSeries", "Shift", "ShiftAssignment", "ShiftSkill", "SmsReply", "Ticket",
+           "User", "Venue", "Visit", "Volunteer", "VolunteerSkill"]

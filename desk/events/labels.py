@@ -70,6 +70,7 @@ CHANNEL_LABELS = {
     BookingChannel.PHONE_LINE: _l("Automated phone line"),
     BookingChannel.API: _l("API"),
     BookingChannel.WALK_IN: _l("Walk-in"),
+    BookingChannel.CONSULT_DESK: _l("At a consultation desk"),
 }
 
 ATTENDANCE_LABELS = {

@@ -266,6 +266,9 @@ class EventSession(SessionFieldsMixin, db.Model):
         ForeignKey("session_series.id", ondelete="SET NULL"))
     occurrence_date: Mapped[date | None] = mapped_column(Date)
     is_detached: Mapped[bool] = mapped_column(default=False)
+    # a consultation session that takes reservations: the length of one reserved slot;
+    # `capacity` is then the number of slots offered (from the start, one after another)
+    slot_minutes: Mapped[int | None]
     # people who came without a booking and were only counted (awareness events)
     anonymous_headcount: Mapped[int] = mapped_column(default=0, server_default="0")
     attendance_closed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -293,6 +296,8 @@ class EventSession(SessionFieldsMixin, db.Model):
         CheckConstraint("status <> 'cancelled' OR cancel_reason IS NOT NULL",
                         name="cancel_reason"),
         CheckConstraint("anonymous_headcount BETWEEN 0 AND 100000", name="anonymous_headcount"),
+        CheckConstraint("slot_minutes IS NULL OR (kind = 'consultation' "
+                        "AND slot_minutes BETWEEN 10 AND 120)", name="slot_minutes"),
         UniqueConstraint("series_id", "occurrence_date"),
         Index("ix_sessions_start_dt", "start_dt"),
         Index("ix_sessions_venue_start", "venue_id", "start_dt"),
@@ -308,7 +313,13 @@ class EventSession(SessionFieldsMixin, db.Model):
 
     @property
     def takes_bookings(self):
-        return self.kind in KINDS_WITH_CAPACITY
+        """Classes take bookings; a consultation session only its reserved slots."""
+        return self.kind in KINDS_WITH_CAPACITY or self.has_reserved_slots
+
+    @property
+    def has_reserved_slots(self):
+        return (self.kind == SessionKind.CONSULTATION and self.slot_minutes is not None
+                and bool(self.capacity))
 
     @property
     def is_attendance_closed(self):
@@ -334,6 +345,7 @@ class BookingChannel(enum.StrEnum):
     PHONE_LINE = "phone_line"
     API = "api"
     WALK_IN = "walk_in"
+    CONSULT_DESK = "consult_desk"  # a volunteer at a consultation desk booked the visitor
 
 
 PUBLIC_CHANNELS = (BookingChannel.WEB, BookingChannel.KIOSK, BookingChannel.PHONE_LINE,
@@ -397,6 +409,8 @@ class Booking(db.Model):
     attendance_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_walk_in: Mapped[bool] = mapped_column(default=False)
     queue_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the reserved slot's start, for a booking at a consultation session with slots
+    slot_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     booked_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[CancelReason | None] = mapped_column(
@@ -419,6 +433,9 @@ class Booking(db.Model):
               sqlite_where=text("status IN ('booked', 'waitlisted')"),
               postgresql_where=text("status IN ('booked', 'waitlisted')")),
         Index("ix_bookings_session_status", "session_id", "status", "queue_dt"),
+        Index("uq_bookings_slot", "session_id", "slot_dt", unique=True,
+              sqlite_where=text("status = 'booked' AND slot_dt IS NOT NULL"),
+              postgresql_where=text("status = 'booked' AND slot_dt IS NOT NULL")),
         Index("ix_bookings_person_id", "person_id"),
     )
 

@@ -51,12 +51,15 @@ class MessageTemplate(enum.StrEnum):
     SHIFT_COVER = "shift_cover"  # a same-day call for a volunteer to step in
     ACCOUNT_INVITE = "account_invite"
     PASSWORD_RESET = "password_reset"
+    # to a visitor waiting at a consultation desk (desk.consults.messages)
+    CONSULT_TURN = "consult_turn"
 
 
 class RecipientKind(enum.StrEnum):
     PERSON = "person"
     PROXY = "proxy"
     VOLUNTEER = "volunteer"
+    VISITOR = "visitor"  # a consultation desk ticket with a phone number
 
 
 class Resolution(enum.StrEnum):
@@ -101,6 +104,8 @@ class OutboxMessage(db.Model):
     volunteer_id: Mapped[int | None] = mapped_column(
         ForeignKey("volunteers.id", ondelete="SET NULL"))
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id", ondelete="SET NULL"))
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consult_tickets.id", ondelete="SET NULL"))
     # a one-time link or code the text must carry (an invitation, a password reset):
     # kept only until the message has been handed over, then wiped
     secret: Mapped[str | None] = mapped_column(String(SECRET_MAX))
@@ -127,11 +132,13 @@ class OutboxMessage(db.Model):
     session = relationship("EventSession")
     volunteer = relationship("Volunteer")
     shift = relationship("Shift")
+    ticket = relationship("Ticket")
 
     __table_args__ = (
         CheckConstraint("attempts >= 0", name="attempts"),
         CheckConstraint("person_id IS NOT NULL OR proxy_id IS NOT NULL "
-                        "OR volunteer_id IS NOT NULL OR state <> 'queued'", name="recipient"),
+                        "OR volunteer_id IS NOT NULL OR ticket_id IS NOT NULL "
+                        "OR state <> 'queued'", name="recipient"),
         # the dispatcher's scan: only rows still waiting
         Index("ix_outbox_messages_due", "due_dt",
               sqlite_where=text("state = 'queued'"), postgresql_where=text("state = 'queued'")),
@@ -146,6 +153,7 @@ class OutboxMessage(db.Model):
         Index("ix_outbox_messages_session_id", "session_id"),
         Index("ix_outbox_messages_volunteer_id", "volunteer_id"),
         Index("ix_outbox_messages_shift_id", "shift_id"),
+        Index("ix_outbox_messages_ticket_id", "ticket_id"),
     )
 
     def __repr__(self):

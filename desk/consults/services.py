@@ -1,0 +1,320 @@
+"""The consultation desk's operations: issue tickets, call the next one, skip, recall,
+cancel, finish and log a visit; the "your turn is coming" SMS.
+
+Every function validates, changes the models, flushes and writes the audit entry; none
+commits. Ticket numbers are taken under the session's row lock (FOR UPDATE on
+PostgreSQL, the write lock of BEGIN IMMEDIATE on SQLite), so two receptionists tapping
+at the same moment get two numbers.
+"""
+
+import re
+import unicodedata
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from desk.consults import queue
+from desk.consults.models import (
+    ConsultTopic,
+    Device,
+    Outcome,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+    Visit,
+)
+from desk.core import audit
+from desk.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from desk.core.validation import Checker
+from desk.events.bookings import lock_session
+from desk.events.models import Booking, BookingStatus, SessionKind, SessionStatus
+from desk.extensions import db
+from desk.notify.models import (
+    MessageChannel,
+    MessageState,
+    MessageTemplate,
+    OutboxMessage,
+    RecipientKind,
+)
+
+TICKET_AUDIT_FIELDS = ("session_id", "number", "kind", "status", "booking_id", "person_id",
+                       "wants_sms", "called_dt", "served_by_id", "service_end_dt")
+VISIT_AUDIT_FIELDS = ("ticket_id", "device", "minutes", "outcome", "note")
+# a run of digits (with the separators people type) that looks like a phone number or a
+# My Number (12 digits): such things do not belong in a free-text note
+_DIGIT_RUN = re.compile(r"[0-9０-９][0-9０-９\-‐－ー ()（）]{8,}[0-9０-９]")
+
+
+def _check_session(session, now=None):
+    if session.kind != SessionKind.CONSULTATION:
+        raise ValidationError(_("This is not a consultation session."))
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("This session is cancelled."))
+
+
+def _ticket_state(ticket):
+    return audit.snapshot(ticket, TICKET_AUDIT_FIELDS)
+
+
+def _next_number(session):
+    return (db.session.scalar(select(func.max(Ticket.number))
+                              .where(Ticket.session_id == session.id)) or 0) + 1
+
+
+def issue_ticket(session, data, *, actor, now):
+    """A numbered ticket for a walk-in, in one tap: name and phone are optional; a phone
+    with `wants_sms` gets the "your turn is coming" SMS."""
+    from desk.people.models import Person
+
+    _check_session(session)
+    checker = Checker(data)
+    name = checker.text("visitor_name", Ticket.NAME_MAX)
+    phone = checker.phone("phone")
+    wants_sms = checker.boolean("wants_sms")
+    if wants_sms and not checker.errors and not (phone and phone.can_receive_sms):
+        checker.fail("phone", _("The SMS needs a mobile number (070, 080 or 090)."))
+    checker.done()
+    session = lock_session(session)
+    person = None
+    if phone is not None:
+        person = db.session.scalar(select(Person).where(
+            Person.phone == phone.e164, Person.merged_into_id.is_(None)).limit(1))
+    ticket = Ticket(session_id=session.id, number=_next_number(session),
+                    kind=TicketKind.WALK_IN, status=TicketStatus.WAITING, visitor_name=name,
+                    phone=phone.e164 if phone else None, wants_sms=bool(wants_sms),
+                    person_id=person.id if person else None, issued_dt=now, queue_dt=now,
+                    issued_by_id=_user_id(actor), updated_dt=now)
+    db.session.add(ticket)
+    db.session.flush()
+    audit.record("ticket.issue", ticket, actor=actor, after=_ticket_state(ticket))
+    return ticket
+
+
+def check_in_reservation(booking, *, actor, now):
+    """A visitor with a reserved slot arrives: their ticket, served at the slot's time."""
+    session = booking.session
+    _check_session(session)
+    if booking.status != BookingStatus.BOOKED or booking.slot_dt is None:
+        raise ValidationError(_("This booking does not hold a reserved slot."))
+    session = lock_session(session)
+    existing = db.session.scalar(select(Ticket).where(Ticket.booking_id == booking.id))
+    if existing is not None:
+        raise ConflictError(_("This reservation already has ticket %(number)d.",
+                              number=existing.number), code="already_issued")
+    ticket = Ticket(session_id=session.id, number=_next_number(session),
+                    kind=TicketKind.RESERVED, status=TicketStatus.WAITING,
+                    booking_id=booking.id, slot_dt=booking.slot_dt, person_id=booking.person_id,
+                    issued_dt=now, queue_dt=now, issued_by_id=_user_id(actor), updated_dt=now)
+    db.session.add(ticket)
+    db.session.flush()
+    audit.record("ticket.issue", ticket, actor=actor, after=_ticket_state(ticket),
+                 note="reserved")
+    return ticket
+
+
+def _user_id(actor):
+    return getattr(actor, "id", None) if actor is not None and not isinstance(actor, str) \
+        else None
+
+
+def _lock_ticket(ticket):
+    return db.session.scalars(
+        select(Ticket).where(Ticket.id == ticket.id).with_for_update(of=Ticket)
+        .execution_options(populate_existing=True)).one()
+
+
+def _change(ticket, action, *, actor, now, note=None, **values):
+    before = _ticket_state(ticket)
+    for name, value in values.items():
+        setattr(ticket, name, value)
+    ticket.updated_dt = now
+    db.session.flush()
+    audit.record(action, ticket, actor=actor, before=before, after=_ticket_state(ticket),
+                 note=note)
+    return ticket
+
+
+def call_next(session, *, actor, now):
+    """The volunteer takes the next ticket of the queue (desk.consults.queue.order):
+    it becomes `serving`, called now, served by the actor. NotFoundError when nobody
+    waits. The queue is locked with the session, so two volunteers pressing at once
+    take two different tickets."""
+    _check_session(session)
+    lock_session(session)
+    waiting = queue.waiting(session)
+    ordered = queue.order(waiting, now=now)
+    if not ordered:
+        raise NotFoundError(_("Nobody is waiting."))
+    ticket = ordered[0]
+    _change(ticket, "ticket.call", actor=actor, now=now, status=TicketStatus.SERVING,
+            called_dt=now, served_by_id=_user_id(actor))
+    plan_turn_notices(session, now=now)
+    return ticket
+
+
+def take_ticket(ticket, *, actor, now):
+    """A volunteer takes a particular waiting ticket (the receptionist's choice)."""
+    lock_session(ticket.session)
+    ticket = _lock_ticket(ticket)
+    if ticket.status != TicketStatus.WAITING:
+        raise ConflictError(_("Ticket %(number)d is not waiting any more.",
+                              number=ticket.number), code="not_waiting")
+    _change(ticket, "ticket.call", actor=actor, now=now, status=TicketStatus.SERVING,
+            called_dt=now, served_by_id=_user_id(actor))
+    plan_turn_notices(ticket.session, now=now)
+    return ticket
+
+
+def skip_ticket(ticket, *, actor, now):
+    """Called, not present: set aside (it can be recalled)."""
+    ticket = _lock_ticket(ticket)
+    if ticket.status not in (TicketStatus.WAITING, TicketStatus.SERVING):
+        raise ConflictError(_("Ticket %(number)d cannot be skipped now.", number=ticket.number),
+                            code="not_open")
+    return _change(ticket, "ticket.skip", actor=actor, now=now, status=TicketStatus.SKIPPED,
+                   served_by_id=None)
+
+
+def recall_ticket(ticket, *, actor, now):
+    """A skipped visitor is back: waiting again, at the front of the walk-ins."""
+    ticket = _lock_ticket(ticket)
+    if ticket.status != TicketStatus.SKIPPED:
+        raise ConflictError(_("Only a skipped ticket can be recalled."), code="not_skipped")
+    first = db.session.scalar(select(func.min(Ticket.queue_dt)).where(
+        Ticket.session_id == ticket.session_id, Ticket.status == TicketStatus.WAITING))
+    queue_dt = min(first - timedelta(seconds=1), ticket.queue_dt) if first else ticket.queue_dt
+    return _change(ticket, "ticket.recall", actor=actor, now=now, status=TicketStatus.WAITING,
+                   called_dt=None, queue_dt=queue_dt)
+
+
+def cancel_ticket(ticket, *, actor, now):
+    ticket = _lock_ticket(ticket)
+    if ticket.status in (TicketStatus.SERVED, TicketStatus.CANCELLED):
+        raise ConflictError(_("Ticket %(number)d is already closed.", number=ticket.number),
+                            code="closed")
+    _cancel_turn_notice(ticket, now=now)
+    return _change(ticket, "ticket.cancel", actor=actor, now=now, status=TicketStatus.CANCELLED)
+
+
+def check_note(note):
+    """A translated message when a note looks like it holds a phone number or a My
+    Number; None when it is fine."""
+    if not note:
+        return None
+    digits_only = unicodedata.normalize("NFKC", note)
+    if _DIGIT_RUN.search(digits_only):
+        return _("The note seems to contain a phone number or a My Number. Personal "
+                 "numbers do not belong in the log: please remove them.")
+    return None
+
+
+def _visit_values(data, ticket, now):
+    checker = Checker(data)
+    device = checker.choice("device", Device)
+    outcome = checker.choice("outcome", Outcome)
+    minutes = checker.integer("minutes", 1, Visit.MINUTES_MAX, required=False)
+    note = checker.text("note", Visit.NOTE_MAX, multiline=True)
+    raw_topics = checker.raw("topics") or []
+    if isinstance(raw_topics, str | int):
+        raw_topics = [raw_topics]
+    topics = []
+    if not raw_topics:
+        checker.fail("topics", _("Choose at least one topic."))
+    else:
+        wanted = set()
+        for value in raw_topics:
+            text = str(value).strip()
+            if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
+                checker.fail("topics", _("Choose topics from the list."))
+                break
+            wanted.add(int(text))
+        else:
+            topics = list(db.session.scalars(select(ConsultTopic).where(
+                ConsultTopic.id.in_(wanted), ConsultTopic.is_active.is_(True))))
+            if len(topics) != len(wanted):
+                checker.fail("topics", _("Choose topics from the list."))
+    if note and "note" not in checker.errors:
+        problem = check_note(note)
+        if problem:
+            checker.fail("note", problem)
+    checker.done()
+    if minutes is None:
+        started = ticket.called_dt or now
+        minutes = max(1, min(Visit.MINUTES_MAX, round((now - started).total_seconds() / 60)))
+    return {"device": device, "outcome": outcome, "minutes": minutes, "note": note}, topics
+
+
+def log_visit(ticket, data, *, actor, now):
+    """Finish serving a ticket and log the visit (topics, device, minutes, outcome,
+    note): all or nothing. Only the volunteer serving it, or a coordinator."""
+    ticket = _lock_ticket(ticket)
+    if ticket.status == TicketStatus.SERVED or ticket.visit is not None:
+        raise ConflictError(_("Ticket %(number)d has already been logged.",
+                              number=ticket.number), code="already_logged")
+    if ticket.status != TicketStatus.SERVING:
+        raise ConflictError(_("Take ticket %(number)d before logging it.",
+                              number=ticket.number), code="not_serving")
+    is_staff = getattr(actor, "is_staff", False)
+    if not is_staff and ticket.served_by_id != _user_id(actor):
+        raise PermissionDenied(_("Another volunteer is serving this ticket."))
+    values, topics = _visit_values(data, ticket, now)
+    visit = Visit(ticket_id=ticket.id, session_id=ticket.session_id,
+                  volunteer_user_id=ticket.served_by_id, created_dt=now, updated_dt=now,
+                  **values)
+    visit.topics = topics
+    db.session.add(visit)
+    _change(ticket, "ticket.serve", actor=actor, now=now, status=TicketStatus.SERVED,
+            service_end_dt=now)
+    audit.record("visit.create", visit, actor=actor,
+                 after={**audit.snapshot(visit, VISIT_AUDIT_FIELDS),
+                        "topics": sorted(topic.code for topic in topics)})
+    return visit
+
+
+# -- "your turn is coming" ------------------------------------------------------------------
+
+def plan_turn_notices(session, *, now):
+    """SMS the visitors who asked for it once DESK_CONSULT_NOTIFY_AHEAD or fewer tickets
+    are before them; each ticket is told once."""
+    ahead_limit = current_app.config["DESK_CONSULT_NOTIFY_AHEAD"]
+    for position, ticket in enumerate(queue.order(queue.waiting(session), now=now)):
+        if position > ahead_limit:
+            break
+        if ticket.wants_sms and ticket.phone and ticket.turn_notice_dt is None:
+            db.session.add(OutboxMessage(
+                recipient_kind=RecipientKind.VISITOR, ticket_id=ticket.id,
+                channel=MessageChannel.SMS, address=ticket.phone,
+                template=MessageTemplate.CONSULT_TURN, locale="ja", due_dt=now,
+                session_id=session.id, state=MessageState.QUEUED, created_dt=now,
+                updated_dt=now))
+            ticket.turn_notice_dt = now
+    db.session.flush()
+
+
+def _cancel_turn_notice(ticket, *, now):
+    for message in db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.ticket_id == ticket.id,
+            OutboxMessage.state == MessageState.QUEUED).with_for_update()):
+        message.state = MessageState.CANCELLED
+        message.updated_dt = now
+
+
+# -- presence ----------------------------------------------------------------------------------
+
+def mark_present(session, user, *, now):
+    """The desk screen of the session is open for `user` (counts them as on duty)."""
+    from desk.consults.models import DeskPresence
+
+    presence = db.session.scalar(select(DeskPresence).where(
+        DeskPresence.session_id == session.id, DeskPresence.user_id == user.id))
+    if presence is None:
+        db.session.add(DeskPresence(session_id=session.id, user_id=user.id, last_seen_dt=now))
+    else:
+        presence.last_seen_dt = now
+    db.session.flush()
+
+
+def booking_for_ticket(ticket):
+    return db.session.get(Booking, ticket.booking_id) if ticket.booking_id else None
