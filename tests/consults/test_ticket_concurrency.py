@@ -1,0 +1,91 @@
+"""Ticket numbers are unique per session even when receptionists tap at the same moment,
+and two volunteers taking the next visitor at once take different tickets — on SQLite
+and PostgreSQL, each tap in its own context, connection and transaction."""
+
+from datetime import time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from desk import create_app
+from desk.consults import services
+from desk.consults.models import Ticket, TicketStatus
+from desk.core.timeutil import local_datetime, local_today, utcnow
+from desk.events import services as event_services
+from desk.events.models import EventSession
+from desk.extensions import db
+from tests.conftest import FreshContextClient, _database_params, make_database, test_config
+from tests.events.test_booking_concurrency import _transaction, run_at_once
+
+TAPS = 20
+
+
+@pytest.fixture(scope="module", params=_database_params())
+def live_app(request, tmp_path_factory):
+    from desk.cli import apply_migrations
+
+    url, cleanup = make_database(request.param, tmp_path_factory)
+    config = test_config(tmp_path_factory.mktemp("instance"), url)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": TAPS + 2, "max_overflow": 0,
+                                           "pool_timeout": 60}
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        apply_migrations()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    cleanup()
+
+
+def _session(app):
+    with app.app_context():
+        now = utcnow()
+        venue = event_services.create_venue({
+            "name": f"辻堂市民センター{now:%H%M%S%f}", "name_kana": "ツジドウシミンセンター",
+            "short_name": "辻堂", "address": "神奈川県藤沢市辻堂東海岸1-1",
+            "default_capacity": 20}, actor="test")
+        day = local_today(now)
+        session = event_services.create_session({
+            "kind": "consultation", "venue_id": venue.id,
+            "start_dt": local_datetime(day, time(8)),
+            "end_dt": local_datetime(day, time(19, 59))}, actor="test", now=now)
+        db.session.commit()
+        return session.id
+
+
+def _numbers(app, session_id):
+    with app.app_context():
+        return sorted(db.session.scalars(select(Ticket.number).where(
+            Ticket.session_id == session_id)))
+
+
+def test_simultaneous_taps_get_distinct_numbers(live_app):
+    session_id = _session(live_app)
+
+    def issue(index, now):
+        return _transaction(live_app, lambda: services.issue_ticket(
+            db.session.get(EventSession, session_id), {}, actor="test", now=now).number)
+
+    answers = run_at_once(TAPS, issue)
+    assert sorted(answers) == list(range(1, TAPS + 1))
+    assert _numbers(live_app, session_id) == list(range(1, TAPS + 1))
+
+
+def test_volunteers_taking_next_at_once_take_different_tickets(live_app):
+    session_id = _session(live_app)
+    with live_app.app_context():
+        for minute in range(6):
+            services.issue_ticket(db.session.get(EventSession, session_id), {}, actor="test",
+                                  now=utcnow() - timedelta(minutes=10 - minute))
+        db.session.commit()
+
+    def take(index, now):
+        return _transaction(live_app, lambda: services.call_next(
+            db.session.get(EventSession, session_id), actor="test", now=now).number)
+
+    answers = run_at_once(6, take)
+    assert sorted(answers) == [1, 2, 3, 4, 5, 6]
+    with live_app.app_context():
+        assert set(db.session.scalars(select(Ticket.status).where(
+            Ticket.session_id == session_id))) == {TicketStatus.SERVING}
