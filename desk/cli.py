@@ -140,6 +140,26 @@ def create_user_command(email, role, display_name):
     click.echo(f"Created {user.role.value} {user.email}")
 
 
+@click.command("set-password")
+@click.argument("login")
+@with_appcontext
+def set_password_command(login):
+    """Set a new password for an account (e-mail address or phone number), e.g. for a
+    coordinator who forgot theirs. The password is prompted, or read from stdin."""
+    from desk.auth.services import find_user_for_login, set_password
+
+    user = find_user_for_login(login)
+    if user is None:
+        raise click.ClickException(f"No account for {login}")
+    try:
+        set_password(user, _read_password(), actor="cli")
+    except DeskError as error:
+        db.session.rollback()
+        _fail(error)
+    db.session.commit()
+    click.echo(f"New password set for {user.login_name}; its open sessions have ended.")
+
+
 def _user_or_fail(email):
     from desk.auth.services import find_user_by_email
 
@@ -250,8 +270,8 @@ def translate_init(language):
     _pybabel("init", "-i", str(folder / "messages.pot"), "-d", str(folder), "-l", language)
 
 
-COMMANDS = (init_command, serve_command, create_user_command, create_token_command,
-            list_tokens_command, revoke_token_command, translate_group,
+COMMANDS = (init_command, serve_command, create_user_command, set_password_command,
+            create_token_command, list_tokens_command, revoke_token_command, translate_group,
             dispatch_command)
 
 

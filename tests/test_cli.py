@@ -12,7 +12,7 @@ from desk.cli import serve_banner
 from desk.core.timeutil import utcnow
 from desk.demo.logins import write_demo_logins
 from desk.extensions import db
-from tests.fixtures.factories import PASSWORD
+from tests.fixtures.factories import NOW, PASSWORD
 
 
 def _users():
@@ -152,3 +152,22 @@ def test_serve_prints_the_banner_then_starts_waitress(app, tmp_path, monkeypatch
     assert result.output.splitlines() == serve_banner(
         "127.0.0.1", 5077, [("coordinator", "c@city.fujisawa.example", PASSWORD)])
     assert started["host"] == "127.0.0.1" and started["port"] == 5077
+
+
+def test_set_password_lets_an_admin_help_someone_who_forgot(runner, ctx, create_user):
+    from werkzeug.security import check_password_hash
+
+    user = create_user(email="forgot@city.example.jp")
+    user.failed_login_count, user.locked_until_dt = 3, NOW
+    db.session.commit()
+    result = runner.invoke(args=["set-password", "Forgot@City.Example.jp"],
+                           input="a-new-long-password\n")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    user = find_user_by_email("forgot@city.example.jp")
+    assert check_password_hash(user.password_hash, "a-new-long-password")
+    assert user.locked_until_dt is None and user.failed_login_count == 0
+    short = runner.invoke(args=["set-password", "forgot@city.example.jp"], input="short\n")
+    assert short.exit_code != 0
+    assert runner.invoke(args=["set-password", "nobody@city.example.jp"],
+                         input="a-new-long-password\n").exit_code != 0
