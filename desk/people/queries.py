@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
+from desk.consults.models import Ticket
 from desk.core.phone import clean_digits, parse_phone
 from desk.events.models import ACTIVE_BOOKING_STATUSES, Attendance, Booking, EventSession
 from desk.extensions import db
@@ -28,6 +29,7 @@ PERSON_REFERENCES = (
     (Booking, "person_id"),
     (ProxyContact, "person_id"),
     (OutboxMessage, "person_id"),
+    (Ticket, "person_id"),
 )
 
 # The optional fields a merge copies from the dropped record where the kept one has
