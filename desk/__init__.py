@@ -89,6 +89,9 @@ def _register_blueprints(app):
     from desk.admin.blueprint import bp as admin_bp
     from desk.api.blueprint import bp as api_bp
     from desk.auth.blueprint import bp as auth_bp
+    from desk.consults.blueprint import bp as consults_bp
+    from desk.consults.blueprint import public_bp as consults_public_bp
+    from desk.consults.blueprint import staff_bp as consults_staff_bp
     from desk.core.blueprint import bp as core_bp
     from desk.events.blueprint import public_bp, staff_bp
     from desk.kiosk.blueprint import bp as kiosk_bp
@@ -102,5 +105,6 @@ def _register_blueprints(app):
 
     for blueprint in (core_bp, auth_bp, public_bp, staff_bp, people_bp, kiosk_bp,
                       kiosk_staff_bp, notify_bp, twilio_bp, admin_bp, api_bp, volunteer_bp,
-                      volunteer_public_bp, volunteer_staff_bp):
+                      volunteer_public_bp, volunteer_staff_bp, consults_bp, consults_public_bp,
+                      consults_staff_bp):
         app.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from desk.auth.models import Role
+from desk.consults.models import ConsultTopic
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
 
@@ -173,6 +174,31 @@ MATRIX = {
     "volunteer_staff.times": ("POST", STAFF_ACTION),
     "volunteer_staff.hours": ("GET", STAFF),
     "volunteer_staff.hours_csv": ("GET", STAFF),
+    # the coordinators' consultation pages (desk/consults/staff_views.py); an empty new
+    # topic comes back with its errors (200), an edit sent empty keeps the topic as it is
+    "consults_staff.session": ("GET", STAFF),
+    "consults_staff.topics_report": ("GET", STAFF),
+    "consults_staff.topics_csv": ("GET", STAFF),
+    "consults_staff.topic_list": ("GET", STAFF),
+    "consults_staff.topic_create": ("POST", STAFF),
+    "consults_staff.topic_update": ("POST", STAFF_ACTION),
+    # serving at the desk (desk/consults/desk_views.py): the session's volunteers and
+    # staff; taking the next visitor redirects to its log (or back: nobody waiting)
+    "consults.desk": ("GET", LOGGED_IN),
+    "consults.take_next": ("POST", REDIRECT),
+    "consults.log": ("GET", LOGGED_IN),
+    "consults.book_class": ("GET", LOGGED_IN),
+    # reception (desk/consults/reception_views.py): the session's volunteers and staff;
+    # every action redirects back to the queue board (with its message when refused)
+    "consults.reception": ("GET", LOGGED_IN),
+    "consults.issue": ("POST", REDIRECT),
+    "consults.check_in": ("POST", REDIRECT),
+    "consults.skip": ("POST", REDIRECT),
+    "consults.recall": ("POST", REDIRECT),
+    "consults.cancel": ("POST", REDIRECT),
+    # the venue's public "now serving" display and its JSON (no login, nothing personal)
+    "consults_public.display": ("GET", PUBLIC),
+    "consults_public.display_data": ("GET", PUBLIC),
     "volunteer.home": ("GET", VOLUNTEER_ONLY),
     "volunteer.shift": ("GET", VOLUNTEER_ONLY),
     "volunteer.sign_up": ("POST", VOLUNTEER_ACTION),
@@ -233,6 +259,10 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "shift_id": shift.id,
         "assignment_id": assignment.id,
         "feed_token": volunteer.feed_token,
+        # a consultation session (ENDPOINT_IDS gives it as session_id where a page needs
+        # one) and a topic of the consultation log
+        "consult_session_id": create_session(kind="consultation").id,
+        "topic_id": db.session.scalar(select(ConsultTopic.id).limit(1)),
         "message_id": db.session.scalar(select(OutboxMessage.id).where(
             OutboxMessage.booking_id == booking.id).limit(1)),
     }
@@ -248,13 +278,46 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     ids["link_token"] = invite_volunteer(invitee, "email", actor="test",
                                          now=utcnow()).message.secret
     ids.setdefault("volunteer_id", invitee.id)
+    # the matrix's volunteer also staffs the consultation session, where a ticket waits
+    from desk.consults import services as consult_services
+    from desk.events.models import EventSession
+
+    consult = db.session.get(EventSession, ids["consult_session_id"])
+    volunteer_services.assign_volunteer(
+        volunteer_services.create_shift(consult, {"role": "assistant", "places": 2},
+                                        actor="test", now=NOW),
+        volunteer, actor="test", now=NOW, confirmed=True)
+    ids.setdefault("ticket_id", consult_services.issue_ticket(consult, {}, actor="test",
+                                                              now=NOW).id)
+    # reception: a ticket of its own to skip, recall and cancel, and a visitor with a
+    # reserved slot to check in
+    ids["reception_ticket_id"] = consult_services.issue_ticket(
+        consult, {}, actor="test", now=NOW).id
+    consult.slot_minutes, consult.capacity = 30, 3
+    ids["reservation_id"] = book_seat(consult, create_person(), channel="phone_desk",
+                                      actor="test", now=NOW).booking.id
     db.session.commit()
     return users, ids
 
 
+# endpoint -> {URL argument: key of matrix_objects' ids} where the shared key does not fit
+# (e.g. a page only for consultation sessions: the shared session_id is a class)
+ENDPOINT_IDS = {
+    "consults_staff.session": {"session_id": "consult_session_id"},
+    **{endpoint: {"session_id": "consult_session_id"} for endpoint in (
+        "consults.desk", "consults.take_next", "consults.log", "consults.book_class")},
+    **{endpoint: {"session_id": "consult_session_id", "ticket_id": "reception_ticket_id",
+                  "booking_id": "reservation_id"} for endpoint in (
+        "consults.reception", "consults.issue", "consults.check_in", "consults.skip",
+        "consults.recall", "consults.cancel")},
+}
+
+
 def _url(app, rule, ids):
+    keys = ENDPOINT_IDS.get(rule.endpoint, {})
     with app.test_request_context():
-        return url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments})
+        return url_for(rule.endpoint, **{name: ids[keys.get(name, name)]
+                                         for name in rule.arguments})
 
 
 def test_role_matrix_classifies_every_route(app):

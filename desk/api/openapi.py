@@ -24,6 +24,7 @@ from desk.events.models import (
     SessionStatus,
     Topic,
 )
+from desk.events.slots import SLOT_MINUTES_MAX, SLOT_MINUTES_MIN
 from desk.people.models import AgeBand, Person
 
 API_VERSION = "1.0.0"
@@ -115,6 +116,9 @@ BOOKING_SCHEMAS = {
         "waitlist_position": WAITLIST_POSITION,
         "session_id": {"type": "integer"},
         "seats": SEATS,
+        "slot_start": {**_nullable(_ref("LocalDateTime")), "description": (
+            "The reserved time of a booked place at a consultation session with slots "
+            "(the visitor is served from then); null otherwise, and while waitlisted.")},
     }, description="A booking as its booker sees it."),
     "BookingCancel": _object({
         "phone": {"type": "string", "maxLength": 30,
@@ -241,6 +245,12 @@ SCHEMAS = {
                              "description": "The group that asked for an outreach class; "
                                             "null for other kinds."},
         "notes": {"type": ["string", "null"]},
+        "slot_minutes": {"type": ["integer", "null"], "minimum": SLOT_MINUTES_MIN,
+                         "maximum": SLOT_MINUTES_MAX, "description": (
+                             "Consultation sessions only: the length of a reserved slot. "
+                             "The session then offers `capacity` slots one after another "
+                             "from its start (no more than fit before its end), bookable "
+                             "one person each; null: walk-ins only.")},
     }, description="A class, outreach class, awareness event or consultation session."),
     "Series": _object({
         "id": {"type": "integer"},
@@ -292,6 +302,12 @@ SCHEMAS = {
                                     "Contact of the requesting group (outreach classes "
                                     "only). Stored for coordinators, never answered by "
                                     "the API."),
+        "slot_minutes": {"type": ["integer", "null"], "minimum": SLOT_MINUTES_MIN,
+                         "maximum": SLOT_MINUTES_MAX, "description": (
+                             "Consultation sessions only: the length of a reserved slot. "
+                             "The session then offers `capacity` slots one after another "
+                             "from its start (no more than fit before its end), bookable "
+                             "one person each; null: walk-ins only.")},
     }, required=["kind", "venue_id", "starts_at", "ends_at"],
         description="A new session. The end must be after the start, at most 12 hours."),
     "SessionUpdate": _object({
@@ -305,6 +321,12 @@ SCHEMAS = {
         "notes": _text(EventSession.NOTES_MAX, "Shown with the session."),
         "requesting_group": _text(EventSession.GROUP_MAX, "Outreach classes only."),
         "requesting_contact": _text(EventSession.CONTACT_MAX, "Outreach classes only."),
+        "slot_minutes": {"type": ["integer", "null"], "minimum": SLOT_MINUTES_MIN,
+                         "maximum": SLOT_MINUTES_MAX, "description": (
+                             "Consultation sessions only: the length of a reserved slot. "
+                             "The session then offers `capacity` slots one after another "
+                             "from its start (no more than fit before its end), bookable "
+                             "one person each; null: walk-ins only.")},
         "status": {**_ref("SessionStatus"), "description": (
             "cancelled needs cancel_reason and a session not yet held; completed needs a "
             "session that has started; scheduled reinstates a cancelled session that is "
@@ -529,6 +551,9 @@ PATHS = {
             "summary": "Book seats (public)",
             "description": "No token: residents book for themselves (or a family member "
                            "for them). Booked while seats are free, else waitlisted. "
+                           "At a consultation session with reserved slots (slot_minutes) "
+                           "a booking is for one person (seats 1) and takes the first "
+                           "free slot (slot_start). "
                            "Booking again (same phone and kana) answers 200 with the "
                            "existing booking, unchanged, without its code (which is sent "
                            "again to the person's own phone). Error messages follow "

@@ -61,6 +61,7 @@ def session_json(session):
         "series_id": session.series_id,
         "requesting_group": session.requesting_group if outreach else None,
         "notes": session.notes,
+        "slot_minutes": session.slot_minutes,
     }
 
 
@@ -97,6 +98,7 @@ def booking_json(booking, waitlist_position, *, reveal=True):
         "waitlist_position": waitlist_position,
         "session_id": booking.session_id,
         "seats": booking.seats,
+        "slot_start": isoformat_local(booking.slot_dt) if booking.slot_dt else None,
     }
 
 

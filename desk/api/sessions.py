@@ -34,6 +34,7 @@ SESSION_FIELDS = {
     "notes": inputs.TEXT,
     "requesting_group": inputs.TEXT,
     "requesting_contact": inputs.TEXT,
+    "slot_minutes": inputs.NUMBER,
 }
 SESSION_UPDATE_FIELDS = {**SESSION_FIELDS, "status": inputs.STATUS,
                          "cancel_reason": inputs.TEXT}

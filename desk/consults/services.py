@@ -42,9 +42,13 @@ from desk.notify.models import (
 TICKET_AUDIT_FIELDS = ("session_id", "number", "kind", "status", "booking_id", "person_id",
                        "wants_sms", "called_dt", "served_by_id", "service_end_dt")
 VISIT_AUDIT_FIELDS = ("ticket_id", "device", "minutes", "outcome", "note")
-# a run of digits (with the separators people type) that looks like a phone number or a
-# My Number (12 digits): such things do not belong in a free-text note
-_DIGIT_RUN = re.compile(r"[0-9０-９][0-9０-９\-‐－ー ()（）]{8,}[0-9０-９]")
+# a run of digits (with the separators people type) that holds as many digits as a phone
+# number (10 or 11) or a My Number (12): such things do not belong in a free-text note; a
+# date (2026-12-01: 8 digits) or a time does not count
+_DIGIT_RUN = re.compile(r"[0-9][0-9\-‐－ー ()（）]{8,}[0-9]")
+PERSONAL_NUMBER_DIGITS = 10
+_DATE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}[-/.年](?:1[0-2]|0?[1-9])[-/.月]"
+                   r"(?:3[01]|[12][0-9]|0?[1-9])(?![0-9])日?")
 
 
 def _check_session(session, now=None):
@@ -203,8 +207,9 @@ def check_note(note):
     Number; None when it is fine."""
     if not note:
         return None
-    digits_only = unicodedata.normalize("NFKC", note)
-    if _DIGIT_RUN.search(digits_only):
+    text = _DATE.sub(" ", unicodedata.normalize("NFKC", note))
+    if any(sum(char.isdigit() for char in run) >= PERSONAL_NUMBER_DIGITS
+           for run in _DIGIT_RUN.findall(text)):
         return _("The note seems to contain a phone number or a My Number. Personal "
                  "numbers do not belong in the log: please remove them.")
     return None
@@ -239,6 +244,10 @@ def _visit_values(data, ticket, now):
         problem = check_note(note)
         if problem:
             checker.fail("note", problem)
+    elif not note and outcome == Outcome.REFERRED:
+        checker.fail("note", _("Write where the visitor was referred to."))
+    elif not note and outcome == Outcome.FOLLOW_UP:
+        checker.fail("note", _("Write what needs to be followed up."))
     checker.done()
     if minutes is None:
         started = ticket.called_dt or now
@@ -248,7 +257,9 @@ def _visit_values(data, ticket, now):
 
 def log_visit(ticket, data, *, actor, now):
     """Finish serving a ticket and log the visit (topics, device, minutes, outcome,
-    note): all or nothing. Only the volunteer serving it, or a coordinator."""
+    note): all or nothing. Only the volunteer serving it, or a coordinator. The note is
+    optional for a resolved visit; a follow-up or a referral needs one (what to follow
+    up, where the visitor was sent)."""
     ticket = _lock_ticket(ticket)
     if ticket.status == TicketStatus.SERVED or ticket.visit is not None:
         raise ConflictError(_("Ticket %(number)d has already been logged.",
@@ -318,3 +329,49 @@ def mark_present(session, user, *, now):
 
 def booking_for_ticket(ticket):
     return db.session.get(Booking, ticket.booking_id) if ticket.booking_id else None
+
+
+# -- booking the visitor into a class on the spot (desk/consults/desk_views.py) --------------
+
+def book_visitor_into_class(ticket, session, person_or_data, *, actor, now):
+    """Book the visitor of a ticket in service (or just served) into an upcoming class,
+    on the spot, through the booking service (channel consult_desk): its rules (seats,
+    waiting list, one booking per person, messages) apply unchanged; this adds only that
+    the class is a class and has not started, and that whoever books serves the ticket
+    (or is a coordinator).
+
+    `person_or_data` is the Person the volunteer found by the exact phone number the
+    visitor gave, or a new person's fields (name, name_kana, phone, consent), matched
+    or registered like a public booking (desk.people.services.person_for_public_booking:
+    the same phone and reading find the stored person, nothing stored is overwritten; a
+    known phone with another reading is flagged for review). Consent given in person is
+    recorded as PAPER, as the roster's walk-ins are. The ticket gets the person when it
+    had none. Returns book_seat's BookingResult."""
+    from desk.events.bookings import BookingClosedError, book_seat
+    from desk.events.models import BookingChannel
+    from desk.people import services as people_services
+    from desk.people.models import ConsentMethod, Person
+
+    ticket = _lock_ticket(ticket)
+    if ticket.status not in (TicketStatus.SERVING, TicketStatus.SERVED):
+        raise ConflictError(_("Take ticket %(number)d before booking a class for its visitor.",
+                              number=ticket.number), code="not_serving")
+    if not getattr(actor, "is_staff", False) and ticket.served_by_id != _user_id(actor):
+        raise PermissionDenied(_("Another volunteer is serving this ticket."))
+    if session.kind != SessionKind.CLASS:
+        message = _("Choose a class from the list.")
+        raise ValidationError(message, fields={"class_session": message})
+    if session.start_dt <= now:
+        raise BookingClosedError(_("This class has already started. Choose another one."))
+    if isinstance(person_or_data, Person):
+        person = person_or_data
+    else:
+        person = people_services.person_for_public_booking(
+            person_or_data, channel=BookingChannel.CONSULT_DESK,
+            consent_method=ConsentMethod.PAPER, actor=actor, now=now)
+    result = book_seat(session, person, seats=1, channel=BookingChannel.CONSULT_DESK,
+                       actor=actor, now=now)
+    if ticket.person_id is None:
+        _change(ticket, "ticket.person", actor=actor, now=now, person_id=person.id,
+                note="booked a class")
+    return result

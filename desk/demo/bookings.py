@@ -317,6 +317,7 @@ class DemoBookings:
             "is_walk_in": entry.is_walk_in, "queue_dt": entry.created_dt,
             "booked_dt": entry.booked_dt, "cancelled_dt": entry.cancelled_dt,
             "cancel_reason": entry.cancel_reason, "created_dt": entry.created_dt,
+            "slot_dt": None,  # demo bookings are at classes; reserved slots come later
         }
 
     def write(self, sessions):

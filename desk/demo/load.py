@@ -14,7 +14,8 @@ no-shows and walk-ins (desk.demo.bookings, which writes in bulk what the booking
 would have written, because ~5,000 calls to it would make `desk init --demo` slow).
 Awareness events get an anonymous headcount. Forty volunteers staff the sessions' shifts,
 with check-ins, a few no-shows and the places still open ahead (desk.demo.volunteers,
-written in bulk for the same reason).
+written in bulk for the same reason). The consultation desks held (and one running now)
+have their numbered tickets and visit logs (desk.demo.consults, in bulk too).
 
 The same `today` always gives the same schedule, residents and bookings (seeded
 random.Random); the demo accounts' passwords and the booking codes are random
@@ -39,6 +40,7 @@ from desk.core.timeutil import (
 )
 from desk.demo import data
 from desk.demo.bookings import DemoBookings
+from desk.demo.consults import DemoConsults
 from desk.demo.logins import write_demo_logins
 from desk.demo.residents import DemoResidents
 from desk.demo.volunteers import DemoVolunteers
@@ -50,6 +52,7 @@ ACTOR = "demo"
 SEED = 20240401
 PEOPLE_SEED = SEED + 1  # a stream of its own: the schedule stays what it was
 VOLUNTEER_SEED = SEED + 2  # the volunteers' own stream: bookings stay what they were
+CONSULT_SEED = SEED + 3  # the consultation desks' own stream: the rest stays as it was
 HORIZON_MONTHS = 3
 # 年末年始: the community centres are closed from 29 December to 3 January.
 YEAR_END_CLOSED = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
@@ -112,6 +115,7 @@ class DemoLoader:
         self.bookings = None
         self.people_rng = random.Random(PEOPLE_SEED)
         self.volunteers = ""  # the summary of desk.demo.volunteers
+        self.consults = ""  # the summary of desk.demo.consults
 
     # -- reference data ----------------------------------------------------------------
 
@@ -338,6 +342,10 @@ class DemoLoader:
         for sessions, reason in cancellations:
             self._cancel(sessions, reason)
         self.complete_past()
+        # tickets and visit logs of the consultation desks held (desk.demo.consults)
+        self.consults = DemoConsults(
+            random.Random(CONSULT_SEED), sessions=self.sessions, residents=self.residents,
+            staff=self.staff, now=self.now).load()
         write_demo_logins(current_app.instance_path, self.logins)
         return self.summary()
 
@@ -352,6 +360,7 @@ class DemoLoader:
             f"{statuses.count(SessionStatus.SCHEDULED)} to come), "
             f"{len(self.residents)} residents with {self.bookings.count} bookings, "
             f"{self.volunteers}, "
+            f"{self.consults}, "
             f"{len(self.logins)} accounts (logins in instance/demo-logins.txt)"
         )
 

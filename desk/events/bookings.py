@@ -22,6 +22,7 @@ from sqlalchemy.orm import lazyload
 from desk.core import audit
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.timeutil import local_today, to_local, utcnow
+from desk.events import slots
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     PUBLIC_CHANNELS,
@@ -39,7 +40,7 @@ from desk.notify import planning
 from desk.notify.models import MessageTemplate
 
 BOOKING_FIELDS = ("session_id", "person_id", "seats", "status", "code", "channel", "proxy_id",
-                  "confirmation", "attendance", "is_walk_in", "cancel_reason")
+                  "confirmation", "attendance", "is_walk_in", "cancel_reason", "slot_dt")
 CODE_ATTEMPTS = 10
 
 
@@ -99,6 +100,15 @@ def seats_taken(session):
 
 def seats_free(session):
     return max((session.capacity or 0) - seats_taken(session), 0)
+
+
+def places_free(session):
+    """Seats a new booking may take now: the free seats, and at a session with reserved
+    slots no more than its free slots (a no-show keeps its slot: its time has passed)."""
+    free = seats_free(session)
+    if session.has_reserved_slots:
+        free = min(free, len(slots.free_slots(session)))
+    return free
 
 
 def waitlist(session):
@@ -192,9 +202,18 @@ def _check_seats(seats):
         raise BookingError(message, fields={"seats": message})
 
 
+def _check_slot_seats(session, seats):
+    """A reserved slot is one person's time with a volunteer."""
+    if session.has_reserved_slots and seats != 1:
+        message = _("A reserved time is for one person: book 1 seat. Someone who comes "
+                    "along does not need a booking of their own.")
+        raise BookingError(message, fields={"seats": message})
+
+
 def _check_bookable(session, *, channel, seats, now):
     check_open(session, channel=channel, now=now)
     _check_seats(seats)
+    _check_slot_seats(session, seats)
     if seats > (session.capacity or 0):
         message = _("This session has %(capacity)d seats in all; a party of %(seats)d "
                     "cannot fit.", capacity=session.capacity or 0, seats=seats)
@@ -289,7 +308,7 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
     if existing is not None:
         return BookingResult(existing, created=False,
                              waitlist_position=waitlist_position(existing))
-    free = seats_free(session)
+    free = places_free(session)
     if walk_in and seats > free:
         raise BookingError(_("There are not enough free seats for this walk-in. "
                              "Raise the capacity first if the room allows."))
@@ -303,6 +322,8 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
         booked_dt=now if status == BookingStatus.BOOKED else None, created_dt=now,
         is_walk_in=walk_in, attendance=Attendance.ATTENDED if walk_in else None,
         attendance_dt=now if walk_in else None)
+    if status == BookingStatus.BOOKED:
+        slots.assign(booking, session)
     booking.session = session
     booking.person = person
     _insert_with_code(booking)
@@ -372,6 +393,7 @@ def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=Tr
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_dt = now
     booking.cancel_reason = CancelReason(reason)
+    slots.release(booking)
     db.session.flush()
     audit.record("booking.cancel", booking, actor=actor, before=before,
                  after=audit.snapshot(booking, BOOKING_FIELDS))
@@ -394,7 +416,7 @@ def promote_waitlist(session, *, actor, now):
     session = lock_session(session)
     if session.status != SessionStatus.SCHEDULED or session.start_dt <= now:
         return []
-    free = seats_free(session)
+    free = places_free(session)
     promoted = []
     for booking in waitlist(session):
         if free <= 0:
@@ -404,6 +426,7 @@ def promote_waitlist(session, *, actor, now):
         before = audit.snapshot(booking, BOOKING_FIELDS)
         booking.status = BookingStatus.BOOKED
         booking.booked_dt = now
+        slots.assign(booking, session)
         free -= booking.seats
         db.session.flush()
         audit.record("booking.promote", booking, actor=actor, before=before,
@@ -446,6 +469,7 @@ def cancel_session_bookings(session, *, actor, now):
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_dt = now
         booking.cancel_reason = CancelReason.SESSION_CANCELLED
+        slots.release(booking)
         db.session.flush()
         audit.record("booking.cancel", booking, actor=actor, before=before,
                      after=audit.snapshot(booking, BOOKING_FIELDS), note="session cancelled")
@@ -464,7 +488,7 @@ def fit_capacity(session, *, actor, now):
     changes = Changes()
     if session.status != SessionStatus.SCHEDULED or not session.takes_bookings:
         return changes
-    over = seats_taken(session) - (session.capacity or 0)
+    over = max(seats_taken(session) - (session.capacity or 0), slots.overbooked(session))
     if over > 0:
         booked = db.session.scalars(
             select(Booking).where(Booking.session_id == session.id,
@@ -477,6 +501,7 @@ def fit_capacity(session, *, actor, now):
             before = audit.snapshot(booking, BOOKING_FIELDS)
             booking.status = BookingStatus.WAITLISTED
             booking.booked_dt = None
+            slots.release(booking)
             over -= booking.seats
             db.session.flush()
             audit.record("booking.waitlist", booking, actor=actor, before=before,
@@ -485,10 +510,29 @@ def fit_capacity(session, *, actor, now):
             planning.cancel_pending(booking, now=now)
             planning.plan(MessageTemplate.MOVED_TO_WAITLIST, booking, due=now, now=now)
             changes.waitlisted.append(booking)
+    _settle_slots(session, actor=actor)
     changes.promoted = promote_waitlist(session, actor=actor, now=now)
     changes.waitlisted = [booking for booking in changes.waitlisted
                           if booking not in changes.promoted]
     return changes
+
+
+def _settle_slots(session, *, actor):
+    """Bookings whose reserved slot is no longer offered take a free one (recorded)."""
+    for booking in slots.settle(session):
+        audit.record("booking.slot", booking, actor=actor,
+                     after=audit.snapshot(booking, BOOKING_FIELDS), note="capacity changed")
+
+
+def move_slots(session, *, old_start_dt, old_slot_minutes, actor):
+    """The session's start or slot length changed: booked bookings take the new times of
+    their slots, in the same order (desk.events.slots.move). Returns those moved."""
+    session = lock_session(session)
+    moved = slots.move(session, old_start_dt=old_start_dt, old_slot_minutes=old_slot_minutes)
+    for booking in moved:
+        audit.record("booking.slot", booking, actor=actor,
+                     after=audit.snapshot(booking, BOOKING_FIELDS), note="session changed")
+    return moved
 
 
 def replan_session_messages(session, *, actor, now):
@@ -528,6 +572,7 @@ def _check_walk_in(session, *, seats, actor, now):
         raise BookingError(_("Count visitors to this session with the headcount instead."))
     _check_attendance_edit(session, actor=actor, now=now)
     _check_seats(seats)
+    _check_slot_seats(session, seats)
 
 
 def set_attendance(booking, value, *, actor, now):
@@ -612,6 +657,7 @@ def booking_status_label(status):
 __all__ = [
     "BookingClosedError", "BookingError", "BookingResult", "Changes",
     "book_public", "book_seat", "cancel_booking", "cancel_session_bookings", "check_open", "close_attendance",
-    "find_booking", "fit_capacity", "promote_waitlist", "replan_session_messages",
+    "find_booking", "fit_capacity", "move_slots", "places_free", "promote_waitlist",
+    "replan_session_messages",
     "set_anonymous_headcount", "set_attendance", "set_confirmation",
 ]

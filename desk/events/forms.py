@@ -40,6 +40,7 @@ from desk.events.models import (
     SessionSeries,
     Venue,
 )
+from desk.events.slots import SLOT_MINUTES_MAX, SLOT_MINUTES_MIN
 
 WEEKDAY_CHOICES = labelled_choices([
     ("MO", _l("Monday")), ("TU", _l("Tuesday")), ("WE", _l("Wednesday")),
@@ -156,6 +157,10 @@ class SessionForm(OccasionForm):
     requesting_contact = StringField(_l("Contact person of the group"),
                                      validators=[Optional(),
                                                  Length(max=EventSession.CONTACT_MAX)])
+    slot_minutes = IntegerField(_l("Reserved slot length (minutes)"),
+                                validators=[Optional(),
+                                            NumberRange(min=SLOT_MINUTES_MIN,
+                                                        max=SLOT_MINUTES_MAX)])
 
 
 class SeriesForm(OccasionForm):

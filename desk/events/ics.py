@@ -5,7 +5,8 @@ that a calendar which imports the file again updates the event instead of adding
 second one. SEQUENCE is the number of seconds from 2020-01-01 to the last change of the
 session or the booking, so every change (a new time, a promotion from the waiting list,
 a cancellation) carries a higher SEQUENCE than the one before. Times are written in
-Asia/Tokyo with its VTIMEZONE. The texts follow the reader's language.
+Asia/Tokyo with its VTIMEZONE; a booking holding a reserved slot of a consultation
+session runs from its slot's start to its end. The texts follow the reader's language.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from icalendar import Alarm, Calendar, Event, vGeo
 from desk.core.timeutil import to_local
 from desk.events.bookings import waitlist_position
 from desk.events.models import BookingStatus, SessionStatus
+from desk.events.slots import slot_range
 
 PRODID = "-//desk//booking calendar//JA"
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -107,8 +109,10 @@ def booking_event(booking, *, now):
     event.add("dtstamp", now.astimezone(UTC))
     event.add("last-modified", last_change(booking).astimezone(UTC))
     event.add("sequence", sequence(booking))
-    event.add("dtstart", to_local(session.start_dt))
-    event.add("dtend", to_local(session.end_dt))
+    # a reserved visitor's event is their slot, not the whole consultation session
+    start_dt, end_dt = slot_range(booking) or (session.start_dt, session.end_dt)
+    event.add("dtstart", to_local(start_dt))
+    event.add("dtend", to_local(end_dt))
     event.add("summary", _summary(booking))
     event.add("location", _location(session.venue))
     if session.venue.latitude is not None and session.venue.longitude is not None:

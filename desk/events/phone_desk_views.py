@@ -185,7 +185,7 @@ def phone_desk_book(person_id, session_id):
     return render_template(
         "staff/booking_new.html", person=person, session=session, form=form,
         closed=_closed_reason(session, now), existing=bookings.active_booking(session, person),
-        free=bookings.seats_free(session), waiting=len(bookings.waitlist(session)),
+        free=bookings.places_free(session), waiting=len(bookings.waitlist(session)),
         spoken_date=spoken_date(session.start_dt))
 
 

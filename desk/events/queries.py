@@ -9,7 +9,6 @@ from sqlalchemy import and_, func, or_, select
 from desk.core.timeutil import local_datetime, local_day_bounds, to_local
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
-    KINDS_WITH_CAPACITY,
     Attendance,
     Booking,
     BookingStatus,
@@ -21,6 +20,7 @@ from desk.events.models import (
     SessionStatus,
     Venue,
 )
+from desk.events.slots import takes_bookings_clause
 from desk.extensions import db
 
 
@@ -123,7 +123,7 @@ def bookable_sessions(first_day, last_day, *, now, venue_id=None, program_id=Non
     query = (select(EventSession)
              .where(EventSession.start_dt >= start, EventSession.start_dt < end,
                     EventSession.end_dt > now,
-                    EventSession.kind.in_(KINDS_WITH_CAPACITY),
+                    takes_bookings_clause(),
                     EventSession.status == SessionStatus.SCHEDULED,
                     EventSession.attendance_closed_dt.is_(None))
              .order_by(EventSession.start_dt, EventSession.id).limit(limit))

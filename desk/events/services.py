@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 
 from desk.core import audit
 from desk.core.errors import ValidationError
+from desk.core.i18n import format_time
 from desk.core.timeutil import local_datetime
 from desk.core.validation import Checker
-from desk.events import bookings, recurrence, signals
+from desk.events import bookings, recurrence, signals, slots
 from desk.events.bookings import (  # noqa: F401  (the booking service, as DESIGN.md names it)
     BookingClosedError,
     BookingError,
@@ -61,7 +62,7 @@ PROGRAM_FIELDS = ("title", "title_kana", "title_en", "description", "topic", "le
                   "default_duration_minutes", "what_to_bring", "morning_reminder_time",
                   "is_active")
 SESSION_FIELDS = ("kind", "program_id", "title", "venue_id", "start_dt", "end_dt", "capacity",
-                  "notes", "requesting_group", "requesting_contact")
+                  "notes", "requesting_group", "requesting_contact", "slot_minutes")
 SESSION_AUDIT_FIELDS = (*SESSION_FIELDS, "status", "cancel_reason", "series_id",
                         "occurrence_date", "is_detached")
 # The fields a series decides for each of its sessions.
@@ -272,14 +273,51 @@ def _session_values(data, current=None):
     outreach = values["kind"] == SessionKind.OUTREACH_CLASS
     group = checker.text("requesting_group", EventSession.GROUP_MAX, required=outreach)
     contact = checker.text("requesting_contact", EventSession.CONTACT_MAX)
+    slot_minutes = _slot_values(checker, values, start_dt, end_dt, current)
     checker.done()
     values.update(
         start_dt=start_dt,
         end_dt=end_dt,
         requesting_group=group if outreach else None,
         requesting_contact=contact if outreach else None,
+        slot_minutes=slot_minutes,
     )
     return values
+
+
+def _slot_values(checker, values, start_dt, end_dt, current):
+    """The length of a consultation session's reserved slots (None: walk-ins only;
+    ignored for other kinds). Its capacity is then the number of slots offered: at
+    least one, and no more than fit between the start and the end. The slots already
+    booked must still fit."""
+    if values["kind"] != SessionKind.CONSULTATION:
+        return None
+    minutes = checker.integer("slot_minutes", slots.SLOT_MINUTES_MIN, slots.SLOT_MINUTES_MAX)
+    if minutes is None or not start_dt or not end_dt or end_dt <= start_dt:
+        return minutes
+    fit = slots.slots_that_fit(start_dt, end_dt, minutes)
+    booked = len(slots.held(current)) if current is not None and current.id else 0
+    times = {"start": format_time(start_dt), "end": format_time(end_dt)}
+    if booked > fit:
+        checker.fail("slot_minutes", _(
+            "%(booked)d people have booked a reserved time, but from %(start)s to %(end)s "
+            "only %(fit)d slots of %(minutes)d minutes fit. Keep the times and the slot "
+            "length, or cancel bookings first.", booked=booked, fit=fit, minutes=minutes,
+            **times))
+    elif fit == 0:
+        checker.fail("slot_minutes", _(
+            "A slot of %(minutes)d minutes does not fit between %(start)s and %(end)s.",
+            minutes=minutes, **times))
+    elif not values["capacity"] and "capacity" not in checker.errors:
+        checker.fail("capacity", _(
+            "Enter how many reserved slots to offer: from 1 to %(fit)d (slots of "
+            "%(minutes)d minutes from %(start)s to %(end)s).", fit=fit, minutes=minutes,
+            **times))
+    elif values["capacity"] and values["capacity"] > fit:
+        checker.fail("capacity", _(
+            "From %(start)s to %(end)s, %(fit)d slots of %(minutes)d minutes fit: offer "
+            "at most %(fit)d.", fit=fit, minutes=minutes, **times))
+    return minutes
 
 
 def create_session(data, *, actor, now):
@@ -309,8 +347,13 @@ def update_session(session, changes, *, actor, now):
         message = _("This session has bookings, so it must stay a kind that takes bookings. "
                     "Cancel the bookings first.")
         raise ValidationError(message, fields={"kind": message})
+    had_slots, old_slot_minutes = session.has_reserved_slots, session.slot_minutes
+    if booked and had_slots and values["slot_minutes"] is None:
+        message = _("This session has bookings of reserved times, so it must keep its "
+                    "reserved slots. Cancel the bookings first.")
+        raise ValidationError(message, fields={"slot_minutes": message})
     _assign(session, values)
-    if session.series_id is not None and changed & set(SERIES_GOVERNED_FIELDS):
+    if session.series_id is not None and changed & {*SERIES_GOVERNED_FIELDS, "slot_minutes"}:
         session.is_detached = True
     session.updated_dt = now
     db.session.flush()
@@ -319,9 +362,13 @@ def update_session(session, changes, *, actor, now):
     if changed & {"start_dt", "end_dt", "venue_id"}:
         signals.session_moved.send(session, before=was, actor=actor, now=now)
     if booked:
-        if changed & {"start_dt", "end_dt", "venue_id"}:
+        slots_moved = []
+        if had_slots and changed & {"start_dt", "slot_minutes"}:
+            slots_moved = bookings.move_slots(session, old_start_dt=was["start_dt"],
+                                              old_slot_minutes=old_slot_minutes, actor=actor)
+        if changed & {"start_dt", "end_dt", "venue_id"} or slots_moved:
             bookings.replan_session_messages(session, actor=actor, now=now)
-        if "capacity" in changed:
+        if "capacity" in changed or slots_moved:
             session.booking_changes = bookings.fit_capacity(session, actor=actor, now=now)
     return session
 

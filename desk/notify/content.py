@@ -32,6 +32,7 @@ from desk.core.timeutil import utcnow
 from desk.events.bookings import waitlist_position
 from desk.events.ics import public_url_for
 from desk.events.labels import kind_label
+from desk.events.slots import slot_end
 from desk.notify import invites, voice
 from desk.notify.channels.base import PermanentError
 from desk.notify.models import MessageChannel, RecipientKind
@@ -87,6 +88,11 @@ def _context(message):
         "date": format_date_short(session.start_dt),
         "time": format_clock(session.start_dt),
         "end_time": format_clock(session.end_dt),
+        # a reserved visitor's own time (a consultation session's slot): what the
+        # messages say instead of the session's start; None for everyone else
+        "slot_time": format_clock(booking.slot_dt) if booking.slot_dt else None,
+        "slot_end_time": (format_clock(slot_end(session, booking.slot_dt))
+                          if booking.slot_dt else None),
         "title": session.display_title,
         "kind": str(kind_label(session.kind)),
         "position": waitlist_position(booking),
@@ -127,6 +133,7 @@ def _voice(message, context, now):
     text = " ".join(_template("voice", message.template).render(
         context, date=spoken_date(context["session"].start_dt),
         time=spoken_time(context["session"].start_dt),
+        slot_time=spoken_time(context["booking"].slot_dt) if context["slot_time"] else None,
         code=voice.spoken_digits(context["code"]),
         phone=voice.spoken_digits(context["phone"])).split())
     return text, voice.call_twiml(message, text, now=now)
@@ -158,12 +165,17 @@ def _email(message, context, now):
 def render(message, *, now=None):
     """The Content of an outbox message; PermanentError when it cannot be written
     (the booking it was about no longer exists). Messages to volunteers are written by
-    desk.volunteers.messages."""
+    desk.volunteers.messages, those to a consultation desk's visitors by
+    desk.consults.messages."""
     now = now or utcnow()
     if message.recipient_kind == RecipientKind.VOLUNTEER:
         from desk.volunteers import messages
 
         return messages.render(message, now=now)
+    if message.recipient_kind == RecipientKind.VISITOR:
+        from desk.consults import messages as visitor_messages
+
+        return visitor_messages.render(message, now=now)
     if message.booking is None:
         raise PermanentError("the message's booking no longer exists", code="no_booking")
     channel = MessageChannel(message.channel)

@@ -7,7 +7,8 @@ leaves nothing half-done that could be repeated:
 1. **Claim.** Due `queued` rows are read with `SELECT ... FOR UPDATE SKIP LOCKED` on
    PostgreSQL (other dispatchers skip them); on SQLite the transaction takes the write
    lock at BEGIN (`write_intent`). Each row is checked again under the lock: a message
-   whose session or shift has started (a call for cover: whose shift has ended) is
+   whose session or shift has started (a call for cover: whose shift has ended; a
+   consultation desk visitor's "your turn is coming": whose session has ended) is
    cancelled (`error_code` session_started), one to an opted-out number is cancelled
    (opted_out), an SMS or call due in quiet hours keeps
    `queued` with its due time moved to the end of the quiet hours. The rest are claimed
@@ -129,20 +130,23 @@ def _change_all(message_ids, now, **values):
         .execution_options(synchronize_session=False)).rowcount
 
 
-def _session_starts(messages):
+def _session_times(messages):
+    """{session id: (start, end)} of the messages' sessions."""
     ids = {message.session_id for message in messages if message.session_id}
     if not ids:
         return {}
-    return dict(db.session.execute(
-        select(EventSession.id, EventSession.start_dt).where(EventSession.id.in_(ids))).all())
+    return {row.id: (row.start_dt, row.end_dt) for row in db.session.execute(
+        select(EventSession.id, EventSession.start_dt, EventSession.end_dt)
+        .where(EventSession.id.in_(ids)))}
 
 
 def _cutoffs(messages):
     """{message id: the moment after which it may not go out}: the start of its shift
-    (a call for cover: the shift's end), else the start of its session."""
+    (a call for cover: the shift's end), else the start of its session (a consultation
+    desk visitor's turn SMS, sent while the session runs: its end)."""
     from desk.volunteers.models import Shift
 
-    starts = _session_starts(messages)
+    times = _session_times(messages)
     shift_ids = {message.shift_id for message in messages if message.shift_id}
     shifts = {row.id: row for row in db.session.execute(
         select(Shift.id, Shift.start_dt, Shift.end_dt).where(Shift.id.in_(shift_ids)))
@@ -153,8 +157,10 @@ def _cutoffs(messages):
         if shift is not None:
             cutoffs[message.id] = (shift.end_dt if message.template == MessageTemplate.SHIFT_COVER
                                    else shift.start_dt)
-        elif message.session_id in starts:
-            cutoffs[message.id] = starts[message.session_id]
+        elif message.session_id in times:
+            start, end = times[message.session_id]
+            cutoffs[message.id] = (end if message.recipient_kind == RecipientKind.VISITOR
+                                   else start)
     return cutoffs
 
 
@@ -272,8 +278,9 @@ def _record_transient(claim, error, now):
 def plan_voice_fallback(message, *, now):
     """Queue one voice call in place of an SMS that a landline refused. Nothing when a
     call for the same recipient, booking and template exists already, and never for a
-    volunteer (volunteers get SMS or e-mail only). Flushes only."""
-    if message.recipient_kind == RecipientKind.VOLUNTEER:
+    volunteer (volunteers get SMS or e-mail only) or a consultation desk visitor (the
+    turn SMS has no spoken version; reception asks for a mobile). Flushes only."""
+    if message.recipient_kind in (RecipientKind.VOLUNTEER, RecipientKind.VISITOR):
         return None
     exists = db.session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.channel == MessageChannel.VOICE,
@@ -387,4 +394,4 @@ def _load(message_ids):
         select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
         .options(selectinload(OutboxMessage.booking), selectinload(OutboxMessage.proxy),
                  selectinload(OutboxMessage.person), selectinload(OutboxMessage.volunteer),
-                 selectinload(OutboxMessage.shift))).all()
+                 selectinload(OutboxMessage.shift), selectinload(OutboxMessage.ticket))).all()

@@ -10,6 +10,7 @@ from desk.notify.models import (
     MessageChannel,
     MessageState,
     MessageTemplate,
+    RecipientKind,
     Resolution,
 )
 
@@ -46,6 +47,14 @@ TEMPLATE_LABELS = {
     MessageTemplate.SHIFT_COVER: _l("Call for cover"),
     MessageTemplate.ACCOUNT_INVITE: _l("Volunteer invitation"),
     MessageTemplate.PASSWORD_RESET: _l("Password reset"),
+    MessageTemplate.CONSULT_TURN: _l("Your turn is coming (consultation desk)"),
+}
+
+RECIPIENT_LABELS = {
+    RecipientKind.PERSON: _l("Resident"),
+    RecipientKind.PROXY: _l("Contact person"),
+    RecipientKind.VOLUNTEER: _l("Volunteer"),
+    RecipientKind.VISITOR: _l("Consultation desk visitor"),
 }
 
 RESOLUTION_LABELS = {
@@ -74,6 +83,9 @@ ERROR_LABELS = {
     "no_volunteer": _l("The volunteer no longer exists"),
     "not_on_shift": _l("The volunteer is no longer on the shift"),
     "no_secret": _l("The one-time code was already used up"),
+    # a consultation desk visitor's turn SMS (desk.consults.messages)
+    "no_ticket": _l("The ticket no longer exists"),
+    "ticket_closed": _l("The visitor's ticket was no longer waiting"),
 }
 
 

@@ -13,6 +13,8 @@ Full-width digits and letters are understood (NFKC). Replies are a bonus: every
 message also gives the desk's phone number. When the latest message to the number was
 one to a volunteer (a shift message), only 停止 / 再開 act; anything else gets the
 desk's phone number (a volunteer's "1" never touches a booking of the same number).
+The same holds for a consultation desk visitor's "your turn is coming" SMS: a reply to
+it never touches a booking of that number.
 
 Nothing here commits; the webhook view commits once.
 """
@@ -63,13 +65,15 @@ def keyword(body):
 
 
 def latest_message_to(address):
-    """The latest SMS desk sent to `address` about a booking or to a volunteer, or None."""
+    """The latest SMS desk sent to `address` about a booking, to a volunteer or to a
+    consultation desk visitor, or None."""
     return db.session.scalar(
         select(OutboxMessage)
         .where(OutboxMessage.address == address,
                OutboxMessage.channel == MessageChannel.SMS,
                or_(OutboxMessage.booking_id.is_not(None),
-                   OutboxMessage.recipient_kind == RecipientKind.VOLUNTEER),
+                   OutboxMessage.recipient_kind.in_([RecipientKind.VOLUNTEER,
+                                                     RecipientKind.VISITOR])),
                OutboxMessage.sent_dt.is_not(None))
         .order_by(OutboxMessage.sent_dt.desc(), OutboxMessage.id.desc())
         .limit(1))
@@ -181,6 +185,10 @@ def _act(word, message, address, now):
     if word == "start":
         optout.opt_in(address, actor=ACTOR, now=now)
         return ReplyAction.OPTED_IN, _("You will get our messages again.")
+    if message is not None and message.recipient_kind == RecipientKind.VISITOR:
+        return ReplyAction.HELP, _(
+            "Replies to this message are not read. Please come back to the consultation "
+            "desk. Questions: %(phone)s", phone=_phone())
     if message is not None and message.recipient_kind == RecipientKind.VOLUNTEER:
         return ReplyAction.HELP, _(
             "Replies to messages about shifts are not read. Please call the desk: "

@@ -6,7 +6,8 @@ could not tell) waits on the coordinators' page for one of:
 
 - "send again" (`sent_again`): back to `queued`, due now, to the recipient's current
   number or address — refused when the session has started, the booking was cancelled,
-  or the number opted out. If it fails again it is listed again.
+  or the number opted out (a consultation desk visitor's turn SMS: when the ticket is
+  no longer waiting or the session is over). If it fails again it is listed again.
 - "it arrived" (`arrived`, unknown messages only): the coordinator knows it got there
   (the person said so, or the provider's console shows it): `delivered`.
 - "phoned the person" (`called`): the coordinator called instead; the message keeps
@@ -53,6 +54,9 @@ def current_address(message):
         from desk.volunteers.notices import sms_address
 
         return sms_address(volunteer)
+    if message.recipient_kind == RecipientKind.VISITOR:
+        ticket = message.ticket
+        return ticket.phone if ticket is not None else None
     holder = message.proxy if message.recipient_kind == RecipientKind.PROXY else message.person
     if holder is None:
         return None
@@ -75,11 +79,27 @@ def _check_volunteer_message(message, now):
                               "would not help."))
 
 
+def _check_visitor_message(message, now):
+    """A consultation desk visitor's turn SMS helps while they wait, during the session."""
+    from desk.consults.messages import STILL_WANTED
+
+    ticket = message.ticket
+    if ticket is None or ticket.status not in STILL_WANTED:
+        raise ConflictError(_("The visitor's ticket is no longer waiting: this message is "
+                              "no longer wanted."))
+    if message.session is not None and message.session.end_dt <= now:
+        raise ConflictError(_("The consultation session is over: sending the message now "
+                              "would not help."))
+
+
 def _check_send_again(message, address, now):
     session = message.session
     if message.recipient_kind == RecipientKind.VOLUNTEER:
         _check_volunteer_message(message, now)
         session = None  # the shift's time counts (checked above)
+    elif message.recipient_kind == RecipientKind.VISITOR:
+        _check_visitor_message(message, now)
+        session = None  # it is sent while the session runs (checked above)
     if session is not None and session.start_dt <= now:
         raise ConflictError(_("The session has already started: sending the message now "
                               "would not help."))

@@ -5,6 +5,7 @@ The role check is installed for the whole blueprint (desk.notify.blueprint).
 """
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -31,6 +32,7 @@ def template_helpers():
         "resolution_labels": labels.RESOLUTION_LABELS,
         "error_label": labels.error_label,
         "recipient_of": _recipient,
+        "recipient_labels": labels.RECIPIENT_LABELS,
         "shift_role_label": _shift_role_label,
     }
 
@@ -45,6 +47,11 @@ def _recipient(message):
     """(name, is_proxy) of whoever the message was for."""
     if message.recipient_kind == RecipientKind.VOLUNTEER:
         return (message.volunteer.name if message.volunteer else "–"), False
+    if message.recipient_kind == RecipientKind.VISITOR:
+        ticket = message.ticket
+        if ticket is None:
+            return "–", False
+        return ticket.visitor_name or _("Number %(number)d", number=ticket.number), False
     if message.proxy is not None:
         return message.proxy.name, True
     return (message.person.name if message.person else "–"), False

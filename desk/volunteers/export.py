@@ -19,22 +19,13 @@ Excel and reads back with any CSV reader:
   "=HYPERLINK(...)" stays text; number cells are left alone.
 """
 
-import csv
-import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 
+# the CSV rules (BOM, formula guard) are shared with the other reports' downloads
+from desk.core.csvexport import csv_bytes, safe_text
 from desk.volunteers.labels import affiliation_label
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
-
-
-def safe_text(value):
-    """A text cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def hours_decimal(time):
@@ -68,11 +59,7 @@ def hours_rows(volunteers, affiliations):
 
 def hours_csv(volunteers, affiliations):
     """The whole file as bytes (UTF-8 with BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_text(cell) for cell in header()])
-    writer.writerows(hours_rows(volunteers, affiliations))
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([header(), *hours_rows(volunteers, affiliations)])
 
 
 def filename(first, last):

@@ -47,7 +47,7 @@ def test_book_without_a_token(api, session, create_district):
     body = response.get_json()
     booking = db.session.scalars(select(Booking)).one()
     assert body == {"code": booking.code, "status": "booked", "waitlist_position": None,
-                    "session_id": session.id, "seats": 1}
+                    "session_id": session.id, "seats": 1, "slot_start": None}
     assert booking.channel == BookingChannel.API
     person = booking.person
     assert (person.kana_key, person.phone, person.district_id, person.age_band,

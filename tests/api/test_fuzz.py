@@ -59,6 +59,7 @@ def _plausible(ids):
         "notes": text,
         "requesting_group": text,
         "requesting_contact": text,
+        "slot_minutes": st.integers(min_value=-5, max_value=200),
         "starts_at": iso_datetimes,
         "ends_at": iso_datetimes,
         "status": st.sampled_from(["scheduled", "cancelled", "completed", "postponed"]),

@@ -41,6 +41,7 @@ def test_list_sessions_shape(api, ctx, create_session):
         "series_id": None,
         "requesting_group": None,
         "notes": "持ち物: スマートフォン",
+        "slot_minutes": None,
     }
 
 

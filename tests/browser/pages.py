@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 # Rules under these paths do not answer with an HTML page of their own.
 NOT_PAGES = ("/static/", "/api/", "/healthz", "/locale/")
-# ... and rules ending like these (files, e.g. a booking's calendar file).
-NOT_PAGE_SUFFIXES = (".ics", ".csv")
+# ... and rules ending like these (files, e.g. a booking's calendar file; the "now
+# serving" display's JSON).
+NOT_PAGE_SUFFIXES = (".ics", ".csv", ".json")
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,45 @@ PAGES = {
         Page("coordinator", "this fiscal year"),
         Page("coordinator", "bad dates", query={"from": "2026-13-01"}),
     ),
+    # the coordinators' consultation pages (desk/consults/staff_views.py)
+    "consults_staff.session": (
+        Page("coordinator", "held, with visits", args={"session_id": "session.held"}),
+        Page("coordinator", "today, no tickets", args={"session_id": "session.consultation"}),
+    ),
+    "consults_staff.topics_report": (
+        Page("coordinator", "this fiscal year"),
+        Page("coordinator", "one venue", query={"venue_id": Ref("venue")}),
+        Page("coordinator", "bad months", query={"from": "2026-13"}),
+    ),
+    "consults_staff.topic_list": (Page("coordinator"), Page("admin", "admin")),
+    # serving at the desk on a phone or tablet (desk/consults/desk_views.py)
+    "consults.desk": (
+        Page("volunteer", "serving, waiting", args={"session_id": "session.consult_desk"}),
+        Page("coordinator", "coordinator", args={"session_id": "session.consult_desk"}),
+    ),
+    "consults.log": tuple(
+        Page("volunteer", label, args={"session_id": "session.consult_desk",
+                                       "ticket_id": f"ticket.{key}"})
+        for label, key in (("the form", "serving"), ("logged", "served"),
+                           ("another volunteer's", "others"))),
+    # reception and the public "now serving" display (desk/consults/reception_views.py,
+    # display_views.py)
+    "consults.reception": (
+        Page("volunteer", "queue and reservations", args={"session_id": "session.reception"}),
+        Page("coordinator", "phone numbers", args={"session_id": "session.reception"}),
+        Page("volunteer", "a ticket just issued", args={"session_id": "session.reception"},
+             query={"ticket": Ref("ticket.issued")}),
+        Page("coordinator", "no reserved slots", args={"session_id": "session.consult_desk"}),
+    ),
+    "consults_public.display": (
+        Page("anonymous", "numbers", args={"venue_id": "venue"}),
+        Page("anonymous", "no desk today", args={"venue_id": "venue.closed"}),
+    ),
+    "consults.book_class": tuple(
+        Page("volunteer", label, args={"session_id": "session.consult_desk",
+                                       "ticket_id": f"ticket.{key}"})
+        for label, key in (("phone number", "serving"), ("after the log", "served"),
+                           ("another volunteer's", "others"))),
     # administrators
     "admin.users": (Page("admin"),),
     "admin.user_new": (Page("admin"),),
@@ -318,4 +358,15 @@ FORMS = (
     FormCase("kiosk.setup", "anonymous"),
     FormCase("kiosk_staff.kiosks", "coordinator"),
     FormCase("admin.user_new", "admin"),
+    # the consultation topic list: a new topic without names
+    FormCase("consults_staff.topic_list", "coordinator"),
+    # the visit log sent without topics or device (the service's messages), and with a
+    # phone number in the note; the phone number look-up of the class booking sent empty
+    FormCase("consults.log", "volunteer",
+             args={"session_id": "session.consult_desk", "ticket_id": "ticket.serving"}),
+    FormCase("consults.log", "volunteer", "phone number in the note",
+             args={"session_id": "session.consult_desk", "ticket_id": "ticket.serving"},
+             fill={"#topics-0": True, "#device-0": True, "#note": "折り返し 090-1234-5678"}),
+    FormCase("consults.book_class", "volunteer",
+             args={"session_id": "session.consult_desk", "ticket_id": "ticket.serving"}),
 )

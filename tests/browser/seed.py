@@ -130,6 +130,131 @@ def seed_staff_volunteers(user, sessions, *, actor, now):
     return {"volunteer.me": me, "volunteer.staff": profile.id}
 
 
+def seed_consult_staff(user, sessions, *, actor, now):
+    """The coordinators' consultation pages (desk/consults/staff_views.py): the held
+    consultation session gets tickets served by the browser's volunteer account (topics,
+    devices, outcomes, a note), one skipped and one cancelled; a topic of the list is
+    hidden and a new one added."""
+    from desk.consults import services as consult_services
+    from desk.consults import topics as consult_topics
+    from desk.consults.models import ConsultTopic
+
+    held = sessions["held"]
+    topic = {code: db.session.scalar(select(ConsultTopic.id).where(ConsultTopic.code == code))
+             for code in ("line", "my_number", "camera", "settings")}
+
+    def minutes(count):
+        return held.start_dt + timedelta(minutes=count)
+
+    visits = (
+        ({"visitor_name": "佐藤 恵子", "phone": "090-1234-5678"}, ["line", "camera"], "iphone",
+         "resolved", None),
+        ({}, ["my_number"], "android", "referred", "マイナポータルの講座を案内した。"),
+        ({}, ["line"], "iphone", "follow_up", "友だち追加の続きを次回に。"),
+        ({}, ["settings"], "flip_phone", "resolved", None),
+    )
+    for index, (data, codes, device, outcome, note) in enumerate(visits):
+        ticket = consult_services.issue_ticket(held, data, actor=actor, now=minutes(index * 7))
+        consult_services.take_ticket(ticket, actor=user, now=minutes(index * 7 + 5))
+        consult_services.log_visit(ticket, {"topics": [str(topic[code]) for code in codes],
+                                            "device": device, "outcome": outcome, "note": note},
+                                   actor=user, now=minutes(index * 7 + 20))
+    skipped = consult_services.issue_ticket(held, {}, actor=actor, now=minutes(40))
+    consult_services.skip_ticket(skipped, actor=user, now=minutes(60))
+    cancelled = consult_services.issue_ticket(held, {}, actor=actor, now=minutes(45))
+    consult_services.cancel_ticket(cancelled, actor=actor, now=minutes(50))
+    consult_topics.set_topic_active(db.session.get(ConsultTopic, topic["settings"]), False,
+                                    actor=actor)
+    consult_topics.create_topic({"name": "スマートウォッチ", "name_en": "Smartwatches",
+                                 "program_topic": "apps"}, actor=actor)
+
+
+def seed_consult_desk(user, sessions, *, actor, now):
+    """The desk's serving screens (desk/consults/desk_views.py): a consultation session
+    going on now, staffed by the browser's volunteer account, with two visitors waiting,
+    one the volunteer serves (the log form), one they served and logged (the log, then
+    a class to book) and one a coordinator serves (the volunteer cannot log it)."""
+    from desk.consults import queries as consult_queries
+    from desk.consults import services as consult_services
+    from desk.volunteers import services as volunteer_services
+    from desk.volunteers.models import Volunteer
+
+    desk = services.create_session({
+        "kind": "consultation", "title": "スマホ相談（受付中）",
+        "venue_id": sessions["consultation"].venue_id,
+        "start_dt": now - timedelta(hours=1), "end_dt": now + timedelta(hours=2)},
+        actor=actor, now=now)
+    me = db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+    volunteer_services.assign_volunteer(
+        volunteer_services.create_shift(desk, {"role": "assistant", "places": 3},
+                                        actor=actor, now=now),
+        me, actor=actor, now=now, confirmed=True)
+    topic = {item.code: str(item.id) for item in consult_queries.active_topics()}
+
+    def ticket(minutes_ago, **data):
+        return consult_services.issue_ticket(desk, data, actor=actor,
+                                             now=now - timedelta(minutes=minutes_ago))
+
+    served, serving, others = ticket(50, visitor_name="小林"), ticket(30), ticket(25)
+    ticket(15, visitor_name="渡辺")
+    ticket(5)
+    consult_services.take_ticket(served, actor=user, now=now - timedelta(minutes=45))
+    consult_services.log_visit(served, {
+        "topics": [topic["basics"], topic["line"]], "device": "iphone", "minutes": "20",
+        "outcome": "referred", "note": "はじめてのスマホ教室を案内。"}, actor=user,
+        now=now - timedelta(minutes=25))
+    consult_services.take_ticket(serving, actor=user, now=now - timedelta(minutes=8))
+    consult_services.take_ticket(others, actor=actor, now=now - timedelta(minutes=6))
+    sessions["consult_desk"] = desk
+    return {"ticket.served": served.id, "ticket.serving": serving.id,
+            "ticket.others": others.id}
+
+
+def seed_consult_reception(user, venue, sessions, *, actor, now):
+    """Reception and the public display (desk/consults/reception_views.py and
+    display_views.py): a consultation session with reserved slots going on now at the
+    first venue (its only consultation desk today), staffed by the browser's volunteer
+    account: one visitor being served, walk-ins waiting (one gave a name and a mobile
+    for the SMS), a reserved visitor checked in and one not yet here, a number set aside
+    as not present. "venue.closed" (the inactive venue) has no desk today."""
+    from desk.consults import services as consult_services
+    from desk.events.models import Venue
+    from desk.volunteers import services as volunteer_services
+    from desk.volunteers.models import Volunteer
+
+    desk = services.create_session({
+        "kind": "consultation", "venue_id": venue.id, "slot_minutes": 30, "capacity": 6,
+        "start_dt": now - timedelta(minutes=40), "end_dt": now + timedelta(hours=3)},
+        actor=actor, now=now - timedelta(days=2))
+    me = db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+    volunteer_services.assign_volunteer(
+        volunteer_services.create_shift(desk, {"role": "reception", "places": 2},
+                                        actor=actor, now=now),
+        me, actor=actor, now=now, confirmed=True)
+    reserved, expected = (services.book_seat(desk, people_services.create_person(
+        {"name": name, "name_kana": kana, "phone": phone, "consent": True},
+        channel="phone_desk", consent_method="phone_staff", actor=actor, now=now),
+        channel="phone_desk", actor=actor, now=now - timedelta(days=1)).booking
+        for name, kana, phone in (("森 久美子", "もり くみこ", "090-3333-0001"),
+                                  ("井上 博", "いのうえ ひろし", "0466-25-0003")))
+
+    def ticket(minutes_ago, **data):
+        return consult_services.issue_ticket(desk, data, actor=actor,
+                                             now=now - timedelta(minutes=minutes_ago))
+
+    away, serving = ticket(35), ticket(30)
+    ticket(20, visitor_name="清水 花", phone="080-3333-0002", wants_sms=True)
+    ticket(10)
+    consult_services.check_in_reservation(reserved, actor=actor, now=now - timedelta(minutes=8))
+    consult_services.take_ticket(serving, actor=user, now=now - timedelta(minutes=12))
+    consult_services.skip_ticket(away, actor=actor, now=now - timedelta(minutes=5))
+    db.session.flush()
+    sessions["reception"] = desk
+    return {"ticket.issued": ticket(1).id, "booking_id.expected": expected.id,
+            "venue.closed": db.session.scalar(select(Venue.id).where(
+                Venue.is_active.is_(False)).limit(1))}
+
+
 def seed():
     """Create the data inside an application context and commit; return the ids and
     dates the page list refers to."""
@@ -343,6 +468,10 @@ def seed():
     link_ids = seed_account_links(users["volunteer"], actor=actor, now=now)
     staff_volunteer_ids = seed_staff_volunteers(users["volunteer"], sessions, actor=actor,
                                                 now=now)
+    seed_consult_staff(users["volunteer"], sessions, actor=actor, now=now)
+    consult_desk_ids = seed_consult_desk(users["volunteer"], sessions, actor=actor, now=now)
+    reception_ids = seed_consult_reception(users["volunteer"], venue, sessions, actor=actor,
+                                           now=now)
     db.session.commit()
 
     return {
@@ -358,6 +487,8 @@ def seed():
         **my_shift_ids,
         **link_ids,
         **staff_volunteer_ids,
+        **consult_desk_ids,
+        **reception_ids,
         **{f"booking.{state}": booking.token for state, booking in web_bookings.items()},
         "session.one_off": upcoming[1].id,
         "person": caller.id,

@@ -179,3 +179,19 @@ def create_volunteer_user(create_user):
         return create_user("volunteer")
 
     return factory
+
+
+@pytest.mark.parametrize("note, flagged", [
+    ("090-1234-5678 に折り返し", True),
+    ("０９０ー１２３４ー５６７８", True),
+    ("0466-25-1234 に電話", True),
+    ("番号 1234 5678 9012", True),
+    ("123456789012", True),
+    ("2026-12-01 090-1234-5678", True),
+    ("2026-12-01 10:00 に再来予定", False),
+    ("2026/12/01 14:30", False),
+    ("12月1日 10時 LINE講座を案内", False),
+    ("受付番号 12 番", False),
+])
+def test_notes_with_a_phone_number_or_my_number_are_flagged(ctx, note, flagged):
+    assert bool(services.check_note(note)) is flagged

@@ -233,8 +233,10 @@ def test_demo_bookings_have_their_audit_entries_and_messages(demo):
                 and planning.person_channels(booking.person)):
             assert booking.id in reminders
     # the same count from the database: every message is about a booking it knows (or,
-    # for a volunteer, a shift: tests/demo/test_demo_volunteers.py)
+    # for a volunteer, a shift: tests/demo/test_demo_volunteers.py; for a visitor at a
+    # consultation desk, a ticket: tests/demo/test_demo_consults.py)
     orphans = db.session.scalar(
         select(func.count(OutboxMessage.id)).where(OutboxMessage.booking_id.is_(None),
-                                                   OutboxMessage.shift_id.is_(None)))
+                                                   OutboxMessage.shift_id.is_(None),
+                                                   OutboxMessage.ticket_id.is_(None)))
     assert orphans == 0

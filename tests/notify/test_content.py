@@ -24,8 +24,10 @@ from tests.notify.channel_support import LONGEST_SHORT_NAME, PUBLIC_URL, configu
 
 DESK_PHONE = "0466-25-1111"
 # messages to volunteers are written by desk.volunteers.messages (tests/volunteers)
+# (the consultation desk's turn SMS has tests of its own: tests/consults/test_turn_sms.py)
 BOOKING_TEMPLATES = [template for template in MessageTemplate
-                     if template not in VOLUNTEER_TEMPLATES]
+                     if template not in VOLUNTEER_TEMPLATES
+                     and template != MessageTemplate.CONSULT_TURN]
 
 
 # -- the segment counter -----------------------------------------------------------------

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import time, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from desk.auth import reset
@@ -23,6 +24,7 @@ from desk.volunteers.models import Volunteer
 from tests.fixtures.factories import NOW
 
 NEW_PASSWORD = "seven-purple-lanterns"
+ENGLISH = {"Accept-Language": "en"}  # ja is the default; the assertions read English text
 
 
 def _messages(volunteer_id, template=MessageTemplate.ACCOUNT_INVITE):
@@ -97,7 +99,7 @@ def test_sms_code_time_starts_after_the_quiet_hours(ctx, create_volunteer):
 
 def test_sms_invite_for_a_landline_only_volunteer_is_refused(ctx, create_volunteer):
     volunteer = create_volunteer(phone="0466-25-1234", email=None, message_channel="none")
-    with pytest.raises(ValidationError, match="mobile"):
+    with force_locale("en"), pytest.raises(ValidationError, match="mobile"):
         accounts.invite_volunteer(volunteer, "sms", actor="test", now=NOW)
     db.session.rollback()
     assert _messages(volunteer.id) == []
@@ -106,7 +108,7 @@ def test_sms_invite_for_a_landline_only_volunteer_is_refused(ctx, create_volunte
 
 def test_email_invite_needs_an_address(ctx, create_volunteer):
     volunteer = create_volunteer(email=None)
-    with pytest.raises(ValidationError, match="e-mail"):
+    with force_locale("en"), pytest.raises(ValidationError, match="e-mail"):
         accounts.invite_volunteer(volunteer, "email", actor="test", now=NOW)
 
 
@@ -154,12 +156,12 @@ def test_an_activated_volunteer_is_not_invited_again(ctx, create_volunteer):
     reset.use_token(_messages(volunteer.id)[0].secret, NEW_PASSWORD,
                     purpose=LinkPurpose.INVITE, now=NOW)
     db.session.commit()
-    with pytest.raises(ConflictError, match="already has an account"):
+    with force_locale("en"), pytest.raises(ConflictError, match="already has an account"):
         accounts.invite_volunteer(volunteer, "sms", actor="test", now=NOW)
 
 
 def test_inactive_volunteer_is_not_invited(ctx, create_volunteer):
-    with pytest.raises(ValidationError, match="inactive"):
+    with force_locale("en"), pytest.raises(ValidationError, match="inactive"):
         accounts.invite_volunteer(create_volunteer(is_active=False), "email", actor="test",
                                   now=NOW)
 
@@ -257,7 +259,8 @@ def test_following_the_link_sets_the_password_and_logs_in(client, ctx, create_vo
     assert client.get("/volunteer").status_code == 200
     # the link is used up
     assert client.get(url).status_code == 410
-    gone = client.post(url, data={"password": "x" * 12, "password_again": "x" * 12})
+    gone = client.post(url, data={"password": "x" * 12, "password_again": "x" * 12},
+                       headers=ENGLISH)
     assert gone.status_code == 410
     assert "can no longer be used" in gone.get_data(as_text=True)
     db.session.expire_all()
@@ -270,7 +273,7 @@ def test_unknown_and_expired_links_get_the_friendly_page(client, ctx, create_vol
     secret = _messages(volunteer.id)[0].secret
     for url in (f"/volunteer/join/{secret}", "/volunteer/join/not-a-real-token",
                 "/volunteer/join/" + "x" * 300):
-        response = client.get(url)
+        response = client.get(url, headers=ENGLISH)
         assert response.status_code == 410, url
         assert "can no longer be used" in response.get_data(as_text=True)
 
@@ -283,7 +286,7 @@ def test_joining_by_code_with_the_phone_in_another_format(client, ctx, create_vo
     assert typed != volunteer.phone
     wrong = client.post("/volunteer/join", data={
         "phone": typed, "code": f"{(int(code) + 1) % 1_000_000:06d}",
-        "password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+        "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}, headers=ENGLISH)
     assert wrong.status_code == 200
     assert "do not match" in wrong.get_data(as_text=True)
     db.session.expire_all()
