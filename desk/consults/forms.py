@@ -8,10 +8,11 @@ forms are in desk/consults/visit_forms.py.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Length, Optional
 
 from desk.consults.models import Ticket
+from desk.core.forms import new_submission_id
 
 PHONE_MAX = 30  # what people type, separators included (the service parses it)
 
@@ -24,9 +25,11 @@ class IssueForm(FlaskForm):
                         validators=[Optional(), Length(max=PHONE_MAX)],
                         render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"})
     wants_sms = BooleanField(_l("Send an SMS when their turn is coming"))
+    submission = HiddenField(default=new_submission_id)
 
     def service_data(self):
         """What desk.consults.services.issue_ticket takes."""
         return {"visitor_name": (self.visitor_name.data or "").strip(),
                 "phone": (self.phone.data or "").strip(),
-                "wants_sms": bool(self.wants_sms.data)}
+                "wants_sms": bool(self.wants_sms.data),
+                "request_key": self.submission.data}

@@ -80,6 +80,7 @@ class Ticket(db.Model):
     __tablename__ = "consult_tickets"
 
     NAME_MAX = 100
+    REQUEST_KEY_MAX = 64
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
@@ -96,6 +97,8 @@ class Ticket(db.Model):
     visitor_name: Mapped[str | None] = mapped_column(String(NAME_MAX))
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164, for "your turn is coming"
     wants_sms: Mapped[bool] = mapped_column(default=False)
+    # the reception form's submission id: a double tap issues one ticket, not two
+    request_key: Mapped[str | None] = mapped_column(String(REQUEST_KEY_MAX), unique=True)
     turn_notice_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     issued_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -69,7 +69,8 @@ def _next_number(session):
 
 def issue_ticket(session, data, *, actor, now):
     """A numbered ticket for a walk-in, in one tap: name and phone are optional; a phone
-    with `wants_sms` gets the "your turn is coming" SMS."""
+    with `wants_sms` gets the "your turn is coming" SMS. A repeated request (the same
+    `request_key`: a double tap) returns the ticket the first one issued."""
     from desk.people.models import Person
 
     _check_session(session)
@@ -81,6 +82,11 @@ def issue_ticket(session, data, *, actor, now):
         checker.fail("phone", _("The SMS needs a mobile number (070, 080 or 090)."))
     checker.done()
     session = lock_session(session)
+    request_key = _request_key(session, data.get("request_key"))
+    if request_key is not None:
+        repeated = db.session.scalar(select(Ticket).where(Ticket.request_key == request_key))
+        if repeated is not None:
+            return repeated
     person = None
     if phone is not None:
         person = db.session.scalar(select(Person).where(
@@ -89,11 +95,18 @@ def issue_ticket(session, data, *, actor, now):
                     kind=TicketKind.WALK_IN, status=TicketStatus.WAITING, visitor_name=name,
                     phone=phone.e164 if phone else None, wants_sms=bool(wants_sms),
                     person_id=person.id if person else None, issued_dt=now, queue_dt=now,
-                    issued_by_id=_user_id(actor), updated_dt=now)
+                    issued_by_id=_user_id(actor), updated_dt=now, request_key=request_key)
     db.session.add(ticket)
     db.session.flush()
     audit.record("ticket.issue", ticket, actor=actor, after=_ticket_state(ticket))
     return ticket
+
+
+def _request_key(session, raw):
+    """The idempotency key of a reception form's submission, scoped to the session."""
+    if not isinstance(raw, str) or not raw or len(raw) > 40:
+        return None
+    return f"{session.id}:{raw}"
 
 
 def check_in_reservation(booking, *, actor, now):

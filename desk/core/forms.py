@@ -1,5 +1,7 @@
 """Form pieces shared by the packages."""
 
+import secrets
+
 import wtforms
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
@@ -38,3 +40,9 @@ class IntegerField(wtforms.IntegerField):
             message = "Not a valid integer value."
             raise ValueError(self.gettext(message))
         super().process_formdata(valuelist)
+
+
+def new_submission_id():
+    """A random id for one rendering of a form: a repeated POST of it (a double tap, a
+    retry on a slow network) is recognised and does nothing twice."""
+    return secrets.token_urlsafe(16)

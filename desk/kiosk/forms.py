@@ -2,14 +2,13 @@
 kiosk. The rules live in desk.kiosk.services and the people services; these forms
 only parse and render. Labels are in plain words (やさしい日本語 in Japanese)."""
 
-import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import Optional
 
-from desk.core.forms import id_choices, labelled_choices
+from desk.core.forms import id_choices, labelled_choices, new_submission_id
 from desk.events import queries as event_queries
 from desk.kiosk.models import KioskDevice
 from desk.people.labels import AGE_BAND_LABELS
@@ -47,10 +46,6 @@ AGE_CHOICES = labelled_choices([
     ("", _l("Skip")),
     *((band.value, label) for band, label in AGE_BAND_LABELS.items()),
 ])
-
-
-def new_submission_id():
-    return secrets.token_urlsafe(16)
 
 
 class KioskBookingForm(FlaskForm):

@@ -171,6 +171,21 @@ def test_the_sms_needs_a_mobile_number(desk_session, on_desk, phone, wants_sms):
     assert tickets(desk_session) == []
 
 
+def test_a_double_tap_issues_one_ticket(desk_session, on_desk):
+    client, _user = on_desk(desk_session)
+    page = client.get(reception(desk_session)).get_data(as_text=True)
+    submission = re.search(r'name="submission" type="hidden" value="([^"]+)"', page)
+    submission = submission or re.search(r'value="([^"]+)"[^>]*name="submission"', page)
+    assert submission, "the reception form carries a submission id"
+    for _tap in range(2):
+        response = client.post(f"/consults/{desk_session.id}/tickets",
+                               data={"submission": submission.group(1)})
+        assert response.status_code == 302
+    assert [ticket.number for ticket in tickets(desk_session)] == [1]
+    client.post(f"/consults/{desk_session.id}/tickets", data={"submission": "another-render"})
+    assert [ticket.number for ticket in tickets(desk_session)] == [1, 2]
+
+
 def test_an_unusable_phone_number_or_a_long_name_issues_nothing(desk_session, on_desk):
     client, _user = on_desk(desk_session)
     response = client.post(f"/consults/{desk_session.id}/tickets", data={"phone": "12"})

@@ -79,6 +79,7 @@ def upgrade():
     sa.Column('visitor_name', sa.String(length=100), nullable=True),
     sa.Column('phone', sa.String(length=20), nullable=True),
     sa.Column('wants_sms', sa.Boolean(), nullable=False),
+    sa.Column('request_key', sa.String(length=64), nullable=True),
     sa.Column('turn_notice_dt', sa.DateTime(timezone=True), nullable=True),
     sa.Column('issued_dt', sa.DateTime(timezone=True), nullable=False),
     sa.Column('issued_by_id', sa.Integer(), nullable=True),
@@ -99,6 +100,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_consult_tickets_session_id_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consult_tickets')),
     sa.UniqueConstraint('booking_id', name=op.f('uq_consult_tickets_booking_id')),
+    sa.UniqueConstraint('request_key', name=op.f('uq_consult_tickets_request_key')),
     sa.UniqueConstraint('session_id', 'number', name=op.f('uq_consult_tickets_session_id_number'))
     )
     with op.batch_alter_table('consult_tickets', schema=None) as batch_op:
