@@ -15,6 +15,7 @@ from desk.events.models import (
 from desk.kiosk.models import KioskDevice
 from desk.notify.models import OptOut, OutboxMessage, SmsReply
 from desk.people.models import Person, ProxyContact
+from desk.reports.models import KpiTarget, SurveyEntry
 from desk.volunteers.models import (
     Availability,
     Shift,
@@ -24,7 +25,7 @@ from desk.volunteers.models import (
     VolunteerSkill,
 )
 
-__all__ = ["AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
+__all__ = ["AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "KpiTarget", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
            "OptOut", "OutboxMessage", "Person", "Program", "ProxyContact", "SeriesSkip",
-           "SessionSeries", "Shift", "ShiftAssignment", "ShiftSkill", "SmsReply", "Ticket",
+           "SessionSeries", "Shift", "SurveyEntry", "ShiftAssignment", "ShiftSkill", "SmsReply", "Ticket",
            "User", "Venue", "Visit", "Volunteer", "VolunteerSkill"]
