@@ -220,7 +220,7 @@ def test_opting_back_in_lets_messages_through(backend, booking):
     dispatch.dispatch_due(now=NOW)
     assert confirmation(booking).state == MessageState.SENT
     actions = db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.object_type == "opt_outs")).all()
+        AuditEntry.object_type == "opt_outs").order_by(AuditEntry.id)).all()
     assert actions == ["notify.opt_out", "notify.opt_in"]
 
 
