@@ -3,9 +3,9 @@
 
 import sys
 
-from bench import booking, dispatch
+from bench import booking, dispatch, report
 
-BENCHES = {"booking": booking.main, "dispatch": dispatch.main}
+BENCHES = {"booking": booking.main, "dispatch": dispatch.main, "report": report.main}
 
 
 def main(argv):

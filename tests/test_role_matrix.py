@@ -136,6 +136,7 @@ MATRIX = {
     "api.booking_create": ("POST", API_PUBLIC_WRITE),
     "api.booking_cancel": ("POST", API_PUBLIC_WRITE),
     "api.session_roster": ("GET", API_WRITE),
+    "api.reports_kpi": ("GET", API_WRITE),
     "api.booking_attendance": ("POST", API_WRITE),
     # the outbox (desk/notify/): coordinators and admins only
     "notify.outbox": ("GET", STAFF),
@@ -179,6 +180,21 @@ MATRIX = {
     "consults_staff.session": ("GET", STAFF),
     "consults_staff.topics_report": ("GET", STAFF),
     "consults_staff.topics_csv": ("GET", STAFF),
+    # KPI exports and open data (desk/reports/export_views.py): files, staff only
+    "reports.opendata_events": ("GET", STAFF),
+    "reports.opendata_venues": ("GET", STAFF),
+    "reports.attendance_csv": ("GET", STAFF),
+    "reports.attendance_xlsx": ("GET", STAFF),
+    # KPI targets and survey entry (desk/reports/target_views.py, survey_views.py)
+    "reports.targets": ("GET", STAFF),
+    "reports.surveys": ("GET", STAFF),
+    "reports.survey_entry": ("GET", STAFF),
+    "reports.survey_delete": ("POST", STAFF_ACTION),
+    # the KPI dashboard and its printable report (desk/reports/dashboard_views.py)
+    "reports.dashboard": ("GET", STAFF),
+    "reports.print": ("GET", STAFF),
+    "reports.report_xlsx": ("GET", STAFF),
+    "reports.report_csv": ("GET", STAFF),
     "consults_staff.topic_list": ("GET", STAFF),
     "consults_staff.topic_create": ("POST", STAFF),
     "consults_staff.topic_update": ("POST", STAFF_ACTION),
@@ -250,6 +266,7 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "user_id": users["volunteer"].id,
         "token_id": token.id,
         "code": "en",
+        "slug": "topics",
         "filename": "css/desk.css",
         "token": booking.token,
         "booking_id": booking.id,
@@ -296,6 +313,13 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     consult.slot_minutes, consult.capacity = 30, 3
     ids["reservation_id"] = book_seat(consult, create_person(), channel="phone_desk",
                                       actor="test", now=NOW).booking.id
+    # a survey sheet of the class (desk/reports/survey_views.py) to delete
+    from desk.reports.models import SurveyEntry
+
+    sheet = SurveyEntry(session_id=session.id, satisfaction=4)
+    db.session.add(sheet)
+    db.session.flush()
+    ids["survey_entry_id"] = sheet.id
     db.session.commit()
     return users, ids
 

@@ -9,7 +9,7 @@ never authorise anything here.
 
 from flask import Blueprint
 
-from desk.api import auth, bookings, openapi, sessions, venues
+from desk.api import auth, bookings, openapi, reports, sessions, venues
 from desk.api.errors import handle_desk_error
 from desk.core.errors import DeskError
 from desk.events.public_booking import BOOK_RATE_LIMIT, CANCEL_LIMIT_SCOPE, CANCEL_RATE_LIMIT
@@ -34,6 +34,7 @@ _ROUTES = [
      ["POST"]),
     ("/bookings/<code>/attendance", "booking_attendance", bookings.set_attendance, ["POST"]),
     ("/venues", "venues", venues.list_venues, ["GET"]),
+    ("/reports/kpi", "reports_kpi", reports.kpi, ["GET"]),
     ("/openapi.json", "openapi", openapi.document, ["GET"]),
 ]
 for rule, endpoint, view, methods in _ROUTES:

@@ -26,6 +26,8 @@ from desk.events.models import (
 )
 from desk.events.slots import SLOT_MINUTES_MAX, SLOT_MINUTES_MIN
 from desk.people.models import AgeBand, Person
+from desk.reports.metrics import METRICS, UNITS
+from desk.reports.services import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 
 API_VERSION = "1.0.0"
 
@@ -146,6 +148,35 @@ BOOKING_SCHEMAS = {
     "AttendanceUpdate": _object({
         "attendance": _nullable(_enum(Attendance, "null clears the mark.")),
     }),
+}
+
+KPI_SCHEMAS = {
+    "KpiMetric": _object({
+        "key": {"type": "string", "enum": [metric.key for metric in METRICS],
+                "description": "The metric's key, as in docs/kpi.md."},
+        "label": {"type": "string", "description": "Its name in the Accept-Language."},
+        "unit": {"type": "string", "enum": list(UNITS),
+                 "description": "count, percent (0-100), hours or score (mean of 1-5)."},
+        "description": {"type": "string",
+                        "description": "The exact definition, in the Accept-Language."},
+        "value": {"type": ["number", "null"],
+                  "description": "The figure of the period; null for a rate or mean with "
+                                 "nothing to divide by."},
+        "target": {"type": ["number", "null"],
+                   "description": "The fiscal year's target (目標値) for the whole year; "
+                                  "null when none is set or the period spans two fiscal "
+                                  "years."},
+    }),
+    "KpiReport": _object({
+        "from": _ref("Date"),
+        "to": _ref("Date"),
+        "fiscal_year": {"type": ["integer", "null"],
+                        "description": "The fiscal year (FY2025 = 令和7年度, 2025-04-01 to "
+                                       "2026-03-31) the period lies in and whose targets "
+                                       "are given; null when it spans two."},
+        "metrics": {"type": "array", "items": _ref("KpiMetric"),
+                    "description": "Every metric, in the dashboard's order."},
+    }, description="KPI figures of a period against the fiscal year's targets."),
 }
 
 SCHEMAS = {
@@ -360,6 +391,7 @@ SCHEMAS = {
         description=f"The rule must give from 1 to {SessionSeries.MAX_OCCURRENCES} dates "
                     "between start_date and until_date (JST)."),
     **BOOKING_SCHEMAS,
+    **KPI_SCHEMAS,
 }
 
 PARAMETERS = {
@@ -636,6 +668,38 @@ PATHS = {
             },
         },
     },
+    "/reports/kpi": {
+        "get": {
+            "operationId": "getKpiReport",
+            "summary": "KPI figures with their targets (token)",
+            "description": "Every metric of the KPI report for a fiscal year (`fy`) or "
+                           "for local dates `from`/`to` (JST, inclusive; a missing `to` "
+                           "is the end of the fiscal year of `from`, a missing `from` the "
+                           "start of the fiscal year of `to`); nothing given: the current "
+                           "fiscal year. `fy` together with `from`/`to` is refused (400). "
+                           "Needs a coordinator's or admin's token although it only reads.",
+            "tags": ["reports"],
+            "security": _SECURITY,
+            "parameters": [
+                {"name": "fy", "in": "query",
+                 "schema": {"type": "integer", "minimum": FISCAL_YEAR_MIN,
+                            "maximum": FISCAL_YEAR_MAX},
+                 "description": "The fiscal year by the calendar year it starts in: 2025 "
+                                "is 2025-04-01 to 2026-03-31 (令和7年度)."},
+                {"name": "from", "in": "query", "schema": _ref("Date"),
+                 "description": "First local date (JST, inclusive) of the period."},
+                {"name": "to", "in": "query", "schema": _ref("Date"),
+                 "description": "Last local date (JST, inclusive) of the period."},
+            ],
+            "responses": {
+                "200": _json("KpiReport", "The figures and targets."),
+                "400": _response_ref("BadRequest"),
+                "401": _response_ref("Unauthorized"),
+                "403": _response_ref("Forbidden"),
+                "default": _response_ref("Error"),
+            },
+        },
+    },
     "/openapi.json": {
         "get": {
             "operationId": "getOpenApiDocument",
@@ -663,7 +727,7 @@ def build_document(public_url):
                 "sessions. Reading is public; writing needs a coordinator's or an admin's "
                 "bearer token (`desk create-token EMAIL`), except booking and cancelling "
                 "a seat, which residents do without an account (rate-limited); a "
-                "session's roster also needs a token. Phone numbers travel in JSON bodies, "
+                "session's roster and the KPI report also need a token. Phone numbers travel in JSON bodies, "
                 "never in URLs. Times are ISO 8601 with the "
                 "+09:00 offset (any offset accepted on input); `from`/`to` are JST dates, "
                 "inclusive. Lists are {\"items\": [...], \"next\": cursor or null}. "
@@ -672,7 +736,7 @@ def build_document(public_url):
         },
         "servers": [{"url": f"{public_url.rstrip('/')}/api/v1"}],
         "tags": [{"name": "sessions"}, {"name": "series"}, {"name": "venues"},
-                 {"name": "bookings"}, {"name": "meta"}],
+                 {"name": "bookings"}, {"name": "reports"}, {"name": "meta"}],
         "paths": PATHS,
         "components": {
             "schemas": SCHEMAS,

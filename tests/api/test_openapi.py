@@ -34,9 +34,10 @@ def test_openapi_servers_follow_public_url(app, client, monkeypatch):
     assert document["servers"] == [{"url": "https://desk.city.example.jp/api/v1"}]
 
 
-# Residents book and cancel without an account; the roster shows residents' phones.
+# Residents book and cancel without an account; the roster shows residents' phones;
+# the KPI report is for coordinators.
 PUBLIC_WRITES = {"createBooking", "cancelBooking"}
-TOKEN_READS = {"getRoster"}
+TOKEN_READS = {"getRoster", "getKpiReport"}
 
 
 def test_openapi_write_operations_need_bearer_token(document):

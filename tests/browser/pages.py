@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 NOT_PAGES = ("/static/", "/api/", "/healthz", "/locale/")
 # ... and rules ending like these (files, e.g. a booking's calendar file; the "now
 # serving" display's JSON).
-NOT_PAGE_SUFFIXES = (".ics", ".csv", ".json")
+NOT_PAGE_SUFFIXES = (".ics", ".csv", ".json", ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,16 @@ PAGES = {
         Page("coordinator", "this fiscal year"),
         Page("coordinator", "bad dates", query={"from": "2026-13-01"}),
     ),
+    # the KPI dashboard and its printable A4 report (desk/reports/dashboard_views.py)
+    "reports.dashboard": (
+        Page("coordinator", "this fiscal year"),
+        Page("admin", "a quarter", query={"period": "quarter", "q": "1"}),
+        Page("coordinator", "bad month", query={"period": "month", "month": "2026-13"}),
+    ),
+    "reports.print": (
+        Page("coordinator", "this fiscal year"),
+        Page("coordinator", "a month", query={"period": "month"}),
+    ),
     # the coordinators' consultation pages (desk/consults/staff_views.py)
     "consults_staff.session": (
         Page("coordinator", "held, with visits", args={"session_id": "session.held"}),
@@ -259,6 +269,20 @@ PAGES = {
                                        "ticket_id": f"ticket.{key}"})
         for label, key in (("phone number", "serving"), ("after the log", "served"),
                            ("another volunteer's", "others"))),
+    # KPI targets and survey entry (desk/reports/target_views.py, survey_views.py)
+    "reports.targets": (
+        Page("coordinator", "this fiscal year"),
+        Page("admin", "a fiscal year without targets", query={"fy": "2030"}),
+    ),
+    "reports.surveys": (Page("coordinator"),),
+    "reports.survey_entry": (
+        Page("coordinator", "with sheets", args={"session_id": "session.roster_closed"}),
+        Page("coordinator", "more rows", args={"session_id": "session.past"},
+             query={"rows": "20"}),
+        Page("coordinator", "consultation: no survey",
+             args={"session_id": "session.consultation"}),
+        Page("coordinator", "not held yet", args={"session_id": "session.class"}),
+    ),
     # administrators
     "admin.users": (Page("admin"),),
     "admin.user_new": (Page("admin"),),
@@ -369,4 +393,12 @@ FORMS = (
              fill={"#topics-0": True, "#device-0": True, "#note": "折り返し 090-1234-5678"}),
     FormCase("consults.book_class", "volunteer",
              args={"session_id": "session.consult_desk", "ticket_id": "ticket.serving"}),
+    # a negative target, and a survey grid with a bad cell and an unknown answer: the
+    # service's messages on their cells, nothing saved
+    FormCase("reports.targets", "coordinator", "negative target",
+             fill={"#target_classes_held": "-3"}),
+    FormCase("reports.survey_entry", "coordinator", "bad cells",
+             args={"session_id": "session.past"},
+             fill={"#rows-0-satisfaction": "6", "#rows-1-satisfaction": "4",
+                   "#rows-1-comment": "=1+1"}),
 )

@@ -255,6 +255,25 @@ def seed_consult_reception(user, venue, sessions, *, actor, now):
                 Venue.is_active.is_(False)).limit(1))}
 
 
+def seed_surveys_and_targets(sessions, districts, *, actor, now):
+    """KPI targets (desk/reports/target_views.py) for this fiscal year and the one
+    before, and survey sheets (survey_views.py) of yesterday's closed class."""
+    from desk.core.timeutil import fiscal_year_of
+    from desk.reports import services as report_services
+
+    fiscal_year = fiscal_year_of(local_today(now))
+    for year, values in ((fiscal_year - 1, {"classes_held": "24", "repeat_rate": "35"}),
+                         (fiscal_year, {"classes_held": "30", "class_participants": "400",
+                                        "survey_satisfaction": "4.2"})):
+        report_services.set_targets(year, values, actor=actor, now=now)
+    report_services.add_survey_entries(sessions["roster_closed"], [
+        {"satisfaction": 5, "can_do": "yes", "age_band": "70s", "district_id": districts[0],
+         "comment": "ゆっくり教えてもらえて分かりやすかった。"},
+        {"satisfaction": 4, "can_do": "partly", "age_band": "80s"},
+        {"satisfaction": 3, "can_do": "no", "district_id": districts[1],
+         "comment": "=文字が小さくて見えにくい"}], actor=actor, now=now)
+
+
 def seed():
     """Create the data inside an application context and commit; return the ids and
     dates the page list refers to."""
@@ -278,8 +297,8 @@ def seed():
 
     north = services.create_district({"name": "湘南台", "name_kana": "ショウナンダイ",
                                       "position": 1}, actor=actor)
-    services.create_district({"name": "辻堂", "name_kana": "ツジドウ", "position": 2},
-                             actor=actor)
+    south = services.create_district({"name": "辻堂", "name_kana": "ツジドウ", "position": 2},
+                                     actor=actor)
     venue = services.create_venue({
         "name": "湘南台市民センター", "name_kana": "ショウナンダイシミンセンター",
         "short_name": "湘南台C", "address": "神奈川県藤沢市湘南台1-8",
@@ -472,6 +491,7 @@ def seed():
     consult_desk_ids = seed_consult_desk(users["volunteer"], sessions, actor=actor, now=now)
     reception_ids = seed_consult_reception(users["volunteer"], venue, sessions, actor=actor,
                                            now=now)
+    seed_surveys_and_targets(sessions, (north.id, south.id), actor=actor, now=now)
     db.session.commit()
 
     return {
