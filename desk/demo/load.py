@@ -15,7 +15,9 @@ would have written, because ~5,000 calls to it would make `desk init --demo` slo
 Awareness events get an anonymous headcount. Forty volunteers staff the sessions' shifts,
 with check-ins, a few no-shows and the places still open ahead (desk.demo.volunteers,
 written in bulk for the same reason). The consultation desks held (and one running now)
-have their numbered tickets and visit logs (desk.demo.consults, in bulk too).
+have their numbered tickets and visit logs (desk.demo.consults, in bulk too). The classes
+and events held have their paper questionnaires, and both fiscal years have KPI targets
+(desk.demo.reports).
 
 The same `today` always gives the same schedule, residents and bookings (seeded
 random.Random); the demo accounts' passwords and the booking codes are random
@@ -42,6 +44,7 @@ from desk.demo import data
 from desk.demo.bookings import DemoBookings
 from desk.demo.consults import DemoConsults
 from desk.demo.logins import write_demo_logins
+from desk.demo.reports import DemoReports
 from desk.demo.residents import DemoResidents
 from desk.demo.volunteers import DemoVolunteers
 from desk.events import recurrence
@@ -53,6 +56,7 @@ SEED = 20240401
 PEOPLE_SEED = SEED + 1  # a stream of its own: the schedule stays what it was
 VOLUNTEER_SEED = SEED + 2  # the volunteers' own stream: bookings stay what they were
 CONSULT_SEED = SEED + 3  # the consultation desks' own stream: the rest stays as it was
+REPORT_SEED = SEED + 4  # survey sheets and targets: their own stream too
 HORIZON_MONTHS = 3
 # 年末年始: the community centres are closed from 29 December to 3 January.
 YEAR_END_CLOSED = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
@@ -116,6 +120,7 @@ class DemoLoader:
         self.people_rng = random.Random(PEOPLE_SEED)
         self.volunteers = ""  # the summary of desk.demo.volunteers
         self.consults = ""  # the summary of desk.demo.consults
+        self.reports = ""  # the summary of desk.demo.reports
 
     # -- reference data ----------------------------------------------------------------
 
@@ -346,6 +351,11 @@ class DemoLoader:
         self.consults = DemoConsults(
             random.Random(CONSULT_SEED), sessions=self.sessions, residents=self.residents,
             staff=self.staff, now=self.now).load()
+        # the classes' paper questionnaires and the KPI targets (desk.demo.reports)
+        self.reports = DemoReports(
+            random.Random(REPORT_SEED), sessions=self.sessions,
+            districts=list(self.districts.values()),
+            staff=self.staff, today=self.today, now=self.now).load()
         write_demo_logins(current_app.instance_path, self.logins)
         return self.summary()
 
@@ -361,6 +371,7 @@ class DemoLoader:
             f"{len(self.residents)} residents with {self.bookings.count} bookings, "
             f"{self.volunteers}, "
             f"{self.consults}, "
+            f"{self.reports}, "
             f"{len(self.logins)} accounts (logins in instance/demo-logins.txt)"
         )
 

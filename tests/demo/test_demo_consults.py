@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desk import create_app
 from desk.auth.models import Role, User
@@ -295,3 +295,22 @@ def test_demo_a_few_desks_ahead_have_reserved_slots(demo):
         assert all(booking.slot_dt in offered for booking in held)
         assert len({booking.slot_dt for booking in held}) == len(held)
         assert all(booking.seats == 1 and booking.queue_dt <= NOW for booking in held)
+
+
+def test_demo_reports_have_survey_sheets_and_targets(demo_app):
+    from desk.core.timeutil import fiscal_year_of
+    from desk.reports.models import KpiTarget, SurveyEntry
+
+    with demo_app.app_context():
+        held = db.session.scalar(select(func.count(EventSession.id)).where(
+            EventSession.kind.in_([SessionKind.CLASS, SessionKind.OUTREACH_CLASS]),
+            EventSession.status == SessionStatus.COMPLETED))
+        surveyed = db.session.scalar(select(func.count(func.distinct(SurveyEntry.session_id))))
+        assert held and surveyed >= held * 0.8
+        satisfaction = db.session.scalar(select(func.avg(SurveyEntry.satisfaction)))
+        assert 3.8 <= float(satisfaction) <= 4.6
+        years = set(db.session.scalars(select(KpiTarget.fiscal_year)))
+        assert years == {fiscal_year_of(NOW) - 1, fiscal_year_of(NOW)}
+        assert db.session.scalar(select(KpiTarget.value).where(
+            KpiTarget.metric == "class_participants",
+            KpiTarget.fiscal_year == fiscal_year_of(NOW))) > 0
