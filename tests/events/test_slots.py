@@ -8,6 +8,7 @@ from datetime import time, timedelta
 from itertools import count
 
 import pytest
+from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -149,7 +150,7 @@ def test_a_promoted_booking_takes_the_freed_slot(desk_session, create_person):
 
 def test_a_slot_is_for_one_person(desk_session, create_person):
     person = create_person()
-    with pytest.raises(BookingError) as raised:
+    with force_locale("en"), pytest.raises(BookingError) as raised:
         services.book_seat(desk_session, person, seats=2, channel="phone_desk", actor="test",
                            now=NOW)
     assert "one person" in raised.value.fields["seats"]
@@ -201,7 +202,7 @@ def test_a_new_slot_length_gives_new_times_in_order(desk_session, create_person)
 
 def test_times_that_no_longer_fit_the_booked_slots_are_refused(desk_session, create_person):
     made = [book(desk_session, create_person()) for _ in range(3)]
-    with pytest.raises(ValidationError) as raised:
+    with force_locale("en"), pytest.raises(ValidationError) as raised:
         services.update_session(desk_session, {"end_dt": at(11), "capacity": 2},
                                 actor="test", now=NOW)
     assert "3 people have booked" in raised.value.fields["slot_minutes"]
