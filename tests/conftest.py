@@ -7,6 +7,7 @@ context of their own (FreshContextClient), with their own database session on th
 connection, so call `db.session.expire_all()` before reading what a request changed.
 """
 
+import contextlib
 import contextvars
 import os
 import uuid
@@ -21,7 +22,11 @@ from sqlalchemy.engine import make_url
 from desk import create_app
 from desk.extensions import db
 
-pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.disallow"]
+pytest_plugins = [
+    "tests.fixtures.factories",
+    "tests.fixtures.volunteers",
+    "tests.fixtures.disallow",
+]
 
 POSTGRES_URL = os.environ.get("DESK_TEST_DATABASE_URL", "")
 
@@ -101,6 +106,30 @@ class FreshContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def live_database_app(kind, tmp_path_factory, *, connections, **config):
+    """An app on its own empty, migrated database of `kind`, whose commits are real and
+    whose pool holds `connections` connections, so that requests really run side by
+    side (the concurrency tests)."""
+    from desk.cli import apply_migrations
+
+    url, cleanup = make_database(kind, tmp_path_factory)
+    settings = test_config(tmp_path_factory.mktemp("instance"), url)
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": connections, "max_overflow": 0,
+                                             "pool_timeout": 60}
+    settings.update(config)
+    app = create_app(settings)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        apply_migrations()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        cleanup()
 
 
 @pytest.fixture(scope="session", params=_database_params())

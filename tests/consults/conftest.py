@@ -1,6 +1,5 @@
 """Factories for consultation desk tests: a consultation session (today by default),
-tickets, reserved visitors, and copies of the volunteer and shift factories of
-tests/volunteers/conftest.py, so that a test can put a volunteer on the session's desk.
+tickets and reserved visitors (volunteers and shifts come from tests/fixtures).
 
 The desk's views use the real clock, so `create_consult_session()` runs from five hours
 before the real now to five hours after (a session is at most 12 hours long): it is open
@@ -8,26 +7,15 @@ whatever the hour the tests run at.
 """
 
 from datetime import time, timedelta
-from itertools import count
 
 import pytest
 
 from desk.consults import services as consult_services
 from desk.core.timeutil import local_today, utcnow
 from desk.extensions import db
-from desk.volunteers import services as volunteer_services
 from tests.fixtures.factories import NOW
 
-_numbers = count(1)
 RUNNING = timedelta(hours=5)  # either side of now: a session open whatever the hour
-
-VOLUNTEERS = [
-    ("山本 和夫", "やまもと かずお"),
-    ("中村 陽子", "なかむら ようこ"),
-    ("小林 健一", "こばやし けんいち"),
-    ("加藤 美穂", "かとう みほ"),
-    ("吉田 翔太", "よしだ しょうた"),
-]
 
 
 @pytest.fixture
@@ -72,36 +60,5 @@ def create_reservation(create_person):
                             actor="test", now=now).booking
         db.session.commit()
         return booking
-
-    return factory
-
-
-@pytest.fixture
-def create_volunteer():
-    """An active volunteer with a fresh mobile number and e-mail, SMS messages, no usual
-    times (available whenever asked) unless given."""
-    def factory(**data):
-        number = next(_numbers)
-        name, kana = VOLUNTEERS[number % len(VOLUNTEERS)]
-        values = {"name": name, "name_kana": kana, "affiliation": "ict_volunteer",
-                  "phone": f"080-{6000 + number // 10000 % 3000:04d}-{number % 10000:04d}",
-                  "email": f"consult.volunteer{number}@example.jp", "message_channel": "sms",
-                  "skills": ["iphone", "android"]}
-        values.update(data)
-        volunteer = volunteer_services.create_volunteer(values, actor="test", now=NOW)
-        db.session.commit()
-        return volunteer
-
-    return factory
-
-
-@pytest.fixture
-def create_shift():
-    def factory(session, **data):
-        values = {"role": "assistant", "places": 1}
-        values.update(data)
-        shift = volunteer_services.create_shift(session, values, actor="test", now=NOW)
-        db.session.commit()
-        return shift
 
     return factory

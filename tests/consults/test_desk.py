@@ -11,7 +11,6 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from desk import create_app
 from desk.auth import services as auth_services
 from desk.auth.models import Role
 from desk.consults import services
@@ -21,7 +20,7 @@ from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services as event_services
 from desk.events.models import EventSession
 from desk.extensions import db
-from tests.conftest import FreshContextClient, _database_params, make_database, test_config
+from tests.conftest import _database_params, live_database_app
 
 # the session's hours do not matter to the desk pages (any hour the tests run at)
 OPENS, CLOSES = time(8), time(19, 59)
@@ -238,20 +237,8 @@ PRESSES = 6
 
 @pytest.fixture(scope="module", params=_database_params())
 def live_app(request, tmp_path_factory):
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(request.param, tmp_path_factory)
-    config = test_config(tmp_path_factory.mktemp("instance"), url)
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": PRESSES + 2, "max_overflow": 0,
-                                           "pool_timeout": 60}
-    app = create_app(config)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        apply_migrations()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    with live_database_app(request.param, tmp_path_factory, connections=PRESSES + 2) as app:
+        yield app
 
 
 def test_volunteers_pressing_take_next_at_once_take_different_tickets(live_app):

@@ -15,7 +15,6 @@ from itertools import count
 import pytest
 from sqlalchemy import select
 
-from desk import create_app
 from desk.core.audit import AuditEntry
 from desk.core.db import write_intent
 from desk.core.timeutil import local_datetime, local_today, utcnow
@@ -25,7 +24,7 @@ from desk.events.models import Booking, BookingStatus, EventSession
 from desk.extensions import db
 from desk.people import services as people_services
 from desk.people.models import Person
-from tests.conftest import FreshContextClient, _database_params, make_database, test_config
+from tests.conftest import _database_params, live_database_app
 
 CLIENTS = 50
 CAPACITY = 10
@@ -35,20 +34,8 @@ _phones = count(1)
 @pytest.fixture(scope="module", params=_database_params())
 def live_app(request, tmp_path_factory):
     """A fresh database of each kind whose connections really run side by side."""
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(request.param, tmp_path_factory)
-    config = test_config(tmp_path_factory.mktemp("instance"), url)
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": CLIENTS + 2, "max_overflow": 0,
-                                           "pool_timeout": 60}
-    app = create_app(config)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        apply_migrations()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    with live_database_app(request.param, tmp_path_factory, connections=CLIENTS + 2) as app:
+        yield app
 
 
 @dataclass

@@ -12,7 +12,6 @@ from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from desk import create_app
 from desk.core.errors import ValidationError
 from desk.core.timeutil import local_datetime, local_today, to_local, utcnow
 from desk.events import ics, services, slots
@@ -22,7 +21,7 @@ from desk.extensions import db
 from desk.notify.content import render
 from desk.notify.models import MessageChannel, MessageTemplate, OutboxMessage, RecipientKind
 from tests.api.schema import ApiDocument
-from tests.conftest import FreshContextClient, _database_params, make_database, test_config
+from tests.conftest import _database_params, live_database_app
 from tests.events.test_booking_concurrency import _new_person, _transaction, run_at_once
 from tests.events.test_public_views import text
 from tests.fixtures.factories import NOW
@@ -415,20 +414,8 @@ SLOTS = 4
 
 @pytest.fixture(scope="module", params=_database_params())
 def live_app(request, tmp_path_factory):
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(request.param, tmp_path_factory)
-    config = test_config(tmp_path_factory.mktemp("instance"), url)
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": CLIENTS + 2, "max_overflow": 0,
-                                           "pool_timeout": 60}
-    app = create_app(config)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        apply_migrations()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    with live_database_app(request.param, tmp_path_factory, connections=CLIENTS + 2) as app:
+        yield app
 
 
 def _live_desk(app):

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from desk import create_app
 from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services
 from desk.events.models import Booking
@@ -18,7 +17,7 @@ from desk.extensions import db
 from desk.kiosk import services as kiosk_services
 from desk.kiosk.views import DEVICE_COOKIE
 from desk.people.models import Person
-from tests.conftest import FreshContextClient, _database_params, make_database, test_config
+from tests.conftest import _database_params, live_database_app
 from tests.kiosk.helpers import booking_form
 
 TAPS = 8
@@ -26,20 +25,8 @@ TAPS = 8
 
 @pytest.fixture(scope="module", params=_database_params())
 def live_app(request, tmp_path_factory):
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(request.param, tmp_path_factory)
-    config = test_config(tmp_path_factory.mktemp("instance"), url)
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": TAPS + 2, "max_overflow": 0,
-                                           "pool_timeout": 60}
-    app = create_app(config)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        apply_migrations()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    with live_database_app(request.param, tmp_path_factory, connections=TAPS + 2) as app:
+        yield app
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ message (and can append it to a file before answering, for the crash tests), fre
 databases whose connections really run side by side, and quick ways to queue many
 messages."""
 
+import contextlib
 import threading
 from collections import Counter
 from datetime import date, time, timedelta
@@ -10,7 +11,6 @@ from itertools import count
 
 from sqlalchemy import delete, insert
 
-from desk import create_app
 from desk.core.timeutil import local_datetime
 from desk.events import services as event_services
 from desk.extensions import db
@@ -25,7 +25,7 @@ from desk.notify.models import (
     RecipientKind,
 )
 from desk.people import services as people_services
-from tests.conftest import make_database, test_config
+from tests.conftest import live_database_app
 
 _numbers = count(1)
 
@@ -96,24 +96,11 @@ def uninstall(app):
 
 def fresh_app(kind, tmp_path_factory, **config):
     """(app, cleanup): an empty, migrated database of `kind` with real commits."""
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(kind, tmp_path_factory)
-    settings = test_config(tmp_path_factory.mktemp("instance"), url)
-    settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 10, "max_overflow": 0,
-                                             "pool_timeout": 60}
-    settings["DESK_SMS_RATE_PER_SECOND"] = 0  # no cap unless a test sets one
-    settings.update(config)
-    app = create_app(settings)
-    with app.app_context():
-        apply_migrations()
-
-    def close():
-        with app.app_context():
-            db.engine.dispose()
-        cleanup()
-
-    return app, close
+    settings = {"DESK_SMS_RATE_PER_SECOND": 0, **config}  # no cap unless a test sets one
+    stack = contextlib.ExitStack()
+    app = stack.enter_context(
+        live_database_app(kind, tmp_path_factory, connections=10, **settings))
+    return app, stack.close
 
 
 def make_session(*, day=date(2026, 12, 3), start=time(10)):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from desk.core.timeutil import to_local
+from desk.core.timeutil import local_today, to_local, utcnow
 from desk.events import services as events
 from desk.events.models import BookingStatus
 from desk.extensions import db
@@ -83,7 +83,8 @@ def test_merge_choose_page_offers_the_candidates(people, staff_client):
 def test_merge_pages_preview_then_merge_and_report_the_cancelled_booking(
         people, staff_client, create_session, create_person):
     keep, drop = people["keiko"], people["keiko_web"]
-    session = create_session(capacity=2)
+    # the merge page runs on the real clock: a class still to come, whatever today is
+    session = create_session(capacity=2, day=local_today(utcnow()) + timedelta(days=7))
     kept = events.book_seat(session, keep, channel="phone_desk", actor="test", now=NOW).booking
     dropped = events.book_seat(session, drop, channel="web", actor="web",
                                now=NOW + timedelta(minutes=3)).booking

@@ -7,14 +7,13 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from desk import create_app
 from desk.core.errors import ConflictError
 from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services as event_services
 from desk.extensions import db
 from desk.volunteers import services
 from desk.volunteers.models import AssignmentStatus, Shift, ShiftAssignment, Volunteer
-from tests.conftest import FreshContextClient, _database_params, make_database, test_config
+from tests.conftest import _database_params, live_database_app
 from tests.events.test_booking_concurrency import _transaction, run_at_once
 
 VOLUNTEERS = 20
@@ -22,20 +21,8 @@ VOLUNTEERS = 20
 
 @pytest.fixture(scope="module", params=_database_params())
 def live_app(request, tmp_path_factory):
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(request.param, tmp_path_factory)
-    config = test_config(tmp_path_factory.mktemp("instance"), url)
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": VOLUNTEERS + 2, "max_overflow": 0,
-                                           "pool_timeout": 60}
-    app = create_app(config)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        apply_migrations()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    with live_database_app(request.param, tmp_path_factory, connections=VOLUNTEERS + 2) as app:
+        yield app
 
 
 def _setup(app, places):
