@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from desk.core.timeutil import local_datetime, local_today, to_local
+from desk.core.timeutil import local_datetime, local_today, to_local, utcnow
 from desk.events import services
 from desk.events.models import (
     District,
@@ -431,13 +431,17 @@ def test_series_cancel_cancels_the_sessions_to_come(staff_client, create_series,
     refused = staff_client.post(f"/staff/series/{series.id}/cancel",
                                 data={"cancel_reason": ""})
     assert_refused(refused, before, "cancel_reason")
+    cancelled_at = utcnow()
     response = staff_client.post(f"/staff/series/{series.id}/cancel",
                                  data={"cancel_reason": "講師の都合"})
     assert response.status_code == 302
     db.session.expire_all()
-    statuses = {session.occurrence_date: session.status for session in series.sessions}
-    assert all(status == (SessionStatus.CANCELLED if day > local_today()
-                          else SessionStatus.SCHEDULED) for day, status in statuses.items())
+    # the sessions still to come when it was cancelled (today's too, before 10:00)
+    assert all(session.status == (SessionStatus.CANCELLED if session.start_dt > cancelled_at
+                                  else SessionStatus.SCHEDULED)
+               for session in series.sessions)
+    assert {session.status for session in series.sessions} == {SessionStatus.CANCELLED,
+                                                                SessionStatus.SCHEDULED}
     assert staff_client.get(f"/staff/series/{series.id}").status_code == 200
     again = staff_client.post(f"/staff/series/{series.id}/cancel",
                               data={"cancel_reason": "もう一度"})

@@ -3,12 +3,13 @@ library: times in Asia/Tokyo, one stable UID per shift and volunteer whose SEQUE
 grows with every change, cancelled shifts marked CANCELLED, a revocable token, and
 nothing about attendees or other volunteers."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, time, timedelta
 
 import icalendar
 import ics as ics_library
 import pytest
 
+from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services as event_services
 from desk.events.services import book_seat
 from desk.extensions import db
@@ -18,7 +19,13 @@ from tests.fixtures.factories import NOW
 
 PUBLIC_URL = "https://desk.city.example.jp"
 DESK_PHONE = "0466-25-1111"
-DAY = date(2026, 12, 3)
+# the feed is served on the real clock (it lists shifts from 90 days back): a day ahead
+DAY = local_today(utcnow()) + timedelta(days=10)
+
+
+def at(hour, minute=0):
+    """The UTC time of `hour`:`minute` JST on DAY."""
+    return local_datetime(DAY, time(hour, minute)).astimezone(UTC)
 
 
 @pytest.fixture
@@ -86,8 +93,8 @@ def test_feed_read_by_icalendar(client, signed_up, shift, volunteer):
     assert event["DTSTART"].params["TZID"] == "Asia/Tokyo"
     assert start.utcoffset() == timedelta(hours=9)
     # 10:00-12:00 in Japan is 01:00-03:00 UTC
-    assert start.astimezone(UTC) == datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
-    assert end.astimezone(UTC) == datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
+    assert start.astimezone(UTC) == at(10)
+    assert end.astimezone(UTC) == at(12)
     assert str(event["SUMMARY"]) == "Lead · LINE for beginners"
     assert str(event["LOCATION"]) == "湘南台市民センター, 神奈川県藤沢市湘南台1-8"
     assert str(event["STATUS"]) == "CONFIRMED"
@@ -104,9 +111,9 @@ def test_feed_read_by_the_ics_library(client, signed_up, shift, volunteer):
     calendar = ics_library.Calendar(fetch(client, volunteer).get_data().decode("utf-8"))
     (event,) = calendar.events
     assert event.uid == f"shift-{shift.id}-volunteer-{volunteer.id}@desk.city.example.jp"
-    assert event.begin.datetime == datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
+    assert event.begin.datetime == at(10)
     assert event.begin.utcoffset() == timedelta(hours=9)
-    assert event.end.datetime == datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
+    assert event.end.datetime == at(12)
     assert event.status == "CONFIRMED"
     assert event.name == "Lead · LINE for beginners"
     assert DESK_PHONE in event.description
@@ -116,8 +123,8 @@ def test_feed_raw_text(client, signed_up):
     lines = unfold(fetch(client, signed_up.volunteer).get_data())
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
     assert "METHOD:PUBLISH" not in lines
-    assert "DTSTART;TZID=Asia/Tokyo:20261203T100000" in lines
-    assert "DTEND;TZID=Asia/Tokyo:20261203T120000" in lines
+    assert f"DTSTART;TZID=Asia/Tokyo:{DAY:%Y%m%d}T100000" in lines
+    assert f"DTEND;TZID=Asia/Tokyo:{DAY:%Y%m%d}T120000" in lines
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
 
 
@@ -140,12 +147,12 @@ def test_moving_the_shift_keeps_the_uid_and_raises_the_sequence(client, signed_u
     _calendar, (after,) = events_of(client, volunteer)
     assert str(after["UID"]) == str(before["UID"])
     assert after["SEQUENCE"] == before["SEQUENCE"] + 1
-    assert after.decoded("DTSTART").astimezone(UTC) == datetime(2026, 12, 3, 4, 0, tzinfo=UTC)
-    assert after.decoded("DTEND").astimezone(UTC) == datetime(2026, 12, 3, 6, 30, tzinfo=UTC)
+    assert after.decoded("DTSTART").astimezone(UTC) == at(13)
+    assert after.decoded("DTEND").astimezone(UTC) == at(15, 30)
     assert after.decoded("LAST-MODIFIED") == later
     # the second parser sees the same
     (event,) = ics_library.Calendar(fetch(client, volunteer).get_data().decode()).events
-    assert event.begin.datetime == datetime(2026, 12, 3, 4, 0, tzinfo=UTC)
+    assert event.begin.datetime == at(13)
 
 
 @pytest.mark.parametrize("how", ["session", "shift"])
