@@ -112,6 +112,8 @@ MATRIX = {
     "people.search": ("GET", STAFF),
     "people.new": ("GET", STAFF),
     "people.duplicates": ("GET", STAFF),
+    "people.different": ("POST", STAFF_ACTION),
+    "people.different_undo": ("POST", STAFF_ACTION),
     "people.detail": ("GET", STAFF),
     "people.edit": ("GET", STAFF),
     "people.reviewed": ("POST", STAFF_ACTION),

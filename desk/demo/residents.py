@@ -4,9 +4,11 @@ Kanji names with their kana, mobile (090/080/070) or landline (0466) numbers, di
 age bands mostly in the 70s and 80s, a few foreign residents reading English, consent
 recorded the way it was given, family members and care managers as proxy contacts, a
 few records flagged for staff review and a few likely duplicates (the same phone booked
-again under a slightly different reading, as the web booking form flags them).
+again under a slightly different reading, as the web booking form flags them), and a few
+couples sharing a landline, some of them already checked as different people.
 """
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +18,9 @@ from desk.people import services as people_services
 RESIDENTS = 420
 FAMILY_PROXIES = 24
 DUPLICATES = 5
+COUPLES = 4  # spouses on one landline; the first COUPLES_CHECKED checked as different people
+COUPLES_CHECKED = 2
+COUPLE_SEED = 41212  # their own generator: the other residents and bookings stay the same
 AGE_BANDS = (("under_60", 4), ("60s", 14), ("70s", 40), ("80s", 30), ("90_plus", 6), ("", 6))
 # where the record was made: (created channel, consent method, share)
 ORIGINS = (("phone_desk", "phone_staff", 55), ("web", "web", 20), ("kiosk", "kiosk", 10),
@@ -110,6 +115,7 @@ class DemoResidents:
                           "phone": self._phone(True), "consent": True})
         self.add_proxies()
         self.add_duplicates()
+        self.add_couples()
         return self.residents
 
     def add_proxies(self):
@@ -148,3 +154,28 @@ class DemoResidents:
                 "age_band": person.age_band.value if person.age_band else "",
             }, channel="web", consent_method="web", actor="web", now=since)
             self.residents.append(Resident(twin, since, 1.0, person.district_id))
+
+    def add_couples(self):
+        """Spouses registered on the same landline: likely duplicates by phone. A
+        coordinator has checked the first of them (different people); the others wait on
+        the Likely duplicates page. The spouses book nothing of their own."""
+        rng = random.Random(COUPLE_SEED)
+        landline = [resident for resident in self.residents
+                    if resident.person.phone_kind == "landline" and not resident.person.is_merged]
+        for index, resident in enumerate(rng.sample(landline, min(COUPLES, len(landline)))):
+            person = resident.person
+            surname, surname_kana = person.name.split(" ")[0], person.name_kana.split("\u3000")[0]
+            names = data.MALE_NAMES if rng.random() < 0.62 else data.FEMALE_NAMES
+            given, given_kana, _romaji = rng.choice(
+                [name for name in names if name[0] not in person.name])
+            since = max(resident.since, self.now - timedelta(days=30)) + timedelta(days=2)
+            coordinator = rng.choice(self.staff)
+            spouse = people_services.create_person({
+                "name": f"{surname} {given}", "name_kana": f"{surname_kana} {given_kana}",
+                "phone": person.phone, "district_id": person.district_id,
+                "age_band": person.age_band.value if person.age_band else "",
+                "consent": True}, channel="phone_desk", consent_method="phone_staff",
+                actor=coordinator, now=since)
+            if index < COUPLES_CHECKED:
+                people_services.mark_different_people([person, spouse], actor=coordinator,
+                                                      now=since + timedelta(hours=1))

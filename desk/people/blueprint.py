@@ -17,6 +17,8 @@ _ROUTES = [
     ("", "search", views.search, ["GET", "POST"]),
     ("/new", "new", views.new, ["GET", "POST"]),
     ("/duplicates", "duplicates", views.duplicates, ["GET"]),
+    ("/duplicates/different", "different", views.different, ["POST"]),
+    ("/duplicates/different/undo", "different_undo", views.different_undo, ["POST"]),
     ("/<int:person_id>", "detail", views.detail, ["GET"]),
     ("/<int:person_id>/edit", "edit", views.edit, ["GET", "POST"]),
     ("/<int:person_id>/reviewed", "reviewed", views.reviewed, ["POST"]),

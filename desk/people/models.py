@@ -9,7 +9,7 @@ care manager can be a proxy contact, with their own consent to copies of message
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core.db import UTCDateTime, enum_column
@@ -133,4 +133,23 @@ class ProxyContact(db.Model):
                         "AND consent_method IS NOT NULL)", name="consent_recorded"),
         CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="reachable"),
         Index("ix_proxy_contacts_person_id", "person_id"),
+    )
+
+
+class DistinctPair(db.Model):
+    """Two records a coordinator compared and found to be different residents (family
+    members sharing a landline, two people with the same reading): they are no longer
+    listed as likely duplicates. Stored once per pair, the lower id first."""
+
+    __tablename__ = "distinct_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    low_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    high_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    decided_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("low_id < high_id", name="ordered"),
+        UniqueConstraint("low_id", "high_id"),
+        Index("ix_distinct_people_high_id", "high_id"),
     )

@@ -7,6 +7,7 @@ checks the role before any of these run.
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from sqlalchemy import func, or_, select
 
@@ -16,7 +17,7 @@ from desk.events.models import ACTIVE_BOOKING_STATUSES, Attendance, Booking, Eve
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
 from desk.people.kana import is_kana, kana_key, normalise_kana
-from desk.people.models import Person, ProxyContact
+from desk.people.models import DistinctPair, Person, ProxyContact
 
 PAGE_SIZE = 30
 MIN_PHONE_DIGITS = 3
@@ -31,6 +32,9 @@ PERSON_REFERENCES = (
     (OutboxMessage, "person_id"),
     (Ticket, "person_id"),
 )
+# Pairs checked to be different residents: a merge hands the dropped record's pairs to
+# the kept record (services._move_distinct_pairs), since they are one resident.
+PERSON_PAIR_REFERENCES = ((DistinctPair, "low_id"), (DistinctPair, "high_id"))
 
 # The optional fields a merge copies from the dropped record where the kept one has
 # nothing; a phone number travels with its kind.
@@ -115,15 +119,19 @@ def person_bookings(person):
 
 
 def duplicates_of(person):
-    """Other live records with the same phone number or the same reading."""
+    """Other live records with the same phone number or the same reading, except those
+    a coordinator found to be a different resident."""
     if person.is_merged:
         return []
     same = Person.kana_key == person.kana_key
     if person.phone:
         same = or_(same, Person.phone == person.phone)
-    return db.session.scalars(
+    candidates = db.session.scalars(
         select(Person).where(same, Person.id != person.id, Person.merged_into_id.is_(None))
         .order_by(Person.name_kana, Person.id)).unique().all()
+    checked = distinct_pairs([person.id, *(other.id for other in candidates)])
+    return [other for other in candidates
+            if (min(person.id, other.id), max(person.id, other.id)) not in checked]
 
 
 # -- likely duplicates ----------------------------------------------------------------------
@@ -153,17 +161,57 @@ def _groups_by(column):
     return list(groups.values())
 
 
-def likely_duplicates(limit=DUPLICATE_GROUPS_MAX):
+def _all_duplicate_groups():
     """Groups of live records that share a phone number or a reading (kana_key), each
-    group once with its reasons, sorted by kana. Returns (groups, total)."""
+    group once with its reasons, sorted by kana."""
     groups = {}
     for reason, column in (("phone", Person.phone), ("kana", Person.kana_key)):
         for people in _groups_by(column):
             key = frozenset(person.id for person in people)
             groups.setdefault(key, DuplicateGroup(people)).reasons.add(reason)
-    ordered = sorted(groups.values(),
-                     key=lambda group: (group.people[0].name_kana, group.people[0].id))
-    return ordered[:limit], len(ordered)
+    return sorted(groups.values(),
+                  key=lambda group: (group.people[0].name_kana, group.people[0].id))
+
+
+def distinct_pairs(ids):
+    """{(low id, high id)} of the pairs among `ids` checked to be different residents."""
+    if not ids:
+        return set()
+    rows = db.session.execute(
+        select(DistinctPair.low_id, DistinctPair.high_id)
+        .where(DistinctPair.low_id.in_(ids), DistinctPair.high_id.in_(ids)))
+    return {(low, high) for low, high in rows}
+
+
+def pairs_of(ids):
+    """Every (low id, high id) pair of the ids."""
+    return set(combinations(sorted(set(ids)), 2))
+
+
+def _split_checked(groups):
+    """(open groups, checked groups): a group is checked when a coordinator found every
+    pair of its records to be different residents."""
+    ids = {person.id for group in groups for person in group.people}
+    checked_pairs = distinct_pairs(ids)
+    open_groups, checked = [], []
+    for group in groups:
+        pairs = pairs_of(person.id for person in group.people)
+        (checked if pairs <= checked_pairs else open_groups).append(group)
+    return open_groups, checked
+
+
+def likely_duplicates(limit=DUPLICATE_GROUPS_MAX):
+    """The groups of likely duplicates still to look at (not checked to be different
+    residents), sorted by kana. Returns (groups, total)."""
+    open_groups, _checked = _split_checked(_all_duplicate_groups())
+    return open_groups[:limit], len(open_groups)
+
+
+def checked_duplicates(limit=DUPLICATE_GROUPS_MAX):
+    """The groups a coordinator found to be different residents. Returns (groups,
+    total)."""
+    _open, checked = _split_checked(_all_duplicate_groups())
+    return checked[:limit], len(checked)
 
 
 # -- merging ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ at a person (desk.people.queries.PERSON_REFERENCES) moves over, nothing is lost.
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
 from desk.core import audit
 from desk.core.errors import ValidationError
@@ -34,6 +34,7 @@ from desk.people.kana import kana_key
 from desk.people.models import (
     AgeBand,
     ConsentMethod,
+    DistinctPair,
     Person,
     ProxyContact,
     ProxyRelation,
@@ -355,6 +356,7 @@ def merge_people(keep, drop, *, actor, now):
         keep.has_consent = True
         keep.consent_dt = drop.consent_dt
         keep.consent_method = drop.consent_method
+    _move_distinct_pairs(keep, drop)
     drop.merged_into_id = keep.id
     drop.needs_review = False
     drop.review_note = None
@@ -372,3 +374,70 @@ def merge_people(keep, drop, *, actor, now):
     return MergeResult(keep=keep, drop=drop, moved=moved, cancelled=cancelled,
                        promoted=promoted, filled=plan.fills,
                        consent_copied=plan.copies_consent)
+
+
+# -- different residents -------------------------------------------------------------------
+
+def _live_records(people):
+    """The distinct live records of `people` (two or more), locked, sorted by id."""
+    people = sorted({person.id: person for person in people}.values(),
+                    key=lambda person: person.id)
+    if len(people) < 2:
+        raise ValidationError(_("Choose at least two records."))
+    db.session.scalars(
+        select(Person).where(Person.id.in_([person.id for person in people]))
+        .order_by(Person.id).with_for_update(of=Person)
+        .execution_options(populate_existing=True)).unique().all()
+    if any(person.is_merged for person in people):
+        raise ValidationError(_("One of these records has already been merged into another "
+                                "one. Search again and merge the current records."))
+    return people
+
+
+def mark_different_people(people, *, actor, now):
+    """Record that the live records `people` (two or more: a group of likely duplicates)
+    are different residents, so that they are no longer listed as likely duplicates.
+    Returns the number of pairs recorded (0 when all were recorded already)."""
+    people = _live_records(people)
+    ids = [person.id for person in people]
+    new_pairs = sorted(queries.pairs_of(ids) - queries.distinct_pairs(ids))
+    for low, high in new_pairs:
+        db.session.add(DistinctPair(low_id=low, high_id=high, decided_dt=now))
+    if new_pairs:
+        db.session.flush()
+        audit.record("person.distinct", people[0], actor=actor,
+                     after={"different_people": ids, "pairs": new_pairs})
+    return len(new_pairs)
+
+
+def unmark_different_people(people, *, actor, now):
+    """Take back `mark_different_people`: the records are listed as likely duplicates
+    again. Returns the number of pairs removed."""
+    people = _live_records(people)
+    ids = [person.id for person in people]
+    pairs = sorted(queries.distinct_pairs(ids))
+    if pairs:
+        db.session.execute(delete(DistinctPair).where(
+            DistinctPair.low_id.in_(ids), DistinctPair.high_id.in_(ids)))
+        audit.record("person.distinct_undo", people[0], actor=actor,
+                     before={"different_people": ids, "pairs": pairs})
+    return len(pairs)
+
+
+def _move_distinct_pairs(keep, drop):
+    """On a merge: whoever `drop` was checked to differ from, `keep` differs from too
+    (one resident); a pair of the two merged records themselves is dropped."""
+    rows = db.session.scalars(select(DistinctPair).where(
+        or_(DistinctPair.low_id == drop.id, DistinctPair.high_id == drop.id))).all()
+    decided = {row.high_id if row.low_id == drop.id else row.low_id: row.decided_dt
+               for row in rows}
+    decided.pop(keep.id, None)
+    for row in rows:
+        db.session.delete(row)
+    db.session.flush()
+    have = queries.distinct_pairs([keep.id, *decided])
+    for other, decided_dt in sorted(decided.items()):
+        pair = (min(keep.id, other), max(keep.id, other))
+        if pair not in have:
+            db.session.add(DistinctPair(low_id=pair[0], high_id=pair[1],
+                                        decided_dt=decided_dt))

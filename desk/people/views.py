@@ -238,7 +238,44 @@ def proxy_remove(person_id, proxy_id):
 
 def duplicates():
     groups, total = queries.likely_duplicates()
-    return render_template("people/duplicates.html", groups=groups, total=total)
+    checked, checked_total = queries.checked_duplicates()
+    return render_template("people/duplicates.html", groups=groups, total=total,
+                           checked=checked, checked_total=checked_total)
+
+
+def _posted_group():
+    """The records of a group of likely duplicates, from the form's `person` ids, or
+    None (with a message) when one of them is not a record."""
+    ids = [parse_id(raw) for raw in request.form.getlist("person")]
+    people = [db.session.get(Person, person_id) for person_id in ids if person_id]
+    if not ids or len(people) != len(ids) or None in people:
+        flash(_("These records could not be found. Open the list again."), "error")
+        return None
+    return people
+
+
+def different():
+    """A coordinator compared a group of likely duplicates: different residents."""
+    people = _posted_group()
+    if people is not None and attempt(None, lambda: services.mark_different_people(
+            people, actor=current_user, now=utcnow())) is not FAILED:
+        flash(_("Marked as different people: %(names)s. They are no longer listed as "
+                "likely duplicates.", names=_name_list(people)), "success")
+    return redirect(url_for("people.duplicates"))
+
+
+def different_undo():
+    """Take back "different people": the group is listed as likely duplicates again."""
+    people = _posted_group()
+    if people is not None and attempt(None, lambda: services.unmark_different_people(
+            people, actor=current_user, now=utcnow())) is not FAILED:
+        flash(_("Listed as likely duplicates again: %(names)s.", names=_name_list(people)),
+              "success")
+    return redirect(url_for("people.duplicates"))
+
+
+def _name_list(people):
+    return _(", ").join(person.name for person in people)
 
 
 def _flash_merge(result):

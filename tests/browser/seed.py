@@ -462,6 +462,11 @@ def seed():
         channel="phone_desk", consent_method="phone_staff", actor=actor, now=now)
         for kana, phone in (("やまだ はなこ", "090-2222-3333"), ("ﾔﾏﾀﾞ ﾊﾅｺ", "080-2222-3333")))
     people_services.merge_people(kept, merged, actor=actor, now=now)
+    couple = [people_services.create_person(
+        {"name": name, "name_kana": kana, "phone": "0466-36-1212", "consent": True},
+        channel="phone_desk", consent_method="phone_staff", actor=actor, now=now)
+        for name, kana in (("木村 茂", "きむら しげる"), ("木村 幸子", "きむら さちこ"))]
+    people_services.mark_different_people(couple, actor=actor, now=now)
 
     # the outbox: of the phone desk booking's messages one has an unknown outcome (its
     # dispatcher stopped) and one was refused; a third was decided about already

@@ -8,9 +8,9 @@ from desk.core.audit import AuditEntry
 from desk.events.models import Booking
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
-from desk.people.models import Person, ProxyContact
+from desk.people.models import DistinctPair, Person, ProxyContact
 
-COUNTED = (Person, ProxyContact, Booking, OutboxMessage, AuditEntry)
+COUNTED = (Person, ProxyContact, DistinctPair, Booking, OutboxMessage, AuditEntry)
 
 
 def row_counts():

@@ -271,14 +271,15 @@ def test_merged_records_are_no_longer_matched_or_found(pair):
 
 
 def test_person_references_cover_every_foreign_key_to_people(app):
-    """A new table pointing at people must join PERSON_REFERENCES, or a merge would
-    leave its rows behind on the dropped record."""
+    """A new table pointing at people must join PERSON_REFERENCES (or, for pairs of
+    people, PERSON_PAIR_REFERENCES), or a merge would leave its rows behind on the
+    dropped record."""
     referencing = {(fk.parent.table.name, fk.parent.name)
                    for table in db.metadata.tables.values()
                    for fk in table.foreign_keys if fk.column.table.name == "people"}
     referencing.discard(("people", "merged_into_id"))
-    assert referencing == {(model.__tablename__, column)
-                           for model, column in queries.PERSON_REFERENCES}
+    assert referencing == {(model.__tablename__, column) for model, column
+                           in queries.PERSON_REFERENCES + queries.PERSON_PAIR_REFERENCES}
 
 
 def test_merged_proxy_keeps_receiving_copies(pair, create_session):
