@@ -6,16 +6,15 @@ Whatever is posted: never a 5xx. When the answer is not a redirect nothing was w
 keeps its values); when it is, exactly the rows of one saved form were written.
 """
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from desk.core.timeutil import local_datetime
+from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.extensions import db
 from tests.events.helpers import row_counts
-from tests.fixtures.factories import NOW
 
 FUZZ = settings(deadline=None, max_examples=80,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -29,7 +28,13 @@ random_text = st.one_of(
     st.sampled_from(["\x00", "\r\n", "\t", "\u202e", "ＡＢＣ", "１２", "²", "-0", "1e3",
                      "NaN", "<script>", "' OR 1=1 --", "${7*7}", "{{7*7}}"]),
 )
-near_dates = st.dates(min_value=date(2026, 10, 1), max_value=date(2027, 6, 30))
+# the series forms are edited on the real clock (an edit leaves the past alone): their
+# dates run from the first of next month, whatever today is
+SERIES_START = (local_today(utcnow()).replace(day=1) + timedelta(days=32)).replace(day=1)
+SERIES_UNTIL = SERIES_START + timedelta(days=120)
+FOURTH_TUESDAY = SERIES_START + timedelta(days=(1 - SERIES_START.weekday()) % 7 + 21)
+near_dates = st.dates(min_value=SERIES_START - timedelta(days=60),
+                      max_value=SERIES_UNTIL + timedelta(days=90))
 dates = st.one_of(near_dates.map(date.isoformat), st.dates().map(date.isoformat),
                   st.sampled_from(["2026-02-30", "2026-13-01", "0001-01-01", "9999-12-31",
                                    "2026/12/01", "2026-12-1", "20261201"]))
@@ -176,9 +181,10 @@ def test_session_edit_fuzz_never_fails_and_never_half_writes(staff_client, place
 
 def _valid_series_form(venue_id, program_id):
     return {"kind": "class", "program_id": str(program_id), "venue_id": str(venue_id),
-            "start_date": "2026-12-01", "until_date": "2027-03-31", "start_time": "10:00",
-            "end_time": "11:30", "capacity": "12", "frequency": "monthly", "interval": "1",
-            "weekdays": ["TU"], "ordinals": ["2", "4"], "skip_dates": "2026-12-22"}
+            "start_date": SERIES_START.isoformat(), "until_date": SERIES_UNTIL.isoformat(),
+            "start_time": "10:00", "end_time": "11:30", "capacity": "12",
+            "frequency": "monthly", "interval": "1", "weekdays": ["TU"], "ordinals": ["2", "4"],
+            "skip_dates": FOURTH_TUESDAY.isoformat()}
 
 
 @FUZZ
@@ -207,12 +213,13 @@ def test_series_edit_fuzz_never_fails_and_never_half_writes(staff_client, places
                                                            create_series, data):
     venue_ids, program_ids = places
     series = create_series(venue_id=venue_ids[0], program_id=program_ids[0],
-                           start_date=date(2026, 12, 1), until_date=date(2027, 3, 31))
+                           start_date=SERIES_START, until_date=SERIES_UNTIL)
     snapshot = sorted((session.occurrence_date, session.start_dt, session.capacity)
                       for session in series.sessions)
     valid = _valid_series_form(venue_ids[0], program_ids[0])
     form = data.draw(forms(valid, series_fields(venue_ids, program_ids)))
     before = row_counts()
+    edited_at = utcnow()
     response = staff_client.post(f"/staff/series/{series.id}", data=posted(form))
     assert_no_server_error(response)
     db.session.expire_all()
@@ -225,7 +232,7 @@ def test_series_edit_fuzz_never_fails_and_never_half_writes(staff_client, places
         assert row_counts()["session_series"] == before["session_series"]
         # every session still governed by the series now follows it
         for session in series.sessions:
-            if not session.is_detached and session.start_dt > NOW:
+            if not session.is_detached and session.start_dt > edited_at:
                 assert session.start_dt == local_datetime(session.occurrence_date,
                                                           series.start_time)
                 assert series.start_date <= session.occurrence_date <= series.until_date

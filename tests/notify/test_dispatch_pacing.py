@@ -132,26 +132,41 @@ def test_threads_share_one_pace_per_channel_and_configuration():
     assert quiet.pace_for({**config, "DESK_SMS_RATE_PER_SECOND": 0}, MessageChannel.SMS) is None
 
 
+class ReadClock(FakeClock):
+    """A FakeClock that remembers every reading. LocalPace reads its clock only while it
+    holds its lock, twice a turn (the delay, then the moment it lets the caller go), so
+    the second reading of each pair is a turn, in order, whatever the threads do after
+    they are let through."""
+
+    def __init__(self):
+        super().__init__()
+        self.readings = []
+
+    def __call__(self):
+        self.readings.append(self.now)
+        return self.now
+
+
 def test_concurrent_callers_go_through_one_interval_apart():
     """Eight threads wait at once: each turn comes one interval after the previous."""
-    clock = FakeClock()
+    clock = ReadClock()
     pace = quiet.LocalPace(4, clock=clock, sleep=clock.sleep)
-    turns = []
     barrier = threading.Barrier(8)
 
     def wait():
         barrier.wait()
         for _ in range(5):
             pace.wait()
-            turns.append(clock.now)
 
     threads = [threading.Thread(target=wait) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    turns = clock.readings[1::2]
+    assert len(clock.readings) == 80
     step = quiet.PACE_MARGIN / 4
-    assert sorted(round((turn - min(turns)) / step, 6) for turn in turns) == list(range(40))
+    assert [round((turn - turns[0]) / step, 6) for turn in turns] == list(range(40))
 
 
 def test_without_a_cap_nothing_waits():
