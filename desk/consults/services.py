@@ -307,10 +307,12 @@ def plan_turn_notices(session, *, now):
         if position > ahead_limit:
             break
         if ticket.wants_sms and ticket.phone and ticket.turn_notice_dt is None:
+            # a registered resident's own language; an unknown visitor's, Japanese
+            locale = ticket.person.language if ticket.person is not None else "ja"
             db.session.add(OutboxMessage(
                 recipient_kind=RecipientKind.VISITOR, ticket_id=ticket.id,
                 channel=MessageChannel.SMS, address=ticket.phone,
-                template=MessageTemplate.CONSULT_TURN, locale="ja", due_dt=now,
+                template=MessageTemplate.CONSULT_TURN, locale=locale, due_dt=now,
                 session_id=session.id, state=MessageState.QUEUED, created_dt=now,
                 updated_dt=now))
             ticket.turn_notice_dt = now

@@ -1,9 +1,9 @@
 """The "your turn is coming" SMS to a visitor at a consultation desk: planned once, for a
 ticket that asked for it, when DESK_CONSULT_NOTIFY_AHEAD (3) or fewer numbers are before
-it; written in Japanese with the number and the venue, nothing personal; sent by the
-dispatcher exactly once; never planned for a ticket that did not ask; and handled safely
-by the rest of the outbox (no voice call instead, no booking touched by a reply, the
-coordinators' pages, "send again")."""
+it; written in Japanese (or a registered resident's own language) with the number and
+the venue, nothing personal; sent by the dispatcher exactly once; never planned for a
+ticket that did not ask; and handled safely by the rest of the outbox (no voice call
+instead, no booking touched by a reply, the coordinators' pages, "send again")."""
 
 from datetime import date, time, timedelta
 
@@ -169,6 +169,20 @@ def test_the_sms_in_english(desk_session, queue_of_five):
     assert body == ("藤沢市: your number 5 at the 湘南台C consultation desk is coming up soon. "
                     "Please come back to the desk.")
     assert NAME not in body
+
+
+def test_a_registered_resident_gets_the_sms_in_their_language(desk_session, create_person):
+    """A phone number given at reception that belongs to a resident links the ticket to
+    them; the SMS is then written in the language of their record."""
+    create_person(name="Maria Santos", name_kana="マリア サントス", phone=MOBILE,
+                  language="en")
+    issue(desk_session, at(10))
+    asked = issue(desk_session, at(10, 1), phone=MOBILE, wants_sms=True)
+    assert asked.person is not None
+    call_next(desk_session, at(10, 2))
+    (message,) = turn_messages(asked)
+    assert message.locale == "en"
+    assert render(message, now=at(10, 2)).sms_body.startswith("藤沢市: your number 2 at the")
 
 
 def test_a_message_for_a_closed_ticket_cannot_be_written(desk_session, queue_of_five):
