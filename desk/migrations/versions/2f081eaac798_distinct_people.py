@@ -5,8 +5,8 @@ Revises: 6ebf6710ae5d
 Create Date: 2026-12-06 16:43:55.466387
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 
 # revision identifiers, used by Alembic.
