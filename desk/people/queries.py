@@ -130,8 +130,7 @@ def duplicates_of(person):
         select(Person).where(same, Person.id != person.id, Person.merged_into_id.is_(None))
         .order_by(Person.name_kana, Person.id)).unique().all()
     checked = distinct_pairs([person.id, *(other.id for other in candidates)])
-    return [other for other in candidates
-            if (min(person.id, other.id), max(person.id, other.id)) not in checked]
+    return [other for other in candidates if not pairs_of([person.id, other.id]) <= checked]
 
 
 # -- likely duplicates ----------------------------------------------------------------------
@@ -188,30 +187,31 @@ def pairs_of(ids):
     return set(combinations(sorted(set(ids)), 2))
 
 
-def _split_checked(groups):
-    """(open groups, checked groups): a group is checked when a coordinator found every
-    pair of its records to be different residents."""
-    ids = {person.id for group in groups for person in group.people}
-    checked_pairs = distinct_pairs(ids)
-    open_groups, checked = [], []
-    for group in groups:
+@dataclass
+class DuplicateLists:
+    groups: list  # likely duplicates still to look at
+    total: int
+    checked: list  # groups a coordinator found to be different residents
+    checked_total: int
+
+
+def duplicate_lists(limit=DUPLICATE_GROUPS_MAX):
+    """The groups of likely duplicates, sorted by kana, split into those still to look
+    at and those checked: every pair of their records found to be different residents."""
+    all_groups = _all_duplicate_groups()
+    checked_pairs = distinct_pairs({person.id for group in all_groups
+                                    for person in group.people})
+    groups, checked = [], []
+    for group in all_groups:
         pairs = pairs_of(person.id for person in group.people)
-        (checked if pairs <= checked_pairs else open_groups).append(group)
-    return open_groups, checked
+        (checked if pairs <= checked_pairs else groups).append(group)
+    return DuplicateLists(groups[:limit], len(groups), checked[:limit], len(checked))
 
 
 def likely_duplicates(limit=DUPLICATE_GROUPS_MAX):
-    """The groups of likely duplicates still to look at (not checked to be different
-    residents), sorted by kana. Returns (groups, total)."""
-    open_groups, _checked = _split_checked(_all_duplicate_groups())
-    return open_groups[:limit], len(open_groups)
-
-
-def checked_duplicates(limit=DUPLICATE_GROUPS_MAX):
-    """The groups a coordinator found to be different residents. Returns (groups,
-    total)."""
-    _open, checked = _split_checked(_all_duplicate_groups())
-    return checked[:limit], len(checked)
+    """The groups still to look at: (groups, total)."""
+    lists = duplicate_lists(limit)
+    return lists.groups, lists.total
 
 
 # -- merging ------------------------------------------------------------------------------

@@ -284,12 +284,18 @@ class MergeResult:
     consent_copied: bool
 
 
+def _lock_people(people):
+    """Lock the people's rows (in id order) and read them afresh."""
+    db.session.scalars(
+        select(Person).where(Person.id.in_([person.id for person in people]))
+        .order_by(Person.id).with_for_update(of=Person)
+        .execution_options(populate_existing=True)).unique().all()
+
+
 def _lock(keep, drop):
     """Lock both people, and the sessions `drop` holds an active booking at (in id order,
     as book_seat locks a session before it looks at a person's bookings)."""
-    db.session.scalars(
-        select(Person).where(Person.id.in_([keep.id, drop.id])).order_by(Person.id)
-        .with_for_update(of=Person).execution_options(populate_existing=True)).unique().all()
+    _lock_people([keep, drop])
     for booking in db.session.scalars(
             select(Booking).where(Booking.person_id == drop.id,
                                   Booking.status.in_(ACTIVE_BOOKING_STATUSES))
@@ -356,7 +362,7 @@ def merge_people(keep, drop, *, actor, now):
         keep.has_consent = True
         keep.consent_dt = drop.consent_dt
         keep.consent_method = drop.consent_method
-    _move_distinct_pairs(keep, drop)
+    _move_distinct_pairs(keep, drop, now=now)
     drop.merged_into_id = keep.id
     drop.needs_review = False
     drop.review_note = None
@@ -384,10 +390,7 @@ def _live_records(people):
                     key=lambda person: person.id)
     if len(people) < 2:
         raise ValidationError(_("Choose at least two records."))
-    db.session.scalars(
-        select(Person).where(Person.id.in_([person.id for person in people]))
-        .order_by(Person.id).with_for_update(of=Person)
-        .execution_options(populate_existing=True)).unique().all()
+    _lock_people(people)
     if any(person.is_merged for person in people):
         raise ValidationError(_("One of these records has already been merged into another "
                                 "one. Search again and merge the current records."))
@@ -400,11 +403,8 @@ def mark_different_people(people, *, actor, now):
     Returns the number of pairs recorded (0 when all were recorded already)."""
     people = _live_records(people)
     ids = [person.id for person in people]
-    new_pairs = sorted(queries.pairs_of(ids) - queries.distinct_pairs(ids))
-    for low, high in new_pairs:
-        db.session.add(DistinctPair(low_id=low, high_id=high, decided_dt=now))
+    new_pairs = _record_pairs(queries.pairs_of(ids), now=now)
     if new_pairs:
-        db.session.flush()
         audit.record("person.distinct", people[0], actor=actor,
                      after={"different_people": ids, "pairs": new_pairs})
     return len(new_pairs)
@@ -424,20 +424,21 @@ def unmark_different_people(people, *, actor, now):
     return len(pairs)
 
 
-def _move_distinct_pairs(keep, drop):
+def _record_pairs(pairs, *, now):
+    """Record the (low id, high id) pairs not recorded yet; returns those, sorted."""
+    new_pairs = sorted(set(pairs) - queries.distinct_pairs({id_ for pair in pairs
+                                                            for id_ in pair}))
+    for low, high in new_pairs:
+        db.session.add(DistinctPair(low_id=low, high_id=high, decided_dt=now))
+    db.session.flush()
+    return new_pairs
+
+
+def _move_distinct_pairs(keep, drop, *, now):
     """On a merge: whoever `drop` was checked to differ from, `keep` differs from too
     (one resident); a pair of the two merged records themselves is dropped."""
-    rows = db.session.scalars(select(DistinctPair).where(
-        or_(DistinctPair.low_id == drop.id, DistinctPair.high_id == drop.id))).all()
-    decided = {row.high_id if row.low_id == drop.id else row.low_id: row.decided_dt
-               for row in rows}
-    decided.pop(keep.id, None)
-    for row in rows:
-        db.session.delete(row)
-    db.session.flush()
-    have = queries.distinct_pairs([keep.id, *decided])
-    for other, decided_dt in sorted(decided.items()):
-        pair = (min(keep.id, other), max(keep.id, other))
-        if pair not in have:
-            db.session.add(DistinctPair(low_id=pair[0], high_id=pair[1],
-                                        decided_dt=decided_dt))
+    of_drop = or_(DistinctPair.low_id == drop.id, DistinctPair.high_id == drop.id)
+    others = {low if high == drop.id else high for low, high in db.session.execute(
+        select(DistinctPair.low_id, DistinctPair.high_id).where(of_drop))} - {keep.id}
+    db.session.execute(delete(DistinctPair).where(of_drop))
+    _record_pairs({queries.pairs_of([keep.id, other]).pop() for other in others}, now=now)

@@ -237,10 +237,9 @@ def proxy_remove(person_id, proxy_id):
 # -- duplicates and merging ----------------------------------------------------------------
 
 def duplicates():
-    groups, total = queries.likely_duplicates()
-    checked, checked_total = queries.checked_duplicates()
-    return render_template("people/duplicates.html", groups=groups, total=total,
-                           checked=checked, checked_total=checked_total)
+    lists = queries.duplicate_lists()
+    return render_template("people/duplicates.html", groups=lists.groups, total=lists.total,
+                           checked=lists.checked, checked_total=lists.checked_total)
 
 
 def _posted_group():

@@ -18,6 +18,7 @@ KEY_PAGES = [
     ("staff.sessions", "coordinator", {}, {"view": "month"}),
     ("staff.session_new", "coordinator", {}, {}),
     ("staff.series_new", "coordinator", {}, {}),
+    ("people.duplicates", "coordinator", {}, {}),
 ]
 KEY_PAGE_IDS = [f"{endpoint}{'-' + '-'.join(query.values()) if query else ''}"
                 for endpoint, _role, _args, query in KEY_PAGES]
