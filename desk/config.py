@@ -109,7 +109,6 @@ def load_config(instance_path, environ=None):
         "DESK_MUNICIPALITY_CODE": env.get("DESK_MUNICIPALITY_CODE") or DEFAULT_MUNICIPALITY_CODE,
         "DESK_DESK_PHONE": env.get("DESK_DESK_PHONE") or DEFAULT_DESK_PHONE,
         "DESK_REDIS_URL": redis_url,
-        "DESK_RATELIMIT_ENABLED": _flag(env, "DESK_RATELIMIT_ENABLED", True),
         "DESK_CELERY_BROKER_URL": env.get("DESK_CELERY_BROKER_URL") or "",
         "DESK_SMTP_URL": env.get("DESK_SMTP_URL") or "",
         "DESK_MAIL_FROM": env.get("DESK_MAIL_FROM") or "",

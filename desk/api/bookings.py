@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from desk.api import inputs
 from desk.api.auth import api_user, require_staff_token
-from desk.api.errors import json_response
 from desk.api.serializers import booking_json, page_json, roster_entry_json
 from desk.api.sessions import _session_or_404
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.core.timeutil import utcnow
+from desk.core.web import json_response
 from desk.events import bookings, public_booking, queries, services
 from desk.events.models import Attendance, Booking, BookingChannel, BookingStatus
 from desk.extensions import db

@@ -2,15 +2,13 @@
 
 `code` is a machine word, `message` is translated into the request's language, and
 `fields` maps the names of bad input fields (as the JSON spells them) to a message each.
-HTTP errors under /api/ reach `error_response` from desk.core.blueprint; business rule
+HTTP errors under /api/ get the same shape from desk.core.blueprint
+(desk.core.web.error_response); business rule
 errors (DeskError) from the services reach `handle_desk_error`.
 """
 
-import json
-
-from flask import current_app
-
 from desk.core.errors import DeskError
+from desk.core.web import error_response
 from desk.extensions import db
 
 
@@ -36,20 +34,6 @@ class Unauthorized(DeskError):
     def __init__(self, message, *, code=None, challenge='Bearer realm="desk"'):
         super().__init__(message, code=code)
         self.challenge = challenge
-
-
-def json_response(data, status=200, headers=None):
-    """JSON with Japanese left readable (not \\u-escaped), in the key order given."""
-    body = json.dumps(data, ensure_ascii=False, indent=None) + "\n"
-    return current_app.response_class(body, status=status, headers=headers,
-                                      mimetype="application/json")
-
-
-def error_response(status, code, message, fields=None, headers=None):
-    return json_response(
-        {"error": {"code": code, "message": str(message),
-                   "fields": {name: str(text) for name, text in (fields or {}).items()}}},
-        status=status, headers=headers)
 
 
 def handle_desk_error(error):

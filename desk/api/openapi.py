@@ -8,9 +8,9 @@ Descriptions are for developers and stay in English.
 
 from flask import current_app
 
-from desk.api.errors import json_response
 from desk.api.inputs import DEFAULT_LIMIT, MAX_LIMIT
 from desk.core.validation import DATE_MAX, DATE_MIN
+from desk.core.web import json_response
 from desk.events.models import (
     MAX_CAPACITY,
     Attendance,

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 
 from desk.api import inputs
 from desk.api.auth import require_staff_token
-from desk.api.errors import BadRequest, json_response
+from desk.api.errors import BadRequest
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_today, utcnow
+from desk.core.web import json_response
 from desk.reports.metrics import METRICS, compute
 from desk.reports.services import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, targets_of
 

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 
 from desk.api import inputs
 from desk.api.auth import api_user
-from desk.api.errors import BadRequest, json_response
+from desk.api.errors import BadRequest
 from desk.api.serializers import page_json, series_json, session_json
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.core.timeutil import local_today, utcnow
+from desk.core.web import json_response
 from desk.events import queries, services
 from desk.events.models import EventSession, SessionKind, SessionStatus, Venue
 from desk.extensions import db

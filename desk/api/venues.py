@@ -1,8 +1,8 @@
 """Venues: the public list."""
 
 from desk.api import inputs
-from desk.api.errors import json_response
 from desk.api.serializers import page_json, venue_json
+from desk.core.web import json_response
 from desk.events import queries
 
 LIST_PARAMETERS = ("cursor", "limit")

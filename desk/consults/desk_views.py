@@ -35,10 +35,9 @@ from desk.core.db import write_intent
 from desk.core.errors import DeskError, NotFoundError
 from desk.core.timeutil import utcnow
 from desk.core.validation import Checker
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, parse_id
 from desk.events import queries as event_queries
 from desk.events.models import EventSession, Program, SessionKind, SessionStatus, Topic
-from desk.events.public_views import parse_id
 from desk.extensions import db
 
 # a phone-number look-up is a POST of the booking page: enough for a busy desk, too few

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from desk.consults import queue
 from desk.core.i18n import format_time
 from desk.core.timeutil import local_day_bounds, local_today, utcnow
+from desk.core.web import get_or_404
 from desk.events.models import EventSession, SessionKind, SessionStatus, Venue
-from desk.events.public_views import get_or_404
 from desk.extensions import db
 
 NEXT_UP = 5  # the next numbers shown after those being served

@@ -131,13 +131,6 @@ class QueueState:
                 return max(start - now, timedelta(0))
         return None
 
-    @property
-    def next_wait(self):
-        """The wait of somebody who takes a ticket now (behind everyone waiting)."""
-        if not self.waiting:
-            return timedelta(0) if len(self.serving) < max(self.servers, 1) else self.average
-        return None
-
 
 def state(session, *, now):
     tickets = waiting(session)

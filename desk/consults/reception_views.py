@@ -27,9 +27,8 @@ from desk.consults.forms import IssueForm
 from desk.consults.models import Ticket, TicketKind, TicketStatus
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, get_or_404
 from desk.events.models import Booking, BookingStatus, EventSession, SessionKind
-from desk.events.public_views import get_or_404
 from desk.extensions import db
 
 

@@ -29,7 +29,7 @@ from desk.core import audit
 from desk.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from desk.core.validation import Checker
 from desk.events.bookings import lock_session
-from desk.events.models import Booking, BookingStatus, SessionKind, SessionStatus
+from desk.events.models import BookingStatus, SessionKind, SessionStatus
 from desk.extensions import db
 from desk.notify.models import (
     MessageChannel,
@@ -340,10 +340,6 @@ def mark_present(session, user, *, now):
     else:
         presence.last_seen_dt = now
     db.session.flush()
-
-
-def booking_for_ticket(ticket):
-    return db.session.get(Booking, ticket.booking_id) if ticket.booking_id else None
 
 
 # -- booking the visitor into a class on the spot (desk/consults/desk_views.py) --------------

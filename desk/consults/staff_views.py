@@ -22,10 +22,9 @@ from desk.consults.visit_forms import DEVICE_LABELS, OUTCOME_LABELS, topic_label
 from desk.core.csvexport import csv_bytes
 from desk.core.i18n import format_month
 from desk.core.timeutil import fiscal_year_of, local_today, month_start, utcnow
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, get_or_404, parse_id
 from desk.events.labels import TOPIC_LABELS
 from desk.events.models import EventSession, SessionKind, Venue
-from desk.events.public_views import get_or_404, parse_id
 from desk.extensions import db
 
 TICKET_STATUS_LABELS = {

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from desk.core.i18n import LOCALE_COOKIE, LOCALES
-from desk.core.web import safe_next_url
+from desk.core.web import error_response, safe_next_url
 from desk.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -43,8 +43,6 @@ def _wants_json():
 
 def _error_page(status, title, message):
     if _wants_json():
-        from desk.api.errors import error_response
-
         return error_response(status, _error_code(status), message)
     return render_template("errors/error.html", status=status, title=title,
                            message=message), status

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from babel.dates import format_skeleton
 from flask import request
-from flask_babel import format_decimal, get_locale, get_timezone, lazy_gettext
+from flask_babel import format_decimal, get_locale, get_timezone
 
 from desk.extensions import babel
 
@@ -91,8 +91,3 @@ def init_i18n(app):
         current_locale=lambda: str(get_locale()),
         locale_names=LOCALE_NAMES,
     )
-
-
-def lazy_choices(pairs):
-    """[(value, lazy label)] for a WTForms SelectField from (value, msgid) pairs."""
-    return [(value, lazy_gettext(label)) for value, label in pairs]

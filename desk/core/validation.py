@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from desk.core.errors import ValidationError
+from desk.core.kana import is_kana, normalise_kana
 from desk.core.phone import clean_digits, parse_phone
 from desk.core.timeutil import parse_iso_date, parse_iso_datetime, to_local
 
@@ -252,8 +253,6 @@ class Checker:
 
     def kana(self, name, max_length, *, required=False):
         """A reading in full-width katakana, from hiragana or katakana of either width."""
-        from desk.people.kana import is_kana, normalise_kana
-
         value = self.text(name, max_length, required=required)
         if value is None:
             return None

@@ -1,8 +1,17 @@
-"""Small helpers shared by the HTML views."""
+"""Small helpers shared by the views of every package: reading ids and dates from URLs
+and query strings, loading a row or answering 404, showing a DeskError on a form, and
+the JSON API's response and error shape (DESIGN.md: {"error": {"code", "message",
+"fields"}}), which the app-wide error pages use for URLs under /api/ too."""
 
+import json
 from urllib.parse import urlsplit
 
-from flask import flash, request
+from flask import abort, current_app, flash
+
+from desk.core.errors import DeskError
+from desk.core.timeutil import parse_iso_date
+from desk.core.validation import DATE_MAX, DATE_MIN
+from desk.extensions import db
 
 
 def apply_error(form, error):
@@ -30,19 +39,12 @@ def safe_next_url(raw, default):
     return raw
 
 
-def current_path():
-    return request.full_path.rstrip("?") if request.query_string else request.path
-
-
 FAILED = object()
 
 
 def attempt(form, action, aliases=None):
     """Run a service call for a form: commit and return its result, or roll back,
     show the DeskError on the form and return FAILED."""
-    from desk.core.errors import DeskError
-    from desk.extensions import db
-
     try:
         result = action()
     except DeskError as error:
@@ -54,3 +56,46 @@ def attempt(form, action, aliases=None):
         return FAILED
     db.session.commit()
     return result
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
+
+
+def parse_id(raw):
+    """A row id from a query string or URL, or None when it cannot be one."""
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True
+            return None
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        return None
+    return raw if 0 < raw <= MAX_ID else None
+
+
+def get_or_404(model, identifier):
+    instance = db.session.get(model, identifier) if parse_id(identifier) else None
+    if instance is None:
+        abort(404)
+    return instance
+
+
+def parse_day(raw):
+    """A date from the query string within the years a schedule can hold, or None
+    (0001-01-01 would overflow when the week or month around it is computed)."""
+    day = parse_iso_date(raw or "")
+    return day if day is not None and DATE_MIN <= day <= DATE_MAX else None
+
+
+def json_response(data, status=200, headers=None):
+    """JSON with Japanese left readable (not \\u-escaped), in the key order given."""
+    body = json.dumps(data, ensure_ascii=False, indent=None) + "\n"
+    return current_app.response_class(body, status=status, headers=headers,
+                                      mimetype="application/json")
+
+
+def error_response(status, code, message, fields=None, headers=None):
+    return json_response(
+        {"error": {"code": code, "message": str(message),
+                   "fields": {name: str(text) for name, text in (fields or {}).items()}}},
+        status=status, headers=headers)

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from desk.core.errors import DeskError, PermissionDenied
 from desk.core.timeutil import local_today, to_local, utcnow
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, get_or_404, parse_day
 from desk.events import queries, services
 from desk.events.booking_forms import (
     ActionForm,
@@ -43,7 +43,6 @@ from desk.events.models import (
     SessionStatus,
 )
 from desk.events.phone_desk_views import spoken_date
-from desk.events.public_views import get_or_404, parse_day
 from desk.extensions import db
 from desk.people import queries as people_queries
 from desk.people import services as people_services

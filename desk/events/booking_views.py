@@ -14,12 +14,11 @@ from flask_babel import gettext as _
 
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, get_or_404
 from desk.events import ics, public_booking, services, slots
 from desk.events.bookings import booking_by_token, check_open, places_free, waitlist_position
 from desk.events.models import BookingChannel, CancelReason, EventSession
 from desk.events.public_forms import BookingForm, CancelByCodeForm, ConfirmForm
-from desk.events.public_views import get_or_404
 
 CHANNEL = BookingChannel.WEB
 

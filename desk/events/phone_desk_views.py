@@ -19,7 +19,7 @@ from flask_login import current_user
 from desk.core.errors import DeskError
 from desk.core.timeutil import local_today, to_local, utcnow
 from desk.core.validation import Checker
-from desk.core.web import FAILED, apply_error, attempt
+from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_id
 from desk.events import bookings, queries, services
 from desk.events.booking_forms import (
     ActionForm,
@@ -32,7 +32,6 @@ from desk.events.booking_forms import (
 )
 from desk.events.labels import CONFIRMATION_LABELS
 from desk.events.models import Booking, BookingChannel, CancelReason, Confirmation, EventSession
-from desk.events.public_views import get_or_404, parse_id
 from desk.people import queries as people_queries
 from desk.people import services as people_services
 from desk.people.forms import PersonFieldsForm

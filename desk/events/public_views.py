@@ -2,42 +2,14 @@
 
 from datetime import timedelta
 
-from flask import abort, render_template, request
+from flask import render_template, request
 
-from desk.core.timeutil import local_today, parse_iso_date, utcnow, week_start
-from desk.core.validation import DATE_MAX, DATE_MIN
+from desk.core.timeutil import local_today, utcnow, week_start
+from desk.core.web import get_or_404, parse_day, parse_id
 from desk.events import queries
 from desk.events.labels import KIND_LABELS
 from desk.events.models import EventSession, SessionKind
 from desk.extensions import db
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
-
-
-def parse_id(raw):
-    """A row id from a query string or URL, or None when it cannot be one."""
-    if isinstance(raw, str):
-        raw = raw.strip()
-        if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True
-            return None
-        raw = int(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int):
-        return None
-    return raw if 0 < raw <= MAX_ID else None
-
-
-def get_or_404(model, identifier):
-    instance = db.session.get(model, identifier) if parse_id(identifier) else None
-    if instance is None:
-        abort(404)
-    return instance
-
-
-def parse_day(raw):
-    """A date from the query string within the years a schedule can hold, or None
-    (0001-01-01 would overflow when the week or month around it is computed)."""
-    day = parse_iso_date(raw or "")
-    return day if day is not None and DATE_MIN <= day <= DATE_MAX else None
 
 
 def parse_filters(args):

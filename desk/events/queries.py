@@ -48,14 +48,6 @@ def group_by_day(sessions, first_day, days):
             for offset in range(days)}
 
 
-def upcoming_at_venue(venue_id, now, limit=10):
-    query = (select(EventSession)
-             .where(EventSession.venue_id == venue_id, EventSession.start_dt >= now,
-                    EventSession.status == SessionStatus.SCHEDULED)
-             .order_by(EventSession.start_dt).limit(limit))
-    return db.session.scalars(query).unique().all()
-
-
 def venues(*, active_only=False):
     query = select(Venue).order_by(Venue.name_kana, Venue.id)
     if active_only:

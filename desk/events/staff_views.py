@@ -19,7 +19,7 @@ from desk.core.timeutil import (
     utcnow,
     week_start,
 )
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, get_or_404, parse_day
 from desk.events import queries, recurrence, services
 from desk.events.forms import (
     CancelForm,
@@ -32,7 +32,7 @@ from desk.events.forms import (
 from desk.events.labels import KIND_LABELS, LEFT_ALONE_MESSAGES
 from desk.events.models import District, EventSession, Program, SessionSeries, Venue
 from desk.events.phone_desk_views import flash_promoted
-from desk.events.public_views import get_or_404, parse_day, parse_filters
+from desk.events.public_views import parse_filters
 
 SESSION_ERROR_ALIASES = {"start_dt": "start_time", "end_dt": "end_time"}
 

@@ -7,7 +7,7 @@ the choice "none", nothing is planned. Reminders and confirmations also go by e-
 where an address exists (that carries the calendar invite). Proxy contacts who agreed
 get a copy on their own phone or address.
 
-Sending, quiet hours and rate limits belong to the dispatcher (desk.notify, issue 5).
+Sending, quiet hours and rate limits belong to the dispatcher (desk.notify.dispatch).
 """
 
 from datetime import timedelta

@@ -10,8 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt
-from desk.events.public_views import get_or_404
+from desk.core.web import FAILED, attempt, get_or_404
 from desk.notify import labels, queries, services
 from desk.notify.models import MessageState, OutboxMessage, RecipientKind, Resolution
 

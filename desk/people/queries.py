@@ -12,11 +12,11 @@ from itertools import combinations
 from sqlalchemy import func, or_, select
 
 from desk.consults.models import Ticket
+from desk.core.kana import is_kana, kana_key, normalise_kana
 from desk.core.phone import clean_digits, parse_phone
 from desk.events.models import ACTIVE_BOOKING_STATUSES, Attendance, Booking, EventSession
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
-from desk.people.kana import is_kana, kana_key, normalise_kana
 from desk.people.models import DistinctPair, Person, ProxyContact
 
 PAGE_SIZE = 30
@@ -24,8 +24,7 @@ MIN_PHONE_DIGITS = 3
 DUPLICATE_GROUPS_MAX = 100
 
 # Every table that points at a person: merging re-points these rows from the dropped
-# record to the kept one. A new table with a person column (the consultation visits of
-# issue 7) is one more line here.
+# record to the kept one. A new table with a person column is one more line here.
 PERSON_REFERENCES = (
     (Booking, "person_id"),
     (ProxyContact, "person_id"),

@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select
 
 from desk.core import audit
 from desk.core.errors import ValidationError
+from desk.core.kana import kana_key
 from desk.core.timeutil import utcnow
 from desk.core.validation import Checker
 from desk.events import bookings
@@ -30,7 +31,6 @@ from desk.extensions import db
 from desk.notify import planning
 from desk.notify.models import MessageState, OutboxMessage
 from desk.people import queries
-from desk.people.kana import kana_key
 from desk.people.models import (
     AgeBand,
     ConsentMethod,

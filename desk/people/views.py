@@ -17,14 +17,13 @@ from flask_login import current_user
 from desk.core.i18n import format_date_long, format_datetime_long
 from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, get_or_404, parse_id
 from desk.events.labels import (
     ATTENDANCE_LABELS,
     BOOKING_STATUS_LABELS,
     CANCEL_REASON_LABELS,
     CHANNEL_LABELS,
 )
-from desk.events.public_views import get_or_404, parse_id
 from desk.extensions import db
 from desk.people import queries, services
 from desk.people.forms import PersonForm, ProxyForm, SearchForm

@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from desk.core.i18n import format_local
 from desk.core.timeutil import fiscal_year_of, local_today, utcnow
-from desk.events.public_views import parse_day
+from desk.core.web import parse_day
 from desk.reports import metrics, periods
 from desk.reports.charts import (
     Bar,

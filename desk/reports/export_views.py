@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_today, utcnow
 from desk.core.validation import DATE_MAX, DATE_MIN
-from desk.events.public_views import parse_day
+from desk.core.web import parse_day
 from desk.reports import opendata, spreadsheet
 
 

@@ -12,9 +12,8 @@ from flask_login import current_user
 
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, get_or_404, parse_id
 from desk.events.models import EventSession
-from desk.events.public_views import get_or_404, parse_id
 from desk.people.labels import AGE_BAND_LABELS
 from desk.reports import services
 from desk.reports.forms import CAN_DO_LABELS, SurveyGridForm

@@ -6,7 +6,7 @@ Only the volunteer role reaches them (installed in blueprint.py). Every action w
 on the logged-in volunteer's own place only: the assignment is looked up by the shift
 and the volunteer linked to the account, never by an id from the request.
 
-What a volunteer may see (issue 6, privacy): for a session they staff, the attendees'
+What a volunteer may see (need-to-know): for a session they staff, the attendees'
 names and readings (queries.attendee_names: no phone numbers, ages or districts); the
 other volunteers on the same shift by name, with phone and e-mail only when both agreed
 to share (queries.colleagues).
@@ -25,8 +25,7 @@ from desk.core.timeutil import (
     month_start,
     utcnow,
 )
-from desk.core.web import FAILED, attempt
-from desk.events.public_views import get_or_404
+from desk.core.web import FAILED, attempt, get_or_404
 from desk.extensions import db
 from desk.volunteers import queries, services
 from desk.volunteers.labels import ROLE_LABELS, SKILL_LABELS

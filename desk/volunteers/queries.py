@@ -34,16 +34,6 @@ def _live_shifts():
                    EventSession.status != SessionStatus.CANCELLED))
 
 
-def _active_counts(shift_ids):
-    if not shift_ids:
-        return {}
-    return dict(db.session.execute(
-        select(ShiftAssignment.shift_id, func.count(ShiftAssignment.id))
-        .where(ShiftAssignment.shift_id.in_(shift_ids),
-               ShiftAssignment.status == AssignmentStatus.ACTIVE)
-        .group_by(ShiftAssignment.shift_id)).all())
-
-
 def volunteer_for_user(user):
     if user is None or not getattr(user, "is_authenticated", False):
         return None

@@ -24,6 +24,7 @@ from sqlalchemy import func, or_, select
 from desk.auth.models import AccountLink
 from desk.core.errors import DeskError
 from desk.core.i18n import format_date_long
+from desk.core.kana import is_kana, normalise_kana
 from desk.core.phone import display_phone
 from desk.core.timeutil import (
     add_months,
@@ -34,11 +35,9 @@ from desk.core.timeutil import (
     to_local,
     utcnow,
 )
-from desk.core.web import FAILED, apply_error, attempt
+from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_day, parse_id
 from desk.events.models import EventSession
-from desk.events.public_views import get_or_404, parse_day, parse_id
 from desk.extensions import db
-from desk.people.kana import is_kana, normalise_kana
 from desk.people.labels import LANGUAGE_LABELS
 from desk.volunteers import export, queries, services
 from desk.volunteers.labels import (

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from desk import create_app
 from desk.auth.models import Role, User
 from desk.core.audit import AuditEntry
+from desk.core.kana import is_kana, kana_key
 from desk.core.phone import PhoneKind
 from desk.core.timeutil import local_datetime
 from desk.demo.load import load_demo
@@ -32,7 +33,6 @@ from desk.events.models import (
 from desk.extensions import db
 from desk.notify import planning
 from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
-from desk.people.kana import is_kana, kana_key
 from desk.people.models import AgeBand, Person, ProxyContact, ProxyRelation
 from tests.conftest import _database_params, make_database, test_config
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from desk import create_app
 from desk.auth.models import Role, User
 from desk.core.audit import AuditEntry
+from desk.core.kana import is_kana
 from desk.core.phone import PhoneKind
 from desk.core.timeutil import fiscal_year_dates, local_datetime, to_local
 from desk.demo.load import load_demo
@@ -23,7 +24,6 @@ from desk.demo.logins import read_demo_logins
 from desk.events.models import EventSession, SessionStatus
 from desk.extensions import db
 from desk.notify.models import MessageState, MessageTemplate, OutboxMessage, RecipientKind
-from desk.people.kana import is_kana
 from desk.volunteers import notices, queries
 from desk.volunteers.models import (
     Affiliation,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.people.kana import is_kana, kana_key, normalise_kana
+from desk.core.kana import is_kana, kana_key, normalise_kana
 
 HIRAGANA = st.text(st.characters(min_codepoint=0x3041, max_codepoint=0x3096), min_size=1,
                    max_size=12)
