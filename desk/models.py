@@ -3,9 +3,9 @@
 from desk.auth.models import AccountLink, ApiToken, User
 from desk.consults.models import ConsultTopic, DeskPresence, Ticket, Visit
 from desk.core.audit import AuditEntry
+from desk.core.districts import District
 from desk.events.models import (
     Booking,
-    District,
     EventSession,
     Program,
     SeriesSkip,

@@ -18,10 +18,11 @@ from desk.api import inputs
 from desk.api.auth import api_user, require_staff_token
 from desk.api.serializers import booking_json, page_json, roster_entry_json
 from desk.api.sessions import _session_or_404
+from desk.core.districts import all_districts
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.core.timeutil import utcnow
 from desk.core.web import json_response
-from desk.events import bookings, public_booking, queries, services
+from desk.events import bookings, public_booking, services
 from desk.events.models import Attendance, Booking, BookingChannel, BookingStatus
 from desk.extensions import db
 from desk.people.models import Person
@@ -62,7 +63,7 @@ def _district_id(value):
     service to refuse)."""
     if isinstance(value, str):
         name = value.strip()
-        return next((district.id for district in queries.districts()
+        return next((district.id for district in all_districts()
                      if district.name == name), value)
     return value
 

@@ -21,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from desk.core.districts import District, all_districts
 from desk.core.forms import IntegerField, MultiCheckboxField, id_choices, labelled_choices
 from desk.core.validation import DATE_MAX, DATE_MIN
 from desk.events import queries
@@ -33,7 +34,6 @@ from desk.events.labels import (
 )
 from desk.events.models import (
     MAX_CAPACITY,
-    District,
     EventSession,
     Program,
     SessionKind,
@@ -102,7 +102,7 @@ class VenueForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district_id.choices = id_choices(queries.districts(), lambda item: item.name,
+        self.district_id.choices = id_choices(all_districts(), lambda item: item.name,
                                               blank=_l("(not set)"))
 
 

@@ -77,21 +77,6 @@ class Device(enum.StrEnum):
     ANDROID = "android"
 
 
-class District(db.Model):
-    """地区: the city's districts, used for venues, residents and KPI breakdowns."""
-
-    __tablename__ = "districts"
-    NAME_MAX = 50
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
-    name_kana: Mapped[str] = mapped_column(String(100))
-    position: Mapped[int] = mapped_column(default=0)
-
-    def __repr__(self):
-        return f"<District {self.id} {self.name}>"
-
-
 class Venue(db.Model):
     __tablename__ = "venues"
 

@@ -12,7 +12,6 @@ from desk.events.models import (
     Attendance,
     Booking,
     BookingStatus,
-    District,
     EventSession,
     Program,
     SessionKind,
@@ -60,11 +59,6 @@ def programs(*, active_only=False):
     if active_only:
         query = query.where(Program.is_active.is_(True))
     return db.session.scalars(query).all()
-
-
-def districts():
-    return db.session.scalars(select(District).order_by(District.position,
-                                                        District.name_kana)).all()
 
 
 def series_list():

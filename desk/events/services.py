@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from desk.core import audit
+from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.i18n import format_time
 from desk.core.timeutil import local_datetime
@@ -39,7 +40,6 @@ from desk.events.models import (
     MAX_CAPACITY,
     Booking,
     Device,
-    District,
     EventSession,
     Level,
     Program,

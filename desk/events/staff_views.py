@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from desk.core.districts import District, all_districts
 from desk.core.i18n import format_date_long
 from desk.core.phone import display_phone
 from desk.core.timeutil import (
@@ -30,7 +31,12 @@ from desk.events.forms import (
     VenueForm,
 )
 from desk.events.labels import KIND_LABELS, LEFT_ALONE_MESSAGES
-from desk.events.models import District, EventSession, Program, SessionSeries, Venue
+from desk.events.models import (
+    EventSession,
+    Program,
+    SessionSeries,
+    Venue,
+)
 from desk.events.phone_desk_views import flash_promoted
 from desk.events.public_views import parse_filters
 
@@ -352,7 +358,7 @@ def districts():
                                                           actor=current_user)) is not FAILED:
             flash(_("The district has been added."), "success")
             return redirect(url_for("staff.districts"))
-    return render_template("staff/districts.html", form=form, districts=queries.districts())
+    return render_template("staff/districts.html", form=form, districts=all_districts())
 
 
 def district_edit(district_id):

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import Optional
 
+from desk.core.districts import all_districts
 from desk.core.forms import id_choices, labelled_choices, new_submission_id
 from desk.events import queries as event_queries
 from desk.kiosk.models import KioskDevice
@@ -78,7 +79,7 @@ class KioskBookingForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district_id.choices = id_choices(event_queries.districts(),
+        self.district_id.choices = id_choices(all_districts(),
                                               lambda item: item.name, blank=_l("Skip"))
 
     def booking_data(self):

@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from desk.core.districts import all_districts
 from desk.core.forms import id_choices, labelled_choices
-from desk.events import queries
 from desk.people.labels import (
     AGE_BAND_LABELS,
     CONSENT_METHOD_LABELS,
@@ -49,7 +49,7 @@ class PersonFieldsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district_id.choices = id_choices(queries.districts(), lambda item: item.name,
+        self.district_id.choices = id_choices(all_districts(), lambda item: item.name,
                                               blank=_l("Prefer not to say"))
 
     def person_data(self):

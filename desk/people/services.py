@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from desk.core import audit
+from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.kana import kana_key
 from desk.core.timeutil import utcnow
@@ -25,7 +26,6 @@ from desk.events.models import (
     Booking,
     BookingStatus,
     CancelReason,
-    District,
 )
 from desk.extensions import db
 from desk.notify import planning

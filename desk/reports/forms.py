@@ -11,7 +11,7 @@ from wtforms import FieldList, FormField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import NumberInput
 
-from desk.events import queries as event_queries
+from desk.core.districts import all_districts
 from desk.people.labels import AGE_BAND_LABELS
 from desk.reports.models import CanDo, SurveyEntry
 from desk.reports.services import SATISFACTION_MAX, SATISFACTION_MIN, SURVEY_ROWS_MAX
@@ -74,7 +74,7 @@ class SurveyGridForm(FlaskForm):
         can_do = _numbered((member.value, label) for member, label in CAN_DO_LABELS.items())
         ages = _numbered((member.value, label) for member, label in AGE_BAND_LABELS.items())
         districts = _numbered((str(district.id), district.name)
-                              for district in event_queries.districts())
+                              for district in all_districts())
         for row in self.rows:
             row.can_do.choices = can_do
             row.age_band.choices = ages

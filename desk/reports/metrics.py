@@ -22,13 +22,13 @@ from sqlalchemy.orm import aliased
 
 from desk.consults.models import ConsultTopic, Outcome, Ticket, TicketStatus, Visit, visit_topics
 from desk.consults.visit_forms import topic_label
+from desk.core.districts import District
 from desk.core.i18n import format_month
 from desk.core.timeutil import add_months, local_datetime, local_day_bounds, utcnow
 from desk.events.models import (
     Attendance,
     Booking,
     BookingStatus,
-    District,
     EventSession,
     Program,
     SessionKind,

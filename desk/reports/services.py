@@ -13,9 +13,14 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from desk.core import audit
+from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.validation import Checker
-from desk.events.models import District, EventSession, SessionKind, SessionStatus
+from desk.events.models import (
+    EventSession,
+    SessionKind,
+    SessionStatus,
+)
 from desk.extensions import db
 from desk.people.models import AgeBand
 from desk.reports.metrics import METRICS_BY_KEY

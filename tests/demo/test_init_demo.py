@@ -11,9 +11,16 @@ from desk import create_app
 from desk.auth import services as auth_services
 from desk.auth.models import Role, User
 from desk.core.audit import AuditEntry
+from desk.core.districts import District
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_today, to_local, utcnow
 from desk.demo.logins import read_demo_logins
-from desk.events.models import Attendance, Booking, District, EventSession, SessionKind, Venue
+from desk.events.models import (
+    Attendance,
+    Booking,
+    EventSession,
+    SessionKind,
+    Venue,
+)
 from desk.extensions import db
 from desk.people.models import Person
 from tests.conftest import _database_params, make_database, test_config

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from desk.auth.models import Role, User
 from desk.core.audit import AuditEntry
+from desk.core.districts import District
 from desk.core.timeutil import fiscal_year_of, local_datetime, to_local
 from desk.demo import data
 from desk.demo.load import demo_period, half_years, is_year_end_closed, load_demo
 from desk.demo.logins import read_demo_logins
 from desk.events.models import (
     Booking,
-    District,
     EventSession,
     SeriesSkip,
     SessionKind,

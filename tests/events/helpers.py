@@ -3,8 +3,8 @@
 from sqlalchemy import func, select
 
 from desk.core.audit import AuditEntry
+from desk.core.districts import District
 from desk.events.models import (
-    District,
     EventSession,
     Program,
     SeriesSkip,

@@ -13,10 +13,10 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from desk.core.districts import District
 from desk.core.timeutil import local_datetime, local_today, to_local, utcnow
 from desk.events import services
 from desk.events.models import (
-    District,
     EventSession,
     Program,
     SessionSeries,
