@@ -172,3 +172,17 @@ def cancel_pending(booking, *, now, templates=None):
         message.updated_dt = now
     db.session.flush()
     return len(messages)
+
+
+def cancel_proxy_messages(proxy, *, now):
+    """Cancel the copies still queued for a proxy contact (their consent to copies was
+    withdrawn, or they are being removed)."""
+    query = select(OutboxMessage).where(OutboxMessage.proxy_id == proxy.id,
+                                        OutboxMessage.state == MessageState.QUEUED)
+    # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
+    messages = list(db.session.scalars(query.with_for_update()))
+    for message in messages:
+        message.state = MessageState.CANCELLED
+        message.updated_dt = now
+    db.session.flush()
+    return len(messages)
