@@ -39,7 +39,7 @@ from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_day, p
 from desk.events.models import EventSession
 from desk.extensions import db
 from desk.people.labels import LANGUAGE_LABELS
-from desk.volunteers import export, queries, services
+from desk.volunteers import export, places, queries, services
 from desk.volunteers.labels import (
     AFFILIATION_LABELS,
     ASSIGNMENT_STATUS_LABELS,
@@ -242,7 +242,7 @@ def _cover_reason(shift, now):
         return None
     if any(row.is_active and row.is_no_show for row in shift.assignments):
         return _("A volunteer did not come.")
-    if shift.places_free == 0:
+    if places.places_free(shift) == 0:
         return None
     cutoff = services.withdraw_cutoff(shift)
     if any(row.status in (AssignmentStatus.WITHDRAWN, AssignmentStatus.REMOVED)
@@ -266,6 +266,7 @@ def _render_shifts(session, *, form=None, pending=None):
     shift_list = queries.shifts_of_session(session)
     return render_template(
         "volunteers/staff/shifts.html", session=session, shifts=shift_list, form=form,
+        places=places.of_shifts(shift_list),
         staffing=queries.staffing_of([session])[0], volunteers=_active_volunteers(),
         pending=pending, now=now, cover_reasons={
             shift.id: _cover_reason(shift, now) for shift in shift_list})
