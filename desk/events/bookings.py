@@ -559,6 +559,7 @@ def set_attendance(booking, value, *, actor, now):
     """Mark a booked seat attended or no-show (None clears the mark)."""
     value = Attendance(value) if value else None
     session = lock_session(booking.session)
+    db.session.refresh(booking)
     _check_attendance_edit(session, actor=actor, now=now)
     if booking.status != BookingStatus.BOOKED:
         raise ValidationError(_("Only a booked seat can be checked in; this booking is %(status)s.",

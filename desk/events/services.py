@@ -333,6 +333,7 @@ def create_session(data, *, actor, now):
 def update_session(session, changes, *, actor, now):
     """Change a session. A session of a series becomes a one-off change: later edits of
     the series leave it alone."""
+    session = bookings.lock_session(session)
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("This session is cancelled. Reinstate it before changing it."))
     before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
@@ -398,6 +399,7 @@ def _reason(reason):
 
 def cancel_session(session, reason, *, actor, now):
     reason = _reason(reason)
+    session = bookings.lock_session(session)
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("This session is already cancelled."))
     if session.status == SessionStatus.COMPLETED:
@@ -415,6 +417,7 @@ def cancel_session(session, reason, *, actor, now):
 
 
 def reinstate_session(session, *, actor, now):
+    session = bookings.lock_session(session)
     if session.status != SessionStatus.CANCELLED:
         raise ValidationError(_("Only a cancelled session can be reinstated."))
     if session.start_dt <= now:
@@ -432,6 +435,7 @@ def reinstate_session(session, *, actor, now):
 
 
 def complete_session(session, *, actor, now):
+    session = bookings.lock_session(session)
     if session.status != SessionStatus.SCHEDULED:
         raise ValidationError(_("Only a scheduled session can be marked as held."))
     if session.start_dt > now:
@@ -593,6 +597,8 @@ def update_series(series, changes, *, actor, now):
     wanted = set(dates)
     existing = {session.occurrence_date: session for session in series.sessions}
     for day, session in sorted(existing.items(), key=lambda item: item[0]):
+        # locked before it is looked at: a booking made meanwhile waits, or is seen
+        session = bookings.lock_session(session)
         reason = _left_alone_reason(session, now)
         target = _target(series, day) if day in wanted else None
         if reason is not None:
