@@ -26,6 +26,7 @@ from desk.consults.models import (
     Visit,
 )
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from desk.core.validation import Checker
 from desk.events.bookings import lock_session
@@ -137,9 +138,7 @@ def _user_id(actor):
 
 
 def _lock_ticket(ticket):
-    return db.session.scalars(
-        select(Ticket).where(Ticket.id == ticket.id).with_for_update(of=Ticket)
-        .execution_options(populate_existing=True)).one()
+    return lock_rows(db.session, select(Ticket).where(Ticket.id == ticket.id), of=Ticket).one()
 
 
 def _change(ticket, action, *, actor, now, note=None, **values):

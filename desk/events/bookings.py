@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.timeutil import local_today, to_local, utcnow
 from desk.events import availability, slots
@@ -84,10 +85,8 @@ def lock_session(session):
     """Lock the session row for the rest of the transaction and refresh it. Only the
     row itself: its program and venue are not what a booking changes (and come from
     the identity map when asked for), so the statement joins nothing."""
-    return db.session.scalars(
-        select(EventSession).where(EventSession.id == session.id)
-        .options(lazyload("*"))
-        .with_for_update(of=EventSession).execution_options(populate_existing=True)).one()
+    return lock_rows(db.session, select(EventSession).where(EventSession.id == session.id)
+                     .options(lazyload("*")), of=EventSession).one()
 
 
 def waitlist(session):

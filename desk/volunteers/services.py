@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, PermissionDenied, ValidationError
 from desk.core.timeutil import local_datetime, to_local
 from desk.core.validation import Checker
@@ -263,9 +264,8 @@ def create_shift(session, data, *, actor, now):
 
 def lock_shift(shift):
     """Lock the shift row for the rest of the transaction and read it again."""
-    return db.session.scalars(
-        select(Shift).where(Shift.id == shift.id).options(lazyload("*"))
-        .with_for_update(of=Shift).execution_options(populate_existing=True)).one()
+    return lock_rows(db.session, select(Shift).where(Shift.id == shift.id)
+                     .options(lazyload("*")), of=Shift).one()
 
 
 def _lock_assignment(assignment):
