@@ -20,7 +20,7 @@ from desk.core.errors import ValidationError
 from desk.core.i18n import format_time
 from desk.core.timeutil import local_datetime
 from desk.core.validation import Checker
-from desk.events import bookings, recurrence, signals, slots
+from desk.events import bookings, holds, recurrence, signals, slots
 from desk.events.bookings import (  # noqa: F401  (the booking service, as DESIGN.md names it)
     BookingClosedError,
     BookingError,
@@ -374,14 +374,6 @@ def update_session(session, changes, *, actor, now):
     return session
 
 
-def has_volunteers(session):
-    """Whether volunteers hold places on the session's shifts (a series edit leaves
-    such a session alone, as it does one with bookings)."""
-    from desk.volunteers.queries import session_has_volunteers
-
-    return session.id is not None and session_has_volunteers(session)
-
-
 def has_active_bookings(session):
     if session.id is None:
         return False
@@ -537,9 +529,7 @@ def _left_alone_reason(session, now):
         return "one_off"
     if has_active_bookings(session):
         return "has_bookings"
-    if has_volunteers(session):
-        return "has_volunteers"
-    return None
+    return holds.held_by(session)
 
 
 def _new_series_session(series, day, *, actor, now):

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 
 from desk.auth.models import AccountLink
@@ -220,6 +221,19 @@ def detail(volunteer_id):
         past=past[:PAST_SHIFTS_SHOWN], past_total=len(past), now=now,
         hours=queries.hours_of(volunteer, first, last), fiscal_year=fiscal_year_of(last),
         first=first, last=last)
+
+
+# -- the coordinators' start page -----------------------------------------------------------------
+
+def understaffed_panel(*, venue, kind):
+    """The panel on the coordinators' sessions page (desk.events.panels): sessions of
+    the next DESK_STAFFING_DAYS days short of volunteers, narrowed by the page's venue
+    and kind filters."""
+    understaffed = [staffing for staffing in queries.understaffed_sessions(now=utcnow())
+                    if (venue is None or staffing.session.venue_id == venue.id)
+                    and (kind is None or staffing.session.kind == kind)]
+    return Markup(render_template("volunteers/staff/_understaffed.html",
+                                  understaffed=understaffed))
 
 
 # -- a session's shifts -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from desk.core.audit import AuditEntry
 from desk.core.errors import ConflictError, ValidationError
 from desk.core.timeutil import local_datetime
 from desk.events import services as event_services
+from desk.events.labels import left_alone_message
 from desk.extensions import db
 from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
 from desk.volunteers import places, queries, services
@@ -252,6 +253,8 @@ def test_a_series_edit_leaves_sessions_with_volunteers_alone(ctx, create_series,
     report = event_services.update_series(series, {"start_time": "14:00", "end_time": "15:30"},
                                           actor="test", now=NOW)
     assert (session, "has_volunteers") in report.left_alone
+    # the schedule knows the reason only as volunteers registered it (desk.events.holds)
+    assert "シフトにボランティアがいる" in str(left_alone_message("has_volunteers"))
 
 
 def test_cover_asks_matching_volunteers_once(ctx, create_session, create_shift,
