@@ -188,7 +188,7 @@ def lock_rows(session, statement, *, of=None):
                            .execution_options(populate_existing=True))
 
 
-def is_lock_timeout(error):
+def _is_lock_timeout(error):
     """Whether a DBAPI error says a lock was not granted in time."""
     if isinstance(error, sqlite3.OperationalError):
         return (getattr(error, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_BUSY
@@ -197,5 +197,5 @@ def is_lock_timeout(error):
 
 @event.listens_for(Engine, "handle_error")
 def _lock_wait_ran_out(context):
-    if is_lock_timeout(context.original_exception):
+    if _is_lock_timeout(context.original_exception):
         raise Busy() from context.sqlalchemy_exception
