@@ -26,6 +26,7 @@ def resource_dir(name):
 
 def create_app(config=None):
     from desk.config import load_config
+    from desk.core.db import engine_options
 
     instance_path = os.environ.get("DESK_INSTANCE_PATH") or None
     app = Flask(
@@ -42,6 +43,9 @@ def create_app(config=None):
     environ = overrides.pop("ENVIRON", None)
     app.config.update(load_config(app.instance_path, environ))
     app.config.update(overrides)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        app.config["DESK_LOCK_TIMEOUT_SECONDS"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DESK_DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DESK_TIMEZONE"]

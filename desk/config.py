@@ -46,6 +46,13 @@ def _float(environ, name, default):
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
 
 
+def _seconds(environ, name, default):
+    value = _float(environ, name, default)
+    if not value > 0:
+        raise ConfigError(f"{name} must be a number of seconds above 0, got {value!r}")
+    return value
+
+
 def _clock(environ, name, default):
     raw = (environ.get(name) or default).strip()
     try:
@@ -136,6 +143,7 @@ def load_config(instance_path, environ=None):
         "DESK_LOGIN_MAX_FAILURES": _int(env, "DESK_LOGIN_MAX_FAILURES", 5),
         "DESK_LOGIN_LOCKOUT_MINUTES": _int(env, "DESK_LOGIN_LOCKOUT_MINUTES", 15),
         "DESK_PASSWORD_HASH_METHOD": "scrypt",
+        "DESK_LOCK_TIMEOUT_SECONDS": _seconds(env, "DESK_LOCK_TIMEOUT_SECONDS", 5.0),
         # Flask and extensions
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,

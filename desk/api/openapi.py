@@ -186,8 +186,8 @@ SCHEMAS = {
                 "A machine word: bad_request, invalid_query, unsupported_media_type, "
                 "unauthorized, invalid_token, forbidden, not_found, method_not_allowed, "
                 "invalid (a field is wrong; see fields), booking_refused (a booking rule "
-                "said no), booking_closed, conflict, too_large, rate_limited, "
-                "server_error.")},
+                "said no), booking_closed, conflict, busy (try again), too_large, "
+                "rate_limited, server_error.")},
             "message": {"type": "string",
                         "description": "Translated into the request's Accept-Language "
                                        "(ja or en; ja by default)."},
@@ -438,9 +438,15 @@ RESPONSES = {
     "Invalid": _error("A field is wrong (unknown field, wrong JSON type, or a rule of the "
                       "schedule); `fields` says which and why. Nothing was changed."),
     "Error": _error("Any other error, in the same shape."),
-    "BookingClosed": _error("The session cannot be booked any more (code booking_closed): "
-                            "cancelled, over, held, or online booking has closed "
-                            "(DESK_BOOKING_CLOSES_MINUTES before the start)."),
+    "BookingClosedOrBusy": _error(
+        "The session cannot be booked any more (code booking_closed): cancelled, over, "
+        "held, or online booking has closed (DESK_BOOKING_CLOSES_MINUTES before the "
+        "start). Or the session was busy (code busy, as in Busy): nothing was changed; "
+        "try again."),
+    "Busy": _error("Busy (code busy): someone else was changing the same session, shift or "
+                   "booking, and desk waited DESK_LOCK_TIMEOUT_SECONDS for them. Nothing "
+                   "was changed; send the same request again (with the same "
+                   "Idempotency-Key, where the operation takes one)."),
     "BookingInvalid": _error("A field is wrong (code invalid, see fields), or a booking rule "
                              "says no (code booking_refused: a party larger than the "
                              "session's seats, a session that takes no bookings). Nothing "
@@ -456,6 +462,7 @@ _WRITE_ERRORS = {
     "403": _response_ref("Forbidden"),
     "413": _response_ref("TooLarge"),
     "415": _response_ref("UnsupportedMediaType"),
+    "409": _response_ref("Busy"),
     "422": _response_ref("Invalid"),
     "default": _response_ref("Error"),
 }
@@ -600,7 +607,7 @@ PATHS = {
                 "201": _json("Booking", "The new booking."),
                 "400": _response_ref("BadRequest"),
                 "404": _response_ref("NotFound"),
-                "409": _response_ref("BookingClosed"),
+                "409": _response_ref("BookingClosedOrBusy"),
                 "413": _response_ref("TooLarge"),
                 "415": _response_ref("UnsupportedMediaType"),
                 "422": _response_ref("BookingInvalid"),
@@ -643,6 +650,7 @@ PATHS = {
             "responses": {
                 "202": _json("CancelAccepted", "Cancelled if such a booking existed."),
                 "400": _response_ref("BadRequest"),
+                "409": _response_ref("Busy"),
                 "413": _response_ref("TooLarge"),
                 "415": _response_ref("UnsupportedMediaType"),
                 "422": _response_ref("Invalid"),

@@ -44,6 +44,7 @@ from sqlalchemy import or_, select
 from desk.auth.models import AccountLink, LinkChannel, LinkPurpose, Role, User, hash_token
 from desk.auth.services import check_password_rules, find_user_by_email, hash_password
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import DeskError, ValidationError
 from desk.core.phone import DASHES, parse_phone
 from desk.extensions import db
@@ -114,9 +115,10 @@ def _usable_links(user_id, now, *, purpose=None, channel=None, lock=False):
         query = query.where(AccountLink.purpose == purpose)
     if channel is not None:
         query = query.where(AccountLink.channel == channel)
+    query = query.order_by(AccountLink.id)
     if lock:
-        query = query.with_for_update(of=AccountLink)
-    return list(db.session.scalars(query.order_by(AccountLink.id)))
+        return list(lock_rows(db.session, query, of=AccountLink))
+    return list(db.session.scalars(query))
 
 
 def _retire(links, now):
@@ -179,9 +181,8 @@ def link_for_token(token, purpose, *, now, lock=False):
     query = select(AccountLink).where(
         AccountLink.secret_hash == hash_token(token),
         AccountLink.purpose == LinkPurpose(purpose), AccountLink.channel == LinkChannel.EMAIL)
-    if lock:
-        query = query.with_for_update(of=AccountLink)
-    link = db.session.scalar(query)
+    link = lock_rows(db.session, query, of=AccountLink).first() if lock else \
+        db.session.scalar(query)
     if link is None or not link.is_usable(now) or not link.user.is_enabled:
         return None
     return link

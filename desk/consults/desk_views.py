@@ -36,7 +36,7 @@ from desk.core.errors import DeskError, NotFoundError
 from desk.core.timeutil import utcnow
 from desk.core.validation import Checker
 from desk.core.web import FAILED, attempt, parse_id
-from desk.events import queries as event_queries
+from desk.events import availability
 from desk.events.models import EventSession, Program, SessionKind, SessionStatus, Topic
 from desk.extensions import db
 
@@ -285,5 +285,5 @@ def _choose(context, ticket, now, *, phone=None, book=False):
             person = queries.person_by_exact_phone(form.phone.data)
             classes = upcoming_classes(chosen.program_topics, now)
     return _render("consults/book_class.html", stage="choose", form=form, person=person,
-                   classes=classes, counts=event_queries.seat_counts(classes),
+                   classes=classes, counts=availability.of_sessions(classes),
                    chosen=chosen, **context)

@@ -26,6 +26,7 @@ from desk.consults.models import (
     Visit,
 )
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from desk.core.validation import Checker
 from desk.events.bookings import lock_session
@@ -73,6 +74,7 @@ def issue_ticket(session, data, *, actor, now):
     `request_key`: a double tap) returns the ticket the first one issued."""
     from desk.people.models import Person
 
+    session = lock_session(session)
     _check_session(session)
     checker = Checker(data)
     name = checker.text("visitor_name", Ticket.NAME_MAX)
@@ -81,7 +83,6 @@ def issue_ticket(session, data, *, actor, now):
     if wants_sms and not checker.errors and not (phone and phone.can_receive_sms):
         checker.fail("phone", _("The SMS needs a mobile number (070, 080 or 090)."))
     checker.done()
-    session = lock_session(session)
     request_key = _request_key(session, data.get("request_key"))
     if request_key is not None:
         repeated = db.session.scalar(select(Ticket).where(Ticket.request_key == request_key))
@@ -111,11 +112,11 @@ def _request_key(session, raw):
 
 def check_in_reservation(booking, *, actor, now):
     """A visitor with a reserved slot arrives: their ticket, served at the slot's time."""
-    session = booking.session
+    session = lock_session(booking.session)
+    db.session.refresh(booking)
     _check_session(session)
     if booking.status != BookingStatus.BOOKED or booking.slot_dt is None:
         raise ValidationError(_("This booking does not hold a reserved slot."))
-    session = lock_session(session)
     existing = db.session.scalar(select(Ticket).where(Ticket.booking_id == booking.id))
     if existing is not None:
         raise ConflictError(_("This reservation already has ticket %(number)d.",
@@ -137,9 +138,7 @@ def _user_id(actor):
 
 
 def _lock_ticket(ticket):
-    return db.session.scalars(
-        select(Ticket).where(Ticket.id == ticket.id).with_for_update(of=Ticket)
-        .execution_options(populate_existing=True)).one()
+    return lock_rows(db.session, select(Ticket).where(Ticket.id == ticket.id), of=Ticket).one()
 
 
 def _change(ticket, action, *, actor, now, note=None, **values):
@@ -158,8 +157,8 @@ def call_next(session, *, actor, now):
     it becomes `serving`, called now, served by the actor. NotFoundError when nobody
     waits. The queue is locked with the session, so two volunteers pressing at once
     take two different tickets."""
+    session = lock_session(session)
     _check_session(session)
-    lock_session(session)
     waiting = queue.waiting(session)
     ordered = queue.order(waiting, now=now)
     if not ordered:

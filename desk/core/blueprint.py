@@ -6,6 +6,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
+from desk.core.db import read_only
+from desk.core.errors import Busy
 from desk.core.i18n import LOCALE_COOKIE, LOCALES
 from desk.core.web import error_response, safe_next_url
 from desk.extensions import db
@@ -78,6 +80,18 @@ def http_error(error):
         response = current_app.make_response(response)
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+@bp.app_errorhandler(Busy)
+def busy(error):
+    """A lock wait ran out where no form or channel showed it: the whole request is
+    rolled back; the page is read without waiting for the write lock."""
+    db.session.rollback()
+    if _wants_json():
+        return error_response(error.status, error.code, error.message)
+    with read_only():
+        return render_template("errors/error.html", status=error.status, title=_("Busy"),
+                               message=error.message), error.status
 
 
 @bp.app_errorhandler(500)

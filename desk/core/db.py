@@ -1,15 +1,30 @@
 """Database plumbing: the declarative base with a constraint naming convention,
-a timezone-aware UTC datetime type, and the SQLite connection settings."""
+a timezone-aware UTC datetime type, the SQLite connection settings, and row locks that
+wait a limited time.
+
+Row locks: every service that locks rows (a session before booking, a shift before a
+sign-up, a ticket, people being merged, ...) does so through `lock_rows`. A lock held by
+someone else is waited for at most DESK_LOCK_TIMEOUT_SECONDS: on PostgreSQL through
+`lock_timeout`, set for the rest of the transaction; on SQLite, where a writing
+transaction takes the database's write lock at BEGIN IMMEDIATE, through the busy
+timeout, which is the same setting (`engine_options`). When the wait runs out (or
+PostgreSQL breaks a deadlock), the database refuses the statement and
+`_lock_wait_ran_out` raises `Busy` in its place: a DeskError (409, code `busy`) that
+every page, the API and the kiosk show like any other refusal, after rolling the
+whole transaction back.
+"""
 
 import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
-from sqlalchemy import DateTime, Engine, Enum, MetaData, event
+from flask import current_app, has_request_context, request
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event, text
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+from desk.core.errors import Busy
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_N_label)s",
@@ -19,10 +34,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SQLITE_BUSY_TIMEOUT_MS = 15000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _write_intent = ContextVar("desk_write_intent", default=False)
+_read_only = ContextVar("desk_read_only", default=False)
 
 
 class Base(DeclarativeBase):
@@ -81,7 +96,8 @@ def enum_column(enum_cls, name):
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
-    """WAL, a busy timeout, foreign keys, and transactions SQLAlchemy controls itself.
+    """WAL, foreign keys, and transactions SQLAlchemy controls itself (the busy timeout
+    comes with the connection: `engine_options`).
 
     pysqlite's own transaction handling breaks SAVEPOINTs and delays BEGIN; turning it
     off and emitting BEGIN in the `begin` hook below is what SQLAlchemy's documentation
@@ -91,7 +107,6 @@ def _configure_sqlite(dbapi_connection, connection_record):
         return
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
@@ -112,7 +127,21 @@ def write_intent():
         _write_intent.reset(token)
 
 
+@contextmanager
+def read_only():
+    """Transactions begun inside this block only read, whatever the request's method:
+    on SQLite they do not wait for the write lock (the page that says "busy" is shown
+    while another writer still holds it)."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
 def _wants_write_lock(conn):
+    if _read_only.get():
+        return False
     if conn.get_execution_options().get("sqlite_immediate") or _write_intent.get():
         return True
     return has_request_context() and request.method not in READ_ONLY_METHODS
@@ -126,3 +155,47 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")
+
+
+# -- row locks that wait a limited time --------------------------------------------------------
+
+LOCK_TIMEOUT_STATES = {"55P03", "40P01"}  # PostgreSQL: lock_not_available, deadlock_detected
+
+
+def engine_options(database_url, options, lock_timeout):
+    """SQLAlchemy's engine options with SQLite's busy timeout set to `lock_timeout`
+    seconds (sqlite3's `timeout` is its busy handler), unless the options name one."""
+    if not database_url.startswith("sqlite"):
+        return dict(options)
+    connect_args = {"timeout": lock_timeout, **options.get("connect_args", {})}
+    return {**options, "connect_args": connect_args}
+
+
+def lock_rows(session, statement, *, of=None):
+    """Run `statement` as SELECT ... FOR NO KEY UPDATE (of the table of `of`, when
+    given) and return its scalars, read afresh from the database (populate_existing).
+    The locks last until the transaction ends; the wait for them is limited (see above).
+
+    NO KEY UPDATE, not UPDATE: a lock holder waits for every other holder and writer of
+    the row, but not for transactions that only insert rows referring to it (a sign-up's
+    reminder refers to the session a cancellation has locked), which would otherwise
+    wait for the holder while it waits for them."""
+    if session.get_bind().dialect.name == "postgresql":
+        milliseconds = round(current_app.config["DESK_LOCK_TIMEOUT_SECONDS"] * 1000)
+        session.execute(text("SELECT set_config('lock_timeout', :timeout, true)"),
+                        {"timeout": f"{milliseconds}ms"})
+    return session.scalars(statement.with_for_update(of=of, key_share=True)
+                           .execution_options(populate_existing=True))
+
+
+def _is_lock_timeout(error):
+    """Whether a DBAPI error says a lock was not granted in time."""
+    if isinstance(error, sqlite3.OperationalError):
+        return (getattr(error, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_BUSY
+    return getattr(error, "sqlstate", None) in LOCK_TIMEOUT_STATES
+
+
+@event.listens_for(Engine, "handle_error")
+def _lock_wait_ran_out(context):
+    if _is_lock_timeout(context.original_exception):
+        raise Busy() from context.sqlalchemy_exception

@@ -6,6 +6,8 @@ message. Views show the message (or put the field messages on the form), the API
 it into `{"error": {"code", "message", "fields"}}`.
 """
 
+from flask_babel import gettext as _
+
 
 class ConfigError(RuntimeError):
     """The environment holds a setting desk cannot use (raised at start-up)."""
@@ -41,3 +43,16 @@ class PermissionDenied(DeskError):
 class ConflictError(DeskError):
     code = "conflict"
     status = 409
+
+
+class Busy(DeskError):
+    """A row lock was not granted within DESK_LOCK_TIMEOUT_SECONDS (someone else is
+    changing the same session, shift or booking and taking long), or PostgreSQL broke a
+    deadlock. The database has refused the statement, so the transaction must be
+    rolled back: nothing of it is kept, and trying again is safe."""
+
+    code = "busy"
+    status = 409
+
+    def __init__(self):
+        super().__init__(_("Busy, please try again. Nothing was changed."))

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.events import ics, public_booking, services, slots
-from desk.events.bookings import booking_by_token, check_open, places_free, waitlist_position
+from desk.events import availability, ics, public_booking, services, slots
+from desk.events.bookings import booking_by_token, check_open, waitlist_position
 from desk.events.models import BookingChannel, CancelReason, EventSession
 from desk.events.public_forms import BookingForm, CancelByCodeForm, ConfirmForm
 
@@ -56,7 +56,7 @@ def book(session_id):
                 return redirect(url_for("public.session", session_id=session.id))
             return redirect(url_for("public.booking", token=result.booking.token))
     status = 409 if closed is not None and request.method == "POST" else 200
-    free = places_free(session) if closed is None else None
+    free = availability.places_free(session) if closed is None else None
     next_slot = slots.first_free_slot(session) if free else None
     return render_template("public/book.html", session=session, form=form, closed=closed,
                            free=free, next_slot=next_slot), status

@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.timeutil import local_today, to_local, utcnow
-from desk.events import slots
+from desk.events import availability, slots
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     PUBLIC_CHANNELS,
@@ -84,31 +85,8 @@ def lock_session(session):
     """Lock the session row for the rest of the transaction and refresh it. Only the
     row itself: its program and venue are not what a booking changes (and come from
     the identity map when asked for), so the statement joins nothing."""
-    return db.session.scalars(
-        select(EventSession).where(EventSession.id == session.id)
-        .options(lazyload("*"))
-        .with_for_update(of=EventSession).execution_options(populate_existing=True)).one()
-
-
-def seats_taken(session):
-    """Booked seats that count against capacity (a no-show frees its seat on the day)."""
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Booking.seats), 0))
-        .where(Booking.session_id == session.id, Booking.status == BookingStatus.BOOKED,
-               (Booking.attendance.is_(None)) | (Booking.attendance != Attendance.NO_SHOW)))
-
-
-def seats_free(session):
-    return max((session.capacity or 0) - seats_taken(session), 0)
-
-
-def places_free(session):
-    """Seats a new booking may take now: the free seats, and at a session with reserved
-    slots no more than its free slots (a no-show keeps its slot: its time has passed)."""
-    free = seats_free(session)
-    if session.has_reserved_slots:
-        free = min(free, len(slots.free_slots(session)))
-    return free
+    return lock_rows(db.session, select(EventSession).where(EventSession.id == session.id)
+                     .options(lazyload("*")), of=EventSession).one()
 
 
 def waitlist(session):
@@ -308,7 +286,7 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
     if existing is not None:
         return BookingResult(existing, created=False,
                              waitlist_position=waitlist_position(existing))
-    free = places_free(session)
+    free = availability.places_free(session)
     if walk_in and seats > free:
         raise BookingError(_("There are not enough free seats for this walk-in. "
                              "Raise the capacity first if the room allows."))
@@ -416,7 +394,7 @@ def promote_waitlist(session, *, actor, now):
     session = lock_session(session)
     if session.status != SessionStatus.SCHEDULED or session.start_dt <= now:
         return []
-    free = places_free(session)
+    free = availability.places_free(session)
     promoted = []
     for booking in waitlist(session):
         if free <= 0:
@@ -488,7 +466,8 @@ def fit_capacity(session, *, actor, now):
     changes = Changes()
     if session.status != SessionStatus.SCHEDULED or not session.takes_bookings:
         return changes
-    over = max(seats_taken(session) - (session.capacity or 0), slots.overbooked(session))
+    over = max(availability.seats_taken(session) - (session.capacity or 0),
+               slots.overbooked(session))
     if over > 0:
         booked = db.session.scalars(
             select(Booking).where(Booking.session_id == session.id,
@@ -579,6 +558,7 @@ def set_attendance(booking, value, *, actor, now):
     """Mark a booked seat attended or no-show (None clears the mark)."""
     value = Attendance(value) if value else None
     session = lock_session(booking.session)
+    db.session.refresh(booking)
     _check_attendance_edit(session, actor=actor, now=now)
     if booking.status != BookingStatus.BOOKED:
         raise ValidationError(_("Only a booked seat can be checked in; this booking is %(status)s.",
@@ -587,7 +567,7 @@ def set_attendance(booking, value, *, actor, now):
         return booking
     if value != Attendance.NO_SHOW and booking.attendance == Attendance.NO_SHOW:
         # the seat was free while marked no-show: it must still be free
-        if booking.seats > seats_free(session):
+        if booking.seats > availability.seats_free(session):
             raise ValidationError(_("This seat was given to someone else meanwhile; add "
                                     "the person as a walk-in after raising the capacity."))
     before = audit.snapshot(booking, BOOKING_FIELDS)
@@ -657,7 +637,7 @@ def booking_status_label(status):
 __all__ = [
     "BookingClosedError", "BookingError", "BookingResult", "Changes",
     "book_public", "book_seat", "cancel_booking", "cancel_session_bookings", "check_open", "close_attendance",
-    "find_booking", "fit_capacity", "move_slots", "places_free", "promote_waitlist",
+    "find_booking", "fit_capacity", "move_slots", "promote_waitlist",
     "replan_session_messages",
     "set_anonymous_headcount", "set_attendance", "set_confirmation",
 ]

@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from desk.core.forms import labelled_choices
+from desk.events import holds
 from desk.events.models import (
     Attendance,
     BookingChannel,
@@ -119,6 +120,10 @@ LEFT_ALONE_MESSAGES = {
     "completed": _l("Left alone: %(title)s on %(date)s, which was held."),
     "has_bookings": _l("Left alone: %(title)s on %(date)s, which has bookings; change it "
                        "on its own so that the people booked are told."),
-    "has_volunteers": _l("Left alone: %(title)s on %(date)s, which has volunteers on its "
-                         "shifts; change it on its own so that they are told."),
 }
+
+
+def left_alone_message(reason):
+    """Why a series edit left a session alone: events' own reasons, or the message a
+    package above registered with its hold (desk.events.holds)."""
+    return LEFT_ALONE_MESSAGES.get(reason) or holds.message(reason)

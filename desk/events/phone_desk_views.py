@@ -20,7 +20,7 @@ from desk.core.errors import DeskError
 from desk.core.timeutil import local_today, to_local, utcnow
 from desk.core.validation import Checker
 from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_id
-from desk.events import bookings, queries, services
+from desk.events import availability, bookings, queries, services
 from desk.events.booking_forms import (
     ActionForm,
     BookingForm,
@@ -124,7 +124,7 @@ def phone_desk_sessions(person_id):
         program_id=_filter_id(filters.program), limit=SESSION_LIST_LIMIT)
     return render_template(
         "staff/phone_desk_sessions.html", person=person, filters=filters, sessions=found,
-        counts=queries.seat_counts(found), limit=SESSION_LIST_LIMIT,
+        counts=availability.of_sessions(found), limit=SESSION_LIST_LIMIT,
         upcoming=queries.upcoming_bookings_of(person, now),
         duplicates=people_queries.duplicates_of(person))
 
@@ -184,7 +184,7 @@ def phone_desk_book(person_id, session_id):
     return render_template(
         "staff/booking_new.html", person=person, session=session, form=form,
         closed=_closed_reason(session, now), existing=bookings.active_booking(session, person),
-        free=bookings.places_free(session), waiting=len(bookings.waitlist(session)),
+        free=availability.places_free(session), waiting=len(bookings.waitlist(session)),
         spoken_date=spoken_date(session.start_dt))
 
 

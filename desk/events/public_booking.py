@@ -13,7 +13,7 @@ import unicodedata
 
 from flask_babel import gettext as _
 
-from desk.core.errors import DeskError
+from desk.core.errors import Busy, DeskError
 from desk.core.phone import DASHES
 from desk.core.validation import Checker
 from desk.events.bookings import book_public, cancel_booking, check_open, find_booking
@@ -99,6 +99,8 @@ def cancel_by_code(code, phone, *, channel, now):
     try:
         with db.session.begin_nested():
             cancel_booking(booking, reason=CancelReason.PERSON, actor=str(channel), now=now)
+    except Busy:
+        raise  # not a refusal: the person is asked to try again
     except DeskError:
         pass  # started, attendance taken...: the same answer, nothing changed
     return None

@@ -4,12 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from desk.core.timeutil import local_datetime, local_day_bounds, to_local
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
-    Attendance,
     Booking,
     BookingStatus,
     EventSession,
@@ -118,38 +117,6 @@ def bookable_sessions(first_day, last_day, *, now, venue_id=None, program_id=Non
     if program_id is not None:
         query = query.where(EventSession.program_id == program_id)
     return db.session.scalars(query).unique().all()
-
-
-@dataclass(frozen=True)
-class SeatCount:
-    capacity: int
-    taken: int = 0
-    waiting: int = 0
-
-    @property
-    def free(self):
-        return max(self.capacity - self.taken, 0)
-
-
-def seat_counts(sessions):
-    """{session id: SeatCount} in two queries: seats taken (a no-show frees its seat, as
-    in the booking service) and the length of the waiting list."""
-    ids = [session.id for session in sessions]
-    if not ids:
-        return {}
-    taken = dict(db.session.execute(
-        select(Booking.session_id, func.sum(Booking.seats))
-        .where(Booking.session_id.in_(ids), Booking.status == BookingStatus.BOOKED,
-               Booking.attendance.is_(None) | (Booking.attendance != Attendance.NO_SHOW))
-        .group_by(Booking.session_id)).all())
-    waiting = dict(db.session.execute(
-        select(Booking.session_id, func.count(Booking.id))
-        .where(Booking.session_id.in_(ids), Booking.status == BookingStatus.WAITLISTED)
-        .group_by(Booking.session_id)).all())
-    return {session.id: SeatCount(capacity=session.capacity or 0,
-                                  taken=int(taken.get(session.id) or 0),
-                                  waiting=int(waiting.get(session.id) or 0))
-            for session in sessions}
 
 
 def upcoming_bookings_of(person, now):

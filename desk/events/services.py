@@ -20,7 +20,7 @@ from desk.core.errors import ValidationError
 from desk.core.i18n import format_time
 from desk.core.timeutil import local_datetime
 from desk.core.validation import Checker
-from desk.events import bookings, recurrence, signals, slots
+from desk.events import bookings, holds, recurrence, signals, slots
 from desk.events.bookings import (  # noqa: F401  (the booking service, as DESIGN.md names it)
     BookingClosedError,
     BookingError,
@@ -333,6 +333,7 @@ def create_session(data, *, actor, now):
 def update_session(session, changes, *, actor, now):
     """Change a session. A session of a series becomes a one-off change: later edits of
     the series leave it alone."""
+    session = bookings.lock_session(session)
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("This session is cancelled. Reinstate it before changing it."))
     before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
@@ -373,14 +374,6 @@ def update_session(session, changes, *, actor, now):
     return session
 
 
-def has_volunteers(session):
-    """Whether volunteers hold places on the session's shifts (a series edit leaves
-    such a session alone, as it does one with bookings)."""
-    from desk.volunteers.queries import session_has_volunteers
-
-    return session.id is not None and session_has_volunteers(session)
-
-
 def has_active_bookings(session):
     if session.id is None:
         return False
@@ -398,6 +391,7 @@ def _reason(reason):
 
 def cancel_session(session, reason, *, actor, now):
     reason = _reason(reason)
+    session = bookings.lock_session(session)
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("This session is already cancelled."))
     if session.status == SessionStatus.COMPLETED:
@@ -415,6 +409,7 @@ def cancel_session(session, reason, *, actor, now):
 
 
 def reinstate_session(session, *, actor, now):
+    session = bookings.lock_session(session)
     if session.status != SessionStatus.CANCELLED:
         raise ValidationError(_("Only a cancelled session can be reinstated."))
     if session.start_dt <= now:
@@ -432,6 +427,7 @@ def reinstate_session(session, *, actor, now):
 
 
 def complete_session(session, *, actor, now):
+    session = bookings.lock_session(session)
     if session.status != SessionStatus.SCHEDULED:
         raise ValidationError(_("Only a scheduled session can be marked as held."))
     if session.start_dt > now:
@@ -533,9 +529,7 @@ def _left_alone_reason(session, now):
         return "one_off"
     if has_active_bookings(session):
         return "has_bookings"
-    if has_volunteers(session):
-        return "has_volunteers"
-    return None
+    return holds.held_by(session)
 
 
 def _new_series_session(series, day, *, actor, now):
@@ -593,6 +587,8 @@ def update_series(series, changes, *, actor, now):
     wanted = set(dates)
     existing = {session.occurrence_date: session for session in series.sessions}
     for day, session in sorted(existing.items(), key=lambda item: item[0]):
+        # locked before it is looked at: a booking made meanwhile waits, or is seen
+        session = bookings.lock_session(session)
         reason = _left_alone_reason(session, now)
         target = _target(series, day) if day in wanted else None
         if reason is not None:

@@ -21,7 +21,7 @@ from desk.core.timeutil import (
     week_start,
 )
 from desk.core.web import FAILED, attempt, get_or_404, parse_day
-from desk.events import queries, recurrence, services
+from desk.events import panels, queries, recurrence, services
 from desk.events.forms import (
     CancelForm,
     DistrictForm,
@@ -30,7 +30,7 @@ from desk.events.forms import (
     SessionForm,
     VenueForm,
 )
-from desk.events.labels import KIND_LABELS, LEFT_ALONE_MESSAGES
+from desk.events.labels import KIND_LABELS, left_alone_message
 from desk.events.models import (
     EventSession,
     Program,
@@ -72,18 +72,7 @@ def sessions():
         first_day=first_day, last_day=last_day, previous_day=previous_day, next_day=next_day,
         month_first=month_start(anchor), today=local_today(), venue=venue, kind=kind,
         venues=queries.venues(), kinds=KIND_LABELS, count=len(found),
-        understaffed=_understaffed(venue, kind))
-
-
-def _understaffed(venue, kind):
-    """The coordinators' landing panel: sessions of the next DESK_STAFFING_DAYS days
-    short of volunteers (desk.volunteers.queries.understaffed_sessions), narrowed by
-    the page's venue and kind filters."""
-    from desk.volunteers.queries import understaffed_sessions
-
-    return [staffing for staffing in understaffed_sessions(now=utcnow())
-            if (venue is None or staffing.session.venue_id == venue.id)
-            and (kind is None or staffing.session.kind == kind)]
+        panels=panels.render_all(venue=venue, kind=kind))
 
 
 # -- sessions ----------------------------------------------------------------------------
@@ -246,7 +235,7 @@ def _flash_report(report):
     summary = _("; ").join(parts) if parts else _("no session needed a change")
     flash(_("Series saved: %(summary)s.", summary=summary), "success")
     for session, reason in report.left_alone:
-        flash(LEFT_ALONE_MESSAGES[reason] % {
+        flash(left_alone_message(reason) % {
             "title": session.display_title,
             "date": format_date_long(session.start_dt)}, "info")
 

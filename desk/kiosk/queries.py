@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from desk.events.availability import of_sessions
 from desk.events.bookings import booking_by_token
 from desk.events.models import (
     KINDS_WITH_CAPACITY,
@@ -14,7 +15,6 @@ from desk.events.models import (
     SessionStatus,
     Venue,
 )
-from desk.events.queries import seat_counts
 from desk.extensions import db
 from desk.kiosk.models import KioskDevice
 
@@ -67,7 +67,7 @@ def kiosk_sessions(venue, *, now):
 
 
 def seats_of(groups):
-    return seat_counts([session for group in groups for session in group.sessions])
+    return of_sessions([session for group in groups for session in group.sessions])
 
 
 def done_booking(token, *, now):

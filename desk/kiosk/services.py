@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from desk.auth.models import hash_token
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import ValidationError
 from desk.core.phone import DASHES
 from desk.core.validation import Checker
@@ -119,9 +120,8 @@ def bind_device(raw_code, *, now):
     code = parse_setup_code(raw_code)
     device = None
     if code is not None:
-        device = db.session.scalar(
-            select(KioskDevice).where(KioskDevice.setup_code_hash == hash_setup_code(code))
-            .with_for_update(of=KioskDevice))
+        device = lock_rows(db.session, select(KioskDevice).where(
+            KioskDevice.setup_code_hash == hash_setup_code(code)), of=KioskDevice).first()
     if device is None or device.is_revoked or not device.setup_pending(now):
         # i18n: やさしい日本語
         message = _("This code is not right, or it is too old. Please ask the staff for a "

@@ -27,7 +27,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from desk.core.errors import DeskError
+from desk.core.errors import Busy, DeskError
 from desk.core.i18n import format_date_short, format_time
 from desk.events import bookings as booking_service
 from desk.events.models import BookingStatus, CancelReason, Confirmation
@@ -196,6 +196,8 @@ def _act(word, message, address, now):
     if word in ("confirm", "cancel") and booking is not None:
         try:
             return _about_booking(word, booking, address, now)
+        except Busy:
+            raise  # the whole reply is rolled back (desk.notify.webhook_views.sms)
         except DeskError as error:
             return ReplyAction.REFUSED, error.message
     return ReplyAction.HELP, _help(booking)

@@ -8,7 +8,7 @@ from flask import Response, request
 from flask_babel import force_locale
 from twilio.twiml.messaging_response import MessagingResponse
 
-from desk.core.errors import DeskError
+from desk.core.errors import Busy, DeskError
 from desk.core.timeutil import utcnow
 from desk.extensions import db
 from desk.notify import replies, voice, webhooks
@@ -28,9 +28,15 @@ def status(message_id):
 
 
 def sms():
-    text = replies.handle_sms(request.form.get("From", ""), request.form.get("Body", ""),
-                              provider_id=request.form.get("MessageSid", ""), now=utcnow())
-    db.session.commit()
+    try:
+        text = replies.handle_sms(request.form.get("From", ""), request.form.get("Body", ""),
+                                  provider_id=request.form.get("MessageSid", ""), now=utcnow())
+    except Busy as error:
+        # nothing recorded: the same reply sent again is handled afresh
+        db.session.rollback()
+        text = error.message
+    else:
+        db.session.commit()
     response = MessagingResponse()
     if text:
         response.message(text)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.kana import kana_key
@@ -272,10 +273,8 @@ class MergeResult:
 
 def _lock_people(people):
     """Lock the people's rows (in id order) and read them afresh."""
-    db.session.scalars(
-        select(Person).where(Person.id.in_([person.id for person in people]))
-        .order_by(Person.id).with_for_update(of=Person)
-        .execution_options(populate_existing=True)).unique().all()
+    lock_rows(db.session, select(Person).where(Person.id.in_([person.id for person in people]))
+              .order_by(Person.id), of=Person).unique().all()
 
 
 def _send(signal, keep, drop, *, actor, now):

@@ -1,9 +1,13 @@
 """Volunteers, shifts, sign-up, hours and the calendar feed; receivers for the session
-changes that move or cancel shifts."""
+changes that move or cancel shifts, and what volunteers add to the schedule: a hold on
+sessions with volunteers (a series edit leaves them alone) and the understaffed panel
+on the coordinators' sessions page."""
 
 import logging
 
-from desk.events import signals
+from flask_babel import lazy_gettext as _l
+
+from desk.events import holds, panels, signals
 
 logger = logging.getLogger("desk.volunteers")
 
@@ -20,3 +24,21 @@ def _session_cancelled(session, *, actor, now):
     from desk.volunteers import services
 
     services.session_cancelled(session, actor=actor, now=now)
+
+
+def _has_volunteers(session):
+    from desk.volunteers.queries import session_has_volunteers
+
+    return session_has_volunteers(session)
+
+
+holds.register("has_volunteers", _l(
+    "Left alone: %(title)s on %(date)s, which has volunteers on its shifts; change it on "
+    "its own so that they are told."), _has_volunteers)
+
+
+@panels.register
+def _understaffed_panel(*, venue, kind):
+    from desk.volunteers.staff_views import understaffed_panel
+
+    return understaffed_panel(venue=venue, kind=kind)

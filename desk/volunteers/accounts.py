@@ -32,6 +32,7 @@ from desk.auth import reset
 from desk.auth.models import AccountLink, LinkChannel, LinkPurpose, Role, User
 from desk.auth.services import hash_password
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, ValidationError
 from desk.core.phone import display_phone
 from desk.extensions import db
@@ -172,9 +173,8 @@ def invite_volunteer(volunteer, channel, *, actor, now):
     channel = _channel(channel)
     # two coordinators (or a double click) inviting at once: the second waits, then
     # sees the account the first one made
-    db.session.execute(select(Volunteer.id).where(Volunteer.id == volunteer.id)
-                       .with_for_update())
-    db.session.refresh(volunteer)
+    lock_rows(db.session, select(Volunteer).where(Volunteer.id == volunteer.id),
+              of=Volunteer).one()
     if not volunteer.is_active:
         raise ValidationError(_("%(name)s is marked inactive. Make the profile active "
                                 "before inviting.", name=volunteer.name))

@@ -27,7 +27,7 @@ from desk.core.timeutil import (
 )
 from desk.core.web import FAILED, attempt, get_or_404
 from desk.extensions import db
-from desk.volunteers import queries, services
+from desk.volunteers import places, queries, services
 from desk.volunteers.labels import ROLE_LABELS, SKILL_LABELS
 from desk.volunteers.me_forms import ProfileForm
 from desk.volunteers.models import Shift, ShiftAssignment
@@ -201,7 +201,7 @@ def shift(shift_id):
                         if item.shift.id == shift.id), None)
     return _render(
         "volunteers/me/shift.html", volunteer=volunteer, shift=shift, session=session, now=now,
-        place=place, offered=offered, staffs=staffs,
+        place=place, offered=offered, staffs=staffs, free=places.places_free(shift),
         attendees=queries.attendee_names(session) if staffs else [],
         colleagues=queries.colleagues(assignment) if on_this_shift else [],
         withdraw_hours=current_app.config["DESK_SHIFT_WITHDRAW_HOURS"])

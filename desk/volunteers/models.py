@@ -204,12 +204,6 @@ class Shift(db.Model):
     def active_assignments(self):
         return [row for row in self.assignments if row.status == AssignmentStatus.ACTIVE]
 
-    @property
-    def places_free(self):
-        """Places nobody holds (a volunteer marked absent leaves theirs for a cover)."""
-        held = [row for row in self.active_assignments if not row.is_no_show]
-        return max(self.places - len(held), 0)
-
     def __repr__(self):
         return f"<Shift {self.id} {self.role} session={self.session_id}>"
 

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from desk.core.timeutil import local_day_bounds
-from desk.events.models import Attendance, Booking, BookingStatus, EventSession, SessionStatus
+from desk.events import availability
+from desk.events.models import Booking, BookingStatus, EventSession, SessionStatus
 from desk.extensions import db
 from desk.people.models import Person
+from desk.volunteers import places
 from desk.volunteers.models import (
     AssignmentStatus,
     Shift,
@@ -67,13 +69,14 @@ def open_shifts_for(volunteer, *, now, days=OPEN_SHIFT_DAYS):
 
     shifts = list(db.session.scalars(
         _live_shifts().where(Shift.start_dt > now, Shift.start_dt <= now + timedelta(days=days))
-        .options(selectinload(Shift.assignments)).order_by(Shift.start_dt, Shift.id)))
+        .order_by(Shift.start_dt, Shift.id)))
+    free_places = places.of_shifts(shifts)
     mine = my_assignments(volunteer, now=now)
     taken = {assignment.shift_id for assignment in mine}
     skills = volunteer.skills
     offered = []
     for shift in shifts:
-        free = shift.places_free
+        free = free_places[shift.id].free
         if free == 0 or shift.id in taken or not shift.required_skills <= skills:
             continue
         if not fits_availability(volunteer, shift):
@@ -94,23 +97,12 @@ def shifts_of_session(session):
 
 # -- staffing -------------------------------------------------------------------------------
 
-def participants(session_ids):
-    """Seats booked per session (no-shows not counted)."""
-    if not session_ids:
-        return {}
-    return dict(db.session.execute(
-        select(Booking.session_id, func.coalesce(func.sum(Booking.seats), 0))
-        .where(Booking.session_id.in_(session_ids), Booking.status == BookingStatus.BOOKED,
-               (Booking.attendance.is_(None)) | (Booking.attendance != Attendance.NO_SHOW))
-        .group_by(Booking.session_id)).all())
-
-
 @dataclass
 class Staffing:
     session: EventSession
     participants: int
-    leads: int  # active volunteers on lead shifts
-    volunteers: int  # active volunteers on any shift
+    leads: int  # places held on lead shifts (desk.volunteers.places)
+    volunteers: int  # places held on any shift
     places: int  # places on the session's live shifts
     leads_needed: int
     volunteers_needed: int  # leads plus one per N participants
@@ -137,25 +129,26 @@ def needed(participant_count, config):
 def staffing_of(sessions):
     sessions = list(sessions)
     ids = [session.id for session in sessions]
-    counts = participants(ids)
+    counts = availability.seats_taken_by(ids)
     shifts = defaultdict(list)
-    if ids:
-        for shift in db.session.scalars(
-                select(Shift).where(Shift.session_id.in_(ids), Shift.status == ShiftStatus.ACTIVE)
-                .options(selectinload(Shift.assignments))):
-            shifts[shift.session_id].append(shift)
+    live = list(db.session.scalars(
+        select(Shift).where(Shift.session_id.in_(ids), Shift.status == ShiftStatus.ACTIVE))
+    ) if ids else []
+    for shift in live:
+        shifts[shift.session_id].append(shift)
+    held = {shift_id: count.taken for shift_id, count in places.of_shifts(live).items()}
     config = current_app.config
     result = []
     for session in sessions:
         count = counts.get(session.id, 0)
         leads_needed, volunteers_needed = needed(count, config)
-        live = shifts[session.id]
+        session_shifts = shifts[session.id]
         result.append(Staffing(
             session=session, participants=count,
-            leads=sum(len(shift.active_assignments) for shift in live
+            leads=sum(held[shift.id] for shift in session_shifts
                       if shift.role == ShiftRole.LEAD),
-            volunteers=sum(len(shift.active_assignments) for shift in live),
-            places=sum(shift.places for shift in live),
+            volunteers=sum(held[shift.id] for shift in session_shifts),
+            places=sum(shift.places for shift in session_shifts),
             leads_needed=leads_needed, volunteers_needed=volunteers_needed))
     return result
 

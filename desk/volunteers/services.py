@@ -14,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from desk.core import audit
+from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, PermissionDenied, ValidationError
 from desk.core.timeutil import local_datetime, to_local
 from desk.core.validation import Checker
 from desk.events.models import EventSession, SessionStatus
 from desk.extensions import db
 from desk.notify.models import MessageTemplate
-from desk.volunteers import notices
+from desk.volunteers import notices, places
 from desk.volunteers.models import (
     Affiliation,
     AssignmentSource,
@@ -263,18 +264,15 @@ def create_shift(session, data, *, actor, now):
 
 def lock_shift(shift):
     """Lock the shift row for the rest of the transaction and read it again."""
-    return db.session.scalars(
-        select(Shift).where(Shift.id == shift.id).options(lazyload("*"))
-        .with_for_update(of=Shift).execution_options(populate_existing=True)).one()
+    return lock_rows(db.session, select(Shift).where(Shift.id == shift.id)
+                     .options(lazyload("*")), of=Shift).one()
 
 
-def _active_count(shift):
-    """Places held: a volunteer marked absent frees theirs for someone who covers."""
-    return len(db.session.scalars(
-        select(ShiftAssignment.id).where(ShiftAssignment.shift_id == shift.id,
-                                         ShiftAssignment.status == AssignmentStatus.ACTIVE,
-                                         ShiftAssignment.is_no_show.is_(False))
-    ).all())
+def _lock_assignment(assignment):
+    """Lock the assignment's shift, then read the assignment again: what it says now
+    (still active?) is what the change is checked against."""
+    lock_shift(assignment.shift)
+    db.session.refresh(assignment)
 
 
 def _tell_changed(shift, *, now):
@@ -290,13 +288,13 @@ def _tell_changed(shift, *, now):
 
 
 def update_shift(shift, data, *, actor, now):
+    shift = lock_shift(shift)
     if shift.status == ShiftStatus.CANCELLED:
         raise ValidationError(_("This shift is cancelled."))
     _check_session_open(shift.session)
-    lock_shift(shift)
     before = _snapshot_shift(shift)
     values, skills = _shift_values(data, shift.session)
-    taken = _active_count(shift)
+    taken = places.places_taken(shift)
     if values["places"] < taken:
         message = _("%(count)d volunteers hold a place on this shift; remove some before "
                     "making it smaller.", count=taken)
@@ -329,9 +327,14 @@ def _end_assignment(assignment, status, *, now, tell):
 
 
 def cancel_shift(shift, *, actor, now, note=None):
+    shift = lock_shift(shift)
     if shift.status == ShiftStatus.CANCELLED:
         raise ValidationError(_("This shift is already cancelled."))
-    lock_shift(shift)
+    return _cancel_locked(shift, actor=actor, now=now, note=note)
+
+
+def _cancel_locked(shift, *, actor, now, note):
+    """cancel_shift's work once the shift is locked and still active."""
     before = _snapshot_shift(shift)
     for assignment in shift.active_assignments:
         assignment_before = audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS)
@@ -421,7 +424,7 @@ def _take_place(shift, volunteer, *, source, now):
     if assignment is not None and assignment.status == AssignmentStatus.ACTIVE:
         raise ConflictError(_("%(name)s is already on this shift.", name=volunteer.name),
                             code="already_on_shift")
-    if _active_count(shift) >= shift.places:
+    if places.places_free(shift) == 0:
         raise ConflictError(_("All places on this shift are taken."), code="shift_full")
     if assignment is None:
         assignment = ShiftAssignment(volunteer=volunteer, source=source,
@@ -448,7 +451,10 @@ def _check_shift_open(shift):
 
 def sign_up_for_shift(shift, volunteer, *, actor, now):
     """A volunteer takes a place: immediate while places remain; the shift's row lock
-    makes two volunteers wait for each other, so the last place is taken once."""
+    makes two volunteers wait for each other, so the last place is taken once, and a
+    sign-up waits for a cancellation of the shift (or its session) to finish, then sees
+    the shift cancelled."""
+    shift = lock_shift(shift)
     if not volunteer.is_active:
         raise PermissionDenied(_("Your volunteer profile is not active. Please contact the "
                                  "coordinator."))
@@ -463,7 +469,6 @@ def sign_up_for_shift(shift, volunteer, *, actor, now):
     if clashes:
         raise ValidationError(_("You already have a shift then: %(shift)s.",
                                 shift=_describe(clashes[0])))
-    shift = lock_shift(shift)
     assignment = _take_place(shift, volunteer, source=AssignmentSource.SELF, now=now)
     notices.plan_reminder(assignment, now=now)
     audit.record("shift_assignment.sign_up", assignment, actor=actor,
@@ -475,13 +480,13 @@ def assign_volunteer(shift, volunteer, *, actor, now, confirmed=False):
     """A coordinator puts a volunteer on a shift. Overlaps, travel between venues,
     missing skills and times outside the volunteer's usual ones are StaffingWarnings
     until `confirmed`; a full shift or an inactive volunteer is refused."""
+    shift = lock_shift(shift)
     if not volunteer.is_active:
         raise ValidationError(_("%(name)s is not an active volunteer.", name=volunteer.name))
     _check_shift_open(shift)
     warnings = staffing_warnings(shift, volunteer)
     if warnings and not confirmed:
         raise StaffingWarning(warnings)
-    shift = lock_shift(shift)
     assignment = _take_place(shift, volunteer, source=AssignmentSource.COORDINATOR, now=now)
     if shift.start_dt > now:
         notices.plan(MessageTemplate.SHIFT_CHANGED, volunteer, shift=shift, due=now, now=now)
@@ -503,6 +508,7 @@ def can_withdraw(assignment, now):
 def withdraw_from_shift(assignment, *, actor, now):
     """The volunteer gives their place back, until DESK_SHIFT_WITHDRAW_HOURS before
     the shift; later only a coordinator can take them off (remove_from_shift)."""
+    _lock_assignment(assignment)
     if not assignment.is_active:
         raise ValidationError(_("You are not on this shift."))
     if not can_withdraw(assignment, now):
@@ -510,7 +516,6 @@ def withdraw_from_shift(assignment, *, actor, now):
             "It is less than %(hours)d hours before the shift. Please call the coordinator "
             "(%(phone)s) instead.", hours=current_app.config["DESK_SHIFT_WITHDRAW_HOURS"],
             phone=current_app.config["DESK_DESK_PHONE"]))
-    lock_shift(assignment.shift)
     before = audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS)
     _end_assignment(assignment, AssignmentStatus.WITHDRAWN, now=now, tell=False)
     db.session.flush()
@@ -522,9 +527,9 @@ def withdraw_from_shift(assignment, *, actor, now):
 def remove_from_shift(assignment, *, actor, now, note=None):
     """A coordinator takes a volunteer off a shift (at any time; the volunteer is told
     when the shift is still to come)."""
+    _lock_assignment(assignment)
     if not assignment.is_active:
         raise ValidationError(_("This volunteer is not on the shift."))
-    lock_shift(assignment.shift)
     before = audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS)
     _end_assignment(assignment, AssignmentStatus.REMOVED, now=now,
                     tell=assignment.shift.start_dt > now)
@@ -626,10 +631,11 @@ def request_cover(shift, *, actor, now):
     times, reachable, not already on the shift. Each is asked once per shift."""
     from desk.volunteers.queries import cover_candidates
 
+    shift = lock_shift(shift)
     _check_shift_open(shift)
     if shift.end_dt <= now:
         raise ValidationError(_("This shift is over."))
-    if shift.places_free == 0:
+    if places.places_free(shift) == 0:
         raise ValidationError(_("Every place on this shift is taken."))
     report = CoverReport()
     for volunteer in cover_candidates(shift):
@@ -654,8 +660,7 @@ def session_moved(session, *, before, actor, now):
     """The session's time or venue changed: its shifts move by as much as its start
     did, and their volunteers are told (SEQUENCE + 1, a new reminder)."""
     delta = session.start_dt - before["start_dt"]
-    for shift in db.session.scalars(select(Shift).where(
-            Shift.session_id == session.id, Shift.status == ShiftStatus.ACTIVE)):
+    for shift in _live_shifts_locked(session):
         shift_before = _snapshot_shift(shift)
         if delta:
             shift.start_dt += delta
@@ -671,6 +676,15 @@ def session_moved(session, *, before, actor, now):
 def session_cancelled(session, *, actor, now):
     """The session was cancelled (by a coordinator, a series, or the typhoon
     broadcast): every shift of it is cancelled and its volunteers told."""
-    for shift in db.session.scalars(select(Shift).where(
-            Shift.session_id == session.id, Shift.status == ShiftStatus.ACTIVE)):
-        cancel_shift(shift, actor=actor, now=now, note=session.cancel_reason)
+    for shift in _live_shifts_locked(session):
+        _cancel_locked(shift, actor=actor, now=now, note=session.cancel_reason)
+
+
+def _live_shifts_locked(session):
+    """The session's active shifts, each locked (in id order) and read again; a shift
+    cancelled meanwhile is left out."""
+    shifts = db.session.scalars(select(Shift).where(
+        Shift.session_id == session.id, Shift.status == ShiftStatus.ACTIVE)
+        .order_by(Shift.id)).all()
+    locked = [lock_shift(shift) for shift in shifts]
+    return [shift for shift in locked if shift.status == ShiftStatus.ACTIVE]

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 
 from desk.auth.models import AccountLink
@@ -39,7 +40,7 @@ from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_day, p
 from desk.events.models import EventSession
 from desk.extensions import db
 from desk.people.labels import LANGUAGE_LABELS
-from desk.volunteers import export, queries, services
+from desk.volunteers import export, places, queries, services
 from desk.volunteers.labels import (
     AFFILIATION_LABELS,
     ASSIGNMENT_STATUS_LABELS,
@@ -222,6 +223,19 @@ def detail(volunteer_id):
         first=first, last=last)
 
 
+# -- the coordinators' start page -----------------------------------------------------------------
+
+def understaffed_panel(*, venue, kind):
+    """The panel on the coordinators' sessions page (desk.events.panels): sessions of
+    the next DESK_STAFFING_DAYS days short of volunteers, narrowed by the page's venue
+    and kind filters."""
+    understaffed = [staffing for staffing in queries.understaffed_sessions(now=utcnow())
+                    if (venue is None or staffing.session.venue_id == venue.id)
+                    and (kind is None or staffing.session.kind == kind)]
+    return Markup(render_template("volunteers/staff/_understaffed.html",
+                                  understaffed=understaffed))
+
+
 # -- a session's shifts -------------------------------------------------------------------------
 
 def _back_to(shift, anchor=None):
@@ -242,7 +256,7 @@ def _cover_reason(shift, now):
         return None
     if any(row.is_active and row.is_no_show for row in shift.assignments):
         return _("A volunteer did not come.")
-    if shift.places_free == 0:
+    if places.places_free(shift) == 0:
         return None
     cutoff = services.withdraw_cutoff(shift)
     if any(row.status in (AssignmentStatus.WITHDRAWN, AssignmentStatus.REMOVED)
@@ -266,6 +280,7 @@ def _render_shifts(session, *, form=None, pending=None):
     shift_list = queries.shifts_of_session(session)
     return render_template(
         "volunteers/staff/shifts.html", session=session, shifts=shift_list, form=form,
+        places=places.of_shifts(shift_list),
         staffing=queries.staffing_of([session])[0], volunteers=_active_volunteers(),
         pending=pending, now=now, cover_reasons={
             shift.id: _cover_reason(shift, now) for shift in shift_list})

@@ -5,6 +5,7 @@ import pytest
 from desk import create_app
 from desk.config import load_config, normalise_database_url, parse_quiet_hours
 from desk.core.errors import ConfigError
+from desk.extensions import db
 
 
 def test_defaults_use_sqlite_in_instance_and_generate_a_secret(tmp_path):
@@ -41,7 +42,9 @@ def test_environment_overrides(tmp_path):
 
 
 @pytest.mark.parametrize("environ", [{"DESK_PORT": "fifty"}, {"DESK_QUIET_HOURS": "9pm"},
-                                     {"DESK_SMS_RATE_PER_SECOND": "fast"}])
+                                     {"DESK_SMS_RATE_PER_SECOND": "fast"},
+                                     {"DESK_LOCK_TIMEOUT_SECONDS": "soon"},
+                                     {"DESK_LOCK_TIMEOUT_SECONDS": "0"}])
 def test_bad_settings_are_reported_by_name(tmp_path, environ):
     with pytest.raises(ConfigError, match=next(iter(environ))):
         load_config(tmp_path, environ=environ)
@@ -60,3 +63,18 @@ def test_create_app_reads_the_environment(tmp_path, monkeypatch):
     assert app.instance_path == str(tmp_path)
     assert app.config["DESK_DESK_PHONE"] == "0466-50-3501"
     assert app.config["BABEL_DEFAULT_LOCALE"] == "ja"
+
+
+def test_one_lock_timeout_for_both_databases(tmp_path):
+    """DESK_LOCK_TIMEOUT_SECONDS: PostgreSQL's lock_timeout (desk.core.db.lock_rows) and
+    SQLite's busy timeout, given to every SQLite connection."""
+    assert load_config(tmp_path, environ={})["DESK_LOCK_TIMEOUT_SECONDS"] == 5.0
+    app = create_app({"DESK_INSTANCE_PATH": str(tmp_path),
+                      "ENVIRON": {"DESK_LOCK_TIMEOUT_SECONDS": "2.5"}})
+    assert app.config["DESK_LOCK_TIMEOUT_SECONDS"] == 2.5
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"timeout": 2.5}
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 2500
+    postgres = create_app({"DESK_INSTANCE_PATH": str(tmp_path),
+                           "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/d"})
+    assert "connect_args" not in postgres.config["SQLALCHEMY_ENGINE_OPTIONS"]

@@ -19,6 +19,7 @@ from desk.core.kana import is_kana, kana_key
 from desk.core.phone import PhoneKind
 from desk.core.timeutil import local_datetime
 from desk.demo.load import load_demo
+from desk.events import availability
 from desk.events import bookings as booking_rules
 from desk.events.models import (
     Attendance,
@@ -119,7 +120,7 @@ def test_demo_bookings_obey_the_booking_rules(demo):
         if not session.takes_bookings:
             assert not mine
             continue
-        assert booking_rules.seats_taken(session) <= session.capacity
+        assert availability.seats_taken(session) <= session.capacity
         for booking in mine:
             assert booking.queue_dt <= NOW
             if not booking.is_walk_in:
@@ -127,7 +128,7 @@ def test_demo_bookings_obey_the_booking_rules(demo):
             if booking.booked_dt:
                 assert booking.booked_dt >= booking.queue_dt
         if session.status == SessionStatus.SCHEDULED:
-            free = booking_rules.seats_free(session)
+            free = availability.seats_free(session)
             # no seat left empty that a waiting party fits
             assert all(booking.seats > free for booking in booking_rules.waitlist(session))
             assert all(booking.attendance is None for booking in mine)
@@ -160,7 +161,7 @@ def test_demo_classes_ahead_are_booked_and_some_have_waiting_lists(demo):
     assert soon
     booked = {booking.session_id for booking in bookings if booking.is_active}
     assert sum(session.id in booked for session in soon) >= 0.8 * len(soon)
-    full = [session for session in soon if booking_rules.seats_free(session) == 0]
+    full = [session for session in soon if availability.seats_free(session) == 0]
     assert len(full) >= 3
     assert any(booking_rules.waitlist(session) for session in soon)
     far = [session for session in sessions if session.takes_bookings

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from desk.core.audit import AuditEntry
 from desk.core.timeutil import local_today
-from desk.events.bookings import seats_taken
+from desk.events.availability import seats_taken
 from desk.events.models import Booking, BookingStatus
 from desk.extensions import db
 from desk.notify.models import OutboxMessage

@@ -15,7 +15,7 @@ from desk.auth.models import Role
 from desk.core.audit import AuditEntry
 from desk.core.errors import ConflictError, PermissionDenied, ValidationError
 from desk.core.timeutil import local_datetime
-from desk.events import bookings, services
+from desk.events import availability, bookings, services
 from desk.events.bookings import BookingClosedError, BookingError
 from desk.events.models import (
     Attendance,
@@ -91,8 +91,8 @@ def test_book_seat_takes_a_party_of_one_to_three(session, create_person, seats):
     result = book(session, create_person(), seats=seats)
     assert result.created and result.booking.status == BookingStatus.BOOKED
     assert result.booking.seats == seats
-    assert bookings.seats_taken(session) == seats
-    assert bookings.seats_free(session) == 3 - seats
+    assert availability.seats_taken(session) == seats
+    assert availability.seats_free(session) == 3 - seats
 
 
 @pytest.mark.parametrize("seats", [0, 4, -1, True, "2", None, 1.5])
@@ -336,7 +336,7 @@ def test_cancel_frees_the_seats_and_promotes_in_arrival_order(session, create_pe
     assert waiting[0].status == BookingStatus.BOOKED
     assert waiting[0].booked_dt == NOW + timedelta(hours=2)
     assert [bookings.waitlist_position(booking) for booking in waiting[1:]] == [1, 2]
-    assert bookings.seats_taken(session) == 3
+    assert availability.seats_taken(session) == 3
 
 
 def test_cancel_promotes_past_a_party_too_large_for_the_freed_seats(session, create_person):
@@ -437,7 +437,7 @@ def test_a_no_show_frees_a_seat_for_a_walk_in(today_session, create_person, coor
         book(today_session, create_person(), walk_in=True, channel="walk_in",
              actor=coordinator)
     services.set_attendance(booked[0], "no_show", actor=coordinator, now=NOW)
-    assert bookings.seats_free(today_session) == 1
+    assert availability.seats_free(today_session) == 1
     walk_in = book(today_session, create_person(), walk_in=True, channel="walk_in",
                    actor=coordinator)
     assert walk_in.created and walk_in.booking.status == BookingStatus.BOOKED
@@ -560,7 +560,7 @@ def test_capacity_reduction_gives_a_seat_left_over_to_a_waiting_party_that_fits(
     assert late_pair.status == BookingStatus.WAITLISTED
     assert single.status == BookingStatus.BOOKED
     assert session.booking_changes.promoted == [single]
-    assert bookings.seats_taken(session) == 3
+    assert availability.seats_taken(session) == 3
 
 
 def test_capacity_reduction_keeps_a_small_late_booking_a_moved_party_made_room_for(
@@ -573,7 +573,7 @@ def test_capacity_reduction_keeps_a_small_late_booking_a_moved_party_made_room_f
     assert large.status == BookingStatus.WAITLISTED and latest.status == BookingStatus.BOOKED
     assert session.booking_changes.waitlisted == [large]
     assert session.booking_changes.promoted == [latest]
-    assert bookings.seats_taken(session) == 2
+    assert availability.seats_taken(session) == 2
 
 
 def test_capacity_increase_promotes_the_waiting_list_in_order(session, create_person):

@@ -16,6 +16,7 @@ from desk.events import bookings as booking_rules
 from desk.events import merging
 from desk.events import queries as event_queries
 from desk.events import services as events
+from desk.events.availability import seats_taken
 from desk.events.models import Attendance, Booking, BookingStatus, CancelReason
 from desk.extensions import db
 from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
@@ -131,7 +132,7 @@ def test_merge_promotes_the_waiting_list_into_the_freed_seat(pair, create_sessio
     db.session.expire_all()
     assert duplicate.status == BookingStatus.CANCELLED
     assert waiting.status == BookingStatus.BOOKED
-    assert booking_rules.seats_taken(session) == 2
+    assert seats_taken(session) == 2
 
 
 def test_merge_of_a_waitlisted_duplicate_promotes_nobody(pair, create_session,

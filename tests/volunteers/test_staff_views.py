@@ -472,6 +472,27 @@ def test_shifts_page_shows_staffing_and_who_holds_each_place(client, coordinator
     assert client.get("/staff/volunteers/sessions/999999/shifts").status_code == 404
 
 
+def test_the_sessions_page_shows_the_understaffed_panel_for_its_filters(
+        client, coordinator, future_session, create_session, create_shift, create_volunteer):
+    """The schedule's start page knows nothing of volunteers: their panel is registered
+    (desk.events.panels) and follows the page's venue and kind filters."""
+    create_shift(future_session, role="lead", places=1)
+    elsewhere = create_session(day=_day(6), start=time(10), end=time(12))
+    services.assign_volunteer(create_shift(elsewhere, role="lead", places=1),
+                              create_volunteer(), actor="test", now=utcnow())
+    db.session.commit()
+    shifts_url = f"/staff/volunteers/sessions/{future_session.id}/shifts"
+    page = _html(client.get("/staff/sessions"))
+    panel = page[page.index('<section id="understaffed"'):]
+    panel = panel[:panel.index("</section>")]
+    assert shifts_url in panel and "0 of 1 volunteers" in panel and "no lead yet" in panel
+    assert f"/staff/volunteers/sessions/{elsewhere.id}/shifts" not in panel
+    other_venue = _html(client.get(f"/staff/sessions?venue={elsewhere.venue_id}"))
+    assert 'id="understaffed"' in other_venue and shifts_url not in other_venue
+    assert "Every session in this period has the volunteers it needs." in other_venue
+    assert shifts_url not in _html(client.get("/staff/sessions?kind=awareness_event"))
+
+
 def test_volunteer_detail_lists_shifts_and_hours(client, coordinator, past_session,
                                                  future_session, create_shift, create_volunteer):
     volunteer = create_volunteer(name="吉田 翔太")

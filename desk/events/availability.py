@@ -1,0 +1,108 @@
+"""How many seats a session has left: the one rule that booking, every listing, the
+kiosk, the consultation desk and the staffing figures ask (pretix's QuotaAvailability
+plays this part for its quotas).
+
+- A booking holds seats while it is booked and not marked no-show: a no-show frees
+  their seats on the day, for a walk-in. Waitlisted and cancelled bookings hold none.
+- A new booking may take the free seats and, at a session with reserved slots, no
+  more than the free slots (desk.events.slots: a no-show keeps their slot, whose time
+  has passed).
+
+The single-session answers (`seats_taken`, `seats_free`, `places_free`) decide a
+booking only under the session's lock (desk.events.bookings.lock_session), inside the
+booking's transaction. `seats_taken_by` and `of_sessions` answer for many sessions at
+once (listings, staffing) with the same SQL condition, `holds_seats`.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+
+from desk.events import slots
+from desk.events.models import Attendance, Booking, BookingStatus
+from desk.extensions import db
+
+
+def holds_seats():
+    """SQL: the bookings whose seats count against the session's capacity."""
+    return and_(Booking.status == BookingStatus.BOOKED,
+                or_(Booking.attendance.is_(None), Booking.attendance != Attendance.NO_SHOW))
+
+
+def _seats_held():
+    return func.coalesce(func.sum(Booking.seats), 0)
+
+
+# -- one session (under its lock when the answer decides a booking) ---------------------------
+
+def seats_taken(session):
+    return db.session.scalar(
+        select(_seats_held()).where(Booking.session_id == session.id, holds_seats()))
+
+
+def seats_free(session):
+    return max((session.capacity or 0) - seats_taken(session), 0)
+
+
+def places_free(session):
+    """Seats a new booking may take now: the free seats, and at a session with reserved
+    slots no more than its free slots."""
+    free = seats_free(session)
+    if session.has_reserved_slots:
+        free = min(free, len(slots.free_slots(session)))
+    return free
+
+
+# -- many sessions at once ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Availability:
+    capacity: int
+    taken: int = 0  # seats held (holds_seats)
+    waiting: int = 0  # bookings on the waiting list
+    slots_free: int | None = None  # reserved slots nobody holds; None: the session has none
+
+    @property
+    def seats_free(self):
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def free(self):
+        """Seats a new booking may take, as `places_free` says for one session."""
+        if self.slots_free is None:
+            return self.seats_free
+        return min(self.seats_free, self.slots_free)
+
+
+def seats_taken_by(session_ids):
+    """{session id: seats held} in one query; a session nobody booked is missing."""
+    if not session_ids:
+        return {}
+    return {session_id: int(taken) for session_id, taken in db.session.execute(
+        select(Booking.session_id, _seats_held())
+        .where(Booking.session_id.in_(session_ids), holds_seats())
+        .group_by(Booking.session_id))}
+
+
+def _waiting_by(session_ids):
+    return dict(db.session.execute(
+        select(Booking.session_id, func.count(Booking.id))
+        .where(Booking.session_id.in_(session_ids), Booking.status == BookingStatus.WAITLISTED)
+        .group_by(Booking.session_id)).all())
+
+
+def of_sessions(sessions):
+    """{session id: Availability} of many sessions in at most three queries: the seats
+    held, the waiting lists, and the free slots of the sessions that have them."""
+    sessions = list(sessions)
+    ids = [session.id for session in sessions]
+    if not ids:
+        return {}
+    taken = seats_taken_by(ids)
+    waiting = _waiting_by(ids)
+    free_slots = slots.free_slot_counts(sessions)
+    return {session.id: Availability(capacity=session.capacity or 0,
+                                     taken=taken.get(session.id, 0),
+                                     waiting=int(waiting.get(session.id) or 0),
+                                     slots_free=free_slots.get(session.id))
+            for session in sessions}
