@@ -29,8 +29,8 @@ from flask_babel import force_locale, get_locale, get_timezone
 from desk.core.i18n import format_date_long, format_date_short
 from desk.core.i18n import format_time as format_clock
 from desk.core.timeutil import utcnow
+from desk.core.web import public_url_for
 from desk.events.bookings import waitlist_position
-from desk.events.ics import public_url_for
 from desk.events.labels import kind_label
 from desk.events.slots import slot_end
 from desk.notify import invites, voice

@@ -20,8 +20,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from twilio.twiml.voice_response import VoiceResponse
 
+from desk.core.web import public_url_for
 from desk.events import bookings as booking_service
-from desk.events.ics import public_url_for
 from desk.events.models import BookingStatus, Confirmation
 from desk.extensions import db
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage

@@ -24,8 +24,7 @@ from desk.auth.views import home_for
 from desk.core.errors import DeskError
 from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, apply_error, attempt
-from desk.events.ics import public_url_for
+from desk.core.web import FAILED, apply_error, attempt, public_url_for
 from desk.extensions import db
 from desk.volunteers import accounts
 from desk.volunteers.account_forms import (

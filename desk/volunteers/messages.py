@@ -23,7 +23,7 @@ from flask_babel import force_locale, get_locale
 
 from desk.auth import reset
 from desk.core.i18n import format_date_long, format_date_short, format_time
-from desk.events.ics import public_url_for
+from desk.core.web import public_url_for
 from desk.events.labels import kind_label
 from desk.notify.channels.base import PermanentError
 from desk.notify.content import Content, _squash, _tidy, fewest_segments, place_options
