@@ -45,11 +45,12 @@ MATRIX = {
     "auth.login": ("GET", LOGIN_PAGE),
     "auth.logout": ("POST", REDIRECT),
     "auth.account": ("GET", LOGGED_IN),
-    # forgotten passwords (desk/volunteers/account_views.py): public; the matrix's
+    # forgotten passwords (desk/volunteers/account_views.py, the password blueprint):
+    # public; the matrix's
     # link_token is an invitation's, so the reset page answers it 410 Gone
-    "auth.forgot": ("GET", PUBLIC),
-    "auth.reset_code": ("GET", PUBLIC),
-    "auth.reset_link": ("GET", dict.fromkeys(ROLES, 410)),
+    "password.forgot": ("GET", PUBLIC),
+    "password.reset_code": ("GET", PUBLIC),
+    "password.reset_link": ("GET", dict.fromkeys(ROLES, 410)),
     "public.schedule": ("GET", PUBLIC),
     "public.session": ("GET", PUBLIC),
     "public.venues": ("GET", PUBLIC),

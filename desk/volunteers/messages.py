@@ -11,7 +11,7 @@ language (desk.notify.content.render hands volunteer rows over to `render`).
   the personal feed (desk.volunteers.feed) keeps the volunteer's calendar up to date.
 - Invitations and password resets carry the one-time secret kept in the outbox row
   until it has been handed over (desk.notify.dispatch wipes it): the code by SMS, the
-  link by e-mail, and how many hours it stays valid (desk.auth.reset.validity_hours).
+  link by e-mail, and how many hours it stays valid (passwords.validity_hours).
 
 Volunteers get SMS or e-mail, never calls. A message that cannot be written any more
 (its shift or volunteer is gone, its secret was wiped) raises PermanentError: the
@@ -21,13 +21,13 @@ dispatcher records it as failed with the reason.
 from flask import current_app
 from flask_babel import force_locale, get_locale
 
-from desk.auth import reset
 from desk.core.i18n import format_date_long, format_date_short, format_time
 from desk.core.web import public_url_for
 from desk.events.labels import kind_label
 from desk.notify.channels.base import PermanentError
 from desk.notify.content import Content, _squash, _tidy, fewest_segments, place_options
 from desk.notify.models import MessageChannel, MessageTemplate
+from desk.volunteers import passwords
 from desk.volunteers.labels import role_label, skill_label
 from desk.volunteers.models import AssignmentStatus
 
@@ -41,7 +41,7 @@ WHILE_ON_SHIFT = frozenset({MessageTemplate.SHIFT_REMINDER, MessageTemplate.SHIF
 # where the secret goes: (the e-mail's link, the page where an SMS code is typed)
 SECRET_ENDPOINTS = {
     MessageTemplate.ACCOUNT_INVITE: ("volunteer_public.join_link", "volunteer_public.join_code"),
-    MessageTemplate.PASSWORD_RESET: ("auth.reset_link", "auth.reset_code"),
+    MessageTemplate.PASSWORD_RESET: ("password.reset_link", "password.reset_code"),
 }
 
 
@@ -123,8 +123,8 @@ def secret_context(message, channel):
                              "or withdrawn", code="no_secret")
     template = MessageTemplate(message.template)
     link_endpoint, code_endpoint = SECRET_ENDPOINTS[template]
-    # how long the link or code works: desk.auth.reset decides when it makes the link
-    context["hours"] = reset.validity_hours(template, channel)
+    # how long the link or code works: as desk.volunteers.passwords made the link
+    context["hours"] = passwords.validity_hours(template, channel)
     if channel == MessageChannel.SMS:
         context.update(code=message.secret, page_url=public_url_for(code_endpoint))
     else:

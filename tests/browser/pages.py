@@ -72,9 +72,9 @@ PAGES = {
     # accounts
     "auth.login": (Page("anonymous"),),
     "auth.account": (Page("volunteer", "volunteer"), Page("admin", "admin")),
-    "auth.forgot": (Page("anonymous"),),
-    "auth.reset_code": (Page("anonymous"),),
-    "auth.reset_link": (Page("anonymous", args={"link_token": "link.reset"}),),
+    "password.forgot": (Page("anonymous"),),
+    "password.reset_code": (Page("anonymous"),),
+    "password.reset_link": (Page("anonymous", args={"link_token": "link.reset"}),),
     # joining by an invitation (desk/volunteers/account_views.py)
     "volunteer_public.join_code": (Page("anonymous"),),
     "volunteer_public.join_link": (Page("anonymous", args={"link_token": "link.invite"}),),
@@ -322,9 +322,9 @@ FORMS = (
              fill={"#name": "佐藤 恵子", "#name_kana": "さとう けいこ", "#phone": "12"}),
     FormCase("public.cancel", "anonymous"),
     FormCase("auth.account", "volunteer"),
-    FormCase("auth.forgot", "anonymous"),
-    FormCase("auth.reset_code", "anonymous"),
-    FormCase("auth.reset_link", "anonymous", args={"link_token": "link.reset"}),
+    FormCase("password.forgot", "anonymous"),
+    FormCase("password.reset_code", "anonymous"),
+    FormCase("password.reset_link", "anonymous", args={"link_token": "link.reset"}),
     FormCase("volunteer_public.join_code", "anonymous"),
     # the service says no: the number and the code do not match (no such invitation)
     FormCase("volunteer_public.join_code", "anonymous", "wrong code",

@@ -75,9 +75,9 @@ def seed_account_links(user, *, actor, now):
     """Invitations (desk/volunteers/accounts.py): a volunteer invited by e-mail whose link
     the join page opens, one invited by SMS, and a password reset link for the browser's
     volunteer account (its profile comes from seed_my_shifts)."""
-    from desk.auth.reset import request_reset
     from desk.volunteers import services as volunteer_services
     from desk.volunteers.accounts import invite_volunteer
+    from desk.volunteers.passwords import request_reset
 
     def volunteer(name, kana, phone, email, channel):
         return volunteer_services.create_volunteer(
