@@ -21,6 +21,7 @@ from desk.core.kana import kana_key
 from desk.core.timeutil import utcnow
 from desk.core.validation import Checker
 from desk.events import bookings
+from desk.events import notices as booking_notices
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     Booking,
@@ -320,7 +321,7 @@ def _cancel_duplicate(booking, *, actor, now):
     db.session.flush()
     audit.record("booking.cancel", booking, actor=actor, before=before,
                  after=audit.snapshot(booking, bookings.BOOKING_FIELDS), note="merged")
-    planning.cancel_pending(booking, now=now)
+    booking_notices.cancel_pending(booking, now=now)
     return []
 
 

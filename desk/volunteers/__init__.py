@@ -1,9 +1,11 @@
 """Volunteers, shifts, sign-up, hours and the calendar feed; receivers for the session
-changes that move or cancel shifts."""
+changes that move or cancel shifts. Their messages are registered with notify on import
+(desk.volunteers.outbox)."""
 
 import logging
 
 from desk.events import signals
+from desk.volunteers import outbox  # noqa: F401  (registers the volunteers' messages)
 
 logger = logging.getLogger("desk.volunteers")
 

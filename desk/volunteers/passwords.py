@@ -32,14 +32,16 @@ from desk.core import audit
 from desk.core.errors import ValidationError
 from desk.core.phone import parse_phone
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageState, MessageTemplate, OutboxMessage
+from desk.notify import planning
+from desk.notify.models import MessageChannel
 from desk.notify.quiet import quiet_until
 from desk.volunteers import notices
 from desk.volunteers.models import Volunteer
+from desk.volunteers.notices import ACCOUNT_TOPIC, AccountTemplate
 
 TEMPLATES = {
-    LinkPurpose.INVITE: MessageTemplate.ACCOUNT_INVITE,
-    LinkPurpose.RESET: MessageTemplate.PASSWORD_RESET,
+    LinkPurpose.INVITE: AccountTemplate.ACCOUNT_INVITE,
+    LinkPurpose.RESET: AccountTemplate.PASSWORD_RESET,
 }
 # a second reset for the same account within this time plans nothing (SMS bombing)
 RESEND_AFTER = timedelta(minutes=5)
@@ -113,22 +115,6 @@ def use_code(phone_raw, code_raw, password, *, purpose, now):
 
 # -- the messages that carry a secret ---------------------------------------------------------
 
-def cancel_queued(volunteer_id, template, *, now):
-    """Cancel a volunteer's invitation or reset messages not sent yet (an SMS waiting
-    out the quiet hours): their secret is dead once a newer one exists."""
-    messages = list(db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.volunteer_id == volunteer_id,
-               OutboxMessage.template == MessageTemplate(template),
-               OutboxMessage.state == MessageState.QUEUED)
-        .with_for_update()))
-    for message in messages:
-        message.state = MessageState.CANCELLED
-        message.secret = None
-        message.updated_dt = now
-    return len(messages)
-
-
 def plan_link_message(user, volunteer, purpose, channel, *, now, actor):
     """Make a link for `user` and plan the one outbox message that carries it to
     `volunteer`; (link, message). The caller checked that the channel can reach them."""
@@ -137,7 +123,8 @@ def plan_link_message(user, volunteer, purpose, channel, *, now, actor):
     if LinkChannel(channel) == LinkChannel.SMS:
         start = quiet_until(now, current_app.config["DESK_QUIET_HOURS"]) or now
     link, secret = reset.create_link(user, purpose, channel, now=now, start=start)
-    cancel_queued(volunteer.id, template, now=now)
+    # an earlier message of this kind still waiting carries a secret that is dead now
+    planning.cancel_queued(ACCOUNT_TOPIC, [user.id], now=now, templates=[template])
     message = notices.plan(template, volunteer, due=now, now=now,
                            channel=MessageChannel(str(channel)), secret=secret)
     if message is None:  # pragma: no cover - the caller checked the channel

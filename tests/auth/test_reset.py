@@ -12,10 +12,12 @@ from desk.auth.services import LoginError, authenticate
 from desk.core.errors import ValidationError
 from desk.core.timeutil import local_datetime, utcnow
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageState, MessageTemplate, OutboxMessage
+from desk.notify.content import render
+from desk.notify.models import MessageChannel, MessageState, OutboxMessage
 from desk.notify.segments import count_segments
-from desk.volunteers import accounts, messages, passwords
+from desk.volunteers import accounts, passwords
 from desk.volunteers import services as volunteer_services
+from desk.volunteers.notices import AccountTemplate
 from tests.fixtures.factories import NOW, PASSWORD
 
 NEW_PASSWORD = "a-fresh-river-stone"
@@ -32,24 +34,24 @@ def member(ctx):
          "phone": "080-4321-8765", "email": "yoko@example.jp", "message_channel": "sms"},
         actor="test", now=NOW)
     accounts.invite_volunteer(volunteer, "email", actor="test", now=NOW - timedelta(days=1))
-    secret = _rows(volunteer.id, MessageTemplate.ACCOUNT_INVITE)[0].secret
+    secret = _rows(volunteer.id, AccountTemplate.ACCOUNT_INVITE)[0].secret
     user = reset.use_token(secret, PASSWORD, purpose=LinkPurpose.INVITE,
                            now=NOW - timedelta(days=1))
     db.session.commit()
     return volunteer, user
 
 
-def _rows(volunteer_id, template=MessageTemplate.PASSWORD_RESET):
+def _rows(volunteer_id, template=AccountTemplate.PASSWORD_RESET):
     db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.volunteer_id == volunteer_id, OutboxMessage.template == template)
+        OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer_id, OutboxMessage.template == template)
         .order_by(OutboxMessage.id)).all()
 
 
 def _resets():
     db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.template == MessageTemplate.PASSWORD_RESET)).all()
+        OutboxMessage.template == AccountTemplate.PASSWORD_RESET)).all()
 
 
 # -- logging in with a phone number ------------------------------------------------------------
@@ -90,7 +92,7 @@ def test_reset_by_email_plans_a_link(ctx, member):
     message = passwords.request_reset("Yoko@Example.jp", now=NOW)
     db.session.commit()
     assert (message.channel, message.address) == (MessageChannel.EMAIL, volunteer.email)
-    assert message.template == MessageTemplate.PASSWORD_RESET and message.secret
+    assert message.template == AccountTemplate.PASSWORD_RESET and message.secret
     link = db.session.scalar(select(AccountLink).where(
         AccountLink.user_id == user.id, AccountLink.purpose == LinkPurpose.RESET))
     assert link.channel == LinkChannel.EMAIL
@@ -174,11 +176,11 @@ def test_reset_messages_render_with_their_secret(ctx, member):
     volunteer, _user = member
     volunteer.language = "en"
     db.session.commit()
-    sms = messages.render(passwords.request_reset("080-4321-8765", now=NOW), now=NOW)
+    sms = render(passwords.request_reset("080-4321-8765", now=NOW), now=NOW)
     assert "/password/reset" in sms.sms_body and "valid 1 h" in sms.sms_body
     assert count_segments(sms.sms_body).segments <= 2  # English text, Japanese city name
     message = passwords.request_reset("yoko@example.jp", now=NOW + timedelta(minutes=10))
-    email = messages.render(message, now=NOW)
+    email = render(message, now=NOW)
     assert f"/password/reset/{message.secret}" in email.email_text
     assert 'href="http://' in email.email_html and message.secret in email.email_html
     assert "2 hours" in email.email_text and email.email_subject

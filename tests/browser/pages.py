@@ -161,8 +161,8 @@ PAGES = {
     "people.proxy_new": (Page("coordinator", args={"person_id": "person"}),),
     "people.proxy_edit": (Page("coordinator", args={"person_id": "person", "proxy_id": "proxy"}),),
     # broadcast: cancel a whole day, then watch the messages go out
-    "notify.broadcast": (Page("coordinator"),),
-    "notify.broadcast_progress": (
+    "staff.broadcast": (Page("coordinator"),),
+    "staff.broadcast_progress": (
         Page("coordinator", "nothing cancelled"),
         Page("coordinator", "a cancelled day", query={"day": Ref("cancelled_day")}),
     ),
@@ -350,7 +350,7 @@ FORMS = (
              args={"session_id": "session.class"}, fill={"#end_time": "09:00"}),
     FormCase("staff.session_cancel", "coordinator", args={"session_id": "session.class"}),
     FormCase("staff.series_new", "coordinator"),
-    FormCase("notify.broadcast", "coordinator"),
+    FormCase("staff.broadcast", "coordinator"),
     # the error belongs to a group of checkboxes
     FormCase("staff.series_new", "coordinator", "no weekdays",
              fill={"#start_date": "2026-04-01", "#until_date": "2026-09-30",

@@ -471,8 +471,10 @@ def seed():
     # the outbox: of the phone desk booking's messages one has an unknown outcome (its
     # dispatcher stopped) and one was refused; a third was decided about already
     db.session.flush()
-    outbox = db.session.scalars(select(OutboxMessage).where(OutboxMessage.booking_id.in_(
-        [desk_booking.id, web_bookings["booked"].id])).order_by(OutboxMessage.id)).all()
+    outbox = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.topic == "booking",
+        OutboxMessage.topic_id.in_([desk_booking.id, web_bookings["booked"].id]))
+        .order_by(OutboxMessage.id)).all()
     for message, state, code in zip(outbox, (MessageState.UNKNOWN, MessageState.FAILED,
                                              MessageState.FAILED), (None, "21211", "21614"),
                                     strict=False):
