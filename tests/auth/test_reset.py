@@ -44,7 +44,8 @@ def member(ctx):
 def _rows(volunteer_id, template=AccountTemplate.PASSWORD_RESET):
     db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer_id, OutboxMessage.template == template)
+        OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer_id,
+        OutboxMessage.template == template)
         .order_by(OutboxMessage.id)).all()
 
 

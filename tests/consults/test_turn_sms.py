@@ -15,6 +15,7 @@ from desk.consults.messages import CONSULT_TURN
 from desk.consults.models import TicketStatus
 from desk.core.errors import ConflictError
 from desk.core.timeutil import local_datetime
+from desk.events import services as event_services
 from desk.extensions import db
 from desk.notify import dispatch, replies
 from desk.notify import services as notify_services
@@ -235,6 +236,21 @@ def test_nothing_goes_out_after_the_session_ended(desk_session, queue_of_five, b
     db.session.expire_all()
     stored = db.session.get(OutboxMessage, message.id)
     assert (stored.state, stored.error_code) == (MessageState.CANCELLED, CODE_SESSION_STARTED)
+    assert backend.sends == {}
+
+
+def test_the_sms_waits_no_longer_than_the_session_even_when_it_moves(desk_session,
+                                                                    queue_of_five, backend):
+    message = _planned(desk_session, queue_of_five)
+    assert message.not_after == desk_session.end_dt == at(15)
+    event_services.update_session(desk_session, {"end_dt": at(13)}, actor="test",
+                                  now=at(10, 6))
+    db.session.commit()
+    assert db.session.get(OutboxMessage, message.id).not_after == at(13)
+    dispatch.dispatch_due(now=at(13, 1))
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, message.id)
+    assert (message.state, message.error_code) == (MessageState.CANCELLED, CODE_SESSION_STARTED)
     assert backend.sends == {}
 
 

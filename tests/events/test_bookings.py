@@ -28,11 +28,18 @@ from desk.events.models import (
 )
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageState, OutboxMessage
+from desk.notify import dispatch
+from desk.notify.models import (
+    CODE_SESSION_STARTED,
+    MessageChannel,
+    MessageState,
+    OutboxMessage,
+)
 from desk.people import services as people_services
 from desk.people.models import Person
 from tests.events.helpers import audit_entries, last_audit
 from tests.fixtures.factories import NOW
+from tests.notify.dispatch_support import FakeBackend, install, uninstall
 
 REMINDER_DUE = local_datetime(date(2026, 12, 2), time(10))
 EARLY = NOW - timedelta(hours=3)  # 07:00 JST on the day of the sessions held "today"
@@ -46,7 +53,8 @@ def book(session, person, **options):
 
 
 def messages(booking, template=None, state=MessageState.QUEUED):
-    query = select(OutboxMessage).where(OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id)
+    query = select(OutboxMessage).where(OutboxMessage.topic == "booking",
+                                        OutboxMessage.topic_id == booking.id)
     if template is not None:
         query = query.where(OutboxMessage.template == template)
     if state is not None:
@@ -602,6 +610,34 @@ def test_moving_a_session_replans_reminders_and_tells_everyone(session, create_p
     changed, = messages(booked, BookingTemplate.SESSION_CHANGED)
     assert changed.due_dt == later
     assert templates(waiting) == ["session_changed", "waitlist_confirmed"]
+
+
+def test_messages_must_not_outlive_their_session_and_move_with_it(app, session,
+                                                                 create_person):
+    booked = book(session, create_person()).booking
+    cancelled = book(session, create_person()).booking
+    services.cancel_booking(cancelled, actor="test", now=NOW)
+    (told,) = messages(cancelled, BookingTemplate.BOOKING_CANCELLED)
+    assert {message.not_after for message in messages(booked) + [told]} == {session.start_dt}
+    # the session moves two days earlier: every queued message moves with it, the
+    # cancellation still waiting (not planned again) as well
+    earlier = local_datetime(date(2026, 12, 1), time(10))
+    services.update_session(session, {"start_dt": earlier,
+                                      "end_dt": earlier + timedelta(hours=1)},
+                            actor="test", now=NOW)
+    db.session.commit()
+    assert {message.not_after for message in messages(booked) + messages(cancelled)} == {
+        earlier}
+    assert messages(cancelled)[0].id == told.id
+    # so the dispatcher never sends it once the session has started
+    install(app, FakeBackend())
+    try:
+        dispatch.dispatch_due(now=earlier + timedelta(minutes=1))
+    finally:
+        uninstall(app)
+    db.session.expire_all()
+    told = db.session.get(OutboxMessage, told.id)
+    assert (told.state, told.error_code) == (MessageState.CANCELLED, CODE_SESSION_STARTED)
 
 
 def test_series_edits_leave_alone_sessions_with_bookings(ctx, create_series, create_person):

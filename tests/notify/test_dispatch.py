@@ -50,7 +50,8 @@ def booking(ctx, create_session, create_person):
 
 
 def messages_of(booking, template=None):
-    query = select(OutboxMessage).where(OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id)
+    query = select(OutboxMessage).where(OutboxMessage.topic == "booking",
+                                        OutboxMessage.topic_id == booking.id)
     if template is not None:
         query = query.where(OutboxMessage.template == template)
     db.session.expire_all()

@@ -43,7 +43,8 @@ def booking(ctx, create_session, create_person):
 
 def _message(booking, state, template=BookingTemplate.BOOKING_CONFIRMED, error_code=None):
     message = db.session.scalar(select(OutboxMessage).where(
-        OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id, OutboxMessage.template == template))
+        OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id,
+        OutboxMessage.template == template))
     message.state = state
     message.error_code = error_code
     message.attempts = 1

@@ -185,7 +185,8 @@ def test_lookup_skips_what_another_row_already_owns(sms_message, ctx):
     other = OutboxMessage(recipient_kind=message.recipient_kind, person_id=message.person_id,
                           channel=message.channel, address=message.address,
                           template=message.template, locale="ja", due_dt=NOW,
-                          topic=message.topic, topic_id=message.topic_id, not_after=message.not_after,
+                          topic=message.topic, topic_id=message.topic_id,
+                          not_after=message.not_after,
                           state=MessageState.SENT, provider_id=owned)
     db.session.add(other)
     db.session.flush()

@@ -293,5 +293,6 @@ def test_merged_proxy_keeps_receiving_copies(pair, create_session):
     booking = book(create_session(), keep, minutes=90)
     db.session.commit()
     copies = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id, OutboxMessage.proxy_id == proxy.id)).all()
+        OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id,
+        OutboxMessage.proxy_id == proxy.id)).all()
     assert copies and db.session.get(ProxyContact, proxy.id).person_id == keep.id

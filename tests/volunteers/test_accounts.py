@@ -32,7 +32,8 @@ ENGLISH = {"Accept-Language": "en"}  # ja is the default; the assertions read En
 def _messages(volunteer_id, template=AccountTemplate.ACCOUNT_INVITE):
     db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer_id, OutboxMessage.template == template)
+        OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer_id,
+        OutboxMessage.template == template)
         .order_by(OutboxMessage.id)).all()
 
 

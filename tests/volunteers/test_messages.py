@@ -73,7 +73,8 @@ def sign_up(shift, volunteer, now=NOW):
 
 def outbox(volunteer, template=None):
     db.session.expire_all()
-    query = select(OutboxMessage).where(OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer.id)
+    query = select(OutboxMessage).where(OutboxMessage.recipient_kind == "volunteer",
+                                        OutboxMessage.recipient_id == volunteer.id)
     if template is not None:
         query = query.where(OutboxMessage.template == template)
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))

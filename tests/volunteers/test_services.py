@@ -22,7 +22,8 @@ DAY = date(2026, 12, 3)  # a Thursday
 
 
 def _messages(volunteer, template=None):
-    query = select(OutboxMessage).where(OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer.id)
+    query = select(OutboxMessage).where(OutboxMessage.recipient_kind == "volunteer",
+                                        OutboxMessage.recipient_id == volunteer.id)
     if template is not None:
         query = query.where(OutboxMessage.template == template)
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
@@ -227,6 +228,28 @@ def test_a_moved_session_moves_its_shifts_and_tells_the_volunteers(
                       (ShiftTemplate.SHIFT_CHANGED, MessageState.QUEUED),
                       (ShiftTemplate.SHIFT_REMINDER, MessageState.QUEUED)]
     assert _messages(volunteer)[-1].due_dt == local_datetime(date(2026, 12, 3), time(17))
+
+
+def test_shift_messages_must_not_outlive_the_shift_and_move_with_it(
+        ctx, create_session, create_shift, create_volunteer):
+    session = create_session(start=time(10), end=time(12))
+    shift = create_shift(session, places=2)
+    volunteer, other = create_volunteer(), create_volunteer()
+    services.sign_up_for_shift(shift, volunteer, actor="test", now=NOW)
+    services.request_cover(shift, actor="test", now=NOW)
+    (reminder,) = _messages(volunteer, ShiftTemplate.SHIFT_REMINDER)
+    (cover,) = _messages(other, ShiftTemplate.SHIFT_COVER)
+    assert (reminder.not_after, cover.not_after) == (shift.start_dt, shift.end_dt)
+    event_services.update_session(session, {
+        "start_dt": local_datetime(date(2026, 12, 4), time(13)),
+        "end_dt": local_datetime(date(2026, 12, 4), time(15))}, actor="test", now=NOW)
+    db.session.expire_all()
+    # the call for cover was not planned again: it was moved
+    (moved,) = _messages(other, ShiftTemplate.SHIFT_COVER)
+    assert moved.id == cover.id and moved.state == MessageState.QUEUED
+    assert moved.not_after == local_datetime(date(2026, 12, 4), time(15)) == shift.end_dt
+    assert {message.not_after for message in _messages(volunteer)
+            if message.state == MessageState.QUEUED} == {shift.start_dt}
 
 
 def test_a_cancelled_session_cancels_its_shifts(ctx, create_session, create_shift,
