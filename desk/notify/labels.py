@@ -64,7 +64,3 @@ def error_label(code):
     if not code:
         return ""
     return ERROR_LABELS.get(code) or registry.error_labels().get(code, code)
-
-
-def template_label(template):
-    return registry.template_label(template)

@@ -173,14 +173,6 @@ def templates():
     return dict(_templates)
 
 
-def topics():
-    return dict(_topics)
-
-
-def all_recipients():
-    return dict(_recipients)
-
-
 def template_label(template):
     topic = topic_of(template)
     return topic.templates[template] if topic is not None else str(template)

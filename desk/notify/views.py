@@ -27,7 +27,7 @@ def template_helpers():
     return {
         "state_labels": labels.STATE_LABELS,
         "message_channel_labels": labels.CHANNEL_LABELS,
-        "template_label": labels.template_label,
+        "template_label": registry.template_label,
         "resolution_labels": labels.RESOLUTION_LABELS,
         "error_label": labels.error_label,
     }
