@@ -237,12 +237,18 @@ def _translations_dir():
     return resource_dir("translations")
 
 
+# the catalogues' line width: what they were written with, so an update changes only what
+# is new
+PO_WIDTH = "100"
+
+
 @translate_group.command("extract")
 def translate_extract():
     """Write translations/messages.pot from the code and templates."""
     folder = _translations_dir()
     _pybabel("extract", "-F", str(folder / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-             "--add-comments", "i18n:", "--no-location", "--sort-output", "--project", "desk",
+             "--add-comments", "i18n:", "--no-location", "--sort-output", "--width", PO_WIDTH,
+             "--project", "desk",
              "-o", str(folder / "messages.pot"), str(REPO_ROOT))
 
 
@@ -252,7 +258,7 @@ def translate_update():
     translate_extract.callback()
     folder = _translations_dir()
     _pybabel("update", "-i", str(folder / "messages.pot"), "-d", str(folder),
-             "--no-fuzzy-matching", "--ignore-obsolete")
+             "--no-fuzzy-matching", "--ignore-obsolete", "--width", PO_WIDTH)
 
 
 @translate_group.command("compile")

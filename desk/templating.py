@@ -5,6 +5,7 @@ from desk.auth.forms import ROLE_LABELS
 from desk.core.phone import display_phone
 from desk.core.timeutil import to_local
 from desk.events.labels import (
+    CHANNEL_LABELS,
     DEVICE_LABELS,
     KIND_LABELS,
     LEVEL_LABELS,
@@ -31,6 +32,7 @@ def init_templating(app):
         level_label=_label(LEVEL_LABELS),
         device_label=_label(DEVICE_LABELS),
         role_label=_label(ROLE_LABELS),
+        channel_label=_label(CHANNEL_LABELS),
         display_phone=display_phone,
     )
     app.jinja_env.filters["local_iso_date"] = lambda value: to_local(value).date().isoformat()

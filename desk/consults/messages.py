@@ -29,8 +29,8 @@ from desk.extensions import db
 from desk.notify import planning
 from desk.notify.channels.base import PermanentError
 from desk.notify.content import Content, squash
+from desk.notify.kinds import Addressee
 from desk.notify.models import MessageChannel, OutboxMessage, ReplyAction
-from desk.notify.registry import Addressee
 
 TOPIC = "ticket"
 RECIPIENT = "visitor"

@@ -1,11 +1,57 @@
 """The schedule: districts, venues, programs, sessions and recurring series; bookings
-and their messages (registered with notify on import: desk.events.outbox)."""
+and their messages (registered with notify on import: desk.events.outbox); receivers
+for the resident registry (a person's bookings on their page, and their bookings when
+two records of one resident are merged) and for moved sessions."""
 
 import logging
 
+from flask_babel import lazy_gettext as _l
+
 from desk.events import notices, outbox, signals  # noqa: F401  (outbox registers on import)
+from desk.events.models import Booking
+from desk.people import registry
+from desk.people import signals as people_signals
 
 logger = logging.getLogger("desk.events")
+
+registry.register_reference(Booking, "person_id", label=_l("Bookings"))
+registry.register_reference(Booking, "proxy_id", label=_l("Bookings made by a proxy contact"),
+                            moves_on_merge=False)
+
+
+def _booking_labels():
+    from desk.events import labels
+
+    return {"booking_status_labels": labels.BOOKING_STATUS_LABELS,
+            "cancel_reason_labels": labels.CANCEL_REASON_LABELS,
+            "attendance_labels": labels.ATTENDANCE_LABELS,
+            "channel_labels": labels.CHANNEL_LABELS}
+
+
+@registry.person_page_section("staff/_person_bookings.html")
+def _person_bookings(person):
+    from desk.events import queries
+
+    return {"person": person, "bookings": queries.person_bookings(person), **_booking_labels()}
+
+
+@registry.merge_preview_section("staff/_merge_bookings.html")
+def _merge_conflicts(keep, drop):
+    from desk.events import merging
+
+    return {"conflicts": merging.booking_conflicts(keep, drop), **_booking_labels()}
+
+
+@people_signals.merging.connect
+def _settle_duplicate_bookings(keep, *, drop, actor, now):
+    from desk.events import merging
+
+    return merging.settle_duplicates(keep, drop, actor=actor, now=now)
+
+
+@people_signals.merged.connect
+def _move_bookings(keep, *, drop, actor, now):
+    return registry.repoint(Booking, "person_id", keep=keep, drop=drop)
 
 
 @signals.session_moved.connect

@@ -161,6 +161,13 @@ def upcoming_bookings_of(person, now):
         .order_by(EventSession.start_dt, Booking.id)).unique().all()
 
 
+def person_bookings(person):
+    """The person's bookings, the latest session first."""
+    return db.session.scalars(
+        select(Booking).join(Booking.session).where(Booking.person_id == person.id)
+        .order_by(EventSession.start_dt.desc(), Booking.id.desc())).unique().all()
+
+
 @dataclass
 class Roster:
     """A session's bookings as the roster shows them."""

@@ -30,8 +30,8 @@ from desk.events.models import BookingStatus, CancelReason, Confirmation
 from desk.events.notices import TOPIC, BookingTemplate, cancel_pending
 from desk.extensions import db
 from desk.notify.content import fewest_segments
+from desk.notify.kinds import MENU_STEP, Ask, KeyMenu, Menu, Repeat, Say
 from desk.notify.models import MessageChannel, ReplyAction
-from desk.notify.registry import MENU_STEP, Ask, KeyMenu, Menu, Repeat, Say
 from desk.notify.spoken import spoken_date, spoken_time
 
 CANCEL_WINDOW = timedelta(hours=24)

@@ -2,7 +2,7 @@
 write theirs with.
 
 `render(message)` asks the feature that registered the message's template
-(desk.notify.registry) to write it, in the recipient's language:
+(desk.notify.kinds) to write it, in the recipient's language:
 - SMS: the body, one line, no links;
 - voice: the text said once and the TwiML of the whole call (desk.notify.voice.call_twiml
   says it twice and adds the key menu the feature registered);
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from desk.core.timeutil import utcnow
-from desk.notify import registry
+from desk.notify import kinds
 from desk.notify.channels.base import PermanentError
 from desk.notify.models import CODE_UNKNOWN_TEMPLATE, MessageChannel
 from desk.notify.segments import count_segments
@@ -60,7 +60,7 @@ def fewest_segments(texts):
 def render(message, *, now=None):
     """The Content of an outbox message, written by the feature that registered its
     template; PermanentError when it cannot be written."""
-    topic = registry.topic_of(message.template)
+    topic = kinds.topic_of(message.template)
     if topic is None:
         raise PermanentError(f"no feature writes messages of template {message.template!r}",
                              code=CODE_UNKNOWN_TEMPLATE)

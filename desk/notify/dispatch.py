@@ -47,7 +47,7 @@ from sqlalchemy.orm import selectinload
 from desk.core.db import write_intent
 from desk.core.timeutil import utcnow
 from desk.extensions import db
-from desk.notify import optout, registry
+from desk.notify import kinds, optout
 from desk.notify.channels.base import OutcomeUnknown, PermanentError, TransientError
 from desk.notify.models import (
     CODE_INTERNAL,
@@ -239,11 +239,11 @@ def _record_transient(claim, error, now):
 
 def plan_voice_fallback(message, *, now):
     """Queue one voice call in place of an SMS that a landline refused, where the
-    message's feature allows it (desk.notify.registry: `voice_fallback`; volunteers get
+    message's feature allows it (desk.notify.kinds: `voice_fallback`; volunteers get
     SMS or e-mail only, and a consultation desk visitor's turn SMS has no spoken
     version). Nothing when a call for the same address, template and topic exists
     already. Flushes only."""
-    topic = registry.topic_of(message.template)
+    topic = kinds.topic_of(message.template)
     if topic is None or not topic.voice_fallback:
         return None
     exists = db.session.scalar(select(OutboxMessage.id).where(

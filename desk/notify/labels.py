@@ -1,10 +1,10 @@
 """Human labels for the outbox's enumerations and error codes, translated lazily.
 Templates, other kinds of recipients and the features' own error codes are labelled
-by the features that registered them (desk.notify.registry)."""
+by the features that registered them (desk.notify.kinds)."""
 
 from flask_babel import lazy_gettext as _l
 
-from desk.notify import registry
+from desk.notify import kinds
 from desk.notify.models import (
     CODE_INTERNAL,
     CODE_OPTED_OUT,
@@ -63,4 +63,4 @@ def error_label(code):
     """A readable reason for an error code; unknown codes are shown as they are."""
     if not code:
         return ""
-    return ERROR_LABELS.get(code) or registry.error_labels().get(code, code)
+    return ERROR_LABELS.get(code) or kinds.error_labels().get(code, code)

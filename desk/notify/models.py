@@ -8,7 +8,7 @@ not sent).
 A row says what it is about without a foreign key into any feature's table: `topic` is
 a short word the feature chose ("booking", "shift", "account", "ticket") and `topic_id`
 the id of that row; `template` names the message, and both are plain strings checked
-against desk.notify.registry when the row is planned. A recipient that is a person or a
+against desk.notify.kinds when the row is planned. A recipient that is a person or a
 proxy contact is `person_id` / `proxy_id` (people lie below notify); any other recipient
 (a volunteer, a visitor's ticket) is `recipient_kind` + `recipient_id`. `not_after` is
 the moment after which the message must not go out (a session's start, a shift's start
@@ -47,7 +47,7 @@ class MessageChannel(enum.StrEnum):
 
 class RecipientKind(enum.StrEnum):
     """The recipients notify knows itself (people lie below notify). Features add theirs
-    (a volunteer, a consultation desk visitor) through desk.notify.registry."""
+    (a volunteer, a consultation desk visitor) through desk.notify.kinds."""
 
     PERSON = "person"
     PROXY = "proxy"

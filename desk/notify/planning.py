@@ -8,7 +8,7 @@ the choice "none", nothing is planned. Messages to a person also go by e-mail wh
 address exists (that carries the calendar invite). Proxy contacts who agreed get a copy
 on their own phone or address.
 
-Every row names its template and topic (checked against desk.notify.registry) and the
+Every row names its template and topic (checked against desk.notify.kinds) and the
 moment after which it must not go out (`not_after`): nothing is planned that would be
 due after it, and the dispatcher cancels what is still waiting then. Sending, quiet
 hours and rate limits belong to the dispatcher (desk.notify.dispatch).
@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from desk.core.phone import PhoneKind
 from desk.extensions import db
-from desk.notify import registry
+from desk.notify import kinds
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage, RecipientKind
 from desk.people.models import ReminderChannel
 
@@ -73,7 +73,7 @@ def message_values(template, *, topic, topic_id, recipient_kind, channel, addres
                    due, now, not_after=None, person_id=None, proxy_id=None,
                    recipient_id=None, secret=None):
     """The column values of one queued row (the demo data writes them in bulk)."""
-    registry.check_planned(template, topic, recipient_kind)
+    kinds.check_planned(template, topic, recipient_kind)
     return {"recipient_kind": str(recipient_kind), "person_id": person_id,
             "proxy_id": proxy_id, "recipient_id": recipient_id, "channel": channel,
             "address": address, "template": str(template), "locale": locale,
@@ -179,3 +179,17 @@ def readdress_person(person, *, now):
                 state=MessageState.QUEUED, created_dt=now, updated_dt=now))
     db.session.flush()
     return len(old)
+
+
+def cancel_proxy_messages(proxy, *, now):
+    """Cancel the copies still queued for a proxy contact (their consent to copies was
+    withdrawn, or they are being removed)."""
+    query = select(OutboxMessage).where(OutboxMessage.proxy_id == proxy.id,
+                                        OutboxMessage.state == MessageState.QUEUED)
+    # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
+    messages = list(db.session.scalars(query.with_for_update()))
+    for message in messages:
+        message.state = MessageState.CANCELLED
+        message.updated_dt = now
+    db.session.flush()
+    return len(messages)

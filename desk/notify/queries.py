@@ -15,7 +15,7 @@ RESOLVED_SHOWN = 20
 
 def _with_context(query):
     """The people and proxies with the messages; what the messages are about, and the
-    recipients of other kinds, come from their features (desk.notify.registry.describe,
+    recipients of other kinds, come from their features (desk.notify.kinds.describe,
     addressees), each in a few queries for the whole page."""
     return query.options(selectinload(OutboxMessage.person), selectinload(OutboxMessage.proxy))
 

@@ -1,7 +1,7 @@
 """What a person's SMS reply does (Twilio's inbound webhook calls `handle_sms`).
 
 A reply answers the latest SMS desk sent to that number whose feature reads replies
-(desk.notify.registry: a topic's `answer_sms`), and that feature decides what it does:
+(desk.notify.kinds: a topic's `answer_sms`), and that feature decides what it does:
 for a booking, 1 confirms and 2 cancels (asked twice); volunteers and consultation desk
 visitors are told that replies are not read. What stays here, whoever sent the message:
 - 停止 / STOP: the number opts out of SMS and calls; 再開 / START opts back in;
@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from desk.core.errors import DeskError
 from desk.extensions import db
-from desk.notify import optout, registry
+from desk.notify import kinds, optout
 from desk.notify.models import (
     MessageChannel,
     OptOutSource,
@@ -53,7 +53,7 @@ def latest_message_to(address):
         select(OutboxMessage)
         .where(OutboxMessage.address == address,
                OutboxMessage.channel == MessageChannel.SMS,
-               OutboxMessage.template.in_(registry.answering_templates()),
+               OutboxMessage.template.in_(kinds.answering_templates()),
                OutboxMessage.sent_dt.is_not(None))
         .order_by(OutboxMessage.sent_dt.desc(), OutboxMessage.id.desc())
         .limit(1))
@@ -84,7 +84,7 @@ def _act(text, message, address, now):
     if text in START_WORDS:
         optout.opt_in(address, actor=ACTOR, now=now)
         return ReplyAction.OPTED_IN, _("You will get our messages again.")
-    topic = registry.topic_of(message.template) if message is not None else None
+    topic = kinds.topic_of(message.template) if message is not None else None
     if topic is not None and topic.answer_sms is not None:
         try:
             answer = topic.answer_sms(message, text, address=address,

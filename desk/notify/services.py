@@ -6,7 +6,7 @@ could not tell) waits on the coordinators' page for one of:
 
 - "send again" (`sent_again`): back to `queued`, due now, to the recipient's current
   number or address — refused when the feature that wrote the message says it is no
-  longer wanted (desk.notify.registry: a booking's session started or the booking was
+  longer wanted (desk.notify.kinds: a booking's session started or the booking was
   cancelled; a shift started; a visitor's ticket is no longer waiting), when its
   not_after has passed, when there is no address any more, or when the number opted
   out. If it fails again it is listed again.
@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from desk.core import audit
 from desk.core.errors import ConflictError, ValidationError
 from desk.extensions import db
-from desk.notify import optout, registry
+from desk.notify import kinds, optout
 from desk.notify.models import MessageChannel, MessageState, RecipientKind, Resolution
 
 MESSAGE_FIELDS = ("state", "address", "due_dt", "resolution", "resolved_dt", "error_code")
@@ -42,12 +42,12 @@ def current_address(message):
         if holder is None:
             return None
         return holder.email if message.channel == MessageChannel.EMAIL else holder.phone
-    recipients = registry.recipients_of(message.recipient_kind)
+    recipients = kinds.recipients_of(message.recipient_kind)
     return recipients.address(message) if recipients is not None else None
 
 
 def _check_send_again(message, address, now):
-    topic = registry.topic_of(message.template)
+    topic = kinds.topic_of(message.template)
     if topic is None:
         raise ConflictError(_("Nothing in desk writes this kind of message any more: it "
                               "cannot be sent again."))

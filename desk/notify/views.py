@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.notify import labels, queries, registry, services
+from desk.notify import kinds, labels, queries, services
 from desk.notify.models import MessageState, OutboxMessage, RecipientKind, Resolution
 
 DONE_MESSAGES = {
@@ -27,7 +27,7 @@ def template_helpers():
     return {
         "state_labels": labels.STATE_LABELS,
         "message_channel_labels": labels.CHANNEL_LABELS,
-        "template_label": registry.template_label,
+        "template_label": kinds.template_label,
         "resolution_labels": labels.RESOLUTION_LABELS,
         "error_label": labels.error_label,
     }
@@ -38,20 +38,20 @@ def _person_addressee(message):
     person = message.person
     url = url_for("people.detail", person_id=person.id) if person is not None else None
     if message.recipient_kind == RecipientKind.PROXY and message.proxy is not None:
-        return registry.Addressee(message.proxy.name, url, _(
+        return kinds.Addressee(message.proxy.name, url, _(
             "Contact for %(person)s", person=person.name if person is not None else "–"))
-    return registry.Addressee(person.name if person is not None else "–", url)
+    return kinds.Addressee(person.name if person is not None else "–", url)
 
 
 def _about(messages):
     """What the pages show of each message: ({id: Addressee}, {id: subject}), in a few
     queries for the whole list."""
-    addressees = registry.addressees(messages)
+    addressees = kinds.addressees(messages)
     for message in messages:
         if message.recipient_kind in (RecipientKind.PERSON, RecipientKind.PROXY):
             addressees[message.id] = _person_addressee(message)
-        addressees.setdefault(message.id, registry.Addressee("–"))
-    return addressees, registry.describe(messages)
+        addressees.setdefault(message.id, kinds.Addressee("–"))
+    return addressees, kinds.describe(messages)
 
 
 def _page_number():

@@ -3,7 +3,7 @@ answered.
 
 A call says its message twice (`<Say language="ja-JP" voice="Polly.Mizuki">`, English
 with Polly.Joanna), then offers the keys of the menu the message's feature registered
-(desk.notify.registry.KeyMenu; for a booking: 1 to confirm attendance, 2 to cancel,
+(desk.notify.kinds.KeyMenu; for a booking: 1 to confirm attendance, 2 to cancel,
 asked once more before anything changes, 9 to hear it again) inside `<Gather>`. The menu
 is only offered where webhooks work (DESK_PUBLIC_URL reachable) and the feature offers
 it; otherwise the call ends with the desk's phone number. A key pressed reaches
@@ -24,7 +24,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from desk.core.web import public_url_for
 from desk.extensions import db
-from desk.notify import registry
+from desk.notify import kinds
 from desk.notify.content import render
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage
 from desk.notify.spoken import spoken_digits
@@ -49,7 +49,7 @@ def _gather(response, message, step):
 
 
 def _key_menu(message):
-    topic = registry.topic_of(message.template)
+    topic = kinds.topic_of(message.template)
     return topic.key_menu if topic is not None else None
 
 
@@ -73,7 +73,7 @@ def call_twiml(message, text, *, now):
     """The TwiML of the whole call: `text` said twice, then the menu (when offered)."""
     response = VoiceResponse()
     menu = _key_menu(message) if offers_menu(message, now=now) else None
-    target = _gather(response, message, registry.MENU_STEP) if menu else response
+    target = _gather(response, message, kinds.MENU_STEP) if menu else response
     _say(target, text, message.locale)
     target.pause(length=1)
     _say(target, text, message.locale)
@@ -112,7 +112,7 @@ def _asked(message, answer):
 
 def _menu_again(message, menu):
     response = VoiceResponse()
-    gather = _gather(response, message, registry.MENU_STEP)
+    gather = _gather(response, message, kinds.MENU_STEP)
     _say(gather, menu.prompt(message), message.locale)
     _say(response, _goodbye(), message.locale)
     response.hangup()
@@ -129,11 +129,11 @@ def answer_key(message, step, digits, *, now):
         if not offers_menu(message, now=now):
             return said(message, menu.closed(message))
         answer = menu.press(message, step, digits, now=now)
-        if isinstance(answer, registry.Say):
+        if isinstance(answer, kinds.Say):
             return said(message, answer.text)
-        if isinstance(answer, registry.Ask):
+        if isinstance(answer, kinds.Ask):
             return _asked(message, answer)
-        if isinstance(answer, registry.Repeat):
+        if isinstance(answer, kinds.Repeat):
             return call_twiml(message, render(message, now=now).voice_text, now=now)
         return _menu_again(message, menu)
 

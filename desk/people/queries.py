@@ -1,5 +1,5 @@
-"""Read-only look-ups of the resident registry: staff search, a person's bookings,
-likely duplicates, and what merging two records would do.
+"""Read-only look-ups of the resident registry: staff search, likely duplicates, and
+what merging two records would do.
 
 Phone numbers are searchable by coordinators and admins only; the people blueprint
 checks the role before any of these run.
@@ -11,29 +11,15 @@ from itertools import combinations
 
 from sqlalchemy import func, or_, select
 
-from desk.consults.models import Ticket
 from desk.core.kana import is_kana, kana_key, normalise_kana
 from desk.core.phone import clean_digits, parse_phone
-from desk.events.models import ACTIVE_BOOKING_STATUSES, Attendance, Booking, EventSession
 from desk.extensions import db
-from desk.notify.models import OutboxMessage
+from desk.people import registry
 from desk.people.models import DistinctPair, Person, ProxyContact
 
 PAGE_SIZE = 30
 MIN_PHONE_DIGITS = 3
 DUPLICATE_GROUPS_MAX = 100
-
-# Every table that points at a person: merging re-points these rows from the dropped
-# record to the kept one. A new table with a person column is one more line here.
-PERSON_REFERENCES = (
-    (Booking, "person_id"),
-    (ProxyContact, "person_id"),
-    (OutboxMessage, "person_id"),
-    (Ticket, "person_id"),
-)
-# Pairs checked to be different residents: a merge hands the dropped record's pairs to
-# the kept record (services._move_distinct_pairs), since they are one resident.
-PERSON_PAIR_REFERENCES = ((DistinctPair, "low_id"), (DistinctPair, "high_id"))
 
 # The optional fields a merge copies from the dropped record where the kept one has
 # nothing; a phone number travels with its kind.
@@ -109,13 +95,6 @@ def search_people(text, *, page=1, include_merged=False, page_size=PAGE_SIZE):
 
 
 # -- one person -------------------------------------------------------------------------------
-
-def person_bookings(person):
-    """The person's bookings, the latest session first."""
-    return db.session.scalars(
-        select(Booking).join(Booking.session).where(Booking.person_id == person.id)
-        .order_by(EventSession.start_dt.desc(), Booking.id.desc())).unique().all()
-
 
 def duplicates_of(person):
     """Other live records with the same phone number or the same reading, except those
@@ -216,54 +195,33 @@ def likely_duplicates(limit=DUPLICATE_GROUPS_MAX):
 # -- merging ------------------------------------------------------------------------------
 
 @dataclass
-class BookingConflict:
-    """Both records had an active booking for the same session: one stays."""
-
-    kept: Booking
-    dropped: Booking
-
-    @property
-    def session(self):
-        return self.kept.session
-
-
-@dataclass
 class MergePlan:
     keep: Person
     drop: Person
     moves: dict  # table name -> number of rows re-pointed to `keep`
-    conflicts: list  # BookingConflict
+    sections: list  # (template, context): what other packages say will happen
     fills: list  # names of `keep`'s empty fields taken from `drop`
     copies_consent: bool
 
 
-def _stays(booking):
-    """Which of two bookings for one session stays: the one the person attended on,
-    else the earlier one (queue time, then id)."""
-    return (booking.attendance != Attendance.ATTENDED, booking.queue_dt, booking.id)
+def fillable_fields(keep, drop):
+    """The names of `keep`'s empty optional fields that `drop` has."""
+    return [names[0] for names in FILLABLE_FIELDS
+            if getattr(keep, names[0]) is None and getattr(drop, names[0]) is not None]
 
 
-def booking_conflicts(keep, drop):
-    """[BookingConflict] for the sessions both records have an active booking for."""
-    def active(person):
-        return {booking.session_id: booking for booking in db.session.scalars(
-            select(Booking).where(Booking.person_id == person.id,
-                                  Booking.status.in_(ACTIVE_BOOKING_STATUSES))).unique()}
-
-    kept, dropped = active(keep), active(drop)
-    conflicts = []
-    for session_id in sorted(kept.keys() & dropped.keys()):
-        first, second = sorted((kept[session_id], dropped[session_id]), key=_stays)
-        conflicts.append(BookingConflict(kept=first, dropped=second))
-    return sorted(conflicts, key=lambda item: (item.session.start_dt, item.session.id))
+def copies_consent(keep, drop):
+    """Whether `keep` takes `drop`'s consent to reminders (it has none of its own)."""
+    return drop.has_consent and not keep.has_consent
 
 
 def merge_plan(keep, drop):
     """What merging `drop` into `keep` would do (nothing is changed)."""
-    moves = {model.__tablename__: db.session.scalar(
-        select(func.count()).select_from(model).where(getattr(model, column) == drop.id))
-        for model, column in PERSON_REFERENCES}
-    fills = [names[0] for names in FILLABLE_FIELDS
-             if getattr(keep, names[0]) is None and getattr(drop, names[0]) is not None]
-    return MergePlan(keep=keep, drop=drop, moves=moves, conflicts=booking_conflicts(keep, drop),
-                     fills=fills, copies_consent=drop.has_consent and not keep.has_consent)
+    moves = {reference.table: db.session.scalar(
+        select(func.count()).select_from(reference.model).where(reference.attribute == drop.id))
+        for reference in registry.moving_references()}
+    sections = [(section.template, section.context(keep, drop))
+                for section in registry.MERGE_PREVIEW_SECTIONS]
+    return MergePlan(keep=keep, drop=drop, moves=moves, sections=sections,
+                     fills=fillable_fields(keep, drop),
+                     copies_consent=copies_consent(keep, drop))

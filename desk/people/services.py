@@ -6,7 +6,9 @@ an existing person is attached to that person; otherwise a new person is created
 flagged for staff review when the phone number is already known.
 
 `merge_people` folds a duplicate record into the one staff keep: every row that points
-at a person (desk.people.queries.PERSON_REFERENCES) moves over, nothing is lost.
+at a person (desk.people.registry.PERSON_REFERENCES) moves over, nothing is lost. The
+packages that own those rows move them themselves, told by the signals in
+desk.people.signals; so do they when contact details change or a proxy's copies stop.
 """
 
 from dataclasses import dataclass
@@ -20,18 +22,8 @@ from desk.core.errors import ValidationError
 from desk.core.kana import kana_key
 from desk.core.timeutil import utcnow
 from desk.core.validation import Checker
-from desk.events import bookings
-from desk.events import notices as booking_notices
-from desk.events.models import (
-    ACTIVE_BOOKING_STATUSES,
-    Booking,
-    BookingStatus,
-    CancelReason,
-)
 from desk.extensions import db
-from desk.notify import planning
-from desk.notify.models import MessageState, OutboxMessage
-from desk.people import queries
+from desk.people import queries, registry, signals
 from desk.people.models import (
     AgeBand,
     ConsentMethod,
@@ -123,7 +115,7 @@ def update_person(person, changes, *, consent_method, actor, now):
         db.session.flush()
         audit.record("person.update", person, actor=actor, before=before, after=after)
         if any(before.get(name) != after.get(name) for name in CONTACT_FIELDS):
-            planning.readdress_person(person, now=now)
+            signals.contact_changed.send(person, now=now)
     return person
 
 
@@ -201,18 +193,10 @@ def _apply_proxy_consent(proxy, wants_copies, method, now):
         proxy.consent_method = ConsentMethod(method)
     elif not wants_copies:
         if proxy.wants_copies and proxy.id is not None:
-            _cancel_proxy_messages(proxy, now)
+            signals.proxy_copies_withdrawn.send(proxy, now=now)
         proxy.wants_copies = False
         proxy.consent_dt = None
         proxy.consent_method = None
-
-
-def _cancel_proxy_messages(proxy, now):
-    for message in db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.proxy_id == proxy.id,
-                                        OutboxMessage.state == MessageState.QUEUED)):
-        message.state = MessageState.CANCELLED
-        message.updated_dt = now
 
 
 def add_proxy(person, data, *, consent_method, actor, now):
@@ -259,7 +243,7 @@ def update_proxy(proxy, data, *, consent_method, actor, now):
 
 def remove_proxy(proxy, *, actor, now=None):
     """Remove a proxy contact; the copies still waiting in the outbox are cancelled."""
-    _cancel_proxy_messages(proxy, now or utcnow())
+    signals.proxy_copies_withdrawn.send(proxy, now=now or utcnow())
     before = audit.snapshot(proxy, PROXY_FIELDS)
     audit.record("proxy.delete", proxy, actor=actor, before=before)
     db.session.delete(proxy)
@@ -279,8 +263,9 @@ class MergeResult:
     keep: Person
     drop: Person
     moved: dict  # table name -> ids of the rows re-pointed from `drop` to `keep`
-    cancelled: list  # duplicate bookings cancelled, one per session both were booked for
-    promoted: list  # bookings those cancellations moved up from a waiting list
+    cancelled: list  # rows cancelled because both records had one (two bookings for a session)
+    promoted: list  # rows those cancellations moved up (bookings from a waiting list)
+    notices: list  # what the packages that moved rows tell the coordinator
     filled: list  # `keep`'s empty fields taken from `drop`
     consent_copied: bool
 
@@ -293,73 +278,44 @@ def _lock_people(people):
         .execution_options(populate_existing=True)).unique().all()
 
 
-def _lock(keep, drop):
-    """Lock both people, and the sessions `drop` holds an active booking at (in id order,
-    as book_seat locks a session before it looks at a person's bookings)."""
-    _lock_people([keep, drop])
-    for booking in db.session.scalars(
-            select(Booking).where(Booking.person_id == drop.id,
-                                  Booking.status.in_(ACTIVE_BOOKING_STATUSES))
-            .order_by(Booking.session_id)).unique().all():
-        bookings.lock_session(booking.session)
-
-
-def _cancel_duplicate(booking, *, actor, now):
-    """Cancel the duplicate of two bookings for one session. While the roster is open
-    this is an ordinary cancellation (its seats go to the waiting list, nobody is told);
-    once attendance is recorded the duplicate is only marked cancelled, so that the kept
-    booking carries the attendance. Returns the bookings promoted."""
-    if booking.attendance is None and not booking.session.is_attendance_closed:
-        return bookings.cancel_booking(booking, reason=CancelReason.MERGED, actor=actor,
-                                       now=now, notify=False).promoted
-    before = audit.snapshot(booking, bookings.BOOKING_FIELDS)
-    booking.status = BookingStatus.CANCELLED
-    booking.cancelled_dt = now
-    booking.cancel_reason = CancelReason.MERGED
-    booking.attendance = None
-    booking.attendance_dt = None
-    db.session.flush()
-    audit.record("booking.cancel", booking, actor=actor, before=before,
-                 after=audit.snapshot(booking, bookings.BOOKING_FIELDS), note="merged")
-    booking_notices.cancel_pending(booking, now=now)
-    return []
+def _send(signal, keep, drop, *, actor, now):
+    """Send a merge signal; the receivers' changes added up."""
+    changes = signals.MergeChanges()
+    for _receiver, result in signal.send(keep, drop=drop, actor=actor, now=now):
+        changes.add(result)
+    return changes
 
 
 def merge_people(keep, drop, *, actor, now):
     """Merge `drop`, a duplicate record of the same resident, into `keep`.
 
-    Every booking, proxy contact and outbox message of `drop` moves to `keep`; where
-    both had an active booking for the same session, one stays (the one attended on,
-    else the earlier) and the other is cancelled first. `keep` gets `drop`'s consent when
-    it has none, and `drop`'s optional details where its own are empty; nothing of
-    `keep` is overwritten. `drop` stays, marked as merged into `keep`."""
+    Every row that points at `drop` (bookings, proxy contacts, outbox messages,
+    consultation tickets: desk.people.registry.PERSON_REFERENCES) moves to `keep`;
+    where both had an active booking for the same session, one stays (the one attended
+    on, else the earlier) and the other is cancelled first. `keep` gets `drop`'s consent
+    when it has none, and `drop`'s optional details where its own are empty; nothing of
+    `keep` is overwritten. `drop` stays, marked as merged into `keep`.
+
+    The people rows are locked first (in id order), then the receivers of `merging`
+    lock theirs and settle conflicts, then the receivers of `merged` re-point rows."""
     if keep.id == drop.id:
         raise ValidationError(_("A record cannot be merged into itself."))
-    _lock(keep, drop)
+    _lock_people([keep, drop])
     if keep.is_merged or drop.is_merged:
         raise ValidationError(_("One of these records has already been merged into another "
                                 "one. Search again and merge the current records."))
-    plan = queries.merge_plan(keep, drop)
+    fills = queries.fillable_fields(keep, drop)
+    copies_consent = queries.copies_consent(keep, drop)
     before_keep = audit.snapshot(keep, PERSON_FIELDS)
     before_drop = audit.snapshot(drop, PERSON_FIELDS)
-    cancelled, promoted = [], []
-    for conflict in plan.conflicts:
-        promoted += _cancel_duplicate(conflict.dropped, actor=actor, now=now)
-        cancelled.append(conflict.dropped)
-    moved, touched = {}, []
-    for model, column in queries.PERSON_REFERENCES:
-        rows = db.session.scalars(
-            select(model).where(getattr(model, column) == drop.id).order_by(model.id)
-        ).unique().all()
-        for row in rows:
-            setattr(row, column, keep.id)
-        moved[model.__tablename__] = [row.id for row in rows]
-        touched += rows
+    changes = _send(signals.merging, keep, drop, actor=actor, now=now)
+    changes.add(registry.repoint(ProxyContact, "person_id", keep=keep, drop=drop))
+    changes.add(_send(signals.merged, keep, drop, actor=actor, now=now))
     for names in queries.FILLABLE_FIELDS:
-        if names[0] in plan.fills:
+        if names[0] in fills:
             for name in names:
                 setattr(keep, name, getattr(drop, name))
-    if plan.copies_consent:
+    if copies_consent:
         keep.has_consent = True
         keep.consent_dt = drop.consent_dt
         keep.consent_method = drop.consent_method
@@ -369,18 +325,19 @@ def merge_people(keep, drop, *, actor, now):
     drop.review_note = None
     keep.updated_dt = drop.updated_dt = now
     db.session.flush()
+    moved = dict(sorted(changes.moved.items()))
     audit.record("person.merge", keep, actor=actor, before=before_keep,
                  after={**audit.snapshot(keep, PERSON_FIELDS), "moved": moved,
-                        "cancelled_bookings": [booking.id for booking in cancelled]},
+                        **changes.audit},
                  note=f"merged person {drop.id} into this one")
     audit.record("person.merge", drop, actor=actor, before=before_drop,
                  after=audit.snapshot(drop, PERSON_FIELDS),
                  note=f"merged into person {keep.id}")
-    for row in (keep, drop, *touched):
-        db.session.expire(row)
-    return MergeResult(keep=keep, drop=drop, moved=moved, cancelled=cancelled,
-                       promoted=promoted, filled=plan.fills,
-                       consent_copied=plan.copies_consent)
+    db.session.expire(keep)
+    db.session.expire(drop)
+    return MergeResult(keep=keep, drop=drop, moved=moved, cancelled=changes.cancelled,
+                       promoted=changes.promoted, notices=changes.notices, filled=fills,
+                       consent_copied=copies_consent)
 
 
 # -- different residents -------------------------------------------------------------------

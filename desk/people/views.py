@@ -11,21 +11,15 @@ import unicodedata
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
-from desk.core.i18n import format_date_long, format_datetime_long
+from desk.core.i18n import format_datetime_long
 from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404, parse_id
-from desk.events.labels import (
-    ATTENDANCE_LABELS,
-    BOOKING_STATUS_LABELS,
-    CANCEL_REASON_LABELS,
-    CHANNEL_LABELS,
-)
 from desk.extensions import db
-from desk.people import queries, services
+from desk.people import queries, registry, services
 from desk.people.forms import PersonForm, ProxyForm, SearchForm
 from desk.people.labels import (
     AGE_BAND_LABELS,
@@ -40,11 +34,6 @@ from desk.people.models import ConsentMethod, Person, ProxyContact
 SEARCH_KEY = "people_search"
 STAFF_CHANNEL = "phone_desk"
 
-TABLE_LABELS = {
-    "bookings": _l("Bookings"),
-    "proxy_contacts": _l("Proxy contacts"),
-    "outbox_messages": _l("Messages (sent and planned)"),
-}
 FIELD_LABELS = {
     "phone": _l("Phone number"),
     "email": _l("E-mail"),
@@ -64,18 +53,26 @@ def _field_list(names):
     return _(", ").join(str(FIELD_LABELS[name]) for name in names)
 
 
+def _table_labels():
+    """What the rows a merge moves are, by table name (from the registry)."""
+    return {reference.table: reference.label for reference in registry.moving_references()}
+
+
+def _render_sections(sections):
+    """The HTML of sections other packages contribute: [(template, context)]."""
+    return [Markup(render_template(template, **context)) for template, context in sections]
+
+
 def template_helpers():
     """Labels the people pages look up (installed as the blueprint's context processor)."""
     return {
         "label": _label,
         "field_list": _field_list,
         "labels": {
-            "age_band": AGE_BAND_LABELS, "attendance": ATTENDANCE_LABELS,
-            "booking_status": BOOKING_STATUS_LABELS, "cancel_reason": CANCEL_REASON_LABELS,
-            "channel": CHANNEL_LABELS, "consent_method": CONSENT_METHOD_LABELS,
+            "age_band": AGE_BAND_LABELS, "consent_method": CONSENT_METHOD_LABELS,
             "language": LANGUAGE_LABELS, "phone_kind": PHONE_KIND_LABELS,
             "relation": PROXY_RELATION_LABELS, "reminder_channel": REMINDER_CHANNEL_LABELS,
-            "table": TABLE_LABELS,
+            "table": _table_labels(),
         },
     }
 
@@ -117,8 +114,9 @@ def search():
 
 def detail(person_id):
     person = get_or_404(Person, person_id)
-    return render_template("people/detail.html", person=person,
-                           bookings=queries.person_bookings(person),
+    sections = _render_sections((section.template, section.context(person))
+                                for section in registry.PERSON_PAGE_SECTIONS)
+    return render_template("people/detail.html", person=person, sections=sections,
                            duplicates=queries.duplicates_of(person))
 
 
@@ -277,20 +275,13 @@ def _name_list(people):
 
 
 def _flash_merge(result):
-    moved = {table: len(ids) for table, ids in result.moved.items()}
-    flash(_("The records have been merged. Moved to this record: %(bookings)d bookings, "
-            "%(contacts)d proxy contacts, %(messages)d messages.",
-            bookings=moved.get("bookings", 0), contacts=moved.get("proxy_contacts", 0),
-            messages=moved.get("outbox_messages", 0)), "success")
-    for booking in result.cancelled:
-        flash(_("Both records were booked for %(title)s on %(date)s: booking %(code)s was "
-                "cancelled, the other booking stays.", title=booking.session.display_title,
-                date=format_date_long(booking.session.start_dt), code=booking.display_code),
-              "info")
-    if result.promoted:
-        flash(ngettext("%(num)d booking moved up from the waiting list into the freed seats.",
-                       "%(num)d bookings moved up from the waiting list into the freed seats.",
-                       len(result.promoted)), "info")
+    moves = _(", ").join(_("%(what)s: %(count)d", what=label,
+                           count=len(result.moved.get(table, ())))
+                         for table, label in _table_labels().items())
+    flash(_("The records have been merged. Moved to this record: %(moves)s.", moves=moves),
+          "success")
+    for notice in result.notices:
+        flash(notice, "info")
     if result.consent_copied:
         keep = result.keep
         flash(_("The consent to reminders recorded on the other record (%(date)s, %(method)s) "
@@ -341,4 +332,6 @@ def merge(person_id):
             return redirect(url_for("people.merge", person_id=drop.id))
         _flash_merge(result)
         return redirect(url_for("people.detail", person_id=keep.id))
-    return render_template("people/merge.html", plan=queries.merge_plan(keep, drop))
+    plan = queries.merge_plan(keep, drop)
+    return render_template("people/merge.html", plan=plan,
+                           sections=_render_sections(plan.sections))

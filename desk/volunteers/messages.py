@@ -38,8 +38,8 @@ from desk.events.messages import place_options
 from desk.extensions import db
 from desk.notify.channels.base import PermanentError
 from desk.notify.content import Content, fewest_segments, squash, tidy
+from desk.notify.kinds import Addressee
 from desk.notify.models import MessageChannel, ReplyAction
-from desk.notify.registry import Addressee
 from desk.notify.spoken import locale_key
 from desk.volunteers import passwords
 from desk.volunteers.labels import role_label, skill_label

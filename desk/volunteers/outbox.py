@@ -1,14 +1,14 @@
-"""What volunteers tell notify about their messages (desk.notify.registry): messages
+"""What volunteers tell notify about their messages (desk.notify.kinds): messages
 about a shift and about a login account (an invitation, a password reset), how they are
 written and checked (desk.volunteers.messages), and volunteers as recipients. Replies
 to them are not read; an SMS a landline refused never becomes a call (volunteers get SMS
 or e-mail). Imported with the package (desk/volunteers/__init__.py)."""
 
-from desk.notify import registry
+from desk.notify import kinds
 from desk.volunteers import messages
 from desk.volunteers.notices import ACCOUNT_TOPIC, RECIPIENT, SHIFT_TOPIC
 
-SHIFT_MESSAGES = registry.register_topic(registry.Topic(
+SHIFT_MESSAGES = kinds.register_topic(kinds.Topic(
     name=SHIFT_TOPIC,
     templates=messages.SHIFT_LABELS,
     render=messages.render_shift,
@@ -17,7 +17,7 @@ SHIFT_MESSAGES = registry.register_topic(registry.Topic(
     error_labels=messages.SHIFT_ERROR_LABELS,
     answer_sms=messages.answer_sms,
 ))
-ACCOUNT_MESSAGES = registry.register_topic(registry.Topic(
+ACCOUNT_MESSAGES = kinds.register_topic(kinds.Topic(
     name=ACCOUNT_TOPIC,
     templates=messages.ACCOUNT_LABELS,
     render=messages.render_account,
@@ -25,7 +25,7 @@ ACCOUNT_MESSAGES = registry.register_topic(registry.Topic(
     error_labels=messages.ACCOUNT_ERROR_LABELS,
     answer_sms=messages.answer_sms,
 ))
-VOLUNTEERS = registry.register_recipients(registry.Recipients(
+VOLUNTEERS = kinds.register_recipients(kinds.Recipients(
     kind=RECIPIENT,
     label=messages.RECIPIENT_LABEL,
     address=messages.current_address,

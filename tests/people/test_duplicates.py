@@ -98,6 +98,9 @@ def test_merge_pages_preview_then_merge_and_report_the_cancelled_booking(
     assert preview.status_code == 200
     assert dropped.display_code in html and kept.display_code in html
     assert session.display_title in html
+    # what moves, table by table, in the reader's language (from the registry's labels)
+    for what in ("予約", "相談窓口の整理券", "メッセージ（送信済み・送信予定）", "代理の連絡先"):
+        assert f"残す記録へ移す{what}：" in html
     assert row_counts() == before  # looking changes nothing
 
     response = staff_client.post(f"/staff/people/{drop.id}/merge?keep={keep.id}",
@@ -105,6 +108,7 @@ def test_merge_pages_preview_then_merge_and_report_the_cancelled_booking(
     html = response.get_data(as_text=True)
     assert response.request.path == f"/staff/people/{keep.id}"
     messages = " ".join(flashes(html))
+    assert "この登録に移したもの：予約1件、相談窓口の整理券0件、メッセージ" in messages
     assert dropped.display_code in messages and session.display_title in messages
     assert f"{to_local(session.start_dt).month}月{to_local(session.start_dt).day}日" in messages
     db.session.expire_all()

@@ -1,22 +1,26 @@
 """Merging a duplicate record into the one staff keep (desk.people.services.merge_people):
 every booking, proxy contact and outbox message moves; a session both records were
 booked for keeps one booking and cancels the other (promoting the waiting list); consent
-and empty details are taken over, nothing is overwritten; refusals change nothing."""
+and empty details are taken over, nothing is overwritten; refusals, and a package that
+fails while moving its rows, change nothing."""
 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from desk.core.audit import AuditEntry
 from desk.core.errors import ValidationError
 from desk.core.phone import PhoneKind
 from desk.events import bookings as booking_rules
+from desk.events import merging
+from desk.events import queries as event_queries
 from desk.events import services as events
-from desk.events.models import Attendance, BookingStatus, CancelReason
+from desk.events.models import Attendance, Booking, BookingStatus, CancelReason
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify.models import MessageState, OutboxMessage
-from desk.people import queries, services
+from desk.people import queries, services, signals
 from desk.people.models import AgeBand, ConsentMethod, Person, ProxyContact
 from tests.fixtures.factories import NOW
 from tests.people.helpers import audit_actions, row_counts
@@ -61,7 +65,7 @@ def test_merge_moves_bookings_proxies_and_messages(pair, create_session):
     assert sorted(result.moved["outbox_messages"]) == sorted(messages)
     assert result.cancelled == [] and result.promoted == []
     db.session.expire_all()
-    assert {booking.id for booking in queries.person_bookings(keep)} == {
+    assert {booking.id for booking in event_queries.person_bookings(keep)} == {
         kept_booking.id, moved_booking.id}
     assert [item.id for item in db.session.get(Person, keep.id).proxies] == [proxy.id]
     assert db.session.scalar(select(OutboxMessage.id).where(
@@ -76,8 +80,10 @@ def test_merge_cancels_the_later_of_two_bookings_for_one_session(pair, create_se
     session = create_session()
     earlier = book(session, keep, minutes=0)
     later = book(session, drop, minutes=5)
-    plan = queries.merge_plan(keep, drop)
-    assert [(c.kept.id, c.dropped.id) for c in plan.conflicts] == [(earlier.id, later.id)]
+    conflicts = merging.booking_conflicts(keep, drop)
+    assert [(c.kept.id, c.dropped.id) for c in conflicts] == [(earlier.id, later.id)]
+    preview = dict(queries.merge_plan(keep, drop).sections)["staff/_merge_bookings.html"]
+    assert preview["conflicts"] == conflicts
 
     result = merge(keep, drop)
 
@@ -228,11 +234,12 @@ def test_merge_writes_audit_entries_for_both_records(pair, create_session):
 
     assert "person.merge" in audit_actions("people", keep.id)
     assert "person.merge" in audit_actions("people", drop.id)
-    from desk.core.audit import AuditEntry
-
     entry = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "person.merge", AuditEntry.object_id == keep.id)).one()
     assert entry.after["moved"]["bookings"] == [booking.id]
+    assert set(entry.after["moved"]) == {"bookings", "consult_tickets", "outbox_messages",
+                                         "proxy_contacts"}
+    assert entry.after["cancelled_bookings"] == []
     assert entry.actor_label == "test"
 
 
@@ -271,18 +278,6 @@ def test_merged_records_are_no_longer_matched_or_found(pair):
     assert queries.likely_duplicates()[1] == 0
 
 
-def test_person_references_cover_every_foreign_key_to_people(app):
-    """A new table pointing at people must join PERSON_REFERENCES (or, for pairs of
-    people, PERSON_PAIR_REFERENCES), or a merge would leave its rows behind on the
-    dropped record."""
-    referencing = {(fk.parent.table.name, fk.parent.name)
-                   for table in db.metadata.tables.values()
-                   for fk in table.foreign_keys if fk.column.table.name == "people"}
-    referencing.discard(("people", "merged_into_id"))
-    assert referencing == {(model.__tablename__, column) for model, column
-                           in queries.PERSON_REFERENCES + queries.PERSON_PAIR_REFERENCES}
-
-
 def test_merged_proxy_keeps_receiving_copies(pair, create_session):
     keep, drop = pair
     proxy = services.add_proxy(drop, {"name": "佐藤 一郎", "relation": "family",
@@ -296,3 +291,48 @@ def test_merged_proxy_keeps_receiving_copies(pair, create_session):
         OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id,
         OutboxMessage.proxy_id == proxy.id)).all()
     assert copies and db.session.get(ProxyContact, proxy.id).person_id == keep.id
+
+
+def _state():
+    """Every row a merge may change, as plain values."""
+    db.session.expire_all()
+    return {
+        "people": sorted((p.id, p.merged_into_id, p.phone, p.has_consent, p.needs_review)
+                         for p in db.session.scalars(select(Person))),
+        "proxies": sorted((p.id, p.person_id) for p in db.session.scalars(select(ProxyContact))),
+        "bookings": sorted((b.id, b.person_id, b.status.value, b.cancel_reason)
+                           for b in db.session.scalars(select(Booking)).unique()),
+        "messages": sorted((m.id, m.person_id, m.state.value)
+                           for m in db.session.scalars(select(OutboxMessage))),
+        "rows": row_counts(),
+    }
+
+
+def test_a_receiver_failing_rolls_the_whole_merge_back(pair, create_session, create_person):
+    """A package whose receiver raises while the rows move (after the duplicate booking
+    was cancelled, the waiting list promoted and some rows re-pointed) leaves nothing
+    half-merged once the caller rolls back."""
+    keep, drop = pair
+    session = create_session(capacity=2)
+    book(session, keep, minutes=0)
+    book(session, drop, minutes=1)
+    book(session, create_person(), minutes=2)  # waiting, promoted by the merge
+    book(create_session(), drop)
+    services.add_proxy(drop, {"name": "佐藤 一郎", "relation": "family",
+                              "phone": "090-9876-5432", "wants_copies": True},
+                       consent_method="phone_staff", actor="test", now=NOW)
+    db.session.commit()
+    before = _state()
+    seen = {}
+
+    def failing(keep, *, drop, actor, now):
+        seen["cancelled"] = db.session.scalar(select(func.count()).select_from(Booking).where(
+            Booking.cancel_reason == CancelReason.MERGED))
+        raise RuntimeError("a package could not move its rows")
+
+    with signals.merged.connected_to(failing), pytest.raises(RuntimeError):
+        services.merge_people(keep, drop, actor="test", now=NOW + timedelta(hours=1))
+    db.session.rollback()
+
+    assert seen["cancelled"] == 1  # the merge was well under way
+    assert _state() == before

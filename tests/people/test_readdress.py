@@ -1,5 +1,6 @@
 """A person's corrected phone number, changed reminder choice or withdrawn consent
-applies to the messages still waiting to be sent (both databases)."""
+applies to the messages still waiting to be sent, and a proxy's withdrawn consent to
+their copies (both databases). The registry sends signals; notify's receivers do it."""
 
 from sqlalchemy import select
 
@@ -51,3 +52,29 @@ def test_a_change_of_name_leaves_the_messages_alone(ctx, create_session, create_
     services.update_person(person, {"name": "佐藤 けい子"}, consent_method="phone_staff",
                            actor="test", now=NOW)
     assert _reminders(person) == [old] and old.state == MessageState.QUEUED
+
+
+def _copies(proxy):
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.proxy_id == proxy.id)
+                              .order_by(OutboxMessage.id)).all()
+
+
+def test_a_proxy_withdrawing_consent_stops_their_queued_copies(ctx, create_session,
+                                                              create_person):
+    person = create_person()
+    proxy = services.add_proxy(person, {"name": "佐藤 一郎", "relation": "family",
+                                        "phone": "090-9876-5432", "wants_copies": True},
+                               consent_method="phone_staff", actor="test", now=NOW)
+    event_services.book_seat(create_session(), person, channel="phone_desk", actor="test",
+                             now=NOW)
+    db.session.flush()
+    assert _copies(proxy) and {copy.state for copy in _copies(proxy)} == {MessageState.QUEUED}
+    own = [message.id for message in _reminders(person) if message.proxy_id is None]
+
+    services.update_proxy(proxy, {"name": "佐藤 一郎", "relation": "family",
+                                  "phone": "090-9876-5432", "wants_copies": False},
+                          consent_method="phone_staff", actor="test", now=NOW)
+
+    assert {copy.state for copy in _copies(proxy)} == {MessageState.CANCELLED}
+    assert {message.state for message in _reminders(person)
+            if message.id in own} == {MessageState.QUEUED}  # the person's own stay

@@ -1,4 +1,4 @@
-"""The registry through which features tell notify about their messages: complete (every
+"""The message kinds features register with notify (desk.notify.kinds): complete (every
 template a feature plans is registered with the topic it plans it under), strict (a
 message nobody registered is never planned, and fails permanently if one is found in
 the outbox), and batch-loaded on the coordinators' pages."""
@@ -10,7 +10,7 @@ from desk.consults import messages as consult_messages
 from desk.core.errors import ConflictError
 from desk.events import notices as booking_notices
 from desk.extensions import db
-from desk.notify import dispatch, registry, services
+from desk.notify import dispatch, kinds, services
 from desk.notify.content import render
 from desk.notify.labels import error_label
 from desk.notify.models import (
@@ -38,17 +38,17 @@ PLANNED = [
 @pytest.mark.parametrize(("topic", "templates"), PLANNED, ids=[topic for topic, _ in PLANNED])
 def test_every_template_a_feature_plans_is_registered(ctx, topic, templates):
     for template in templates:
-        registered = registry.topic_of(template)
+        registered = kinds.topic_of(template)
         assert registered is not None and registered.name == topic, template
-        assert str(registry.template_label(template)), template
+        assert str(kinds.template_label(template)), template
         assert registered.render is not None
 
 
-def test_the_registry_holds_nothing_else(ctx):
+def test_nothing_else_is_registered(ctx):
     planned = {str(template) for _topic, templates in PLANNED for template in templates}
-    assert set(registry.templates()) == planned
+    assert set(kinds.templates()) == planned
     for kind in (volunteer_notices.RECIPIENT, consult_messages.RECIPIENT):
-        assert registry.recipients_of(kind).kind == kind
+        assert kinds.recipients_of(kind).kind == kind
 
 
 def test_every_row_planned_in_the_features_is_registered(ctx, create_session, create_person,
@@ -60,7 +60,7 @@ def test_every_row_planned_in_the_features_is_registered(ctx, create_session, cr
         RecipientKind.PERSON, RecipientKind.PROXY, volunteer_notices.RECIPIENT,
         consult_messages.RECIPIENT}
     for message in messages:
-        assert registry.topic_of(message.template).name == message.topic
+        assert kinds.topic_of(message.template).name == message.topic
         assert message.topic_id is not None
 
 
@@ -71,22 +71,22 @@ def test_every_row_planned_in_the_features_is_registered(ctx, create_session, cr
     (booking_notices.BookingTemplate.REMINDER, booking_notices.TOPIC, "pigeon"),
 ])
 def test_planning_refuses_what_nobody_registered(ctx, template, topic, kind):
-    with pytest.raises(registry.UnknownMessage):
+    with pytest.raises(kinds.UnknownMessage):
         message_values(template, topic=topic, topic_id=1, recipient_kind=kind, person_id=1,
                        channel=MessageChannel.SMS, address="+819011112222", locale="ja",
                        due=NOW, now=NOW)
 
 
 def test_a_template_is_registered_once(ctx):
-    taken = registry.topic_of(booking_notices.BookingTemplate.REMINDER)
+    taken = kinds.topic_of(booking_notices.BookingTemplate.REMINDER)
     with pytest.raises(ValueError):
-        registry.register_topic(registry.Topic(name="another", templates=taken.templates,
+        kinds.register_topic(kinds.Topic(name="another", templates=taken.templates,
                                                render=taken.render))
     with pytest.raises(ValueError):
-        registry.register_topic(registry.Topic(name=taken.name, templates={},
+        kinds.register_topic(kinds.Topic(name=taken.name, templates={},
                                                render=taken.render))
-    assert registry.topic_of(booking_notices.BookingTemplate.REMINDER) is taken
-    assert "another" not in {topic.name for topic in registry.templates().values()}
+    assert kinds.topic_of(booking_notices.BookingTemplate.REMINDER) is taken
+    assert "another" not in {topic.name for topic in kinds.templates().values()}
 
 
 # -- a message nobody writes any more ---------------------------------------------------------

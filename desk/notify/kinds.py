@@ -1,4 +1,5 @@
-"""What features tell notify about their messages, so that notify never imports them.
+"""The registry of message kinds: what features tell notify about their messages, so
+that notify never imports them.
 
 A feature registers, when its package is imported (create_app imports every feature
 before the first request):
