@@ -13,7 +13,7 @@ ever holds more than the cap.
    desk builds it: desk.notify.channels.twilio_client), call `messages.create` straight
    at the server as fast as it answers.
 3. Dispatch: `--messages` due SMS in the outbox (one class; the text rendered for real
-   by desk.notify.content), `--dispatchers` dispatchers (desk.notify.dispatch) claim,
+   by desk.events.messages), `--dispatchers` dispatchers (desk.notify.dispatch) claim,
    render, send through desk's Twilio SMS backend (DESK_TWILIO_BASE_URL points it at
    the fake server) and record, with no rate cap. Dispatchers and ceiling clients are processes on PostgreSQL (as Celery's prefork
    workers), threads of one process on SQLite (as `desk serve`); `--workers` chooses.
@@ -52,17 +52,12 @@ from bench.database import ThrowAwaySchema, base_url
 from desk import create_app
 from desk.cli import apply_migrations
 from desk.core.timeutil import local_datetime, local_today, utcnow
-from desk.events import services
+from desk.events import notices, services
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify import dispatch
 from desk.notify.channels import twilio_client
-from desk.notify.models import (
-    MessageChannel,
-    MessageState,
-    MessageTemplate,
-    OutboxMessage,
-    RecipientKind,
-)
+from desk.notify.models import MessageChannel, MessageState, OutboxMessage, RecipientKind
 from desk.people import services as people_services
 
 ACCOUNT_SID = "AC" + "0" * 32
@@ -259,15 +254,16 @@ def prepare(app):
 def queue(app, booking_id, count, first):
     with app.app_context():
         booking_row = db.session.execute(select(OutboxMessage.person_id,
-                                                OutboxMessage.session_id)
-                                         .where(OutboxMessage.booking_id == booking_id)
+                                                OutboxMessage.not_after)
+                                         .where(OutboxMessage.topic == notices.TOPIC,
+                                                OutboxMessage.topic_id == booking_id)
                                          .limit(1)).one()
         due = utcnow() - timedelta(minutes=1)
         rows = [{
             "recipient_kind": RecipientKind.PERSON, "person_id": booking_row.person_id,
             "channel": MessageChannel.SMS, "address": f"+8190{first + index:08d}",
-            "template": MessageTemplate.REMINDER, "locale": "ja", "due_dt": due,
-            "booking_id": booking_id, "session_id": booking_row.session_id,
+            "template": BookingTemplate.REMINDER, "locale": "ja", "due_dt": due,
+            "topic": notices.TOPIC, "topic_id": booking_id, "not_after": booking_row.not_after,
             "state": MessageState.QUEUED, "attempts": 0, "created_dt": due,
             "updated_dt": due} for index in range(count)]
         db.session.execute(insert(OutboxMessage), rows)

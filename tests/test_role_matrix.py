@@ -45,11 +45,12 @@ MATRIX = {
     "auth.login": ("GET", LOGIN_PAGE),
     "auth.logout": ("POST", REDIRECT),
     "auth.account": ("GET", LOGGED_IN),
-    # forgotten passwords (desk/volunteers/account_views.py): public; the matrix's
+    # forgotten passwords (desk/volunteers/account_views.py, the password blueprint):
+    # public; the matrix's
     # link_token is an invitation's, so the reset page answers it 410 Gone
-    "auth.forgot": ("GET", PUBLIC),
-    "auth.reset_code": ("GET", PUBLIC),
-    "auth.reset_link": ("GET", dict.fromkeys(ROLES, 410)),
+    "password.forgot": ("GET", PUBLIC),
+    "password.reset_code": ("GET", PUBLIC),
+    "password.reset_link": ("GET", dict.fromkeys(ROLES, 410)),
     "public.schedule": ("GET", PUBLIC),
     "public.session": ("GET", PUBLIC),
     "public.venues": ("GET", PUBLIC),
@@ -144,13 +145,13 @@ MATRIX = {
     "notify.outbox": ("GET", STAFF),
     "notify.attention": ("GET", STAFF),
     "notify.decide": ("POST", STAFF_ACTION),
-    "notify.broadcast": ("GET", STAFF),
-    "notify.broadcast_progress": ("GET", STAFF),
+    # cancelling a whole day (desk/events/broadcast_views.py): coordinators and admins only
+    "staff.broadcast": ("GET", STAFF),
+    "staff.broadcast_progress": ("GET", STAFF),
     # Twilio's webhooks (desk/notify/webhook_views.py)
     "twilio.status": ("POST", TWILIO_SIGNED),
     "twilio.sms": ("POST", TWILIO_SIGNED),
-    "twilio.voice_gather": ("POST", TWILIO_SIGNED),
-    "twilio.voice_cancel": ("POST", TWILIO_SIGNED),
+    "twilio.voice_key": ("POST", TWILIO_SIGNED),
     # the volunteer's own pages (actions redirect back with a message)
     # joining by an invitation's link or SMS code (no login), and sending invitations
     "volunteer_public.join_code": ("GET", PUBLIC),
@@ -283,7 +284,9 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "consult_session_id": create_session(kind="consultation").id,
         "topic_id": db.session.scalar(select(ConsultTopic.id).limit(1)),
         "message_id": db.session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.booking_id == booking.id).limit(1)),
+            OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id).limit(1)),
+        # the step of a call's key menu
+        "step": "gather",
     }
     # an invited volunteer who has not joined yet: the join page's link_token
     from desk.volunteers.accounts import invite_volunteer

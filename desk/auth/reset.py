@@ -7,28 +7,24 @@ one channel:
 - SMS: a six-digit code, typed on a page together with the phone number. Six digits
   are far too few to be unique across all codes ever issued, so what is stored is the
   sha256 of "code:<user id>:<code>": a code is only ever looked for among the links of
-  the account the phone number belongs to, and a user's own links never share a hash.
+  the accounts the phone number belongs to, and a user's own links never share a hash.
 
 How long a link works (VALIDITY): an invitation by e-mail 7 days, by SMS 24 hours; a
-password reset by e-mail 2 hours, by SMS 1 hour. An SMS waits out the quiet hours
-(DESK_QUIET_HOURS), so an SMS code's time starts when the quiet hours end, not when it
-was asked for at night.
+password reset by e-mail 2 hours, by SMS 1 hour, counted from the `start` the caller
+gives (the moment the message can arrive: an SMS waits out the quiet hours).
 
 A new link of a user and purpose retires the older ones still usable (their expiry is
 set to now); using any link retires every other usable link of the user. A code allows
 AccountLink.MAX_ATTEMPTS wrong tries, then it is dead. The plain secret is never logged
-nor stored here: it goes once into the outbox message that carries it.
+nor stored here: the caller hands it once to whatever carries it.
 
 Setting a password through a link also clears a login lock-out (the person proved they
 hold the address), records the login moment (an invited account counts as activated
 from then on) and ends every session opened with the old password (the session
 fingerprint depends on the password hash, desk.auth.access).
 
-Password reset by link or code is for volunteer accounts: their messages go through the
-outbox to the volunteer's profile (desk.volunteers.accounts.plan_reset). Staff accounts
-(admins, coordinators) have no volunteer profile to reach; an administrator helps them.
-Asking for a reset always gets the same answer, whether or not the account exists, and
-a reset is planned at most once per RESEND_AFTER for an account.
+Who gets links, how they travel and which phone numbers stand for an account belong
+to the package that owns those accounts' profiles (volunteers: desk.volunteers.passwords).
 """
 
 import hmac
@@ -37,19 +33,16 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from desk.auth.models import AccountLink, LinkChannel, LinkPurpose, Role, User, hash_token
-from desk.auth.services import check_password_rules, find_user_by_email, hash_password
+from desk.auth.models import AccountLink, LinkChannel, LinkPurpose, hash_token
+from desk.auth.services import check_password_rules, hash_password
 from desk.core import audit
 from desk.core.db import lock_rows
-from desk.core.errors import DeskError, ValidationError
-from desk.core.phone import DASHES, parse_phone
+from desk.core.errors import DeskError
+from desk.core.phone import DASHES
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageState, MessageTemplate, OutboxMessage
-from desk.notify.quiet import quiet_until
 
 VALIDITY = {
     (LinkPurpose.INVITE, LinkChannel.EMAIL): timedelta(days=7),
@@ -57,12 +50,6 @@ VALIDITY = {
     (LinkPurpose.RESET, LinkChannel.EMAIL): timedelta(hours=2),
     (LinkPurpose.RESET, LinkChannel.SMS): timedelta(hours=1),
 }
-TEMPLATES = {
-    LinkPurpose.INVITE: MessageTemplate.ACCOUNT_INVITE,
-    LinkPurpose.RESET: MessageTemplate.PASSWORD_RESET,
-}
-# a second reset for the same account within this time plans nothing (SMS bombing)
-RESEND_AFTER = timedelta(minutes=5)
 TOKEN_MAX = 100
 _TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -85,14 +72,6 @@ class CodeRefused(DeskError):
 
 def validity(purpose, channel):
     return VALIDITY[(LinkPurpose(purpose), LinkChannel(channel))]
-
-
-def validity_hours(template, channel):
-    """How many hours the link or code of an ACCOUNT_INVITE or PASSWORD_RESET message
-    works (for the message text)."""
-    purpose = next(purpose for purpose, value in TEMPLATES.items()
-                   if value == MessageTemplate(template))
-    return int(validity(purpose, LinkChannel(str(channel))).total_seconds() // 3600)
 
 
 def _secret_hash(user_id, channel, secret):
@@ -126,9 +105,10 @@ def _retire(links, now):
         link.expires_dt = now
 
 
-def create_link(user, purpose, channel, *, now):
+def create_link(user, purpose, channel, *, now, start=None):
     """A new link for `user`: returns (link, plaintext secret). Older usable links of
-    the same purpose stop working."""
+    the same purpose stop working. Its validity counts from `start` (default: now),
+    the moment its message can reach the person."""
     purpose, channel = LinkPurpose(purpose), LinkChannel(channel)
     _retire(_usable_links(user.id, now, purpose=purpose, lock=True), now)
     for _attempt in range(20):
@@ -139,31 +119,12 @@ def create_link(user, purpose, channel, *, now):
             break
     else:  # pragma: no cover - twenty collisions in a row do not happen
         raise RuntimeError("could not find an unused secret")
-    start = now
-    if channel == LinkChannel.SMS:
-        start = quiet_until(now, current_app.config["DESK_QUIET_HOURS"]) or now
     link = AccountLink(user_id=user.id, purpose=purpose, channel=channel, secret_hash=digest,
-                       attempts=0, expires_dt=start + validity(purpose, channel),
+                       attempts=0, expires_dt=(start or now) + validity(purpose, channel),
                        created_dt=now)
     db.session.add(link)
     db.session.flush()
     return link, secret
-
-
-def cancel_queued(volunteer_id, template, *, now):
-    """Cancel a volunteer's invitation or reset messages not sent yet (an SMS waiting
-    out the quiet hours): their secret is dead once a newer one exists."""
-    messages = list(db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.volunteer_id == volunteer_id,
-               OutboxMessage.template == MessageTemplate(template),
-               OutboxMessage.state == MessageState.QUEUED)
-        .with_for_update()))
-    for message in messages:
-        message.state = MessageState.CANCELLED
-        message.secret = None
-        message.updated_dt = now
-    return len(messages)
 
 
 # -- finding the link behind a page ------------------------------------------------------------
@@ -198,43 +159,6 @@ def parse_code(raw):
     if len(text) != AccountLink.CODE_DIGITS or not (text.isascii() and text.isdigit()):
         return None
     return text
-
-
-def users_for_phone(e164):
-    """Accounts a phone number (E.164) stands for: the account that logs in with it, and
-    the account of a volunteer whose profile holds it (the coordinator may have
-    corrected the number after the invitation)."""
-    from desk.volunteers.models import Volunteer
-
-    return list(db.session.scalars(
-        select(User).outerjoin(Volunteer, Volunteer.user_id == User.id)
-        .where(or_(User.phone == e164, Volunteer.phone == e164))
-        .order_by(User.id).distinct()))
-
-
-def user_for_login(raw):
-    """The account for an e-mail address or a phone number someone typed (for the
-    'forgot' page), or None. ValidationError when it is neither."""
-    text = (raw or "").strip()
-    if "@" in text:
-        from desk.auth.services import normalise_email
-
-        try:
-            email = normalise_email(text)
-        except ValidationError:
-            raise _login_error() from None
-        return find_user_by_email(email), LinkChannel.EMAIL
-    phone = parse_phone(text)
-    if phone is None:
-        raise _login_error()
-    users = users_for_phone(phone.e164)
-    exact = [user for user in users if user.phone == phone.e164]
-    return (exact or users or [None])[0], LinkChannel.SMS
-
-
-def _login_error():
-    message = _("Enter an e-mail address, or a phone number such as 090-1234-5678.")
-    return ValidationError(message, fields={"login": message})
 
 
 # -- using a link ------------------------------------------------------------------------------
@@ -274,29 +198,14 @@ def code_error():
     return CodeRefused(message, fields={"code": message})
 
 
-def use_code(phone_raw, code_raw, password, *, purpose, now):
-    """Set the password of the account a phone number and an SMS code open; returns
-    the user.
-
-    A phone number or code that cannot be one, or a weak password, is a
-    ValidationError (no try counted). Otherwise a mismatch raises CodeRefused after
-    counting a wrong try on the number's usable links of `purpose` (the caller commits
-    that); the answer is the same whether or not the number belongs to anyone."""
-    errors = {}
-    phone = parse_phone(phone_raw)
-    if phone is None:
-        errors["phone"] = _("Enter a phone number, for example 090-1234-5678.")
-    code = parse_code(code_raw)
-    if code is None:
-        errors["code"] = _("Enter the 6-digit code from the SMS.")
-    try:
-        check_password_rules(password)
-    except ValidationError as error:
-        errors.update(error.fields)
-    if errors:
-        raise ValidationError(next(iter(errors.values())), fields=errors)
+def use_code(users, code, password, *, purpose, now):
+    """Set the password of the account whose usable SMS link of `purpose` holds `code`
+    (a parsed code), among `users` (the accounts the typed phone number stands for);
+    returns the user. The caller checked the password rules. A mismatch raises
+    CodeRefused after counting a wrong try on every one of those links (the caller
+    commits that); the answer is the same whether or not the number belongs to anyone."""
     links = []
-    for user in users_for_phone(phone.e164):
+    for user in users:
         if user.is_enabled:
             links.extend(_usable_links(user.id, now, purpose=LinkPurpose(purpose),
                                        channel=LinkChannel.SMS, lock=True))
@@ -308,46 +217,3 @@ def use_code(phone_raw, code_raw, password, *, purpose, now):
         link.attempts += 1
     db.session.flush()
     raise code_error()
-
-
-# -- asking for a reset ------------------------------------------------------------------------
-
-def request_reset(login_raw, *, now):
-    """Plan a password reset for the account an e-mail address or phone number
-    belongs to; returns the outbox message, or None when nothing was planned (no such
-    account, a staff account, a disabled one, no way to reach it, or one was planned
-    less than RESEND_AFTER ago). The caller answers the same in every case.
-
-    Someone who typed an e-mail address gets a link by e-mail, someone who typed a
-    phone number a code by SMS; when the profile cannot be reached that way the other
-    way is used."""
-    user, typed = user_for_login(login_raw)
-    if user is None or not user.is_enabled or user.role != Role.VOLUNTEER:
-        return None
-    recent = db.session.scalar(select(AccountLink.id).where(
-        AccountLink.user_id == user.id, AccountLink.purpose == LinkPurpose.RESET,
-        AccountLink.created_dt > now - RESEND_AFTER).limit(1))
-    if recent is not None:
-        return None
-    from desk.volunteers.accounts import plan_reset
-
-    return plan_reset(user, typed, now=now)
-
-
-def plan_link_message(user, volunteer, purpose, channel, *, now, actor):
-    """Make a link for `user` and plan the one outbox message that carries it to
-    `volunteer`; (link, message). The caller checked that the channel can reach them."""
-    from desk.volunteers import notices
-
-    template = TEMPLATES[LinkPurpose(purpose)]
-    link, secret = create_link(user, purpose, channel, now=now)
-    cancel_queued(volunteer.id, template, now=now)
-    message = notices.plan(template, volunteer, due=now, now=now,
-                           channel=MessageChannel(str(channel)), secret=secret)
-    if message is None:  # pragma: no cover - the caller checked the channel
-        raise ValidationError(_("This way of sending cannot reach the volunteer."))
-    db.session.flush()
-    audit.record("user.link", user, actor=actor,
-                 after={"purpose": link.purpose, "channel": link.channel,
-                        "expires_dt": link.expires_dt, "message_id": message.id})
-    return link, message

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from desk.consults import queue
+from desk.consults import messages, queue
 from desk.consults.models import (
     ConsultTopic,
     Device,
@@ -32,13 +32,6 @@ from desk.core.validation import Checker
 from desk.events.bookings import lock_session
 from desk.events.models import BookingStatus, SessionKind, SessionStatus
 from desk.extensions import db
-from desk.notify.models import (
-    MessageChannel,
-    MessageState,
-    MessageTemplate,
-    OutboxMessage,
-    RecipientKind,
-)
 
 TICKET_AUDIT_FIELDS = ("session_id", "number", "kind", "status", "booking_id", "person_id",
                        "wants_sms", "called_dt", "served_by_id", "service_end_dt")
@@ -210,7 +203,7 @@ def cancel_ticket(ticket, *, actor, now):
     if ticket.status in (TicketStatus.SERVED, TicketStatus.CANCELLED):
         raise ConflictError(_("Ticket %(number)d is already closed.", number=ticket.number),
                             code="closed")
-    _cancel_turn_notice(ticket, now=now)
+    messages.cancel_turn_notice(ticket, now=now)
     return _change(ticket, "ticket.cancel", actor=actor, now=now, status=TicketStatus.CANCELLED)
 
 
@@ -308,22 +301,9 @@ def plan_turn_notices(session, *, now):
         if ticket.wants_sms and ticket.phone and ticket.turn_notice_dt is None:
             # a registered resident's own language; an unknown visitor's, Japanese
             locale = ticket.person.language if ticket.person is not None else "ja"
-            db.session.add(OutboxMessage(
-                recipient_kind=RecipientKind.VISITOR, ticket_id=ticket.id,
-                channel=MessageChannel.SMS, address=ticket.phone,
-                template=MessageTemplate.CONSULT_TURN, locale=locale, due_dt=now,
-                session_id=session.id, state=MessageState.QUEUED, created_dt=now,
-                updated_dt=now))
+            messages.plan_turn_notice(ticket, locale=locale, now=now)
             ticket.turn_notice_dt = now
     db.session.flush()
-
-
-def _cancel_turn_notice(ticket, *, now):
-    for message in db.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.ticket_id == ticket.id,
-            OutboxMessage.state == MessageState.QUEUED).with_for_update()):
-        message.state = MessageState.CANCELLED
-        message.updated_dt = now
 
 
 # -- presence ----------------------------------------------------------------------------------

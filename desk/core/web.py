@@ -27,6 +27,15 @@ def apply_error(form, error):
         flash(error.message, "error")
 
 
+def public_url_for(endpoint, **values):
+    """The absolute URL of an endpoint at DESK_PUBLIC_URL (what residents, volunteers
+    and Twilio reach), whatever host the current request came in on."""
+    parts = urlsplit(current_app.config["DESK_PUBLIC_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                       url_scheme=parts.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def safe_next_url(raw, default):
     """Only same-site paths are followed after login or a locale switch."""
     if not raw:

@@ -8,7 +8,7 @@ arrival order, skipping a party too large; on the day staff check people in, wal
 take seats that no-shows left, and closing the roster marks the rest as no-shows. It
 writes what the services would have written: the bookings, their audit entries (dated
 when they happened, by the coordinator or the public channel that acted) and their
-messages, planned by desk.notify.planning itself (those due before now are `logged`:
+messages, planned by desk.events.notices itself (those due before now are `logged`:
 the demo has no SMS provider). tests/demo checks the invariants on the result.
 """
 
@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 from desk.core import audit
 from desk.core.audit import AuditEntry
 from desk.core.timeutil import local_datetime, to_local
+from desk.events import notices as booking_notices
 from desk.events.bookings import BOOKING_FIELDS
 from desk.events.models import (
     Attendance,
@@ -36,9 +37,10 @@ from desk.events.models import (
     SessionStatus,
     Topic,
 )
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify import planning
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
+from desk.notify.models import MessageState, OutboxMessage
 
 CLASS_WINDOW = timedelta(days=70)  # a quarter's classes open together, ten weeks ahead
 OUTREACH_WINDOW = timedelta(days=21)  # the requesting group gathers names
@@ -233,7 +235,7 @@ class DemoBookings:
 
     def _confirm(self, session, entries):
         """Some answer their reminder: "I will come" (an SMS reply or a key press)."""
-        due = planning.reminder_due(session)
+        due = booking_notices.reminder_due(session)
         if due >= min(self.now, session.start_dt):
             return
         for entry in entries:
@@ -369,32 +371,32 @@ class DemoBookings:
             db.session.execute(insert(OutboxMessage).execution_options(render_nulls=True), rows)
 
     def _plan(self, planned, action, changes, session, person, booking_id, when):
-        """What the booking service plans at each step (desk.notify.planning)."""
+        """What the booking service plans at each step (desk.events.notices)."""
         def add(template, due):
-            planned.extend(planning.message_values(
+            planned.extend(booking_notices.message_values(
                 template, session=session, person=person, booking_id=booking_id, due=due,
                 now=when))
 
         def add_reminder():
-            due = planning.reminder_due(session)
+            due = booking_notices.reminder_due(session)
             if due > when:
-                add(MessageTemplate.REMINDER, due)
+                add(BookingTemplate.REMINDER, due)
 
         if action == "booking.create":
             if changes["status"] == BookingStatus.BOOKED.value:
-                add(MessageTemplate.BOOKING_CONFIRMED, when)
+                add(BookingTemplate.BOOKING_CONFIRMED, when)
                 add_reminder()
             else:
-                add(MessageTemplate.WAITLIST_CONFIRMED, when)
+                add(BookingTemplate.WAITLIST_CONFIRMED, when)
         elif action in ("booking.cancel", "booking.promote"):
             for message in planned:  # still waiting to go out: no longer wanted
                 if message["state"] == MessageState.QUEUED and message["due_dt"] > when:
                     message["state"] = MessageState.CANCELLED
                     message["updated_dt"] = when
             if action == "booking.cancel":
-                add(MessageTemplate.BOOKING_CANCELLED, when)
+                add(BookingTemplate.BOOKING_CANCELLED, when)
             else:
-                add(MessageTemplate.WAITLIST_PROMOTED, when)
+                add(BookingTemplate.WAITLIST_PROMOTED, when)
                 add_reminder()
 
     def close_roster(self, session):

@@ -42,6 +42,7 @@ from types import SimpleNamespace
 from sqlalchemy import insert, select
 
 from desk.auth.models import User
+from desk.consults import messages as consult_messages
 from desk.consults import services as consult_services
 from desk.consults.models import (
     ConsultTopic,
@@ -58,17 +59,12 @@ from desk.core.audit import AuditEntry
 from desk.core.phone import PhoneKind, parse_phone
 from desk.core.timeutil import to_local
 from desk.demo import data
+from desk.events import notices as booking_notices
 from desk.events import services as event_services
 from desk.events import slots
 from desk.events.models import BookingChannel, SessionKind, SessionStatus
 from desk.extensions import db
-from desk.notify.models import (
-    MessageChannel,
-    MessageState,
-    MessageTemplate,
-    OutboxMessage,
-    RecipientKind,
-)
+from desk.notify.models import MessageState, OutboxMessage
 from desk.volunteers.models import (
     AssignmentStatus,
     Shift,
@@ -539,14 +535,9 @@ class DemoConsults:
                 served.append((session, card))
             if card.turn_notice_dt is not None:
                 when = card.turn_notice_dt
-                messages.append({
-                    "recipient_kind": RecipientKind.VISITOR, "person_id": None,
-                    "proxy_id": None, "volunteer_id": None, "ticket_id": card.id,
-                    "channel": MessageChannel.SMS, "address": card.phone,
-                    "template": MessageTemplate.CONSULT_TURN, "locale": "ja", "due_dt": when,
-                    "booking_id": None, "session_id": session.id, "shift_id": None,
-                    "secret": None, "state": MessageState.LOGGED, "created_dt": when,
-                    "updated_dt": when})
+                messages.append({**consult_messages.turn_notice_values(
+                    ticket_id=card.id, phone=card.phone, session=session, locale="ja",
+                    now=when), "state": MessageState.LOGGED})
         self.count = len(ids)
         self.visit_count = len(served)
         if served:
@@ -624,7 +615,8 @@ class DemoConsults:
                                                    actor=actor, now=moment).booking
                 self._date_entries("bookings", booking.id, moment, "booking.create")
                 for message in db.session.scalars(select(OutboxMessage).where(
-                        OutboxMessage.booking_id == booking.id,
+                        OutboxMessage.topic == booking_notices.TOPIC,
+                        OutboxMessage.topic_id == booking.id,
                         OutboxMessage.state == MessageState.QUEUED,
                         OutboxMessage.due_dt <= self.now)):  # gone out through the log
                     message.state = MessageState.LOGGED

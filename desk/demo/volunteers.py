@@ -51,7 +51,7 @@ from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_datetime
 from desk.demo import data
 from desk.events.models import SessionKind
 from desk.extensions import db
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage, RecipientKind
+from desk.notify.models import MessageState, OutboxMessage
 from desk.volunteers import notices
 from desk.volunteers import services as volunteer_services
 from desk.volunteers.models import (
@@ -65,6 +65,7 @@ from desk.volunteers.models import (
     ShiftStatus,
     Skill,
 )
+from desk.volunteers.notices import ShiftTemplate
 
 DEMO_VOLUNTEER = "volunteer"  # the login whose profile is shaped for the demo
 WEEKDAYS = "月火水木金土日"
@@ -797,29 +798,24 @@ class DemoVolunteers:
         rows = []
 
         def add(template, due, when):
-            if due >= plan.start_dt:
-                return
-            rows.append({
-                "recipient_kind": RecipientKind.VOLUNTEER, "person_id": None, "proxy_id": None,
-                "volunteer_id": volunteer.id, "channel": reach[0], "address": reach[1],
-                "template": template, "locale": volunteer.language, "due_dt": max(due, when),
-                "booking_id": None, "session_id": plan.session.id, "shift_id": plan.id,
-                "secret": None, "state": MessageState.QUEUED, "created_dt": when,
-                "updated_dt": when})
+            values = notices.message_values(template, volunteer, shift=plan, due=due,
+                                            now=when, channel=reach[0])
+            if values is not None:
+                rows.append(values)
 
         taken = hold.assigned_dt
         if hold.source == AssignmentSource.COORDINATOR:
-            add(MessageTemplate.SHIFT_CHANGED, taken, taken)
+            add(ShiftTemplate.SHIFT_CHANGED, taken, taken)
         due = notices.reminder_due(plan)
         if due > taken:
-            add(MessageTemplate.SHIFT_REMINDER, due, taken)
+            add(ShiftTemplate.SHIFT_REMINDER, due, taken)
         if hold.ended_dt is not None:
             for row in rows:  # still waiting: no longer wanted
                 if row["state"] == MessageState.QUEUED and row["due_dt"] > hold.ended_dt:
                     row["state"] = MessageState.CANCELLED
                     row["updated_dt"] = hold.ended_dt
             if hold.status == AssignmentStatus.REMOVED:
-                add(MessageTemplate.SHIFT_CANCELLED, hold.ended_dt, hold.ended_dt)
+                add(ShiftTemplate.SHIFT_CANCELLED, hold.ended_dt, hold.ended_dt)
         for row in rows:  # due before now: gone out through the log backend
             if row["state"] == MessageState.QUEUED and row["due_dt"] <= self.now:
                 row["state"] = MessageState.LOGGED

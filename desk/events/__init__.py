@@ -1,11 +1,13 @@
-"""The schedule: districts, venues, programs, sessions and recurring series; receivers
+"""The schedule: districts, venues, programs, sessions and recurring series; bookings
+and their messages (registered with notify on import: desk.events.outbox); receivers
 for the resident registry (a person's bookings on their page, and their bookings when
-two records of one resident are merged)."""
+two records of one resident are merged) and for moved sessions."""
 
 import logging
 
 from flask_babel import lazy_gettext as _l
 
+from desk.events import notices, outbox, signals  # noqa: F401  (outbox registers on import)
 from desk.events.models import Booking
 from desk.people import registry
 from desk.people import signals as people_signals
@@ -50,3 +52,9 @@ def _settle_duplicate_bookings(keep, *, drop, actor, now):
 @people_signals.merged.connect
 def _move_bookings(keep, *, drop, actor, now):
     return registry.repoint(Booking, "person_id", keep=keep, drop=drop)
+
+
+@signals.session_moved.connect
+def _session_moved(session, *, before, actor, now):
+    """The bookings' messages still waiting must not go out after the new start."""
+    notices.retime_session(session, now=now)

@@ -6,6 +6,7 @@ from desk.auth.access import require_login, require_staff
 from desk.events import (
     attendance_views,
     booking_views,
+    broadcast_views,
     phone_desk_views,
     public_views,
     staff_views,
@@ -108,6 +109,9 @@ _STAFF_ROUTES = [
     ("/sessions/<int:session_id>/roster/close", "roster_close", attendance_views.roster_close,
      ["GET", "POST"]),
     ("/rosters/print", "rosters_print", attendance_views.rosters_print, ["GET"]),
+    # cancelling a whole day (a typhoon) and watching its messages go out
+    ("/notify/broadcast", "broadcast", broadcast_views.broadcast_page, ["GET", "POST"]),
+    ("/notify/broadcast/progress", "broadcast_progress", broadcast_views.progress, ["GET"]),
 ]
 for rule, endpoint, view, methods in _STAFF_ROUTES:
     staff_bp.add_url_rule(rule, endpoint, view, methods=methods)

@@ -23,7 +23,7 @@ from desk.core import audit
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.timeutil import local_today, to_local, utcnow
-from desk.events import availability, slots
+from desk.events import availability, notices, slots
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     PUBLIC_CHANNELS,
@@ -36,9 +36,8 @@ from desk.events.models import (
     EventSession,
     SessionStatus,
 )
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
-from desk.notify import planning
-from desk.notify.models import MessageTemplate
 
 BOOKING_FIELDS = ("session_id", "person_id", "seats", "status", "code", "channel", "proxy_id",
                   "confirmation", "attendance", "is_walk_in", "cancel_reason", "slot_dt")
@@ -226,11 +225,11 @@ def _plan_for_new(booking, *, now, resend=False):
     """The confirmation (and reminders) of a new booking; with `resend`, only the
     confirmation again, for a person who asked to book what they already had."""
     if booking.status == BookingStatus.BOOKED:
-        planning.plan(MessageTemplate.BOOKING_CONFIRMED, booking, due=now, now=now)
+        notices.plan(BookingTemplate.BOOKING_CONFIRMED, booking, due=now, now=now)
         if not resend:
-            planning.plan_reminders(booking, now=now)
+            notices.plan_reminders(booking, now=now)
     else:
-        planning.plan(MessageTemplate.WAITLIST_CONFIRMED, booking, due=now, now=now)
+        notices.plan(BookingTemplate.WAITLIST_CONFIRMED, booking, due=now, now=now)
     db.session.flush()  # the messages in one INSERT
 
 
@@ -375,12 +374,12 @@ def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=Tr
     db.session.flush()
     audit.record("booking.cancel", booking, actor=actor, before=before,
                  after=audit.snapshot(booking, BOOKING_FIELDS))
-    planning.cancel_pending(booking, now=now)
+    notices.cancel_pending(booking, now=now)
     if notify and reason != CancelReason.MERGED:
-        template = (MessageTemplate.SESSION_CANCELLED
+        template = (BookingTemplate.SESSION_CANCELLED
                     if reason == CancelReason.SESSION_CANCELLED
-                    else MessageTemplate.BOOKING_CANCELLED)
-        planning.plan(template, booking, due=now, now=now)
+                    else BookingTemplate.BOOKING_CANCELLED)
+        notices.plan(template, booking, due=now, now=now)
     changes = Changes(cancelled=[booking])
     if was_booked:
         changes.promoted = promote_waitlist(session, actor=actor, now=now)
@@ -409,9 +408,9 @@ def promote_waitlist(session, *, actor, now):
         db.session.flush()
         audit.record("booking.promote", booking, actor=actor, before=before,
                      after=audit.snapshot(booking, BOOKING_FIELDS))
-        planning.cancel_pending(booking, now=now)
-        planning.plan(MessageTemplate.WAITLIST_PROMOTED, booking, due=now, now=now)
-        planning.plan_reminders(booking, now=now)
+        notices.cancel_pending(booking, now=now)
+        notices.plan(BookingTemplate.WAITLIST_PROMOTED, booking, due=now, now=now)
+        notices.plan_reminders(booking, now=now)
         promoted.append(booking)
     db.session.flush()
     return promoted
@@ -451,8 +450,8 @@ def cancel_session_bookings(session, *, actor, now):
         db.session.flush()
         audit.record("booking.cancel", booking, actor=actor, before=before,
                      after=audit.snapshot(booking, BOOKING_FIELDS), note="session cancelled")
-        planning.cancel_pending(booking, now=now)
-        planning.plan(MessageTemplate.SESSION_CANCELLED, booking, due=now, now=now)
+        notices.cancel_pending(booking, now=now)
+        notices.plan(BookingTemplate.SESSION_CANCELLED, booking, due=now, now=now)
         changes.cancelled.append(booking)
     db.session.flush()
     return changes
@@ -486,8 +485,8 @@ def fit_capacity(session, *, actor, now):
             audit.record("booking.waitlist", booking, actor=actor, before=before,
                          after=audit.snapshot(booking, BOOKING_FIELDS),
                          note="capacity reduced")
-            planning.cancel_pending(booking, now=now)
-            planning.plan(MessageTemplate.MOVED_TO_WAITLIST, booking, due=now, now=now)
+            notices.cancel_pending(booking, now=now)
+            notices.plan(BookingTemplate.MOVED_TO_WAITLIST, booking, due=now, now=now)
             changes.waitlisted.append(booking)
     _settle_slots(session, actor=actor)
     changes.promoted = promote_waitlist(session, actor=actor, now=now)
@@ -519,10 +518,10 @@ def replan_session_messages(session, *, actor, now):
     for booking in db.session.scalars(
             select(Booking).where(Booking.session_id == session.id,
                                   Booking.status.in_(ACTIVE_BOOKING_STATUSES))):
-        planning.cancel_pending(booking, now=now, templates=[MessageTemplate.REMINDER])
-        planning.plan(MessageTemplate.SESSION_CHANGED, booking, due=now, now=now)
+        notices.cancel_pending(booking, now=now, templates=[BookingTemplate.REMINDER])
+        notices.plan(BookingTemplate.SESSION_CHANGED, booking, due=now, now=now)
         if booking.status == BookingStatus.BOOKED:
-            planning.plan_reminders(booking, now=now)
+            notices.plan_reminders(booking, now=now)
     db.session.flush()
 
 
@@ -617,7 +616,7 @@ def close_attendance(session, *, actor, now):
                      after=audit.snapshot(booking, BOOKING_FIELDS), note="closing")
         changes.no_shows.append(booking)
     for booking in waitlist(session):
-        planning.cancel_pending(booking, now=now)
+        notices.cancel_pending(booking, now=now)
     session.attendance_closed_dt = now
     if session.status == SessionStatus.SCHEDULED:
         session.status = SessionStatus.COMPLETED

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event, vGeo
 
 from desk.core.timeutil import to_local
+from desk.core.web import public_url_for
 from desk.events.bookings import waitlist_position
 from desk.events.models import BookingStatus, SessionStatus
 from desk.events.slots import slot_range
@@ -25,14 +26,6 @@ PRODID = "-//desk//booking calendar//JA"
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 ALARM_BEFORE = timedelta(hours=1)
 MEDIA_TYPE = "text/calendar; charset=utf-8"
-
-
-def public_url_for(endpoint, **values):
-    """The absolute URL of an endpoint at DESK_PUBLIC_URL (what residents reach)."""
-    parts = urlsplit(current_app.config["DESK_PUBLIC_URL"])
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                                       url_scheme=parts.scheme or "http")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def booking_uid(booking):

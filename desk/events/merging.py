@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from desk.core import audit
 from desk.core.i18n import format_date_long
-from desk.events import bookings
+from desk.events import bookings, notices
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     Attendance,
@@ -24,7 +24,6 @@ from desk.events.models import (
     CancelReason,
 )
 from desk.extensions import db
-from desk.notify import planning
 from desk.people.signals import MergeChanges
 
 
@@ -90,7 +89,7 @@ def _cancel_duplicate(booking, *, actor, now):
     db.session.flush()
     audit.record("booking.cancel", booking, actor=actor, before=before,
                  after=audit.snapshot(booking, bookings.BOOKING_FIELDS), note="merged")
-    planning.cancel_pending(booking, now=now)
+    notices.cancel_pending(booking, now=now)
     return []
 
 

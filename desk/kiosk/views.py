@@ -30,9 +30,8 @@ from desk.core.db import write_intent
 from desk.core.errors import DeskError
 from desk.core.i18n import LOCALE_COOKIE
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, public_url_for
 from desk.events.bookings import waitlist_position
-from desk.events.ics import public_url_for
 from desk.events.models import BookingStatus
 from desk.extensions import db
 from desk.kiosk import queries, services

@@ -2,15 +2,15 @@
 
 `twilio_bp` takes no login and no CSRF token: every request must carry a valid
 X-Twilio-Signature instead (checked against DESK_PUBLIC_URL), or it gets 403.
-`bp` holds the coordinators' pages (broadcast and its delivery progress; the outbox and
-the failed and unknown messages that wait for a decision).
+`bp` holds the coordinators' pages: the outbox and the failed and unknown messages that
+wait for a decision.
 """
 
 from flask import Blueprint
 
 from desk.auth.access import require_staff
 from desk.extensions import csrf
-from desk.notify import broadcast_views, views, webhook_views, webhooks
+from desk.notify import views, webhook_views, webhooks
 
 twilio_bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 csrf.exempt(twilio_bp)
@@ -18,16 +18,13 @@ twilio_bp.before_request(webhooks.require_signature)
 twilio_bp.add_url_rule("/status/<int:message_id>", "status", webhook_views.status,
                        methods=["POST"])
 twilio_bp.add_url_rule("/sms", "sms", webhook_views.sms, methods=["POST"])
-twilio_bp.add_url_rule("/voice/<int:message_id>/gather", "voice_gather",
-                       webhook_views.voice_gather, methods=["POST"])
-twilio_bp.add_url_rule("/voice/<int:message_id>/cancel", "voice_cancel",
-                       webhook_views.voice_cancel, methods=["POST"])
+# a key pressed in a call: <step> is "gather" for the call's own menu, or a step the
+# feature's menu asked for (a booking's "press 2 again to cancel": "cancel")
+twilio_bp.add_url_rule("/voice/<int:message_id>/<step>", "voice_key", webhook_views.voice_key,
+                       methods=["POST"])
 
 bp = Blueprint("notify", __name__, url_prefix="/staff/notify")
 bp.before_request(require_staff)
-bp.add_url_rule("/broadcast", "broadcast", broadcast_views.broadcast_page,
-                methods=["GET", "POST"])
-bp.add_url_rule("/broadcast/progress", "broadcast_progress", broadcast_views.progress)
 bp.context_processor(views.template_helpers)
 bp.add_url_rule("/messages", "outbox", views.outbox)
 bp.add_url_rule("/messages/attention", "attention", views.attention)

@@ -2,10 +2,10 @@
 Flask's own Celery pattern (`celery_init_app`, every task inside an app context).
 
 With DESK_CELERY_BROKER_URL set, create_app installs Celery and `desk serve` starts no
-dispatcher thread. Run, beside the web servers:
+dispatcher thread. Run, beside the web servers (desk.worker builds the application):
 
-    celery -A desk.notify.celery_app worker --loglevel=INFO
-    celery -A desk.notify.celery_app beat --loglevel=INFO     (exactly one of these)
+    celery -A desk.worker worker --loglevel=INFO
+    celery -A desk.worker beat --loglevel=INFO     (exactly one of these)
 
 Beat asks for a dispatch every DISPATCH_SECONDS and a sweep (stale claims, provider
 look-ups) every SWEEP_SECONDS; a commit that queues a message asks at once. Any number
@@ -18,9 +18,7 @@ Celery: the outbox row keeps its own backoff and attempts.
 import logging
 
 from celery import Celery, Task, shared_task
-from celery.signals import worker_process_init
 
-from desk.extensions import db
 from desk.notify import tasks
 
 logger = logging.getLogger("desk.notify")
@@ -82,29 +80,3 @@ def dispatch_soon(celery):
         logger.warning("could not reach the Celery broker; beat will dispatch later",
                        exc_info=True)
 
-
-_flask_app = None
-
-
-@worker_process_init.connect
-def _fresh_connections(**kwargs):
-    """A forked worker child must not share its parent's database connections."""
-    if _flask_app is not None:
-        with _flask_app.app_context():
-            db.engine.dispose(close=False)
-
-
-def __getattr__(name):
-    """`celery -A desk.notify.celery_app` finds `app`: the Celery of an application
-    built from the environment, as `desk serve` builds it."""
-    global _flask_app
-    if name != "app":
-        raise AttributeError(name)
-    from desk import create_app
-
-    if _flask_app is None:
-        _flask_app = create_app()
-    celery = _flask_app.extensions.get("celery")
-    if celery is None:
-        raise RuntimeError("DESK_CELERY_BROKER_URL is not set: there is no Celery to run")
-    return celery

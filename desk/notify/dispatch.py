@@ -7,10 +7,10 @@ leaves nothing half-done that could be repeated:
 1. **Claim.** Due `queued` rows are read with `SELECT ... FOR UPDATE SKIP LOCKED` on
    PostgreSQL (other dispatchers skip them); on SQLite the transaction takes the write
    lock at BEGIN (`write_intent`). Each row is checked again under the lock: a message
-   whose session or shift has started (a call for cover: whose shift has ended; a
-   consultation desk visitor's "your turn is coming": whose session has ended) is
-   cancelled (`error_code` session_started), one to an opted-out number is cancelled
-   (opted_out), an SMS or call due in quiet hours keeps
+   whose `not_after` has passed (its feature stored the moment at planning time: a
+   session's start, a shift's start, a call for cover's shift end, a consultation desk
+   visitor's session end) is cancelled (`error_code` session_started), one to an
+   opted-out number is cancelled (opted_out), an SMS or call due in quiet hours keeps
    `queued` with its due time moved to the end of the quiet hours. The rest are claimed
    by a conditional update (`WHERE id IN (...) AND state = 'queued'`): state `sending`,
    `claimed_dt`, `attempts + 1`. The claim is COMMITTED before any provider is called.
@@ -28,7 +28,8 @@ leaves nothing half-done that could be repeated:
 A claim left in `sending` (its dispatcher died between 1 and 3) becomes `unknown` after
 a timeout and is reconciled with the provider: see desk.notify.tasks.
 
-The channels come from desk.notify.content.render and desk.notify.channels.backend_for;
+The channels come from desk.notify.content.render (which asks the feature that
+registered the message's template) and desk.notify.channels.backend_for;
 tests and staging setups may put a `Channels` pair into
 `app.extensions["desk.notify.channels"]` instead.
 """
@@ -45,9 +46,8 @@ from sqlalchemy.orm import selectinload
 
 from desk.core.db import write_intent
 from desk.core.timeutil import utcnow
-from desk.events.models import EventSession
 from desk.extensions import db
-from desk.notify import optout
+from desk.notify import kinds, optout
 from desk.notify.channels.base import OutcomeUnknown, PermanentError, TransientError
 from desk.notify.models import (
     CODE_INTERNAL,
@@ -56,10 +56,8 @@ from desk.notify.models import (
     CODE_SESSION_STARTED,
     MessageChannel,
     MessageState,
-    MessageTemplate,
     OptOutSource,
     OutboxMessage,
-    RecipientKind,
 )
 from desk.notify.quiet import needs_quiet, quiet_until, wait_for_turn
 
@@ -130,40 +128,6 @@ def _change_all(message_ids, now, **values):
         .execution_options(synchronize_session=False)).rowcount
 
 
-def _session_times(messages):
-    """{session id: (start, end)} of the messages' sessions."""
-    ids = {message.session_id for message in messages if message.session_id}
-    if not ids:
-        return {}
-    return {row.id: (row.start_dt, row.end_dt) for row in db.session.execute(
-        select(EventSession.id, EventSession.start_dt, EventSession.end_dt)
-        .where(EventSession.id.in_(ids)))}
-
-
-def _cutoffs(messages):
-    """{message id: the moment after which it may not go out}: the start of its shift
-    (a call for cover: the shift's end), else the start of its session (a consultation
-    desk visitor's turn SMS, sent while the session runs: its end)."""
-    from desk.volunteers.models import Shift
-
-    times = _session_times(messages)
-    shift_ids = {message.shift_id for message in messages if message.shift_id}
-    shifts = {row.id: row for row in db.session.execute(
-        select(Shift.id, Shift.start_dt, Shift.end_dt).where(Shift.id.in_(shift_ids)))
-    } if shift_ids else {}
-    cutoffs = {}
-    for message in messages:
-        shift = shifts.get(message.shift_id)
-        if shift is not None:
-            cutoffs[message.id] = (shift.end_dt if message.template == MessageTemplate.SHIFT_COVER
-                                   else shift.start_dt)
-        elif message.session_id in times:
-            start, end = times[message.session_id]
-            cutoffs[message.id] = (end if message.recipient_kind == RecipientKind.VISITOR
-                                   else start)
-    return cutoffs
-
-
 def _claim_pass(now, wanted, claims):
     """One look at the due rows; returns whether it changed anything."""
     candidates = db.session.scalars(
@@ -172,14 +136,12 @@ def _claim_pass(now, wanted, claims):
         .order_by(OutboxMessage.due_dt, OutboxMessage.id)
         .limit(wanted * SCAN_FACTOR)
         .with_for_update(skip_locked=True)).all()
-    cutoffs = _cutoffs(candidates)
     opted_out = optout.opted_out_among(
         message.address for message in candidates if needs_quiet(message.channel))
     quiet_end = quiet_until(now, current_app.config["DESK_QUIET_HOURS"])
     started, opted, deferred, chosen = [], [], [], []
     for message in candidates:
-        cutoff = cutoffs.get(message.id)
-        if cutoff is not None and cutoff <= now:
+        if message.not_after is not None and message.not_after <= now:
             started.append(message.id)
         elif needs_quiet(message.channel) and message.address in opted_out:
             opted.append(message.id)
@@ -276,26 +238,30 @@ def _record_transient(claim, error, now):
 
 
 def plan_voice_fallback(message, *, now):
-    """Queue one voice call in place of an SMS that a landline refused. Nothing when a
-    call for the same recipient, booking and template exists already, and never for a
-    volunteer (volunteers get SMS or e-mail only) or a consultation desk visitor (the
-    turn SMS has no spoken version; reception asks for a mobile). Flushes only."""
-    if message.recipient_kind in (RecipientKind.VOLUNTEER, RecipientKind.VISITOR):
+    """Queue one voice call in place of an SMS that a landline refused, where the
+    message's feature allows it (desk.notify.kinds: `voice_fallback`; volunteers get
+    SMS or e-mail only, and a consultation desk visitor's turn SMS has no spoken
+    version). Nothing when a call for the same address, template and topic exists
+    already. Flushes only."""
+    topic = kinds.topic_of(message.template)
+    if topic is None or not topic.voice_fallback:
         return None
     exists = db.session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.channel == MessageChannel.VOICE,
         OutboxMessage.address == message.address,
         OutboxMessage.template == message.template,
-        OutboxMessage.booking_id.is_(None) if message.booking_id is None
-        else OutboxMessage.booking_id == message.booking_id).limit(1))
+        OutboxMessage.topic == message.topic,
+        OutboxMessage.topic_id.is_(None) if message.topic_id is None
+        else OutboxMessage.topic_id == message.topic_id).limit(1))
     if exists is not None:
         return None
     call = OutboxMessage(
         recipient_kind=message.recipient_kind, person_id=message.person_id,
-        proxy_id=message.proxy_id, channel=MessageChannel.VOICE, address=message.address,
-        template=message.template, locale=message.locale, due_dt=now,
-        booking_id=message.booking_id, session_id=message.session_id,
-        state=MessageState.QUEUED, replaces_id=message.id, created_dt=now, updated_dt=now)
+        proxy_id=message.proxy_id, recipient_id=message.recipient_id,
+        channel=MessageChannel.VOICE, address=message.address, template=message.template,
+        locale=message.locale, due_dt=now, topic=message.topic, topic_id=message.topic_id,
+        not_after=message.not_after, state=MessageState.QUEUED, replaces_id=message.id,
+        created_dt=now, updated_dt=now)
     db.session.add(call)
     db.session.flush()
     return call
@@ -389,9 +355,8 @@ def dispatch_due(*, now=None, limit=None):
 
 
 def _load(message_ids):
-    """The claimed messages with what rendering them reads, in a few queries."""
+    """The claimed messages with their person and proxy, in a few queries."""
     return db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
-        .options(selectinload(OutboxMessage.booking), selectinload(OutboxMessage.proxy),
-                 selectinload(OutboxMessage.person), selectinload(OutboxMessage.volunteer),
-                 selectinload(OutboxMessage.shift), selectinload(OutboxMessage.ticket))).all()
+        .options(selectinload(OutboxMessage.proxy),
+                 selectinload(OutboxMessage.person))).all()

@@ -1,16 +1,18 @@
-"""Human labels for the outbox's enumerations and error codes, translated lazily."""
+"""Human labels for the outbox's enumerations and error codes, translated lazily.
+Templates, other kinds of recipients and the features' own error codes are labelled
+by the features that registered them (desk.notify.kinds)."""
 
 from flask_babel import lazy_gettext as _l
 
+from desk.notify import kinds
 from desk.notify.models import (
     CODE_INTERNAL,
     CODE_OPTED_OUT,
     CODE_RETRIES_EXHAUSTED,
     CODE_SESSION_STARTED,
+    CODE_UNKNOWN_TEMPLATE,
     MessageChannel,
     MessageState,
-    MessageTemplate,
-    RecipientKind,
     Resolution,
 )
 
@@ -30,31 +32,6 @@ CHANNEL_LABELS = {
     MessageChannel.SMS: _l("SMS"),
     MessageChannel.VOICE: _l("Voice call"),
     MessageChannel.EMAIL: _l("E-mail"),
-}
-
-TEMPLATE_LABELS = {
-    MessageTemplate.BOOKING_CONFIRMED: _l("Booking confirmed"),
-    MessageTemplate.WAITLIST_CONFIRMED: _l("On the waiting list"),
-    MessageTemplate.WAITLIST_PROMOTED: _l("Seat from the waiting list"),
-    MessageTemplate.MOVED_TO_WAITLIST: _l("Moved to the waiting list"),
-    MessageTemplate.REMINDER: _l("Reminder"),
-    MessageTemplate.BOOKING_CANCELLED: _l("Booking cancelled"),
-    MessageTemplate.SESSION_CANCELLED: _l("Session cancelled"),
-    MessageTemplate.SESSION_CHANGED: _l("Session changed"),
-    MessageTemplate.SHIFT_REMINDER: _l("Shift reminder"),
-    MessageTemplate.SHIFT_CHANGED: _l("Shift assigned or changed"),
-    MessageTemplate.SHIFT_CANCELLED: _l("Shift cancelled or taken off"),
-    MessageTemplate.SHIFT_COVER: _l("Call for cover"),
-    MessageTemplate.ACCOUNT_INVITE: _l("Volunteer invitation"),
-    MessageTemplate.PASSWORD_RESET: _l("Password reset"),
-    MessageTemplate.CONSULT_TURN: _l("Your turn is coming (consultation desk)"),
-}
-
-RECIPIENT_LABELS = {
-    RecipientKind.PERSON: _l("Resident"),
-    RecipientKind.PROXY: _l("Contact person"),
-    RecipientKind.VOLUNTEER: _l("Volunteer"),
-    RecipientKind.VISITOR: _l("Consultation desk visitor"),
 }
 
 RESOLUTION_LABELS = {
@@ -78,14 +55,7 @@ ERROR_LABELS = {
     CODE_OPTED_OUT: _l("The number opted out of messages"),
     CODE_RETRIES_EXHAUSTED: _l("Gave up after several tries"),
     CODE_INTERNAL: _l("Could not be prepared"),
-    # messages to volunteers that could not be written (desk.volunteers.messages)
-    "no_shift": _l("The shift no longer exists"),
-    "no_volunteer": _l("The volunteer no longer exists"),
-    "not_on_shift": _l("The volunteer is no longer on the shift"),
-    "no_secret": _l("The one-time code was already used up"),
-    # a consultation desk visitor's turn SMS (desk.consults.messages)
-    "no_ticket": _l("The ticket no longer exists"),
-    "ticket_closed": _l("The visitor's ticket was no longer waiting"),
+    CODE_UNKNOWN_TEMPLATE: _l("Nothing in desk writes this kind of message"),
 }
 
 
@@ -93,4 +63,4 @@ def error_label(code):
     """A readable reason for an error code; unknown codes are shown as they are."""
     if not code:
         return ""
-    return ERROR_LABELS.get(code, code)
+    return ERROR_LABELS.get(code) or kinds.error_labels().get(code, code)

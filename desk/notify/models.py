@@ -1,9 +1,19 @@
-"""The outbox: every message to a resident or a volunteer is a row.
+"""The outbox: every message to a resident, a volunteer or a visitor is a row.
 
-The booking issue plans rows (`queued`, with a due time); the dispatcher of the
-notifications issue claims due rows atomically and sends them. States follow DESIGN.md:
-queued -> sending -> sent -> delivered / undelivered, or failed, cancelled, unknown,
-logged (no provider configured: recorded, not sent).
+Features plan rows (`queued`, with a due time); the dispatcher claims due rows atomically
+and sends them. States follow DESIGN.md: queued -> sending -> sent -> delivered /
+undelivered, or failed, cancelled, unknown, logged (no provider configured: recorded,
+not sent).
+
+A row says what it is about without a foreign key into any feature's table: `topic` is
+a short word the feature chose ("booking", "shift", "account", "ticket") and `topic_id`
+the id of that row; `template` names the message, and both are plain strings checked
+against desk.notify.kinds when the row is planned. A recipient that is a person or a
+proxy contact is `person_id` / `proxy_id` (people lie below notify); any other recipient
+(a volunteer, a visitor's ticket) is `recipient_kind` + `recipient_id`. `not_after` is
+the moment after which the message must not go out (a session's start, a shift's start
+or end), written by the feature at planning time and moved by it (planning.retime) when
+that moment moves; the dispatcher cancels a row whose not_after has passed.
 """
 
 import enum
@@ -35,31 +45,12 @@ class MessageChannel(enum.StrEnum):
     EMAIL = "email"
 
 
-class MessageTemplate(enum.StrEnum):
-    BOOKING_CONFIRMED = "booking_confirmed"
-    WAITLIST_CONFIRMED = "waitlist_confirmed"
-    WAITLIST_PROMOTED = "waitlist_promoted"
-    MOVED_TO_WAITLIST = "moved_to_waitlist"
-    REMINDER = "reminder"
-    BOOKING_CANCELLED = "booking_cancelled"
-    SESSION_CANCELLED = "session_cancelled"
-    SESSION_CHANGED = "session_changed"
-    # to volunteers (desk.volunteers.messages renders these)
-    SHIFT_REMINDER = "shift_reminder"
-    SHIFT_CHANGED = "shift_changed"
-    SHIFT_CANCELLED = "shift_cancelled"
-    SHIFT_COVER = "shift_cover"  # a same-day call for a volunteer to step in
-    ACCOUNT_INVITE = "account_invite"
-    PASSWORD_RESET = "password_reset"
-    # to a visitor waiting at a consultation desk (desk.consults.messages)
-    CONSULT_TURN = "consult_turn"
-
-
 class RecipientKind(enum.StrEnum):
+    """The recipients notify knows itself (people lie below notify). Features add theirs
+    (a volunteer, a consultation desk visitor) through desk.notify.kinds."""
+
     PERSON = "person"
     PROXY = "proxy"
-    VOLUNTEER = "volunteer"
-    VISITOR = "visitor"  # a consultation desk ticket with a phone number
 
 
 class Resolution(enum.StrEnum):
@@ -71,41 +62,42 @@ class Resolution(enum.StrEnum):
 
 
 # `error_code` of a message desk itself stopped (the provider's own codes are numbers)
-CODE_SESSION_STARTED = "session_started"
+CODE_SESSION_STARTED = "session_started"  # its not_after had passed
 CODE_OPTED_OUT = "opted_out"
 CODE_RETRIES_EXHAUSTED = "retries_exhausted"
 CODE_INTERNAL = "internal"
+CODE_UNKNOWN_TEMPLATE = "unknown_template"  # no feature writes messages of its template
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
 
     ADDRESS_MAX = 254
+    KIND_MAX = 16
+    TEMPLATE_MAX = 32
     ERROR_MAX = 1000
     CODE_MAX = 32
     SECRET_MAX = 64
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_kind: Mapped[RecipientKind] = mapped_column(
-        enum_column(RecipientKind, "recipient_kind"))
+    # "person", "proxy", or a kind a feature registered ("volunteer", "visitor")
+    recipient_kind: Mapped[str] = mapped_column(String(KIND_MAX))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     proxy_id: Mapped[int | None] = mapped_column(
         ForeignKey("proxy_contacts.id", ondelete="SET NULL"))
+    # the recipient of a registered kind (a volunteer's id, a ticket's id): no foreign key
+    recipient_id: Mapped[int | None]
     channel: Mapped[MessageChannel] = mapped_column(enum_column(MessageChannel, "channel"))
     # E.164 phone number or e-mail address, as known when the message was planned
     address: Mapped[str] = mapped_column(String(ADDRESS_MAX))
-    template: Mapped[MessageTemplate] = mapped_column(enum_column(MessageTemplate, "template"))
+    template: Mapped[str] = mapped_column(String(TEMPLATE_MAX))
     locale: Mapped[str] = mapped_column(String(5))
     due_dt: Mapped[datetime] = mapped_column(UTCDateTime)
-    booking_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bookings.id", ondelete="SET NULL"))
-    session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="SET NULL"))
-    volunteer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("volunteers.id", ondelete="SET NULL"))
-    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id", ondelete="SET NULL"))
-    ticket_id: Mapped[int | None] = mapped_column(
-        ForeignKey("consult_tickets.id", ondelete="SET NULL"))
+    # what the message is about: a word the feature chose and the id of its row
+    topic: Mapped[str] = mapped_column(String(KIND_MAX))
+    topic_id: Mapped[int | None]
+    # never sent after this moment (the session's start, a shift's start or end)
+    not_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # a one-time link or code the text must carry (an invitation, a password reset):
     # kept only until the message has been handed over, then wiped
     secret: Mapped[str | None] = mapped_column(String(SECRET_MAX))
@@ -128,17 +120,11 @@ class OutboxMessage(db.Model):
 
     person = relationship("Person")
     proxy = relationship("ProxyContact")
-    booking = relationship("Booking")
-    session = relationship("EventSession")
-    volunteer = relationship("Volunteer")
-    shift = relationship("Shift")
-    ticket = relationship("Ticket")
 
     __table_args__ = (
         CheckConstraint("attempts >= 0", name="attempts"),
         CheckConstraint("person_id IS NOT NULL OR proxy_id IS NOT NULL "
-                        "OR volunteer_id IS NOT NULL OR ticket_id IS NOT NULL "
-                        "OR state <> 'queued'", name="recipient"),
+                        "OR recipient_id IS NOT NULL OR state <> 'queued'", name="recipient"),
         # the dispatcher's scan: only rows still waiting
         Index("ix_outbox_messages_due", "due_dt",
               sqlite_where=text("state = 'queued'"), postgresql_where=text("state = 'queued'")),
@@ -149,11 +135,9 @@ class OutboxMessage(db.Model):
         Index("ix_outbox_messages_attention", "updated_dt",
               sqlite_where=text("state IN ('failed', 'unknown') AND resolved_dt IS NULL"),
               postgresql_where=text("state IN ('failed', 'unknown') AND resolved_dt IS NULL")),
-        Index("ix_outbox_messages_booking_id", "booking_id"),
-        Index("ix_outbox_messages_session_id", "session_id"),
-        Index("ix_outbox_messages_volunteer_id", "volunteer_id"),
-        Index("ix_outbox_messages_shift_id", "shift_id"),
-        Index("ix_outbox_messages_ticket_id", "ticket_id"),
+        # a feature's look-up of its own rows (a booking's messages, a shift's)
+        Index("ix_outbox_messages_topic", "topic", "topic_id"),
+        Index("ix_outbox_messages_recipient", "recipient_kind", "recipient_id"),
     )
 
     def __repr__(self):
@@ -182,11 +166,12 @@ class OptOut(db.Model):
 
 
 class ReplyAction(enum.StrEnum):
-    """What desk did with an SMS a person sent in."""
+    """What desk did with an SMS a person sent in (the feature whose message was answered
+    decides the first three and `refused`; desk.notify.replies the rest)."""
 
-    CONFIRMED = "confirmed"  # 1 / はい: attendance confirmed
-    CANCEL_ASKED = "cancel_asked"  # 2 / キャンセル: asked to send 2 again
-    CANCELLED = "cancelled"  # the second 2: booking cancelled
+    CONFIRMED = "confirmed"  # e.g. 1 / はい: attendance confirmed
+    CANCEL_ASKED = "cancel_asked"  # e.g. 2 / キャンセル: asked to send 2 again
+    CANCELLED = "cancelled"  # e.g. the second 2: booking cancelled
     OPTED_OUT = "opted_out"  # 停止 / STOP
     OPTED_IN = "opted_in"  # 再開 / START
     REFUSED = "refused"  # understood, but the booking can no longer be changed
@@ -196,10 +181,10 @@ class ReplyAction(enum.StrEnum):
 class SmsReply(db.Model):
     """An SMS a person sent to desk (Twilio's inbound webhook) and what desk did with it.
 
-    It answers the latest message desk sent to that number (`message_id`, and its
-    booking). The provider's MessageSid is unique, so a webhook Twilio delivers twice
-    acts once. The latest reply of a number being `cancel_asked` is what makes a second
-    "2" cancel."""
+    It answers the latest message desk sent to that number (`message_id`, and what that
+    message was about: `topic`, `topic_id`). The provider's MessageSid is unique, so a
+    webhook Twilio delivers twice acts once. The latest reply of a number being
+    `cancel_asked` about the same topic is what makes a second "2" cancel."""
 
     __tablename__ = "sms_replies"
 
@@ -211,12 +196,10 @@ class SmsReply(db.Model):
     body: Mapped[str] = mapped_column(String(BODY_MAX))
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_messages.id", ondelete="SET NULL"))
-    booking_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bookings.id", ondelete="SET NULL"))
+    topic: Mapped[str | None] = mapped_column(String(OutboxMessage.KIND_MAX))
+    topic_id: Mapped[int | None]
     action: Mapped[ReplyAction] = mapped_column(enum_column(ReplyAction, "action"))
     received_dt: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    booking = relationship("Booking")
 
     __table_args__ = (
         Index("ix_sms_replies_address", "address", "received_dt"),

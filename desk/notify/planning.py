@@ -1,30 +1,26 @@
-"""Planning messages as outbox rows, in the transaction that makes them necessary.
+"""Planning messages as outbox rows, in the transaction that makes them necessary: the
+primitives every feature plans with.
 
 Which channel reaches a person: their choice when it can work (SMS needs a mobile, a
 voice call a phone, e-mail an address), otherwise automatic: SMS to a mobile, a voice
 call to a landline or IP phone, e-mail when there is no phone. Without consent, or with
-the choice "none", nothing is planned. Reminders and confirmations also go by e-mail
-where an address exists (that carries the calendar invite). Proxy contacts who agreed
-get a copy on their own phone or address.
+the choice "none", nothing is planned. Messages to a person also go by e-mail where an
+address exists (that carries the calendar invite). Proxy contacts who agreed get a copy
+on their own phone or address.
 
-Sending, quiet hours and rate limits belong to the dispatcher (desk.notify.dispatch).
+Every row names its template and topic (checked against desk.notify.kinds) and the
+moment after which it must not go out (`not_after`): nothing is planned that would be
+due after it, and the dispatcher cancels what is still waiting then. Sending, quiet
+hours and rate limits belong to the dispatcher (desk.notify.dispatch).
 """
 
-from datetime import timedelta
+from sqlalchemy import select, update
 
-from flask import current_app
-from sqlalchemy import select
-
+from desk.core.db import lock_rows
 from desk.core.phone import PhoneKind
-from desk.core.timeutil import local_datetime, to_local
 from desk.extensions import db
-from desk.notify.models import (
-    MessageChannel,
-    MessageState,
-    MessageTemplate,
-    OutboxMessage,
-    RecipientKind,
-)
+from desk.notify import kinds
+from desk.notify.models import MessageChannel, MessageState, OutboxMessage, RecipientKind
 from desk.people.models import ReminderChannel
 
 
@@ -74,104 +70,116 @@ def _recipients(person):
         yield RecipientKind.PROXY, person, proxy, proxy_channels(proxy)
 
 
-def message_values(template, *, session, person, booking_id, due, now):
-    """The outbox rows, as column values, that `plan` adds (the demo data writes them
-    in bulk). Nothing for a session that will have started by `due`."""
-    if due >= session.start_dt:
+def message_values(template, *, topic, topic_id, recipient_kind, channel, address, locale,
+                   due, now, not_after=None, person_id=None, proxy_id=None,
+                   recipient_id=None, secret=None):
+    """The column values of one queued row (the demo data writes them in bulk)."""
+    kinds.check_planned(template, topic, recipient_kind)
+    return {"recipient_kind": str(recipient_kind), "person_id": person_id,
+            "proxy_id": proxy_id, "recipient_id": recipient_id, "channel": channel,
+            "address": address, "template": str(template), "locale": locale,
+            "due_dt": max(due, now), "topic": topic, "topic_id": topic_id,
+            "not_after": not_after, "secret": secret, "state": MessageState.QUEUED,
+            "created_dt": now, "updated_dt": now}
+
+
+def person_message_values(template, *, person, topic, topic_id, due, now, not_after=None):
+    """The rows, as column values, of `template` for a person and their consenting
+    proxies. Nothing when the message would be due at or after `not_after`."""
+    if not_after is not None and due >= not_after:
         return []
-    return [{"recipient_kind": kind, "person_id": person.id,
-             "proxy_id": proxy.id if proxy else None, "channel": channel, "address": address,
-             "template": template, "locale": person.language, "due_dt": max(due, now),
-             "booking_id": booking_id, "session_id": session.id,
-             "state": MessageState.QUEUED, "created_dt": now, "updated_dt": now}
+    return [message_values(template, topic=topic, topic_id=topic_id, recipient_kind=kind,
+                           person_id=person.id, proxy_id=proxy.id if proxy else None,
+                           channel=channel, address=address, locale=person.language,
+                           due=due, now=now, not_after=not_after)
             for kind, person, proxy, channels in _recipients(person)
             for channel, address in channels]
 
 
-def plan(template, booking, *, due, now):
-    """Queue `template` about `booking` for the person and their consenting proxies.
-
-    Nothing is planned for a session that will have started by `due`. The rows are
-    added to the session, not flushed: the caller's next flush (or query) writes all
-    the messages it planned in one INSERT."""
-    messages = [OutboxMessage(**values) for values in message_values(
-        template, session=booking.session, person=booking.person, booking_id=booking.id,
-        due=due, now=now)]
+def plan_for_person(template, person, *, topic, topic_id, due, now, not_after=None):
+    """Queue `template` for the person and their consenting proxies. The rows are added
+    to the session, not flushed: the caller's next flush (or query) writes all the
+    messages it planned in one INSERT."""
+    messages = [OutboxMessage(**values) for values in person_message_values(
+        template, person=person, topic=topic, topic_id=topic_id, due=due, now=now,
+        not_after=not_after)]
     db.session.add_all(messages)
     return messages
 
 
-def reminder_due(session):
-    """The day before the session, at DESK_REMINDER_TIME in Japan time."""
-    day_before = to_local(session.start_dt).date() - timedelta(days=1)
-    return local_datetime(day_before, current_app.config["DESK_REMINDER_TIME"])
+def _queued(topic, topic_ids):
+    ids = topic_ids if hasattr(topic_ids, "subquery") else list(topic_ids)
+    return (OutboxMessage.topic == topic, OutboxMessage.topic_id.in_(ids),
+            OutboxMessage.state == MessageState.QUEUED)
 
 
-def reminder_times(session):
-    """When a session's reminders are due: the day before at DESK_REMINDER_TIME and,
-    where the program asks for it, on the morning of the session too."""
-    times = [reminder_due(session)]
-    program = session.program
-    if program is not None and program.morning_reminder_time is not None:
-        morning = local_datetime(to_local(session.start_dt).date(),
-                                 program.morning_reminder_time)
-        if morning < session.start_dt:
-            times.append(morning)
-    return times
+def cancel_queued(topic, topic_ids, *, now, templates=None, recipient_kind=None,
+                  recipient_id=None, channel=None, address=None):
+    """Cancel the queued messages about `topic_ids` (a list, or a SELECT of ids) of
+    `topic`: all, or those of `templates`, of one recipient, channel or address. Their
+    one-time secrets go with them. Returns how many."""
+    query = select(OutboxMessage).where(*_queued(topic, topic_ids))
+    if templates is not None:
+        query = query.where(OutboxMessage.template.in_([str(name) for name in templates]))
+    if recipient_kind is not None:
+        query = query.where(OutboxMessage.recipient_kind == str(recipient_kind),
+                            OutboxMessage.recipient_id == recipient_id)
+    if channel is not None:
+        query = query.where(OutboxMessage.channel == channel)
+    if address is not None:
+        query = query.where(OutboxMessage.address == address)
+    # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
+    messages = list(lock_rows(db.session, query.order_by(OutboxMessage.id)))
+    for message in messages:
+        message.state = MessageState.CANCELLED
+        message.secret = None
+        message.updated_dt = now
+    db.session.flush()
+    return len(messages)
 
 
-def plan_reminders(booking, *, now):
-    """Plan the reminders still ahead (booked after a reminder's time: the confirmation
-    stands in for it)."""
-    messages = []
-    for due in reminder_times(booking.session):
-        if due > now:
-            messages += plan(MessageTemplate.REMINDER, booking, due=due, now=now)
-    return messages
+def retime(topic, topic_ids, *, not_after, now, templates=None):
+    """What the messages about `topic_ids` of `topic` must not outlive moved (a session
+    or a shift changed its time): their queued rows take the new `not_after`. Returns
+    how many."""
+    statement = update(OutboxMessage).where(*_queued(topic, topic_ids))
+    if templates is not None:
+        statement = statement.where(
+            OutboxMessage.template.in_([str(name) for name in templates]))
+    result = db.session.execute(
+        statement.values(not_after=not_after, updated_dt=now)
+        .execution_options(synchronize_session="fetch"))
+    return result.rowcount
 
 
 def readdress_person(person, *, now):
     """The person's phone, e-mail, reminder choice or consent changed: their messages
     still queued are cancelled and planned again as the new details say (same template,
-    same due time), so that a corrected number gets the reminder and a withdrawn
-    consent stops it. Copies to proxy contacts are not touched."""
+    same topic, same due time, same not_after), so that a corrected number gets the
+    reminder and a withdrawn consent stops it. Copies to proxy contacts are not
+    touched."""
     query = (select(OutboxMessage)
              .where(OutboxMessage.person_id == person.id,
                     OutboxMessage.recipient_kind == RecipientKind.PERSON,
                     OutboxMessage.state == MessageState.QUEUED)
-             .order_by(OutboxMessage.id).with_for_update())
-    old = list(db.session.scalars(query))
+             .order_by(OutboxMessage.id))
+    old = list(lock_rows(db.session, query))
     wanted = {}
     for message in old:
         message.state = MessageState.CANCELLED
         message.updated_dt = now
-        wanted.setdefault((message.template, message.booking_id, message.session_id,
-                           message.due_dt), message)
+        wanted.setdefault((message.template, message.topic, message.topic_id,
+                           message.due_dt, message.not_after), message)
     channels = person_channels(person)
-    for (template, booking_id, session_id, due), _message in wanted.items():
+    for (template, topic, topic_id, due, not_after), _message in wanted.items():
         for channel, address in channels:
             db.session.add(OutboxMessage(
                 recipient_kind=RecipientKind.PERSON, person_id=person.id, channel=channel,
                 address=address, template=template, locale=person.language, due_dt=due,
-                booking_id=booking_id, session_id=session_id, state=MessageState.QUEUED,
-                created_dt=now, updated_dt=now))
+                topic=topic, topic_id=topic_id, not_after=not_after,
+                state=MessageState.QUEUED, created_dt=now, updated_dt=now))
     db.session.flush()
     return len(old)
-
-
-def cancel_pending(booking, *, now, templates=None):
-    """Cancel the queued messages of a booking (all, or those of `templates`)."""
-    query = select(OutboxMessage).where(OutboxMessage.booking_id == booking.id,
-                                        OutboxMessage.state == MessageState.QUEUED)
-    if templates is not None:
-        query = query.where(OutboxMessage.template.in_(list(templates)))
-    # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
-    messages = list(db.session.scalars(query.with_for_update()))
-    for message in messages:
-        message.state = MessageState.CANCELLED
-        message.updated_dt = now
-    db.session.flush()
-    return len(messages)
 
 
 def cancel_proxy_messages(proxy, *, now):
@@ -180,7 +188,7 @@ def cancel_proxy_messages(proxy, *, now):
     query = select(OutboxMessage).where(OutboxMessage.proxy_id == proxy.id,
                                         OutboxMessage.state == MessageState.QUEUED)
     # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
-    messages = list(db.session.scalars(query.with_for_update()))
+    messages = list(lock_rows(db.session, query.order_by(OutboxMessage.id)))
     for message in messages:
         message.state = MessageState.CANCELLED
         message.updated_dt = now

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
-from desk.events.models import Booking
 from desk.extensions import db
 from desk.notify.models import MessageState, OutboxMessage
 
@@ -15,11 +14,10 @@ RESOLVED_SHOWN = 20
 
 
 def _with_context(query):
-    return query.options(
-        selectinload(OutboxMessage.person), selectinload(OutboxMessage.proxy),
-        selectinload(OutboxMessage.booking).selectinload(Booking.session),
-        selectinload(OutboxMessage.session), selectinload(OutboxMessage.volunteer),
-        selectinload(OutboxMessage.shift))
+    """The people and proxies with the messages; what the messages are about, and the
+    recipients of other kinds, come from their features (desk.notify.kinds.describe,
+    addressees), each in a few queries for the whole page."""
+    return query.options(selectinload(OutboxMessage.person), selectinload(OutboxMessage.proxy))
 
 
 def needing_decision():

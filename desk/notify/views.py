@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.notify import labels, queries, services
+from desk.notify import kinds, labels, queries, services
 from desk.notify.models import MessageState, OutboxMessage, RecipientKind, Resolution
 
 DONE_MESSAGES = {
@@ -27,33 +27,31 @@ def template_helpers():
     return {
         "state_labels": labels.STATE_LABELS,
         "message_channel_labels": labels.CHANNEL_LABELS,
-        "template_labels": labels.TEMPLATE_LABELS,
+        "template_label": kinds.template_label,
         "resolution_labels": labels.RESOLUTION_LABELS,
         "error_label": labels.error_label,
-        "recipient_of": _recipient,
-        "recipient_labels": labels.RECIPIENT_LABELS,
-        "shift_role_label": _shift_role_label,
     }
 
 
-def _shift_role_label(role):
-    from desk.volunteers.labels import role_label
+def _person_addressee(message):
+    """A resident, or a proxy contact (linked to the resident they stand in for)."""
+    person = message.person
+    url = url_for("people.detail", person_id=person.id) if person is not None else None
+    if message.recipient_kind == RecipientKind.PROXY and message.proxy is not None:
+        return kinds.Addressee(message.proxy.name, url, _(
+            "Contact for %(person)s", person=person.name if person is not None else "–"))
+    return kinds.Addressee(person.name if person is not None else "–", url)
 
-    return role_label(role)
 
-
-def _recipient(message):
-    """(name, is_proxy) of whoever the message was for."""
-    if message.recipient_kind == RecipientKind.VOLUNTEER:
-        return (message.volunteer.name if message.volunteer else "–"), False
-    if message.recipient_kind == RecipientKind.VISITOR:
-        ticket = message.ticket
-        if ticket is None:
-            return "–", False
-        return ticket.visitor_name or _("Number %(number)d", number=ticket.number), False
-    if message.proxy is not None:
-        return message.proxy.name, True
-    return (message.person.name if message.person else "–"), False
+def _about(messages):
+    """What the pages show of each message: ({id: Addressee}, {id: subject}), in a few
+    queries for the whole list."""
+    addressees = kinds.addressees(messages)
+    for message in messages:
+        if message.recipient_kind in (RecipientKind.PERSON, RecipientKind.PROXY):
+            addressees[message.id] = _person_addressee(message)
+        addressees.setdefault(message.id, kinds.Addressee("–"))
+    return addressees, kinds.describe(messages)
 
 
 def _page_number():
@@ -64,16 +62,18 @@ def _page_number():
 def outbox():
     raw_state = request.args.get("state") or ""
     state = MessageState(raw_state) if raw_state in STATE_VALUES else None
+    result = queries.messages(state=state, page=_page_number())
+    addressees, subjects = _about(result.messages)
     return render_template("notify/staff/outbox.html", counts=queries.state_counts(),
-                           state=state, result=queries.messages(state=state,
-                                                                page=_page_number()),
-                           waiting=queries.count_needing_decision())
+                           state=state, result=result, addressees=addressees,
+                           subjects=subjects, waiting=queries.count_needing_decision())
 
 
 def attention():
-    return render_template("notify/staff/attention.html",
-                           messages=queries.needing_decision(),
-                           decided=queries.recently_decided())
+    messages, decided = queries.needing_decision(), queries.recently_decided()
+    addressees, subjects = _about([*messages, *decided])
+    return render_template("notify/staff/attention.html", messages=messages, decided=decided,
+                           addressees=addressees, subjects=subjects)
 
 
 def decide(message_id):

@@ -1,7 +1,8 @@
 """Twilio's webhooks (the blueprint checks the signature before any of these runs).
 
 Each view parses Twilio's form, calls one function of desk.notify (webhooks, replies,
-voice), commits once and answers in TwiML (or 204 for a status callback).
+voice: which hand replies and keys to the feature that registered the message),
+commits once and answers in TwiML (or 204 for a status callback).
 """
 
 from flask import Response, request
@@ -43,36 +44,16 @@ def sms():
     return _twiml(response.to_xml(xml_declaration=False))
 
 
-def _voice_message(message_id):
+def voice_key(message_id, step):
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.channel != MessageChannel.VOICE:
-        return None
-    return message
-
-
-def _voice_answer(message_id, answer):
-    message = _voice_message(message_id)
-    if message is None:
         return _twiml(voice.hang_up())
     digits = request.form.get("Digits", "")
     try:
-        xml = answer(message, digits)
+        xml = voice.answer_key(message, step, digits, now=utcnow())
     except DeskError as error:
         db.session.rollback()
         with force_locale(message.locale):
             xml = voice.said(message, error.message)
     db.session.commit()
     return _twiml(xml)
-
-
-def voice_gather(message_id):
-    now = utcnow()
-    return _voice_answer(message_id, lambda message, digits: voice.answer_menu(
-        message, digits, now=now))
-
-
-def voice_cancel(message_id):
-    now = utcnow()
-    return _voice_answer(message_id, lambda message, digits: voice.answer_cancel(
-        message, digits, now=now))
-

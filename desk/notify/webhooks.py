@@ -19,8 +19,10 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from desk.core.db import lock_rows
 from desk.extensions import db
 from desk.notify import dispatch, optout, voice
 from desk.notify.models import MessageChannel, MessageState, OptOutSource, OutboxMessage
@@ -109,7 +111,8 @@ def record_status(message_id, params, *, now):
     "delivered". A failed SMS whose error says "landline" plans the voice call
     instead, and 21610 opts the number out, as when the provider refuses at once
     (desk.notify.dispatch)."""
-    message = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    message = lock_rows(db.session, select(OutboxMessage).where(
+        OutboxMessage.id == message_id)).first()
     if message is None:
         return None
     sid = params.get("MessageSid") or params.get("CallSid") or ""

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from desk.core.csvexport import csv_bytes
 from desk.core.phone import display_phone, parse_phone
 from desk.core.timeutil import to_local
-from desk.events.ics import public_url_for
+from desk.core.web import public_url_for
 from desk.events.models import EventSession, SessionKind, SessionStatus, Venue
 from desk.extensions import db
 

@@ -1,13 +1,15 @@
 """Volunteers, shifts, sign-up, hours and the calendar feed; receivers for the session
 changes that move or cancel shifts, and what volunteers add to the schedule: a hold on
 sessions with volunteers (a series edit leaves them alone) and the understaffed panel
-on the coordinators' sessions page."""
+on the coordinators' sessions page. Their messages are registered with notify on import
+(desk.volunteers.outbox)."""
 
 import logging
 
 from flask_babel import lazy_gettext as _l
 
 from desk.events import holds, panels, signals
+from desk.volunteers import outbox  # noqa: F401  (registers the volunteers' messages)
 
 logger = logging.getLogger("desk.volunteers")
 

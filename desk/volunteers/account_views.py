@@ -1,5 +1,5 @@
 """Account pages: a coordinator's invitation, joining by link or code, and the password
-reset pages (registered on the auth blueprint: /password/...).
+reset pages (the `password` blueprint: /password/...).
 
 A link page answers 410 Gone with a friendly page when its link is unknown, used,
 expired or replaced (the page does not say which: the address may have been guessed).
@@ -24,10 +24,9 @@ from desk.auth.views import home_for
 from desk.core.errors import DeskError
 from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, apply_error, attempt
-from desk.events.ics import public_url_for
+from desk.core.web import FAILED, apply_error, attempt, public_url_for
 from desk.extensions import db
-from desk.volunteers import accounts
+from desk.volunteers import accounts, passwords
 from desk.volunteers.account_forms import (
     CodePasswordForm,
     ForgotForm,
@@ -85,7 +84,7 @@ def invite(volunteer_id):
                     "it with their phone number at %(url)s within %(hours)d hours.",
                     phone=display_phone(message.address), name=volunteer.name,
                     url=public_url_for("volunteer_public.join_code"),
-                    hours=reset.validity_hours(message.template, message.channel)),
+                    hours=passwords.validity_hours(message.template, message.channel)),
                   "success")
     return redirect(back)
 
@@ -146,7 +145,7 @@ def join_code():
                            max_attempts=AccountLink.MAX_ATTEMPTS)
 
 
-# -- forgotten passwords (the auth blueprint's /password/... routes) ---------------------------
+# -- forgotten passwords (the password blueprint: /password/...) -------------------------------
 
 def _quiet_hours():
     hours = current_app.config.get("DESK_QUIET_HOURS")
@@ -159,11 +158,11 @@ def forgot():
     form = ForgotForm()
     sent = False
     if form.validate_on_submit():
-        result = attempt(form, lambda: reset.request_reset(form.login.data, now=utcnow()))
+        result = attempt(form, lambda: passwords.request_reset(form.login.data, now=utcnow()))
         sent = result is not FAILED
     hours = {channel: int(reset.validity(LinkPurpose.RESET, channel).total_seconds() // 3600)
              for channel in LinkChannel}
-    return render_template("auth/forgot.html", form=form, sent=sent, quiet=_quiet_hours(),
+    return render_template("volunteers/password/forgot.html", form=form, sent=sent, quiet=_quiet_hours(),
                            email_hours=hours[LinkChannel.EMAIL],
                            sms_hours=hours[LinkChannel.SMS])
 
@@ -172,7 +171,7 @@ def reset_link(link_token):
     now = utcnow()
     link = reset.link_for_token(link_token, LinkPurpose.RESET, now=now)
     if link is None:
-        return _gone("auth/reset_invalid.html")
+        return _gone("volunteers/password/reset_invalid.html")
     form = PasswordPairForm()
     if form.validate_on_submit():
         try:
@@ -180,7 +179,7 @@ def reset_link(link_token):
                                    now=now)
         except reset.LinkUnusable:
             db.session.rollback()
-            return _gone("auth/reset_invalid.html")
+            return _gone("volunteers/password/reset_invalid.html")
         except DeskError as error:
             db.session.rollback()
             apply_error(form, error)
@@ -189,12 +188,12 @@ def reset_link(link_token):
             _log_in(user)
             flash(_("Your new password is set and you are logged in."), "success")
             return redirect(home_for(user))
-    return render_template("auth/reset_link.html", form=form, user=link.user,
+    return render_template("volunteers/password/reset_link.html", form=form, user=link.user,
                            expires_dt=link.expires_dt), 200, LINK_HEADERS
 
 
 def _reset_by_code(phone, code, password, *, now):
-    return reset.use_code(phone, code, password, purpose=LinkPurpose.RESET, now=now)
+    return passwords.use_code(phone, code, password, purpose=LinkPurpose.RESET, now=now)
 
 
 def reset_code():
@@ -203,5 +202,5 @@ def reset_code():
     if user is not None:
         flash(_("Your new password is set and you are logged in."), "success")
         return redirect(home_for(user))
-    return render_template("auth/reset_code.html", form=form,
+    return render_template("volunteers/password/reset_code.html", form=form,
                            max_attempts=AccountLink.MAX_ATTEMPTS)

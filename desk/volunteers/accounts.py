@@ -3,7 +3,8 @@
 A coordinator invites a volunteer by e-mail (a link) or by SMS (a six-digit code typed
 on /volunteer/join with the phone number); the volunteer chooses their own password
 there and is logged in. The one-time links themselves (validity, hashing, tries,
-retiring older ones) are desk.auth.reset's.
+retiring older ones) are desk.auth.reset's; how their messages travel is
+desk.volunteers.passwords'.
 
 `invite_volunteer` decides:
 - the volunteer must be active and reachable by the chosen channel: e-mail needs an
@@ -37,7 +38,7 @@ from desk.core.errors import ConflictError, ValidationError
 from desk.core.phone import display_phone
 from desk.extensions import db
 from desk.notify.models import OptOut
-from desk.volunteers import notices
+from desk.volunteers import notices, passwords
 from desk.volunteers.models import Volunteer
 
 USER_FIELDS = ("email", "phone", "display_name", "role")
@@ -188,8 +189,8 @@ def invite_volunteer(volunteer, channel, *, actor, now):
                               "password?”.", name=volunteer.name))
     _check_reachable(volunteer, channel)
     user = _account(volunteer, actor=actor)
-    link, message = reset.plan_link_message(user, volunteer, LinkPurpose.INVITE, channel,
-                                            now=now, actor=actor)
+    link, message = passwords.plan_link_message(user, volunteer, LinkPurpose.INVITE,
+                                                channel, now=now, actor=actor)
     audit.record("volunteer.invite", volunteer, actor=actor,
                  after={"channel": channel, "address": message.address, "user_id": user.id,
                         "expires_dt": link.expires_dt})
@@ -204,25 +205,4 @@ def accept_invite_link(token, password, *, now):
 def accept_invite_code(phone, code, password, *, now):
     """Set the first password with the phone number and the SMS code; returns the
     user. A wrong code is counted (reset.CodeRefused: the caller commits)."""
-    return reset.use_code(phone, code, password, purpose=LinkPurpose.INVITE, now=now)
-
-
-def plan_reset(user, typed, *, now):
-    """Plan a reset message for a volunteer's account (desk.auth.reset.request_reset
-    found it): by SMS when a phone number was typed and the profile has a mobile, by
-    e-mail when an address was typed and the profile has one, else the other way.
-    None when the account has no profile or the profile cannot be reached."""
-    volunteer = db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
-    if volunteer is None:
-        return None
-    ways = [LinkChannel.SMS, LinkChannel.EMAIL]
-    if LinkChannel(typed) == LinkChannel.EMAIL:
-        ways.reverse()
-    reachable = {LinkChannel.SMS: notices.sms_address(volunteer) is not None,
-                 LinkChannel.EMAIL: bool(volunteer.email)}
-    channel = next((way for way in ways if reachable[way]), None)
-    if channel is None:
-        return None
-    _link, message = reset.plan_link_message(user, volunteer, LinkPurpose.RESET, channel,
-                                             now=now, actor="web")
-    return message
+    return passwords.use_code(phone, code, password, purpose=LinkPurpose.INVITE, now=now)

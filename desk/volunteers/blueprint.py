@@ -1,6 +1,6 @@
 """The volunteers' URL table: the volunteer's own pages under /volunteer (volunteer
-accounts), the public ones (joining, the calendar feed) and the coordinators' pages
-under /staff/volunteers."""
+accounts), the public ones (joining, the calendar feed, forgotten passwords under
+/password) and the coordinators' pages under /staff/volunteers."""
 
 from flask import Blueprint
 
@@ -13,6 +13,9 @@ bp.before_request(require_roles(Role.VOLUNTEER))
 
 # no login: accepting an invitation, the calendar feed (reached by its secret)
 public_bp = Blueprint("volunteer_public", __name__, url_prefix="/volunteer")
+
+# no login: forgotten passwords (volunteer accounts get a link by e-mail or a code by SMS)
+password_bp = Blueprint("password", __name__, url_prefix="/password")
 
 # coordinators and admins
 staff_bp = Blueprint("volunteer_staff", __name__, url_prefix="/staff/volunteers")
@@ -83,3 +86,14 @@ public_bp.add_url_rule("/join/<link_token>", "join_link", account_views.join_lin
 staff_bp.add_url_rule("/<int:volunteer_id>/invite", "invite", account_views.invite,
                       methods=["POST"])
 staff_bp.add_app_template_global(account_views.account_state, "volunteer_account_state")
+
+password_bp.add_url_rule(
+    "/forgot", "forgot",
+    limiter.limit(account_views.CODE_RATE_LIMIT, methods=["POST"])(account_views.forgot),
+    methods=["GET", "POST"])
+password_bp.add_url_rule(
+    "/reset", "reset_code",
+    limiter.limit(account_views.CODE_RATE_LIMIT, methods=["POST"])(account_views.reset_code),
+    methods=["GET", "POST"])
+password_bp.add_url_rule("/reset/<link_token>", "reset_link", account_views.reset_link,
+                         methods=["GET", "POST"])

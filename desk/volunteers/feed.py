@@ -24,7 +24,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from desk.core.timeutil import to_local
-from desk.events.ics import public_url_for
+from desk.core.web import public_url_for
 from desk.extensions import db
 from desk.volunteers import queries
 from desk.volunteers.labels import role_label, skill_label

@@ -1,5 +1,6 @@
 """What a message to a volunteer says, rendered from its template in the volunteer's
-language (desk.notify.content.render hands volunteer rows over to `render`).
+language, and what notify asks about such messages (desk.volunteers.outbox registers
+these).
 
 - Shift messages (reminder, new or changed, cancelled or taken off, a call for cover):
   SMS from templates/volunteers/messages/sms/<template>.txt, one line, no links; the
@@ -11,38 +12,79 @@ language (desk.notify.content.render hands volunteer rows over to `render`).
   the personal feed (desk.volunteers.feed) keeps the volunteer's calendar up to date.
 - Invitations and password resets carry the one-time secret kept in the outbox row
   until it has been handed over (desk.notify.dispatch wipes it): the code by SMS, the
-  link by e-mail, and how many hours it stays valid (desk.auth.reset.validity_hours).
+  link by e-mail, and how many hours it stays valid (passwords.validity_hours).
 
 Volunteers get SMS or e-mail, never calls. A message that cannot be written any more
 (its shift or volunteer is gone, its secret was wiped) raises PermanentError: the
 dispatcher records it as failed with the reason.
 """
 
-from flask import current_app
-from flask_babel import force_locale, get_locale
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from desk.auth import reset
-from desk.core.i18n import format_date_long, format_date_short, format_time
-from desk.events.ics import public_url_for
+from desk.core.errors import ConflictError
+from desk.core.i18n import (
+    format_date_long,
+    format_date_short,
+    format_datetime_long,
+    format_time,
+)
+from desk.core.web import public_url_for
 from desk.events.labels import kind_label
+from desk.events.messages import place_options
+from desk.extensions import db
 from desk.notify.channels.base import PermanentError
-from desk.notify.content import Content, _squash, _tidy, fewest_segments, place_options
-from desk.notify.models import MessageChannel, MessageTemplate
+from desk.notify.content import Content, fewest_segments, squash, tidy
+from desk.notify.kinds import Addressee
+from desk.notify.models import MessageChannel, ReplyAction
+from desk.notify.spoken import locale_key
+from desk.volunteers import passwords
 from desk.volunteers.labels import role_label, skill_label
-from desk.volunteers.models import AssignmentStatus
+from desk.volunteers.models import AssignmentStatus, Shift, Volunteer
+from desk.volunteers.notices import AccountTemplate, ShiftTemplate, sms_address
 
-SHIFT_TEMPLATES = frozenset({MessageTemplate.SHIFT_REMINDER, MessageTemplate.SHIFT_CHANGED,
-                             MessageTemplate.SHIFT_CANCELLED, MessageTemplate.SHIFT_COVER})
-SECRET_TEMPLATES = frozenset({MessageTemplate.ACCOUNT_INVITE, MessageTemplate.PASSWORD_RESET})
-TEMPLATES = SHIFT_TEMPLATES | SECRET_TEMPLATES
+SHIFT_LABELS = {
+    ShiftTemplate.SHIFT_REMINDER: _l("Shift reminder"),
+    ShiftTemplate.SHIFT_CHANGED: _l("Shift assigned or changed"),
+    ShiftTemplate.SHIFT_CANCELLED: _l("Shift cancelled or taken off"),
+    ShiftTemplate.SHIFT_COVER: _l("Call for cover"),
+}
+ACCOUNT_LABELS = {
+    AccountTemplate.ACCOUNT_INVITE: _l("Volunteer invitation"),
+    AccountTemplate.PASSWORD_RESET: _l("Password reset"),
+}
+SHIFT_ERROR_LABELS = {
+    "no_shift": _l("The shift no longer exists"),
+    "no_volunteer": _l("The volunteer no longer exists"),
+    "not_on_shift": _l("The volunteer is no longer on the shift"),
+}
+ACCOUNT_ERROR_LABELS = {"no_secret": _l("The one-time code was already used up")}
+RECIPIENT_LABEL = _l("Volunteer")
+
 # shift messages that only make sense while the volunteer holds the place
-WHILE_ON_SHIFT = frozenset({MessageTemplate.SHIFT_REMINDER, MessageTemplate.SHIFT_CHANGED})
+WHILE_ON_SHIFT = frozenset({ShiftTemplate.SHIFT_REMINDER, ShiftTemplate.SHIFT_CHANGED})
 
 # where the secret goes: (the e-mail's link, the page where an SMS code is typed)
 SECRET_ENDPOINTS = {
-    MessageTemplate.ACCOUNT_INVITE: ("volunteer_public.join_link", "volunteer_public.join_code"),
-    MessageTemplate.PASSWORD_RESET: ("auth.reset_link", "auth.reset_code"),
+    AccountTemplate.ACCOUNT_INVITE: ("volunteer_public.join_link",
+                                     "volunteer_public.join_code"),
+    AccountTemplate.PASSWORD_RESET: ("password.reset_link", "password.reset_code"),
 }
+
+
+def volunteer_of(message):
+    if message.recipient_id is None:
+        return None
+    return db.session.get(Volunteer, message.recipient_id)
+
+
+def shift_of(message):
+    if message.topic_id is None:
+        return None
+    return db.session.get(Shift, message.topic_id)
 
 
 def _template(channel, template, suffix="txt"):
@@ -50,24 +92,20 @@ def _template(channel, template, suffix="txt"):
         f"volunteers/messages/{channel}/{template}.{suffix}")
 
 
-def _locale_key():
-    return "en" if str(get_locale()) == "en" else "ja"
-
-
 def _listed(items):
-    separator = ", " if _locale_key() == "en" else "、"
+    separator = ", " if locale_key() == "en" else "、"
     return separator.join(str(item) for item in items)
 
 
 def _common(message):
-    volunteer = message.volunteer
+    volunteer = volunteer_of(message)
     if volunteer is None:
         raise PermanentError("the message's volunteer no longer exists", code="no_volunteer")
     return {
         "name": volunteer.name,
         "phone": current_app.config["DESK_DESK_PHONE"],
         "city": current_app.config["DESK_MUNICIPALITY_NAME"],
-        "locale": _locale_key(),
+        "locale": locale_key(),
     }
 
 
@@ -79,13 +117,12 @@ def shift_context(message):
     """What the shift templates say; PermanentError when the shift is gone or the
     volunteer no longer holds the place a reminder or change is about."""
     context = _common(message)
-    shift = message.shift
+    shift = shift_of(message)
     if shift is None:
         raise PermanentError("the message's shift no longer exists", code="no_shift")
-    assignment = _assignment_of(shift, message.volunteer_id)
-    template = MessageTemplate(message.template)
-    if template in WHILE_ON_SHIFT and (assignment is None or not assignment.is_active
-                                       or shift.is_cancelled):
+    assignment = _assignment_of(shift, message.recipient_id)
+    if message.template in WHILE_ON_SHIFT and (assignment is None or not assignment.is_active
+                                               or shift.is_cancelled):
         raise PermanentError("the volunteer is no longer on this shift", code="not_on_shift")
     session = shift.session
     context.update(
@@ -111,8 +148,8 @@ def shift_context(message):
 
 def sms_text(template, context):
     """The one-line SMS that names the place as fully as the fewest segments allow
-    (desk.notify.content.place_options: short name with title, with kind, alone)."""
-    return fewest_segments([_squash(template.render(context, place=place))
+    (desk.events.messages.place_options: short name with title, with kind, alone)."""
+    return fewest_segments([squash(template.render(context, place=place))
                             for place in place_options(context)])
 
 
@@ -121,10 +158,10 @@ def secret_context(message, channel):
     if not message.secret:
         raise PermanentError("the one-time code of this message was already handed over "
                              "or withdrawn", code="no_secret")
-    template = MessageTemplate(message.template)
+    template = AccountTemplate(message.template)
     link_endpoint, code_endpoint = SECRET_ENDPOINTS[template]
-    # how long the link or code works: desk.auth.reset decides when it makes the link
-    context["hours"] = reset.validity_hours(template, channel)
+    # how long the link or code works: as desk.volunteers.passwords made the link
+    context["hours"] = passwords.validity_hours(template, channel)
     if channel == MessageChannel.SMS:
         context.update(code=message.secret, page_url=public_url_for(code_endpoint))
     else:
@@ -134,30 +171,106 @@ def secret_context(message, channel):
 
 def _email(message, context):
     module = _template("email", message.template).make_module(context)
-    subject = _squash(str(module.subject))
+    subject = squash(str(module.subject))
     html = _template("email", message.template, "html").render(context, subject=subject)
-    return Content(MessageChannel.EMAIL, email_subject=subject, email_text=_tidy(str(module)),
+    return Content(MessageChannel.EMAIL, email_subject=subject, email_text=tidy(str(module)),
                    email_html=html, ics=None, ics_method=None)
 
 
-def render(message, *, now=None):
-    """The Content of an outbox message to a volunteer (SMS or e-mail). `now` is
-    accepted like desk.notify.content.render's; nothing here depends on it."""
-    template = MessageTemplate(message.template)
-    if template not in TEMPLATES:
-        raise PermanentError("not a message for volunteers", code="no_template")
+def _channel(message):
     channel = MessageChannel(message.channel)
     if channel == MessageChannel.VOICE:
         raise PermanentError("volunteers get SMS or e-mail, not calls", code="no_voice")
+    return channel
+
+
+def render_account(message, *, now):
+    """The Content of an invitation or a password reset (SMS or e-mail)."""
+    channel = _channel(message)
     with force_locale(message.locale):
-        if template in SECRET_TEMPLATES:
-            context = secret_context(message, channel)
-            if channel == MessageChannel.SMS:
-                return Content(channel, sms_body=_squash(
-                    _template("sms", template).render(context)))
-            return _email(message, context)
+        context = secret_context(message, channel)
+        if channel == MessageChannel.SMS:
+            return Content(channel, sms_body=squash(
+                _template("sms", message.template).render(context)))
+        return _email(message, context)
+
+
+def render_shift(message, *, now):
+    """The Content of a message about a shift (SMS or e-mail)."""
+    channel = _channel(message)
+    with force_locale(message.locale):
         context = shift_context(message)
         if channel == MessageChannel.SMS:
-            return Content(channel, sms_body=sms_text(_template("sms", template), context))
-        context["shift_url"] = public_url_for("volunteer.shift", shift_id=message.shift_id)
+            return Content(channel, sms_body=sms_text(_template("sms", message.template),
+                                                      context))
+        context["shift_url"] = public_url_for("volunteer.shift", shift_id=message.topic_id)
         return _email(message, context)
+
+
+# -- what notify asks about these messages -----------------------------------------------------
+
+def check_shift_message(message, *, now):
+    """"Send again" helps until the shift starts (a call for cover: while it goes on)."""
+    shift = shift_of(message)
+    if shift is None:
+        return
+    if message.template == ShiftTemplate.SHIFT_COVER:
+        if shift.end_dt <= now:
+            raise ConflictError(_("This shift is over."))
+    elif shift.start_dt <= now:
+        raise ConflictError(_("The shift has already started: sending the message now "
+                              "would not help."))
+
+
+def check_account_message(message, *, now):
+    """A one-time code is never sent twice: once handed over, only a new one helps."""
+    if not message.secret:
+        raise ConflictError(_("The one-time code of this message cannot be sent again: "
+                              "send a new invitation or password reset instead."))
+
+
+def describe_shifts(messages):
+    """{message id: "role, session title, start"} for the coordinators' pages."""
+    ids = {message.topic_id for message in messages if message.topic_id is not None}
+    shifts = {shift.id: shift for shift in db.session.scalars(
+        select(Shift).where(Shift.id.in_(ids)))} if ids else {}
+    texts = {}
+    for message in messages:
+        shift = shifts.get(message.topic_id)
+        if shift is not None:
+            texts[message.id] = ", ".join((str(role_label(shift.role)),
+                                           shift.session.display_title,
+                                           format_datetime_long(shift.start_dt)))
+    return texts
+
+
+def answer_sms(message, text, *, address, previous, now):
+    """Nobody reads replies to volunteers' messages: the desk's number instead (a
+    volunteer's "1" never touches a booking of the same number)."""
+    return ReplyAction.HELP, _(
+        "Replies to messages about shifts are not read. Please call the desk: %(phone)s",
+        phone=current_app.config["DESK_DESK_PHONE"])
+
+
+def current_address(message):
+    volunteer = volunteer_of(message)
+    if volunteer is None:
+        return None
+    if message.channel == MessageChannel.EMAIL:
+        return volunteer.email
+    return sms_address(volunteer)
+
+
+def addressees(messages):
+    """{message id: Addressee} of messages to volunteers (one query for all)."""
+    ids = {message.recipient_id for message in messages if message.recipient_id is not None}
+    volunteers = {volunteer.id: volunteer for volunteer in db.session.scalars(
+        select(Volunteer).where(Volunteer.id.in_(ids)))} if ids else {}
+    found = {}
+    for message in messages:
+        volunteer = volunteers.get(message.recipient_id)
+        if volunteer is not None:
+            found[message.id] = Addressee(
+                volunteer.name, url_for("volunteer_staff.detail", volunteer_id=volunteer.id),
+                str(RECIPIENT_LABEL))
+    return found

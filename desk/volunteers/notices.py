@@ -3,10 +3,17 @@
 A volunteer chooses SMS or e-mail for shift reminders and changes (or none); when the
 choice cannot work (no mobile number, no address) the other one is used. Invitations and
 password resets go by the channel the coordinator or the volunteer picked, whatever the
-choice. Sending, quiet hours and "never after the session started" belong to the
-dispatcher (desk.notify.dispatch).
+choice.
+
+Each row is addressed to the volunteer (recipient kind "volunteer", the volunteer's
+id) and is about a shift (topic "shift", the shift's id) or the volunteer's login
+account (topic "account", the user's id). A shift message must not go out once the
+shift has started (a call for cover: once it has ended): that moment is its `not_after`,
+moved with the shift (`retime_shift`); nothing is planned that would be due by then.
+Sending and quiet hours belong to the dispatcher (desk.notify.dispatch).
 """
 
+import enum
 from datetime import timedelta
 
 from flask import current_app
@@ -15,17 +22,31 @@ from sqlalchemy import select
 from desk.core.phone import PhoneKind
 from desk.core.timeutil import local_datetime, to_local
 from desk.extensions import db
-from desk.notify.models import (
-    MessageChannel,
-    MessageState,
-    MessageTemplate,
-    OutboxMessage,
-    RecipientKind,
-)
+from desk.notify import planning
+from desk.notify.models import MessageChannel, MessageState, OutboxMessage
 from desk.volunteers.models import VolunteerChannel
 
-SHIFT_TEMPLATES = (MessageTemplate.SHIFT_REMINDER, MessageTemplate.SHIFT_CHANGED,
-                   MessageTemplate.SHIFT_CANCELLED, MessageTemplate.SHIFT_COVER)
+RECIPIENT = "volunteer"
+SHIFT_TOPIC = "shift"
+ACCOUNT_TOPIC = "account"
+
+
+class ShiftTemplate(enum.StrEnum):
+    SHIFT_REMINDER = "shift_reminder"
+    SHIFT_CHANGED = "shift_changed"
+    SHIFT_CANCELLED = "shift_cancelled"
+    SHIFT_COVER = "shift_cover"  # a same-day call for a volunteer to step in
+
+
+class AccountTemplate(enum.StrEnum):
+    ACCOUNT_INVITE = "account_invite"
+    PASSWORD_RESET = "password_reset"
+
+
+SHIFT_TEMPLATES = tuple(ShiftTemplate)
+# shift messages that are over once the shift starts (a call for cover: once it ends)
+BEFORE_START = tuple(template for template in ShiftTemplate
+                     if template != ShiftTemplate.SHIFT_COVER)
 
 
 def sms_address(volunteer):
@@ -48,9 +69,15 @@ def volunteer_channel(volunteer):
     return None
 
 
-def plan(template, volunteer, *, shift=None, due, now, channel=None, secret=None):
-    """Queue one message to a volunteer; None when there is nobody to reach or the
-    shift will have started by `due`. `channel` forces a channel (invitations)."""
+def not_after(template, shift):
+    """The moment after which a shift message is of no use."""
+    return shift.end_dt if template == ShiftTemplate.SHIFT_COVER else shift.start_dt
+
+
+def message_values(template, volunteer, *, shift=None, due, now, channel=None, secret=None):
+    """The column values of one message to a volunteer (the demo data writes them in
+    bulk), or None when there is nobody to reach or the shift will be over by `due`.
+    `channel` forces a channel (invitations)."""
     if channel is None:
         reach = volunteer_channel(volunteer)
     elif channel == MessageChannel.SMS:
@@ -59,16 +86,26 @@ def plan(template, volunteer, *, shift=None, due, now, channel=None, secret=None
         reach = (channel, volunteer.email) if volunteer.email else None
     if reach is None:
         return None
-    if shift is not None and due >= shift.start_dt and template != MessageTemplate.SHIFT_COVER:
+    if shift is not None:
+        topic, topic_id, limit = SHIFT_TOPIC, shift.id, not_after(template, shift)
+        if due >= limit:
+            return None
+    else:
+        topic, topic_id, limit = ACCOUNT_TOPIC, volunteer.user_id, None
+    return planning.message_values(
+        template, topic=topic, topic_id=topic_id, recipient_kind=RECIPIENT,
+        recipient_id=volunteer.id, channel=reach[0], address=reach[1],
+        locale=volunteer.language, due=due, now=now, not_after=limit, secret=secret)
+
+
+def plan(template, volunteer, *, shift=None, due, now, channel=None, secret=None):
+    """Queue one message to a volunteer; None when there is nobody to reach or the
+    shift will be over by `due`. `channel` forces a channel (invitations)."""
+    values = message_values(template, volunteer, shift=shift, due=due, now=now,
+                            channel=channel, secret=secret)
+    if values is None:
         return None
-    if shift is not None and template == MessageTemplate.SHIFT_COVER and due >= shift.end_dt:
-        return None
-    message = OutboxMessage(
-        recipient_kind=RecipientKind.VOLUNTEER, volunteer_id=volunteer.id,
-        channel=reach[0], address=reach[1], template=template, locale=volunteer.language,
-        due_dt=max(due, now), session_id=shift.session_id if shift is not None else None,
-        shift_id=shift.id if shift is not None else None, secret=secret,
-        state=MessageState.QUEUED, created_dt=now, updated_dt=now)
+    message = OutboxMessage(**values)
     db.session.add(message)
     return message
 
@@ -83,23 +120,24 @@ def plan_reminder(assignment, *, now):
     due = reminder_due(assignment.shift)
     if due <= now:
         return None
-    return plan(MessageTemplate.SHIFT_REMINDER, assignment.volunteer, shift=assignment.shift,
+    return plan(ShiftTemplate.SHIFT_REMINDER, assignment.volunteer, shift=assignment.shift,
                 due=due, now=now)
 
 
 def cancel_pending(volunteer_id, shift_id, *, now, templates=SHIFT_TEMPLATES):
     """Cancel a volunteer's queued messages about a shift (all shift templates, or
     those given)."""
-    messages = list(db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.volunteer_id == volunteer_id, OutboxMessage.shift_id == shift_id,
-               OutboxMessage.state == MessageState.QUEUED,
-               OutboxMessage.template.in_(list(templates)))
-        .with_for_update()))
-    for message in messages:
-        message.state = MessageState.CANCELLED
-        message.updated_dt = now
-    return len(messages)
+    return planning.cancel_queued(SHIFT_TOPIC, [shift_id], now=now, templates=templates,
+                                  recipient_kind=RECIPIENT, recipient_id=volunteer_id)
+
+
+def retime_shift(shift, *, now):
+    """The shift moved: its queued messages must not go out after its new start (a call
+    for cover: its new end)."""
+    planning.retime(SHIFT_TOPIC, [shift.id], not_after=shift.start_dt, now=now,
+                    templates=BEFORE_START)
+    planning.retime(SHIFT_TOPIC, [shift.id], not_after=shift.end_dt, now=now,
+                    templates=[ShiftTemplate.SHIFT_COVER])
 
 
 def already_asked(volunteer_id, shift_id):
@@ -107,6 +145,8 @@ def already_asked(volunteer_id, shift_id):
     (and not withdrawn): the same request is never sent twice."""
     return db.session.scalar(
         select(OutboxMessage.id)
-        .where(OutboxMessage.volunteer_id == volunteer_id, OutboxMessage.shift_id == shift_id,
-               OutboxMessage.template == MessageTemplate.SHIFT_COVER,
+        .where(OutboxMessage.topic == SHIFT_TOPIC, OutboxMessage.topic_id == shift_id,
+               OutboxMessage.recipient_kind == RECIPIENT,
+               OutboxMessage.recipient_id == volunteer_id,
+               OutboxMessage.template == ShiftTemplate.SHIFT_COVER,
                OutboxMessage.state != MessageState.CANCELLED).limit(1)) is not None

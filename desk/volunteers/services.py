@@ -20,7 +20,6 @@ from desk.core.timeutil import local_datetime, to_local
 from desk.core.validation import Checker
 from desk.events.models import EventSession, SessionStatus
 from desk.extensions import db
-from desk.notify.models import MessageTemplate
 from desk.volunteers import notices, places
 from desk.volunteers.models import (
     Affiliation,
@@ -38,6 +37,7 @@ from desk.volunteers.models import (
     VolunteerSkill,
     new_feed_token,
 )
+from desk.volunteers.notices import ShiftTemplate
 
 VOLUNTEER_AUDIT_FIELDS = ("name", "name_kana", "phone", "email", "affiliation", "is_active",
                           "message_channel", "shares_contact", "language", "skills",
@@ -277,12 +277,13 @@ def _lock_assignment(assignment):
 
 def _tell_changed(shift, *, now):
     """Every volunteer on the shift: SEQUENCE + 1, the change told, the reminder again."""
+    notices.retime_shift(shift, now=now)
     for assignment in shift.active_assignments:
         assignment.sequence += 1
         assignment.updated_dt = now
         notices.cancel_pending(assignment.volunteer_id, shift.id, now=now,
-                               templates=[MessageTemplate.SHIFT_REMINDER])
-        notices.plan(MessageTemplate.SHIFT_CHANGED, assignment.volunteer, shift=shift, due=now,
+                               templates=[ShiftTemplate.SHIFT_REMINDER])
+        notices.plan(ShiftTemplate.SHIFT_CHANGED, assignment.volunteer, shift=shift, due=now,
                      now=now)
         notices.plan_reminder(assignment, now=now)
 
@@ -322,7 +323,7 @@ def _end_assignment(assignment, status, *, now, tell):
     assignment.updated_dt = now
     notices.cancel_pending(assignment.volunteer_id, assignment.shift_id, now=now)
     if tell:
-        notices.plan(MessageTemplate.SHIFT_CANCELLED, assignment.volunteer,
+        notices.plan(ShiftTemplate.SHIFT_CANCELLED, assignment.volunteer,
                      shift=assignment.shift, due=now, now=now)
 
 
@@ -489,7 +490,7 @@ def assign_volunteer(shift, volunteer, *, actor, now, confirmed=False):
         raise StaffingWarning(warnings)
     assignment = _take_place(shift, volunteer, source=AssignmentSource.COORDINATOR, now=now)
     if shift.start_dt > now:
-        notices.plan(MessageTemplate.SHIFT_CHANGED, volunteer, shift=shift, due=now, now=now)
+        notices.plan(ShiftTemplate.SHIFT_CHANGED, volunteer, shift=shift, due=now, now=now)
         notices.plan_reminder(assignment, now=now)
     audit.record("shift_assignment.assign", assignment, actor=actor,
                  after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS),
@@ -642,7 +643,7 @@ def request_cover(shift, *, actor, now):
         if notices.already_asked(volunteer.id, shift.id):
             report.skipped += 1
             continue
-        if notices.plan(MessageTemplate.SHIFT_COVER, volunteer, shift=shift, due=now,
+        if notices.plan(ShiftTemplate.SHIFT_COVER, volunteer, shift=shift, due=now,
                         now=now) is not None:
             report.asked.append(volunteer)
     if not report.asked and not report.skipped:

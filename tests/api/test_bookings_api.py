@@ -12,8 +12,9 @@ from desk.auth.models import Role
 from desk.core.timeutil import local_today, utcnow
 from desk.events import services
 from desk.events.models import Booking, BookingChannel, BookingStatus
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageTemplate, OutboxMessage
+from desk.notify.models import MessageChannel, OutboxMessage
 from desk.people.models import AgeBand, Person
 from tests.api.helpers import assert_error
 from tests.api.test_openapi import _json_types
@@ -67,7 +68,7 @@ def test_book_again_answers_200_with_the_existing_booking_without_its_code(api, 
     assert counts() == {"people": 1, "bookings": 1}
     confirmations = db.session.scalar(
         select(func.count(OutboxMessage.id))
-        .where(OutboxMessage.template == MessageTemplate.BOOKING_CONFIRMED,
+        .where(OutboxMessage.template == BookingTemplate.BOOKING_CONFIRMED,
                OutboxMessage.channel == MessageChannel.SMS))
     assert confirmations == 2
 

@@ -1,5 +1,5 @@
-"""Forgotten passwords (desk/auth/reset.py, desk/volunteers/account_views.py) and
-logging in with a phone number (desk/auth/services.py)."""
+"""Forgotten passwords (desk/auth/reset.py, desk/volunteers/passwords.py and
+account_views.py) and logging in with a phone number (desk/auth/services.py)."""
 
 from datetime import time, timedelta
 
@@ -12,10 +12,12 @@ from desk.auth.services import LoginError, authenticate
 from desk.core.errors import ValidationError
 from desk.core.timeutil import local_datetime, utcnow
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageState, MessageTemplate, OutboxMessage
+from desk.notify.content import render
+from desk.notify.models import MessageChannel, MessageState, OutboxMessage
 from desk.notify.segments import count_segments
-from desk.volunteers import accounts, messages
+from desk.volunteers import accounts, passwords
 from desk.volunteers import services as volunteer_services
+from desk.volunteers.notices import AccountTemplate
 from tests.fixtures.factories import NOW, PASSWORD
 
 NEW_PASSWORD = "a-fresh-river-stone"
@@ -32,24 +34,25 @@ def member(ctx):
          "phone": "080-4321-8765", "email": "yoko@example.jp", "message_channel": "sms"},
         actor="test", now=NOW)
     accounts.invite_volunteer(volunteer, "email", actor="test", now=NOW - timedelta(days=1))
-    secret = _rows(volunteer.id, MessageTemplate.ACCOUNT_INVITE)[0].secret
+    secret = _rows(volunteer.id, AccountTemplate.ACCOUNT_INVITE)[0].secret
     user = reset.use_token(secret, PASSWORD, purpose=LinkPurpose.INVITE,
                            now=NOW - timedelta(days=1))
     db.session.commit()
     return volunteer, user
 
 
-def _rows(volunteer_id, template=MessageTemplate.PASSWORD_RESET):
+def _rows(volunteer_id, template=AccountTemplate.PASSWORD_RESET):
     db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.volunteer_id == volunteer_id, OutboxMessage.template == template)
+        OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer_id,
+        OutboxMessage.template == template)
         .order_by(OutboxMessage.id)).all()
 
 
 def _resets():
     db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.template == MessageTemplate.PASSWORD_RESET)).all()
+        OutboxMessage.template == AccountTemplate.PASSWORD_RESET)).all()
 
 
 # -- logging in with a phone number ------------------------------------------------------------
@@ -87,10 +90,10 @@ def test_login_page_takes_a_phone_number_and_offers_a_reset(client, ctx, member)
 
 def test_reset_by_email_plans_a_link(ctx, member):
     volunteer, user = member
-    message = reset.request_reset("Yoko@Example.jp", now=NOW)
+    message = passwords.request_reset("Yoko@Example.jp", now=NOW)
     db.session.commit()
     assert (message.channel, message.address) == (MessageChannel.EMAIL, volunteer.email)
-    assert message.template == MessageTemplate.PASSWORD_RESET and message.secret
+    assert message.template == AccountTemplate.PASSWORD_RESET and message.secret
     link = db.session.scalar(select(AccountLink).where(
         AccountLink.user_id == user.id, AccountLink.purpose == LinkPurpose.RESET))
     assert link.channel == LinkChannel.EMAIL
@@ -99,7 +102,7 @@ def test_reset_by_email_plans_a_link(ctx, member):
 
 def test_reset_by_phone_plans_an_sms_code(ctx, member):
     volunteer, _user = member
-    message = reset.request_reset("080-4321-8765".translate(FULL_WIDTH), now=NOW)
+    message = passwords.request_reset("080-4321-8765".translate(FULL_WIDTH), now=NOW)
     assert (message.channel, message.address) == (MessageChannel.SMS, volunteer.phone)
     assert len(message.secret) == 6
 
@@ -109,14 +112,14 @@ def test_reset_falls_back_to_the_way_that_reaches_the_volunteer(ctx, member):
     volunteer.phone = "0466-25-1234"  # a landline now: no SMS
     volunteer.phone_kind = "landline"
     db.session.commit()
-    message = reset.request_reset("080-4321-8765", now=NOW)
+    message = passwords.request_reset("080-4321-8765", now=NOW)
     assert (message.channel, message.address) == (MessageChannel.EMAIL, volunteer.email)
 
 
 def test_reset_is_not_planned_twice_within_minutes(ctx, member):
-    assert reset.request_reset("yoko@example.jp", now=NOW) is not None
-    assert reset.request_reset("080-4321-8765", now=NOW + timedelta(minutes=1)) is None
-    assert reset.request_reset("yoko@example.jp", now=NOW + timedelta(minutes=6)) is not None
+    assert passwords.request_reset("yoko@example.jp", now=NOW) is not None
+    assert passwords.request_reset("080-4321-8765", now=NOW + timedelta(minutes=1)) is None
+    assert passwords.request_reset("yoko@example.jp", now=NOW + timedelta(minutes=6)) is not None
     db.session.commit()
     # the newer request retired the older link
     links = db.session.scalars(select(AccountLink).where(
@@ -129,21 +132,21 @@ def test_reset_plans_nothing_for_unknown_staff_or_disabled_accounts(ctx, member,
                                                                     create_user):
     _volunteer, user = member
     staff = create_user(Role.COORDINATOR, email="staff@city.example.jp")
-    assert reset.request_reset("nobody@example.jp", now=NOW) is None
-    assert reset.request_reset("090-1111-0000", now=NOW) is None
-    assert reset.request_reset(staff.email, now=NOW) is None
+    assert passwords.request_reset("nobody@example.jp", now=NOW) is None
+    assert passwords.request_reset("090-1111-0000", now=NOW) is None
+    assert passwords.request_reset(staff.email, now=NOW) is None
     user.is_enabled = False
     db.session.commit()
-    assert reset.request_reset("yoko@example.jp", now=NOW) is None
+    assert passwords.request_reset("yoko@example.jp", now=NOW) is None
     assert _resets() == []
     with pytest.raises(ValidationError):
-        reset.request_reset("neither", now=NOW)
+        passwords.request_reset("neither", now=NOW)
 
 
 def test_sms_reset_code_time_starts_after_the_quiet_hours(ctx, member):
     _volunteer, user = member
     night = local_datetime(NOW.date(), time(23, 30))
-    reset.request_reset("080-4321-8765", now=night)
+    passwords.request_reset("080-4321-8765", now=night)
     link = db.session.scalar(select(AccountLink).where(
         AccountLink.user_id == user.id, AccountLink.purpose == LinkPurpose.RESET))
     morning = local_datetime(NOW.date() + timedelta(days=1), time(8))
@@ -154,9 +157,9 @@ def test_resetting_clears_a_lock_out(ctx, member):
     volunteer, user = member
     user.locked_until_dt = NOW + timedelta(minutes=10)
     db.session.commit()
-    message = reset.request_reset("080-4321-8765", now=NOW)
-    reset.use_code(volunteer.phone, message.secret, NEW_PASSWORD, purpose=LinkPurpose.RESET,
-                   now=NOW)
+    message = passwords.request_reset("080-4321-8765", now=NOW)
+    passwords.use_code(volunteer.phone, message.secret, NEW_PASSWORD,
+                       purpose=LinkPurpose.RESET, now=NOW)
     db.session.commit()
     assert authenticate("080-4321-8765", NEW_PASSWORD, now=NOW) == user
     with pytest.raises(LoginError):
@@ -165,7 +168,7 @@ def test_resetting_clears_a_lock_out(ctx, member):
 
 def test_reset_code_is_not_an_invitation_code(ctx, member):
     volunteer, _user = member
-    message = reset.request_reset("080-4321-8765", now=NOW)
+    message = passwords.request_reset("080-4321-8765", now=NOW)
     with pytest.raises(reset.CodeRefused):
         accounts.accept_invite_code(volunteer.phone, message.secret, NEW_PASSWORD, now=NOW)
 
@@ -174,11 +177,11 @@ def test_reset_messages_render_with_their_secret(ctx, member):
     volunteer, _user = member
     volunteer.language = "en"
     db.session.commit()
-    sms = messages.render(reset.request_reset("080-4321-8765", now=NOW), now=NOW)
+    sms = render(passwords.request_reset("080-4321-8765", now=NOW), now=NOW)
     assert "/password/reset" in sms.sms_body and "valid 1 h" in sms.sms_body
     assert count_segments(sms.sms_body).segments <= 2  # English text, Japanese city name
-    message = reset.request_reset("yoko@example.jp", now=NOW + timedelta(minutes=10))
-    email = messages.render(message, now=NOW)
+    message = passwords.request_reset("yoko@example.jp", now=NOW + timedelta(minutes=10))
+    email = render(message, now=NOW)
     assert f"/password/reset/{message.secret}" in email.email_text
     assert 'href="http://' in email.email_html and message.secret in email.email_html
     assert "2 hours" in email.email_text and email.email_subject

@@ -72,9 +72,9 @@ PAGES = {
     # accounts
     "auth.login": (Page("anonymous"),),
     "auth.account": (Page("volunteer", "volunteer"), Page("admin", "admin")),
-    "auth.forgot": (Page("anonymous"),),
-    "auth.reset_code": (Page("anonymous"),),
-    "auth.reset_link": (Page("anonymous", args={"link_token": "link.reset"}),),
+    "password.forgot": (Page("anonymous"),),
+    "password.reset_code": (Page("anonymous"),),
+    "password.reset_link": (Page("anonymous", args={"link_token": "link.reset"}),),
     # joining by an invitation (desk/volunteers/account_views.py)
     "volunteer_public.join_code": (Page("anonymous"),),
     "volunteer_public.join_link": (Page("anonymous", args={"link_token": "link.invite"}),),
@@ -161,8 +161,8 @@ PAGES = {
     "people.proxy_new": (Page("coordinator", args={"person_id": "person"}),),
     "people.proxy_edit": (Page("coordinator", args={"person_id": "person", "proxy_id": "proxy"}),),
     # broadcast: cancel a whole day, then watch the messages go out
-    "notify.broadcast": (Page("coordinator"),),
-    "notify.broadcast_progress": (
+    "staff.broadcast": (Page("coordinator"),),
+    "staff.broadcast_progress": (
         Page("coordinator", "nothing cancelled"),
         Page("coordinator", "a cancelled day", query={"day": Ref("cancelled_day")}),
     ),
@@ -322,9 +322,9 @@ FORMS = (
              fill={"#name": "佐藤 恵子", "#name_kana": "さとう けいこ", "#phone": "12"}),
     FormCase("public.cancel", "anonymous"),
     FormCase("auth.account", "volunteer"),
-    FormCase("auth.forgot", "anonymous"),
-    FormCase("auth.reset_code", "anonymous"),
-    FormCase("auth.reset_link", "anonymous", args={"link_token": "link.reset"}),
+    FormCase("password.forgot", "anonymous"),
+    FormCase("password.reset_code", "anonymous"),
+    FormCase("password.reset_link", "anonymous", args={"link_token": "link.reset"}),
     FormCase("volunteer_public.join_code", "anonymous"),
     # the service says no: the number and the code do not match (no such invitation)
     FormCase("volunteer_public.join_code", "anonymous", "wrong code",
@@ -350,7 +350,7 @@ FORMS = (
              args={"session_id": "session.class"}, fill={"#end_time": "09:00"}),
     FormCase("staff.session_cancel", "coordinator", args={"session_id": "session.class"}),
     FormCase("staff.series_new", "coordinator"),
-    FormCase("notify.broadcast", "coordinator"),
+    FormCase("staff.broadcast", "coordinator"),
     # the error belongs to a group of checkboxes
     FormCase("staff.series_new", "coordinator", "no weekdays",
              fill={"#start_date": "2026-04-01", "#until_date": "2026-09-30",

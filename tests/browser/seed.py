@@ -75,9 +75,9 @@ def seed_account_links(user, *, actor, now):
     """Invitations (desk/volunteers/accounts.py): a volunteer invited by e-mail whose link
     the join page opens, one invited by SMS, and a password reset link for the browser's
     volunteer account (its profile comes from seed_my_shifts)."""
-    from desk.auth.reset import request_reset
     from desk.volunteers import services as volunteer_services
     from desk.volunteers.accounts import invite_volunteer
+    from desk.volunteers.passwords import request_reset
 
     def volunteer(name, kana, phone, email, channel):
         return volunteer_services.create_volunteer(
@@ -471,8 +471,10 @@ def seed():
     # the outbox: of the phone desk booking's messages one has an unknown outcome (its
     # dispatcher stopped) and one was refused; a third was decided about already
     db.session.flush()
-    outbox = db.session.scalars(select(OutboxMessage).where(OutboxMessage.booking_id.in_(
-        [desk_booking.id, web_bookings["booked"].id])).order_by(OutboxMessage.id)).all()
+    outbox = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.topic == "booking",
+        OutboxMessage.topic_id.in_([desk_booking.id, web_bookings["booked"].id]))
+        .order_by(OutboxMessage.id)).all()
     for message, state, code in zip(outbox, (MessageState.UNKNOWN, MessageState.FAILED,
                                              MessageState.FAILED), (None, "21211", "21614"),
                                     strict=False):

@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from desk.consults import services
+from desk.consults.messages import CONSULT_TURN
 from desk.consults.models import TicketStatus
 from desk.core.errors import ConflictError
 from desk.core.timeutil import local_datetime
+from desk.events import services as event_services
 from desk.extensions import db
 from desk.notify import dispatch, replies
 from desk.notify import services as notify_services
@@ -23,9 +25,7 @@ from desk.notify.models import (
     CODE_SESSION_STARTED,
     MessageChannel,
     MessageState,
-    MessageTemplate,
     OutboxMessage,
-    RecipientKind,
     ReplyAction,
 )
 from desk.notify.segments import count_segments
@@ -81,9 +81,9 @@ def call_next(session, when):
 
 def turn_messages(ticket=None):
     db.session.expire_all()
-    query = select(OutboxMessage).where(OutboxMessage.template == MessageTemplate.CONSULT_TURN)
+    query = select(OutboxMessage).where(OutboxMessage.template == CONSULT_TURN)
     if ticket is not None:
-        query = query.where(OutboxMessage.ticket_id == ticket.id)
+        query = query.where(OutboxMessage.topic == "ticket", OutboxMessage.topic_id == ticket.id)
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
 
 
@@ -105,12 +105,12 @@ def test_the_turn_sms_is_planned_once_when_three_or_fewer_are_ahead(desk_session
     assert turn_messages() == []
     call_next(desk_session, at(10, 5))  # number 1 is taken: three before number 5
     (message,) = turn_messages()
-    assert (message.ticket_id, message.recipient_kind, message.channel, message.address,
-            message.locale, message.due_dt) == (fifth.id, RecipientKind.VISITOR,
+    assert (message.topic_id, message.recipient_id, message.recipient_kind, message.channel,
+            message.address, message.locale, message.due_dt) == (fifth.id, fifth.id, "visitor",
                                                 MessageChannel.SMS, MOBILE_E164, "ja",
                                                 at(10, 5))
-    assert (message.person_id, message.booking_id, message.session_id) == (
-        None, None, desk_session.id)
+    assert (message.person_id, message.topic, message.not_after) == (
+        None, "ticket", desk_session.end_dt)
     db.session.refresh(fifth)
     assert fifth.turn_notice_dt == at(10, 5)
     # the queue moves on: still one message
@@ -125,7 +125,7 @@ def test_a_ticket_issued_into_a_short_queue_is_told_at_the_next_call(desk_sessio
     # the visitor is at reception: the SMS waits until the queue moves
     assert turn_messages() == []
     call_next(desk_session, at(10, 2))
-    assert [message.ticket_id for message in turn_messages()] == [asked.id]
+    assert [message.topic_id for message in turn_messages()] == [asked.id]
 
 
 def test_never_for_a_ticket_that_did_not_ask(desk_session):
@@ -239,6 +239,21 @@ def test_nothing_goes_out_after_the_session_ended(desk_session, queue_of_five, b
     assert backend.sends == {}
 
 
+def test_the_sms_waits_no_longer_than_the_session_even_when_it_moves(desk_session,
+                                                                    queue_of_five, backend):
+    message = _planned(desk_session, queue_of_five)
+    assert message.not_after == desk_session.end_dt == at(15)
+    event_services.update_session(desk_session, {"end_dt": at(13)}, actor="test",
+                                  now=at(10, 6))
+    db.session.commit()
+    assert db.session.get(OutboxMessage, message.id).not_after == at(13)
+    dispatch.dispatch_due(now=at(13, 1))
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, message.id)
+    assert (message.state, message.error_code) == (MessageState.CANCELLED, CODE_SESSION_STARTED)
+    assert backend.sends == {}
+
+
 def test_a_landline_refusal_plans_no_call(desk_session, queue_of_five, backend):
     message = _planned(desk_session, queue_of_five)
     backend.script[message.id] = [PermanentError("landline", code="21614")]
@@ -287,7 +302,7 @@ def test_a_reply_to_the_turn_sms_touches_no_booking(desk_session, create_session
     assert booking.status.value == "booked"
     reply = db.session.scalar(select(replies.SmsReply).where(
         replies.SmsReply.provider_id == "SMturn1"))
-    assert reply.action == ReplyAction.HELP and reply.booking_id is None
+    assert reply.action == ReplyAction.HELP and reply.topic == "ticket"
 
 
 def test_the_outbox_pages_show_a_visitor_row(desk_session, queue_of_five, client, login,

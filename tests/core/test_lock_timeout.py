@@ -19,7 +19,8 @@ from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import bookings, services
 from desk.events.models import Booking, EventSession
 from desk.extensions import db
-from desk.notify.models import MessageTemplate, OutboxMessage, SmsReply
+from desk.events.notices import BookingTemplate
+from desk.notify.models import OutboxMessage, SmsReply
 from desk.people import services as people_services
 from desk.people.models import Person
 from desk.volunteers import services as volunteer_services
@@ -194,7 +195,7 @@ def test_an_sms_reply_answers_busy(live_app, class_id, monkeypatch):
         booking = services.book_seat(db.session.get(EventSession, class_id), person,
                                      channel="phone_desk", actor="test", now=now).booking
         db.session.commit()
-        mark_sent(queued(booking, "sms", MessageTemplate.BOOKING_CONFIRMED)[0], now)
+        mark_sent(queued(booking, "sms", BookingTemplate.BOOKING_CONFIRMED)[0], now)
         booking_id = booking.id
 
     def reply(body):

@@ -21,6 +21,7 @@ from desk.core.timeutil import local_datetime
 from desk.demo.load import load_demo
 from desk.events import availability
 from desk.events import bookings as booking_rules
+from desk.events import notices as booking_notices
 from desk.events.models import (
     Attendance,
     Booking,
@@ -31,9 +32,10 @@ from desk.events.models import (
     SessionKind,
     SessionStatus,
 )
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify import planning
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
+from desk.notify.models import MessageState, OutboxMessage
 from desk.people.models import AgeBand, Person, ProxyContact, ProxyRelation
 from tests.conftest import _database_params, make_database, test_config
 
@@ -224,12 +226,13 @@ def test_demo_bookings_have_their_audit_entries_and_messages(demo):
     assert not any(message.state == MessageState.QUEUED and message.due_dt < NOW
                    for message in messages)
     walk_in_ids = {booking.id for booking in bookings if booking.is_walk_in}
-    assert not any(message.booking_id in walk_in_ids for message in messages)
-    reminders = {message.booking_id for message in messages
-                 if message.template == MessageTemplate.REMINDER
+    assert not any(message.topic == "booking" and message.topic_id in walk_in_ids
+                   for message in messages)
+    reminders = {message.topic_id for message in messages
+                 if message.template == BookingTemplate.REMINDER
                  and message.state == MessageState.QUEUED}
     for booking in bookings:
-        due = planning.reminder_due(booking.session)
+        due = booking_notices.reminder_due(booking.session)
         if (booking.status == BookingStatus.BOOKED and due > NOW and booking.booked_dt < due
                 and planning.person_channels(booking.person)):
             assert booking.id in reminders
@@ -237,7 +240,7 @@ def test_demo_bookings_have_their_audit_entries_and_messages(demo):
     # for a volunteer, a shift: tests/demo/test_demo_volunteers.py; for a visitor at a
     # consultation desk, a ticket: tests/demo/test_demo_consults.py)
     orphans = db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(OutboxMessage.booking_id.is_(None),
-                                                   OutboxMessage.shift_id.is_(None),
-                                                   OutboxMessage.ticket_id.is_(None)))
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.topic_id.is_(None)))
     assert orphans == 0
+    assert set(db.session.scalars(select(OutboxMessage.topic).distinct())) <= {
+        "booking", "shift", "ticket"}

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from desk import create_app
 from desk.auth.models import Role, User
 from desk.consults import queue
+from desk.consults.messages import CONSULT_TURN
 from desk.consults.models import (
     ConsultTopic,
     Device,
@@ -28,7 +29,7 @@ from desk.demo.load import load_demo
 from desk.events import slots
 from desk.events.models import EventSession, SessionKind, SessionStatus
 from desk.extensions import db
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage, RecipientKind
+from desk.notify.models import MessageState, OutboxMessage
 from desk.volunteers.models import (
     AssignmentStatus,
     Shift,
@@ -176,13 +177,14 @@ def test_demo_visitors_are_mostly_anonymous_or_give_a_name(demo):
     texting = [ticket for ticket in everything if ticket.wants_sms]
     assert 0 < len(texting) < 0.15 * len(everything)
     messages = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.template == MessageTemplate.CONSULT_TURN)).all()
+        OutboxMessage.template == CONSULT_TURN)).all()
     told = {ticket.id: ticket for ticket in texting if ticket.turn_notice_dt}
-    assert messages and {message.ticket_id for message in messages} == set(told)
+    assert messages and {message.topic_id for message in messages} == set(told)
     for message in messages:
-        ticket = told[message.ticket_id]
-        assert message.recipient_kind == RecipientKind.VISITOR
-        assert message.address == ticket.phone and message.session_id == ticket.session_id
+        ticket = told[message.topic_id]
+        assert (message.topic, message.recipient_id) == ("ticket", ticket.id)
+        assert message.recipient_kind == "visitor"
+        assert message.address == ticket.phone and message.not_after == ticket.session.end_dt
         assert message.due_dt == ticket.turn_notice_dt <= NOW
         assert message.state == MessageState.LOGGED
         assert ticket.turn_notice_dt >= ticket.issued_dt

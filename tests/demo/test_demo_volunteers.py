@@ -23,7 +23,7 @@ from desk.demo.load import load_demo
 from desk.demo.logins import read_demo_logins
 from desk.events.models import EventSession, SessionStatus
 from desk.extensions import db
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage, RecipientKind
+from desk.notify.models import MessageState, OutboxMessage
 from desk.volunteers import notices, queries
 from desk.volunteers.models import (
     Affiliation,
@@ -37,6 +37,7 @@ from desk.volunteers.models import (
     Volunteer,
     VolunteerChannel,
 )
+from desk.volunteers.notices import ShiftTemplate
 from desk.volunteers.services import fits_availability
 from tests.conftest import _database_params, make_database, test_config
 
@@ -239,13 +240,13 @@ def test_demo_hours_report_over_the_previous_fiscal_year(demo):
 def test_demo_shift_reminders_are_queued_as_the_services_plan_them(demo):
     _volunteers, _shifts, assignments = demo
     messages = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.recipient_kind == RecipientKind.VOLUNTEER)).all()
-    assert all(message.volunteer_id and message.shift_id and message.booking_id is None
-               for message in messages)
+        OutboxMessage.recipient_kind == "volunteer")).all()
+    assert all(message.recipient_id and message.topic == "shift" and message.topic_id
+               and message.person_id is None for message in messages)
     assert not any(message.state == MessageState.QUEUED and message.due_dt < NOW
                    for message in messages)
-    queued = {(message.volunteer_id, message.shift_id): message for message in messages
-              if message.template == MessageTemplate.SHIFT_REMINDER
+    queued = {(message.recipient_id, message.topic_id): message for message in messages
+              if message.template == ShiftTemplate.SHIFT_REMINDER
               and message.state == MessageState.QUEUED}
     assert queued
     expected = set()
@@ -261,10 +262,10 @@ def test_demo_shift_reminders_are_queued_as_the_services_plan_them(demo):
         assert message.due_dt == notices.reminder_due(shift)
         assert to_local(message.due_dt).time() == time(17, 0)
         assert (message.channel, message.address) == notices.volunteer_channel(volunteer)
-        assert message.locale == volunteer.language and message.session_id == shift.session_id
+        assert message.locale == volunteer.language and message.not_after == shift.start_dt
     unreachable = {volunteer.id for volunteer, in db.session.execute(select(Volunteer))
                    if notices.volunteer_channel(volunteer) is None}
-    assert unreachable and not any(message.volunteer_id in unreachable for message in messages)
+    assert unreachable and not any(message.recipient_id in unreachable for message in messages)
     # what went out before now went through the log backend
     states = Counter(message.state for message in messages)
     assert states[MessageState.LOGGED] > 1000

@@ -26,12 +26,20 @@ from desk.events.models import (
     Confirmation,
     SessionStatus,
 )
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageState, MessageTemplate, OutboxMessage
+from desk.notify import dispatch
+from desk.notify.models import (
+    CODE_SESSION_STARTED,
+    MessageChannel,
+    MessageState,
+    OutboxMessage,
+)
 from desk.people import services as people_services
 from desk.people.models import Person
 from tests.events.helpers import audit_entries, last_audit
 from tests.fixtures.factories import NOW
+from tests.notify.dispatch_support import FakeBackend, install, uninstall
 
 REMINDER_DUE = local_datetime(date(2026, 12, 2), time(10))
 EARLY = NOW - timedelta(hours=3)  # 07:00 JST on the day of the sessions held "today"
@@ -45,7 +53,8 @@ def book(session, person, **options):
 
 
 def messages(booking, template=None, state=MessageState.QUEUED):
-    query = select(OutboxMessage).where(OutboxMessage.booking_id == booking.id)
+    query = select(OutboxMessage).where(OutboxMessage.topic == "booking",
+                                        OutboxMessage.topic_id == booking.id)
     if template is not None:
         query = query.where(OutboxMessage.template == template)
     if state is not None:
@@ -54,7 +63,7 @@ def messages(booking, template=None, state=MessageState.QUEUED):
 
 
 def templates(booking, state=MessageState.QUEUED):
-    return sorted(message.template.value for message in messages(booking, state=state))
+    return sorted(message.template for message in messages(booking, state=state))
 
 
 def counts():
@@ -480,7 +489,7 @@ def test_close_attendance_marks_the_unmarked_as_no_shows_and_holds_the_session(
         today_session, create_person):
     attended, unmarked, no_show = fill(today_session, create_person, 3, now=EARLY)
     waiting = book(today_session, create_person(), now=EARLY).booking
-    assert messages(waiting, MessageTemplate.WAITLIST_CONFIRMED)
+    assert messages(waiting, BookingTemplate.WAITLIST_CONFIRMED)
     services.set_attendance(attended, "attended", actor="test", now=NOW)
     services.set_attendance(no_show, "no_show", actor="test", now=NOW)
     with pytest.raises(ValidationError):
@@ -594,13 +603,41 @@ def test_moving_a_session_replans_reminders_and_tells_everyone(session, create_p
     services.update_session(session, {"start_dt": "2026-12-10T14:00:00+09:00",
                                       "end_dt": "2026-12-10T15:30:00+09:00"},
                             actor="test", now=later)
-    old_reminder, = messages(booked, MessageTemplate.REMINDER, MessageState.CANCELLED)
+    old_reminder, = messages(booked, BookingTemplate.REMINDER, MessageState.CANCELLED)
     assert old_reminder.due_dt == REMINDER_DUE
-    new_reminder, = messages(booked, MessageTemplate.REMINDER)
+    new_reminder, = messages(booked, BookingTemplate.REMINDER)
     assert new_reminder.due_dt == local_datetime(date(2026, 12, 9), time(10))
-    changed, = messages(booked, MessageTemplate.SESSION_CHANGED)
+    changed, = messages(booked, BookingTemplate.SESSION_CHANGED)
     assert changed.due_dt == later
     assert templates(waiting) == ["session_changed", "waitlist_confirmed"]
+
+
+def test_messages_must_not_outlive_their_session_and_move_with_it(app, session,
+                                                                 create_person):
+    booked = book(session, create_person()).booking
+    cancelled = book(session, create_person()).booking
+    services.cancel_booking(cancelled, actor="test", now=NOW)
+    (told,) = messages(cancelled, BookingTemplate.BOOKING_CANCELLED)
+    assert {message.not_after for message in messages(booked) + [told]} == {session.start_dt}
+    # the session moves two days earlier: every queued message moves with it, the
+    # cancellation still waiting (not planned again) as well
+    earlier = local_datetime(date(2026, 12, 1), time(10))
+    services.update_session(session, {"start_dt": earlier,
+                                      "end_dt": earlier + timedelta(hours=1)},
+                            actor="test", now=NOW)
+    db.session.commit()
+    assert {message.not_after for message in messages(booked) + messages(cancelled)} == {
+        earlier}
+    assert messages(cancelled)[0].id == told.id
+    # so the dispatcher never sends it once the session has started
+    install(app, FakeBackend())
+    try:
+        dispatch.dispatch_due(now=earlier + timedelta(minutes=1))
+    finally:
+        uninstall(app)
+    db.session.expire_all()
+    told = db.session.get(OutboxMessage, told.id)
+    assert (told.state, told.error_code) == (MessageState.CANCELLED, CODE_SESSION_STARTED)
 
 
 def test_series_edits_leave_alone_sessions_with_bookings(ctx, create_series, create_person):
@@ -620,20 +657,21 @@ def test_series_edits_leave_alone_sessions_with_bookings(ctx, create_series, cre
 def test_a_booking_plans_its_confirmation_now_and_a_reminder_the_day_before(session,
                                                                              create_person):
     booking = book(session, create_person(phone="090-1111-2222")).booking
-    confirmation, = messages(booking, MessageTemplate.BOOKING_CONFIRMED)
-    reminder, = messages(booking, MessageTemplate.REMINDER)
+    confirmation, = messages(booking, BookingTemplate.BOOKING_CONFIRMED)
+    reminder, = messages(booking, BookingTemplate.REMINDER)
     assert confirmation.due_dt == NOW and reminder.due_dt == REMINDER_DUE
     assert reminder.due_dt.isoformat() == "2026-12-02T01:00:00+00:00"
     for message in (confirmation, reminder):
         assert message.channel == MessageChannel.SMS and message.address == "+819011112222"
-        assert message.session_id == session.id and message.locale == "ja"
+        assert (message.topic, message.topic_id) == ("booking", booking.id)
+        assert message.not_after == session.start_dt and message.locale == "ja"
         assert message.state == MessageState.QUEUED
 
 
 def test_the_reminder_time_is_configurable(ctx, monkeypatch, session, create_person):
     monkeypatch.setitem(ctx.config, "DESK_REMINDER_TIME", time(18, 30))
     booking = book(session, create_person()).booking
-    reminder, = messages(booking, MessageTemplate.REMINDER)
+    reminder, = messages(booking, BookingTemplate.REMINDER)
     assert reminder.due_dt == local_datetime(date(2026, 12, 2), time(18, 30))
 
 
@@ -641,18 +679,18 @@ def test_a_program_can_ask_for_a_second_reminder_on_the_morning(session, create_
     """The session starts at 10:00 JST on 2026-12-03; its program asks for 08:30."""
     services.update_program(session.program, {"morning_reminder_time": "08:30"}, actor="test")
     booking = book(session, create_person()).booking
-    assert sorted(message.due_dt for message in messages(booking, MessageTemplate.REMINDER)) == [
+    assert sorted(message.due_dt for message in messages(booking, BookingTemplate.REMINDER)) == [
         REMINDER_DUE, local_datetime(date(2026, 12, 3), time(8, 30))]
     # booked after the day-before reminder's time: only the morning one is still ahead
     late = book(session, create_person(), now=REMINDER_DUE + timedelta(hours=1)).booking
-    assert [message.due_dt for message in messages(late, MessageTemplate.REMINDER)] == [
+    assert [message.due_dt for message in messages(late, BookingTemplate.REMINDER)] == [
         local_datetime(date(2026, 12, 3), time(8, 30))]
 
 
 def test_a_morning_reminder_after_the_start_is_not_planned(session, create_person):
     services.update_program(session.program, {"morning_reminder_time": "11:00"}, actor="test")
     booking = book(session, create_person()).booking
-    assert [message.due_dt for message in messages(booking, MessageTemplate.REMINDER)] == [
+    assert [message.due_dt for message in messages(booking, BookingTemplate.REMINDER)] == [
         REMINDER_DUE]
 
 
@@ -690,9 +728,9 @@ def test_no_messages_without_consent_or_with_the_choice_none(session, create_per
 def test_messages_go_by_sms_to_mobiles_voice_to_landlines_and_email_where_known(
         session, create_person, person_data, expected):
     booking = book(session, create_person(**person_data)).booking
-    reminders = messages(booking, MessageTemplate.REMINDER)
+    reminders = messages(booking, BookingTemplate.REMINDER)
     assert sorted((m.channel.value, m.address) for m in reminders) == expected
-    confirmations = messages(booking, MessageTemplate.BOOKING_CONFIRMED)
+    confirmations = messages(booking, BookingTemplate.BOOKING_CONFIRMED)
     assert sorted((m.channel.value, m.address) for m in confirmations) == expected
 
 
@@ -710,17 +748,17 @@ def test_proxies_get_copies_only_with_their_own_consent(session, create_person):
         person, {"name": "ケアマネ 山田", "relation": "care_manager", "phone": "080-7777-8888",
                  "wants_copies": False}, consent_method="phone_staff", actor="test", now=NOW)
     booking = book(session, person, proxy=agreed).booking
-    reminders = messages(booking, MessageTemplate.REMINDER)
-    assert sorted((m.recipient_kind.value, m.channel.value, m.address) for m in reminders) == [
+    reminders = messages(booking, BookingTemplate.REMINDER)
+    assert sorted((m.recipient_kind, m.channel.value, m.address) for m in reminders) == [
         ("person", "voice", "+81466824455"), ("proxy", "sms", "+819055556666")]
-    copy = next(m for m in reminders if m.recipient_kind.value == "proxy")
+    copy = next(m for m in reminders if m.recipient_kind == "proxy")
     assert copy.proxy_id == agreed.id and copy.person_id == person.id
 
 
 def test_cancelling_cancels_queued_messages_and_plans_the_cancellation(session, create_person):
     booking = book(session, create_person()).booking
     services.cancel_booking(booking, actor="test", now=NOW + timedelta(minutes=1))
-    assert sorted(m.template.value for m in messages(booking, state=MessageState.CANCELLED)) == [
+    assert sorted(m.template for m in messages(booking, state=MessageState.CANCELLED)) == [
         "booking_confirmed", "reminder"]
     assert templates(booking) == ["booking_cancelled"]
 
@@ -731,7 +769,7 @@ def test_promotion_replaces_the_waitlist_message_with_promotion_and_reminder(ses
     waiting = book(session, create_person(), now=NOW + timedelta(minutes=5)).booking
     services.cancel_booking(booked[0], actor="test", now=NOW + timedelta(minutes=10))
     assert templates(waiting) == ["reminder", "waitlist_promoted"]
-    assert [m.template.value for m in messages(waiting, state=MessageState.CANCELLED)] == [
+    assert [m.template for m in messages(waiting, state=MessageState.CANCELLED)] == [
         "waitlist_confirmed"]
 
 

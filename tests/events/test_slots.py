@@ -17,9 +17,10 @@ from desk.core.timeutil import local_datetime, local_today, to_local, utcnow
 from desk.events import ics, services, slots
 from desk.events.bookings import BookingError, fit_capacity, waitlist_position
 from desk.events.models import Booking, BookingStatus, CancelReason, EventSession
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify.content import render
-from desk.notify.models import MessageChannel, MessageTemplate, OutboxMessage, RecipientKind
+from desk.notify.models import MessageChannel, OutboxMessage, RecipientKind
 from tests.api.schema import ApiDocument
 from tests.conftest import _database_params, live_database_app
 from tests.events.test_booking_concurrency import _new_person, _transaction, run_at_once
@@ -186,8 +187,8 @@ def test_moving_the_session_moves_the_slots_in_order(desk_session, create_person
     assert booked_slots(desk_session) == [at(13), at(14)]
     assert slots.first_free_slot(desk_session) == at(13, 30)
     changed = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.template == MessageTemplate.SESSION_CHANGED)).all()
-    assert {message.booking_id for message in changed} == {made[0].id, made[2].id}
+        OutboxMessage.template == BookingTemplate.SESSION_CHANGED)).all()
+    assert {message.topic_id for message in changed} == {made[0].id, made[2].id}
 
 
 def test_a_new_slot_length_gives_new_times_in_order(desk_session, create_person):
@@ -241,8 +242,8 @@ def _message(booking, channel, template, locale="en"):
     message = OutboxMessage(
         recipient_kind=RecipientKind.PERSON, person_id=booking.person_id,
         channel=MessageChannel(channel), address=booking.person.phone,
-        template=MessageTemplate(template), locale=locale, due_dt=NOW,
-        booking_id=booking.id, session_id=booking.session_id)
+        template=BookingTemplate(template), locale=locale, due_dt=NOW,
+        topic="booking", topic_id=booking.id, not_after=booking.session.start_dt)
     db.session.add(message)
     db.session.flush()
     return message

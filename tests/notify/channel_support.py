@@ -142,7 +142,8 @@ def booking_for(session, person, now):
 def queued(booking, channel=None, template=None):
     """The queued messages of a booking, oldest first."""
     db.session.expire_all()
-    query = db.select(OutboxMessage).where(OutboxMessage.booking_id == booking.id,
+    query = db.select(OutboxMessage).where(OutboxMessage.topic == "booking",
+                                           OutboxMessage.topic_id == booking.id,
                                            OutboxMessage.state == MessageState.QUEUED)
     if channel is not None:
         query = query.where(OutboxMessage.channel == MessageChannel(channel))

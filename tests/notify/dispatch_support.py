@@ -13,13 +13,13 @@ from sqlalchemy import delete, insert
 
 from desk.core.timeutil import local_datetime
 from desk.events import services as event_services
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify.channels.base import SendResult
 from desk.notify.dispatch import EXTENSION_KEY, Channels
 from desk.notify.models import (
     MessageChannel,
     MessageState,
-    MessageTemplate,
     OptOut,
     OutboxMessage,
     RecipientKind,
@@ -31,7 +31,7 @@ _numbers = count(1)
 
 
 def fake_render(message):
-    return f"{message.template.value} #{message.id}"
+    return f"{message.template} #{message.id}"
 
 
 class FakeBackend:
@@ -135,14 +135,14 @@ def make_person():
 
 
 def queue_messages(count_, *, person, due, session=None, channel=MessageChannel.SMS,
-                   template=MessageTemplate.REMINDER):
+                   template=BookingTemplate.REMINDER):
     """Insert `count_` queued messages in one statement and commit; returns their ids."""
     rows = [{
         "recipient_kind": RecipientKind.PERSON, "person_id": person.id, "channel": channel,
         "address": f"+8190{60000000 + index:08d}" if channel != MessageChannel.EMAIL
         else f"person{index}@example.jp",
-        "template": template, "locale": "ja", "due_dt": due,
-        "session_id": session.id if session else None, "state": MessageState.QUEUED,
+        "template": template, "locale": "ja", "due_dt": due, "topic": "booking",
+        "not_after": session.start_dt if session else None, "state": MessageState.QUEUED,
         "attempts": 0, "created_dt": due, "updated_dt": due,
     } for index in range(count_)]
     ids = list(db.session.scalars(insert(OutboxMessage).returning(OutboxMessage.id), rows))

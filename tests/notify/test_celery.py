@@ -17,6 +17,7 @@ import pytest
 from celery.app.utils import find_app
 from celery.contrib.testing.worker import start_worker
 
+from desk import worker
 from desk.core.timeutil import utcnow
 from desk.extensions import db
 from desk.notify import celery_app as celery_module
@@ -139,11 +140,11 @@ def test_processes_sharing_redis_share_one_pace(redis_url):
 
 
 def test_celery_finds_the_app_the_way_its_command_line_does(redis_url, tmp_path, monkeypatch):
-    """`celery -A desk.notify.celery_app worker` builds desk from the environment."""
+    """`celery -A desk.worker worker` builds desk from the environment."""
     monkeypatch.setenv("DESK_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'desk.sqlite3'}")
     monkeypatch.setenv("DESK_CELERY_BROKER_URL", redis_url)
-    monkeypatch.setattr(celery_module, "_flask_app", None)
-    celery = find_app("desk.notify.celery_app")
+    monkeypatch.setattr(worker, "_flask_app", None)
+    celery = find_app("desk.worker")
     assert celery.conf.broker_url == redis_url
     assert celery_module.DISPATCH_TASK in celery.tasks

@@ -13,21 +13,19 @@ import pytest
 from desk.demo import data as demo_data
 from desk.events.bookings import waitlist_position
 from desk.events.models import Program, Venue
+from desk.events.notices import BookingTemplate
 from desk.events.services import book_seat
 from desk.extensions import db
 from desk.notify.content import render
-from desk.notify.models import MessageChannel, MessageTemplate, OutboxMessage, RecipientKind
+from desk.notify.models import MessageChannel, OutboxMessage, RecipientKind
 from desk.notify.segments import GSM7, UCS2, count_segments
-from desk.volunteers.messages import TEMPLATES as VOLUNTEER_TEMPLATES
 from tests.fixtures.factories import NOW
 from tests.notify.channel_support import LONGEST_SHORT_NAME, PUBLIC_URL, configure
 
 DESK_PHONE = "0466-25-1111"
 # messages to volunteers are written by desk.volunteers.messages (tests/volunteers)
 # (the consultation desk's turn SMS has tests of its own: tests/consults/test_turn_sms.py)
-BOOKING_TEMPLATES = [template for template in MessageTemplate
-                     if template not in VOLUNTEER_TEMPLATES
-                     and template != MessageTemplate.CONSULT_TURN]
+BOOKING_TEMPLATES = list(BookingTemplate)
 
 
 # -- the segment counter -----------------------------------------------------------------
@@ -98,7 +96,7 @@ def tenth_waiting(longest_booking, create_person):
     return booking
 
 
-WAITLIST_TEMPLATES = (MessageTemplate.WAITLIST_CONFIRMED, MessageTemplate.MOVED_TO_WAITLIST)
+WAITLIST_TEMPLATES = (BookingTemplate.WAITLIST_CONFIRMED, BookingTemplate.MOVED_TO_WAITLIST)
 
 
 def message_for(booking, channel, template, locale="ja", address=None,
@@ -106,8 +104,8 @@ def message_for(booking, channel, template, locale="ja", address=None,
     message = OutboxMessage(
         recipient_kind=recipient_kind, person_id=booking.person_id,
         channel=MessageChannel(channel), address=address or booking.person.phone,
-        template=MessageTemplate(template), locale=locale, due_dt=NOW,
-        booking_id=booking.id, session_id=booking.session_id)
+        template=BookingTemplate(template), locale=locale, due_dt=NOW,
+        topic="booking", topic_id=booking.id, not_after=booking.session.start_dt)
     db.session.add(message)
     db.session.flush()
     return message
@@ -145,7 +143,8 @@ def test_sms_has_no_links(longest_booking, monkeypatch, ctx, template, locale):
 
 def test_sms_names_the_class_as_fully_as_fits(ctx, monkeypatch, create_venue, create_program,
                                               create_session, create_person):
-    from desk.notify.content import fewest_segments, place_options
+    from desk.events.messages import place_options
+    from desk.notify.content import fewest_segments
 
     configure(monkeypatch, ctx, DESK_PUBLIC_URL="http://127.0.0.1:5000")
     venue = create_venue(short_name="辻堂センター")
@@ -174,12 +173,12 @@ def test_english_sms_snapshot(longest_booking, monkeypatch, ctx):
     bodies = {template: render(message_for(booking, "sms", template, locale="en")).sms_body
               for template in BOOKING_TEMPLATES}
     place = f"Sun, Dec 13 13:30 {LONGEST_SHORT_NAME}"
-    assert bodies[MessageTemplate.BOOKING_CONFIRMED].startswith(f"Booked: {place}")
-    assert bodies[MessageTemplate.BOOKING_CONFIRMED].endswith(
+    assert bodies[BookingTemplate.BOOKING_CONFIRMED].startswith(f"Booked: {place}")
+    assert bodies[BookingTemplate.BOOKING_CONFIRMED].endswith(
         f"Booking code {code}. To cancel, reply 2 or call {DESK_PHONE}.")
-    assert bodies[MessageTemplate.REMINDER].endswith(
+    assert bodies[BookingTemplate.REMINDER].endswith(
         f"Code {code}. Reply 1 if you will come, 2 to cancel. Desk: {DESK_PHONE}")
-    assert bodies[MessageTemplate.SESSION_CANCELLED].startswith(f"We are sorry: {place}")
+    assert bodies[BookingTemplate.SESSION_CANCELLED].startswith(f"We are sorry: {place}")
 
 
 def test_outbound_only_sms_does_not_offer_replies(longest_booking, monkeypatch, ctx):
@@ -310,7 +309,7 @@ def test_a_message_without_its_booking_cannot_be_rendered(longest_booking, ctx):
     from desk.notify.channels.base import PermanentError
 
     message = message_for(longest_booking, "sms", "reminder")
-    message.booking_id = None
+    message.topic_id = None
     db.session.flush()
     db.session.expire(message)
     with pytest.raises(PermanentError):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from desk.core.audit import AuditEntry
 from desk.core.timeutil import local_datetime, to_local
+from desk.events.notices import BookingTemplate
 from desk.events.services import book_seat, cancel_booking
 from desk.extensions import db
 from desk.notify import dispatch, optout, queries, tasks
@@ -19,7 +20,6 @@ from desk.notify.models import (
     CODE_SESSION_STARTED,
     MessageChannel,
     MessageState,
-    MessageTemplate,
     OutboxMessage,
 )
 from tests.fixtures.factories import NOW
@@ -50,7 +50,8 @@ def booking(ctx, create_session, create_person):
 
 
 def messages_of(booking, template=None):
-    query = select(OutboxMessage).where(OutboxMessage.booking_id == booking.id)
+    query = select(OutboxMessage).where(OutboxMessage.topic == "booking",
+                                        OutboxMessage.topic_id == booking.id)
     if template is not None:
         query = query.where(OutboxMessage.template == template)
     db.session.expire_all()
@@ -58,7 +59,7 @@ def messages_of(booking, template=None):
 
 
 def confirmation(booking):
-    (message,) = messages_of(booking, MessageTemplate.BOOKING_CONFIRMED)
+    (message,) = messages_of(booking, BookingTemplate.BOOKING_CONFIRMED)
     return message
 
 
@@ -76,7 +77,7 @@ def test_dispatch_sends_a_due_message_once_and_records_it(backend, booking):
     # the reminder is not due yet, and a second round finds nothing
     assert dispatch.dispatch_due(now=NOW) == {}
     assert backend.sends.total() == 1
-    (reminder,) = messages_of(booking, MessageTemplate.REMINDER)
+    (reminder,) = messages_of(booking, BookingTemplate.REMINDER)
     assert reminder.state == MessageState.QUEUED and reminder.attempts == 0
 
 
@@ -89,10 +90,10 @@ def test_dispatch_records_the_log_backends_logged_state(backend, booking):
 def test_the_reminder_goes_at_its_due_time(backend, booking):
     due = jst(datetime(2026, 12, 2).date(), 10)
     dispatch.dispatch_due(now=due - timedelta(seconds=1))
-    (reminder,) = messages_of(booking, MessageTemplate.REMINDER)
+    (reminder,) = messages_of(booking, BookingTemplate.REMINDER)
     assert reminder.state == MessageState.QUEUED
     dispatch.dispatch_due(now=due)
-    (reminder,) = messages_of(booking, MessageTemplate.REMINDER)
+    (reminder,) = messages_of(booking, BookingTemplate.REMINDER)
     assert reminder.state == MessageState.SENT and reminder.sent_dt == due
 
 
@@ -102,9 +103,9 @@ def test_a_cancelled_booking_sends_its_cancellation_and_nothing_else(backend, bo
     db.session.commit()
     dispatch.dispatch_due(now=jst(datetime(2026, 12, 2).date(), 10))
     states = {message.template: message.state for message in messages_of(booking)}
-    assert states == {MessageTemplate.BOOKING_CONFIRMED: MessageState.SENT,
-                      MessageTemplate.BOOKING_CANCELLED: MessageState.SENT,
-                      MessageTemplate.REMINDER: MessageState.CANCELLED}
+    assert states == {BookingTemplate.BOOKING_CONFIRMED: MessageState.SENT,
+                      BookingTemplate.BOOKING_CANCELLED: MessageState.SENT,
+                      BookingTemplate.REMINDER: MessageState.CANCELLED}
     assert backend.sends.total() == 2
 
 
@@ -281,7 +282,7 @@ def test_a_landline_refusing_sms_gets_one_voice_call_instead(backend, booking, c
     message = confirmation(booking)
     backend.script[message.id] = [PermanentError("not a mobile", code=code)]
     dispatch.dispatch_due(now=NOW)
-    sms, call = messages_of(booking, MessageTemplate.BOOKING_CONFIRMED)
+    sms, call = messages_of(booking, BookingTemplate.BOOKING_CONFIRMED)
     assert (sms.state, sms.error_code) == (MessageState.FAILED, code)
     assert call.channel == MessageChannel.VOICE and call.replaces_id == sms.id
     assert call.address == sms.address and call.person_id == sms.person_id
@@ -299,7 +300,7 @@ def test_opted_out_at_the_provider_opts_the_number_out(backend, booking):
     assert optout.is_opted_out(message.address)
     due = jst(datetime(2026, 12, 2).date(), 10)
     dispatch.dispatch_due(now=due)
-    (reminder,) = messages_of(booking, MessageTemplate.REMINDER)
+    (reminder,) = messages_of(booking, BookingTemplate.REMINDER)
     assert (reminder.state, reminder.error_code) == (MessageState.CANCELLED, CODE_OPTED_OUT)
     assert backend.sends.total() == 0
 

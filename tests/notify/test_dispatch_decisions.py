@@ -10,10 +10,12 @@ from sqlalchemy import select
 from desk.auth.models import Role
 from desk.core.audit import AuditEntry
 from desk.core.errors import ConflictError, ValidationError
+from desk.events.messages import booking_of
+from desk.events.notices import BookingTemplate
 from desk.events.services import book_seat, cancel_booking
 from desk.extensions import db
 from desk.notify import optout, queries, services
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage, Resolution
+from desk.notify.models import MessageState, OutboxMessage, Resolution
 from desk.people.services import update_person
 from tests.fixtures.factories import NOW
 
@@ -39,9 +41,10 @@ def booking(ctx, create_session, create_person):
     return result.booking
 
 
-def _message(booking, state, template=MessageTemplate.BOOKING_CONFIRMED, error_code=None):
+def _message(booking, state, template=BookingTemplate.BOOKING_CONFIRMED, error_code=None):
     message = db.session.scalar(select(OutboxMessage).where(
-        OutboxMessage.booking_id == booking.id, OutboxMessage.template == template))
+        OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id,
+        OutboxMessage.template == template))
     message.state = state
     message.error_code = error_code
     message.attempts = 1
@@ -57,7 +60,7 @@ def unknown(booking):
 
 @pytest.fixture
 def failed(booking):
-    return _message(booking, MessageState.FAILED, MessageTemplate.REMINDER, error_code="21211")
+    return _message(booking, MessageState.FAILED, BookingTemplate.REMINDER, error_code="21211")
 
 
 def _decisions(message):
@@ -114,7 +117,7 @@ def test_i_phoned_the_person_takes_a_failed_message_off_the_list(failed, coordin
     (lambda message, now: setattr(message, "resolved_dt", now), "called", ConflictError),
     (lambda message, now: optout.opt_out(message.address, source="staff", actor="test",
                                          now=now), "sent_again", ConflictError),
-    (lambda message, now: cancel_booking(message.booking, actor="test", now=now),
+    (lambda message, now: cancel_booking(booking_of(message), actor="test", now=now),
      "sent_again", ConflictError),
 ])
 def test_decisions_that_no_longer_make_sense_are_refused(failed, coordinator, prepare,
@@ -132,7 +135,7 @@ def test_decisions_that_no_longer_make_sense_are_refused(failed, coordinator, pr
 def test_send_again_is_refused_once_the_session_started(unknown, coordinator):
     with pytest.raises(ConflictError):
         services.resolve_message(unknown, "sent_again", actor=coordinator,
-                                 now=unknown.session.start_dt)
+                                 now=booking_of(unknown).session.start_dt)
 
 
 # -- the pages -------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ import time
 import pytest
 import waitress
 
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify import scheduler
 from desk.notify.models import (
     MessageChannel,
     MessageState,
-    MessageTemplate,
     OutboxMessage,
     RecipientKind,
 )
@@ -66,8 +66,8 @@ def test_the_thread_starts_once_sends_when_woken_and_stops(live):
     person = make_person()
     messages = [OutboxMessage(
         recipient_kind=RecipientKind.PERSON, person_id=person.id, channel=MessageChannel.SMS,
-        address=person.phone, template=MessageTemplate.REMINDER, locale="ja", due_dt=NOW,
-        state=MessageState.QUEUED) for _ in range(5)]
+        address=person.phone, template=BookingTemplate.REMINDER, locale="ja", due_dt=NOW,
+        topic="booking", state=MessageState.QUEUED) for _ in range(5)]
     db.session.add_all(messages)
     db.session.commit()  # the commit wakes the thread
     assert _wait_until_sent([message.id for message in messages])

@@ -14,12 +14,12 @@ from aiosmtpd.smtp import AuthResult
 
 from desk.core.errors import ConfigError
 from desk.events import services as event_services
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify.channels import backend_for
 from desk.notify.channels.base import PermanentError, TransientError
 from desk.notify.channels.email import SmtpEmail, SmtpSettings, parse_smtp_url
 from desk.notify.content import render
-from desk.notify.models import MessageTemplate
 from tests.fixtures.factories import NOW
 from tests.notify.channel_support import booking_for, configure, queued
 
@@ -94,7 +94,7 @@ def _calendar_parts(received):
 
 
 def test_invitation_mime_structure(booking, ctx, smtp_server):
-    message = queued(booking, "email", MessageTemplate.BOOKING_CONFIRMED)[0]
+    message = queued(booking, "email", BookingTemplate.BOOKING_CONFIRMED)[0]
     content, result = _send(message, ctx)
     assert result.state == "sent"
     assert smtp_server.logins == [(b"desk@city.example.jp", b"s3cret")]
@@ -124,7 +124,7 @@ def test_invitation_mime_structure(booking, ctx, smtp_server):
 
 
 def test_invitation_parses_with_two_parsers(booking, ctx, smtp_server):
-    message = queued(booking, "email", MessageTemplate.BOOKING_CONFIRMED)[0]
+    message = queued(booking, "email", BookingTemplate.BOOKING_CONFIRMED)[0]
     _send(message, ctx)
     calendar_part, attachment = _calendar_parts(smtp_server.messages()[0])
     data = attachment.get_content()
@@ -151,12 +151,12 @@ def test_invitation_parses_with_two_parsers(booking, ctx, smtp_server):
 
 
 def test_cancel_keeps_the_uid_and_raises_the_sequence(booking, ctx, smtp_server):
-    first = queued(booking, "email", MessageTemplate.BOOKING_CONFIRMED)[0]
+    first = queued(booking, "email", BookingTemplate.BOOKING_CONFIRMED)[0]
     _send(first, ctx)
     later = NOW.replace(hour=3)
     event_services.cancel_booking(booking, actor="test", now=later)
     db.session.commit()
-    cancel = queued(booking, "email", MessageTemplate.BOOKING_CANCELLED)[0]
+    cancel = queued(booking, "email", BookingTemplate.BOOKING_CANCELLED)[0]
     content, _result = _send(cancel, ctx, now=later)
     assert content.ics_method == "CANCEL"
     request_part, _ = _calendar_parts(smtp_server.messages()[0])
@@ -180,7 +180,7 @@ def test_cancel_keeps_the_uid_and_raises_the_sequence(booking, ctx, smtp_server)
 def test_a_change_of_time_raises_the_sequence(booking, ctx, smtp_server):
     from datetime import timedelta
 
-    first = queued(booking, "email", MessageTemplate.BOOKING_CONFIRMED)[0]
+    first = queued(booking, "email", BookingTemplate.BOOKING_CONFIRMED)[0]
     first_content, _ = _send(first, ctx)
     session = booking.session
     later = NOW + timedelta(hours=2)
@@ -188,7 +188,7 @@ def test_a_change_of_time_raises_the_sequence(booking, ctx, smtp_server):
                                             "end_dt": session.end_dt + timedelta(hours=1)},
                                   actor="test", now=later)
     db.session.commit()
-    changed = queued(booking, "email", MessageTemplate.SESSION_CHANGED)[0]
+    changed = queued(booking, "email", BookingTemplate.SESSION_CHANGED)[0]
     content, _ = _send(changed, ctx, now=later)
     old = icalendar.Calendar.from_ical(first_content.ics).walk("VEVENT")[0]
     new = icalendar.Calendar.from_ical(content.ics).walk("VEVENT")[0]
@@ -204,14 +204,14 @@ def test_a_change_of_time_raises_the_sequence(booking, ctx, smtp_server):
 ])
 def test_refused_recipients_are_mapped(booking, ctx, smtp_server, reply, error, code):
     smtp_server.refuse = reply
-    message = queued(booking, "email", MessageTemplate.BOOKING_CONFIRMED)[0]
+    message = queued(booking, "email", BookingTemplate.BOOKING_CONFIRMED)[0]
     with pytest.raises(error) as raised:
         _send(message, ctx)
     assert raised.value.code == code
 
 
 def test_an_unreachable_server_is_transient(booking, ctx):
-    message = queued(booking, "email", MessageTemplate.BOOKING_CONFIRMED)[0]
+    message = queued(booking, "email", BookingTemplate.BOOKING_CONFIRMED)[0]
     backend = SmtpEmail(SmtpSettings(host="127.0.0.1", port=_free_port()), MAIL_FROM)
     with pytest.raises(TransientError):
         backend.send(message, render(message, now=NOW))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify.channels import backend_for
 from desk.notify.channels.base import OutcomeUnknown, PermanentError, TransientError
@@ -15,7 +16,7 @@ from desk.notify.channels.log import LogBackend, masked
 from desk.notify.channels.twilio_client import build_client
 from desk.notify.channels.twilio_sms import TwilioSms
 from desk.notify.content import render
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
+from desk.notify.models import MessageState, OutboxMessage
 from tests.fixtures.factories import NOW
 from tests.notify.channel_support import (
     ACCOUNT_SID,
@@ -38,7 +39,7 @@ MESSAGES_URL = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Messag
 def sms_message(ctx, monkeypatch, create_session, create_person):
     configure(monkeypatch, ctx)
     booking = booking_for(create_session(), create_person(phone="090-1234-5678"), NOW)
-    return queued(booking, "sms", MessageTemplate.BOOKING_CONFIRMED)[0]
+    return queued(booking, "sms", BookingTemplate.BOOKING_CONFIRMED)[0]
 
 
 def test_send_posts_to_from_and_body(sms_message, ctx):
@@ -184,7 +185,8 @@ def test_lookup_skips_what_another_row_already_owns(sms_message, ctx):
     other = OutboxMessage(recipient_kind=message.recipient_kind, person_id=message.person_id,
                           channel=message.channel, address=message.address,
                           template=message.template, locale="ja", due_dt=NOW,
-                          booking_id=message.booking_id, session_id=message.session_id,
+                          topic=message.topic, topic_id=message.topic_id,
+                          not_after=message.not_after,
                           state=MessageState.SENT, provider_id=owned)
     db.session.add(other)
     db.session.flush()

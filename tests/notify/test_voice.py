@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from desk.core.timeutil import local_datetime
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify import voice
 from desk.notify.channels import backend_for
@@ -13,7 +14,7 @@ from desk.notify.channels.base import PermanentError, TransientError
 from desk.notify.channels.log import LogBackend
 from desk.notify.channels.twilio_voice import TwilioVoice
 from desk.notify.content import render
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
+from desk.notify.models import MessageState, OutboxMessage
 from tests.fixtures.factories import NOW
 from tests.notify.channel_support import (
     ACCOUNT_SID,
@@ -36,7 +37,7 @@ def call_message(ctx, monkeypatch, create_session, create_person):
     """The confirmation call to a landline (0466-...)."""
     configure(monkeypatch, ctx)
     booking = booking_for(create_session(), create_person(phone="0466-25-1234"), NOW)
-    return queued(booking, "voice", MessageTemplate.BOOKING_CONFIRMED)[0]
+    return queued(booking, "voice", BookingTemplate.BOOKING_CONFIRMED)[0]
 
 
 def test_call_posts_to_from_twiml_and_callback(call_message, ctx):
@@ -130,18 +131,19 @@ def test_an_unanswered_call_is_tried_once_more_an_hour_later(call_message):
     assert retry.state == MessageState.QUEUED
     assert retry.due_dt == NOW + timedelta(hours=1)
     assert retry.replaces_id == call_message.id
-    assert (retry.channel, retry.address, retry.template, retry.booking_id) == (
+    assert (retry.channel, retry.address, retry.template, retry.topic, retry.topic_id,
+            retry.not_after) == (
         call_message.channel, call_message.address, call_message.template,
-        call_message.booking_id)
+        call_message.topic, call_message.topic_id, call_message.not_after)
     # the retry is busy too: failed, nothing more
     _sent(retry)
     assert voice.not_answered(retry, "busy", now=NOW + timedelta(hours=1)) is None
     assert retry.state == MessageState.FAILED
     assert retry.error_code == "busy"
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
-        OutboxMessage.booking_id == call_message.booking_id,
+        OutboxMessage.topic == "booking", OutboxMessage.topic_id == call_message.topic_id,
         OutboxMessage.state == MessageState.QUEUED,
-        OutboxMessage.template == MessageTemplate.BOOKING_CONFIRMED,
+        OutboxMessage.template == BookingTemplate.BOOKING_CONFIRMED,
         OutboxMessage.channel == "voice")) == 0
 
 
@@ -162,7 +164,7 @@ def test_a_call_standing_in_for_an_sms_still_gets_its_retry(ctx, monkeypatch, cr
 
     configure(monkeypatch, ctx)
     booking = booking_for(create_session(), create_person(phone="090-8888-0001"), NOW)
-    sms = queued(booking, "sms", MessageTemplate.BOOKING_CONFIRMED)[0]
+    sms = queued(booking, "sms", BookingTemplate.BOOKING_CONFIRMED)[0]
     sms.state, sms.error_code = MessageState.FAILED, "21614"
     call = _sent(plan_voice_fallback(sms, now=NOW))
     retry = voice.not_answered(call, "no-answer", now=NOW)

@@ -9,13 +9,14 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from desk.core.timeutil import utcnow
+from desk.events.messages import booking_of
 from desk.events.models import BookingStatus, Confirmation
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify import optout
 from desk.notify.models import (
     MessageChannel,
     MessageState,
-    MessageTemplate,
     OutboxMessage,
     ReplyAction,
     SmsReply,
@@ -50,7 +51,7 @@ def full_class(hooks, create_session, create_person):
     now = utcnow()
     booked = booking_for(session, create_person(phone="090-1111-2222", language="en"), now)
     waiting = booking_for(session, create_person(phone="080-3333-4444"), now)
-    sms = mark_sent(queued(booked, "sms", MessageTemplate.BOOKING_CONFIRMED)[0], now)
+    sms = mark_sent(queued(booked, "sms", BookingTemplate.BOOKING_CONFIRMED)[0], now)
     return booked, waiting, sms
 
 
@@ -125,7 +126,7 @@ def test_a_callback_for_another_sid_changes_nothing(full_class, client):
 
 def test_a_callback_settles_a_message_whose_dispatcher_died(full_class, client):
     booked, _waiting, _sms = full_class
-    message = queued(booked, "sms", MessageTemplate.REMINDER)[0]
+    message = queued(booked, "sms", BookingTemplate.REMINDER)[0]
     message.state = MessageState.UNKNOWN
     message.claimed_dt = utcnow()
     db.session.commit()
@@ -177,7 +178,8 @@ def test_one_records_the_confirmation_and_names_the_class(full_class, client):
     assert "Thank you" in answer
     assert booked.session.venue.short_name in answer
     [reply] = db.session.scalars(db.select(SmsReply)).all()
-    assert (reply.action, reply.booking_id) == (ReplyAction.CONFIRMED, booked.id)
+    assert (reply.action, reply.topic, reply.topic_id) == (ReplyAction.CONFIRMED, "booking",
+                                                          booked.id)
 
 
 def test_two_asks_then_cancels_and_promotes_the_waiting_list(full_class, client):
@@ -192,9 +194,9 @@ def test_two_asks_then_cancels_and_promotes_the_waiting_list(full_class, client)
     db.session.expire_all()
     assert db.session.get(type(booked), booked.id).status == BookingStatus.CANCELLED
     assert db.session.get(type(waiting), waiting.id).status == BookingStatus.BOOKED
-    assert queued(waiting, "sms", MessageTemplate.WAITLIST_PROMOTED)
+    assert queued(waiting, "sms", BookingTemplate.WAITLIST_PROMOTED)
     # the answer said it: no second cancellation SMS to the same number
-    assert not queued(booked, "sms", MessageTemplate.BOOKING_CANCELLED)
+    assert not queued(booked, "sms", BookingTemplate.BOOKING_CANCELLED)
     actions = db.session.scalars(db.select(SmsReply.action).order_by(SmsReply.id)).all()
     assert actions == [ReplyAction.CANCEL_ASKED, ReplyAction.CANCELLED]
 
@@ -240,8 +242,8 @@ def call(full_class, create_person):
     booked, waiting, _sms = full_class
     message = OutboxMessage(recipient_kind="person", person_id=booked.person_id,
                             channel=MessageChannel.VOICE, address="+81466251234",
-                            template=MessageTemplate.REMINDER, locale="en", due_dt=utcnow(),
-                            booking_id=booked.id, session_id=booked.session_id)
+                            template=BookingTemplate.REMINDER, locale="en", due_dt=utcnow(),
+                            topic="booking", topic_id=booked.id, not_after=booked.session.start_dt)
     db.session.add(message)
     db.session.commit()
     return mark_sent(message, utcnow())
@@ -257,7 +259,8 @@ def _press(client, path, digits):
 def test_key_one_confirms(call, client):
     root = _press(client, f"/twilio/voice/{call.id}/gather", "1")
     assert "Thank you" in root.find("Say").text
-    assert db.session.get(OutboxMessage, call.id).booking.confirmation == Confirmation.CONFIRMED
+    assert booking_of(db.session.get(OutboxMessage, call.id)).confirmation == \
+        Confirmation.CONFIRMED
 
 
 def test_key_two_asks_then_cancels(call, client, full_class):

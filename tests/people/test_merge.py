@@ -18,8 +18,9 @@ from desk.events import queries as event_queries
 from desk.events import services as events
 from desk.events.availability import seats_taken
 from desk.events.models import Attendance, Booking, BookingStatus, CancelReason
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
+from desk.notify.models import MessageState, OutboxMessage
 from desk.people import queries, services, signals
 from desk.people.models import AgeBand, ConsentMethod, Person, ProxyContact
 from tests.fixtures.factories import NOW
@@ -95,10 +96,10 @@ def test_merge_cancels_the_later_of_two_bookings_for_one_session(pair, create_se
     assert later.person_id == keep.id  # the cancelled booking moves too: nothing is lost
     # the cancellation is silent: no message about it, and its reminders are cancelled
     later_messages = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.booking_id == later.id)).all()
-    assert MessageTemplate.BOOKING_CANCELLED not in {m.template for m in later_messages}
+        OutboxMessage.topic == "booking", OutboxMessage.topic_id == later.id)).all()
+    assert BookingTemplate.BOOKING_CANCELLED not in {m.template for m in later_messages}
     assert all(m.state == MessageState.CANCELLED for m in later_messages
-               if m.template == MessageTemplate.REMINDER)
+               if m.template == BookingTemplate.REMINDER)
     assert "booking.cancel" in audit_actions("bookings", later.id)
 
 
@@ -288,7 +289,8 @@ def test_merged_proxy_keeps_receiving_copies(pair, create_session):
     booking = book(create_session(), keep, minutes=90)
     db.session.commit()
     copies = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.booking_id == booking.id, OutboxMessage.proxy_id == proxy.id)).all()
+        OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id,
+        OutboxMessage.proxy_id == proxy.id)).all()
     assert copies and db.session.get(ProxyContact, proxy.id).person_id == keep.id
 
 

@@ -5,8 +5,9 @@ their copies (both databases). The registry sends signals; notify's receivers do
 from sqlalchemy import select
 
 from desk.events import services as event_services
+from desk.events.notices import BookingTemplate
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageState, MessageTemplate, OutboxMessage
+from desk.notify.models import MessageChannel, MessageState, OutboxMessage
 from desk.people import services
 from tests.fixtures.factories import NOW
 
@@ -14,7 +15,7 @@ from tests.fixtures.factories import NOW
 def _reminders(person):
     return db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.person_id == person.id,
-                                    OutboxMessage.template == MessageTemplate.REMINDER)
+                                    OutboxMessage.template == BookingTemplate.REMINDER)
         .order_by(OutboxMessage.id)).all()
 
 
@@ -33,8 +34,9 @@ def test_a_corrected_phone_number_gets_the_queued_reminder(ctx, create_session, 
                            actor="test", now=NOW)
     cancelled, new = _reminders(person)
     assert cancelled.id == old.id and cancelled.state == MessageState.CANCELLED
-    assert (new.state, new.channel, new.address, new.due_dt, new.booking_id) == (
-        MessageState.QUEUED, MessageChannel.VOICE, "+81466259876", old.due_dt, old.booking_id)
+    assert (new.state, new.channel, new.address, new.due_dt, new.topic, new.topic_id,
+            new.not_after) == (MessageState.QUEUED, MessageChannel.VOICE, "+81466259876",
+                               old.due_dt, old.topic, old.topic_id, old.not_after)
 
 
 def test_withdrawn_consent_stops_the_queued_reminder(ctx, create_session, create_person):

@@ -17,20 +17,23 @@ from desk.core.errors import ConflictError, ValidationError
 from desk.core.phone import display_phone
 from desk.core.timeutil import local_datetime, utcnow
 from desk.extensions import db
-from desk.notify.models import MessageChannel, MessageState, MessageTemplate, OutboxMessage
+from desk.notify.content import render
+from desk.notify.models import MessageChannel, MessageState, OutboxMessage
 from desk.notify.segments import count_segments
-from desk.volunteers import accounts, messages
+from desk.volunteers import accounts
 from desk.volunteers.models import Volunteer
+from desk.volunteers.notices import AccountTemplate
 from tests.fixtures.factories import NOW
 
 NEW_PASSWORD = "seven-purple-lanterns"
 ENGLISH = {"Accept-Language": "en"}  # ja is the default; the assertions read English text
 
 
-def _messages(volunteer_id, template=MessageTemplate.ACCOUNT_INVITE):
+def _messages(volunteer_id, template=AccountTemplate.ACCOUNT_INVITE):
     db.session.expire_all()
     return db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.volunteer_id == volunteer_id, OutboxMessage.template == template)
+        OutboxMessage.recipient_kind == "volunteer", OutboxMessage.recipient_id == volunteer_id,
+        OutboxMessage.template == template)
         .order_by(OutboxMessage.id)).all()
 
 
@@ -55,7 +58,7 @@ def test_invite_by_email_plans_one_message_with_its_secret(ctx, create_volunteer
     rows = _messages(volunteer.id)
     assert len(rows) == 1
     message = rows[0]
-    assert message.template == MessageTemplate.ACCOUNT_INVITE
+    assert message.template == AccountTemplate.ACCOUNT_INVITE
     assert message.channel == MessageChannel.EMAIL  # the coordinator's choice wins
     assert message.address == volunteer.email
     assert message.state == MessageState.QUEUED and message.due_dt == NOW
@@ -222,7 +225,7 @@ def test_code_input_that_cannot_be_a_code_counts_no_try(ctx, create_volunteer):
 def test_invite_messages_render_with_their_secret(ctx, create_volunteer):
     volunteer = create_volunteer(language="en")
     _invite(volunteer, "sms")
-    sms = messages.render(_messages(volunteer.id)[0], now=NOW)
+    sms = render(_messages(volunteer.id)[0], now=NOW)
     code = _messages(volunteer.id)[0].secret
     assert code in sms.sms_body and "/volunteer/join" in sms.sms_body
     assert "24 h" in sms.sms_body
@@ -231,7 +234,7 @@ def test_invite_messages_render_with_their_secret(ctx, create_volunteer):
     db.session.commit()
     _invite(volunteer, "email")
     message = _messages(volunteer.id)[-1]
-    email = messages.render(message, now=NOW)
+    email = render(message, now=NOW)
     assert f"/volunteer/join/{message.secret}" in email.email_text
     assert f"/volunteer/join/{message.secret}" in email.email_html
     assert "7 days" in email.email_text and volunteer.name in email.email_text

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from desk.core.errors import ConflictError
 from desk.core.timeutil import local_datetime
+from desk.events import broadcast
 from desk.events import services as event_services
 from desk.extensions import db
-from desk.notify import broadcast, dispatch, replies, tasks
+from desk.notify import dispatch, replies, tasks
 from desk.notify import services as notify_services
 from desk.notify.channels.base import PermanentError, TransientError
 from desk.notify.content import render
@@ -21,13 +22,12 @@ from desk.notify.models import (
     CODE_SESSION_STARTED,
     MessageChannel,
     MessageState,
-    MessageTemplate,
     OutboxMessage,
-    RecipientKind,
     ReplyAction,
 )
 from desk.notify.segments import count_segments
 from desk.volunteers import notices, services
+from desk.volunteers.notices import AccountTemplate, ShiftTemplate
 from tests.fixtures.factories import NOW
 from tests.notify.dispatch_support import FakeBackend, install, uninstall
 
@@ -73,14 +73,15 @@ def sign_up(shift, volunteer, now=NOW):
 
 def outbox(volunteer, template=None):
     db.session.expire_all()
-    query = select(OutboxMessage).where(OutboxMessage.volunteer_id == volunteer.id)
+    query = select(OutboxMessage).where(OutboxMessage.recipient_kind == "volunteer",
+                                        OutboxMessage.recipient_id == volunteer.id)
     if template is not None:
         query = query.where(OutboxMessage.template == template)
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
 
 
 def message_for(volunteer, shift, template, channel="sms", locale="ja"):
-    message = notices.plan(MessageTemplate(template), volunteer, shift=shift, due=NOW, now=NOW,
+    message = notices.plan(ShiftTemplate(template), volunteer, shift=shift, due=NOW, now=NOW,
                            channel=MessageChannel(channel))
     message.locale = locale
     db.session.flush()
@@ -127,7 +128,7 @@ def test_shift_sms_snapshot(on_shift, shift, locale, template):
 def test_taken_off_a_shift_sms(on_shift, shift):
     (assignment,) = shift.active_assignments
     services.remove_from_shift(assignment, actor="test", now=NOW)
-    (message,) = outbox(on_shift, MessageTemplate.SHIFT_CANCELLED)
+    (message,) = outbox(on_shift, ShiftTemplate.SHIFT_CANCELLED)
     assert render(message, now=NOW).sms_body == \
         f"【藤沢市】シフト担当解除 {PLACE['ja']} 問合せ{DESK_PHONE}"
     message.locale = "en"
@@ -204,7 +205,7 @@ def test_email_html_escapes_what_people_typed(on_shift, shift):
 # -- invitations and resets ------------------------------------------------------------------
 
 def secret_message(volunteer, template, channel, secret="s3cret-Token_123456789"):
-    message = notices.plan(MessageTemplate(template), volunteer, due=NOW, now=NOW,
+    message = notices.plan(AccountTemplate(template), volunteer, due=NOW, now=NOW,
                            channel=MessageChannel(channel), secret=secret)
     db.session.flush()
     return message
@@ -244,7 +245,7 @@ def test_what_cannot_be_written_any_more_is_refused(on_shift, shift, create_volu
     with pytest.raises(PermanentError) as error:
         render(reminder, now=NOW)
     assert error.value.code == "not_on_shift"
-    reminder.shift_id = None
+    reminder.topic_id = None
     db.session.flush()
     db.session.expire(reminder)
     with pytest.raises(PermanentError) as error:
@@ -257,7 +258,7 @@ def test_what_cannot_be_written_any_more_is_refused(on_shift, shift, create_volu
 def test_reminder_goes_out_the_day_before_once(backend, on_shift, shift):
     (reminder,) = outbox(on_shift)
     assert (reminder.template, reminder.channel, reminder.due_dt) == (
-        MessageTemplate.SHIFT_REMINDER, MessageChannel.SMS, REMINDER_DUE)
+        ShiftTemplate.SHIFT_REMINDER, MessageChannel.SMS, REMINDER_DUE)
     assert dispatch.dispatch_due(now=REMINDER_DUE - timedelta(minutes=1)) == {}
     assert dispatch.dispatch_due(now=REMINDER_DUE) == {MessageState.SENT: 1}
     assert dispatch.dispatch_due(now=REMINDER_DUE + timedelta(hours=2)) == {}
@@ -287,7 +288,7 @@ def test_a_call_for_cover_goes_out_while_the_shift_runs(backend, shift, create_v
     assert dispatch.dispatch_due(now=during) == {MessageState.SENT: 1}
     assert "9:30-11:30 辻堂" in backend.contents[cover.id].sms_body
     # one planned after the shift's end is dropped
-    late = notices.plan(MessageTemplate.SHIFT_COVER, volunteer, shift=shift,
+    late = notices.plan(ShiftTemplate.SHIFT_COVER, volunteer, shift=shift,
                         due=during, now=during)
     db.session.commit()
     assert dispatch.dispatch_due(now=shift.end_dt) == {}
@@ -305,9 +306,9 @@ def test_moving_a_shift_tells_the_volunteer_and_plans_the_reminder_again(
     db.session.commit()
     messages = outbox(on_shift)
     assert [(message.template, message.state) for message in messages] == [
-        (MessageTemplate.SHIFT_REMINDER, MessageState.CANCELLED),
-        (MessageTemplate.SHIFT_CHANGED, MessageState.QUEUED),
-        (MessageTemplate.SHIFT_REMINDER, MessageState.QUEUED)]
+        (ShiftTemplate.SHIFT_REMINDER, MessageState.CANCELLED),
+        (ShiftTemplate.SHIFT_CHANGED, MessageState.QUEUED),
+        (ShiftTemplate.SHIFT_REMINDER, MessageState.QUEUED)]
     assert messages[0].id == old_reminder.id
     changed, reminder = messages[1], messages[2]
     assert changed.due_dt == later and reminder.due_dt == REMINDER_DUE
@@ -339,17 +340,17 @@ def test_cancelling_the_session_tells_every_volunteer_on_its_shifts(
     db.session.commit()
     told = {}
     for volunteer in (by_sms, by_email, leader, gave_back):
-        cancelled = outbox(volunteer, MessageTemplate.SHIFT_CANCELLED)
+        cancelled = outbox(volunteer, ShiftTemplate.SHIFT_CANCELLED)
         told[volunteer.id] = [(message.channel, message.state) for message in cancelled]
         # no reminder is left to go out
         assert all(message.state == MessageState.CANCELLED
-                   for message in outbox(volunteer, MessageTemplate.SHIFT_REMINDER))
+                   for message in outbox(volunteer, ShiftTemplate.SHIFT_REMINDER))
     assert told == {by_sms.id: [(MessageChannel.SMS, MessageState.QUEUED)],
                     by_email.id: [(MessageChannel.EMAIL, MessageState.QUEUED)],
                     leader.id: [(MessageChannel.SMS, MessageState.QUEUED)],
                     gave_back.id: []}
     assert dispatch.dispatch_due(now=later) == {MessageState.SENT: 3}
-    (email,) = outbox(by_email, MessageTemplate.SHIFT_CANCELLED)
+    (email,) = outbox(by_email, ShiftTemplate.SHIFT_CANCELLED)
     assert backend.contents[email.id].email_subject == SUBJECTS[("en", "shift_cancelled")]
     assert "台風のため" in backend.contents[email.id].email_text
     assert dispatch.dispatch_due(now=REMINDER_DUE) == {}
@@ -465,7 +466,7 @@ def test_a_reply_to_a_shift_sms_touches_no_booking(backend, on_shift, shift, cre
     assert booking.confirmation.value != "confirmed"
     reply = db.session.scalar(select(replies.SmsReply).where(
         replies.SmsReply.provider_id == "SMreply1"))
-    assert reply.action == ReplyAction.HELP and reply.booking_id is None
+    assert reply.action == ReplyAction.HELP and reply.topic == "shift"
 
 
 def test_the_outbox_page_shows_volunteer_rows(client, login, create_user, on_shift, shift):
@@ -477,7 +478,7 @@ def test_the_outbox_page_shows_volunteer_rows(client, login, create_user, on_shi
     assert f"/staff/volunteers/{on_shift.id}" in page
     assert "スマホ入門" in page
     (reminder,) = outbox(on_shift)
-    assert reminder.recipient_kind == RecipientKind.VOLUNTEER
+    assert reminder.recipient_kind == "volunteer"
     reminder.state, reminder.error_code = MessageState.FAILED, "not_on_shift"
     db.session.commit()
     page = client.get("/staff/notify/messages/attention").get_data(as_text=True)

@@ -13,16 +13,18 @@ from desk.core.timeutil import local_datetime
 from desk.events import services as event_services
 from desk.events.labels import left_alone_message
 from desk.extensions import db
-from desk.notify.models import MessageState, MessageTemplate, OutboxMessage
+from desk.notify.models import MessageState, OutboxMessage
 from desk.volunteers import places, queries, services
 from desk.volunteers.models import AssignmentStatus, ShiftStatus
+from desk.volunteers.notices import ShiftTemplate
 from tests.fixtures.factories import NOW
 
 DAY = date(2026, 12, 3)  # a Thursday
 
 
 def _messages(volunteer, template=None):
-    query = select(OutboxMessage).where(OutboxMessage.volunteer_id == volunteer.id)
+    query = select(OutboxMessage).where(OutboxMessage.recipient_kind == "volunteer",
+                                        OutboxMessage.recipient_id == volunteer.id)
     if template is not None:
         query = query.where(OutboxMessage.template == template)
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
@@ -37,7 +39,7 @@ def test_sign_up_takes_a_place_and_plans_the_reminder(ctx, create_session, creat
     assert assignment.status == AssignmentStatus.ACTIVE
     assert places.places_free(shift) == 1
     (reminder,) = _messages(volunteer)
-    assert reminder.template == MessageTemplate.SHIFT_REMINDER
+    assert reminder.template == ShiftTemplate.SHIFT_REMINDER
     assert reminder.state == MessageState.QUEUED
     assert reminder.due_dt == local_datetime(date(2026, 12, 2), time(17))
     assert reminder.channel == "sms" and reminder.address == volunteer.phone
@@ -100,7 +102,7 @@ def test_withdraw_until_the_cut_off_then_only_a_coordinator(ctx, create_session,
     assert again.id == assignment.id and again.sequence == 2 and again.is_active
     removed = services.remove_from_shift(again, actor="test", now=cut_off + timedelta(hours=1))
     assert removed.status == AssignmentStatus.REMOVED
-    assert _messages(volunteer, MessageTemplate.SHIFT_CANCELLED)
+    assert _messages(volunteer, ShiftTemplate.SHIFT_CANCELLED)
 
 
 def test_withdraw_cut_off_is_configurable(ctx, create_session, create_shift, create_volunteer):
@@ -223,10 +225,32 @@ def test_a_moved_session_moves_its_shifts_and_tells_the_volunteers(
     assert shift.end_dt == local_datetime(date(2026, 12, 4), time(15))
     assert assignment.sequence == 1
     states = [(message.template, message.state) for message in _messages(volunteer)]
-    assert states == [(MessageTemplate.SHIFT_REMINDER, MessageState.CANCELLED),
-                      (MessageTemplate.SHIFT_CHANGED, MessageState.QUEUED),
-                      (MessageTemplate.SHIFT_REMINDER, MessageState.QUEUED)]
+    assert states == [(ShiftTemplate.SHIFT_REMINDER, MessageState.CANCELLED),
+                      (ShiftTemplate.SHIFT_CHANGED, MessageState.QUEUED),
+                      (ShiftTemplate.SHIFT_REMINDER, MessageState.QUEUED)]
     assert _messages(volunteer)[-1].due_dt == local_datetime(date(2026, 12, 3), time(17))
+
+
+def test_shift_messages_must_not_outlive_the_shift_and_move_with_it(
+        ctx, create_session, create_shift, create_volunteer):
+    session = create_session(start=time(10), end=time(12))
+    shift = create_shift(session, places=2)
+    volunteer, other = create_volunteer(), create_volunteer()
+    services.sign_up_for_shift(shift, volunteer, actor="test", now=NOW)
+    services.request_cover(shift, actor="test", now=NOW)
+    (reminder,) = _messages(volunteer, ShiftTemplate.SHIFT_REMINDER)
+    (cover,) = _messages(other, ShiftTemplate.SHIFT_COVER)
+    assert (reminder.not_after, cover.not_after) == (shift.start_dt, shift.end_dt)
+    event_services.update_session(session, {
+        "start_dt": local_datetime(date(2026, 12, 4), time(13)),
+        "end_dt": local_datetime(date(2026, 12, 4), time(15))}, actor="test", now=NOW)
+    db.session.expire_all()
+    # the call for cover was not planned again: it was moved
+    (moved,) = _messages(other, ShiftTemplate.SHIFT_COVER)
+    assert moved.id == cover.id and moved.state == MessageState.QUEUED
+    assert moved.not_after == local_datetime(date(2026, 12, 4), time(15)) == shift.end_dt
+    assert {message.not_after for message in _messages(volunteer)
+            if message.state == MessageState.QUEUED} == {shift.start_dt}
 
 
 def test_a_cancelled_session_cancels_its_shifts(ctx, create_session, create_shift,
@@ -241,8 +265,8 @@ def test_a_cancelled_session_cancels_its_shifts(ctx, create_session, create_shif
     assert {row.status for row in shift.assignments} == {AssignmentStatus.CANCELLED}
     for volunteer in volunteers:
         assert [(m.template, m.state) for m in _messages(volunteer)] == [
-            (MessageTemplate.SHIFT_REMINDER, MessageState.CANCELLED),
-            (MessageTemplate.SHIFT_CANCELLED, MessageState.QUEUED)]
+            (ShiftTemplate.SHIFT_REMINDER, MessageState.CANCELLED),
+            (ShiftTemplate.SHIFT_CANCELLED, MessageState.QUEUED)]
 
 
 def test_a_series_edit_leaves_sessions_with_volunteers_alone(ctx, create_series, create_shift,
@@ -275,11 +299,11 @@ def test_cover_asks_matching_volunteers_once(ctx, create_session, create_shift,
                               busy, actor="test", now=NOW)
     report = services.request_cover(shift, actor="test", now=NOW)
     assert report.asked == [matching] and report.skipped == 0
-    (message,) = _messages(matching, MessageTemplate.SHIFT_COVER)
-    assert message.due_dt == NOW and message.shift_id == shift.id
+    (message,) = _messages(matching, ShiftTemplate.SHIFT_COVER)
+    assert message.due_dt == NOW and (message.topic, message.topic_id) == ("shift", shift.id)
     again = services.request_cover(shift, actor="test", now=NOW)
     assert again.asked == [] and again.skipped == 1
-    assert len(_messages(matching, MessageTemplate.SHIFT_COVER)) == 1
+    assert len(_messages(matching, ShiftTemplate.SHIFT_COVER)) == 1
 
 
 def test_cover_is_refused_for_a_full_or_finished_shift(ctx, create_session, create_shift,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from desk.auth.models import Role
 from desk.core.timeutil import fiscal_year_of, local_datetime, local_today, to_local, utcnow
 from desk.extensions import db
-from desk.notify.models import MessageTemplate, OutboxMessage
+from desk.notify.models import OutboxMessage
 from desk.volunteers import services, staff_views
 from desk.volunteers.models import (
     AssignmentSource,
@@ -23,6 +23,7 @@ from desk.volunteers.models import (
     Skill,
     Volunteer,
 )
+from desk.volunteers.notices import ShiftTemplate
 
 
 @pytest.fixture
@@ -415,9 +416,9 @@ def test_cover_asks_only_matching_volunteers_and_nobody_twice(client, coordinato
 
     def asked():
         db.session.expire_all()
-        return sorted(db.session.scalars(select(OutboxMessage.volunteer_id).where(
-            OutboxMessage.template == MessageTemplate.SHIFT_COVER,
-            OutboxMessage.shift_id == shift.id)))
+        return sorted(db.session.scalars(select(OutboxMessage.recipient_id).where(
+            OutboxMessage.template == ShiftTemplate.SHIFT_COVER,
+            OutboxMessage.topic == "shift", OutboxMessage.topic_id == shift.id)))
 
     assert "Ask matching volunteers to cover" in _flashes(client, session)
     assert client.post(f"/staff/volunteers/shifts/{shift.id}/cover").status_code == 302

@@ -1,4 +1,4 @@
-"""E-mail through SMTP (smtplib), with the booking's calendar invitation.
+"""E-mail through SMTP (smtplib), with the calendar invitation where the message has one.
 
 DESK_SMTP_URL: `smtp://user:password@host:port` (plain, port 25 by default),
 `smtp://...:587?starttls=1` (STARTTLS before logging in) or `smtps://...` (TLS from the

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from desk.events.ics import public_url_for
+from desk.core.web import public_url_for
 from desk.extensions import db
 from desk.notify.channels.base import SendResult
 from desk.notify.channels.twilio_client import provider_errors

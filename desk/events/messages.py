@@ -1,0 +1,182 @@
+"""What a booking's messages say, rendered from their templates in the recipient's
+language (desk.events.outbox registers `render` with notify).
+
+- SMS: the body, from templates/events/messages/sms/<template>.txt. No links. A Japanese
+  SMS must fit one UCS-2 segment (70 characters), so the class is named by the first of
+  these that keeps the text to the fewest segments: the venue's short name with the
+  class title, the venue's short name with the kind of session ("スマホ講座"), the
+  venue's short name alone (for Japanese, whichever fits one segment; an English text
+  with a Japanese venue name is UCS-2 too and takes two or three). Date with weekday,
+  start time, booking code and how to cancel are always there. The text offers "reply
+  2" only where replies can reach desk (webhooks.sms_replies_enabled); the desk's phone
+  number is always given.
+- Voice: the text said (templates/events/messages/voice/<template>.txt, dates and digits
+  written to be read out) and the TwiML of the whole call (desk.notify.voice, with the
+  key menu of desk.events.replies).
+- E-mail: subject, plain text and HTML (templates/events/messages/email/<template>.txt,
+  whose `subject` is set inside it, and .html), plus the calendar invitation
+  (desk.events.invites) with its iTIP method.
+
+A message whose booking no longer exists raises PermanentError (no_booking).
+"""
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from desk.core.errors import ConflictError
+from desk.core.i18n import format_date_long, format_date_short, format_datetime_long
+from desk.core.i18n import format_time as format_clock
+from desk.core.web import public_url_for
+from desk.events import invites
+from desk.events.bookings import waitlist_position
+from desk.events.labels import kind_label
+from desk.events.models import Booking, BookingStatus
+from desk.events.notices import CANCELLATION_TEMPLATES, BookingTemplate
+from desk.events.slots import slot_end
+from desk.extensions import db
+from desk.notify import voice
+from desk.notify.channels.base import PermanentError
+from desk.notify.content import Content, fewest_segments, squash, tidy
+from desk.notify.models import MessageChannel, RecipientKind
+from desk.notify.spoken import locale_key, spoken_date, spoken_digits, spoken_time
+from desk.notify.webhooks import sms_replies_enabled
+
+LABELS = {
+    BookingTemplate.BOOKING_CONFIRMED: _l("Booking confirmed"),
+    BookingTemplate.WAITLIST_CONFIRMED: _l("On the waiting list"),
+    BookingTemplate.WAITLIST_PROMOTED: _l("Seat from the waiting list"),
+    BookingTemplate.MOVED_TO_WAITLIST: _l("Moved to the waiting list"),
+    BookingTemplate.REMINDER: _l("Reminder"),
+    BookingTemplate.BOOKING_CANCELLED: _l("Booking cancelled"),
+    BookingTemplate.SESSION_CANCELLED: _l("Session cancelled"),
+    BookingTemplate.SESSION_CHANGED: _l("Session changed"),
+}
+ERROR_LABELS = {"no_booking": _l("The booking no longer exists")}
+
+
+def booking_of(message):
+    """The booking a message is about, or None (it no longer exists)."""
+    if message.topic_id is None:
+        return None
+    return db.session.get(Booking, message.topic_id)
+
+
+def _context(message, booking):
+    session = booking.session
+    return {
+        "booking": booking,
+        "session": session,
+        "venue": session.venue,
+        "person_name": booking.person.name,
+        "for_proxy": message.recipient_kind == RecipientKind.PROXY,
+        "code": booking.display_code,
+        "date": format_date_short(session.start_dt),
+        "time": format_clock(session.start_dt),
+        "end_time": format_clock(session.end_dt),
+        # a reserved visitor's own time (a consultation session's slot): what the
+        # messages say instead of the session's start; None for everyone else
+        "slot_time": format_clock(booking.slot_dt) if booking.slot_dt else None,
+        "slot_end_time": (format_clock(slot_end(session, booking.slot_dt))
+                          if booking.slot_dt else None),
+        "title": session.display_title,
+        "kind": str(kind_label(session.kind)),
+        "position": waitlist_position(booking),
+        "phone": current_app.config["DESK_DESK_PHONE"],
+        "city": current_app.config["DESK_MUNICIPALITY_NAME"],
+        "can_reply": sms_replies_enabled(),
+    }
+
+
+def _template(channel, template, suffix="txt"):
+    return current_app.jinja_env.get_template(
+        f"events/messages/{channel}/{template}.{suffix}")
+
+
+def place_options(context):
+    """How an SMS names the class, longest first (see the module's docstring)."""
+    venue = context["venue"].short_name
+    return [f"{venue} {context['title']}", f"{venue} {context['kind']}", venue]
+
+
+def sms_body(message, context):
+    template = _template("sms", message.template)
+    return fewest_segments([squash(template.render(context, place=place))
+                            for place in place_options(context)])
+
+
+def _voice(message, context, now):
+    text = " ".join(_template("voice", message.template).render(
+        context, date=spoken_date(context["session"].start_dt),
+        time=spoken_time(context["session"].start_dt),
+        slot_time=spoken_time(context["booking"].slot_dt) if context["slot_time"] else None,
+        code=spoken_digits(context["code"]),
+        phone=spoken_digits(context["phone"])).split())
+    return text, voice.call_twiml(message, text, now=now)
+
+
+def _email(message, context, now):
+    booking = context["booking"]
+    program = booking.session.program
+    context = dict(context, page_url=public_url_for("public.booking", token=booking.token),
+                   date_long=format_date_long(booking.session.start_dt),
+                   what_to_bring=program.what_to_bring if program is not None else None,
+                   locale=locale_key())
+    module = _template("email", message.template).make_module(context)
+    subject = squash(str(module.subject))
+    html = _template("email", message.template, "html").render(context, subject=subject)
+    name = None if message.recipient_kind == RecipientKind.PROXY else booking.person.name
+    method, calendar = invites.invitation(booking, recipient_email=message.address,
+                                          recipient_name=name, now=now)
+    return {"email_subject": subject, "email_text": tidy(str(module)), "email_html": html,
+            "ics": calendar, "ics_method": method}
+
+
+def render(message, *, now):
+    """The Content of a message about a booking; PermanentError when the booking it was
+    about no longer exists."""
+    booking = booking_of(message)
+    if booking is None:
+        raise PermanentError("the message's booking no longer exists", code="no_booking")
+    channel = MessageChannel(message.channel)
+    with force_locale(message.locale):
+        context = _context(message, booking)
+        if channel == MessageChannel.SMS:
+            return Content(channel, sms_body=sms_body(message, context))
+        if channel == MessageChannel.VOICE:
+            text, twiml = _voice(message, context, now)
+            return Content(channel, voice_text=text, voice_twiml=twiml)
+        return Content(channel, **_email(message, context, now))
+
+
+def check_send_again(message, *, now):
+    """A coordinator's "send again": not once the session started, nor about a cancelled
+    booking (its cancellation aside)."""
+    booking = booking_of(message)
+    if booking is None:
+        return
+    if booking.session.start_dt <= now:
+        raise ConflictError(_("The session has already started: sending the message now "
+                              "would not help."))
+    if (booking.status == BookingStatus.CANCELLED
+            and message.template not in CANCELLATION_TEMPLATES):
+        raise ConflictError(_("The booking has been cancelled: this message is no longer "
+                              "wanted."))
+
+
+def describe(messages):
+    """{message id: "class title, date and time"} for the coordinators' pages (one
+    query for all the messages)."""
+    ids = {message.topic_id for message in messages if message.topic_id is not None}
+    bookings = {booking.id: booking for booking in db.session.scalars(
+        select(Booking).where(Booking.id.in_(ids)))} if ids else {}
+    texts = {}
+    for message in messages:
+        booking = bookings.get(message.topic_id)
+        if booking is not None:
+            session = booking.session
+            texts[message.id] = (f"{session.display_title}, "
+                                 f"{format_datetime_long(session.start_dt)}")
+    return texts

@@ -1,0 +1,97 @@
+"""Planning a booking's messages as outbox rows, in the transaction that makes them
+necessary (desk.events.bookings calls these).
+
+Each message goes to the person and their consenting proxy contacts on their own
+channels (desk.notify.planning), is about the booking (topic "booking", the booking's
+id) and must not go out once the session has started: its `not_after` is the session's
+start, moved with the session (`retime_session`). Nothing is planned that would be due
+by then. What the messages say: desk.events.messages.
+"""
+
+import enum
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from desk.core.timeutil import local_datetime, to_local
+from desk.events.models import Booking
+from desk.notify import planning
+
+TOPIC = "booking"
+
+
+class BookingTemplate(enum.StrEnum):
+    BOOKING_CONFIRMED = "booking_confirmed"
+    WAITLIST_CONFIRMED = "waitlist_confirmed"
+    WAITLIST_PROMOTED = "waitlist_promoted"
+    MOVED_TO_WAITLIST = "moved_to_waitlist"
+    REMINDER = "reminder"
+    BOOKING_CANCELLED = "booking_cancelled"
+    SESSION_CANCELLED = "session_cancelled"
+    SESSION_CHANGED = "session_changed"
+
+
+# what may still be sent about a cancelled booking
+CANCELLATION_TEMPLATES = (BookingTemplate.BOOKING_CANCELLED, BookingTemplate.SESSION_CANCELLED)
+
+
+def message_values(template, *, session, person, booking_id, due, now):
+    """The outbox rows, as column values, that `plan` adds (the demo data writes them
+    in bulk). Nothing for a session that will have started by `due`."""
+    return planning.person_message_values(template, person=person, topic=TOPIC,
+                                          topic_id=booking_id, due=due, now=now,
+                                          not_after=session.start_dt)
+
+
+def plan(template, booking, *, due, now):
+    """Queue `template` about `booking` for the person and their consenting proxies.
+
+    The rows are added to the session, not flushed: the caller's next flush (or query)
+    writes all the messages it planned in one INSERT."""
+    return planning.plan_for_person(template, booking.person, topic=TOPIC,
+                                    topic_id=booking.id, due=due, now=now,
+                                    not_after=booking.session.start_dt)
+
+
+def reminder_due(session):
+    """The day before the session, at DESK_REMINDER_TIME in Japan time."""
+    day_before = to_local(session.start_dt).date() - timedelta(days=1)
+    return local_datetime(day_before, current_app.config["DESK_REMINDER_TIME"])
+
+
+def reminder_times(session):
+    """When a session's reminders are due: the day before at DESK_REMINDER_TIME and,
+    where the program asks for it, on the morning of the session too."""
+    times = [reminder_due(session)]
+    program = session.program
+    if program is not None and program.morning_reminder_time is not None:
+        morning = local_datetime(to_local(session.start_dt).date(),
+                                 program.morning_reminder_time)
+        if morning < session.start_dt:
+            times.append(morning)
+    return times
+
+
+def plan_reminders(booking, *, now):
+    """Plan the reminders still ahead (booked after a reminder's time: the confirmation
+    stands in for it)."""
+    messages = []
+    for due in reminder_times(booking.session):
+        if due > now:
+            messages += plan(BookingTemplate.REMINDER, booking, due=due, now=now)
+    return messages
+
+
+def cancel_pending(booking, *, now, templates=None, channel=None, address=None):
+    """Cancel the queued messages of a booking (all, or those of `templates`, or those
+    to one address on one channel)."""
+    return planning.cancel_queued(TOPIC, [booking.id], now=now, templates=templates,
+                                  channel=channel, address=address)
+
+
+def retime_session(session, *, now):
+    """The session moved: the queued messages of its bookings must not go out after its
+    new start."""
+    return planning.retime(TOPIC, select(Booking.id).where(Booking.session_id == session.id),
+                           not_after=session.start_dt, now=now)
