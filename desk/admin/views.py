@@ -52,7 +52,6 @@ def user_unlock(user_id):
     if user is None:
         abort(404)
     auth_services.unlock_user(user, actor=current_user)
-    db.session.commit()
     flash(_("The account %(email)s can log in again.", email=user.login_name), "success")
     return redirect(url_for("admin.users"))
 

@@ -18,6 +18,7 @@ from desk.api import inputs
 from desk.api.auth import api_user, require_staff_token
 from desk.api.serializers import booking_json, page_json, roster_entry_json
 from desk.api.sessions import _session_or_404
+from desk.core.db import writes
 from desk.core.districts import all_districts
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.core.timeutil import utcnow
@@ -94,18 +95,15 @@ def create_booking(session_id):
         result = public_booking.book_online(
             session, _booking_values(data), channel=BookingChannel.API, now=utcnow(),
             request_key=request.headers.get("Idempotency-Key") or None)
-    response = json_response(
+    return json_response(
         booking_json(result.booking, result.waitlist_position, reveal=result.reveal),
         201 if result.created else 200)
-    db.session.commit()
-    return response
 
 
 def cancel_booking(code):
     data = inputs.check_fields(inputs.json_body(), CANCEL_FIELDS)
     public_booking.cancel_by_code(code, data.get("phone"), channel=BookingChannel.API,
                                   now=utcnow())
-    db.session.commit()
     return json_response({"message": _("If a booking with this code and this phone number "
                                        "exists and could still be cancelled, it is now "
                                        "cancelled.")}, 202)
@@ -122,6 +120,7 @@ def _roster(session):
         (booking, position) for position, booking in enumerate(waiting, start=1)]
 
 
+@writes  # the token's last use
 def roster(session_id):
     require_staff_token()
     session = _session_or_404(session_id)
@@ -138,6 +137,4 @@ def set_attendance(code):
             "This field is required.")
         raise ValidationError(message, fields={"attendance": message})
     services.set_attendance(booking, value, actor=api_user(), now=utcnow())
-    response = json_response(roster_entry_json(booking, bookings.waitlist_position(booking)))
-    db.session.commit()
-    return response
+    return json_response(roster_entry_json(booking, bookings.waitlist_position(booking)))

@@ -1,6 +1,6 @@
 """Account operations: create users, log in with a temporary lock-out, passwords, API tokens.
 
-Services flush but never commit; the caller (a view, the CLI) commits once.
+Services flush but never commit; the request (desk.core.transaction) or the CLI commits once.
 """
 
 import secrets
@@ -34,8 +34,11 @@ def hash_password(password):
 
 
 class LoginError(DeskError):
+    """Refused: the failure (counted towards the lock-out) is kept all the same."""
+
     code = "login_failed"
     status = 401
+    keeps_changes = True
 
 
 def normalise_email(raw):
@@ -107,8 +110,8 @@ def authenticate(login, password, *, now):
     """The user for this e-mail address or phone number and password, or LoginError.
 
     After DESK_LOGIN_MAX_FAILURES wrong passwords in a row the account is locked for
-    DESK_LOGIN_LOCKOUT_MINUTES; while locked even the right password is refused. The
-    caller commits in both cases, so that failures are counted.
+    DESK_LOGIN_LOCKOUT_MINUTES; while locked even the right password is refused. A
+    LoginError keeps its changes, so that failures are counted.
     """
     generic = _("The e-mail address or phone number, or the password, is wrong.")
     user = find_user_for_login(login)

@@ -31,9 +31,10 @@ from desk.consults.visit_forms import (
     VisitLogForm,
     topic_label,
 )
-from desk.core.db import write_intent
+from desk.core.db import writes
 from desk.core.errors import DeskError, NotFoundError
 from desk.core.timeutil import utcnow
+from desk.core.transaction import refusable
 from desk.core.validation import Checker
 from desk.core.web import FAILED, attempt, parse_id
 from desk.events import availability
@@ -92,20 +93,13 @@ def _blocked(ticket):
 
 # -- the desk screen ----------------------------------------------------------------------
 
-def _note_presence(session):
-    """Count the user as on duty at this desk (a write on a GET: cheap and idempotent,
-    one row per user and session). The read transaction the login opened ends first,
-    so that on SQLite the write begins with the write lock."""
-    db.session.rollback()
-    with write_intent():
-        services.mark_present(session, current_user, now=utcnow())
-        db.session.commit()
-
-
+@writes
 def desk(session_id):
+    """The desk screen. Opening it counts the user as on duty at this desk (a write on a
+    GET: cheap and idempotent, one row per user and session)."""
     session = _desk_session(session_id)
-    _note_presence(session)
     now = utcnow()
+    services.mark_present(session, current_user, now=now)
     state = queue.state(session, now=now)
     mine = [ticket for ticket in state.serving if ticket.served_by_id == current_user.id]
     others = [ticket for ticket in state.serving if ticket.served_by_id != current_user.id]
@@ -120,16 +114,14 @@ def desk(session_id):
 def take_next(session_id):
     session = _desk_session(session_id)
     try:
-        ticket = services.call_next(session, actor=current_user, now=utcnow())
+        with refusable():
+            ticket = services.call_next(session, actor=current_user, now=utcnow())
     except NotFoundError:
-        db.session.rollback()
         flash(_("Nobody is waiting. Check again in a moment."), "info")
         return redirect(url_for("consults.desk", session_id=session.id))
     except DeskError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("consults.desk", session_id=session.id))
-    db.session.commit()
     name = visitor_name(ticket)
     if name:
         flash(_("Call number %(number)d, %(name)s.", number=ticket.number, name=name),

@@ -25,7 +25,6 @@ from desk.consults import queries, queue, services
 from desk.consults.display_views import queue_start, wait_minutes
 from desk.consults.forms import IssueForm
 from desk.consults.models import Ticket, TicketKind, TicketStatus
-from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
 from desk.events.models import Booking, BookingStatus, EventSession, SessionKind
@@ -142,16 +141,11 @@ def issue(session_id):
 
 
 def _act(session, action, done):
-    """Run one service call on the queue, commit, say what happened; or roll back and
-    say why not. Back to the queue board."""
-    try:
-        ticket = action()
-    except DeskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(_reception_url(session, _anchor="queue"))
-    db.session.commit()
-    flash(done(ticket), "success")
+    """Run one service call on the queue and say what happened, or why not (nothing
+    changed). Back to the queue board."""
+    ticket = attempt(None, action)
+    if ticket is not FAILED:
+        flash(done(ticket), "success")
     return redirect(_reception_url(session, _anchor="queue"))
 
 
@@ -168,13 +162,10 @@ def check_in(session_id, booking_id):
     booking = get_or_404(Booking, booking_id)
     if booking.session_id != session.id:
         abort(404)
-    try:
-        ticket = services.check_in_reservation(booking, actor=current_user, now=utcnow())
-    except DeskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    ticket = attempt(None, lambda: services.check_in_reservation(
+        booking, actor=current_user, now=utcnow()))
+    if ticket is FAILED:
         return redirect(_reception_url(session, _anchor="reservations"))
-    db.session.commit()
     return redirect(_reception_url(session, ticket=ticket.id, _anchor="issued"))
 
 

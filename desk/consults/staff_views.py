@@ -3,7 +3,7 @@ asked per venue and month (with its CSV download), and the topic list of the vis
 
 Every route requires the coordinator or admin role (installed on the blueprint). The
 pages only read (desk.consults.reports); the topic list's actions call one service of
-desk.consults.topics each, commit, flash and go back to the list, or show the list again
+desk.consults.topics each, flash and go back to the list, or show the list again
 with the form's messages when the input is wrong (nothing changed).
 """
 

@@ -204,5 +204,5 @@ def accept_invite_link(token, password, *, now):
 
 def accept_invite_code(phone, code, password, *, now):
     """Set the first password with the phone number and the SMS code; returns the
-    user. A wrong code is counted (reset.CodeRefused: the caller commits)."""
+    user. A wrong code is counted (reset.CodeRefused keeps its changes)."""
     return passwords.use_code(phone, code, password, purpose=LinkPurpose.INVITE, now=now)

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from desk.core.errors import DeskError
 from desk.core.timeutil import (
     fiscal_year_dates,
     fiscal_year_of,
@@ -115,14 +114,8 @@ def home():
 # -- actions on my own place ------------------------------------------------------------------
 
 def _act(action, success):
-    """Run one service call, commit, flash; or roll back and flash why not."""
-    try:
-        action()
-    except DeskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    """Run one service call and flash what it did, or why not (nothing changed)."""
+    if attempt(None, action) is not FAILED:
         flash(success, "success")
     return redirect(_back())
 
@@ -244,13 +237,8 @@ def renew_feed():
     volunteer = _me_or_flash()
     if volunteer is None:
         return redirect(url_for("volunteer.home"))
-    try:
-        services.renew_feed_token(volunteer, actor=current_user, now=utcnow())
-    except DeskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(None, lambda: services.renew_feed_token(
+            volunteer, actor=current_user, now=utcnow())) is not FAILED:
         flash(_("Your calendar has a new address. The old address no longer works: add the "
                 "new one to your calendar app."), "success")
     return redirect(url_for("volunteer.profile", _anchor="calendar"))

@@ -3,7 +3,7 @@ session's shifts (staffing, assigning with warnings, the day's check-in and chec
 same-day cover) and the hours report with its CSV export.
 
 Every route requires the coordinator or admin role (installed in blueprint.py). Each
-action is a POST that calls one service, commits, flashes and goes back to the page it
+action is a POST that calls one service, flashes and goes back to the page it
 came from; the assignment of a volunteer the services warn about shows the warnings on
 the shifts page and waits for an "Assign anyway".
 
@@ -36,6 +36,7 @@ from desk.core.timeutil import (
     to_local,
     utcnow,
 )
+from desk.core.transaction import refusable
 from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_day, parse_id
 from desk.events.models import EventSession
 from desk.extensions import db
@@ -325,8 +326,8 @@ def shift_edit(shift_id):
 
 
 def _act(action, success, target, anchor=None):
-    """Run one service call for a small action form: commit and flash `success`, or
-    roll back and flash the error; then back to the shifts page."""
+    """Run one service call for a small action form and flash `success`, or the error
+    (nothing changed); then back to the shifts page."""
     if attempt(None, action) is not FAILED:
         flash(success, "success")
     return _back_to(target, anchor)
@@ -349,17 +350,15 @@ def assign(shift_id):
         return _back_to(shift, anchor)
     confirmed = request.form.get("confirmed") == "1"
     try:
-        services.assign_volunteer(shift, volunteer, actor=current_user, now=utcnow(),
-                                  confirmed=confirmed)
+        with refusable():
+            services.assign_volunteer(shift, volunteer, actor=current_user, now=utcnow(),
+                                      confirmed=confirmed)
     except services.StaffingWarning as warning:
-        db.session.rollback()
         return _render_shifts(shift.session, pending={
             "shift_id": shift.id, "volunteer": volunteer, "warnings": warning.warnings})
     except DeskError as error:
-        db.session.rollback()
         apply_error(None, error)
         return _back_to(shift, anchor)
-    db.session.commit()
     flash(_("%(name)s has been assigned to the shift.", name=volunteer.name), "success")
     return _back_to(shift, anchor)
 
@@ -408,13 +407,10 @@ def times(assignment_id):
 
 def cover(shift_id):
     shift = _shift(shift_id)
-    try:
-        report = services.request_cover(shift, actor=current_user, now=utcnow())
-    except DeskError as error:
-        db.session.rollback()
-        apply_error(None, error)
+    report = attempt(None, lambda: services.request_cover(shift, actor=current_user,
+                                                          now=utcnow()))
+    if report is FAILED:
         return _back_to(shift, f"shift-{shift.id}")
-    db.session.commit()
     if report.asked:
         flash(ngettext("%(num)d volunteer has been asked to cover the shift.",
                        "%(num)d volunteers have been asked to cover the shift.",
