@@ -9,7 +9,7 @@ from desk.auth import services as auth_services
 from desk.auth.forms import ROLE_LABELS, UserCreateForm, UserEditForm
 from desk.auth.models import User
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt
+from desk.core.web import FAILED, attempt, parse_page
 from desk.extensions import db
 
 
@@ -68,10 +68,8 @@ def token_revoke(token_id):
 
 
 def audit():
-    page = request.args.get("page", "1")
     object_type = request.args.get("type") or None
-    entries, page, pages, total = queries.audit_page(
-        page=int(page) if page.isdigit() and len(page) < 7 else 1, object_type=object_type)
-    return render_template("admin/audit.html", entries=entries, page=page, pages=pages,
-                           total=total, object_type=object_type,
+    return render_template("admin/audit.html", object_type=object_type,
+                           entries=queries.audit_page(page=parse_page(request.args.get("page")),
+                                                      object_type=object_type),
                            object_types=queries.audit_object_types())

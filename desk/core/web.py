@@ -83,6 +83,13 @@ def parse_id(raw):
     return raw if 0 < raw <= MAX_ID else None
 
 
+def parse_page(raw):
+    """A page number from the query string, or 1 when it cannot be one (a page past the
+    last one is desk.core.paging's to clamp)."""
+    raw = raw or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
+
+
 def get_or_404(model, identifier):
     instance = db.session.get(model, identifier) if parse_id(identifier) else None
     if instance is None:
