@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from desk.auth.models import ApiToken, Role, User, hash_token
-from desk.core import audit
+from desk.core import audit, records
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.extensions import db
 
@@ -97,13 +97,9 @@ def create_user(email, password, *, role, display_name=None, actor):
     if find_user_by_email(email) is not None:
         message = _("An account with this e-mail address already exists.")
         raise ValidationError(message, fields={"email": message})
-    user = User(email=email, display_name=display_name, role=role,
-                password_hash=_hash(password))
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user.create", user, actor=actor,
-                 after=audit.snapshot(user, USER_AUDIT_FIELDS))
-    return user
+    return records.create(User, {"email": email, "display_name": display_name, "role": role,
+                                 "password_hash": _hash(password)},
+                          action="user.create", fields=USER_AUDIT_FIELDS, actor=actor)
 
 
 def authenticate(login, password, *, now):

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from desk.core import audit
+from desk.core import audit, records
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, PermissionDenied, ValidationError
 from desk.core.timeutil import local_datetime, to_local
@@ -198,8 +198,7 @@ def update_volunteer(volunteer, changes, *, actor, now):
                "availability": [{"weekday": row.weekday, "start_time": row.start_time,
                                  "end_time": row.end_time} for row in volunteer.availability]}
     values, skills, availability = _volunteer_values({**current, **changes}, volunteer)
-    for name, value in values.items():
-        setattr(volunteer, name, value)
+    records.assign(volunteer, values)
     _set_skills(volunteer, skills)
     if "availability" in changes:
         _set_availability(volunteer, availability)
@@ -301,8 +300,7 @@ def update_shift(shift, data, *, actor, now):
                     "making it smaller.", count=taken)
         raise ValidationError(message, fields={"places": message})
     moved = (values["start_dt"], values["end_dt"]) != (shift.start_dt, shift.end_dt)
-    for name, value in values.items():
-        setattr(shift, name, value)
+    records.assign(shift, values)
     shift.skill_rows = [row for row in shift.skill_rows if Skill(row.skill) in skills]
     have = shift.required_skills
     shift.skill_rows += [ShiftSkill(skill=skill) for skill in sorted(skills - have)]
