@@ -1,6 +1,6 @@
 """Admin pages. The blueprint requires the admin role for every route."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,8 +9,7 @@ from desk.auth import services as auth_services
 from desk.auth.forms import ROLE_LABELS, UserCreateForm, UserEditForm
 from desk.auth.models import User
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt, parse_page
-from desk.extensions import db
+from desk.core.web import FAILED, attempt, get_or_404, parse_page
 
 
 def users():
@@ -31,9 +30,7 @@ def user_new():
 
 
 def user_edit(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     if request.method == "GET":
         form.role.data = user.role.value
@@ -48,9 +45,7 @@ def user_edit(user_id):
 
 
 def user_unlock(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = get_or_404(User, user_id)
     auth_services.unlock_user(user, actor=current_user)
     flash(_("The account %(email)s can log in again.", email=user.login_name), "success")
     return redirect(url_for("admin.users"))

@@ -13,16 +13,14 @@ only by the exact phone number the visitor gives (queries.person_by_exact_phone,
 by POST, never in a URL), and then only their name; no listing, no partial search.
 """
 
-from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from desk.consults import queries, queue, services
 from desk.consults.models import Outcome, TicketStatus, Visit
-from desk.consults.reception_views import desk_session, visitor_name
+from desk.consults.reception_views import desk_session
 from desk.consults.visit_forms import (
     DEVICE_LABELS,
     OUTCOME_LABELS,
@@ -38,19 +36,17 @@ from desk.core.transaction import refusable
 from desk.core.validation import Checker
 from desk.core.web import FAILED, attempt, parse_id
 from desk.events import availability
-from desk.events.models import EventSession, Program, SessionKind, SessionStatus, Topic
+from desk.events.models import EventSession, Topic
 from desk.extensions import db
 
 # a phone-number look-up is a POST of the booking page: enough for a busy desk, too few
 # to try numbers one after the other
 LOOKUP_RATE_LIMIT = "30 per minute"
-CLASS_RANGE_DAYS = 90  # the classes offered on the spot: starting within this many days
-CLASS_LIMIT = 30
 MY_VISITS_SHOWN = 5
 
 
 def template_helpers():
-    return {"topic_name": topic_label, "visitor_name": visitor_name,
+    return {"topic_name": topic_label, "visitor_name": queries.visitor_name,
             "device_name": lambda value: DEVICE_LABELS.get(value, value),
             "outcome_name": lambda value: OUTCOME_LABELS.get(value, value)}
 
@@ -122,7 +118,7 @@ def take_next(session_id):
     except DeskError as error:
         flash(error.message, "error")
         return redirect(url_for("consults.desk", session_id=session.id))
-    name = visitor_name(ticket)
+    name = queries.visitor_name(ticket)
     if name:
         flash(_("Call number %(number)d, %(name)s.", number=ticket.number, name=name),
               "success")
@@ -170,22 +166,6 @@ def log(session_id, ticket_id):
 
 
 # -- booking the visitor into a class on the spot -------------------------------------------
-
-def upcoming_classes(program_topics, now):
-    """Classes the desk can book now: scheduled, not started, starting within
-    CLASS_RANGE_DAYS, on one of `program_topics` (desk.events.models.Topic values; None:
-    any topic), soonest first."""
-    query = (select(EventSession).join(Program, EventSession.program_id == Program.id)
-             .where(EventSession.kind == SessionKind.CLASS,
-                    EventSession.status == SessionStatus.SCHEDULED,
-                    EventSession.attendance_closed_dt.is_(None),
-                    EventSession.start_dt > now,
-                    EventSession.start_dt < now + timedelta(days=CLASS_RANGE_DAYS))
-             .order_by(EventSession.start_dt, EventSession.id).limit(CLASS_LIMIT))
-    if program_topics is not None:
-        query = query.where(Program.topic.in_(sorted(program_topics)))
-    return db.session.scalars(query).unique().all()
-
 
 class ClassFilter:
     """Which classes to offer: those on the visit's topics (when it is logged and one of
@@ -255,7 +235,7 @@ def _choose(context, ticket, now, *, phone=None, book=False):
     """Step 2: the person found by the exact number (their name only) or a new
     person's fields, and the classes to choose from; with `book`, book the one chosen."""
     chosen = ClassFilter(ticket, request.form.get("topic"))
-    classes = upcoming_classes(chosen.program_topics, now)
+    classes = queries.upcoming_classes(chosen.program_topics, now)
     if phone is None:  # the form of step 2, sent again
         form = BookClassForm(classes=classes)
     else:
@@ -275,7 +255,7 @@ def _choose(context, ticket, now, *, phone=None, book=False):
                                booking=result.booking, **context)
             # rolled back: read again what the page shows
             person = queries.person_by_exact_phone(form.phone.data)
-            classes = upcoming_classes(chosen.program_topics, now)
+            classes = queries.upcoming_classes(chosen.program_topics, now)
     return _render("consults/book_class.html", stage="choose", form=form, person=person,
                    classes=classes, counts=availability.of_sessions(classes),
                    chosen=chosen, **context)

@@ -31,7 +31,7 @@ from desk.core.errors import DeskError
 from desk.core.i18n import LOCALE_COOKIE
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
-from desk.core.web import FAILED, attempt, public_url_for
+from desk.core.web import FAILED, attempt, get_or_404, public_url_for
 from desk.events.bookings import waitlist_position
 from desk.events.models import BookingStatus
 from desk.extensions import db
@@ -227,13 +227,6 @@ def done(device, token):
 
 # -- staff: kiosks ----------------------------------------------------------------------------
 
-def _get_kiosk(device_id):
-    device = db.session.get(KioskDevice, device_id)
-    if device is None:
-        abort(404)
-    return device
-
-
 def _remember_code(device, code):
     """The setup code is shown once, on the page the redirect leads to."""
     session[SETUP_CODE_SESSION_KEY] = {"id": device.id,
@@ -269,7 +262,7 @@ def kiosk_create():
 
 
 def kiosk_code(device_id):
-    device = _get_kiosk(device_id)
+    device = get_or_404(KioskDevice, device_id)
     code = attempt(None, lambda: services.renew_setup_code(device, actor=current_user,
                                                            now=utcnow()))
     if code is not FAILED:
@@ -278,7 +271,7 @@ def kiosk_code(device_id):
 
 
 def kiosk_revoke(device_id):
-    device = _get_kiosk(device_id)
+    device = get_or_404(KioskDevice, device_id)
     if attempt(None, lambda: services.revoke_kiosk(device, actor=current_user,
                                                    now=utcnow())) is not FAILED:
         flash(_("The kiosk %(name)s has been revoked. Its device can no longer open the "

@@ -14,7 +14,7 @@ gives one answer whatever was typed, once it looks like an e-mail address or a p
 number.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -25,8 +25,7 @@ from desk.core.errors import DeskError
 from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
-from desk.core.web import FAILED, apply_error, attempt, public_url_for
-from desk.extensions import db
+from desk.core.web import FAILED, apply_error, attempt, get_or_404, public_url_for
 from desk.volunteers import accounts, passwords
 from desk.volunteers.account_forms import (
     CodePasswordForm,
@@ -61,9 +60,7 @@ def account_state(volunteer):
 
 
 def invite(volunteer_id):
-    volunteer = db.session.get(Volunteer, volunteer_id)
-    if volunteer is None:
-        abort(404)
+    volunteer = get_or_404(Volunteer, volunteer_id)
     back = url_for("volunteer_staff.detail", volunteer_id=volunteer.id, _anchor="account-heading")
     form = InviteForm()
     if not form.validate_on_submit():

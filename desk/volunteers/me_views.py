@@ -15,7 +15,6 @@ to share (queries.colleagues).
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from desk.core.timeutil import (
     fiscal_year_dates,
@@ -25,11 +24,10 @@ from desk.core.timeutil import (
     utcnow,
 )
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.extensions import db
 from desk.volunteers import places, queries, services
 from desk.volunteers.labels import ROLE_LABELS, SKILL_LABELS
 from desk.volunteers.me_forms import ProfileForm
-from desk.volunteers.models import Shift, ShiftAssignment
+from desk.volunteers.models import Shift
 
 FEED_ENDPOINT = "volunteer_public.feed"
 
@@ -56,9 +54,7 @@ def _not_linked():
 
 def _my_place(volunteer, shift_id):
     """The volunteer's own row on the shift, or 404 (also for someone else's shift)."""
-    shift = get_or_404(Shift, shift_id)
-    assignment = db.session.scalar(select(ShiftAssignment).where(
-        ShiftAssignment.shift_id == shift.id, ShiftAssignment.volunteer_id == volunteer.id))
+    assignment = queries.place_on_shift(volunteer, get_or_404(Shift, shift_id))
     if assignment is None:
         abort(404)
     return assignment
@@ -73,7 +69,7 @@ class Place:
         shift = self.shift
         live = assignment.is_active and not shift.is_cancelled
         self.can_check_in = (live and assignment.check_in_dt is None
-                             and shift.start_dt - services.CHECK_IN_EARLY <= now <= shift.end_dt)
+                             and services.check_in_open(shift, now))
         self.can_check_out = (live and assignment.check_in_dt is not None
                               and assignment.check_out_dt is None)
         self.can_withdraw = live and services.can_withdraw(assignment, now)
@@ -183,8 +179,7 @@ def shift(shift_id):
     shift = get_or_404(Shift, shift_id)
     session = shift.session
     now = utcnow()
-    assignment = db.session.scalar(select(ShiftAssignment).where(
-        ShiftAssignment.shift_id == shift.id, ShiftAssignment.volunteer_id == volunteer.id))
+    assignment = queries.place_on_shift(volunteer, shift)
     place = Place(assignment, now) if assignment is not None and assignment.is_active else None
     staffs = not session.is_cancelled and queries.staffs_session(volunteer, session)
     on_this_shift = place is not None and not shift.is_cancelled

@@ -16,7 +16,7 @@ from sqlalchemy.orm import lazyload
 from desk.core import audit, records
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, PermissionDenied, ValidationError
-from desk.core.timeutil import local_datetime, to_local
+from desk.core.timeutil import local_datetime, local_today, to_local
 from desk.core.validation import Checker
 from desk.events.models import EventSession, SessionStatus
 from desk.extensions import db
@@ -544,6 +544,12 @@ def _is_staff(actor):
     return actor is not None and not isinstance(actor, str) and actor.is_staff
 
 
+def check_in_open(shift, now):
+    """Whether a volunteer may check themselves in now: from CHECK_IN_EARLY before the
+    shift to its end (coordinators may at any time)."""
+    return shift.start_dt - CHECK_IN_EARLY <= now <= shift.end_dt
+
+
 def check_in(assignment, *, actor, now):
     """From an hour before the shift until its end (a coordinator: at any time)."""
     if not assignment.is_active:
@@ -551,7 +557,7 @@ def check_in(assignment, *, actor, now):
     if assignment.check_in_dt is not None:
         raise ValidationError(_("Already checked in."))
     shift = assignment.shift
-    if not _is_staff(actor) and not shift.start_dt - CHECK_IN_EARLY <= now <= shift.end_dt:
+    if not _is_staff(actor) and not check_in_open(shift, now):
         raise ValidationError(_("Check-in opens one hour before the shift and closes at its end."))
     before = audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS)
     assignment.check_in_dt = now
@@ -622,6 +628,25 @@ def mark_no_show(assignment, *, actor, now):
     audit.record("shift_assignment.no_show", assignment, actor=actor, before=before,
                  after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS))
     return assignment
+
+
+def cover_reason(shift, *, now):
+    """Why the shift needs cover now (a message), or None: a free place on the day, a
+    volunteer who gave their place back or was taken off after the withdrawal cut-off,
+    or one who did not come."""
+    if shift.is_cancelled or shift.end_dt <= now:
+        return None
+    if any(row.is_active and row.is_no_show for row in shift.assignments):
+        return _("A volunteer did not come.")
+    if places.places_free(shift) == 0:
+        return None
+    cutoff = withdraw_cutoff(shift)
+    if any(row.status in (AssignmentStatus.WITHDRAWN, AssignmentStatus.REMOVED)
+           and row.ended_dt is not None and row.ended_dt >= cutoff for row in shift.assignments):
+        return _("A volunteer left the shift after the cut-off.")
+    if to_local(shift.start_dt).date() == local_today(now):
+        return _("Places are still free today.")
+    return None
 
 
 def request_cover(shift, *, actor, now):
