@@ -53,10 +53,10 @@ class DeskFlask(Flask):
 def _roll_back_request():
     """Undo what the request changed, but what it kept (which is committed now)."""
     kept = g.pop(_KEPT, None)
-    if kept is None or not kept.is_active:
+    if kept is None or not db.session().in_nested_transaction():
         db.session.rollback()
         return
-    kept.rollback()
+    kept.rollback()  # also when an error of the database made it unusable
     db.session.commit()
 
 
