@@ -13,7 +13,6 @@ only by the exact phone number the visitor gives (queries.person_by_exact_phone,
 by POST, never in a URL), and then only their name; no listing, no partial search.
 """
 
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -9,7 +9,8 @@ one unit of work, ended in one place, `DeskFlask` (the application class of crea
   saved: a browser gets the error page, Twilio an error status instead of TwiML.
 - The view, or a before_request hook, raised (a 404, a DeskError the API turns into
   JSON, a bug): everything the request changed is rolled back before the error handler
-  draws its answer, except what the request kept (below).
+  draws its answer, except what the request kept (below); the messages it flashed are
+  taken back too (a "saved" must not greet the next page).
 - A view that shows a refusal on its own page (a DeskError on a form, or flashed) runs
   that service call inside `refusable()` (desk.core.web.attempt does): the call runs in
   a SAVEPOINT, and a refusal undoes what the call changed, so nothing of it is
@@ -29,12 +30,13 @@ dispatcher and the demo are not requests: they commit themselves.
 
 from contextlib import contextmanager
 
-from flask import Flask, g
+from flask import Flask, g, message_flashed, session
 
 from desk.core.errors import DeskError
 from desk.extensions import db
 
 _KEPT = "desk_kept_savepoint"
+_FLASHED = "desk_flashed"
 
 
 class DeskFlask(Flask):
@@ -47,7 +49,23 @@ class DeskFlask(Flask):
 
     def handle_user_exception(self, e):
         _roll_back_request()
+        _take_back_flashes()
         return super().handle_user_exception(e)
+
+
+@message_flashed.connect
+def _note_flash(app, message, category, **extra):
+    g.setdefault(_FLASHED, []).append((category, message))
+
+
+def _take_back_flashes():
+    flashed = g.pop(_FLASHED, None)
+    if flashed:
+        remaining = list(session.get("_flashes", []))
+        for item in flashed:
+            if item in remaining:  # not shown yet by a page of this request
+                remaining.remove(item)
+        session["_flashes"] = remaining
 
 
 def _roll_back_request():

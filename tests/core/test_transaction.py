@@ -9,7 +9,7 @@ are real (a second connection sees only what was committed)."""
 import uuid
 
 import pytest
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, flash, get_flashed_messages, request
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -80,6 +80,20 @@ def mixed():
     attempt(None, lambda: _refuse(counted, Counted))
     attempt(None, lambda: _refuse(undone))
     return "shown"
+
+
+@bp.post("/flash-then-crash")
+def flash_then_crash():
+    [name] = _names()
+    flash("before")
+    _district(name)
+    flash("saved")
+    raise RuntimeError("after the service call")
+
+
+@bp.get("/flashes")
+def flashes():
+    return "|".join(get_flashed_messages())
 
 
 @bp.post("/kept")
@@ -168,6 +182,18 @@ def test_an_error_after_a_service_call_leaves_nothing_behind(live, commits):
         assert _committed([name]) == set()
     assert _audited(live, [name]) == set()
     assert commits == []
+
+
+def test_an_error_takes_back_what_the_request_flashed(live, commits):
+    client = live.test_client()
+    with client.session_transaction() as cookie_session:
+        cookie_session["_flashes"] = [("info", "from an earlier request")]
+    response = client.post("/transaction-test/flash-then-crash", data={"name": _unique("flash")})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)  # the error page shows what is flashed
+    assert "from an earlier request" in page
+    assert "saved" not in page and "before" not in page
+    assert client.get("/transaction-test/flashes").data == b""
 
 
 def test_a_refusal_that_keeps_its_changes_keeps_only_those(live, commits):
