@@ -34,8 +34,7 @@ def baseline():
     row_id = db.session.execute(
         insert(rows).values(name=data["name"], kana=data["kana"], phone=data["phone"],
                             created_dt=utcnow()).returning(rows.c.id)).scalar_one()
-    db.session.commit()
-    return jsonify({"id": row_id}), 201
+    return jsonify({"id": row_id}), 201  # committed by the request (desk.core.transaction)
 
 
 def create_table():

@@ -1,14 +1,13 @@
 """desk: the digital divide support desk.
 
-`create_app(config=None)` builds the Flask application: settings from the environment
-(desk.config), the extensions (desk.extensions), the blueprints and the `desk` CLI.
+`create_app(config=None)` builds the Flask application (desk.core.transaction.DeskFlask:
+one commit point per request): settings from the environment (desk.config), the
+extensions (desk.extensions), the blueprints and the `desk` CLI.
 """
 
 import logging
 import os
 from pathlib import Path
-
-from flask import Flask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -27,9 +26,10 @@ def resource_dir(name):
 def create_app(config=None):
     from desk.config import load_config
     from desk.core.db import engine_options
+    from desk.core.transaction import DeskFlask
 
     instance_path = os.environ.get("DESK_INSTANCE_PATH") or None
-    app = Flask(
+    app = DeskFlask(
         "desk",
         instance_path=instance_path,
         instance_relative_config=True,

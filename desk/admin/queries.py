@@ -1,9 +1,10 @@
 """Read-only look-ups for the admin pages."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from desk.auth.models import ApiToken, User
 from desk.core.audit import AuditEntry
+from desk.core.paging import paginate
 from desk.extensions import db
 
 AUDIT_PAGE_SIZE = 50
@@ -19,7 +20,7 @@ def tokens():
 
 
 def audit_page(*, page=1, object_type=None, action_prefix=None, actor_id=None):
-    """One page of audit entries (newest first) and the number of pages."""
+    """One page of audit entries, newest first (a Pagination)."""
     query = select(AuditEntry)
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
@@ -27,13 +28,8 @@ def audit_page(*, page=1, object_type=None, action_prefix=None, actor_id=None):
         query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
     if actor_id:
         query = query.where(AuditEntry.actor_id == actor_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    entries = db.session.scalars(
-        query.order_by(AuditEntry.created_dt.desc(), AuditEntry.id.desc())
-        .offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE)).unique().all()
-    return entries, page, pages, total
+    return paginate(query.order_by(AuditEntry.created_dt.desc(), AuditEntry.id.desc()),
+                    page=page, per_page=AUDIT_PAGE_SIZE)
 
 
 def audit_object_types():

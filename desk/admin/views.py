@@ -1,6 +1,6 @@
 """Admin pages. The blueprint requires the admin role for every route."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,8 +9,7 @@ from desk.auth import services as auth_services
 from desk.auth.forms import ROLE_LABELS, UserCreateForm, UserEditForm
 from desk.auth.models import User
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt
-from desk.extensions import db
+from desk.core.web import FAILED, attempt, get_or_404, parse_page
 
 
 def users():
@@ -31,9 +30,7 @@ def user_new():
 
 
 def user_edit(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     if request.method == "GET":
         form.role.data = user.role.value
@@ -48,11 +45,8 @@ def user_edit(user_id):
 
 
 def user_unlock(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = get_or_404(User, user_id)
     auth_services.unlock_user(user, actor=current_user)
-    db.session.commit()
     flash(_("The account %(email)s can log in again.", email=user.login_name), "success")
     return redirect(url_for("admin.users"))
 
@@ -69,10 +63,8 @@ def token_revoke(token_id):
 
 
 def audit():
-    page = request.args.get("page", "1")
     object_type = request.args.get("type") or None
-    entries, page, pages, total = queries.audit_page(
-        page=int(page) if page.isdigit() and len(page) < 7 else 1, object_type=object_type)
-    return render_template("admin/audit.html", entries=entries, page=page, pages=pages,
-                           total=total, object_type=object_type,
+    return render_template("admin/audit.html", object_type=object_type,
+                           entries=queries.audit_page(page=parse_page(request.args.get("page")),
+                                                      object_type=object_type),
                            object_types=queries.audit_object_types())

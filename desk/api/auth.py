@@ -17,7 +17,7 @@ from desk.auth.models import STAFF_ROLES
 from desk.auth.services import user_for_token
 from desk.core.errors import PermissionDenied
 from desk.core.timeutil import utcnow
-from desk.extensions import db
+from desk.core.transaction import keep_changes
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_WRITES = frozenset({"api.booking_create", "api.booking_cancel"})
@@ -60,7 +60,7 @@ def _token_user():
         raise Unauthorized(_("This API token is not valid: it is unknown, revoked, or its "
                              "account is disabled."),
                            code="invalid_token", challenge=INVALID_CHALLENGE)
-    db.session.commit()  # keeps the token's last use, whatever happens next
+    keep_changes()  # the token's last use stays, whatever happens next
     if not user.has_role(*STAFF_ROLES):
         raise PermissionDenied(_("This token's account may not change the schedule: only "
                                  "coordinators and admins may."))

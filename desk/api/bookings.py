@@ -12,20 +12,18 @@ from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from desk.api import inputs
 from desk.api.auth import api_user, require_staff_token
 from desk.api.serializers import booking_json, page_json, roster_entry_json
 from desk.api.sessions import _session_or_404
+from desk.core.db import writes
 from desk.core.districts import all_districts
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.core.timeutil import utcnow
 from desk.core.web import json_response
-from desk.events import bookings, public_booking, services
-from desk.events.models import Attendance, Booking, BookingChannel, BookingStatus
-from desk.extensions import db
-from desk.people.models import Person
+from desk.events import bookings, public_booking, queries, services
+from desk.events.models import Attendance, BookingChannel
 
 DISTRICT = inputs.Field(("integer", "string", "null"),
                         _l("Enter the district's id or its name."))
@@ -78,10 +76,7 @@ def _booking_values(data):
 
 
 def _booking_by_code_or_404(code):
-    digits = public_booking.parse_booking_code(code)
-    booking = None
-    if digits is not None:
-        booking = db.session.scalar(select(Booking).where(Booking.code == digits))
+    booking = bookings.booking_by_code(public_booking.parse_booking_code(code))
     if booking is None:
         raise NotFoundError(_("There is no booking with this code."))
     return booking
@@ -94,34 +89,29 @@ def create_booking(session_id):
         result = public_booking.book_online(
             session, _booking_values(data), channel=BookingChannel.API, now=utcnow(),
             request_key=request.headers.get("Idempotency-Key") or None)
-    response = json_response(
+    return json_response(
         booking_json(result.booking, result.waitlist_position, reveal=result.reveal),
         201 if result.created else 200)
-    db.session.commit()
-    return response
 
 
 def cancel_booking(code):
     data = inputs.check_fields(inputs.json_body(), CANCEL_FIELDS)
     public_booking.cancel_by_code(code, data.get("phone"), channel=BookingChannel.API,
                                   now=utcnow())
-    db.session.commit()
     return json_response({"message": _("If a booking with this code and this phone number "
                                        "exists and could still be cancelled, it is now "
                                        "cancelled.")}, 202)
 
 
 def _roster(session):
-    """Booked seats in kana order, then the waiting list in its order."""
-    booked = db.session.scalars(
-        select(Booking).join(Person, Booking.person_id == Person.id)
-        .where(Booking.session_id == session.id, Booking.status == BookingStatus.BOOKED)
-        .order_by(Person.kana_key, Booking.id)).all()
-    waiting = bookings.waitlist(session)
-    return [(booking, None) for booking in booked] + [
-        (booking, position) for position, booking in enumerate(waiting, start=1)]
+    """Booked seats in kana order, then the waiting list in its order (the staff's
+    roster, desk.events.queries.roster, without the cancelled bookings)."""
+    listed = queries.roster(session)
+    return [(booking, None) for booking in listed.booked] + [
+        (booking, position) for position, booking in enumerate(listed.waitlisted, start=1)]
 
 
+@writes  # the token's last use
 def roster(session_id):
     require_staff_token()
     session = _session_or_404(session_id)
@@ -138,6 +128,4 @@ def set_attendance(code):
             "This field is required.")
         raise ValidationError(message, fields={"attendance": message})
     services.set_attendance(booking, value, actor=api_user(), now=utcnow())
-    response = json_response(roster_entry_json(booking, bookings.waitlist_position(booking)))
-    db.session.commit()
-    return response
+    return json_response(roster_entry_json(booking, bookings.waitlist_position(booking)))

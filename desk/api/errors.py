@@ -9,7 +9,6 @@ errors (DeskError) from the services reach `handle_desk_error`.
 
 from desk.core.errors import DeskError
 from desk.core.web import error_response
-from desk.extensions import db
 
 
 class BadRequest(DeskError):
@@ -37,8 +36,9 @@ class Unauthorized(DeskError):
 
 
 def handle_desk_error(error):
-    """A DeskError raised by a handler or a service: nothing of the request is kept."""
-    db.session.rollback()
+    """A DeskError raised by a handler or a service: nothing of the request is kept (it
+    was rolled back before the error came here, desk.core.transaction) but the token's
+    last use."""
     headers = {}
     if isinstance(error, Unauthorized):
         headers["WWW-Authenticate"] = error.challenge

@@ -1,7 +1,8 @@
 """Sessions and series: list and read (public), create and change (bearer token).
 
-Handlers read the request, call the service, and commit once; a DeskError from the
-service rolls everything back (desk.api.errors.handle_desk_error).
+Handlers read the request and call the service; the request commits once at its end,
+and a DeskError from the service rolls everything back (desk.core.transaction,
+desk.api.errors.handle_desk_error).
 """
 
 from contextlib import contextmanager
@@ -120,9 +121,7 @@ def create_session():
     with _json_field_names():
         session = services.create_session(_service_data(data), actor=api_user(),
                                           now=utcnow())
-    response = _created(session)
-    db.session.commit()
-    return response
+    return _created(session)
 
 
 def update_session(session_id):
@@ -146,16 +145,12 @@ def update_session(session_id):
         if status is not None and not reinstating:
             services.apply_session_status(session, status, data.get("cancel_reason"),
                                           actor=actor, now=now)
-    response = json_response(session_json(session))
-    db.session.commit()
-    return response
+    return json_response(session_json(session))
 
 
 def create_series():
     data = inputs.check_fields(inputs.json_body(), SERIES_FIELDS)
     series, report = services.create_series(data, actor=api_user(), now=utcnow())
-    response = json_response({"series": series_json(series),
-                              "created": [session_json(session) for session in report.created]},
-                             201)
-    db.session.commit()
-    return response
+    return json_response({"series": series_json(series),
+                          "created": [session_json(session) for session in report.created]},
+                         201)

@@ -64,10 +64,11 @@ class LinkUnusable(DeskError):
 class CodeRefused(DeskError):
     """A phone number and code that do not open a usable link. The same error whether
     the number is unknown, the code wrong, expired or dead; wrong tries are counted, so
-    the caller commits."""
+    the refusal keeps its changes."""
 
     code = "code_refused"
     status = 422
+    keeps_changes = True
 
 
 def validity(purpose, channel):
@@ -202,8 +203,9 @@ def use_code(users, code, password, *, purpose, now):
     """Set the password of the account whose usable SMS link of `purpose` holds `code`
     (a parsed code), among `users` (the accounts the typed phone number stands for);
     returns the user. The caller checked the password rules. A mismatch raises
-    CodeRefused after counting a wrong try on every one of those links (the caller
-    commits that); the answer is the same whether or not the number belongs to anyone."""
+    CodeRefused after counting a wrong try on every one of those links (kept: the
+    error keeps its changes); the answer is the same whether or not the number belongs
+    to anyone."""
     links = []
     for user in users:
         if user.is_enabled:

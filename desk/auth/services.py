@@ -1,6 +1,6 @@
 """Account operations: create users, log in with a temporary lock-out, passwords, API tokens.
 
-Services flush but never commit; the caller (a view, the CLI) commits once.
+Services flush but never commit; the request (desk.core.transaction) or the CLI commits once.
 """
 
 import secrets
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from desk.auth.models import ApiToken, Role, User, hash_token
-from desk.core import audit
+from desk.core import audit, records
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.extensions import db
 
@@ -34,8 +34,11 @@ def hash_password(password):
 
 
 class LoginError(DeskError):
+    """Refused: the failure (counted towards the lock-out) is kept all the same."""
+
     code = "login_failed"
     status = 401
+    keeps_changes = True
 
 
 def normalise_email(raw):
@@ -94,21 +97,17 @@ def create_user(email, password, *, role, display_name=None, actor):
     if find_user_by_email(email) is not None:
         message = _("An account with this e-mail address already exists.")
         raise ValidationError(message, fields={"email": message})
-    user = User(email=email, display_name=display_name, role=role,
-                password_hash=_hash(password))
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user.create", user, actor=actor,
-                 after=audit.snapshot(user, USER_AUDIT_FIELDS))
-    return user
+    return records.create(User, {"email": email, "display_name": display_name, "role": role,
+                                 "password_hash": _hash(password)},
+                          action="user.create", fields=USER_AUDIT_FIELDS, actor=actor)
 
 
 def authenticate(login, password, *, now):
     """The user for this e-mail address or phone number and password, or LoginError.
 
     After DESK_LOGIN_MAX_FAILURES wrong passwords in a row the account is locked for
-    DESK_LOGIN_LOCKOUT_MINUTES; while locked even the right password is refused. The
-    caller commits in both cases, so that failures are counted.
+    DESK_LOGIN_LOCKOUT_MINUTES; while locked even the right password is refused. A
+    LoginError keeps its changes, so that failures are counted.
     """
     generic = _("The e-mail address or phone number, or the password, is wrong.")
     user = find_user_for_login(login)

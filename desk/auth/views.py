@@ -5,10 +5,8 @@ from flask_login import current_user, login_user, logout_user
 from desk.auth import services
 from desk.auth.forms import LoginForm, PasswordForm
 from desk.auth.models import Role
-from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
-from desk.core.web import apply_error, safe_next_url
-from desk.extensions import db
+from desk.core.web import FAILED, attempt, safe_next_url
 
 
 def home_for(user):
@@ -24,13 +22,10 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data, now=utcnow())
-        except DeskError as error:
-            db.session.commit()
-            apply_error(form, error)
-        else:
-            db.session.commit()
+        # a failure is counted although refused (services.LoginError keeps its changes)
+        user = attempt(form, lambda: services.authenticate(form.email.data, form.password.data,
+                                                           now=utcnow()))
+        if user is not FAILED:
             login_user(user)
             return redirect(safe_next_url(request.args.get("next"), home_for(user)))
     return render_template("auth/login.html", form=form)
@@ -45,14 +40,9 @@ def logout():
 def account():
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data,
-                                     form.new_password.data, actor=current_user)
-        except DeskError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(form, lambda: services.change_password(
+                current_user, form.current_password.data, form.new_password.data,
+                actor=current_user)) is not FAILED:
             logout_user()
             flash(_("Your password has been changed. Please log in with the new password."),
                   "success")

@@ -13,16 +13,13 @@ only by the exact phone number the visitor gives (queries.person_by_exact_phone,
 by POST, never in a URL), and then only their name; no listing, no partial search.
 """
 
-from datetime import timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from desk.consults import queries, queue, services
 from desk.consults.models import Outcome, TicketStatus, Visit
-from desk.consults.reception_views import desk_session, visitor_name
+from desk.consults.reception_views import desk_session
 from desk.consults.visit_forms import (
     DEVICE_LABELS,
     OUTCOME_LABELS,
@@ -31,25 +28,24 @@ from desk.consults.visit_forms import (
     VisitLogForm,
     topic_label,
 )
-from desk.core.db import write_intent
+from desk.core.db import writes
 from desk.core.errors import DeskError, NotFoundError
 from desk.core.timeutil import utcnow
+from desk.core.transaction import refusable
 from desk.core.validation import Checker
 from desk.core.web import FAILED, attempt, parse_id
 from desk.events import availability
-from desk.events.models import EventSession, Program, SessionKind, SessionStatus, Topic
+from desk.events.models import EventSession, Topic
 from desk.extensions import db
 
 # a phone-number look-up is a POST of the booking page: enough for a busy desk, too few
 # to try numbers one after the other
 LOOKUP_RATE_LIMIT = "30 per minute"
-CLASS_RANGE_DAYS = 90  # the classes offered on the spot: starting within this many days
-CLASS_LIMIT = 30
 MY_VISITS_SHOWN = 5
 
 
 def template_helpers():
-    return {"topic_name": topic_label, "visitor_name": visitor_name,
+    return {"topic_name": topic_label, "visitor_name": queries.visitor_name,
             "device_name": lambda value: DEVICE_LABELS.get(value, value),
             "outcome_name": lambda value: OUTCOME_LABELS.get(value, value)}
 
@@ -92,20 +88,13 @@ def _blocked(ticket):
 
 # -- the desk screen ----------------------------------------------------------------------
 
-def _note_presence(session):
-    """Count the user as on duty at this desk (a write on a GET: cheap and idempotent,
-    one row per user and session). The read transaction the login opened ends first,
-    so that on SQLite the write begins with the write lock."""
-    db.session.rollback()
-    with write_intent():
-        services.mark_present(session, current_user, now=utcnow())
-        db.session.commit()
-
-
+@writes
 def desk(session_id):
+    """The desk screen. Opening it counts the user as on duty at this desk (a write on a
+    GET: cheap and idempotent, one row per user and session)."""
     session = _desk_session(session_id)
-    _note_presence(session)
     now = utcnow()
+    services.mark_present(session, current_user, now=now)
     state = queue.state(session, now=now)
     mine = [ticket for ticket in state.serving if ticket.served_by_id == current_user.id]
     others = [ticket for ticket in state.serving if ticket.served_by_id != current_user.id]
@@ -120,17 +109,15 @@ def desk(session_id):
 def take_next(session_id):
     session = _desk_session(session_id)
     try:
-        ticket = services.call_next(session, actor=current_user, now=utcnow())
+        with refusable():
+            ticket = services.call_next(session, actor=current_user, now=utcnow())
     except NotFoundError:
-        db.session.rollback()
         flash(_("Nobody is waiting. Check again in a moment."), "info")
         return redirect(url_for("consults.desk", session_id=session.id))
     except DeskError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("consults.desk", session_id=session.id))
-    db.session.commit()
-    name = visitor_name(ticket)
+    name = queries.visitor_name(ticket)
     if name:
         flash(_("Call number %(number)d, %(name)s.", number=ticket.number, name=name),
               "success")
@@ -178,22 +165,6 @@ def log(session_id, ticket_id):
 
 
 # -- booking the visitor into a class on the spot -------------------------------------------
-
-def upcoming_classes(program_topics, now):
-    """Classes the desk can book now: scheduled, not started, starting within
-    CLASS_RANGE_DAYS, on one of `program_topics` (desk.events.models.Topic values; None:
-    any topic), soonest first."""
-    query = (select(EventSession).join(Program, EventSession.program_id == Program.id)
-             .where(EventSession.kind == SessionKind.CLASS,
-                    EventSession.status == SessionStatus.SCHEDULED,
-                    EventSession.attendance_closed_dt.is_(None),
-                    EventSession.start_dt > now,
-                    EventSession.start_dt < now + timedelta(days=CLASS_RANGE_DAYS))
-             .order_by(EventSession.start_dt, EventSession.id).limit(CLASS_LIMIT))
-    if program_topics is not None:
-        query = query.where(Program.topic.in_(sorted(program_topics)))
-    return db.session.scalars(query).unique().all()
-
 
 class ClassFilter:
     """Which classes to offer: those on the visit's topics (when it is logged and one of
@@ -263,7 +234,7 @@ def _choose(context, ticket, now, *, phone=None, book=False):
     """Step 2: the person found by the exact number (their name only) or a new
     person's fields, and the classes to choose from; with `book`, book the one chosen."""
     chosen = ClassFilter(ticket, request.form.get("topic"))
-    classes = upcoming_classes(chosen.program_topics, now)
+    classes = queries.upcoming_classes(chosen.program_topics, now)
     if phone is None:  # the form of step 2, sent again
         form = BookClassForm(classes=classes)
     else:
@@ -283,7 +254,7 @@ def _choose(context, ticket, now, *, phone=None, book=False):
                                booking=result.booking, **context)
             # rolled back: read again what the page shows
             person = queries.person_by_exact_phone(form.phone.data)
-            classes = upcoming_classes(chosen.program_topics, now)
+            classes = queries.upcoming_classes(chosen.program_topics, now)
     return _render("consults/book_class.html", stage="choose", form=form, person=person,
                    classes=classes, counts=availability.of_sessions(classes),
                    chosen=chosen, **context)

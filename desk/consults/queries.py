@@ -1,12 +1,26 @@
 """Read-only questions about consultation desks: who may work a session's desk, finding
-a visitor by the exact phone number they give, the session's tickets."""
+a visitor by the exact phone number they give and the name the desk calls them by, the
+session's tickets and the reserved visitors still to check in, the classes the desk can
+book a visitor into."""
+
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from desk.consults.models import ConsultTopic, Ticket
+from desk.consults.models import ConsultTopic, Ticket, TicketKind
 from desk.core.phone import parse_phone
-from desk.events.models import SessionKind
+from desk.events.models import (
+    Booking,
+    BookingStatus,
+    EventSession,
+    Program,
+    SessionKind,
+    SessionStatus,
+)
 from desk.extensions import db
+
+CLASS_RANGE_DAYS = 90  # the classes offered on the spot: starting within this many days
+CLASS_LIMIT = 30
 
 
 def can_work_desk(user, session):
@@ -53,3 +67,40 @@ def active_topics():
     return list(db.session.scalars(
         select(ConsultTopic).where(ConsultTopic.is_active.is_(True))
         .order_by(ConsultTopic.position, ConsultTopic.id)))
+
+
+def visitor_name(ticket):
+    """The name the desk knows the visitor by: the one given at reception, or a reserved
+    visitor's booking name; None for an anonymous ticket."""
+    if ticket.visitor_name:
+        return ticket.visitor_name
+    if ticket.kind == TicketKind.RESERVED and ticket.person is not None:
+        return ticket.person.name
+    return None
+
+
+def reservations_to_check_in(session):
+    """Bookings of a reserved slot of the session that have no ticket yet, by slot."""
+    ticketed = select(Ticket.booking_id).where(Ticket.session_id == session.id,
+                                               Ticket.booking_id.is_not(None))
+    return list(db.session.scalars(
+        select(Booking).where(Booking.session_id == session.id,
+                              Booking.status == BookingStatus.BOOKED,
+                              Booking.slot_dt.is_not(None), Booking.id.not_in(ticketed))
+        .order_by(Booking.slot_dt, Booking.id)))
+
+
+def upcoming_classes(program_topics, now):
+    """Classes the desk can book now: scheduled, not started, starting within
+    CLASS_RANGE_DAYS, on one of `program_topics` (desk.events.models.Topic values; None:
+    any topic), soonest first."""
+    query = (select(EventSession).join(Program, EventSession.program_id == Program.id)
+             .where(EventSession.kind == SessionKind.CLASS,
+                    EventSession.status == SessionStatus.SCHEDULED,
+                    EventSession.attendance_closed_dt.is_(None),
+                    EventSession.start_dt > now,
+                    EventSession.start_dt < now + timedelta(days=CLASS_RANGE_DAYS))
+             .order_by(EventSession.start_dt, EventSession.id).limit(CLASS_LIMIT))
+    if program_topics is not None:
+        query = query.where(Program.topic.in_(sorted(program_topics)))
+    return db.session.scalars(query).unique().all()

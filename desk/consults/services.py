@@ -25,7 +25,7 @@ from desk.consults.models import (
     TicketStatus,
     Visit,
 )
-from desk.core import audit
+from desk.core import audit, records
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from desk.core.validation import Checker
@@ -136,8 +136,7 @@ def _lock_ticket(ticket):
 
 def _change(ticket, action, *, actor, now, note=None, **values):
     before = _ticket_state(ticket)
-    for name, value in values.items():
-        setattr(ticket, name, value)
+    records.assign(ticket, values)
     ticket.updated_dt = now
     db.session.flush()
     audit.record(action, ticket, actor=actor, before=before, after=_ticket_state(ticket),

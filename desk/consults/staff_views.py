@@ -3,7 +3,7 @@ asked per venue and month (with its CSV download), and the topic list of the vis
 
 Every route requires the coordinator or admin role (installed on the blueprint). The
 pages only read (desk.consults.reports); the topic list's actions call one service of
-desk.consults.topics each, commit, flash and go back to the list, or show the list again
+desk.consults.topics each, flash and go back to the list, or show the list again
 with the form's messages when the input is wrong (nothing changed).
 """
 
@@ -11,7 +11,6 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import abort
 from werkzeug.routing import BuildError
 
@@ -23,6 +22,7 @@ from desk.core.csvexport import csv_bytes
 from desk.core.i18n import format_month
 from desk.core.timeutil import fiscal_year_of, local_today, month_start, utcnow
 from desk.core.web import FAILED, attempt, get_or_404, parse_id
+from desk.events import queries as event_queries
 from desk.events.labels import TOPIC_LABELS
 from desk.events.models import EventSession, SessionKind, Venue
 from desk.extensions import db
@@ -119,10 +119,6 @@ def _report_filters(args, today):
     return first, last, venue, error
 
 
-def _venues():
-    return list(db.session.scalars(select(Venue).order_by(Venue.name_kana, Venue.id)))
-
-
 def _report_args(first, last, venue):
     return {"from": reports.month_label_value(first), "to": reports.month_label_value(last),
             "venue_id": venue.id if venue else "all"}
@@ -138,7 +134,7 @@ def topics_report():
     raw = {name: request.args.get(name, "")[:20] for name in ("from", "to", "venue_id")}
     return render_template(
         "consults/staff/topics_report.html", error=error, table=table, sessions=sessions,
-        venue=venue, venues=_venues(), raw=raw,
+        venue=venue, venues=event_queries.venues(), raw=raw,
         first=first if error is None else None, last=last if error is None else None,
         report_args=_report_args(first, last, venue) if error is None else None)
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from desk.consults.models import ConsultTopic
-from desk.core import audit
+from desk.core import records
 from desk.core.validation import Checker
 from desk.events.models import Topic
 from desk.extensions import db
@@ -96,33 +96,21 @@ def create_topic(data, *, actor):
     if values["position"] is None:
         last = db.session.scalar(select(func.max(ConsultTopic.position))) or 0
         values["position"] = min(last + 1, POSITION_MAX)
-    topic = ConsultTopic(**values)
-    db.session.add(topic)
-    db.session.flush()
-    audit.record("consult_topic.create", topic, actor=actor,
-                 after=audit.snapshot(topic, TOPIC_AUDIT_FIELDS))
-    return topic
+    return records.create(ConsultTopic, values, action="consult_topic.create",
+                          fields=TOPIC_AUDIT_FIELDS, actor=actor)
 
 
 def update_topic(topic, changes, *, actor):
     """Rename, hide or show, re-order, or relate to another class topic: `changes`
     holds the fields to change (name, name_en, position, is_active, program_topic);
     the code stays. No audit entry when nothing changed."""
-    before = audit.snapshot(topic, TOPIC_AUDIT_FIELDS)
     current = {name: getattr(topic, name) for name in
                ("name", "name_en", "position", "is_active", "program_topic")}
     values = _values({**current, **changes}, topic)
     if values["position"] is None:
         values["position"] = topic.position
-    changed = False
-    for name, value in values.items():
-        if getattr(topic, name) != value:
-            setattr(topic, name, value)
-            changed = True
-    if changed:
-        db.session.flush()
-        audit.record("consult_topic.update", topic, actor=actor, before=before,
-                     after=audit.snapshot(topic, TOPIC_AUDIT_FIELDS))
+    records.update(topic, values, action="consult_topic.update", fields=TOPIC_AUDIT_FIELDS,
+                   actor=actor)
     return topic
 
 

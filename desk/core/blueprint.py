@@ -84,9 +84,8 @@ def http_error(error):
 
 @bp.app_errorhandler(Busy)
 def busy(error):
-    """A lock wait ran out where no form or channel showed it: the whole request is
-    rolled back; the page is read without waiting for the write lock."""
-    db.session.rollback()
+    """A lock wait ran out where no form or channel showed it: the request was rolled
+    back (desk.core.transaction); the page is read without waiting for the write lock."""
     if _wants_json():
         return error_response(error.status, error.code, error.message)
     with read_only():
@@ -96,7 +95,7 @@ def busy(error):
 
 @bp.app_errorhandler(500)
 def server_error(error):
-    db.session.rollback()
+    """The request was rolled back before its error came here (desk.core.transaction)."""
     return _error_page(500, _("Something went wrong"),
                        _("An unexpected error happened. Nothing was saved. Please try again; "
                          "if it happens again, call the desk."))

@@ -10,8 +10,8 @@ transaction takes the database's write lock at BEGIN IMMEDIATE, through the busy
 timeout, which is the same setting (`engine_options`). When the wait runs out (or
 PostgreSQL breaks a deadlock), the database refuses the statement and
 `_lock_wait_ran_out` raises `Busy` in its place: a DeskError (409, code `busy`) that
-every page, the API and the kiosk show like any other refusal, after rolling the
-whole transaction back.
+every page, the API and the kiosk show like any other refusal, after rolling back
+what the refused call did (desk.core.transaction).
 """
 
 import sqlite3
@@ -118,8 +118,8 @@ def write_intent():
     """Transactions begun inside this block will write: on SQLite they take the write
     lock at BEGIN (BEGIN IMMEDIATE), so that two writers wait for each other instead of
     failing with "database is locked" when one upgrades a read. Requests other than
-    GET/HEAD/OPTIONS get this automatically; CLI commands, tasks and tests that write
-    concurrently use this block."""
+    GET/HEAD/OPTIONS, and GET requests of views marked with `writes`, get this
+    automatically; CLI commands, tasks and tests that write concurrently use this block."""
     token = _write_intent.set(True)
     try:
         yield
@@ -139,12 +139,26 @@ def read_only():
         _read_only.reset(token)
 
 
+def writes(view):
+    """Mark a view that writes although it answers GET (a kiosk page notes when its
+    device was last seen): its request's transactions take the write lock at BEGIN, as
+    a POST's do, from the login check before the view on."""
+    view.writes_on_read = True
+    return view
+
+
+def _view_writes():
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "writes_on_read", False)
+
+
 def _wants_write_lock(conn):
     if _read_only.get():
         return False
     if conn.get_execution_options().get("sqlite_immediate") or _write_intent.get():
         return True
-    return has_request_context() and request.method not in READ_ONLY_METHODS
+    return has_request_context() and (request.method not in READ_ONLY_METHODS
+                                      or _view_writes())
 
 
 @event.listens_for(Engine, "begin")

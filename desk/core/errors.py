@@ -4,6 +4,10 @@ A `DeskError` carries a message already translated into the user's language and,
 where the error is about particular input fields, a `fields` mapping of field name to
 message. Views show the message (or put the field messages on the form), the API turns
 it into `{"error": {"code", "message", "fields"}}`.
+
+A refused request changes nothing (desk.core.transaction), except where the refusal is
+itself a change to keep: an error class with `keeps_changes = True` (a wrong password,
+counted) keeps what the refused service call changed.
 """
 
 from flask_babel import gettext as _
@@ -16,6 +20,7 @@ class ConfigError(RuntimeError):
 class DeskError(Exception):
     code = "error"
     status = 400
+    keeps_changes = False
 
     def __init__(self, message, *, fields=None, code=None):
         super().__init__(str(message))
@@ -48,8 +53,9 @@ class ConflictError(DeskError):
 class Busy(DeskError):
     """A row lock was not granted within DESK_LOCK_TIMEOUT_SECONDS (someone else is
     changing the same session, shift or booking and taking long), or PostgreSQL broke a
-    deadlock. The database has refused the statement, so the transaction must be
-    rolled back: nothing of it is kept, and trying again is safe."""
+    deadlock. The database has refused the statement, so what the refused call did is
+    rolled back (its SAVEPOINT, or the request's whole transaction): nothing of it is
+    kept, and trying again is safe."""
 
     code = "busy"
     status = 409

@@ -1,7 +1,8 @@
 """Small helpers shared by the views of every package: reading ids and dates from URLs
-and query strings, loading a row or answering 404, showing a DeskError on a form, and
-the JSON API's response and error shape (DESIGN.md: {"error": {"code", "message",
-"fields"}}), which the app-wide error pages use for URLs under /api/ too."""
+and query strings, loading a row or answering 404, running a service call whose refusal
+a form shows, and the JSON API's response and error shape (DESIGN.md: {"error":
+{"code", "message", "fields"}}), which the app-wide error pages use for URLs under
+/api/ too."""
 
 import json
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from flask import abort, current_app, flash
 
 from desk.core.errors import DeskError
 from desk.core.timeutil import parse_iso_date
+from desk.core.transaction import refusable
 from desk.core.validation import DATE_MAX, DATE_MIN
 from desk.extensions import db
 
@@ -52,19 +54,18 @@ FAILED = object()
 
 
 def attempt(form, action, aliases=None):
-    """Run a service call for a form: commit and return its result, or roll back,
-    show the DeskError on the form and return FAILED."""
+    """Run a service call for a form: its result, or FAILED with the DeskError shown on
+    the form (field messages renamed by `aliases`) and what the call changed undone.
+    The request commits at its end (desk.core.transaction)."""
     try:
-        result = action()
+        with refusable():
+            return action()
     except DeskError as error:
-        db.session.rollback()
         if aliases:
             error.fields = {aliases.get(name, name): message
                             for name, message in error.fields.items()}
         apply_error(form, error)
         return FAILED
-    db.session.commit()
-    return result
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -80,6 +81,13 @@ def parse_id(raw):
     if isinstance(raw, bool) or not isinstance(raw, int):
         return None
     return raw if 0 < raw <= MAX_ID else None
+
+
+def parse_page(raw):
+    """A page number from the query string, or 1 when it cannot be one (a page past the
+    last one is desk.core.paging's to clamp)."""
+    raw = raw or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
 
 
 def get_or_404(model, identifier):

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from desk.core.errors import DeskError, PermissionDenied
 from desk.core.timeutil import local_today, to_local, utcnow
+from desk.core.transaction import refusable
 from desk.core.web import FAILED, attempt, get_or_404, parse_day
 from desk.events import queries, services
 from desk.events.booking_forms import (
@@ -43,7 +44,6 @@ from desk.events.models import (
     SessionStatus,
 )
 from desk.events.phone_desk_views import spoken_date
-from desk.extensions import db
 from desk.people import queries as people_queries
 from desk.people import services as people_services
 from desk.people.models import ConsentMethod, Person
@@ -67,8 +67,8 @@ def _can_check_in(session, now):
 
 
 def _refused(error):
-    """Roll back and say why. A volunteer after closing gets a 403 page with the reason."""
-    db.session.rollback()
+    """Say why (nothing changed). A volunteer after closing gets a 403 page with the
+    reason."""
     if isinstance(error, PermissionDenied):
         return render_template("errors/error.html", title=_("Not allowed"),
                                message=error.message), 403
@@ -107,13 +107,13 @@ def roster_attendance(session_id, booking_id):
         return redirect(_roster_url(session))
     value = None if form.attendance.data == "clear" else Attendance(form.attendance.data)
     try:
-        services.set_attendance(booking, value, actor=current_user, now=utcnow())
+        with refusable():
+            services.set_attendance(booking, value, actor=current_user, now=utcnow())
     except DeskError as error:
         response = _refused(error)
         if response is not None:
             return response
     else:
-        db.session.commit()
         mark = ATTENDANCE_LABELS[value] if value else _("not marked")
         flash(_("%(name)s: %(mark)s.", name=booking.person.name, mark=mark), "success")
     return redirect(_roster_url(session, f"booking-{booking.id}"))
@@ -128,13 +128,14 @@ def roster_headcount(session_id):
         return redirect(_roster_url(session, "headcount"))
     count = form.anonymous_headcount.data
     try:
-        services.set_anonymous_headcount(session, count, actor=current_user, now=utcnow())
+        with refusable():
+            services.set_anonymous_headcount(session, count, actor=current_user,
+                                             now=utcnow())
     except DeskError as error:
         response = _refused(error)
         if response is not None:
             return response
     else:
-        db.session.commit()
         flash(ngettext("Headcount saved: %(num)d person.", "Headcount saved: %(num)d people.",
                        count), "success")
     return redirect(_roster_url(session, "headcount"))
@@ -219,11 +220,12 @@ def roster_walk_in_add(session_id):
         return redirect(url_for("staff.roster_walk_in", session_id=session.id))
     person = get_or_404(Person, form.person_id.data)
     try:
-        result = _add_walk_in(session, people_services.require_person(person), form.seats.data)
+        with refusable():
+            result = _add_walk_in(session, people_services.require_person(person),
+                                  form.seats.data)
     except DeskError as error:
         return _refused(error) or redirect(url_for("staff.roster_walk_in",
                                                    session_id=session.id))
-    db.session.commit()
     _flash_walk_in(result)
     return redirect(_roster_url(session, f"booking-{result.booking.id}"))
 

@@ -145,6 +145,14 @@ def find_booking(code, phone_e164):
     return booking if phone_e164 in phones else None
 
 
+def booking_by_code(code):
+    """The booking with this code (8 digits, as parsed), or None. Only staff look a
+    booking up by its code alone; anybody else needs the phone too (find_booking)."""
+    if not code:
+        return None
+    return db.session.scalar(select(Booking).where(Booking.code == code))
+
+
 def booking_by_token(token):
     if not token or len(token) > 64:
         return None

@@ -14,7 +14,7 @@ A call's key menu: 1 to confirm attendance, 2 to cancel (asked once more: 2 agai
 cancels, 1 keeps it), 9 to hear the message again; anything else repeats the menu. It
 is offered while the booking is active and the session has not started.
 
-Nothing here commits; the webhook view commits once.
+Nothing here commits; the webhook's request does, once.
 """
 
 from datetime import timedelta

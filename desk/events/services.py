@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from desk.core import audit
+from desk.core import audit, records
 from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.i18n import format_time
@@ -89,15 +89,6 @@ def _values_of(instance, fields):
     return {name: getattr(instance, name) for name in fields}
 
 
-def _assign(instance, values):
-    changed = False
-    for name, value in values.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
-
-
 def _changed(before, after):
     return {key for key in after if before.get(key) != after.get(key)}
 
@@ -118,21 +109,14 @@ def _district_values(data, current=None):
 
 
 def create_district(data, *, actor):
-    district = District(**_district_values(data))
-    db.session.add(district)
-    db.session.flush()
-    audit.record("district.create", district, actor=actor,
-                 after=audit.snapshot(district, DISTRICT_FIELDS))
-    return district
+    return records.create(District, _district_values(data), action="district.create",
+                          fields=DISTRICT_FIELDS, actor=actor)
 
 
 def update_district(district, changes, *, actor):
-    before = audit.snapshot(district, DISTRICT_FIELDS)
     values = _district_values({**_values_of(district, DISTRICT_FIELDS), **changes}, district)
-    if _assign(district, values):
-        db.session.flush()
-        audit.record("district.update", district, actor=actor, before=before,
-                     after=audit.snapshot(district, DISTRICT_FIELDS))
+    records.update(district, values, action="district.update", fields=DISTRICT_FIELDS,
+                   actor=actor)
     return district
 
 
@@ -166,20 +150,13 @@ def _venue_values(data, current=None):
 
 
 def create_venue(data, *, actor):
-    venue = Venue(**_venue_values(data))
-    db.session.add(venue)
-    db.session.flush()
-    audit.record("venue.create", venue, actor=actor, after=audit.snapshot(venue, VENUE_FIELDS))
-    return venue
+    return records.create(Venue, _venue_values(data), action="venue.create",
+                          fields=VENUE_FIELDS, actor=actor)
 
 
 def update_venue(venue, changes, *, actor):
-    before = audit.snapshot(venue, VENUE_FIELDS)
     values = _venue_values({**_values_of(venue, VENUE_FIELDS), **changes}, venue)
-    if _assign(venue, values):
-        db.session.flush()
-        audit.record("venue.update", venue, actor=actor, before=before,
-                     after=audit.snapshot(venue, VENUE_FIELDS))
+    records.update(venue, values, action="venue.update", fields=VENUE_FIELDS, actor=actor)
     return venue
 
 
@@ -209,21 +186,14 @@ def _program_values(data, current=None):
 
 
 def create_program(data, *, actor):
-    program = Program(**_program_values(data))
-    db.session.add(program)
-    db.session.flush()
-    audit.record("program.create", program, actor=actor,
-                 after=audit.snapshot(program, PROGRAM_FIELDS))
-    return program
+    return records.create(Program, _program_values(data), action="program.create",
+                          fields=PROGRAM_FIELDS, actor=actor)
 
 
 def update_program(program, changes, *, actor):
-    before = audit.snapshot(program, PROGRAM_FIELDS)
     values = _program_values({**_values_of(program, PROGRAM_FIELDS), **changes}, program)
-    if _assign(program, values):
-        db.session.flush()
-        audit.record("program.update", program, actor=actor, before=before,
-                     after=audit.snapshot(program, PROGRAM_FIELDS))
+    records.update(program, values, action="program.update", fields=PROGRAM_FIELDS,
+                   actor=actor)
     return program
 
 
@@ -353,7 +323,7 @@ def update_session(session, changes, *, actor, now):
         message = _("This session has bookings of reserved times, so it must keep its "
                     "reserved slots. Cancel the bookings first.")
         raise ValidationError(message, fields={"slot_minutes": message})
-    _assign(session, values)
+    records.assign(session, values)
     if session.series_id is not None and changed & {*SERIES_GOVERNED_FIELDS, "slot_minutes"}:
         session.is_detached = True
     session.updated_dt = now
@@ -580,7 +550,7 @@ def update_series(series, changes, *, actor, now):
     before = _series_snapshot(series)
     current = {**_values_of(series, SERIES_FIELDS[:-1]), "skip_dates": series.skip_dates}
     values, skip_dates, dates = _series_values({**current, **changes}, series)
-    _assign(series, values)
+    records.assign(series, values)
     _set_skips(series, skip_dates)
     db.session.flush()
     report = SeriesReport()
@@ -608,7 +578,7 @@ def update_series(series, changes, *, actor, now):
         session_before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
         was = {"start_dt": session.start_dt, "end_dt": session.end_dt,
                "venue_id": session.venue_id}
-        if _assign(session, target):
+        if records.assign(session, target):
             session.updated_dt = now
             db.session.flush()
             if was != {name: getattr(session, name) for name in was}:

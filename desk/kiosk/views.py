@@ -26,11 +26,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from desk.core.db import write_intent
+from desk.core.db import writes
 from desk.core.errors import DeskError
 from desk.core.i18n import LOCALE_COOKIE
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt, public_url_for
+from desk.core.transaction import refusable
+from desk.core.web import FAILED, attempt, get_or_404, public_url_for
 from desk.events.bookings import waitlist_position
 from desk.events.models import BookingStatus
 from desk.extensions import db
@@ -57,18 +58,17 @@ SETUP_CODE_SESSION_KEY = "kiosk_setup_code"
 
 def _device():
     """The bound kiosk of this browser (its cookie), or None. Noting when it was last
-    seen writes, so on SQLite the transaction takes the write lock from the start."""
+    seen writes, even on a GET: the views that call this are marked `writes`, so that on
+    SQLite their transaction takes the write lock from the start."""
     token = request.cookies.get(DEVICE_COOKIE)
     if not token:
         return None
-    with write_intent():
-        device = services.device_for_token(token, now=utcnow())
-        db.session.commit()
-    return device
+    return services.device_for_token(token, now=utcnow())
 
 
 def kiosk_page(view):
     """A page of the kiosk at <venue_id>: only for the device bound to that venue."""
+    @writes
     @wraps(view)
     def wrapper(venue_id, **kwargs):
         device = _device()
@@ -112,17 +112,17 @@ def form_expired(error):
 
 # -- setting up the device -------------------------------------------------------------------
 
+@writes
 def setup():
     form = KioskSetupForm()
     device = _device()
     if form.validate_on_submit():
         try:
-            device, token = services.bind_device(form.code.data, now=utcnow())
+            with refusable():
+                device, token = services.bind_device(form.code.data, now=utcnow())
         except DeskError as error:
-            db.session.rollback()
             form.code.errors = [error.fields.get("code", error.message)]
             return _render("kiosk/setup.html", form=form, device=None, venue=None)
-        db.session.commit()
         # nothing of a staff login stays on the kiosk
         if current_user.is_authenticated:
             logout_user()
@@ -183,10 +183,10 @@ def book(device):
     if not form.validate_on_submit():
         return _start_page(device, form, status=422)
     try:
-        result = services.book_at_kiosk(form.booking_data(), device=device,
-                                        language=str(get_locale()), now=utcnow())
+        with refusable():
+            result = services.book_at_kiosk(form.booking_data(), device=device,
+                                            language=str(get_locale()), now=utcnow())
     except DeskError as error:
-        db.session.rollback()
         unplaced = []
         for name, message in (error.fields or {"session_id": error.message}).items():
             if name in form:
@@ -194,7 +194,6 @@ def book(device):
             else:
                 unplaced.append(message)
         return _start_page(device, form, status=error.status, errors=unplaced)
-    db.session.commit()
     values = {"furigana": "1"} if _furigana_on() else {}
     if not result.reveal:
         # the person already had a booking (found by phone and kana): its code is not
@@ -227,13 +226,6 @@ def done(device, token):
 
 
 # -- staff: kiosks ----------------------------------------------------------------------------
-
-def _get_kiosk(device_id):
-    device = db.session.get(KioskDevice, device_id)
-    if device is None:
-        abort(404)
-    return device
-
 
 def _remember_code(device, code):
     """The setup code is shown once, on the page the redirect leads to."""
@@ -270,7 +262,7 @@ def kiosk_create():
 
 
 def kiosk_code(device_id):
-    device = _get_kiosk(device_id)
+    device = get_or_404(KioskDevice, device_id)
     code = attempt(None, lambda: services.renew_setup_code(device, actor=current_user,
                                                            now=utcnow()))
     if code is not FAILED:
@@ -279,7 +271,7 @@ def kiosk_code(device_id):
 
 
 def kiosk_revoke(device_id):
-    device = _get_kiosk(device_id)
+    device = get_or_404(KioskDevice, device_id)
     if attempt(None, lambda: services.revoke_kiosk(device, actor=current_user,
                                                    now=utcnow())) is not FAILED:
         flash(_("The kiosk %(name)s has been revoked. Its device can no longer open the "

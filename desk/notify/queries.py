@@ -1,10 +1,9 @@
 """Read-only listings of the outbox for the coordinators' pages."""
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
+from desk.core.paging import paginate
 from desk.extensions import db
 from desk.notify.models import MessageState, OutboxMessage
 
@@ -55,26 +54,13 @@ def state_counts():
     return counts
 
 
-@dataclass
-class MessagePage:
-    messages: list
-    page: int
-    pages: int
-    total: int
-
-
 def messages(*, state=None, page=1):
-    """One page of the outbox, optionally of one state: the next due first for waiting
-    messages, the latest change first otherwise."""
+    """One page of the outbox (a Pagination), optionally of one state: the next due
+    first for waiting messages, the latest change first otherwise."""
     condition = OutboxMessage.state == state if state is not None else true()
-    total = db.session.scalar(select(func.count(OutboxMessage.id)).where(condition))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
     if state == MessageState.QUEUED:
         order = (OutboxMessage.due_dt, OutboxMessage.id)
     else:
         order = (OutboxMessage.updated_dt.desc(), OutboxMessage.id.desc())
-    rows = db.session.scalars(_with_context(
-        select(OutboxMessage).where(condition).order_by(*order)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))).all()
-    return MessagePage(rows, page, pages, total)
+    return paginate(_with_context(select(OutboxMessage).where(condition).order_by(*order)),
+                    page=page, per_page=PAGE_SIZE)

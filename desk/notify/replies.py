@@ -13,8 +13,8 @@ message also gives the desk's phone number. The answer is written in the languag
 the message answered.
 
 The reply is recorded with the message and the topic it answered (SmsReply), so that a
-feature can tell a second "2" from a first one. Nothing here commits; the webhook view
-commits once.
+feature can tell a second "2" from a first one. Nothing here commits; the webhook's request
+does, once.
 """
 
 import unicodedata

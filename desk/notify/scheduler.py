@@ -132,11 +132,18 @@ def _note_queued(session, flush_context):
 
 
 def _wake_after_commit(session):
+    # a SAVEPOINT released (a request's service call, desk.core.transaction) commits
+    # nothing yet: the messages wait for the transaction's own commit
+    if session.in_nested_transaction():
+        return
     if session.info.pop(WAKE_FLAG, False):
         wake()
 
 
 def _forget(session):
+    # a SAVEPOINT rolled back leaves what the transaction queued before it
+    if session.in_nested_transaction():
+        return
     session.info.pop(WAKE_FLAG, None)
 
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt, get_or_404
+from desk.core.web import FAILED, attempt, get_or_404, parse_page
 from desk.notify import kinds, labels, queries, services
 from desk.notify.models import MessageState, OutboxMessage, RecipientKind, Resolution
 
@@ -54,16 +54,11 @@ def _about(messages):
     return addressees, kinds.describe(messages)
 
 
-def _page_number():
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
-
-
 def outbox():
     raw_state = request.args.get("state") or ""
     state = MessageState(raw_state) if raw_state in STATE_VALUES else None
-    result = queries.messages(state=state, page=_page_number())
-    addressees, subjects = _about(result.messages)
+    result = queries.messages(state=state, page=parse_page(request.args.get("page")))
+    addressees, subjects = _about(result.items)
     return render_template("notify/staff/outbox.html", counts=queries.state_counts(),
                            state=state, result=result, addressees=addressees,
                            subjects=subjects, waiting=queries.count_needing_decision())

@@ -1,8 +1,10 @@
 """Twilio's webhooks (the blueprint checks the signature before any of these runs).
 
 Each view parses Twilio's form, calls one function of desk.notify (webhooks, replies,
-voice: which hand replies and keys to the feature that registered the message),
-commits once and answers in TwiML (or 204 for a status callback).
+voice: which hand replies and keys to the feature that registered the message) and
+answers in TwiML (or 204 for a status callback). The request commits before the answer
+leaves (desk.core.transaction): when the commit fails, Twilio gets an error status,
+never TwiML that says it was done.
 """
 
 from flask import Response, request
@@ -11,6 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from desk.core.errors import Busy, DeskError
 from desk.core.timeutil import utcnow
+from desk.core.transaction import refusable
 from desk.extensions import db
 from desk.notify import replies, voice, webhooks
 from desk.notify.models import MessageChannel, OutboxMessage
@@ -24,20 +27,19 @@ def _twiml(xml):
 
 def status(message_id):
     webhooks.record_status(message_id, request.form, now=utcnow())
-    db.session.commit()
     return "", 204
 
 
 def sms():
     try:
-        text = replies.handle_sms(request.form.get("From", ""), request.form.get("Body", ""),
-                                  provider_id=request.form.get("MessageSid", ""), now=utcnow())
+        with refusable():
+            text = replies.handle_sms(request.form.get("From", ""),
+                                      request.form.get("Body", ""),
+                                      provider_id=request.form.get("MessageSid", ""),
+                                      now=utcnow())
     except Busy as error:
         # nothing recorded: the same reply sent again is handled afresh
-        db.session.rollback()
         text = error.message
-    else:
-        db.session.commit()
     response = MessagingResponse()
     if text:
         response.message(text)
@@ -50,10 +52,9 @@ def voice_key(message_id, step):
         return _twiml(voice.hang_up())
     digits = request.form.get("Digits", "")
     try:
-        xml = voice.answer_key(message, step, digits, now=utcnow())
+        with refusable():
+            xml = voice.answer_key(message, step, digits, now=utcnow())
     except DeskError as error:
-        db.session.rollback()
         with force_locale(message.locale):
             xml = voice.said(message, error.message)
-    db.session.commit()
     return _twiml(xml)

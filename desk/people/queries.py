@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sqlalchemy import func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import false, func, or_, select
 
 from desk.core.kana import is_kana, kana_key, normalise_kana
+from desk.core.paging import paginate
 from desk.core.phone import clean_digits, parse_phone
 from desk.extensions import db
 from desk.people import registry
@@ -30,12 +32,25 @@ FILLABLE_FIELDS = (("phone", "phone_kind"), ("email",), ("district_id",), ("age_
 
 @dataclass
 class SearchResult:
-    people: list
-    page: int
-    pages: int
-    total: int
+    pagination: Pagination  # of the people found
     mode: str  # "all", "phone", "kana" or "name"
-    too_short: bool = False
+    too_short: bool = False  # part of a phone number too short to search (none found)
+
+    @property
+    def people(self):
+        return self.pagination.items
+
+    @property
+    def page(self):
+        return self.pagination.page
+
+    @property
+    def pages(self):
+        return self.pagination.pages
+
+    @property
+    def total(self):
+        return self.pagination.total
 
 
 def _phone_condition(text):
@@ -77,21 +92,15 @@ def search_people(text, *, page=1, include_merged=False, page_size=PAGE_SIZE):
     # control characters (a NUL byte breaks PostgreSQL's comparisons) are never in names
     text = "".join(char for char in text or "" if char.isprintable() or char.isspace()).strip()
     query = select(Person)
-    mode = "all"
+    mode, too_short = "all", False
     if text:
         mode, condition = _condition(text)
-        if condition is False:
-            return SearchResult([], 1, 1, 0, mode, too_short=True)
-        query = query.where(condition)
+        too_short = condition is False
+        query = query.where(false() if too_short else condition)
     if not include_merged:
         query = query.where(Person.merged_into_id.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 1), pages)
-    people = db.session.scalars(
-        query.order_by(Person.name_kana, Person.id)
-        .offset((page - 1) * page_size).limit(page_size)).unique().all()
-    return SearchResult(people, page, pages, total, mode)
+    return SearchResult(paginate(query.order_by(Person.name_kana, Person.id), page=page,
+                                 per_page=page_size), mode, too_short)
 
 
 # -- one person -------------------------------------------------------------------------------

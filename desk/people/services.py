@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
-from desk.core import audit
+from desk.core import audit, records
 from desk.core.db import lock_rows
 from desk.core.districts import District
 from desk.core.errors import ValidationError
@@ -104,8 +104,7 @@ def update_person(person, changes, *, consent_method, actor, now):
     current["phone"] = person.phone
     current["consent"] = person.has_consent
     values, consent = person_values({**current, **changes}, require_phone=False)
-    for name, value in values.items():
-        setattr(person, name, value)
+    records.assign(person, values)
     _apply_consent(person, consent, consent_method, now)
     if "needs_review" in changes and not changes["needs_review"]:
         person.needs_review = False
@@ -212,8 +211,7 @@ def add_proxy(person, data, *, consent_method, actor, now):
         proxy = ProxyContact(created_dt=now, **values)
         person.proxies.append(proxy)
     else:
-        for name, value in values.items():
-            setattr(proxy, name, value)
+        records.assign(proxy, values)
     _apply_proxy_consent(proxy, wants_copies, consent_method, now)
     db.session.flush()
     after = audit.snapshot(proxy, PROXY_FIELDS)
@@ -232,8 +230,7 @@ def update_proxy(proxy, data, *, consent_method, actor, now):
         message = _("Another contact of this person already has this phone number.")
         raise ValidationError(message, fields={"phone": message})
     before = audit.snapshot(proxy, PROXY_FIELDS)
-    for name, value in values.items():
-        setattr(proxy, name, value)
+    records.assign(proxy, values)
     _apply_proxy_consent(proxy, wants_copies, consent_method, now)
     db.session.flush()
     after = audit.snapshot(proxy, PROXY_FIELDS)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from desk.core.i18n import format_datetime_long
 from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, attempt, get_or_404, parse_id
+from desk.core.web import FAILED, attempt, get_or_404, parse_id, parse_page
 from desk.extensions import db
 from desk.people import queries, registry, services
 from desk.people.forms import PersonForm, ProxyForm, SearchForm
@@ -77,11 +77,6 @@ def template_helpers():
     }
 
 
-def _page_number():
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
-
-
 def _merged_elsewhere(person):
     """A redirect to the kept record when `person` was merged into another one."""
     if not person.is_merged:
@@ -105,7 +100,7 @@ def search():
     text = stored.get("q", "") if isinstance(stored.get("q"), str) else ""
     form.q.data = text
     form.include_merged.data = bool(stored.get("merged"))
-    result = queries.search_people(text, page=_page_number(),
+    result = queries.search_people(text, page=parse_page(request.args.get("page")),
                                    include_merged=form.include_merged.data)
     return render_template("people/search.html", form=form, result=result, searched=text)
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from desk.core.errors import DeskError, ValidationError
 from desk.core.timeutil import fiscal_year_of, local_today, utcnow
-from desk.extensions import db
+from desk.core.transaction import refusable
 from desk.reports import services
 from desk.reports.forms import target_field_name, targets_form
 from desk.reports.metrics import METRICS
@@ -57,16 +57,16 @@ def targets():
         values = {metric.key: form[target_field_name(metric.key)].data for metric in METRICS
                   if target_field_name(metric.key) in request.form}
         try:
-            changed = services.set_targets(fiscal_year, values, actor=current_user, now=now)
+            with refusable():
+                changed = services.set_targets(fiscal_year, values, actor=current_user,
+                                               now=now)
         except DeskError as error:
-            db.session.rollback()
             for key, message in error.fields.items():
                 name = target_field_name(key)
                 if name in form:
                     form[name].errors = [*form[name].errors, message]
             flash(error.message, "error")
         else:
-            db.session.commit()
             if changed:
                 flash(ngettext("%(num)d target has been saved for %(year)s.",
                                "%(num)d targets have been saved for %(year)s.", changed,

@@ -14,7 +14,7 @@ gives one answer whatever was typed, once it looks like an e-mail address or a p
 number.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -24,8 +24,8 @@ from desk.auth.views import home_for
 from desk.core.errors import DeskError
 from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
-from desk.core.web import FAILED, apply_error, attempt, public_url_for
-from desk.extensions import db
+from desk.core.transaction import refusable
+from desk.core.web import FAILED, apply_error, attempt, get_or_404, public_url_for
 from desk.volunteers import accounts, passwords
 from desk.volunteers.account_forms import (
     CodePasswordForm,
@@ -38,6 +38,7 @@ from desk.volunteers.models import Volunteer
 # codes are 6 digits and die after 5 wrong tries: a few tries a minute make guessing hopeless
 CODE_RATE_LIMIT = "10 per minute"
 LINK_HEADERS = {"Referrer-Policy": "no-referrer"}
+GONE = object()  # a link page's link no longer works
 
 
 def _log_in(user):
@@ -59,9 +60,7 @@ def account_state(volunteer):
 
 
 def invite(volunteer_id):
-    volunteer = db.session.get(Volunteer, volunteer_id)
-    if volunteer is None:
-        abort(404)
+    volunteer = get_or_404(Volunteer, volunteer_id)
     back = url_for("volunteer_staff.detail", volunteer_id=volunteer.id, _anchor="account-heading")
     form = InviteForm()
     if not form.validate_on_submit():
@@ -98,16 +97,11 @@ def join_link(link_token):
         return _gone("volunteers/join/invalid.html")
     form = PasswordPairForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.accept_invite_link(link_token, form.password.data, now=now)
-        except reset.LinkUnusable:
-            db.session.rollback()
+        user = _use_link(form, lambda: accounts.accept_invite_link(
+            link_token, form.password.data, now=now))
+        if user is GONE:
             return _gone("volunteers/join/invalid.html")
-        except DeskError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
+        if user is not FAILED:
             _log_in(user)
             flash(_("Welcome! Your password is set and you are logged in."), "success")
             return redirect(home_for(user))
@@ -115,22 +109,28 @@ def join_link(link_token):
                            expires_dt=link.expires_dt), 200, LINK_HEADERS
 
 
+def _use_link(form, use):
+    """The user whose password `use` set with a link, FAILED (the form shows why not) or
+    GONE (the link no longer works)."""
+    try:
+        with refusable():
+            return use()
+    except reset.LinkUnusable:
+        return GONE
+    except DeskError as error:
+        apply_error(form, error)
+        return FAILED
+
+
 def _use_code(form, use):
     """The user whose password the code form set (logged in), or None: the form shows
-    why not."""
+    why not (a wrong code is counted all the same: reset.CodeRefused keeps its changes)."""
     if not form.validate_on_submit():
         return None
-    try:
-        user = use(form.phone.data, form.code.data, form.password.data, now=utcnow())
-    except reset.CodeRefused as error:
-        db.session.commit()  # the wrong try counts
-        apply_error(form, error)
+    user = attempt(form, lambda: use(form.phone.data, form.code.data, form.password.data,
+                                     now=utcnow()))
+    if user is FAILED:
         return None
-    except DeskError as error:
-        db.session.rollback()
-        apply_error(form, error)
-        return None
-    db.session.commit()
     _log_in(user)
     return user
 
@@ -174,17 +174,11 @@ def reset_link(link_token):
         return _gone("volunteers/password/reset_invalid.html")
     form = PasswordPairForm()
     if form.validate_on_submit():
-        try:
-            user = reset.use_token(link_token, form.password.data, purpose=LinkPurpose.RESET,
-                                   now=now)
-        except reset.LinkUnusable:
-            db.session.rollback()
+        user = _use_link(form, lambda: reset.use_token(
+            link_token, form.password.data, purpose=LinkPurpose.RESET, now=now))
+        if user is GONE:
             return _gone("volunteers/password/reset_invalid.html")
-        except DeskError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
+        if user is not FAILED:
             _log_in(user)
             flash(_("Your new password is set and you are logged in."), "success")
             return redirect(home_for(user))

@@ -62,29 +62,48 @@ class AccountState:
     can_sms: bool
 
 
-def is_activated(user):
-    """Whether the person has set a password: a link was used, or they logged in."""
+def is_activated(user, used_links=None):
+    """Whether the person has set a password: they logged in, or a link of theirs was
+    used (`used_links`: the ids of the users whose link was used, when the caller looked
+    them up for a whole list)."""
     if user.last_login_dt is not None:
         return True
+    if used_links is not None:
+        return user.id in used_links
     return db.session.scalar(select(AccountLink.id).where(
         AccountLink.user_id == user.id, AccountLink.used_dt.is_not(None)).limit(1)) is not None
 
 
+def state_of(user, used_links=None):
+    """The login account's state: none, disabled, active (is_activated) or invited."""
+    if user is None:
+        return "none"
+    if not user.is_enabled:
+        return "disabled"
+    return "active" if is_activated(user, used_links) else "invited"
+
+
 def account_state(volunteer, *, now):
     user = volunteer.user
-    can_email = bool(volunteer.email)
-    can_sms = notices.sms_address(volunteer) is not None
-    if user is None:
-        return AccountState("none", None, None, can_email, can_sms)
-    if not user.is_enabled:
-        return AccountState("disabled", user, None, can_email, can_sms)
-    if is_activated(user):
-        return AccountState("active", user, None, can_email, can_sms)
-    links = db.session.scalars(select(AccountLink).where(
-        AccountLink.user_id == user.id, AccountLink.purpose == LinkPurpose.INVITE)
-        .order_by(AccountLink.id.desc())).all()
-    usable = next((link for link in links if link.is_usable(now)), None)
-    return AccountState("invited", user, usable, can_email, can_sms)
+    state = state_of(user)
+    usable = None
+    if state == "invited":
+        links = db.session.scalars(select(AccountLink).where(
+            AccountLink.user_id == user.id, AccountLink.purpose == LinkPurpose.INVITE)
+            .order_by(AccountLink.id.desc())).all()
+        usable = next((link for link in links if link.is_usable(now)), None)
+    return AccountState(state, user, usable, bool(volunteer.email),
+                        notices.sms_address(volunteer) is not None)
+
+
+def account_states(volunteers):
+    """{volunteer id: state} for a list (the coordinators' volunteer list), in one
+    query."""
+    user_ids = [volunteer.user_id for volunteer in volunteers if volunteer.user_id]
+    used = set(db.session.scalars(select(AccountLink.user_id).where(
+        AccountLink.user_id.in_(user_ids), AccountLink.used_dt.is_not(None)))) \
+        if user_ids else set()
+    return {volunteer.id: state_of(volunteer.user, used) for volunteer in volunteers}
 
 
 def _channel(raw):
@@ -204,5 +223,5 @@ def accept_invite_link(token, password, *, now):
 
 def accept_invite_code(phone, code, password, *, now):
     """Set the first password with the phone number and the SMS code; returns the
-    user. A wrong code is counted (reset.CodeRefused: the caller commits)."""
+    user. A wrong code is counted (reset.CodeRefused keeps its changes)."""
     return passwords.use_code(phone, code, password, purpose=LinkPurpose.INVITE, now=now)

@@ -15,9 +15,7 @@ to share (queries.colleagues).
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from desk.core.errors import DeskError
 from desk.core.timeutil import (
     fiscal_year_dates,
     fiscal_year_of,
@@ -26,11 +24,10 @@ from desk.core.timeutil import (
     utcnow,
 )
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.extensions import db
 from desk.volunteers import places, queries, services
 from desk.volunteers.labels import ROLE_LABELS, SKILL_LABELS
 from desk.volunteers.me_forms import ProfileForm
-from desk.volunteers.models import Shift, ShiftAssignment
+from desk.volunteers.models import Shift
 
 FEED_ENDPOINT = "volunteer_public.feed"
 
@@ -57,9 +54,7 @@ def _not_linked():
 
 def _my_place(volunteer, shift_id):
     """The volunteer's own row on the shift, or 404 (also for someone else's shift)."""
-    shift = get_or_404(Shift, shift_id)
-    assignment = db.session.scalar(select(ShiftAssignment).where(
-        ShiftAssignment.shift_id == shift.id, ShiftAssignment.volunteer_id == volunteer.id))
+    assignment = queries.place_on_shift(volunteer, get_or_404(Shift, shift_id))
     if assignment is None:
         abort(404)
     return assignment
@@ -74,7 +69,7 @@ class Place:
         shift = self.shift
         live = assignment.is_active and not shift.is_cancelled
         self.can_check_in = (live and assignment.check_in_dt is None
-                             and shift.start_dt - services.CHECK_IN_EARLY <= now <= shift.end_dt)
+                             and services.check_in_open(shift, now))
         self.can_check_out = (live and assignment.check_in_dt is not None
                               and assignment.check_out_dt is None)
         self.can_withdraw = live and services.can_withdraw(assignment, now)
@@ -115,14 +110,8 @@ def home():
 # -- actions on my own place ------------------------------------------------------------------
 
 def _act(action, success):
-    """Run one service call, commit, flash; or roll back and flash why not."""
-    try:
-        action()
-    except DeskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    """Run one service call and flash what it did, or why not (nothing changed)."""
+    if attempt(None, action) is not FAILED:
         flash(success, "success")
     return redirect(_back())
 
@@ -190,8 +179,7 @@ def shift(shift_id):
     shift = get_or_404(Shift, shift_id)
     session = shift.session
     now = utcnow()
-    assignment = db.session.scalar(select(ShiftAssignment).where(
-        ShiftAssignment.shift_id == shift.id, ShiftAssignment.volunteer_id == volunteer.id))
+    assignment = queries.place_on_shift(volunteer, shift)
     place = Place(assignment, now) if assignment is not None and assignment.is_active else None
     staffs = not session.is_cancelled and queries.staffs_session(volunteer, session)
     on_this_shift = place is not None and not shift.is_cancelled
@@ -244,13 +232,8 @@ def renew_feed():
     volunteer = _me_or_flash()
     if volunteer is None:
         return redirect(url_for("volunteer.home"))
-    try:
-        services.renew_feed_token(volunteer, actor=current_user, now=utcnow())
-    except DeskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(None, lambda: services.renew_feed_token(
+            volunteer, actor=current_user, now=utcnow())) is not FAILED:
         flash(_("Your calendar has a new address. The old address no longer works: add the "
                 "new one to your calendar app."), "success")
     return redirect(url_for("volunteer.profile", _anchor="calendar"))

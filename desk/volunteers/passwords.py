@@ -94,8 +94,9 @@ def use_code(phone_raw, code_raw, password, *, purpose, now):
 
     A phone number or code that cannot be one, or a weak password, is a
     ValidationError (no try counted). Otherwise a mismatch raises reset.CodeRefused
-    after counting a wrong try on the number's usable links of `purpose` (the caller
-    commits that); the answer is the same whether or not the number belongs to anyone."""
+    after counting a wrong try on the number's usable links of `purpose` (kept: the
+    error keeps its changes); the answer is the same whether or not the number belongs
+    to anyone."""
     errors = {}
     phone = parse_phone(phone_raw)
     if phone is None:

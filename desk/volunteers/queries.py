@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from desk.core.kana import is_kana, normalise_kana
 from desk.core.timeutil import local_day_bounds
 from desk.events import availability
 from desk.events.models import Booking, BookingStatus, EventSession, SessionStatus
@@ -23,6 +24,7 @@ from desk.volunteers.models import (
     ShiftRole,
     ShiftStatus,
     Volunteer,
+    VolunteerSkill,
 )
 from desk.volunteers.notices import volunteer_channel
 
@@ -183,6 +185,45 @@ def cover_candidates(shift):
             and fits_availability(volunteer, shift) and volunteer_channel(volunteer)]
 
 
+# -- the coordinators' list ---------------------------------------------------------------------
+
+def find_volunteers(*, status="active", affiliation=None, skill=None, text=""):
+    """Volunteers in kana order: `status` active, inactive or all; of an affiliation;
+    with a skill; whose name (spaces ignored) or reading (any kana, width or spacing)
+    holds `text`. Phone numbers are not searched."""
+    query = select(Volunteer)
+    if status != "all":
+        query = query.where(Volunteer.is_active.is_(status == "active"))
+    if affiliation is not None:
+        query = query.where(Volunteer.affiliation == affiliation)
+    if skill is not None:
+        query = query.where(Volunteer.id.in_(select(VolunteerSkill.volunteer_id).where(
+            VolunteerSkill.skill == skill)))
+    if text:
+        compact = "".join(text.split())
+        condition = func.replace(Volunteer.name, " ", "").contains(compact, autoescape=True)
+        kana = normalise_kana(text).replace("\u3000", "")
+        if is_kana(kana):
+            condition = or_(condition, func.replace(Volunteer.name_kana, "\u3000", "")
+                            .contains(kana, autoescape=True))
+        query = query.where(condition)
+    return list(db.session.scalars(query.order_by(Volunteer.name_kana, Volunteer.id)))
+
+
+def assignments_of(volunteer):
+    """Every place the volunteer held or holds, in shift order."""
+    return list(db.session.scalars(
+        select(ShiftAssignment).join(ShiftAssignment.shift)
+        .where(ShiftAssignment.volunteer_id == volunteer.id)
+        .order_by(Shift.start_dt, ShiftAssignment.id)))
+
+
+def place_on_shift(volunteer, shift):
+    """The volunteer's row on the shift (active or ended), or None."""
+    return db.session.scalar(select(ShiftAssignment).where(
+        ShiftAssignment.shift_id == shift.id, ShiftAssignment.volunteer_id == volunteer.id))
+
+
 # -- hours -----------------------------------------------------------------------------------
 
 def worked(assignment):
@@ -231,6 +272,17 @@ def hours_report(first, last):
     affiliations = sorted(by_affiliation.values(), key=lambda row: list(type(row.key)).index(
         row.key))
     return volunteers, affiliations
+
+
+def hours_total(rows):
+    """The sum of HoursRows (the report's last line)."""
+    total = HoursRow(key=None)
+    for row in rows:
+        total.shifts += row.shifts
+        total.worked_shifts += row.worked_shifts
+        total.no_shows += row.no_shows
+        total.time += row.time
+    return total
 
 
 def hours_of(volunteer, first, last):

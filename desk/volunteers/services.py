@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from desk.core import audit
+from desk.core import audit, records
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, PermissionDenied, ValidationError
-from desk.core.timeutil import local_datetime, to_local
+from desk.core.timeutil import local_datetime, local_today, to_local
 from desk.core.validation import Checker
 from desk.events.models import EventSession, SessionStatus
 from desk.extensions import db
@@ -198,8 +198,7 @@ def update_volunteer(volunteer, changes, *, actor, now):
                "availability": [{"weekday": row.weekday, "start_time": row.start_time,
                                  "end_time": row.end_time} for row in volunteer.availability]}
     values, skills, availability = _volunteer_values({**current, **changes}, volunteer)
-    for name, value in values.items():
-        setattr(volunteer, name, value)
+    records.assign(volunteer, values)
     _set_skills(volunteer, skills)
     if "availability" in changes:
         _set_availability(volunteer, availability)
@@ -301,8 +300,7 @@ def update_shift(shift, data, *, actor, now):
                     "making it smaller.", count=taken)
         raise ValidationError(message, fields={"places": message})
     moved = (values["start_dt"], values["end_dt"]) != (shift.start_dt, shift.end_dt)
-    for name, value in values.items():
-        setattr(shift, name, value)
+    records.assign(shift, values)
     shift.skill_rows = [row for row in shift.skill_rows if Skill(row.skill) in skills]
     have = shift.required_skills
     shift.skill_rows += [ShiftSkill(skill=skill) for skill in sorted(skills - have)]
@@ -546,6 +544,12 @@ def _is_staff(actor):
     return actor is not None and not isinstance(actor, str) and actor.is_staff
 
 
+def check_in_open(shift, now):
+    """Whether a volunteer may check themselves in now: from CHECK_IN_EARLY before the
+    shift to its end (coordinators may at any time)."""
+    return shift.start_dt - CHECK_IN_EARLY <= now <= shift.end_dt
+
+
 def check_in(assignment, *, actor, now):
     """From an hour before the shift until its end (a coordinator: at any time)."""
     if not assignment.is_active:
@@ -553,7 +557,7 @@ def check_in(assignment, *, actor, now):
     if assignment.check_in_dt is not None:
         raise ValidationError(_("Already checked in."))
     shift = assignment.shift
-    if not _is_staff(actor) and not shift.start_dt - CHECK_IN_EARLY <= now <= shift.end_dt:
+    if not _is_staff(actor) and not check_in_open(shift, now):
         raise ValidationError(_("Check-in opens one hour before the shift and closes at its end."))
     before = audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS)
     assignment.check_in_dt = now
@@ -624,6 +628,25 @@ def mark_no_show(assignment, *, actor, now):
     audit.record("shift_assignment.no_show", assignment, actor=actor, before=before,
                  after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS))
     return assignment
+
+
+def cover_reason(shift, *, now):
+    """Why the shift needs cover now (a message), or None: a free place on the day, a
+    volunteer who gave their place back or was taken off after the withdrawal cut-off,
+    or one who did not come."""
+    if shift.is_cancelled or shift.end_dt <= now:
+        return None
+    if any(row.is_active and row.is_no_show for row in shift.assignments):
+        return _("A volunteer did not come.")
+    if places.places_free(shift) == 0:
+        return None
+    cutoff = withdraw_cutoff(shift)
+    if any(row.status in (AssignmentStatus.WITHDRAWN, AssignmentStatus.REMOVED)
+           and row.ended_dt is not None and row.ended_dt >= cutoff for row in shift.assignments):
+        return _("A volunteer left the shift after the cut-off.")
+    if to_local(shift.start_dt).date() == local_today(now):
+        return _("Places are still free today.")
+    return None
 
 
 def request_cover(shift, *, actor, now):

@@ -3,7 +3,7 @@ session's shifts (staffing, assigning with warnings, the day's check-in and chec
 same-day cover) and the hours report with its CSV export.
 
 Every route requires the coordinator or admin role (installed in blueprint.py). Each
-action is a POST that calls one service, commits, flashes and goes back to the page it
+action is a POST that calls one service, flashes and goes back to the page it
 came from; the assignment of a volunteer the services warn about shows the warnings on
 the shifts page and waits for an "Assign anyway".
 
@@ -20,12 +20,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
 
-from desk.auth.models import AccountLink
 from desk.core.errors import DeskError
 from desk.core.i18n import format_date_long
-from desk.core.kana import is_kana, normalise_kana
 from desk.core.phone import display_phone
 from desk.core.timeutil import (
     add_months,
@@ -36,11 +33,12 @@ from desk.core.timeutil import (
     to_local,
     utcnow,
 )
+from desk.core.transaction import refusable
 from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_day, parse_id
 from desk.events.models import EventSession
 from desk.extensions import db
 from desk.people.labels import LANGUAGE_LABELS
-from desk.volunteers import export, places, queries, services
+from desk.volunteers import accounts, export, places, queries, services
 from desk.volunteers.labels import (
     AFFILIATION_LABELS,
     ASSIGNMENT_STATUS_LABELS,
@@ -52,13 +50,11 @@ from desk.volunteers.labels import (
 from desk.volunteers.models import (
     Affiliation,
     AssignmentSource,
-    AssignmentStatus,
     Shift,
     ShiftAssignment,
     ShiftStatus,
     Skill,
     Volunteer,
-    VolunteerSkill,
 )
 from desk.volunteers.staff_forms import ShiftForm, VolunteerForm
 
@@ -119,53 +115,13 @@ def _list_filters(args):
     return {"status": status, "affiliation": affiliation, "skill": skill, "q": text}
 
 
-def _find_volunteers(filters):
-    query = select(Volunteer)
-    if filters["status"] != "all":
-        query = query.where(Volunteer.is_active.is_(filters["status"] == "active"))
-    if filters["affiliation"] is not None:
-        query = query.where(Volunteer.affiliation == filters["affiliation"])
-    if filters["skill"] is not None:
-        query = query.where(Volunteer.id.in_(select(VolunteerSkill.volunteer_id).where(
-            VolunteerSkill.skill == filters["skill"])))
-    text = filters["q"]
-    if text:
-        compact = "".join(text.split())
-        condition = func.replace(Volunteer.name, " ", "").contains(compact, autoescape=True)
-        kana = normalise_kana(text).replace("\u3000", "")
-        if is_kana(kana):
-            condition = or_(condition, func.replace(Volunteer.name_kana, "\u3000", "")
-                            .contains(kana, autoescape=True))
-        query = query.where(condition)
-    return list(db.session.scalars(query.order_by(Volunteer.name_kana, Volunteer.id)))
-
-
-def _account_states(volunteers):
-    """{volunteer id: none | invited | active | disabled} for a list, in one query (the
-    rule of desk.volunteers.accounts.is_activated: a link was used, or they logged in)."""
-    user_ids = [volunteer.user_id for volunteer in volunteers if volunteer.user_id]
-    used = set(db.session.scalars(select(AccountLink.user_id).where(
-        AccountLink.user_id.in_(user_ids), AccountLink.used_dt.is_not(None)))) \
-        if user_ids else set()
-    states = {}
-    for volunteer in volunteers:
-        user = volunteer.user
-        if user is None:
-            states[volunteer.id] = "none"
-        elif not user.is_enabled:
-            states[volunteer.id] = "disabled"
-        elif user.last_login_dt is not None or user.id in used:
-            states[volunteer.id] = "active"
-        else:
-            states[volunteer.id] = "invited"
-    return states
-
-
 def volunteer_list():
     filters = _list_filters(request.args)
-    volunteers = _find_volunteers(filters)
+    volunteers = queries.find_volunteers(status=filters["status"],
+                                         affiliation=filters["affiliation"],
+                                         skill=filters["skill"], text=filters["q"])
     return render_template("volunteers/staff/list.html", filters=filters,
-                           volunteers=volunteers, accounts=_account_states(volunteers))
+                           volunteers=volunteers, accounts=accounts.account_states(volunteers))
 
 
 def new():
@@ -198,13 +154,6 @@ def edit(volunteer_id):
                            volunteer=volunteer)
 
 
-def _assignments_of(volunteer):
-    return list(db.session.scalars(
-        select(ShiftAssignment).join(ShiftAssignment.shift)
-        .where(ShiftAssignment.volunteer_id == volunteer.id)
-        .order_by(Shift.start_dt, ShiftAssignment.id)))
-
-
 def fiscal_year_to_date(today):
     return fiscal_year_dates(fiscal_year_of(today))[0], today
 
@@ -212,7 +161,7 @@ def fiscal_year_to_date(today):
 def detail(volunteer_id):
     volunteer = get_or_404(Volunteer, volunteer_id)
     now = utcnow()
-    assignments = _assignments_of(volunteer)
+    assignments = queries.assignments_of(volunteer)
     upcoming = [row for row in assignments if row.shift.end_dt > now]
     past = [row for row in reversed(assignments) if row.shift.end_dt <= now]
     first, last = fiscal_year_to_date(local_today(now))
@@ -243,30 +192,6 @@ def _back_to(shift, anchor=None):
                             _anchor=anchor))
 
 
-def _active_volunteers():
-    return list(db.session.scalars(select(Volunteer).where(Volunteer.is_active.is_(True))
-                                   .order_by(Volunteer.name_kana, Volunteer.id)))
-
-
-def _cover_reason(shift, now):
-    """Why the shift needs cover now (a message), or None: a free place on the day, a
-    volunteer who gave their place back or was taken off after the withdrawal cut-off,
-    or one who did not come."""
-    if shift.is_cancelled or shift.end_dt <= now:
-        return None
-    if any(row.is_active and row.is_no_show for row in shift.assignments):
-        return _("A volunteer did not come.")
-    if places.places_free(shift) == 0:
-        return None
-    cutoff = services.withdraw_cutoff(shift)
-    if any(row.status in (AssignmentStatus.WITHDRAWN, AssignmentStatus.REMOVED)
-           and row.ended_dt is not None and row.ended_dt >= cutoff for row in shift.assignments):
-        return _("A volunteer left the shift after the cut-off.")
-    if to_local(shift.start_dt).date() == local_today(now):
-        return _("Places are still free today.")
-    return None
-
-
 def _shift_form_defaults(form, session):
     form.start_time.data = to_local(session.start_dt).time()
     form.end_time.data = to_local(session.end_dt).time()
@@ -281,9 +206,9 @@ def _render_shifts(session, *, form=None, pending=None):
     return render_template(
         "volunteers/staff/shifts.html", session=session, shifts=shift_list, form=form,
         places=places.of_shifts(shift_list),
-        staffing=queries.staffing_of([session])[0], volunteers=_active_volunteers(),
+        staffing=queries.staffing_of([session])[0], volunteers=queries.find_volunteers(),
         pending=pending, now=now, cover_reasons={
-            shift.id: _cover_reason(shift, now) for shift in shift_list})
+            shift.id: services.cover_reason(shift, now=now) for shift in shift_list})
 
 
 def shifts(session_id):
@@ -325,8 +250,8 @@ def shift_edit(shift_id):
 
 
 def _act(action, success, target, anchor=None):
-    """Run one service call for a small action form: commit and flash `success`, or
-    roll back and flash the error; then back to the shifts page."""
+    """Run one service call for a small action form and flash `success`, or the error
+    (nothing changed); then back to the shifts page."""
     if attempt(None, action) is not FAILED:
         flash(success, "success")
     return _back_to(target, anchor)
@@ -349,17 +274,15 @@ def assign(shift_id):
         return _back_to(shift, anchor)
     confirmed = request.form.get("confirmed") == "1"
     try:
-        services.assign_volunteer(shift, volunteer, actor=current_user, now=utcnow(),
-                                  confirmed=confirmed)
+        with refusable():
+            services.assign_volunteer(shift, volunteer, actor=current_user, now=utcnow(),
+                                      confirmed=confirmed)
     except services.StaffingWarning as warning:
-        db.session.rollback()
         return _render_shifts(shift.session, pending={
             "shift_id": shift.id, "volunteer": volunteer, "warnings": warning.warnings})
     except DeskError as error:
-        db.session.rollback()
         apply_error(None, error)
         return _back_to(shift, anchor)
-    db.session.commit()
     flash(_("%(name)s has been assigned to the shift.", name=volunteer.name), "success")
     return _back_to(shift, anchor)
 
@@ -408,13 +331,10 @@ def times(assignment_id):
 
 def cover(shift_id):
     shift = _shift(shift_id)
-    try:
-        report = services.request_cover(shift, actor=current_user, now=utcnow())
-    except DeskError as error:
-        db.session.rollback()
-        apply_error(None, error)
+    report = attempt(None, lambda: services.request_cover(shift, actor=current_user,
+                                                          now=utcnow()))
+    if report is FAILED:
         return _back_to(shift, f"shift-{shift.id}")
-    db.session.commit()
     if report.asked:
         flash(ngettext("%(num)d volunteer has been asked to cover the shift.",
                        "%(num)d volunteers have been asked to cover the shift.",
@@ -461,16 +381,10 @@ def _period(args, today):
 def hours():
     today = local_today()
     first, last, error = _period(request.args, today)
-    volunteers = affiliations = None
-    total = None
+    volunteers = affiliations = total = None
     if error is None:
         volunteers, affiliations = queries.hours_report(first, last)
-        total = queries.HoursRow(key=None)
-        for row in affiliations:
-            total.shifts += row.shifts
-            total.worked_shifts += row.worked_shifts
-            total.no_shows += row.no_shows
-            total.time += row.time
+        total = queries.hours_total(affiliations)
     return render_template(
         "volunteers/staff/hours.html", first=first, last=last, error=error,
         raw_first=request.args.get("from", "")[:20], raw_last=request.args.get("to", "")[:20],

@@ -112,6 +112,20 @@ def test_auth_records_token_use(api, target, token_for):
     assert token.last_used_dt is not None
 
 
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.COORDINATOR])
+def test_auth_a_refused_request_keeps_the_tokens_last_use_and_nothing_else(api, target,
+                                                                             token_for, role):
+    plaintext = token_for(role)
+    before = row_counts()
+    response = api.patch(f"/api/v1/sessions/{target.id}", token=plaintext,
+                         json={"capacity": 3, "title": "x" * 1000})
+    assert_error(response, 403 if role == Role.VOLUNTEER else 422)
+    assert row_counts() == before
+    assert db.session.get(type(target), target.id).capacity != 3
+    token = db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
+    assert token.last_used_dt is not None
+
+
 def test_auth_error_message_in_english(api, ctx):
     error = assert_error(api.post("/api/v1/sessions", json={}, language="en"), 401)
     assert "Authorization: Bearer" in error["message"]

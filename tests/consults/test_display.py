@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from desk.consults import display_views, services
+from desk.consults import screens, services
 from desk.core.timeutil import local_datetime, utcnow
 from desk.events.services import cancel_session
 from desk.extensions import db
@@ -141,18 +141,18 @@ def test_today_s_session_is_the_running_one_then_the_next(ctx, create_venue,
     afternoon = create_consult_session(day=DAY, start=time(13), end=time(15),
                                        venue_id=venue.id)
     create_consult_session(day=DAY + timedelta(days=1), venue_id=venue.id)
-    assert display_views.todays_session(venue, at(8)) == morning
-    assert display_views.todays_session(venue, at(11)) == morning
-    assert display_views.todays_session(venue, at(12)) == afternoon
-    assert display_views.todays_session(venue, at(12, 30)) == afternoon
-    assert display_views.todays_session(venue, at(15)) is None
-    state = display_views.display_state(venue, at(16))
+    assert screens.todays_session(venue, at(8)) == morning
+    assert screens.todays_session(venue, at(11)) == morning
+    assert screens.todays_session(venue, at(12)) == afternoon
+    assert screens.todays_session(venue, at(12, 30)) == afternoon
+    assert screens.todays_session(venue, at(15)) is None
+    state = screens.display_state(venue, at(16))
     assert state.session is None and state.closed_for_today
-    state = display_views.display_state(venue, at(9))
+    state = screens.display_state(venue, at(9))
     assert (state.session, state.is_open, state.closed_for_today) == (morning, False, False)
     cancel_session(morning, "会場の都合", actor="test", now=at(8))
     db.session.commit()
-    assert display_views.todays_session(venue, at(11)) == afternoon
+    assert screens.todays_session(venue, at(11)) == afternoon
 
 
 def test_before_the_desk_opens_the_wait_counts_from_the_start(ctx, create_venue,
@@ -161,7 +161,7 @@ def test_before_the_desk_opens_the_wait_counts_from_the_start(ctx, create_venue,
     session = create_consult_session(day=DAY, start=time(13), end=time(15), venue_id=venue.id)
     services.issue_ticket(session, {}, actor="test", now=at(12, 40))
     db.session.commit()
-    state = display_views.display_state(venue, at(12, 45))
+    state = screens.display_state(venue, at(12, 45))
     # 15 minutes until the start, then one visit of 15 minutes before a new ticket
     assert (state.is_open, state.next_up, state.waiting, state.wait) == (False, [1], 1, 30)
 
@@ -169,4 +169,4 @@ def test_before_the_desk_opens_the_wait_counts_from_the_start(ctx, create_venue,
 @pytest.mark.parametrize(("minutes", "shown"), [(-3, 0), (0, 0), (0.2, 5), (5, 5), (5.5, 10),
                                                 (61, 65)])
 def test_waits_are_rounded_up_to_five_minutes(minutes, shown):
-    assert display_views.wait_minutes(timedelta(minutes=minutes)) == shown
+    assert screens.wait_minutes(timedelta(minutes=minutes)) == shown

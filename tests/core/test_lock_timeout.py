@@ -18,8 +18,8 @@ from desk.core.errors import Busy
 from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import bookings, services
 from desk.events.models import Booking, EventSession
-from desk.extensions import db
 from desk.events.notices import BookingTemplate
+from desk.extensions import db
 from desk.notify.models import OutboxMessage, SmsReply
 from desk.people import services as people_services
 from desk.people.models import Person

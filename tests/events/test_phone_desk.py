@@ -376,6 +376,31 @@ def test_proxy_with_bad_phone_changes_nothing(staff_client, caller, upcoming_cla
     assert counts() == before
 
 
+def test_proxy_added_before_a_refused_booking_is_not_kept(english, caller, upcoming_class):
+    # the service adds the proxy, then the booking is refused: the page says why and
+    # nothing of the call is left behind
+    before = counts()
+    response = english.post(
+        f"/staff/phone-desk/people/{caller.id}/sessions/{upcoming_class.id}",
+        data=booking_form(seats="3", proxy_name="佐藤 一郎", proxy_phone="070-2718-2818"))
+    assert response.status_code == 200
+    assert "2 seats in all" in field_error(response.get_data(as_text=True), "seats")
+    assert counts() == before
+
+
+def test_an_error_after_the_booking_keeps_nothing(staff_client, caller, upcoming_class,
+                                                  monkeypatch):
+    def broken(result):
+        raise RuntimeError("after the service call")
+
+    monkeypatch.setattr("desk.events.phone_desk_views._flash_booked", broken)
+    before = counts()
+    with pytest.raises(RuntimeError):
+        staff_client.post(f"/staff/phone-desk/people/{caller.id}/sessions/{upcoming_class.id}",
+                          data=booking_form(proxy_name="佐藤 一郎", proxy_phone="070-2718-2818"))
+    assert counts() == before
+
+
 def test_merged_person_sends_the_desk_to_the_kept_record(staff_client, caller, create_person,
                                                          upcoming_class):
     duplicate = create_person(name="佐藤 恵子", name_kana="さとう けいこ")

@@ -8,6 +8,8 @@ import time
 import pytest
 import waitress
 
+from desk.core.errors import ValidationError
+from desk.core.transaction import refusable
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify import scheduler
@@ -74,6 +76,23 @@ def test_the_thread_starts_once_sends_when_woken_and_stops(live):
     scheduler.stop()
     assert not first.is_running
     assert scheduler._scheduler is None
+
+
+def test_a_request_wakes_the_dispatcher_at_its_commit_not_at_a_savepoint(live, monkeypatch):
+    woken = []
+    monkeypatch.setattr(scheduler, "wake", lambda: woken.append(True))
+    person = make_person()
+    db.session.commit()
+    with refusable():  # a service call of a request that queues a message
+        db.session.add(OutboxMessage(
+            recipient_kind=RecipientKind.PERSON, person_id=person.id,
+            channel=MessageChannel.SMS, address=person.phone, template=BookingTemplate.REMINDER,
+            locale="ja", due_dt=NOW, topic="booking", state=MessageState.QUEUED))
+    with pytest.raises(ValidationError), refusable():  # a later call that is refused
+        raise ValidationError("refused")
+    assert woken == []
+    db.session.commit()
+    assert woken == [True]
 
 
 def test_serve_starts_the_dispatcher_outside_tests_and_stops_it_after(live, monkeypatch):

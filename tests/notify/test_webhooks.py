@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 from datetime import time
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
 from desk.core.timeutil import utcnow
@@ -232,6 +234,28 @@ def test_a_webhook_delivered_twice_acts_once(full_class, client):
     assert _reply(client, "2", sid=sid)
     assert _reply(client, "2", sid=sid) == ""
     assert db.session.scalar(db.select(db.func.count(SmsReply.id))) == 1
+
+
+def test_a_reply_whose_commit_fails_is_not_answered_as_done(full_class, client, app,
+                                                            monkeypatch):
+    booked, _waiting, _sms = full_class
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    def fail(session):
+        if not session.in_nested_transaction():
+            raise RuntimeError("the database went away")
+
+    event.listen(Session, "before_commit", fail)
+    try:
+        response = signed_post(client, "/twilio/sms", {
+            "From": "+819011112222", "To": SMS_FROM, "Body": "1", "MessageSid": new_sid()})
+    finally:
+        event.remove(Session, "before_commit", fail)
+    assert response.status_code == 500
+    assert response.mimetype != "application/xml"
+    db.session.expire_all()
+    assert db.session.get(type(booked), booked.id).confirmation != Confirmation.CONFIRMED
+    assert db.session.scalar(db.select(db.func.count(SmsReply.id))) == 0
 
 
 # -- the call's key menu -------------------------------------------------------------------

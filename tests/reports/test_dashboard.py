@@ -11,9 +11,9 @@ from flask_babel import force_locale
 
 from desk.auth.models import Role
 from desk.extensions import db
-from desk.reports import dashboard_views
+from desk.reports import dashboard, dashboard_views
 from desk.reports.charts import SVG_NS
-from desk.reports.dashboard_views import PeriodError, parse_period
+from desk.reports.dashboard import PeriodError, parse_period
 from desk.reports.services import set_target
 from tests.fixtures.factories import NOW
 
@@ -265,11 +265,11 @@ def test_target_year_of_a_custom_period_across_years():
     from desk.reports import periods
 
     with_today = periods.Period(date(2025, 10, 1), date(2027, 1, 31), "x")
-    assert dashboard_views.target_year(with_today, TODAY) == 2026
+    assert dashboard.target_year(with_today, TODAY) == 2026
     before = periods.Period(date(2024, 4, 1), date(2025, 3, 31), "x")
-    assert dashboard_views.target_year(before, TODAY) == 2024
+    assert dashboard.target_year(before, TODAY) == 2024
     after = periods.Period(date(2027, 4, 1), date(2027, 5, 1), "x")
-    assert dashboard_views.target_year(after, TODAY) == 2027
+    assert dashboard.target_year(after, TODAY) == 2027
 
 
 def test_a_quarter_has_its_own_figures_beside_a_year_earlier(kpi_data, staff_client):
@@ -288,7 +288,7 @@ def test_report_tables_keep_numbers_as_numbers(kpi_data, app):
 
     with app.test_request_context(), force_locale("en"):
         period, choice = parse_period({}, TODAY)
-        report = dashboard_views.build_report(period, choice, today=TODAY, now=NOW)
+        report = dashboard.build_report(period, choice, today=TODAY, now=NOW)
         titles = [str(table.title) for table in report.tables]
         row = next(row for row in report.targets.table.rows
                    if str(row[0]) == "Class participants")

@@ -9,7 +9,7 @@ from flask import url_for
 
 from desk.auth.models import Role
 from desk.core.timeutil import local_today, utcnow
-from desk.reports.dashboard_views import build_report, parse_period
+from desk.reports.dashboard import build_report, parse_period
 
 
 def _report(app, args):

@@ -362,3 +362,23 @@ def test_volunteer_cannot_invite(client, ctx, create_volunteer, create_user, log
     assert client.post(f"/staff/volunteers/{volunteer.id}/invite",
                        data={"channel": "email"}).status_code == 403
     assert _messages(volunteer.id) == []
+
+
+def test_the_list_and_the_volunteer_page_tell_the_same_account_state(ctx, create_volunteer,
+                                                                      create_user):
+    nobody = create_volunteer()
+    invited, joined, logged_in, disabled = (create_volunteer() for _ in range(4))
+    for volunteer in (invited, joined, logged_in, disabled):
+        volunteer.user_id = create_user(Role.VOLUNTEER).id
+    db.session.commit()
+    link = _invite(joined, "email").link
+    link.used_dt = utcnow()
+    logged_in.user.last_login_dt = utcnow()
+    disabled.user.is_enabled = False
+    db.session.commit()
+    volunteers = [nobody, invited, joined, logged_in, disabled]
+    states = accounts.account_states(volunteers)
+    assert [states[volunteer.id] for volunteer in volunteers] == [
+        "none", "invited", "active", "active", "disabled"]
+    assert states == {volunteer.id: accounts.account_state(volunteer, now=utcnow()).state
+                      for volunteer in volunteers}

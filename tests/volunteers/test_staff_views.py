@@ -13,7 +13,7 @@ from desk.auth.models import Role
 from desk.core.timeutil import fiscal_year_of, local_datetime, local_today, to_local, utcnow
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
-from desk.volunteers import services, staff_views
+from desk.volunteers import queries, services
 from desk.volunteers.models import (
     AssignmentSource,
     AssignmentStatus,
@@ -438,17 +438,17 @@ def test_cover_is_offered_prominently_after_a_late_removal(ctx, create_session, 
     assignment = services.assign_volunteer(shift, create_volunteer(), actor="test",
                                            now=shift.start_dt - timedelta(days=2))
     start = shift.start_dt
-    assert staff_views._cover_reason(shift, start - timedelta(hours=30)) is None  # taken
+    assert services.cover_reason(shift, now=start - timedelta(hours=30)) is None  # taken
     services.remove_from_shift(assignment, actor="test", now=start - timedelta(hours=3))
     db.session.commit()
-    assert staff_views._cover_reason(shift, start - timedelta(hours=2)) is not None
-    assert staff_views._cover_reason(shift, shift.end_dt) is None  # over
+    assert services.cover_reason(shift, now=start - timedelta(hours=2)) is not None
+    assert services.cover_reason(shift, now=shift.end_dt) is None  # over
     early = create_shift(session, places=1)
     left = services.assign_volunteer(early, create_volunteer(), actor="test",
                                      now=start - timedelta(days=3))
     services.remove_from_shift(left, actor="test", now=start - timedelta(days=2))
-    assert staff_views._cover_reason(early, start - timedelta(days=1, hours=12)) is None
-    assert staff_views._cover_reason(early, start - timedelta(hours=1)) is not None  # the day
+    assert services.cover_reason(early, now=start - timedelta(days=1, hours=12)) is None
+    assert services.cover_reason(early, now=start - timedelta(hours=1)) is not None  # the day
 
 
 def test_shifts_page_shows_staffing_and_who_holds_each_place(client, coordinator,
@@ -510,3 +510,18 @@ def test_volunteer_detail_lists_shifts_and_hours(client, coordinator, past_sessi
     # hours of this fiscal year (on 1 April, yesterday's shift was last year's)
     same_year = fiscal_year_of(_day(-1)) == fiscal_year_of(local_today())
     assert ("1.50" if same_year else "0.00") in page
+
+
+def test_find_volunteers_by_name_reading_skill_affiliation_and_status(ctx, create_volunteer):
+    yamamoto = create_volunteer(name="山本 和夫", name_kana="やまもと かずお", skills=["line"],
+                                affiliation="student")
+    nakamura = create_volunteer(name="中村 陽子", name_kana="なかむら ようこ", skills=["iphone"])
+    resting = create_volunteer(name="山田 太郎", name_kana="やまだ たろう", is_active=False)
+    assert queries.find_volunteers(text="ﾔﾏﾓﾄ ｶｽﾞｵ") == [yamamoto]  # any kana, width, spacing
+    assert queries.find_volunteers(text="山本和夫") == [yamamoto]  # spaces ignored
+    assert queries.find_volunteers(text="山") == [yamamoto]
+    assert queries.find_volunteers(text="山", status="all") == [resting, yamamoto]
+    assert queries.find_volunteers(status="inactive") == [resting]
+    assert queries.find_volunteers(skill="line") == [yamamoto]
+    assert queries.find_volunteers(affiliation="ict_volunteer") == [nakamura]
+    assert queries.find_volunteers(text="100%") == []
