@@ -125,7 +125,7 @@ def authenticate(login, password, *, now):
                 minutes=current_app.config["DESK_LOGIN_LOCKOUT_MINUTES"])
             audit.record("user.lock", user, actor=None,
                          after={"locked_until_dt": user.locked_until_dt},
-                         note="too many failed logins")
+                         note="too many failed logins", now=now)
             raise LoginError(_("Too many failed attempts. Please try again in %(minutes)d "
                                "minutes.", minutes=_minutes_left(user, now)))
         raise LoginError(generic)
@@ -215,7 +215,7 @@ def revoke_token(token_id, *, now, actor):
         token.revoked_dt = now
         audit.record("token.revoke", token, actor=actor,
                      after={"user": token.user.email, "name": token.name,
-                            "prefix": token.prefix})
+                            "prefix": token.prefix}, now=now)
     return token
 
 

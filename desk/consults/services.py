@@ -92,7 +92,7 @@ def issue_ticket(session, data, *, actor, now):
                     issued_by_id=_user_id(actor), updated_dt=now, request_key=request_key)
     db.session.add(ticket)
     db.session.flush()
-    audit.record("ticket.issue", ticket, actor=actor, after=_ticket_state(ticket))
+    audit.record("ticket.issue", ticket, actor=actor, after=_ticket_state(ticket), now=now)
     return ticket
 
 
@@ -121,7 +121,7 @@ def check_in_reservation(booking, *, actor, now):
     db.session.add(ticket)
     db.session.flush()
     audit.record("ticket.issue", ticket, actor=actor, after=_ticket_state(ticket),
-                 note="reserved")
+                 note="reserved", now=now)
     return ticket
 
 
@@ -140,7 +140,7 @@ def _change(ticket, action, *, actor, now, note=None, **values):
     ticket.updated_dt = now
     db.session.flush()
     audit.record(action, ticket, actor=actor, before=before, after=_ticket_state(ticket),
-                 note=note)
+                 note=note, now=now)
     return ticket
 
 
@@ -284,7 +284,7 @@ def log_visit(ticket, data, *, actor, now):
             service_end_dt=now)
     audit.record("visit.create", visit, actor=actor,
                  after={**audit.snapshot(visit, VISIT_AUDIT_FIELDS),
-                        "topics": sorted(topic.code for topic in topics)})
+                        "topics": sorted(topic.code for topic in topics)}, now=now)
     return visit
 
 

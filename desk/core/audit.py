@@ -79,10 +79,12 @@ def actor_fields(actor):
 
 
 def record(action, obj=None, *, actor, before=None, after=None, object_type=None,
-           object_id=None, note=None):
-    """Add an audit entry to the current transaction (flushed with the change)."""
+           object_id=None, note=None, now=None):
+    """Add an audit entry to the current transaction (flushed with the change), dated
+    `now`: the moment the service was told the change happens (default: the clock)."""
     actor_id, label = actor_fields(actor)
     entry = AuditEntry(
+        created_dt=now if now is not None else utcnow(),
         actor_id=actor_id,
         actor_label=label,
         action=action,

@@ -314,7 +314,7 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
     _insert_with_code(booking)
     position = waitlist_position(booking)
     audit.record("booking.create", booking, actor=actor,
-                 after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel))
+                 after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel), now=now)
     if not walk_in:
         _plan_for_new(booking, now=now)
     return BookingResult(booking, created=True, waitlist_position=position)
@@ -381,7 +381,7 @@ def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=Tr
     slots.release(booking)
     db.session.flush()
     audit.record("booking.cancel", booking, actor=actor, before=before,
-                 after=audit.snapshot(booking, BOOKING_FIELDS))
+                 after=audit.snapshot(booking, BOOKING_FIELDS), now=now)
     notices.cancel_pending(booking, now=now)
     if notify and reason != CancelReason.MERGED:
         template = (BookingTemplate.SESSION_CANCELLED
@@ -415,7 +415,7 @@ def promote_waitlist(session, *, actor, now):
         free -= booking.seats
         db.session.flush()
         audit.record("booking.promote", booking, actor=actor, before=before,
-                     after=audit.snapshot(booking, BOOKING_FIELDS))
+                     after=audit.snapshot(booking, BOOKING_FIELDS), now=now)
         notices.cancel_pending(booking, now=now)
         notices.plan(BookingTemplate.WAITLIST_PROMOTED, booking, due=now, now=now)
         notices.plan_reminders(booking, now=now)
@@ -436,7 +436,7 @@ def set_confirmation(booking, value, *, actor, now):
     booking.confirmation_dt = now
     db.session.flush()
     audit.record("booking.confirmation", booking, actor=actor, before=before,
-                 after=audit.snapshot(booking, BOOKING_FIELDS))
+                 after=audit.snapshot(booking, BOOKING_FIELDS), now=now)
     return booking
 
 
@@ -457,7 +457,7 @@ def cancel_session_bookings(session, *, actor, now):
         slots.release(booking)
         db.session.flush()
         audit.record("booking.cancel", booking, actor=actor, before=before,
-                     after=audit.snapshot(booking, BOOKING_FIELDS), note="session cancelled")
+                     after=audit.snapshot(booking, BOOKING_FIELDS), note="session cancelled", now=now)
         notices.cancel_pending(booking, now=now)
         notices.plan(BookingTemplate.SESSION_CANCELLED, booking, due=now, now=now)
         changes.cancelled.append(booking)
@@ -492,7 +492,7 @@ def fit_capacity(session, *, actor, now):
             db.session.flush()
             audit.record("booking.waitlist", booking, actor=actor, before=before,
                          after=audit.snapshot(booking, BOOKING_FIELDS),
-                         note="capacity reduced")
+                         note="capacity reduced", now=now)
             notices.cancel_pending(booking, now=now)
             notices.plan(BookingTemplate.MOVED_TO_WAITLIST, booking, due=now, now=now)
             changes.waitlisted.append(booking)
@@ -583,7 +583,7 @@ def set_attendance(booking, value, *, actor, now):
     db.session.flush()
     audit.record("booking.attendance", booking, actor=actor, before=before,
                  after=audit.snapshot(booking, BOOKING_FIELDS),
-                 note="after closing" if session.is_attendance_closed else None)
+                 note="after closing" if session.is_attendance_closed else None, now=now)
     return booking
 
 
@@ -598,7 +598,7 @@ def set_anonymous_headcount(session, count, *, actor, now):
         session.anonymous_headcount = count
         db.session.flush()
         audit.record("session.headcount", session, actor=actor, before=before,
-                     after={"anonymous_headcount": count})
+                     after={"anonymous_headcount": count}, now=now)
     return session
 
 
@@ -621,7 +621,7 @@ def close_attendance(session, *, actor, now):
         booking.attendance_dt = now
         db.session.flush()
         audit.record("booking.attendance", booking, actor=actor, before=before,
-                     after=audit.snapshot(booking, BOOKING_FIELDS), note="closing")
+                     after=audit.snapshot(booking, BOOKING_FIELDS), note="closing", now=now)
         changes.no_shows.append(booking)
     for booking in waitlist(session):
         notices.cancel_pending(booking, now=now)
@@ -631,7 +631,7 @@ def close_attendance(session, *, actor, now):
     session.updated_dt = now
     db.session.flush()
     audit.record("session.close_attendance", session, actor=actor,
-                 after={"attendance_closed_dt": now.isoformat(), "status": session.status.value})
+                 after={"attendance_closed_dt": now.isoformat(), "status": session.status.value}, now=now)
     return changes
 
 

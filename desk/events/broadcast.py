@@ -93,7 +93,7 @@ def cancel_day(day, reason, *, venue_id=None, actor, now):
     audit.record("session.cancel_day", actor=actor, object_type="sessions",
                  after={"day": day, "venue_id": venue_id,
                         "session_ids": [session.id for session in sessions]},
-                 note=reason)
+                 note=reason, now=now)
     return sessions
 
 

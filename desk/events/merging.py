@@ -88,7 +88,7 @@ def _cancel_duplicate(booking, *, actor, now):
     booking.attendance_dt = None
     db.session.flush()
     audit.record("booking.cancel", booking, actor=actor, before=before,
-                 after=audit.snapshot(booking, bookings.BOOKING_FIELDS), note="merged")
+                 after=audit.snapshot(booking, bookings.BOOKING_FIELDS), note="merged", now=now)
     notices.cancel_pending(booking, now=now)
     return []
 

@@ -296,7 +296,7 @@ def create_session(data, *, actor, now):
     db.session.add(session)
     db.session.flush()
     audit.record("session.create", session, actor=actor,
-                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
     return session
 
 
@@ -329,7 +329,7 @@ def update_session(session, changes, *, actor, now):
     session.updated_dt = now
     db.session.flush()
     audit.record("session.update", session, actor=actor, before=before,
-                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
     if changed & {"start_dt", "end_dt", "venue_id"}:
         signals.session_moved.send(session, before=was, actor=actor, now=now)
     if booked:
@@ -372,7 +372,7 @@ def cancel_session(session, reason, *, actor, now):
     session.updated_dt = now
     db.session.flush()
     audit.record("session.cancel", session, actor=actor, before=before,
-                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
     session.booking_changes = bookings.cancel_session_bookings(session, actor=actor, now=now)
     signals.session_cancelled.send(session, actor=actor, now=now)
     return session
@@ -392,7 +392,7 @@ def reinstate_session(session, *, actor, now):
     session.updated_dt = now
     db.session.flush()
     audit.record("session.reinstate", session, actor=actor, before=before,
-                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
     return session
 
 
@@ -407,7 +407,7 @@ def complete_session(session, *, actor, now):
     session.updated_dt = now
     db.session.flush()
     audit.record("session.complete", session, actor=actor, before=before,
-                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+                 after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
     return session
 
 
@@ -510,7 +510,7 @@ def _new_series_session(series, day, *, actor, now):
     db.session.flush()
     audit.record("session.create", session, actor=actor,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS),
-                 note=f"series {series.id}")
+                 note=f"series {series.id}", now=now)
     return session
 
 
@@ -530,7 +530,7 @@ def create_series(data, *, actor, now):
     db.session.add(series)
     _set_skips(series, skip_dates)
     db.session.flush()
-    audit.record("series.create", series, actor=actor, after=_series_snapshot(series))
+    audit.record("series.create", series, actor=actor, after=_series_snapshot(series), now=now)
     report = SeriesReport()
     for day in dates:
         report.created.append(_new_series_session(series, day, actor=actor, now=now))
@@ -570,7 +570,7 @@ def update_series(series, changes, *, actor, now):
         if target is None:
             audit.record("session.delete", session, actor=actor,
                          before=audit.snapshot(session, SESSION_AUDIT_FIELDS),
-                         note=f"series {series.id}")
+                         note=f"series {series.id}", now=now)
             report.removed.append(day)
             series.sessions.remove(session)
             db.session.delete(session)
@@ -585,7 +585,7 @@ def update_series(series, changes, *, actor, now):
                 signals.session_moved.send(session, before=was, actor=actor, now=now)
             audit.record("session.update", session, actor=actor, before=session_before,
                          after=audit.snapshot(session, SESSION_AUDIT_FIELDS),
-                         note=f"series {series.id}")
+                         note=f"series {series.id}", now=now)
             report.updated.append(session)
     for day in sorted(wanted - set(existing)):
         if local_datetime(day, series.start_time) <= now:
@@ -594,7 +594,7 @@ def update_series(series, changes, *, actor, now):
     db.session.flush()
     after = _series_snapshot(series)
     if after != before or report.created or report.updated or report.removed:
-        audit.record("series.update", series, actor=actor, before=before, after=after)
+        audit.record("series.update", series, actor=actor, before=before, after=after, now=now)
     return report
 
 
@@ -613,5 +613,5 @@ def cancel_series(series, reason, *, actor, now):
             report.cancelled.append(session)
     db.session.flush()
     audit.record("series.cancel", series, actor=actor, before=before,
-                 after=_series_snapshot(series))
+                 after=_series_snapshot(series), now=now)
     return report

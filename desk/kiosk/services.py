@@ -98,7 +98,7 @@ def create_kiosk(data, *, actor, now):
     db.session.flush()
     audit.record("kiosk.create", device, actor=actor,
                  after={**audit.snapshot(device, KIOSK_FIELDS),
-                        "setup_expires_dt": device.setup_expires_dt})
+                        "setup_expires_dt": device.setup_expires_dt}, now=now)
     return device, code
 
 
@@ -110,7 +110,7 @@ def renew_setup_code(device, *, actor, now):
     code = _new_setup_code(device, now)
     db.session.flush()
     audit.record("kiosk.setup_code", device, actor=actor,
-                 after={"setup_expires_dt": device.setup_expires_dt})
+                 after={"setup_expires_dt": device.setup_expires_dt}, now=now)
     return code
 
 
@@ -136,7 +136,7 @@ def bind_device(raw_code, *, now):
     device.last_seen_dt = now
     db.session.flush()
     audit.record("kiosk.bind", device, actor=device.actor_label, before=before,
-                 after=audit.snapshot(device, KIOSK_FIELDS))
+                 after=audit.snapshot(device, KIOSK_FIELDS), now=now)
     return device, token
 
 
@@ -166,7 +166,7 @@ def revoke_kiosk(device, *, actor, now):
     device.setup_expires_dt = None
     db.session.flush()
     audit.record("kiosk.revoke", device, actor=actor, before=before,
-                 after=audit.snapshot(device, KIOSK_FIELDS))
+                 after=audit.snapshot(device, KIOSK_FIELDS), now=now)
     return device
 
 

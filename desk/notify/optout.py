@@ -35,7 +35,7 @@ def opt_out(address, *, source, actor, now):
     entry = OptOut(address=address, opted_out_dt=now, source=OptOutSource(source))
     db.session.add(entry)
     db.session.flush()
-    audit.record("notify.opt_out", entry, actor=actor, after={"address": address, "source": entry.source})
+    audit.record("notify.opt_out", entry, actor=actor, after={"address": address, "source": entry.source}, now=now)
     return entry
 
 
@@ -47,7 +47,7 @@ def opt_in(address, *, actor, now):
     audit.record("notify.opt_in", existing, actor=actor,
                  before={"address": address, "source": existing.source,
                          "opted_out_dt": existing.opted_out_dt},
-                 after={"opted_in_dt": now})
+                 after={"opted_in_dt": now}, now=now)
     db.session.delete(existing)
     db.session.flush()
     return True

@@ -102,5 +102,5 @@ def resolve_message(message, decision, *, actor, now):
         message.resolved_dt = now
     db.session.flush()
     audit.record("notify.message_decision", message, actor=actor, before=before,
-                 after=audit.snapshot(message, MESSAGE_FIELDS), note=decision.value)
+                 after=audit.snapshot(message, MESSAGE_FIELDS), note=decision.value, now=now)
     return message

@@ -91,7 +91,7 @@ def create_person(data, *, channel, consent_method, actor, now, require_phone=Fa
     db.session.add(person)
     db.session.flush()
     audit.record("person.create", person, actor=actor,
-                 after=audit.snapshot(person, PERSON_FIELDS), note=str(channel))
+                 after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
     return person
 
 
@@ -113,7 +113,7 @@ def update_person(person, changes, *, consent_method, actor, now):
     if after != before:
         person.updated_dt = now
         db.session.flush()
-        audit.record("person.update", person, actor=actor, before=before, after=after)
+        audit.record("person.update", person, actor=actor, before=before, after=after, now=now)
         if any(before.get(name) != after.get(name) for name in CONTACT_FIELDS):
             signals.contact_changed.send(person, now=now)
     return person
@@ -151,7 +151,7 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
             _apply_consent(person, True, consent_method, now)
             db.session.flush()
             audit.record("person.consent", person, actor=actor, before=before,
-                         after=audit.snapshot(person, PERSON_FIELDS), note=str(channel))
+                         after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
         return person
     known = bool(same_phone)
     person = Person(**values, created_channel=str(channel), created_dt=now, updated_dt=now,
@@ -162,7 +162,7 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
     db.session.add(person)
     db.session.flush()
     audit.record("person.create", person, actor=actor,
-                 after=audit.snapshot(person, PERSON_FIELDS), note=str(channel))
+                 after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
     return person
 
 
@@ -217,7 +217,7 @@ def add_proxy(person, data, *, consent_method, actor, now):
     after = audit.snapshot(proxy, PROXY_FIELDS)
     if after != before:
         audit.record("proxy.update" if before else "proxy.create", proxy, actor=actor,
-                     before=before, after=after)
+                     before=before, after=after, now=now)
     return proxy
 
 
@@ -235,7 +235,7 @@ def update_proxy(proxy, data, *, consent_method, actor, now):
     db.session.flush()
     after = audit.snapshot(proxy, PROXY_FIELDS)
     if after != before:
-        audit.record("proxy.update", proxy, actor=actor, before=before, after=after)
+        audit.record("proxy.update", proxy, actor=actor, before=before, after=after, now=now)
     return proxy
 
 
@@ -243,7 +243,7 @@ def remove_proxy(proxy, *, actor, now=None):
     """Remove a proxy contact; the copies still waiting in the outbox are cancelled."""
     signals.proxy_copies_withdrawn.send(proxy, now=now or utcnow())
     before = audit.snapshot(proxy, PROXY_FIELDS)
-    audit.record("proxy.delete", proxy, actor=actor, before=before)
+    audit.record("proxy.delete", proxy, actor=actor, before=before, now=now)
     db.session.delete(proxy)
     db.session.flush()
 
@@ -325,10 +325,10 @@ def merge_people(keep, drop, *, actor, now):
     audit.record("person.merge", keep, actor=actor, before=before_keep,
                  after={**audit.snapshot(keep, PERSON_FIELDS), "moved": moved,
                         **changes.audit},
-                 note=f"merged person {drop.id} into this one")
+                 note=f"merged person {drop.id} into this one", now=now)
     audit.record("person.merge", drop, actor=actor, before=before_drop,
                  after=audit.snapshot(drop, PERSON_FIELDS),
-                 note=f"merged into person {keep.id}")
+                 note=f"merged into person {keep.id}", now=now)
     db.session.expire(keep)
     db.session.expire(drop)
     return MergeResult(keep=keep, drop=drop, moved=moved, cancelled=changes.cancelled,
@@ -360,7 +360,7 @@ def mark_different_people(people, *, actor, now):
     new_pairs = _record_pairs(queries.pairs_of(ids), now=now)
     if new_pairs:
         audit.record("person.distinct", people[0], actor=actor,
-                     after={"different_people": ids, "pairs": new_pairs})
+                     after={"different_people": ids, "pairs": new_pairs}, now=now)
     return len(new_pairs)
 
 
@@ -374,7 +374,7 @@ def unmark_different_people(people, *, actor, now):
         db.session.execute(delete(DistinctPair).where(
             DistinctPair.low_id.in_(ids), DistinctPair.high_id.in_(ids)))
         audit.record("person.distinct_undo", people[0], actor=actor,
-                     before={"different_people": ids, "pairs": pairs})
+                     before={"different_people": ids, "pairs": pairs}, now=now)
     return len(pairs)
 
 

@@ -102,7 +102,7 @@ def _apply(fiscal_year, key, number, *, actor, now):
         if target is None:
             return None
         audit.record("kpi_target.clear", target, actor=actor,
-                     before=audit.snapshot(target, _TARGET_FIELDS))
+                     before=audit.snapshot(target, _TARGET_FIELDS), now=now)
         db.session.delete(target)
         db.session.flush()
         return None
@@ -116,7 +116,7 @@ def _apply(fiscal_year, key, number, *, actor, now):
     target.updated_dt = now
     db.session.flush()
     audit.record("kpi_target.set", target, actor=actor, before=before,
-                 after=audit.snapshot(target, _TARGET_FIELDS))
+                 after=audit.snapshot(target, _TARGET_FIELDS), now=now)
     return target
 
 
@@ -281,13 +281,13 @@ def add_survey_entries(session, rows, *, actor, now):
     db.session.flush()
     for entry in entries:
         audit.record("survey.add", entry, actor=actor,
-                     after=audit.snapshot(entry, _SURVEY_AUDIT_FIELDS))
+                     after=audit.snapshot(entry, _SURVEY_AUDIT_FIELDS), now=now)
     return entries
 
 
 def delete_survey_entry(entry, *, actor, now):
     """Remove one sheet typed in by mistake (audit-logged with what it said)."""
     audit.record("survey.delete", entry, actor=actor,
-                 before=audit.snapshot(entry, _SURVEY_AUDIT_FIELDS))
+                 before=audit.snapshot(entry, _SURVEY_AUDIT_FIELDS), now=now)
     db.session.delete(entry)
     db.session.flush()

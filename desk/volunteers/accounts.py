@@ -212,7 +212,7 @@ def invite_volunteer(volunteer, channel, *, actor, now):
                                                 channel, now=now, actor=actor)
     audit.record("volunteer.invite", volunteer, actor=actor,
                  after={"channel": channel, "address": message.address, "user_id": user.id,
-                        "expires_dt": link.expires_dt})
+                        "expires_dt": link.expires_dt}, now=now)
     return Invitation(user, link, message)
 
 

@@ -183,7 +183,7 @@ def create_volunteer(data, *, actor, now):
     _set_skills(volunteer, skills)
     _set_availability(volunteer, availability)
     db.session.flush()
-    audit.record("volunteer.create", volunteer, actor=actor, after=_snapshot_volunteer(volunteer))
+    audit.record("volunteer.create", volunteer, actor=actor, after=_snapshot_volunteer(volunteer), now=now)
     return volunteer
 
 
@@ -206,7 +206,7 @@ def update_volunteer(volunteer, changes, *, actor, now):
     db.session.flush()
     after = _snapshot_volunteer(volunteer)
     if after != before:
-        audit.record("volunteer.update", volunteer, actor=actor, before=before, after=after)
+        audit.record("volunteer.update", volunteer, actor=actor, before=before, after=after, now=now)
     if volunteer.user is not None and volunteer.user.display_name != volunteer.name:
         volunteer.user.display_name = volunteer.name[:volunteer.user.NAME_MAX]
     return volunteer
@@ -217,7 +217,7 @@ def renew_feed_token(volunteer, *, actor, now):
     volunteer.feed_token = new_feed_token()
     volunteer.updated_dt = now
     db.session.flush()
-    audit.record("volunteer.feed_renew", volunteer, actor=actor, note="calendar feed renewed")
+    audit.record("volunteer.feed_renew", volunteer, actor=actor, note="calendar feed renewed", now=now)
     return volunteer
 
 
@@ -257,7 +257,7 @@ def create_shift(session, data, *, actor, now):
     shift.skill_rows = [ShiftSkill(skill=skill) for skill in sorted(skills)]
     db.session.add(shift)
     db.session.flush()
-    audit.record("shift.create", shift, actor=actor, after=_snapshot_shift(shift))
+    audit.record("shift.create", shift, actor=actor, after=_snapshot_shift(shift), now=now)
     return shift
 
 
@@ -310,7 +310,7 @@ def update_shift(shift, data, *, actor, now):
         _tell_changed(shift, now=now)
     after = _snapshot_shift(shift)
     if after != before:
-        audit.record("shift.update", shift, actor=actor, before=before, after=after)
+        audit.record("shift.update", shift, actor=actor, before=before, after=after, now=now)
     return shift
 
 
@@ -341,12 +341,12 @@ def _cancel_locked(shift, *, actor, now, note):
                         tell=shift.start_dt > now)
         audit.record("shift_assignment.cancel", assignment, actor=actor,
                      before=assignment_before,
-                     after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), note=note)
+                     after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), note=note, now=now)
     shift.status = ShiftStatus.CANCELLED
     shift.updated_dt = now
     db.session.flush()
     audit.record("shift.cancel", shift, actor=actor, before=before, after=_snapshot_shift(shift),
-                 note=note)
+                 note=note, now=now)
     return shift
 
 
@@ -471,7 +471,7 @@ def sign_up_for_shift(shift, volunteer, *, actor, now):
     assignment = _take_place(shift, volunteer, source=AssignmentSource.SELF, now=now)
     notices.plan_reminder(assignment, now=now)
     audit.record("shift_assignment.sign_up", assignment, actor=actor,
-                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS))
+                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), now=now)
     return assignment
 
 
@@ -492,7 +492,7 @@ def assign_volunteer(shift, volunteer, *, actor, now, confirmed=False):
         notices.plan_reminder(assignment, now=now)
     audit.record("shift_assignment.assign", assignment, actor=actor,
                  after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS),
-                 note="; ".join(warning.kind for warning in warnings) or None)
+                 note="; ".join(warning.kind for warning in warnings) or None, now=now)
     return assignment
 
 
@@ -519,7 +519,7 @@ def withdraw_from_shift(assignment, *, actor, now):
     _end_assignment(assignment, AssignmentStatus.WITHDRAWN, now=now, tell=False)
     db.session.flush()
     audit.record("shift_assignment.withdraw", assignment, actor=actor, before=before,
-                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS))
+                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), now=now)
     return assignment
 
 
@@ -534,7 +534,7 @@ def remove_from_shift(assignment, *, actor, now, note=None):
                     tell=assignment.shift.start_dt > now)
     db.session.flush()
     audit.record("shift_assignment.remove", assignment, actor=actor, before=before,
-                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), note=note)
+                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), note=note, now=now)
     return assignment
 
 
@@ -565,7 +565,7 @@ def check_in(assignment, *, actor, now):
     assignment.updated_dt = now
     db.session.flush()
     audit.record("shift_assignment.check_in", assignment, actor=actor, before=before,
-                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS))
+                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), now=now)
     return assignment
 
 
@@ -579,7 +579,7 @@ def check_out(assignment, *, actor, now):
     assignment.updated_dt = now
     db.session.flush()
     audit.record("shift_assignment.check_out", assignment, actor=actor, before=before,
-                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS))
+                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), now=now)
     return assignment
 
 
@@ -609,7 +609,7 @@ def set_times(assignment, data, *, actor, now):
     assignment.updated_dt = now
     db.session.flush()
     audit.record("shift_assignment.times", assignment, actor=actor, before=before,
-                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS))
+                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), now=now)
     return assignment
 
 
@@ -626,7 +626,7 @@ def mark_no_show(assignment, *, actor, now):
     assignment.updated_dt = now
     db.session.flush()
     audit.record("shift_assignment.no_show", assignment, actor=actor, before=before,
-                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS))
+                 after=audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS), now=now)
     return assignment
 
 
@@ -674,7 +674,7 @@ def request_cover(shift, *, actor, now):
     db.session.flush()
     audit.record("shift.cover_request", shift, actor=actor,
                  after={"asked": [volunteer.id for volunteer in report.asked],
-                        "skipped": report.skipped})
+                        "skipped": report.skipped}, now=now)
     return report
 
 
@@ -694,7 +694,7 @@ def session_moved(session, *, before, actor, now):
         _tell_changed(shift, now=now)
         if delta:
             audit.record("shift.update", shift, actor=actor, before=shift_before,
-                         after=_snapshot_shift(shift), note="the session moved")
+                         after=_snapshot_shift(shift), note="the session moved", now=now)
 
 
 def session_cancelled(session, *, actor, now):

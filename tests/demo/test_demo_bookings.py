@@ -1,24 +1,23 @@
 """The demo's residents, bookings and attendance look real and obey the booking rules
-(both databases). desk.demo.bookings writes them in bulk, so these checks are what keeps
-it honest: what it wrote must be what the booking service could have written.
+(both databases). desk.demo.bookings writes them in bulk, so these checks, and DESIGN.md's
+invariants over the whole demo (the last test, which also covers what desk.demo.volunteers
+and desk.demo.consults write in bulk), are what keeps it honest: what it wrote must be
+what the services could have written.
 
-The demo is loaded once per database (a fresh one, committed), anchored to Monday
-2026-11-23 (now: 12:00 JST); the tests only read it.
+The demo is loaded once per database (tests/demo/conftest.py); the tests only read it.
 """
 
 from collections import Counter
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from desk import create_app
 from desk.auth.models import Role, User
+from desk.consults.models import Ticket
 from desk.core.audit import AuditEntry
 from desk.core.kana import is_kana, kana_key
 from desk.core.phone import PhoneKind
-from desk.core.timeutil import local_datetime
-from desk.demo.load import load_demo
 from desk.events import availability
 from desk.events import bookings as booking_rules
 from desk.events import notices as booking_notices
@@ -37,26 +36,9 @@ from desk.extensions import db
 from desk.notify import planning
 from desk.notify.models import MessageState, OutboxMessage
 from desk.people.models import AgeBand, Person, ProxyContact, ProxyRelation
-from tests.conftest import _database_params, make_database, test_config
-
-TODAY = date(2026, 11, 23)
-NOW = local_datetime(TODAY, time(12))
-
-
-@pytest.fixture(scope="module", params=_database_params())
-def demo_app(request, tmp_path_factory):
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(request.param, tmp_path_factory)
-    app = create_app(test_config(tmp_path_factory.mktemp("instance"), url))
-    with app.app_context():
-        apply_migrations()
-        load_demo(today=TODAY)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+from desk.volunteers import places
+from desk.volunteers.models import AssignmentStatus, Shift, ShiftAssignment, ShiftStatus
+from tests.demo.conftest import NOW
 
 
 @pytest.fixture
@@ -244,3 +226,91 @@ def test_demo_bookings_have_their_audit_entries_and_messages(demo):
     assert orphans == 0
     assert set(db.session.scalars(select(OutboxMessage.topic).distinct())) <= {
         "booking", "shift", "ticket"}
+
+
+def test_demo_data_keeps_the_invariants_of_design_md(demo):
+    """DESIGN.md's invariants over the whole demo, read back from the database: what
+    the services wrote and what desk.demo.volunteers and desk.demo.consults wrote in
+    bulk alike."""
+    sessions, bookings = demo
+    by_id = {session.id: session for session in sessions}
+
+    # no session over its capacity; one active booking per person and session
+    held = Counter()
+    for booking in bookings:
+        if booking.status == BookingStatus.BOOKED and booking.attendance != Attendance.NO_SHOW:
+            held[booking.session_id] += booking.seats
+    assert all(seats <= (by_id[session_id].capacity or 0)
+               for session_id, seats in held.items())
+    active = Counter((booking.session_id, booking.person_id) for booking in bookings
+                     if booking.is_active)
+    assert set(active.values()) == {1}
+
+    # the waiting list moves in arrival order: when a booking was promoted, nobody who
+    # had queued before it, fitted the seats it took and was still waiting was passed over
+    promotions = db.session.execute(
+        select(AuditEntry.object_id, AuditEntry.created_dt)
+        .where(AuditEntry.object_type == "bookings", AuditEntry.action == "booking.promote")
+    ).all()
+    assert promotions
+    by_booking = {booking.id: booking for booking in bookings}
+    queues = {}
+    for booking in bookings:
+        queues.setdefault(booking.session_id, []).append(booking)
+
+    def waiting_at(booking, moment):
+        return (booking.queue_dt <= moment and not booking.is_walk_in
+                and (booking.booked_dt is None or booking.booked_dt > moment)
+                and (booking.cancelled_dt is None or booking.cancelled_dt > moment)
+                and booking.created_dt < moment)
+
+    for booking_id, moment in promotions:
+        promoted = by_booking[booking_id]
+        passed_over = [other for other in queues[promoted.session_id]
+                       if other.id != promoted.id and waiting_at(other, moment)
+                       and (other.queue_dt, other.id) < (promoted.queue_dt, promoted.id)
+                       and other.seats <= promoted.seats]
+        assert not passed_over, (promoted.id, [other.id for other in passed_over])
+
+    # no shift over its places; nobody active on a cancelled shift or session
+    shifts = db.session.scalars(select(Shift)).all()
+    assignments = db.session.scalars(select(ShiftAssignment)).all()
+    holding = Counter(assignment.shift_id for assignment in assignments
+                      if assignment.status == AssignmentStatus.ACTIVE
+                      and not assignment.is_no_show)
+    shift_by_id = {shift.id: shift for shift in shifts}
+    assert all(count <= shift_by_id[shift_id].places for shift_id, count in holding.items())
+    assert all(places.of_shifts([shift])[shift.id].taken == holding[shift.id]
+               for shift in shifts[:200])
+    for assignment in assignments:
+        if assignment.status != AssignmentStatus.ACTIVE:
+            continue
+        shift = shift_by_id[assignment.shift_id]
+        assert shift.status == ShiftStatus.ACTIVE
+        assert by_id[shift.session_id].status != SessionStatus.CANCELLED
+
+    # ticket numbers: 1, 2, 3 ... once each per consultation session
+    numbers = {}
+    for session_id, number in db.session.execute(select(Ticket.session_id, Ticket.number)):
+        numbers.setdefault(session_id, []).append(number)
+    assert numbers
+    assert all(sorted(found) == list(range(1, len(found) + 1)) for found in numbers.values())
+
+    # nothing sent after its session started; nothing due before now still waiting (what
+    # the demo plans at `now`, such as the notices of a session cancelled now, is due now)
+    messages = db.session.scalars(select(OutboxMessage)).all()
+    assert not [message.id for message in messages
+                if message.sent_dt is not None and message.not_after is not None
+                and message.sent_dt >= message.not_after]
+    assert not [message.id for message in messages
+                if message.state == MessageState.QUEUED and message.due_dt < NOW]
+
+    # every change to bookings, attendance, consult logs and shifts is in the audit log
+    logged = {(object_type, object_id) for object_type, object_id in db.session.execute(
+        select(AuditEntry.object_type, AuditEntry.object_id).distinct())}
+    assert all(("bookings", booking.id) in logged for booking in bookings)
+    assert all((ShiftAssignment.__tablename__, assignment.id) in logged
+               for assignment in assignments)
+    assert all((Shift.__tablename__, shift.id) in logged for shift in shifts)
+    tickets = db.session.scalars(select(Ticket.id)).all()
+    assert all((Ticket.__tablename__, ticket_id) in logged for ticket_id in tickets)
