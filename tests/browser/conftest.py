@@ -9,7 +9,9 @@
   tests are skipped with the reason, unless DESK_REQUIRE_BROWSER=1, which makes that a
   failure (CI sets it).
 - `browsing`: browser contexts per (role, locale), logged in through the real login
-  form, and pages that record CSP violations, console errors and script errors.
+  form, each with one page that records CSP violations, console errors and script
+  errors. The page is reused from test to test (each test starts by going to its URL,
+  which replaces the document); what it recorded is cleared first.
 """
 
 import logging
@@ -157,6 +159,13 @@ class Probe:
         if message.type == "error":
             self.console_errors.append((message.text, message.location.get("url", "")))
 
+    def reset(self):
+        """Ready for the next test: nothing recorded, the desktop viewport."""
+        self.console_errors.clear()
+        self.page_errors.clear()
+        if self.page.viewport_size != DESKTOP:
+            self.page.set_viewport_size(DESKTOP)
+
     def goto(self, url):
         response = self.page.goto(url, wait_until="load")
         assert response is not None, url
@@ -184,12 +193,14 @@ class Probe:
 
 
 class Browsing:
-    """Browser contexts per (role, locale), each logged in once through the login form."""
+    """Browser contexts per (role, locale), each logged in once through the login form,
+    and one page in each, reused by the tests."""
 
     def __init__(self, browser, server):
         self.browser = browser
         self.server = server
         self._contexts = {}
+        self._probes = {}
 
     def new_context(self, *, locale="ja", **options):
         options.setdefault("viewport", DESKTOP)
@@ -225,7 +236,15 @@ class Browsing:
         page.close()
 
     def open(self, role, locale="ja"):
-        return Probe(self.context(role, locale).new_page())
+        """The page of (role, locale), cleared for a new test; a new one if a test
+        closed it."""
+        key = (role, locale)
+        probe = self._probes.get(key)
+        if probe is None or probe.page.is_closed():
+            probe = self._probes[key] = Probe(self.context(role, locale).new_page())
+        else:
+            probe.reset()
+        return probe
 
     def close(self):
         for context in self._contexts.values():
@@ -241,14 +260,6 @@ def browsing(browser, live_server):
 
 @pytest.fixture
 def open_page(browsing):
-    """open_page(role, locale) -> a Probe on a new page; closed after the test."""
-    probes = []
-
-    def factory(role="anonymous", locale="ja"):
-        probe = browsing.open(role, locale)
-        probes.append(probe)
-        return probe
-
-    yield factory
-    for probe in probes:
-        probe.page.close()
+    """open_page(role, locale) -> a Probe on the page of that role and locale, with
+    nothing recorded yet. Go to a URL (or set the content) before looking at it."""
+    return browsing.open

@@ -1,14 +1,13 @@
 """The demo's consultation desks: tickets and visit logs for every desk held, and the
-queue of one running at the demo's `now` (both databases; the demo is loaded once per
-module and database)."""
+queue of the one running at the demo's `now` (both databases; the demo is loaded once
+per database, tests/demo/conftest.py)."""
 
 from collections import Counter, defaultdict
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from desk import create_app
 from desk.auth.models import Role, User
 from desk.consults import queue
 from desk.consults.messages import CONSULT_TURN
@@ -24,8 +23,6 @@ from desk.consults.models import (
 from desk.consults.services import check_note
 from desk.core.audit import AuditEntry
 from desk.core.phone import parse_phone
-from desk.core.timeutil import local_datetime
-from desk.demo.load import load_demo
 from desk.events import slots
 from desk.events.models import EventSession, SessionKind, SessionStatus
 from desk.extensions import db
@@ -37,27 +34,7 @@ from desk.volunteers.models import (
     ShiftStatus,
     Volunteer,
 )
-from tests.conftest import _database_params, make_database, test_config
-
-# the third Thursday: a desk runs 13:30-16:00 at one venue (desk.demo.data, "3TH")
-TODAY = date(2026, 11, 19)
-NOW = local_datetime(TODAY, time(14, 40))
-
-
-@pytest.fixture(scope="module", params=_database_params())
-def demo_app(request, tmp_path_factory):
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(request.param, tmp_path_factory)
-    app = create_app(test_config(tmp_path_factory.mktemp("instance"), url))
-    with app.app_context():
-        apply_migrations()
-        load_demo(today=TODAY, now=NOW)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+from tests.demo.conftest import NOW
 
 
 @pytest.fixture

@@ -2,24 +2,21 @@
 databases). desk.demo.volunteers writes shifts, assignments, audit entries and messages
 in bulk, so these checks are what keeps it honest.
 
-The demo is loaded once per database (a fresh one, committed), anchored to Monday
-2026-11-23 (now: 12:00 JST); the tests only read it.
+The demo is loaded once per database (tests/demo/conftest.py); the tests only read it.
 """
 
 from collections import Counter, defaultdict
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from desk import create_app
 from desk.auth.models import Role, User
 from desk.core.audit import AuditEntry
 from desk.core.kana import is_kana
 from desk.core.phone import PhoneKind
-from desk.core.timeutil import fiscal_year_dates, local_datetime, to_local
-from desk.demo.load import load_demo
+from desk.core.timeutil import fiscal_year_dates, to_local
 from desk.demo.logins import read_demo_logins
 from desk.events.models import EventSession, SessionStatus
 from desk.extensions import db
@@ -39,27 +36,9 @@ from desk.volunteers.models import (
 )
 from desk.volunteers.notices import ShiftTemplate
 from desk.volunteers.services import fits_availability
-from tests.conftest import _database_params, make_database, test_config
+from tests.demo.conftest import NOW
 
-TODAY = date(2026, 11, 23)
-NOW = local_datetime(TODAY, time(12))
 PREVIOUS_YEAR = fiscal_year_dates(2025)
-
-
-@pytest.fixture(scope="module", params=_database_params())
-def demo_app(request, tmp_path_factory):
-    from desk.cli import apply_migrations
-
-    url, cleanup = make_database(request.param, tmp_path_factory)
-    app = create_app(test_config(tmp_path_factory.mktemp("instance"), url))
-    with app.app_context():
-        apply_migrations()
-        load_demo(today=TODAY)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from collections import Counter
 from datetime import date, time
 
+import pytest
 from sqlalchemy import func, select
 
 from desk.auth.models import Role, User
@@ -22,6 +23,7 @@ from desk.events.models import (
     Venue,
 )
 from desk.extensions import db
+from tests.demo.conftest import NOW, TODAY
 
 
 def _sessions():
@@ -58,24 +60,26 @@ def test_demo_data_has_the_expected_shape():
     assert data.EMAIL_DOMAIN.endswith(".example")  # a reserved domain
 
 
-# Each load of the demo takes seconds, so each anchor day is loaded once: 2026-11-23 by
-# the November test, 2026-04-10 by the determinism test, 2027-02-15 here; all three
-# check the coverage below.
+# Each load of the demo takes seconds, so each anchor day is loaded once: 2026-11-19 by
+# the shared demo (tests/demo/conftest.py, read by the November test and compared with a
+# second load by the determinism test), 2026-04-10 and 2027-02-15 here; all three check
+# the coverage below.
 COVERAGE = {
-    date(2026, 11, 23): (date(2025, 4, 1), date(2027, 2, 23), {2025, 2026}),
+    date(2026, 11, 19): (date(2025, 4, 1), date(2027, 2, 19), {2025, 2026}),
     date(2026, 4, 10): (date(2025, 4, 1), date(2026, 7, 10), {2025, 2026}),
     date(2027, 2, 15): (date(2025, 4, 1), date(2027, 5, 15), {2025, 2026, 2027}),
 }
 
 
-def test_load_demo_covers_previous_and_current_fiscal_year_and_three_months(ctx):
-    today = date(2027, 2, 15)
-    assert_covers(today, load_demo(today=today))
-
-
-def assert_covers(today, summary):
-    first, last, fiscal_years = COVERAGE[today]
+@pytest.mark.slow
+@pytest.mark.parametrize("today", [date(2026, 4, 10), date(2027, 2, 15)])
+def test_load_demo_covers_previous_and_current_fiscal_year_and_three_months(ctx, today):
     now = local_datetime(today, time(12))
+    assert_covers(today, now, load_demo(today=today, now=now))
+
+
+def assert_covers(today, now, summary):
+    first, last, fiscal_years = COVERAGE[today]
     assert f"from {first} to {last}" in summary
 
     sessions = _sessions()
@@ -109,10 +113,9 @@ def assert_covers(today, summary):
                for session in cancelled)
 
 
-def test_load_demo_anchored_to_november(ctx):
-    today = date(2026, 11, 23)
-    summary = load_demo(today=today)
-    assert_covers(today, summary)
+def test_load_demo_anchored_to_november(demo_context):
+    today, summary = TODAY, demo_context.summary
+    assert_covers(today, NOW, summary)
     assert summary.startswith("13 districts, 12 venues, 12 programs, ")
     assert _count(District) == 13
     venues = db.session.scalars(select(Venue)).all()
@@ -124,10 +127,10 @@ def test_load_demo_anchored_to_november(ctx):
     sessions = _sessions()
     days = [_local_date(session) for session in sessions]
     fiscal_2025 = [s for s, day in zip(sessions, days, strict=True) if fiscal_year_of(day) == 2025]
-    assert min(days) >= date(2025, 4, 1) and max(days) <= date(2027, 2, 23)
+    assert min(days) >= date(2025, 4, 1) and max(days) <= date(2027, 2, 19)
     assert all(session.status != SessionStatus.SCHEDULED for session in fiscal_2025)
     so_far = [day for day in days if date(2026, 4, 1) <= day <= today]
-    ahead = [day for day in days if today < day <= date(2027, 2, 23)]
+    ahead = [day for day in days if today < day <= date(2027, 2, 19)]
     assert len(so_far) > 100 and len(ahead) > 30
     assert any(day.year == 2027 for day in ahead)
 
@@ -143,7 +146,7 @@ def test_load_demo_anchored_to_november(ctx):
 
     roles = Counter(user.role for user in db.session.scalars(select(User)))
     assert roles[Role.ADMIN] == 1 and roles[Role.COORDINATOR] == 2 and roles[Role.VOLUNTEER] >= 3
-    logins = read_demo_logins(ctx.instance_path)
+    logins = read_demo_logins(demo_context.app.instance_path)
     assert {role for role, _email, _password in logins} == {"admin", "coordinator", "volunteer"}
     assert all(email.endswith("@city.fujisawa.example") for _role, email, _pw in logins)
     assert len({password for _role, _email, password in logins}) == len(logins)
@@ -177,12 +180,15 @@ def _fingerprint():
     return sessions, bookings
 
 
-def test_load_demo_is_deterministic_for_the_same_day(ctx):
-    today = date(2026, 4, 10)
-    first_summary = load_demo(today=today)
-    assert_covers(today, first_summary)
-    first = _fingerprint()
-    db.session.rollback()
-    assert _count(EventSession) == 0
-    assert load_demo(today=today) == first_summary
-    assert _fingerprint() == first
+def test_load_demo_is_deterministic_for_the_same_day(loaded_demo, base_app):
+    """A second load for the shared demo's day, into the tests' empty database (rolled
+    back after), gives the same schedule, residents and bookings."""
+    with loaded_demo.app.app_context():
+        first = _fingerprint()
+    with base_app.app_context():
+        try:
+            assert _count(EventSession) == 0
+            assert load_demo(today=TODAY, now=NOW) == loaded_demo.summary
+            assert _fingerprint() == first
+        finally:
+            db.session.rollback()
