@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
+from hypothesis import settings
 from sqlalchemy import orm
 from sqlalchemy.engine import make_url
 
@@ -29,6 +30,22 @@ pytest_plugins = [
 ]
 
 POSTGRES_URL = os.environ.get("DESK_TEST_DATABASE_URL", "")
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE: "full" (the default: `make test`
+# and CI) runs every property test with the examples it asks for; "quick" (`make check`)
+# runs at most 10 per test.
+settings.register_profile("full", print_blob=True)
+settings.register_profile("quick", max_examples=10, print_blob=True)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "full")
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(count):
+    """max_examples for a property test that asks for `count` examples: `count` in the
+    full profile, the quick profile's cap when that is lower."""
+    if HYPOTHESIS_PROFILE == "full":
+        return count
+    return min(count, settings.default.max_examples)
 
 
 def _required(name):

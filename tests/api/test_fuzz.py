@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from desk.api.sessions import SERIES_FIELDS, SESSION_FIELDS, SESSION_UPDATE_FIELDS
 from desk.core.timeutil import local_today
 from tests.api.helpers import row_counts
+from tests.conftest import examples
 
-FUZZ_SETTINGS = settings(deadline=None, max_examples=60,
+FUZZ_SETTINGS = settings(deadline=None, max_examples=examples(60),
                          suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                 HealthCheck.too_slow])
 

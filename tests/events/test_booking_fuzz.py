@@ -25,8 +25,9 @@ from desk.people.models import Person, ProxyContact
 from tests.api.conftest import ApiClient
 from tests.api.schema import ApiDocument
 from tests.api.test_fuzz import json_values
+from tests.conftest import examples
 
-FUZZ = settings(deadline=None, max_examples=40,
+FUZZ = settings(deadline=None, max_examples=examples(40),
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 

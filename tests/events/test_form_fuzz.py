@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.extensions import db
+from tests.conftest import examples
 from tests.events.helpers import row_counts
 
-FUZZ = settings(deadline=None, max_examples=80,
+FUZZ = settings(deadline=None, max_examples=examples(80),
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from desk.core.timeutil import local_datetime, to_local
 from desk.notify import quiet
 from desk.notify.models import MessageChannel
+from tests.conftest import examples
 
 NIGHT = (time(21), time(8))
 
@@ -41,7 +42,7 @@ def test_quiet_until_within_one_day_and_off():
     assert quiet.quiet_until(jst(date(2027, 1, 5), 23), (time(9), time(9))) is None
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=examples(300))
 @given(moment=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 12, 31),
                            timezones=st.just(UTC)),
        start=st.times().map(lambda t: t.replace(second=0, microsecond=0)),

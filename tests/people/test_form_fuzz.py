@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from desk.extensions import db
 from desk.people.models import Person
+from tests.conftest import examples
 from tests.people.helpers import row_counts
 
-FUZZ = settings(deadline=None, max_examples=60,
+FUZZ = settings(deadline=None, max_examples=examples(60),
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 
