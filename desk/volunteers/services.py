@@ -550,8 +550,18 @@ def check_in_open(shift, now):
     return shift.start_dt - CHECK_IN_EARLY <= now <= shift.end_dt
 
 
+def _check_place_still_free(assignment):
+    """Under the shift's lock: a volunteer marked absent who turns up after all takes a
+    place again, so one must still be free (a cover may have taken theirs)."""
+    if assignment.is_no_show and places.places_free(assignment.shift) == 0:
+        raise ConflictError(_("The place was given to someone else while this volunteer was "
+                              "marked absent: add a place to the shift first."),
+                            code="shift_full")
+
+
 def check_in(assignment, *, actor, now):
     """From an hour before the shift until its end (a coordinator: at any time)."""
+    _lock_assignment(assignment)
     if not assignment.is_active:
         raise ValidationError(_("This volunteer is not on the shift."))
     if assignment.check_in_dt is not None:
@@ -559,6 +569,7 @@ def check_in(assignment, *, actor, now):
     shift = assignment.shift
     if not _is_staff(actor) and not check_in_open(shift, now):
         raise ValidationError(_("Check-in opens one hour before the shift and closes at its end."))
+    _check_place_still_free(assignment)
     before = audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS)
     assignment.check_in_dt = now
     assignment.is_no_show = False
@@ -586,6 +597,7 @@ def check_out(assignment, *, actor, now):
 def set_times(assignment, data, *, actor, now):
     """A coordinator records or corrects check-in and check-out (local HH:MM on the
     shift's day); empty check-in clears both."""
+    _lock_assignment(assignment)
     if not assignment.is_active:
         raise ValidationError(_("This volunteer is not on the shift."))
     checker = Checker(data)
@@ -601,6 +613,8 @@ def set_times(assignment, data, *, actor, now):
     if start_dt is not None and start_dt > now:
         message = _("This time has not come yet.")
         raise ValidationError(message, fields={"check_in": message})
+    if start_dt is not None:
+        _check_place_still_free(assignment)
     before = audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS)
     assignment.check_in_dt = start_dt
     assignment.check_out_dt = local_datetime(day, end) if end is not None else None
@@ -615,6 +629,7 @@ def set_times(assignment, data, *, actor, now):
 
 def mark_no_show(assignment, *, actor, now):
     """The volunteer did not come (once the shift has started)."""
+    _lock_assignment(assignment)
     if not assignment.is_active:
         raise ValidationError(_("This volunteer is not on the shift."))
     if assignment.shift.start_dt > now:

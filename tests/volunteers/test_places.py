@@ -49,6 +49,23 @@ def test_a_no_show_gives_the_place_to_a_cover(ctx, create_session, create_shift,
                               confirmed=True)
     db.session.commit()
     assert _counts(shift) == (2, 0)
+    # the absent volunteer turns up after all: the place is gone, nothing changes
+    later = started + timedelta(minutes=20)
+    with pytest.raises(ConflictError) as refused:
+        services.check_in(absent, actor="test", now=later)
+    assert refused.value.code == "shift_full"
+    db.session.rollback()
+    with pytest.raises(ConflictError):
+        services.set_times(absent, {"check_in": "09:40", "check_out": ""}, actor="test",
+                           now=later)
+    db.session.rollback()
+    assert absent.is_no_show and absent.check_in_dt is None
+    assert _counts(shift) == (2, 0)
+    # with a place added, they check in and hold it
+    services.update_shift(shift, {"role": "lead", "places": 3}, actor="test", now=later)
+    services.check_in(absent, actor="test", now=later)
+    db.session.commit()
+    assert not absent.is_no_show and _counts(shift) == (3, 0)
 
 
 def test_many_shifts_are_answered_as_each_alone(ctx, create_session, create_shift,
