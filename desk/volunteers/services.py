@@ -448,11 +448,20 @@ def _check_shift_open(shift):
         raise ValidationError(_("This shift is cancelled."))
 
 
+def _lock_volunteer(volunteer):
+    """Lock the volunteer's row (before any shift's): their own sign-ups wait for each
+    other, so two overlapping shifts taken at once are checked one after the other."""
+    return lock_rows(db.session, select(Volunteer).where(Volunteer.id == volunteer.id)
+                     .options(lazyload("*")), of=Volunteer).one()
+
+
 def sign_up_for_shift(shift, volunteer, *, actor, now):
     """A volunteer takes a place: immediate while places remain; the shift's row lock
     makes two volunteers wait for each other, so the last place is taken once, and a
     sign-up waits for a cancellation of the shift (or its session) to finish, then sees
-    the shift cancelled."""
+    the shift cancelled. The volunteer's row lock, taken first, makes their own sign-ups
+    for overlapping shifts wait for each other."""
+    volunteer = _lock_volunteer(volunteer)
     shift = lock_shift(shift)
     if not volunteer.is_active:
         raise PermissionDenied(_("Your volunteer profile is not active. Please contact the "

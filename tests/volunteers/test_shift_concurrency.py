@@ -103,6 +103,36 @@ def test_one_volunteer_tapping_twice_holds_one_place(live_app):
     assert _holders(live_app, shift_id) == 1
 
 
+def test_one_volunteer_signing_up_for_two_overlapping_shifts_at_once_gets_one(live_app):
+    """Two shifts at the same time (two tabs, two taps): the volunteer's own sign-ups
+    wait for each other, so the second sees the first and is refused."""
+    with live_app.app_context():
+        now = utcnow()
+        shift_ids = [_new_shift(now + timedelta(microseconds=index), 2).id
+                     for index in range(2)]
+        volunteer_id = services.create_volunteer({
+            "name": "石井 直子", "name_kana": "イシイ ナオコ", "affiliation": "ict_volunteer",
+            "email": f"ishii-{now:%H%M%S%f}@example.jp"}, actor="test", now=now).id
+        db.session.commit()
+
+    def sign_up(index, now):
+        try:
+            return _sign_up(live_app, shift_ids[index % 2], volunteer_id, now)
+        except ValidationError:
+            return "overlap"
+
+    for _round in range(3):
+        answers = run_at_once(2, sign_up)
+        assert sorted(answers) == ["overlap", "taken"]
+        with live_app.app_context():
+            held = db.session.scalars(select(ShiftAssignment).where(
+                ShiftAssignment.volunteer_id == volunteer_id,
+                ShiftAssignment.status == AssignmentStatus.ACTIVE)).all()
+            assert len(held) == 1
+            services.withdraw_from_shift(held[0], actor="test", now=utcnow())
+            db.session.commit()
+
+
 # -- a cancellation racing the sign-ups ----------------------------------------------------------
 
 ROUNDS = 12
