@@ -24,7 +24,8 @@ usual times, so her page offers open shifts.
 
 As desk.demo.bookings does for bookings, this module writes what the services would
 have written, in a few bulk INSERTs (some 3,000 assignments one by one would take
-seconds): the shifts, their skills, the assignments, their audit entries dated when
+seconds), counting places by the shift-place rule itself (desk.volunteers.places.holds;
+tests/demo checks DESIGN.md's invariants on the result): the shifts, their skills, the assignments, their audit entries dated when
 they happened (by the coordinator or the volunteer's own account), and the messages the
 services plan (desk.volunteers.notices): a coordinator's assignment is told at once
 (SHIFT_CHANGED), every place gets its SHIFT_REMINDER the day before at
@@ -52,7 +53,7 @@ from desk.demo import data
 from desk.events.models import SessionKind
 from desk.extensions import db
 from desk.notify.models import MessageState, OutboxMessage
-from desk.volunteers import notices
+from desk.volunteers import notices, places
 from desk.volunteers import services as volunteer_services
 from desk.volunteers.models import (
     Affiliation,
@@ -308,6 +309,11 @@ class Plan:
     def active(self):
         return [hold for hold in self.holds if hold.status == AssignmentStatus.ACTIVE]
 
+    @property
+    def taken(self):
+        """Places held, by the shift-place rule (desk.volunteers.places.holds)."""
+        return sum(places.holds(hold) for hold in self.holds)
+
 
 @dataclass
 class Hold:
@@ -454,9 +460,9 @@ class DemoVolunteers:
         early, late = timedelta(minutes=30), timedelta(minutes=15)
         plans = []
 
-        def add(role, places, start_dt, end_dt, skills=(), notes=None):
-            if places > 0:
-                plans.append(Plan(session, role, places, start_dt, end_dt, tuple(skills), notes))
+        def add(role, count, start_dt, end_dt, skills=(), notes=None):
+            if count > 0:
+                plans.append(Plan(session, role, count, start_dt, end_dt, tuple(skills), notes))
 
         if session.kind in (SessionKind.CLASS, SessionKind.OUTREACH_CLASS):
             skills = self._program_skills(session)
@@ -574,7 +580,7 @@ class DemoVolunteers:
             # in the next two weeks, on a session already short: the panel stays short
             plan = pick(first_day, last_day, prefer=self.short)
             if plan is not None:  # kept free for her; she has nothing else then
-                plan.target = min(plan.target, plan.places - len(plan.active) - 1)
+                plan.target = min(plan.target, plan.places - plan.taken - 1)
                 helper.hold(plan)
         self.demo_helper = helper
 
@@ -670,7 +676,7 @@ class DemoVolunteers:
     def fill(self):
         for plan in self.plans:
             attempts = plan.places + 2
-            while len(plan.active) < plan.target and attempts > 0:
+            while plan.taken < plan.target and attempts > 0:
                 attempts -= 1
                 hold = self._fill_place(plan)
                 if hold is None:

@@ -11,7 +11,8 @@ plays this part for its quotas).
 The single-session answers (`seats_taken`, `seats_free`, `places_free`) decide a
 booking only under the session's lock (desk.events.bookings.lock_session), inside the
 booking's transaction. `seats_taken_by` and `of_sessions` answer for many sessions at
-once (listings, staffing) with the same SQL condition, `holds_seats`.
+once (listings, staffing) with the same SQL condition, `holds_seats`; `holds` states
+it for one booking in memory.
 """
 
 from dataclasses import dataclass
@@ -27,6 +28,12 @@ def holds_seats():
     """SQL: the bookings whose seats count against the session's capacity."""
     return and_(Booking.status == BookingStatus.BOOKED,
                 or_(Booking.attendance.is_(None), Booking.attendance != Attendance.NO_SHOW))
+
+
+def holds(booking):
+    """`holds_seats` for one booking in memory (a booking being replayed before it is
+    written, as the demo does)."""
+    return booking.status == BookingStatus.BOOKED and booking.attendance != Attendance.NO_SHOW
 
 
 def _seats_held():

@@ -205,15 +205,34 @@ def _check_bookable(session, *, channel, seats, now):
         raise BookingError(message, fields={"seats": message})
 
 
-def _new_code():
+def new_code():
+    """A random booking code (unique only once inserted: see _insert_with_code)."""
     return f"{secrets.randbelow(10 ** Booking.CODE_LENGTH):0{Booking.CODE_LENGTH}d}"
+
+
+def status_for(seats, free):
+    """A new party is booked while it fits in the free seats, else waitlisted (seats
+    still free are ones no waiting party fits: promotion gave away the rest)."""
+    return BookingStatus.BOOKED if seats <= free else BookingStatus.WAITLISTED
+
+
+def to_promote(waiting, free):
+    """The waiting parties (in arrival order) that `free` seats go to: each that fits,
+    a party too large skipped for the next."""
+    for booking in waiting:
+        if free <= 0:
+            return
+        if booking.seats > free:
+            continue
+        free -= booking.seats
+        yield booking
 
 
 def _insert_with_code(booking):
     """Insert the booking with a random, unique code: a collision (one in 10^8 per
     booking held) fails the insert inside its savepoint, and another code is tried."""
     for _attempt in range(CODE_ATTEMPTS):
-        booking.code = _new_code()
+        booking.code = new_code()
         try:
             with db.session.begin_nested():
                 db.session.add(booking)
@@ -297,8 +316,7 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
     if walk_in and seats > free:
         raise BookingError(_("There are not enough free seats for this walk-in. "
                              "Raise the capacity first if the room allows."))
-    # seats still free are ones no waiting party fits (promotion gave away the rest)
-    status = BookingStatus.BOOKED if seats <= free else BookingStatus.WAITLISTED
+    status = status_for(seats, free)
     booking = Booking(
         session_id=session.id, person_id=person.id, seats=seats, status=status,
         token=secrets.token_urlsafe(24), channel=channel, actor_id=_actor_id(actor),
@@ -401,18 +419,12 @@ def promote_waitlist(session, *, actor, now):
     session = lock_session(session)
     if session.status != SessionStatus.SCHEDULED or session.start_dt <= now:
         return []
-    free = availability.places_free(session)
     promoted = []
-    for booking in waitlist(session):
-        if free <= 0:
-            break
-        if booking.seats > free:
-            continue
+    for booking in list(to_promote(waitlist(session), availability.places_free(session))):
         before = audit.snapshot(booking, BOOKING_FIELDS)
         booking.status = BookingStatus.BOOKED
         booking.booked_dt = now
         slots.assign(booking, session)
-        free -= booking.seats
         db.session.flush()
         audit.record("booking.promote", booking, actor=actor, before=before,
                      after=audit.snapshot(booking, BOOKING_FIELDS), now=now)

@@ -9,7 +9,8 @@ assignments hold none.
 `places_taken` and `places_free` answer for one shift; when the answer decides a
 sign-up or an assignment they are asked under the shift's lock
 (desk.volunteers.services.lock_shift). `of_shifts` answers for many shifts at once
-with the same SQL condition, `holds_place`.
+with the same SQL condition, `holds_place`; `holds` states it for one assignment in
+memory.
 """
 
 from dataclasses import dataclass
@@ -24,6 +25,12 @@ def holds_place():
     """SQL: the assignments that hold a place on their shift."""
     return and_(ShiftAssignment.status == AssignmentStatus.ACTIVE,
                 ShiftAssignment.is_no_show.is_(False))
+
+
+def holds(assignment):
+    """`holds_place` for one assignment in memory (one being replayed before it is
+    written, as the demo does)."""
+    return assignment.status == AssignmentStatus.ACTIVE and not assignment.is_no_show
 
 
 def places_taken(shift):

@@ -293,14 +293,14 @@ def test_booking_codes_are_eight_random_digits_shown_as_four_four(session, creat
 
 def test_new_code_keeps_leading_zeros(monkeypatch):
     monkeypatch.setattr(bookings.secrets, "randbelow", lambda limit: 42)
-    assert bookings._new_code() == "00000042"
+    assert bookings.new_code() == "00000042"
 
 
 def test_a_code_collision_takes_another_code(session, create_person, monkeypatch):
     taken = book(session, create_person()).booking.code
     fresh = "12345678" if taken != "12345678" else "87654321"
     offered = iter([taken, fresh])
-    monkeypatch.setattr(bookings, "_new_code", lambda: next(offered))
+    monkeypatch.setattr(bookings, "new_code", lambda: next(offered))
     booking = book(session, create_person()).booking
     assert booking.code == fresh
 
@@ -309,7 +309,7 @@ def test_no_free_code_fails_loudly_and_inserts_nothing(session, create_person, m
     taken = book(session, create_person()).booking.code
     person = create_person()
     before = counts()
-    monkeypatch.setattr(bookings, "_new_code", lambda: taken)
+    monkeypatch.setattr(bookings, "new_code", lambda: taken)
     with pytest.raises(RuntimeError):
         book(session, person)
     db.session.rollback()
