@@ -43,6 +43,7 @@ from datetime import time as clock
 from datetime import timedelta
 from types import SimpleNamespace
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from desk.auth.models import User
@@ -70,7 +71,6 @@ from desk.volunteers.notices import ShiftTemplate
 
 DEMO_VOLUNTEER = "volunteer"  # the login whose profile is shaped for the demo
 WEEKDAYS = "月火水木金土日"
-TRAVEL = timedelta(minutes=30)  # DESK_SHIFT_TRAVEL_MINUTES' default: kept clear
 MONTH = timedelta(days=28)
 STAFFING_DAYS = 14
 NO_SHOW_SHARE = 0.03
@@ -253,7 +253,6 @@ class Helper:
     user: object  # the linked login, or None
     since: object  # when the profile was made
     until: object  # when they stopped (inactive), or None
-    times: dict  # weekday -> [(start, end)]; empty: any time
     reach: object  # (channel, address) for shift messages, or None
     skills: set = field(default_factory=set)
     starts: list = field(default_factory=list)  # shift starts taken, in time order
@@ -261,15 +260,15 @@ class Helper:
     sessions: set = field(default_factory=set)  # session ids they hold a place at
 
     def fits(self, plan):
-        if not self.times:
-            return True
-        return any(start <= plan.start_time and plan.end_time <= end
-                   for start, end in self.times.get(plan.weekday, ()))
+        """Inside the volunteer's usual times (the services' rule)."""
+        return volunteer_services.fits_availability(self.volunteer, plan)
 
-    def is_free(self, plan):
+    def is_free(self, plan, travel):
+        """No other place at the session, and none within `travel` of the shift (the
+        demo's coordinators heed every staffing warning)."""
         if plan.session.id in self.sessions:
             return False
-        return not any(start < plan.end_dt + TRAVEL and end > plan.start_dt - TRAVEL
+        return not any(start < plan.end_dt + travel and end > plan.start_dt - travel
                        for start, end in self.busy.get(plan.day, ()))
 
     def hold(self, plan):
@@ -300,10 +299,7 @@ class Plan:
     id: int | None = None
 
     def __post_init__(self):
-        local_start, local_end = to_local(self.start_dt), to_local(self.end_dt)
-        self.day = local_start.date()
-        self.weekday = local_start.weekday()
-        self.start_time, self.end_time = local_start.time(), local_end.time()
+        self.day = to_local(self.start_dt).date()
 
     @property
     def active(self):
@@ -353,6 +349,7 @@ class DemoVolunteers:
         self.today = today
         self.now = now
         self.first_day = fiscal_year_dates(fiscal_year_of(today) - 1)[0]
+        self.travel = timedelta(minutes=current_app.config["DESK_SHIFT_TRAVEL_MINUTES"])
         self.helpers = []
         self.demo_helper = None
         self.short = set()  # ids of the sessions left short in the next two weeks
@@ -428,11 +425,8 @@ class DemoVolunteers:
             if user is not None:  # the invitation accepted
                 volunteer.user_id = user.id
                 volunteer.updated_dt = since
-            times = {}
-            for weekday, start, end in rows:
-                times.setdefault(weekday, []).append((start, end))
             self.helpers.append(Helper(profile, volunteer, user, since,
-                                       self._until(profile, since), times,
+                                       self._until(profile, since),
                                        notices.volunteer_channel(volunteer), volunteer.skills))
         db.session.flush()
 
@@ -564,7 +558,7 @@ class DemoVolunteers:
                    and set(plan.skills) <= helper.skills and helper.fits(plan)]
 
         def pick(first_day, last_day, prefer=()):
-            window = [plan for plan in fitting if plan.target > 0 and helper.is_free(plan)
+            window = [plan for plan in fitting if plan.target > 0 and helper.is_free(plan, self.travel)
                       and self.now + timedelta(days=first_day) < plan.start_dt
                       <= self.now + timedelta(days=last_day)]
             window = [plan for plan in window if plan.session.id in prefer] or window
@@ -600,7 +594,7 @@ class DemoVolunteers:
                 continue
             if profile.avoid and self.venue_keys.get(plan.session.venue_id) == profile.avoid:
                 continue
-            if not set(plan.skills) <= helper.skills or not helper.is_free(plan):
+            if not set(plan.skills) <= helper.skills or not helper.is_free(plan, self.travel):
                 continue
             if helper.recent(plan.start_dt) >= MONTHLY_CAP[profile.affiliation]:
                 continue
@@ -656,8 +650,7 @@ class DemoVolunteers:
         """The volunteer gave the place back: themselves before the cut-off, or by a
         phone call to a coordinator who took them off. Returns when, or None."""
         plan = hold.plan
-        cutoff = plan.start_dt - timedelta(hours=24)
-        latest = min(cutoff, self.now)
+        latest = min(volunteer_services.withdraw_cutoff(plan), self.now)
         if latest <= hold.assigned_dt + timedelta(hours=1):
             return None
         moment = hold.assigned_dt + (latest - hold.assigned_dt) * (0.2 + 0.8 * self.rng.random())
