@@ -31,7 +31,11 @@ next, as the log form asks.
 As desk.demo.bookings does, this module writes what the services would have written,
 in a few bulk INSERTs: the tickets, the visits and their topics, the audit entries of
 every step (dated when it happened, by the receptionist or the serving volunteer) and
-the SMS messages. It has its own random stream, so the rest of the demo stays as it was.
+the SMS messages. The queue itself is played out here, in the order desk.consults.queue
+calls (arrival order, a recalled visitor first in line again), and tests/demo checks the
+result against DESIGN.md's invariants (tickets numbered 1..n per desk, nothing left
+waiting at a desk held, every step audited). It has its own random stream, so the rest
+of the demo stays as it was.
 """
 
 import heapq
@@ -39,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from types import SimpleNamespace
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from desk.auth.models import User
@@ -80,7 +85,6 @@ MAX_WAIT = timedelta(minutes=40)  # a visitor who would wait longer has left
 SERVICE_MINUTES = (8, 30, 14)  # triangular: low, high, mode
 RECEPTION_CLOSES = timedelta(minutes=20)  # before the end, no new tickets
 LAST_CALL = timedelta(minutes=8)  # the shortest visit still fits before the end
-NOTIFY_AHEAD = 3  # DESK_CONSULT_NOTIFY_AHEAD's default
 # who the visitor is: anonymous, a name, a name and a phone number
 IDENTITIES = (("anonymous", 45), ("name", 20), ("name_phone", 35))
 RESIDENT_SHARE = 0.55  # of the named visitors: a resident already in the registry
@@ -208,6 +212,7 @@ class DemoConsults:
                           if resident.person.merged_into_id is None]
         self.staff = staff
         self.now = now
+        self.notify_ahead = current_app.config["DESK_CONSULT_NOTIFY_AHEAD"]
         self.topics = {}
         self.known_phones = set()
         self.visitors = {}  # venue id -> [(name, phone)] of new visitors who gave a number
@@ -468,15 +473,15 @@ class DemoConsults:
         return state
 
     def _turn_notices(self, cards):
-        """At each call, the first NOTIFY_AHEAD + 1 still waiting who asked for it are
-        told (services.plan_turn_notices)."""
+        """At each call, the first DESK_CONSULT_NOTIFY_AHEAD + 1 still waiting who asked
+        for it are told (services.plan_turn_notices)."""
         calls = sorted({when for card in cards for when, action, *_rest in card.events
                         if action == "ticket.call"})
         for moment in calls:
             line = sorted((card for card in cards if card.issued_dt <= moment
                            and self._state_at(card, moment)["status"] == TicketStatus.WAITING),
                           key=lambda card: (card.queue_dt, card.number))
-            for card in line[:NOTIFY_AHEAD + 1]:
+            for card in line[:self.notify_ahead + 1]:
                 if card.wants_sms and card.turn_notice_dt is None:
                     card.turn_notice_dt = moment
 
