@@ -10,12 +10,14 @@ same rules as real data and is in the audit log. Nothing is committed here: the 
 
 About 420 residents (desk.demo.residents, through desk.people.services) book the classes:
 bookings, waiting lists, cancellations and, for what has been held, attendance with
-no-shows and walk-ins (desk.demo.bookings, which writes in bulk what the booking service
-would have written, because ~5,000 calls to it would make `desk init --demo` slow).
-Awareness events get an anonymous headcount. Forty volunteers staff the sessions' shifts,
-with check-ins, a few no-shows and the places still open ahead (desk.demo.volunteers,
-written in bulk for the same reason). The consultation desks held (and one running now)
-have their numbered tickets and visit logs (desk.demo.consults, in bulk too). The classes
+no-shows and walk-ins (desk.demo.bookings, which replays them in memory asking the booking
+rules and writes them in bulk, because ~5,000 calls to `book_seat` make `desk init --demo`
+three to five times slower; rosters are closed through the service). Awareness events
+get an anonymous headcount. Forty volunteers staff the sessions' shifts, with check-ins,
+a few no-shows and the places still open ahead (desk.demo.volunteers, written in bulk for
+the same reason, by the shift-place rule). The consultation desks held (and one running
+now) have their numbered tickets and visit logs (desk.demo.consults, in bulk too).
+tests/demo checks DESIGN.md's invariants over everything loaded. The classes
 and events held have their paper questionnaires, and both fiscal years have KPI targets
 (desk.demo.reports).
 
