@@ -28,6 +28,7 @@ from sqlalchemy import insert, select
 from desk.core import audit
 from desk.core.audit import AuditEntry
 from desk.core.timeutil import local_datetime, to_local
+from desk.demo import outbox
 from desk.events import availability
 from desk.events import bookings as booking_rules
 from desk.events import notices as booking_notices
@@ -354,10 +355,8 @@ class DemoBookings:
                 self._plan(messages.setdefault(booking_id, []), action, changes, session,
                            entry.resident.person, booking_id, when)
         rows = [message for planned in messages.values() for message in planned]
-        for message in rows:  # due before now: gone out through the log backend
-            if message["state"] == MessageState.QUEUED and message["due_dt"] <= self.now:
-                message["state"] = MessageState.LOGGED
-                message["updated_dt"] = message["due_dt"]
+        for message in rows:
+            outbox.settle(message, self.now)
         # render_nulls: every row has the same columns, so each table is one executemany
         db.session.execute(insert(AuditEntry).execution_options(render_nulls=True), audit_rows)
         if rows:
@@ -383,7 +382,7 @@ class DemoBookings:
                 add(BookingTemplate.WAITLIST_CONFIRMED, when)
         elif action in ("booking.cancel", "booking.promote"):
             for message in planned:  # still waiting to go out: no longer wanted
-                if message["state"] == MessageState.QUEUED and message["due_dt"] > when:
+                if outbox.waiting(message, when):
                     message["state"] = MessageState.CANCELLED
                     message["updated_dt"] = when
             if action == "booking.cancel":

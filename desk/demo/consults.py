@@ -63,7 +63,7 @@ from desk.core import audit
 from desk.core.audit import AuditEntry
 from desk.core.phone import PhoneKind, parse_phone
 from desk.core.timeutil import to_local
-from desk.demo import data
+from desk.demo import data, outbox
 from desk.events import notices as booking_notices
 from desk.events import services as event_services
 from desk.events import slots
@@ -539,10 +539,11 @@ class DemoConsults:
             if card.state["status"] == TicketStatus.SERVED:
                 served.append((session, card))
             if card.turn_notice_dt is not None:
-                when = card.turn_notice_dt
-                messages.append({**consult_messages.turn_notice_values(
+                message = {**consult_messages.turn_notice_values(
                     ticket_id=card.id, phone=card.phone, session=session, locale="ja",
-                    now=when), "state": MessageState.LOGGED})
+                    now=card.turn_notice_dt), "state": MessageState.QUEUED}
+                outbox.settle(message, self.now)
+                messages.append(message)
         self.count = len(ids)
         self.visit_count = len(served)
         if served:
@@ -623,9 +624,12 @@ class DemoConsults:
                         OutboxMessage.topic == booking_notices.TOPIC,
                         OutboxMessage.topic_id == booking.id,
                         OutboxMessage.state == MessageState.QUEUED,
-                        OutboxMessage.due_dt <= self.now)):  # gone out through the log
-                    message.state = MessageState.LOGGED
-                    message.updated_dt = message.due_dt
+                        OutboxMessage.due_dt <= self.now)):
+                    message.due_dt, gone = outbox.dispatched(message.channel, message.due_dt,
+                                                             self.now)
+                    if gone:
+                        message.state = MessageState.LOGGED
+                        message.updated_dt = message.due_dt
             self.slot_sessions.append(session)
 
     @staticmethod

@@ -50,7 +50,7 @@ from desk.auth.models import User
 from desk.core import audit
 from desk.core.audit import AuditEntry
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_datetime, to_local
-from desk.demo import data
+from desk.demo import data, outbox
 from desk.events.models import SessionKind
 from desk.extensions import db
 from desk.notify.models import MessageState, OutboxMessage
@@ -810,15 +810,13 @@ class DemoVolunteers:
             add(ShiftTemplate.SHIFT_REMINDER, due, taken)
         if hold.ended_dt is not None:
             for row in rows:  # still waiting: no longer wanted
-                if row["state"] == MessageState.QUEUED and row["due_dt"] > hold.ended_dt:
+                if outbox.waiting(row, hold.ended_dt):
                     row["state"] = MessageState.CANCELLED
                     row["updated_dt"] = hold.ended_dt
             if hold.status == AssignmentStatus.REMOVED:
                 add(ShiftTemplate.SHIFT_CANCELLED, hold.ended_dt, hold.ended_dt)
-        for row in rows:  # due before now: gone out through the log backend
-            if row["state"] == MessageState.QUEUED and row["due_dt"] <= self.now:
-                row["state"] = MessageState.LOGGED
-                row["updated_dt"] = row["due_dt"]
+        for row in rows:
+            outbox.settle(row, self.now)
         return rows
 
     def load(self, cancelled=()):

@@ -54,6 +54,14 @@ def needs_quiet(channel):
     return channel in QUIET_CHANNELS
 
 
+def earliest_send(due, channel, quiet_hours):
+    """When a message due at `due` can go out at the earliest: for an SMS or call due
+    inside the quiet hours their end (the dispatcher moves it there), else `due`."""
+    if needs_quiet(channel):
+        return quiet_until(due, quiet_hours) or due
+    return due
+
+
 class LocalPace:
     """Even pacing inside one process. `wait()` returns when this channel may send: at
     least one interval after the previous caller was let through. Callers queue on a

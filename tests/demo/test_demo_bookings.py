@@ -11,10 +11,11 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from desk.auth.models import Role, User
-from desk.consults.models import Ticket
+from desk.consults.models import Ticket, Visit
 from desk.core.audit import AuditEntry
 from desk.core.kana import is_kana, kana_key
 from desk.core.phone import PhoneKind
@@ -33,7 +34,7 @@ from desk.events.models import (
 )
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
-from desk.notify import planning
+from desk.notify import planning, quiet
 from desk.notify.models import MessageState, OutboxMessage
 from desk.people.models import AgeBand, Person, ProxyContact, ProxyRelation
 from desk.volunteers import places
@@ -299,11 +300,17 @@ def test_demo_data_keeps_the_invariants_of_design_md(demo):
     # nothing sent after its session started; nothing due before now still waiting (what
     # the demo plans at `now`, such as the notices of a session cancelled now, is due now)
     messages = db.session.scalars(select(OutboxMessage)).all()
+    quiet_hours = current_app.config["DESK_QUIET_HOURS"]
     assert not [message.id for message in messages
                 if message.sent_dt is not None and message.not_after is not None
                 and message.sent_dt >= message.not_after]
     assert not [message.id for message in messages
                 if message.state == MessageState.QUEUED and message.due_dt < NOW]
+    # SMS and calls wait out the quiet hours: none went out inside them
+    assert not [message.id for message in messages
+                if message.state in (MessageState.LOGGED, MessageState.SENT)
+                and quiet.needs_quiet(message.channel)
+                and quiet.quiet_until(message.sent_dt or message.updated_dt, quiet_hours)]
 
     # every change to bookings, attendance, consult logs and shifts is in the audit log
     logged = {(object_type, object_id) for object_type, object_id in db.session.execute(
@@ -314,3 +321,5 @@ def test_demo_data_keeps_the_invariants_of_design_md(demo):
     assert all((Shift.__tablename__, shift.id) in logged for shift in shifts)
     tickets = db.session.scalars(select(Ticket.id)).all()
     assert all((Ticket.__tablename__, ticket_id) in logged for ticket_id in tickets)
+    visits = db.session.scalars(select(Visit.id)).all()
+    assert visits and all((Visit.__tablename__, visit_id) in logged for visit_id in visits)
