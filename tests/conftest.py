@@ -125,11 +125,17 @@ class FreshContextClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+# Modules whose tests open apps of their own with many connections (live_database_app)
+# run on one pytest-xdist worker, one after the other: two of them at once on two
+# workers could ask PostgreSQL for more than its 100 connections.
+LIVE_DATABASES = pytest.mark.xdist_group("live-databases")
+
+
 @contextlib.contextmanager
 def live_database_app(kind, tmp_path_factory, *, connections, **config):
     """An app on its own empty, migrated database of `kind`, whose commits are real and
     whose pool holds `connections` connections, so that requests really run side by
-    side (the concurrency tests).
+    side (the concurrency tests). A module that uses it sets `pytestmark = LIVE_DATABASES`.
 
     These tests check what the queue for a lock ends with (never an overbooking, each
     message once), not how long it waits: fifty bookings of one session in line behind

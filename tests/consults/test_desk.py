@@ -20,7 +20,9 @@ from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services as event_services
 from desk.events.models import EventSession
 from desk.extensions import db
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
+
+pytestmark = LIVE_DATABASES
 
 # the session's hours do not matter to the desk pages (any hour the tests run at)
 OPENS, CLOSES = time(8), time(19, 59)

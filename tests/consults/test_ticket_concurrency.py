@@ -13,8 +13,10 @@ from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services as event_services
 from desk.events.models import EventSession
 from desk.extensions import db
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 from tests.events.test_booking_concurrency import _transaction, run_at_once
+
+pytestmark = LIVE_DATABASES
 
 TAPS = 20
 

@@ -26,7 +26,7 @@ from desk.people.models import Person
 from desk.volunteers import services as volunteer_services
 from desk.volunteers.models import Shift, ShiftAssignment, Volunteer
 from tests.api.schema import ApiDocument
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 from tests.events.test_public_booking import form
 from tests.notify.channel_support import (
     SMS_FROM,
@@ -36,6 +36,8 @@ from tests.notify.channel_support import (
     queued,
     signed_post,
 )
+
+pytestmark = LIVE_DATABASES
 
 TIMEOUT = 0.5
 BUSY_JA = "混み合っています。少し待ってから、もう一度お試しください。何も変更されていません。"

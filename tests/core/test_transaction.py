@@ -21,7 +21,9 @@ from desk.core.transaction import keep_changes
 from desk.core.web import FAILED, attempt
 from desk.events import services
 from desk.extensions import db
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
+
+pytestmark = LIVE_DATABASES
 
 
 class Counted(DeskError):

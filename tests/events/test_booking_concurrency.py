@@ -24,7 +24,9 @@ from desk.events.models import Booking, BookingStatus, EventSession
 from desk.extensions import db
 from desk.people import services as people_services
 from desk.people.models import Person
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
+
+pytestmark = LIVE_DATABASES
 
 CLIENTS = 50
 CAPACITY = 10

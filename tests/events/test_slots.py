@@ -22,10 +22,12 @@ from desk.extensions import db
 from desk.notify.content import render
 from desk.notify.models import MessageChannel, OutboxMessage, RecipientKind
 from tests.api.schema import ApiDocument
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 from tests.events.test_booking_concurrency import _new_person, _transaction, run_at_once
 from tests.events.test_public_views import text
 from tests.fixtures.factories import NOW
+
+pytestmark = LIVE_DATABASES
 
 DAY = NOW.date() + timedelta(days=10)  # 2026-12-03, a Thursday
 _phones = count(7000)

@@ -17,8 +17,10 @@ from desk.extensions import db
 from desk.kiosk import services as kiosk_services
 from desk.kiosk.views import DEVICE_COOKIE
 from desk.people.models import Person
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 from tests.kiosk.helpers import booking_form
+
+pytestmark = LIVE_DATABASES
 
 TAPS = 8
 

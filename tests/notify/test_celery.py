@@ -23,7 +23,7 @@ from desk.extensions import db
 from desk.notify import celery_app as celery_module
 from desk.notify import quiet
 from desk.notify.models import MessageChannel, MessageState
-from tests.conftest import POSTGRES_URL
+from tests.conftest import LIVE_DATABASES, POSTGRES_URL
 from tests.notify.dispatch_support import (
     FakeBackend,
     clear_outbox,
@@ -33,6 +33,8 @@ from tests.notify.dispatch_support import (
     queue_messages,
     states,
 )
+
+pytestmark = LIVE_DATABASES
 
 MESSAGES = 200
 TASKS = 8

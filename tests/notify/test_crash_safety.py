@@ -25,7 +25,7 @@ from desk.extensions import db
 from desk.notify import queries, tasks
 from desk.notify.channels.base import PermanentError
 from desk.notify.models import MessageState, OutboxMessage
-from tests.conftest import _database_params
+from tests.conftest import LIVE_DATABASES, _database_params
 from tests.fixtures.factories import NOW
 from tests.notify.dispatch_support import (
     FakeBackend,
@@ -35,6 +35,8 @@ from tests.notify.dispatch_support import (
     make_person,
     queue_messages,
 )
+
+pytestmark = LIVE_DATABASES
 
 MESSAGES = 12  # a batch of 10 and one of 2
 REFUSED_EVERY = 5  # every fifth message is refused by the provider (ends failed)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.notify import dispatch
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage
-from tests.conftest import _database_params
+from tests.conftest import LIVE_DATABASES, _database_params
 from tests.fixtures.factories import NOW
 from tests.notify.dispatch_support import (
     FakeBackend,
@@ -26,6 +26,8 @@ from tests.notify.dispatch_support import (
     queue_messages,
     states,
 )
+
+pytestmark = LIVE_DATABASES
 
 DISPATCHERS = 4
 MESSAGES = {"postgresql": 1000, "sqlite": 200}

@@ -19,7 +19,7 @@ from desk.notify.models import (
     OutboxMessage,
     RecipientKind,
 )
-from tests.conftest import _database_params
+from tests.conftest import LIVE_DATABASES, _database_params
 from tests.fixtures.factories import NOW
 from tests.notify.dispatch_support import (
     FakeBackend,
@@ -30,6 +30,8 @@ from tests.notify.dispatch_support import (
     queue_messages,
     states,
 )
+
+pytestmark = LIVE_DATABASES
 
 WAIT_SECONDS = 20
 

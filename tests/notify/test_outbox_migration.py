@@ -8,9 +8,11 @@ from sqlalchemy import text
 from desk.extensions import db
 from desk.notify import replies
 from desk.notify.models import MessageChannel, MessageState, RecipientKind
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 from tests.fixtures.factories import NOW
 from tests.notify.kinds_support import messages_of_every_kind
+
+pytestmark = LIVE_DATABASES
 
 BEFORE = "2f081eaac798"  # the last revision with a foreign key per feature table
 NEW_COLUMNS = ("topic", "topic_id", "recipient_kind", "recipient_id", "not_after", "template")

@@ -18,8 +18,10 @@ from desk.events.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, 
 from desk.extensions import db
 from desk.people import services as people_services
 from desk.people.models import Person
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 from tests.events.test_booking_concurrency import _transaction, run_at_once
+
+pytestmark = LIVE_DATABASES
 
 CAPACITY = 4
 CANCELS = 4

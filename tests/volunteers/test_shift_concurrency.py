@@ -22,8 +22,10 @@ from desk.volunteers.models import (
     ShiftStatus,
     Volunteer,
 )
-from tests.conftest import _database_params, live_database_app
+from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 from tests.events.test_booking_concurrency import _transaction, run_at_once
+
+pytestmark = LIVE_DATABASES
 
 VOLUNTEERS = 20
 
