@@ -1,6 +1,7 @@
-"""Messages to residents (and later volunteers): the outbox and what plans its rows;
-receivers for the resident registry (corrected contact details, a proxy's copies
-withdrawn, two records of one resident merged)."""
+"""Messages to residents, their proxies, volunteers and consultation visitors, by SMS,
+call and e-mail: the outbox and what plans its rows (each feature registers its kinds of
+message in desk.notify.kinds); receivers for the resident registry (corrected contact
+details, a proxy's copies withdrawn, two records of one resident merged)."""
 
 from flask_babel import lazy_gettext as _l
 
