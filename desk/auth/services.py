@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from desk.auth.models import ApiToken, Role, User, hash_token
 from desk.core import audit, records
+from desk.core.db import lock_rows
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.extensions import db
 
@@ -108,16 +109,22 @@ def authenticate(login, password, *, now):
     After DESK_LOGIN_MAX_FAILURES wrong passwords in a row the account is locked for
     DESK_LOGIN_LOCKOUT_MINUTES; while locked even the right password is refused. A
     LoginError keeps its changes, so that failures are counted.
+
+    The account's row is locked once the password is checked, and the lock-out read
+    under it, so that attempts at the same moment count one after the other: N wrong
+    passwords at once count N, and lock the account at the limit.
     """
     generic = _("The e-mail address or phone number, or the password, is wrong.")
     user = find_user_for_login(login)
     if user is None or not user.is_enabled:
         check_password_hash(_DUMMY_HASH, password or "")
         raise LoginError(generic)
+    is_right = check_password_hash(user.password_hash, password or "")
+    user = lock_rows(db.session, select(User).where(User.id == user.id)).one()
     if user.is_locked(now):
         raise LoginError(_("Too many failed attempts. Please try again in %(minutes)d minutes.",
                            minutes=_minutes_left(user, now)))
-    if not check_password_hash(user.password_hash, password or ""):
+    if not is_right:
         user.failed_login_count += 1
         if user.failed_login_count >= current_app.config["DESK_LOGIN_MAX_FAILURES"]:
             user.failed_login_count = 0
