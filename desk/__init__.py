@@ -25,7 +25,7 @@ def resource_dir(name):
 
 def create_app(config=None):
     from desk.config import load_config
-    from desk.core.db import engine_options
+    from desk.core.db import create_sqlite_file, engine_options
     from desk.core.transaction import DeskFlask
 
     instance_path = os.environ.get("DESK_INSTANCE_PATH") or None
@@ -43,6 +43,7 @@ def create_app(config=None):
     environ = overrides.pop("ENVIRON", None)
     app.config.update(load_config(app.instance_path, environ))
     app.config.update(overrides)
+    create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"],
         app.config["DESK_LOCK_TIMEOUT_SECONDS"])

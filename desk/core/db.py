@@ -14,13 +14,14 @@ every page, the API and the kiosk show like any other refusal, after rolling bac
 what the refused call did (desk.core.transaction).
 """
 
+import os
 import sqlite3
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import DateTime, Engine, Enum, MetaData, event, text
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event, make_url, text
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -111,6 +112,17 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def create_sqlite_file(database_url):
+    """Create the file of an SQLite database that does not exist yet, empty and readable
+    by its owner only (0600), before the first connection would create it readable by
+    everyone; SQLite gives the -wal and -shm files beside it the database's mode."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(url.database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 @contextmanager

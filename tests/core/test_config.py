@@ -78,3 +78,16 @@ def test_one_lock_timeout_for_both_databases(tmp_path):
     postgres = create_app({"DESK_INSTANCE_PATH": str(tmp_path),
                            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/d"})
     assert "connect_args" not in postgres.config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def test_new_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+    """Like the key file, the database (people's names and phone numbers) and the files
+    SQLite keeps beside it are mode 0600."""
+    app = create_app({"DESK_INSTANCE_PATH": str(tmp_path), "ENVIRON": {}})
+    with app.app_context(), db.engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        database = tmp_path / "desk.sqlite3"
+        files = [database, *tmp_path.glob("desk.sqlite3-*")]
+        assert len(files) == 3  # the database, its -wal and -shm
+        assert {path.name: oct(path.stat().st_mode & 0o777) for path in files} == \
+            {path.name: "0o600" for path in files}
