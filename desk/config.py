@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import time
 from pathlib import Path
+from time import monotonic, sleep
 
 from desk.core.errors import ConfigError
 
@@ -76,17 +77,31 @@ def parse_quiet_hours(raw):
 
 
 def secret_key_from_instance(instance_path):
-    """Read the signing key kept in instance/, creating it (mode 0600) the first time."""
+    """Read the signing key kept in instance/, creating it (mode 0600) the first time.
+
+    Processes started together on an empty folder (a server's workers) end with one key:
+    only the process that creates the file writes a key; the others read that one."""
     path = Path(instance_path) / "secret_key"
-    if path.exists():
-        key = path.read_text().strip()
-        if key:
-            return key
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _key_written_in(path)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
+    return key
+
+
+def _key_written_in(path, wait_seconds=5.0):
+    """The key in `path`, which another process may have created an instant ago and not
+    written yet."""
+    deadline = monotonic() + wait_seconds
+    while not (key := path.read_text().strip()):
+        if monotonic() > deadline:
+            raise ConfigError(f"{path} is empty: delete it and desk creates a new key "
+                              "(everybody is logged out), or set DESK_SECRET_KEY")
+        sleep(0.05)
     return key
 
 

@@ -1,9 +1,16 @@
+import multiprocessing
+import threading
 from datetime import time
 
 import pytest
 
 from desk import create_app
-from desk.config import load_config, normalise_database_url, parse_quiet_hours
+from desk.config import (
+    _key_written_in,
+    load_config,
+    normalise_database_url,
+    parse_quiet_hours,
+)
 from desk.core.errors import ConfigError
 from desk.extensions import db
 
@@ -20,6 +27,43 @@ def test_defaults_use_sqlite_in_instance_and_generate_a_secret(tmp_path):
     assert config["DESK_TIMEZONE"] == "Asia/Tokyo" and config["DESK_DEFAULT_LOCALE"] == "ja"
     assert config["DESK_QUIET_HOURS"] == (time(21), time(8))
     assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def _keys_at_once(barrier, folders, keys):
+    barrier.wait(timeout=30)
+    keys.put([load_config(folder, environ={})["SECRET_KEY"] for folder in folders])
+
+
+def test_processes_started_together_share_one_new_key(tmp_path):
+    """Processes started at once on an empty instance folder (workers of one server) all
+    sign with the key that ends up in the file: four processes race through fifty
+    empty folders side by side."""
+    processes = 4
+    folders = [tmp_path / str(index) for index in range(50)]
+    forked = multiprocessing.get_context("fork")
+    barrier, keys = forked.Barrier(processes), forked.Queue()
+    started = [forked.Process(target=_keys_at_once, args=(barrier, folders, keys))
+               for _index in range(processes)]
+    for process in started:
+        process.start()
+    answers = [keys.get(timeout=30) for _process in started]
+    for process in started:
+        process.join(timeout=30)
+    in_files = [(folder / "secret_key").read_text().strip() for folder in folders]
+    assert all(answer == in_files for answer in answers)
+
+
+def test_a_key_file_being_written_is_waited_for(tmp_path):
+    """Created by another process an instant ago: read once written; left empty: refused."""
+    path = tmp_path / "secret_key"
+    path.touch(mode=0o600)
+    writer = threading.Timer(0.2, path.write_text, args=("written-later\n",))
+    writer.start()
+    assert load_config(tmp_path, environ={})["SECRET_KEY"] == "written-later"
+    writer.join()
+    path.write_text("")
+    with pytest.raises(ConfigError, match="secret_key is empty"):
+        _key_written_in(path, wait_seconds=0.1)
 
 
 def test_environment_overrides(tmp_path):
