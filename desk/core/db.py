@@ -189,10 +189,13 @@ LOCK_TIMEOUT_STATES = {"55P03", "40P01"}  # PostgreSQL: lock_not_available, dead
 
 
 def engine_options(database_url, options, lock_timeout):
-    """SQLAlchemy's engine options with SQLite's busy timeout set to `lock_timeout`
-    seconds (sqlite3's `timeout` is its busy handler), unless the options name one."""
+    """SQLAlchemy's engine options with the statements' parameters kept out of error
+    messages and the log (they carry names and phone numbers: `hide_parameters`), and
+    SQLite's busy timeout set to `lock_timeout` seconds (sqlite3's `timeout` is its busy
+    handler), unless the options name one."""
+    options = {**options, "hide_parameters": True}
     if not database_url.startswith("sqlite"):
-        return dict(options)
+        return options
     connect_args = {"timeout": lock_timeout, **options.get("connect_args", {})}
     return {**options, "connect_args": connect_args}
 

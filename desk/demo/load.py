@@ -32,6 +32,7 @@ from datetime import date, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
+from sqlalchemy import update
 
 from desk.auth import services as auth_services
 from desk.core.timeutil import (
@@ -52,6 +53,8 @@ from desk.demo.volunteers import DemoVolunteers
 from desk.events import recurrence
 from desk.events import services as event_services
 from desk.events.models import SessionKind, SessionStatus
+from desk.extensions import db
+from desk.notify.models import OutboxMessage
 
 ACTOR = "demo"
 SEED = 20240401
@@ -358,6 +361,9 @@ class DemoLoader:
             random.Random(REPORT_SEED), sessions=self.sessions,
             districts=list(self.districts.values()),
             staff=self.staff, today=self.today, now=self.now).load()
+        # every message planned so far is the demo's (it loads on an empty database):
+        # marked, the dispatcher logs them and never hands them to a provider
+        db.session.execute(update(OutboxMessage).values(is_demo=True))
         write_demo_logins(current_app.instance_path, self.logins)
         return self.summary()
 

@@ -6,8 +6,9 @@ leaves nothing half-done that could be repeated:
 
 1. **Claim.** Due `queued` rows are read with `SELECT ... FOR UPDATE SKIP LOCKED` on
    PostgreSQL (other dispatchers skip them); on SQLite the transaction takes the write
-   lock at BEGIN (`write_intent`). Each row is checked again under the lock: a message
-   whose `not_after` has passed (its feature stored the moment at planning time: a
+   lock at BEGIN (`write_intent`). Each row is checked again under the lock: a demo
+   message (`is_demo`) is recorded as `logged` and never handed to a provider, whatever
+   is configured; a message whose `not_after` has passed (its feature stored the moment at planning time: a
    session's start, a shift's start, a call for cover's shift end, a consultation desk
    visitor's session end) is cancelled (`error_code` session_started), one to an
    opted-out number is cancelled (opted_out), an SMS or call due in quiet hours keeps
@@ -139,9 +140,11 @@ def _claim_pass(now, wanted, claims):
     opted_out = optout.opted_out_among(
         message.address for message in candidates if needs_quiet(message.channel))
     quiet_end = quiet_until(now, current_app.config["DESK_QUIET_HOURS"])
-    started, opted, deferred, chosen = [], [], [], []
+    demo, started, opted, deferred, chosen = [], [], [], [], []
     for message in candidates:
-        if message.not_after is not None and message.not_after <= now:
+        if message.is_demo:
+            demo.append(message.id)
+        elif message.not_after is not None and message.not_after <= now:
             started.append(message.id)
         elif needs_quiet(message.channel) and message.address in opted_out:
             opted.append(message.id)
@@ -150,6 +153,7 @@ def _claim_pass(now, wanted, claims):
         elif len(claims) + len(chosen) < wanted:
             chosen.append(message.id)
     changed = any([
+        _change_all(demo, now, state=MessageState.LOGGED, secret=None, sent_dt=now),
         _change_all(started, now, state=MessageState.CANCELLED, secret=None,
                     error_code=CODE_SESSION_STARTED,
                     last_error="Not sent: the session had started."),

@@ -19,7 +19,7 @@ that moment moves; the dispatcher cancels a row whose not_after has passed.
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core.db import UTCDateTime, enum_column
@@ -103,6 +103,9 @@ class OutboxMessage(db.Model):
     secret: Mapped[str | None] = mapped_column(String(SECRET_MAX))
     state: Mapped[MessageState] = mapped_column(
         enum_column(MessageState, "state"), default=MessageState.QUEUED)
+    # planned by the demo data (`desk init --demo`) to made-up people whose numbers may
+    # be someone's: the dispatcher logs it and never hands it to a provider
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     provider_id: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,5 +1,6 @@
 """The UTC datetime column and the database settings, on every test database."""
 
+import logging
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -47,3 +48,27 @@ def test_named_constraints_are_enforced_by_the_database(ctx, create_venue):
         db.session.execute(text("UPDATE venues SET default_capacity = 501 WHERE id = :id"),
                            {"id": venue.id})
     db.session.rollback()
+
+
+
+def test_database_errors_carry_no_parameters(ctx, caplog):
+    """The statement's parameters stay out of the error and the log. (A unique violation
+    on PostgreSQL still names the duplicated value in the server's own DETAIL line, so
+    the refusal here is a missing person, which names only the id.)"""
+    from sqlalchemy.exc import IntegrityError
+
+    phone = "+819012345678"
+    moment = datetime(2026, 4, 1, tzinfo=UTC)
+    caplog.set_level(logging.DEBUG)
+    db.session.execute(text("SAVEPOINT before_bad_insert"))
+    with pytest.raises(IntegrityError) as raised:
+        db.session.execute(text(
+            "INSERT INTO outbox_messages (recipient_kind, person_id, channel, address, "
+            "template, locale, due_dt, topic, state, attempts, created_dt, updated_dt) "
+            "VALUES ('person', 999999, 'sms', :address, 'reminder', 'ja', :moment, "
+            "'booking', 'queued', 0, :moment, :moment)"), {"address": phone, "moment": moment})
+    logging.getLogger("desk").error("database refused: %s", raised.value)
+    db.session.rollback()
+    assert "hidden due to hide_parameters" in str(raised.value)
+    assert phone not in str(raised.value)
+    assert phone not in caplog.text

@@ -1,11 +1,11 @@
 """The log backend: used for a channel with no provider configured (no Twilio
-credentials or sender, no DESK_SMTP_URL). It prints the message, labelled as NOT SENT,
-and the outbox records it as `logged` — never as sent or delivered."""
+credentials or sender, no DESK_SMTP_URL). It prints that the message was NOT SENT (its
+kind, channel and masked address, never its text), and the outbox records it as
+`logged` — never as sent or delivered."""
 
 import logging
 
 from desk.notify.channels.base import SendResult
-from desk.notify.models import MessageChannel
 
 logger = logging.getLogger("desk.notify")
 
@@ -18,21 +18,15 @@ def masked(address):
     return address[:5] + "*" * max(len(address) - 9, 0) + address[-4:]
 
 
-def describe(message, content):
-    channel = MessageChannel(message.channel)
-    if channel == MessageChannel.SMS:
-        return content.sms_body
-    if channel == MessageChannel.VOICE:
-        return content.voice_text
-    method = f" [calendar {content.ics_method}]" if content.ics else ""
-    return f"{content.email_subject}{method}\n{content.email_text}"
-
-
 class LogBackend:
+    """Says that a message was logged, of which kind, on which channel and to whom
+    (masked), and nothing of what it says: the body may carry a one-time link, a booking
+    code or a name, and the server's output is kept where no one should read those."""
+
     def send(self, message, content):
-        text = (f"[desk] NOT SENT (no provider configured) {message.channel} "
-                f"#{message.id} to {masked(message.address)}: {describe(message, content)}")
-        print(text, flush=True)
-        logger.info("message %s logged, not sent (no %s provider configured)",
-                    message.id, message.channel)
+        print(f"[desk] NOT SENT (no provider configured) {message.channel} #{message.id} "
+              f"{message.template}/{message.topic} to {masked(message.address)}", flush=True)
+        logger.info("message %s (%s/%s) to %s logged, not sent (no %s provider configured)",
+                    message.id, message.template, message.topic, masked(message.address),
+                    message.channel)
         return SendResult(provider_id=None, state="logged")
