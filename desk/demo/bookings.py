@@ -45,7 +45,7 @@ from desk.events.models import (
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify import planning
-from desk.notify.models import MessageState, OutboxMessage
+from desk.notify.models import OutboxMessage
 
 CLASS_WINDOW = timedelta(days=70)  # a quarter's classes open together, ten weeks ahead
 OUTREACH_WINDOW = timedelta(days=21)  # the requesting group gathers names
@@ -264,7 +264,7 @@ class DemoBookings:
             elif walk_ins:  # marked absent at once, so the seat can go to a walk-in
                 self._mark(entry, Attendance.NO_SHOW, check_in, coordinator)
         for resident in walk_ins:
-            if booking_rules.status_for(1, self._free(session, entries)) != BookingStatus.BOOKED:
+            if self._free(session, entries) < 1:  # a walk-in needs a free seat
                 break
             moment = check_in + timedelta(minutes=self.rng.randrange(0, 10))
             entry = Entry(resident, 1, BookingChannel.WALK_IN, coordinator, None, moment,
@@ -339,7 +339,8 @@ class DemoBookings:
         for (when, action, changes, actor, note), session, entry, booking_id, booking in history:
             if action == "booking.create":
                 before = None
-                state = {**audit.snapshot(SimpleNamespace(**booking), booking_rules.BOOKING_FIELDS),
+                state = {**audit.snapshot(SimpleNamespace(**booking),
+                                          booking_rules.BOOKING_FIELDS),
                          "attendance": None, "cancel_reason": None,
                          "confirmation": Confirmation.UNCONFIRMED.value, **changes}
             else:
@@ -381,10 +382,7 @@ class DemoBookings:
             else:
                 add(BookingTemplate.WAITLIST_CONFIRMED, when)
         elif action in ("booking.cancel", "booking.promote"):
-            for message in planned:  # still waiting to go out: no longer wanted
-                if outbox.waiting(message, when):
-                    message["state"] = MessageState.CANCELLED
-                    message["updated_dt"] = when
+            outbox.cancel_waiting(planned, when)
             if action == "booking.cancel":
                 add(BookingTemplate.BOOKING_CANCELLED, when)
             else:

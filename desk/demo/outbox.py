@@ -21,11 +21,14 @@ def dispatched(channel, due, now):
     return due, due <= now
 
 
-def waiting(row, moment):
-    """Whether a message row planned as queued has not gone out yet at `moment` (so a
-    change then cancels it)."""
-    return row["state"] == MessageState.QUEUED and not dispatched(
-        row["channel"], row["due_dt"], moment)[1]
+def cancel_waiting(rows, moment):
+    """A change at `moment` (a cancellation, a promotion, a place given back): the rows
+    that had not gone out by then are no longer wanted."""
+    for row in rows:
+        if row["state"] == MessageState.QUEUED and not dispatched(
+                row["channel"], row["due_dt"], moment)[1]:
+            row["state"] = MessageState.CANCELLED
+            row["updated_dt"] = moment
 
 
 def settle(row, now):

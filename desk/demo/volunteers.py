@@ -22,17 +22,17 @@ panel); further ahead fewer places are taken. The demo volunteer holds three shi
 the next five weeks, and a place is kept free on three shifts that fit her skills and
 usual times, so her page offers open shifts.
 
-As desk.demo.bookings does for bookings, this module writes what the services would
-have written, in a few bulk INSERTs (some 3,000 assignments one by one would take
-seconds), counting places by the shift-place rule itself (desk.volunteers.places.holds;
-tests/demo checks DESIGN.md's invariants on the result): the shifts, their skills, the assignments, their audit entries dated when
-they happened (by the coordinator or the volunteer's own account), and the messages the
-services plan (desk.volunteers.notices): a coordinator's assignment is told at once
-(SHIFT_CHANGED), every place gets its SHIFT_REMINDER the day before at
-DESK_SHIFT_REMINDER_TIME, a reminder still waiting is cancelled when the place is given
-back; only volunteers with a reachable channel get messages. Messages due before now
-are `logged` (the demo has no provider, as for bookings); those still to come are
-`queued`. Sessions about to be cancelled (desk.demo.load) get their shifts too: the
+As desk.demo.bookings does for bookings, this module writes what the services would have
+written, in a few bulk INSERTs (some 3,000 assignments one by one would take seconds),
+counting places by the shift-place rule itself (desk.volunteers.places.holds; tests/demo
+checks DESIGN.md's invariants on the result): the shifts, their skills, the assignments,
+their audit entries dated when they happened (by the coordinator or the volunteer's own
+account), and the messages the services plan (desk.volunteers.notices): a coordinator's
+assignment is told at once (SHIFT_CHANGED), every place gets its SHIFT_REMINDER the day
+before at DESK_SHIFT_REMINDER_TIME, a reminder still waiting is cancelled when the place
+is given back; only volunteers with a reachable channel get messages. Messages due
+before now are `logged` (the demo has no provider, as for bookings); those still to come
+are `queued`. Sessions about to be cancelled (desk.demo.load) get their shifts too: the
 cancellation then cancels them through desk.volunteers.services.session_cancelled.
 """
 
@@ -53,7 +53,7 @@ from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_datetime
 from desk.demo import data, outbox
 from desk.events.models import SessionKind
 from desk.extensions import db
-from desk.notify.models import MessageState, OutboxMessage
+from desk.notify.models import OutboxMessage
 from desk.volunteers import notices, places
 from desk.volunteers import services as volunteer_services
 from desk.volunteers.models import (
@@ -558,7 +558,8 @@ class DemoVolunteers:
                    and set(plan.skills) <= helper.skills and helper.fits(plan)]
 
         def pick(first_day, last_day, prefer=()):
-            window = [plan for plan in fitting if plan.target > 0 and helper.is_free(plan, self.travel)
+            window = [plan for plan in fitting
+                      if plan.target > 0 and helper.is_free(plan, self.travel)
                       and self.now + timedelta(days=first_day) < plan.start_dt
                       <= self.now + timedelta(days=last_day)]
             window = [plan for plan in window if plan.session.id in prefer] or window
@@ -809,10 +810,7 @@ class DemoVolunteers:
         if due > taken:
             add(ShiftTemplate.SHIFT_REMINDER, due, taken)
         if hold.ended_dt is not None:
-            for row in rows:  # still waiting: no longer wanted
-                if outbox.waiting(row, hold.ended_dt):
-                    row["state"] = MessageState.CANCELLED
-                    row["updated_dt"] = hold.ended_dt
+            outbox.cancel_waiting(rows, hold.ended_dt)
             if hold.status == AssignmentStatus.REMOVED:
                 add(ShiftTemplate.SHIFT_CANCELLED, hold.ended_dt, hold.ended_dt)
         for row in rows:

@@ -469,7 +469,8 @@ def cancel_session_bookings(session, *, actor, now):
         slots.release(booking)
         db.session.flush()
         audit.record("booking.cancel", booking, actor=actor, before=before,
-                     after=audit.snapshot(booking, BOOKING_FIELDS), note="session cancelled", now=now)
+                     after=audit.snapshot(booking, BOOKING_FIELDS), note="session cancelled",
+                     now=now)
         notices.cancel_pending(booking, now=now)
         notices.plan(BookingTemplate.SESSION_CANCELLED, booking, due=now, now=now)
         changes.cancelled.append(booking)
@@ -643,7 +644,8 @@ def close_attendance(session, *, actor, now):
     session.updated_dt = now
     db.session.flush()
     audit.record("session.close_attendance", session, actor=actor,
-                 after={"attendance_closed_dt": now.isoformat(), "status": session.status.value}, now=now)
+                 after={"attendance_closed_dt": now.isoformat(),
+                        "status": session.status.value}, now=now)
     return changes
 
 

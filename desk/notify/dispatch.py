@@ -9,13 +9,13 @@ leaves nothing half-done that could be repeated:
    lock at BEGIN (`write_intent`). Each row is checked again under the lock: a demo
    message (`is_demo`) is recorded as `logged` and never handed to a provider, whatever
    is configured; a message whose `not_after` has passed (its feature stored the moment
-   at planning time: a session's start, a shift's start, a call for cover's shift end,
-   a consultation desk visitor's session end) is cancelled (`error_code`
-   session_started), one to an
-   opted-out number is cancelled (opted_out), an SMS or call due in quiet hours keeps
-   `queued` with its due time moved to the end of the quiet hours. The rest are claimed
-   by a conditional update (`WHERE id IN (...) AND state = 'queued'`): state `sending`,
-   `claimed_dt`, `attempts + 1`. The claim is COMMITTED before any provider is called.
+   at planning time: a session's start, a shift's start, a call for cover's shift end, a
+   consultation desk visitor's session end) is cancelled (`error_code` session_started),
+   one to an opted-out number is cancelled (opted_out), an SMS or call due in quiet
+   hours keeps `queued` with its due time moved to the end of the quiet hours. The rest
+   are claimed by a conditional update (`WHERE id IN (...) AND state = 'queued'`): state
+   `sending`, `claimed_dt`, `attempts + 1`. The claim is COMMITTED before any provider
+   is called.
 2. **Send.** The message is rendered and handed to its channel backend, after waiting for
    its turn under the rate cap (desk.notify.quiet).
 3. **Record.** In a new transaction, conditional on the claim (same id, same `attempts`,

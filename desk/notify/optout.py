@@ -35,7 +35,8 @@ def opt_out(address, *, source, actor, now):
     entry = OptOut(address=address, opted_out_dt=now, source=OptOutSource(source))
     db.session.add(entry)
     db.session.flush()
-    audit.record("notify.opt_out", entry, actor=actor, after={"address": address, "source": entry.source}, now=now)
+    audit.record("notify.opt_out", entry, actor=actor,
+                 after={"address": address, "source": entry.source}, now=now)
     return entry
 
 

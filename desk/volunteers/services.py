@@ -20,7 +20,7 @@ from desk.core.timeutil import local_datetime, local_today, to_local
 from desk.core.validation import Checker
 from desk.events.models import EventSession, SessionStatus
 from desk.extensions import db
-from desk.volunteers import notices, places
+from desk.volunteers import notices, places, queries
 from desk.volunteers.models import (
     Affiliation,
     AssignmentSource,
@@ -183,7 +183,8 @@ def create_volunteer(data, *, actor, now):
     _set_skills(volunteer, skills)
     _set_availability(volunteer, availability)
     db.session.flush()
-    audit.record("volunteer.create", volunteer, actor=actor, after=_snapshot_volunteer(volunteer), now=now)
+    audit.record("volunteer.create", volunteer, actor=actor,
+                 after=_snapshot_volunteer(volunteer), now=now)
     return volunteer
 
 
@@ -206,7 +207,8 @@ def update_volunteer(volunteer, changes, *, actor, now):
     db.session.flush()
     after = _snapshot_volunteer(volunteer)
     if after != before:
-        audit.record("volunteer.update", volunteer, actor=actor, before=before, after=after, now=now)
+        audit.record("volunteer.update", volunteer, actor=actor, before=before, after=after,
+                     now=now)
     if volunteer.user is not None and volunteer.user.display_name != volunteer.name:
         volunteer.user.display_name = volunteer.name[:volunteer.user.NAME_MAX]
     return volunteer
@@ -217,7 +219,8 @@ def renew_feed_token(volunteer, *, actor, now):
     volunteer.feed_token = new_feed_token()
     volunteer.updated_dt = now
     db.session.flush()
-    audit.record("volunteer.feed_renew", volunteer, actor=actor, note="calendar feed renewed", now=now)
+    audit.record("volunteer.feed_renew", volunteer, actor=actor, note="calendar feed renewed",
+                 now=now)
     return volunteer
 
 
@@ -412,14 +415,9 @@ def staffing_warnings(shift, volunteer):
     return warnings
 
 
-def _existing(shift, volunteer):
-    return db.session.scalar(select(ShiftAssignment).where(
-        ShiftAssignment.shift_id == shift.id, ShiftAssignment.volunteer_id == volunteer.id))
-
-
 def _take_place(shift, volunteer, *, source, now):
     """Under the shift's lock: the volunteer's place, new or taken up again."""
-    assignment = _existing(shift, volunteer)
+    assignment = queries.place_on_shift(volunteer, shift)
     if assignment is not None and assignment.status == AssignmentStatus.ACTIVE:
         raise ConflictError(_("%(name)s is already on this shift.", name=volunteer.name),
                             code="already_on_shift")
