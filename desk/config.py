@@ -54,6 +54,16 @@ def _seconds(environ, name, default):
     return value
 
 
+def _retention_periods(environ):
+    periods = {}
+    for name in sorted(environ):
+        if name.startswith("DESK_RETAIN_") and environ[name].strip():
+            periods[name] = _int(environ, name, None)
+            if periods[name] < 0:
+                raise ConfigError(f"{name} must be 0 or more, got {periods[name]}")
+    return periods
+
+
 def _clock(environ, name, default):
     raw = (environ.get(name) or default).strip()
     try:
@@ -159,6 +169,8 @@ def load_config(instance_path, environ=None):
         "DESK_LOGIN_LOCKOUT_MINUTES": _int(env, "DESK_LOGIN_LOCKOUT_MINUTES", 15),
         "DESK_PASSWORD_HASH_METHOD": "scrypt",
         "DESK_LOCK_TIMEOUT_SECONDS": _seconds(env, "DESK_LOCK_TIMEOUT_SECONDS", 5.0),
+        # retention periods (desk/core/retention.py; each class has its default there)
+        **_retention_periods(env),
         # Flask and extensions
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
