@@ -8,6 +8,7 @@
     desk list-tokens / desk revoke-token ID
     desk translate extract|update|compile|init LANG
     desk dispatch [--once]     send due messages in the foreground (no Celery, no serve)
+    desk purge [--dry-run]     anonymise or delete personal data past its retention period
 """
 
 import sys
@@ -18,8 +19,9 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
+from desk.core import retention
 from desk.core.errors import DeskError
-from desk.core.timeutil import utcnow
+from desk.core.timeutil import to_local, utcnow
 from desk.extensions import db
 from desk.notify.cli import dispatch_command
 
@@ -276,9 +278,25 @@ def translate_init(language):
     _pybabel("init", "-i", str(folder / "messages.pot"), "-d", str(folder), "-l", language)
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count what the purge would change.")
+@with_appcontext
+def purge_command(dry_run):
+    """Anonymise or delete the personal data past its retention period (docs/privacy.md).
+    Runs daily by itself under `desk serve` and Celery beat."""
+    outcomes = retention.purge(current_app.config, now=utcnow(), actor="cli", dry_run=dry_run)
+    click.echo("Would change (dry run, nothing changed):" if dry_run else "Changed:")
+    for outcome in outcomes:
+        data_class = outcome.data_class
+        click.echo(f"  {data_class.key:<17} {outcome.count:>7}  {data_class.label}"
+                   f" (kept {outcome.period} {data_class.unit.replace('_', ' ')}: "
+                   f"before {to_local(outcome.cutoff):%Y-%m-%d}; {data_class.setting})")
+    click.echo(f"Total: {sum(outcome.count for outcome in outcomes)}")
+
+
 COMMANDS = (init_command, serve_command, create_user_command, set_password_command,
             create_token_command, list_tokens_command, revoke_token_command, translate_group,
-            dispatch_command)
+            dispatch_command, purge_command)
 
 
 def register_cli(app):

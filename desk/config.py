@@ -169,6 +169,7 @@ def load_config(instance_path, environ=None):
         "DESK_LOGIN_LOCKOUT_MINUTES": _int(env, "DESK_LOGIN_LOCKOUT_MINUTES", 15),
         "DESK_PASSWORD_HASH_METHOD": "scrypt",
         "DESK_LOCK_TIMEOUT_SECONDS": _seconds(env, "DESK_LOCK_TIMEOUT_SECONDS", 5.0),
+        "DESK_PURGE_TIME": _clock(env, "DESK_PURGE_TIME", "03:30"),
         # retention periods (desk/core/retention.py; each class has its default there)
         **_retention_periods(env),
         # Flask and extensions

@@ -119,6 +119,7 @@ MATRIX = {
     "people.edit": ("GET", STAFF),
     "people.reviewed": ("POST", STAFF_ACTION),
     "people.merge": ("GET", STAFF),
+    "people.erase": ("GET", STAFF),
     "people.proxy_new": ("GET", STAFF),
     "people.proxy_edit": ("GET", STAFF),
     "people.proxy_remove": ("POST", STAFF_ACTION),

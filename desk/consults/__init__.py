@@ -6,9 +6,12 @@ sessions. The "your turn is coming" SMS is registered with notify on import
 import logging
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from desk.consults import messages, outbox  # noqa: F401  (outbox registers on import)
+from desk.consults import personal_data as consult_data
 from desk.consults.models import Ticket
+from desk.core import audit, retention
 from desk.events import signals
 from desk.people import registry
 from desk.people import signals as people_signals
@@ -16,6 +19,28 @@ from desk.people import signals as people_signals
 logger = logging.getLogger("desk.consults")
 
 registry.register_reference(Ticket, "person_id", label=_l("Consultation tickets"))
+audit.personal_fields("consult_visits", "note")
+retention.register(
+    "consult_visitors", label=_l("Visitors' names and phone numbers on consultation tickets"),
+    unit=retention.DAYS, default=90, count=consult_data.count_visitors,
+    purge=consult_data.purge_visitors,
+    what_happens=_l("Blanked; the ticket, its wait and its service time stay"), order=20)
+retention.register(
+    "visit_notes", label=_l("Notes of the consultation visit log"),
+    unit=retention.DAYS, default=365, count=consult_data.count_notes,
+    purge=consult_data.purge_notes,
+    what_happens=_l("Blanked; topics, device, minutes and outcome stay"), order=21)
+
+
+@registry.activity
+def _visited_since(cutoff):
+    return select(Ticket.person_id.label("person_id")).where(
+        Ticket.person_id.is_not(None), Ticket.issued_dt >= cutoff)
+
+
+@people_signals.erasing.connect
+def _erase_tickets(person, *, actor, now):
+    return consult_data.erase_person(person, now=now)
 
 
 @people_signals.merged.connect

@@ -2,20 +2,32 @@
 
 Every service that changes data calls `record(...)` in the same transaction, with the
 actor passed in explicitly and a before/after snapshot of the fields that matter.
+
+Snapshots of residents' records carry names and phone numbers. Each package declares
+which snapshot fields of its objects are personal (`personal_fields`, in its
+`__init__.py`); `remove_personal` blanks them, when a person is anonymised and when the
+audit retention period ends, and leaves the rest (who did what, when, to which record).
 """
 
 import enum
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from desk.core import retention
 from desk.core.db import UTCDateTime
 from desk.core.timeutil import utcnow
 from desk.extensions import db
 
 SYSTEM_ACTOR = "system"
+# what a removed personal value reads as in a snapshot
+REMOVED = "*"
+# object type (table name) -> the snapshot fields that are personal
+PERSONAL_FIELDS = {}
+REMOVE_BATCH = 500
 
 
 class AuditEntry(db.Model):
@@ -31,6 +43,8 @@ class AuditEntry(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(500))
+    # when the personal fields of the snapshots were removed (remove_personal)
+    personal_removed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     actor = relationship("User", lazy="joined")
 
@@ -96,3 +110,66 @@ def record(action, obj=None, *, actor, before=None, after=None, object_type=None
     )
     db.session.add(entry)
     return entry
+
+
+def personal_fields(object_type, *fields):
+    """Declare the snapshot fields of `object_type`'s entries that hold personal data."""
+    PERSONAL_FIELDS.setdefault(object_type, set()).update(fields)
+
+
+def _without_personal(snapshot, fields):
+    if not snapshot:
+        return snapshot
+    return {key: (REMOVED if key in fields and value not in (None, "") else value)
+            for key, value in snapshot.items()}
+
+
+def _remove_from(entries, now):
+    for entry in entries:
+        fields = PERSONAL_FIELDS.get(entry.object_type, ())
+        entry.before = _without_personal(entry.before, fields)
+        entry.after = _without_personal(entry.after, fields)
+        entry.personal_removed_dt = now
+    db.session.flush()
+    return len(entries)
+
+
+def remove_personal(object_type, ids, *, now):
+    """Blank the personal fields in the snapshots of the entries about these objects;
+    returns how many entries changed."""
+    ids = sorted(set(ids))
+    changed = 0
+    for start in range(0, len(ids), REMOVE_BATCH):
+        changed += _remove_from(db.session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == object_type,
+                                     AuditEntry.object_id.in_(ids[start:start + REMOVE_BATCH]),
+                                     AuditEntry.personal_removed_dt.is_(None))).all(), now)
+    return changed
+
+
+def _expired(cutoff):
+    return (AuditEntry.created_dt < cutoff, AuditEntry.personal_removed_dt.is_(None),
+            AuditEntry.object_type.in_(sorted(PERSONAL_FIELDS)))
+
+
+def count_expired(cutoff):
+    """Entries older than `cutoff` whose snapshots may still hold personal fields."""
+    return db.session.scalar(select(func.count(AuditEntry.id)).where(*_expired(cutoff)))
+
+
+def remove_expired(cutoff, now):
+    """The retention purge: remove the personal fields of the entries older than
+    `cutoff`."""
+    changed = 0
+    while True:
+        entries = db.session.scalars(select(AuditEntry).where(*_expired(cutoff))
+                                     .order_by(AuditEntry.id).limit(REMOVE_BATCH)).all()
+        if not entries:
+            return changed
+        changed += _remove_from(entries, now)
+
+
+retention.register(
+    "audit_snapshots", label=_l("Names, phone numbers, addresses and notes in the audit log"),
+    unit=retention.DAYS, default=365, count=count_expired, purge=remove_expired,
+    what_happens=_l("Replaced by *; who changed what, and when, stays"), order=80)

@@ -4,7 +4,9 @@ A package that holds personal data registers its data classes here, in its
 `__init__.py`: what the data is (in a coordinator's words), how long it is kept by
 default, and two functions, `count(cutoff)` (how many records are past their period) and
 `purge(cutoff, now)` (anonymise or delete them; returns how many changed). The purge
-(`desk purge`, daily by the scheduler and by Celery beat) runs them in `order`.
+(`desk purge`, daily by the scheduler and by Celery beat) runs them in `order`: the
+classes of single fields first, residents last, so that each class counts only what its
+own period ends and a dry run counts what the purge then changes.
 
 A period is a number of days, or of whole fiscal years (a resident with nothing for
 three fiscal years). The city changes one with `DESK_RETAIN_<KEY>_<UNIT>`, e.g.
@@ -15,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from desk.core.db import write_intent
 from desk.core.timeutil import fiscal_year_bounds, fiscal_year_of
+from desk.extensions import db
 
 DAYS = "days"
 FISCAL_YEARS = "fiscal_years"
@@ -64,3 +68,38 @@ def register(key, *, label, unit, default, count, purge, what_happens=None, orde
 def data_classes():
     return sorted(DATA_CLASSES.values(), key=lambda data_class: (data_class.order,
                                                                   data_class.key))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    data_class: DataClass
+    period: int
+    cutoff: datetime
+    count: int  # records past their period (dry run) or changed (purge)
+
+
+def purge(config, *, now, actor, dry_run=False):
+    """Purge every class in turn, each in its own transaction (a dry run only counts).
+    The purge is audit-logged with its counts, never with the values removed. Returns
+    [Outcome] in purge order."""
+    from desk.core import audit  # audit registers its own class here
+
+    outcomes = []
+    for data_class in data_classes():
+        cutoff = data_class.cutoff(config, now)
+        db.session.rollback()
+        with write_intent():
+            count = (data_class.count(cutoff) if dry_run
+                     else data_class.purge(cutoff, now))
+            outcomes.append(Outcome(data_class, data_class.period(config), cutoff, count))
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+    if not dry_run:
+        with write_intent():
+            audit.record("retention.purge", actor=actor, object_type="retention",
+                         after={outcome.data_class.key: outcome.count for outcome in outcomes},
+                         now=now)
+            db.session.commit()
+    return outcomes

@@ -6,9 +6,10 @@ two records of one resident are merged) and for moved sessions."""
 import logging
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from desk.events import notices, outbox, signals  # noqa: F401  (outbox registers on import)
-from desk.events.models import Booking
+from desk.events.models import Booking, EventSession
 from desk.people import registry
 from desk.people import signals as people_signals
 
@@ -17,6 +18,14 @@ logger = logging.getLogger("desk.events")
 registry.register_reference(Booking, "person_id", label=_l("Bookings"))
 registry.register_reference(Booking, "proxy_id", label=_l("Bookings made by a proxy contact"),
                             moves_on_merge=False)
+
+
+@registry.activity
+def _booked_since(cutoff):
+    """Booked since the cutoff, or for a session since then."""
+    return (select(Booking.person_id.label("person_id"))
+            .join(EventSession, EventSession.id == Booking.session_id)
+            .where(or_(Booking.created_dt >= cutoff, EventSession.start_dt >= cutoff)))
 
 
 def _booking_labels():
@@ -47,6 +56,13 @@ def _settle_duplicate_bookings(keep, *, drop, actor, now):
     from desk.events import merging
 
     return merging.settle_duplicates(keep, drop, actor=actor, now=now)
+
+
+@people_signals.erasing.connect
+def _cancel_future_bookings(person, *, actor, now):
+    from desk.events import erasure
+
+    return erasure.cancel_future_bookings(person, actor=actor, now=now)
 
 
 @people_signals.merged.connect

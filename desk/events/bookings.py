@@ -38,6 +38,7 @@ from desk.events.models import (
 )
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
+from desk.people import services as people_services
 
 BOOKING_FIELDS = ("session_id", "person_id", "seats", "status", "code", "channel", "proxy_id",
                   "confirmation", "attendance", "is_walk_in", "cancel_reason", "slot_dt")
@@ -308,6 +309,8 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
 def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
                  request_key):
     """book_seat's work once the session is locked and the rules said yes."""
+    if person.is_anonymised:
+        raise people_services.anonymised_error()
     existing = active_booking(session, person)
     if existing is not None:
         return BookingResult(existing, created=False,

@@ -4,7 +4,10 @@ message in desk.notify.kinds); receivers for the resident registry (corrected co
 details, a proxy's copies withdrawn, two records of one resident merged)."""
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from desk.core import audit, retention
+from desk.notify import personal_data as outbox_data
 from desk.notify.models import OutboxMessage
 from desk.people import registry
 from desk.people import signals as people_signals
@@ -13,6 +16,31 @@ registry.register_reference(OutboxMessage, "person_id", label=_l("Messages (sent
 registry.register_reference(OutboxMessage, "proxy_id",
                             label=_l("Copies of messages sent to a proxy contact"),
                             moves_on_merge=False)
+audit.personal_fields("outbox_messages", "address")
+audit.personal_fields("opt_outs", "address")
+
+
+@registry.activity
+def _messaged_since(cutoff):
+    return select(OutboxMessage.person_id.label("person_id")).where(
+        OutboxMessage.person_id.is_not(None), OutboxMessage.created_dt >= cutoff)
+
+
+retention.register(
+    "outbox_contents", label=_l("Addresses, one-time codes and error texts of sent messages"),
+    unit=retention.DAYS, default=90, count=outbox_data.count_contents,
+    purge=outbox_data.purge_contents,
+    what_happens=_l("Blanked; what was sent, when and about what stays"), order=10)
+retention.register(
+    "sms_replies", label=_l("SMS replies residents sent (their number and text)"),
+    unit=retention.DAYS, default=90, count=outbox_data.count_replies,
+    purge=outbox_data.purge_replies,
+    what_happens=_l("Blanked; what desk did with each reply stays"), order=11)
+
+
+@people_signals.erasing.connect
+def _erase_messages(person, *, actor, now):
+    return outbox_data.erase_person(person, now=now)
 
 
 @people_signals.contact_changed.connect

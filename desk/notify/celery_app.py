@@ -7,8 +7,8 @@ dispatcher thread. Run, beside the web servers (desk.worker builds the applicati
     celery -A desk.worker worker --loglevel=INFO
     celery -A desk.worker beat --loglevel=INFO     (exactly one of these)
 
-Beat asks for a dispatch every DISPATCH_SECONDS and a sweep (stale claims, provider
-look-ups) every SWEEP_SECONDS; a commit that queues a message asks at once. Any number
+Beat asks for a dispatch every DISPATCH_SECONDS, a sweep (stale claims, provider
+look-ups) every SWEEP_SECONDS and the retention purge daily at DESK_PURGE_TIME; a commit that queues a message asks at once. Any number
 of workers may run the tasks at the same time: the claim (desk.notify.dispatch) makes
 every message go out at most once. Tasks carry no message ids, so a task delivered
 twice by the broker only looks for due work twice. Provider errors are not retried by
@@ -16,17 +16,27 @@ Celery: the outbox row keeps its own backoff and attempts.
 """
 
 import logging
+from datetime import UTC, datetime
 
 from celery import Celery, Task, shared_task
+from celery.schedules import crontab
 
+from desk.core.timeutil import local_datetime, local_today
 from desk.notify import tasks
 
 logger = logging.getLogger("desk.notify")
 
 DISPATCH_TASK = "desk.notify.dispatch_due"
 SWEEP_TASK = "desk.notify.sweep"
+PURGE_TASK = "desk.purge"
 DISPATCH_SECONDS = 10.0
 SWEEP_SECONDS = 60.0
+
+
+def purge_schedule(app):
+    """Daily at DESK_PURGE_TIME, local time, said in UTC (beat's time zone here)."""
+    at = local_datetime(local_today(datetime.now(UTC)), app.config["DESK_PURGE_TIME"])
+    return crontab(hour=at.hour, minute=at.minute)
 
 
 def celery_config(app):
@@ -42,6 +52,7 @@ def celery_config(app):
             "dispatch-due": {"task": DISPATCH_TASK, "schedule": DISPATCH_SECONDS,
                              "options": options},
             "sweep": {"task": SWEEP_TASK, "schedule": SWEEP_SECONDS, "options": options},
+            "purge": {"task": PURGE_TASK, "schedule": purge_schedule(app)},
         },
     }
 
@@ -69,6 +80,11 @@ def dispatch_due_task():
 def sweep_task():
     stale, settled = tasks.sweep()
     return {"unknown": len(stale), "settled": len(settled)}
+
+
+@shared_task(name=PURGE_TASK)
+def purge_task():
+    return {outcome.data_class.key: outcome.count for outcome in tasks.purge_expired()}
 
 
 def dispatch_soon(celery):

@@ -2,8 +2,8 @@
 
 - `desk serve` (the embedded default) starts one background thread per process
   (`start`), which sweeps stale claims every SWEEP_SECONDS and sends what is due every
-  POLL_SECONDS — at once when a transaction that queued a message commits. `stop` ends
-  it between two batches. Tests never get one unless they start it themselves.
+  POLL_SECONDS — at once when a transaction that queued a message commits, and runs the
+  retention purge once a day at DESK_PURGE_TIME. `stop` ends it between two batches. Tests never get one unless they start it themselves.
 - With DESK_CELERY_BROKER_URL set, Celery beat and workers do the same work
   (desk.notify.celery_app) and `desk serve` starts no thread; a commit that queued a
   message asks a worker to dispatch right away.
@@ -19,6 +19,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from desk.core.timeutil import local_today, utcnow
 from desk.extensions import db
 from desk.notify import tasks
 from desk.notify.models import MessageState, OutboxMessage
@@ -42,6 +43,7 @@ class Scheduler:
         self._wake = threading.Event()
         self._thread = None
         self._last_sweep = None
+        self._last_purge_day = None
 
     @property
     def is_running(self):
@@ -73,6 +75,10 @@ class Scheduler:
                 while not self._stop.is_set():
                     if tasks.dispatch_due(limit=BATCH_PER_ROUND).total() < BATCH_PER_ROUND:
                         break
+                now = utcnow()
+                if not self._stop.is_set() and tasks.purge_due(self._last_purge_day, now=now):
+                    self._last_purge_day = local_today(now)
+                    tasks.purge_expired(now=now)
             except Exception:
                 logger.exception("dispatcher round failed; trying again in %ss",
                                  self.poll_seconds)

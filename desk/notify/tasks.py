@@ -10,6 +10,10 @@
   claim), a match settles it as sent. What cannot be settled stays `unknown` and is
   listed for coordinators ("send again" / "it arrived"); nothing is re-sent blindly.
 
+- `purge_expired`: once a day, the retention purge (desk.core.retention): personal data
+  past its period is anonymised or deleted. Not about messages, but it is scheduled
+  work that must run wherever desk runs, by the same runners.
+
 Each step commits per item and is safe to run twice or concurrently.
 """
 
@@ -19,8 +23,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from desk.core import retention
 from desk.core.db import write_intent
-from desk.core.timeutil import utcnow
+from desk.core.timeutil import local_today, to_local, utcnow
 from desk.extensions import db
 from desk.notify.dispatch import channels_for, dispatch_due
 from desk.notify.models import MessageState, OutboxMessage
@@ -30,7 +35,8 @@ logger = logging.getLogger("desk.notify")
 CLAIM_TIMEOUT = timedelta(minutes=10)
 RECONCILE_WINDOW = timedelta(hours=1)
 
-__all__ = ["dispatch_due", "mark_stale_claims", "reconcile_unknown", "run_pass", "sweep"]
+__all__ = ["dispatch_due", "mark_stale_claims", "purge_due", "purge_expired",
+           "reconcile_unknown", "run_pass", "sweep"]
 
 
 def mark_stale_claims(*, now, timeout=CLAIM_TIMEOUT):
@@ -106,3 +112,18 @@ def run_pass(*, now=None, timeout=CLAIM_TIMEOUT):
     """One full round: sweep, then send what is due. Returns the dispatch outcomes."""
     sweep(now=now, timeout=timeout)
     return dispatch_due(now=now)
+
+
+def purge_expired(*, now=None):
+    """The retention purge; returns its outcomes (desk.core.retention.Outcome)."""
+    outcomes = retention.purge(current_app.config, now=now or utcnow(), actor=None)
+    changed = {outcome.data_class.key: outcome.count for outcome in outcomes if outcome.count}
+    logger.info("retention purge: %s", changed or "nothing past its period")
+    return outcomes
+
+
+def purge_due(last_day, *, now):
+    """For a runner that purges once a day at DESK_PURGE_TIME (local): whether it is time,
+    given the local day it last purged (None: never)."""
+    return (last_day != local_today(now)
+            and to_local(now).time() >= current_app.config["DESK_PURGE_TIME"])

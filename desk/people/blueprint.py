@@ -7,7 +7,7 @@ the role check is installed for the whole blueprint.
 from flask import Blueprint
 
 from desk.auth.access import require_staff
-from desk.people import views
+from desk.people import erasure_views, views
 
 bp = Blueprint("people", __name__, url_prefix="/staff/people")
 bp.before_request(require_staff)
@@ -28,6 +28,7 @@ _ROUTES = [
      ["GET", "POST"]),
     ("/<int:person_id>/proxies/<int:proxy_id>/remove", "proxy_remove", views.proxy_remove,
      ["POST"]),
+    ("/<int:person_id>/erase", "erase", erasure_views.erase, ["GET", "POST"]),
 ]
 for rule, endpoint, view, methods in _ROUTES:
     bp.add_url_rule(rule, endpoint, view, methods=methods)

@@ -6,7 +6,7 @@ only parse and render. District and age band are optional and asked politely.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SearchField, SelectField, StringField
+from wtforms import BooleanField, DateField, RadioField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from desk.core.districts import all_districts
@@ -16,9 +16,10 @@ from desk.people.labels import (
     CONSENT_METHOD_LABELS,
     LANGUAGE_LABELS,
     PROXY_RELATION_LABELS,
+    RECEIVED_VIA_LABELS,
     REMINDER_CHANNEL_LABELS,
 )
-from desk.people.models import ConsentMethod, Person, ProxyContact
+from desk.people.models import ConsentMethod, Person, PrivacyRequest, ProxyContact
 
 
 def _choices(labels):
@@ -109,3 +110,20 @@ class SearchForm(FlaskForm):
     q = SearchField(_l("Phone number, reading (kana) or name"),
                     validators=[Optional(), Length(max=100)], render_kw={"autocomplete": "off"})
     include_merged = BooleanField(_l("Also show records merged into another one"))
+
+
+class ErasureForm(FlaskForm):
+    """A resident's request to stop using and delete their details (利用停止・削除)."""
+
+    received_via = RadioField(_l("How the request was received"),
+                              choices=_choices(RECEIVED_VIA_LABELS),
+                              validators=[DataRequired(_l("Choose how the request was received."))])
+    received_on = DateField(_l("Date the request was received"),
+                            validators=[DataRequired(_l("Enter the date the request was "
+                                                        "received."))])
+    reference = StringField(_l("Reference number (optional)"),
+                            validators=[Optional(),
+                                        Length(max=PrivacyRequest.REFERENCE_MAX)])
+    confirm = BooleanField(_l("I have checked that the request comes from this resident "
+                              "(or someone entitled to act for them)"),
+                           validators=[DataRequired(_l("Tick the box to confirm the check."))])

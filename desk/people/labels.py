@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from desk.core.phone import PhoneKind
-from desk.people.models import AgeBand, ConsentMethod, ProxyRelation, ReminderChannel
+from desk.people.models import AgeBand, ConsentMethod, ProxyRelation, ReceivedVia, ReminderChannel
 
 AGE_BAND_LABELS = {
     AgeBand.UNDER_60: _l("Under 60"),
@@ -43,3 +43,10 @@ PHONE_KIND_LABELS = {
 }
 
 LANGUAGE_LABELS = {"ja": _l("Japanese"), "en": _l("English")}
+
+RECEIVED_VIA_LABELS = {
+    ReceivedVia.COUNTER: _l("At the counter"),
+    ReceivedVia.PHONE: _l("By phone"),
+    ReceivedVia.MAIL: _l("By post or e-mail"),
+    ReceivedVia.OTHER: _l("Other"),
+}

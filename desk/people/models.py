@@ -7,9 +7,9 @@ care manager can be a proxy contact, with their own consent to copies of message
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core.db import UTCDateTime, enum_column
@@ -78,6 +78,9 @@ class Person(db.Model):
     review_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"))
+    # when the name, reading and contact details were removed (a retention period ended,
+    # or the resident asked): the record stays, for the figures, under `ANONYMOUS_NAME`
+    anonymised_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_channel: Mapped[str] = mapped_column(String(20))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -98,6 +101,10 @@ class Person(db.Model):
     @property
     def is_merged(self):
         return self.merged_into_id is not None
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_dt is not None
 
     def __repr__(self):
         return f"<Person {self.id}>"
@@ -152,4 +159,40 @@ class DistinctPair(db.Model):
         CheckConstraint("low_id < high_id", name="ordered"),
         UniqueConstraint("low_id", "high_id"),
         Index("ix_distinct_people_high_id", "high_id"),
+    )
+
+
+class PrivacyRequestKind(enum.StrEnum):
+    STOP_DELETE = "stop_delete"  # 利用停止・削除: anonymise now, cancel what is planned
+
+
+class ReceivedVia(enum.StrEnum):
+    COUNTER = "counter"
+    PHONE = "phone"
+    MAIL = "mail"
+    OTHER = "other"
+
+
+class PrivacyRequest(db.Model):
+    """A resident's request under the personal information law, and who handled it. It
+    holds no personal details: the person it was about is the (anonymised) record."""
+
+    __tablename__ = "privacy_requests"
+
+    REFERENCE_MAX = 40
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[PrivacyRequestKind] = mapped_column(enum_column(PrivacyRequestKind, "kind"))
+    received_via: Mapped[ReceivedVia] = mapped_column(enum_column(ReceivedVia, "received_via"))
+    received_on: Mapped[date] = mapped_column(Date)
+    # the city's own number for the request (受付番号), if it gives one
+    reference: Mapped[str | None] = mapped_column(String(REFERENCE_MAX))
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    handled_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    handled_by = relationship("User")
+
+    __table_args__ = (
+        Index("ix_privacy_requests_person_id", "person_id"),
     )

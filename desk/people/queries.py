@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from desk.core.kana import is_kana, kana_key, normalise_kana
 from desk.core.paging import paginate
@@ -108,13 +108,14 @@ def search_people(text, *, page=1, include_merged=False, page_size=PAGE_SIZE):
 def duplicates_of(person):
     """Other live records with the same phone number or the same reading, except those
     a coordinator found to be a different resident."""
-    if person.is_merged:
+    if person.is_merged or person.is_anonymised:
         return []
     same = Person.kana_key == person.kana_key
     if person.phone:
         same = or_(same, Person.phone == person.phone)
     candidates = db.session.scalars(
-        select(Person).where(same, Person.id != person.id, Person.merged_into_id.is_(None))
+        select(Person).where(same, Person.id != person.id, Person.merged_into_id.is_(None),
+                             Person.anonymised_dt.is_(None))
         .order_by(Person.name_kana, Person.id)).unique().all()
     checked = distinct_pairs([person.id, *(other.id for other in candidates)])
     return [other for other in candidates if not pairs_of([person.id, other.id]) <= checked]
@@ -137,7 +138,7 @@ class DuplicateGroup:
 
 
 def _groups_by(column):
-    live = Person.merged_into_id.is_(None)
+    live = and_(Person.merged_into_id.is_(None), Person.anonymised_dt.is_(None))
     shared = (select(column).where(live, column.is_not(None))
               .group_by(column).having(func.count(Person.id) > 1))
     groups = {}

@@ -6,6 +6,9 @@ person without importing any of them.
   proxy contact (`proxy_contacts.id`). A package with such a column calls
   `register_reference`; tests/people/test_registry.py fails for a foreign key to
   either table that nobody registered.
+- `ACTIVITIES`: what counts as a resident still being in touch, for the retention period
+  of residents (desk.people.erasure): each is a function of a cutoff giving a SELECT of
+  the `person_id`s with something since then (a booking for a session on or after it).
 - `PERSON_PAGE_SECTIONS`: parts of a person's page (a bookings list), and
   `MERGE_PREVIEW_SECTIONS`: items of the merge preview's "What will happen" list (two
   bookings for one session). Each is a template partial and a function giving its
@@ -19,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.people.models import DistinctPair, Person, ProxyContact
+from desk.people.models import DistinctPair, Person, PrivacyRequest, ProxyContact
 from desk.people.signals import MergeChanges
 
 
@@ -53,6 +56,8 @@ PERSON_REFERENCES = [
                     moves_on_merge=False),
     PersonReference(DistinctPair, "high_id", _l("Records checked to be different residents"),
                     moves_on_merge=False),
+    PersonReference(PrivacyRequest, "person_id", _l("Requests to stop and delete"),
+                    moves_on_merge=False),
 ]
 
 
@@ -82,6 +87,16 @@ def repoint(model, column, *, keep, drop):
     for row in rows:  # their relationships still show `drop`
         db.session.expire(row)
     return MergeChanges(moved={model.__tablename__: ids})
+
+
+ACTIVITIES = []
+
+
+def activity(since_cutoff):
+    """Decorator: `since_cutoff(cutoff)` gives a SELECT of one column, `person_id`, of the
+    people with activity on or after `cutoff`."""
+    ACTIVITIES.append(since_cutoff)
+    return since_cutoff
 
 
 @dataclass(frozen=True)

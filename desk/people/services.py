@@ -42,6 +42,11 @@ PERSON_FIELDS = ("name", "name_kana", "phone", "phone_kind", "email", "district_
 # the fields that decide where a person's messages go
 CONTACT_FIELDS = ("phone", "phone_kind", "email", "language", "reminder_channel",
                   "has_consent")
+def anonymised_error():
+    return ValidationError(_("This person's details were deleted; the record is kept only "
+                             "for the figures and cannot be changed or booked."))
+
+
 PROXY_FIELDS = ("person_id", "name", "relation", "relation_note", "phone", "phone_kind",
                 "email", "wants_copies", "consent_dt", "consent_method")
 
@@ -97,6 +102,8 @@ def create_person(data, *, channel, consent_method, actor, now, require_phone=Fa
 
 def update_person(person, changes, *, consent_method, actor, now):
     """Staff edit a person (coordinators and admins only: the view checks the role)."""
+    if person.is_anonymised:
+        raise anonymised_error()
     before = audit.snapshot(person, PERSON_FIELDS)
     current = {name: getattr(person, name) for name in
                ("name", "name_kana", "email", "district_id", "age_band", "language",
@@ -251,6 +258,8 @@ def remove_proxy(proxy, *, actor, now=None):
 def require_person(person):
     if person is None or person.is_merged:
         raise ValidationError(_("This person's record was merged into another one."))
+    if person.is_anonymised:
+        raise anonymised_error()
     return person
 
 
@@ -300,6 +309,8 @@ def merge_people(keep, drop, *, actor, now):
     if keep.is_merged or drop.is_merged:
         raise ValidationError(_("One of these records has already been merged into another "
                                 "one. Search again and merge the current records."))
+    if keep.is_anonymised or drop.is_anonymised:
+        raise anonymised_error()
     fills = queries.fillable_fields(keep, drop)
     copies_consent = queries.copies_consent(keep, drop)
     before_keep = audit.snapshot(keep, PERSON_FIELDS)

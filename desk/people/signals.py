@@ -17,6 +17,14 @@ flushes, never commits; if one raises, the caller rolls the whole change back).
   `drop` to `keep` (`desk.people.registry.repoint` does the usual case). Take no new
   locks here beyond the rows re-pointed: receivers run in no fixed order.
 
+- `erasing(person, actor=..., now=...)`: the person is being anonymised (their retention
+  period ended, or they asked to stop and delete); their row is locked. Cancel what is
+  still planned for them (future bookings, messages still waiting), blank the personal
+  details your package keeps about them (names, phone numbers, addresses, free text) and
+  the personal fields of the audit entries about those rows (`audit.remove_personal`).
+  Keep every row and link: the figures of past years must not change. Return a dict of
+  counts for the audit entry (e.g. {"bookings_cancelled": 1}), or None.
+
 Receivers of `merging` and `merged` return a `MergeChanges` (or None when they did
 nothing); the merge adds them up for its result and its audit entry.
 """
@@ -31,6 +39,7 @@ contact_changed = signals.signal("person-contact-changed")
 proxy_copies_withdrawn = signals.signal("proxy-copies-withdrawn")
 merging = signals.signal("person-merging")
 merged = signals.signal("person-merged")
+erasing = signals.signal("person-erasing")
 
 
 @dataclass

@@ -19,7 +19,7 @@ from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404, parse_id, parse_page
 from desk.extensions import db
-from desk.people import queries, registry, services
+from desk.people import erasure, queries, registry, services
 from desk.people.forms import PersonForm, ProxyForm, SearchForm
 from desk.people.labels import (
     AGE_BAND_LABELS,
@@ -27,6 +27,7 @@ from desk.people.labels import (
     LANGUAGE_LABELS,
     PHONE_KIND_LABELS,
     PROXY_RELATION_LABELS,
+    RECEIVED_VIA_LABELS,
     REMINDER_CHANNEL_LABELS,
 )
 from desk.people.models import ConsentMethod, Person, ProxyContact
@@ -72,7 +73,7 @@ def template_helpers():
             "age_band": AGE_BAND_LABELS, "consent_method": CONSENT_METHOD_LABELS,
             "language": LANGUAGE_LABELS, "phone_kind": PHONE_KIND_LABELS,
             "relation": PROXY_RELATION_LABELS, "reminder_channel": REMINDER_CHANNEL_LABELS,
-            "table": _table_labels(),
+            "received_via": RECEIVED_VIA_LABELS, "table": _table_labels(),
         },
     }
 
@@ -112,7 +113,8 @@ def detail(person_id):
     sections = _render_sections((section.template, section.context(person))
                                 for section in registry.PERSON_PAGE_SECTIONS)
     return render_template("people/detail.html", person=person, sections=sections,
-                           duplicates=queries.duplicates_of(person))
+                           duplicates=queries.duplicates_of(person),
+                           requests=erasure.requests_of(person))
 
 
 def new():

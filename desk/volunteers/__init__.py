@@ -8,10 +8,13 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 
+from desk.core import audit
 from desk.events import holds, panels, signals
 from desk.volunteers import outbox  # noqa: F401  (registers the volunteers' messages)
 
 logger = logging.getLogger("desk.volunteers")
+
+audit.personal_fields("volunteers", "name", "name_kana", "phone", "email")
 
 
 @signals.session_moved.connect

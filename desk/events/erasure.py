@@ -1,0 +1,25 @@
+"""Bookings when a resident is anonymised (the resident registry's `erasing` signal; the
+receiver is in desk/events/__init__.py): their bookings for sessions not yet started are
+cancelled, freed seats go to the waiting list as usual (the people promoted are told),
+and the person is not told (they asked to hear nothing more, or have not been in touch
+for years). Bookings of sessions that have started stay as they are, for the figures."""
+
+from sqlalchemy import select
+
+from desk.events import bookings
+from desk.events.models import ACTIVE_BOOKING_STATUSES, Booking, CancelReason, EventSession
+from desk.extensions import db
+
+
+def cancel_future_bookings(person, *, actor, now):
+    future = db.session.scalars(
+        select(Booking).join(EventSession, EventSession.id == Booking.session_id)
+        .where(Booking.person_id == person.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+               EventSession.start_dt > now)
+        .order_by(Booking.session_id)).unique().all()
+    promoted = 0
+    for booking in future:
+        changes = bookings.cancel_booking(booking, reason=CancelReason.PERSON, actor=actor,
+                                          now=now, notify=False)
+        promoted += len(changes.promoted)
+    return {"bookings_cancelled": len(future), "bookings_promoted": promoted}
