@@ -4,7 +4,7 @@ links; the name, reading, contact details, proxies, message addresses, ticket na
 visit notes go, and so do the personal fields of the audit entries about them."""
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import func, or_, select
