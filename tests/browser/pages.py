@@ -151,7 +151,9 @@ PAGES = {
         Page("coordinator", "bookings and a proxy", args={"person_id": "person"}),
         Page("coordinator", "needs review", args={"person_id": "person.review"}),
         Page("coordinator", "merged", args={"person_id": "person.merged"}),
+        Page("coordinator", "anonymised on request", args={"person_id": "person.anonymised"}),
     ),
+    "people.erase": (Page("coordinator", args={"person_id": "person"}),),
     "people.edit": (Page("coordinator", args={"person_id": "person"}),),
     "people.merge": (
         Page("coordinator", "choose", args={"person_id": "person.review"}),
@@ -379,6 +381,7 @@ FORMS = (
     FormCase("people.edit", "coordinator", "reading not in kana", args={"person_id": "person"},
              fill={"#name_kana": "ito"}),
     FormCase("people.proxy_new", "coordinator", args={"person_id": "person"}),
+    FormCase("people.erase", "coordinator", args={"person_id": "person"}),
     FormCase("kiosk.setup", "anonymous"),
     FormCase("kiosk_staff.kiosks", "coordinator"),
     FormCase("admin.user_new", "admin"),

@@ -14,6 +14,7 @@ from desk.events import services
 from desk.extensions import db
 from desk.notify import services as notify_services
 from desk.notify.models import MessageState, OutboxMessage
+from desk.people import erasure
 from desk.people import services as people_services
 from tests.browser.kiosk_device import seed_kiosks
 
@@ -467,6 +468,13 @@ def seed():
         channel="phone_desk", consent_method="phone_staff", actor=actor, now=now)
         for name, kana in (("木村 茂", "きむら しげる"), ("木村 幸子", "きむら さちこ"))]
     people_services.mark_different_people(couple, actor=actor, now=now)
+    # a resident who asked desk to stop using and delete their details
+    erased = people_services.create_person(
+        {"name": "松本 清", "name_kana": "まつもと きよし", "phone": "070-4444-5555",
+         "consent": True}, channel="phone_desk", consent_method="phone_staff", actor=actor,
+        now=now)
+    erasure.stop_and_delete(erased, received_via="counter", received_on=local_today(now),
+                            reference="R8-個-0012", actor=users["coordinator"], now=now)
 
     # the outbox: of the phone desk booking's messages one has an unknown outcome (its
     # dispatcher stopped) and one was refused; a third was decided about already
@@ -521,6 +529,7 @@ def seed():
         "person": caller.id,
         "person.review": flagged.id,
         "person.merged": merged.id,
+        "person.anonymised": erased.id,
         "proxy": proxy.id,
         "booking_id.phone_desk": desk_booking.id,
         "booking_id.waitlisted": roster_bookings[2].id,
