@@ -54,6 +54,13 @@ def _seconds(environ, name, default):
     return value
 
 
+def _purge_time(environ):
+    """DESK_PURGE_TIME: HH:MM, or `off` (the city runs `desk purge` itself)."""
+    if (environ.get("DESK_PURGE_TIME") or "").strip().lower() == "off":
+        return None
+    return _clock(environ, "DESK_PURGE_TIME", "03:30")
+
+
 def _retention_periods(environ):
     periods = {}
     for name in sorted(environ):
@@ -169,7 +176,7 @@ def load_config(instance_path, environ=None):
         "DESK_LOGIN_LOCKOUT_MINUTES": _int(env, "DESK_LOGIN_LOCKOUT_MINUTES", 15),
         "DESK_PASSWORD_HASH_METHOD": "scrypt",
         "DESK_LOCK_TIMEOUT_SECONDS": _seconds(env, "DESK_LOCK_TIMEOUT_SECONDS", 5.0),
-        "DESK_PURGE_TIME": _clock(env, "DESK_PURGE_TIME", "03:30"),
+        "DESK_PURGE_TIME": _purge_time(env),
         # retention periods (desk/core/retention.py; each class has its default there)
         **_retention_periods(env),
         # Flask and extensions

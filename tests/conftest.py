@@ -71,6 +71,8 @@ def test_config(instance_path, database_url):
         "RATELIMIT_ENABLED": False,
         "DESK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
+        # no purge by the dispatcher thread a test starts (tests/core/test_retention.py)
+        "DESK_PURGE_TIME": None,
     }
 
 

@@ -42,18 +42,20 @@ def purge_schedule(app):
 def celery_config(app):
     # a round that waited in the queue behind others is pointless: it expires
     options = {"expires": DISPATCH_SECONDS * 3}
+    schedule = {
+        "dispatch-due": {"task": DISPATCH_TASK, "schedule": DISPATCH_SECONDS,
+                         "options": options},
+        "sweep": {"task": SWEEP_TASK, "schedule": SWEEP_SECONDS, "options": options},
+    }
+    if app.config["DESK_PURGE_TIME"] is not None:
+        schedule["purge"] = {"task": PURGE_TASK, "schedule": purge_schedule(app)}
     return {
         "broker_url": app.config["DESK_CELERY_BROKER_URL"],
         "task_ignore_result": True,
         "broker_connection_retry_on_startup": True,
         "timezone": "UTC",
         "worker_prefetch_multiplier": 1,
-        "beat_schedule": {
-            "dispatch-due": {"task": DISPATCH_TASK, "schedule": DISPATCH_SECONDS,
-                             "options": options},
-            "sweep": {"task": SWEEP_TASK, "schedule": SWEEP_SECONDS, "options": options},
-            "purge": {"task": PURGE_TASK, "schedule": purge_schedule(app)},
-        },
+        "beat_schedule": schedule,
     }
 
 

@@ -124,6 +124,6 @@ def purge_expired(*, now=None):
 
 def purge_due(last_day, *, now):
     """For a runner that purges once a day at DESK_PURGE_TIME (local): whether it is time,
-    given the local day it last purged (None: never)."""
-    return (last_day != local_today(now)
-            and to_local(now).time() >= current_app.config["DESK_PURGE_TIME"])
+    given the local day it last purged (None: never). Never with DESK_PURGE_TIME=off."""
+    at = current_app.config["DESK_PURGE_TIME"]
+    return at is not None and last_day != local_today(now) and to_local(now).time() >= at

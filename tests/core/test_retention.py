@@ -15,7 +15,7 @@ from desk.core.errors import ConfigError
 from desk.core.timeutil import local_datetime
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
-from desk.notify import celery_app, tasks
+from desk.notify import celery_app, scheduler, tasks
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage, RecipientKind
 from desk.reports.models import SurveyEntry
 from tests.fixtures.factories import NOW
@@ -154,7 +154,9 @@ def test_a_purge_is_audit_logged_with_counts_only(ctx, create_person, runner):
     assert person.phone not in str(entry.after)
 
 
-def test_the_scheduler_purges_once_a_day_after_the_purge_time(ctx):
+def test_the_scheduler_purges_once_a_day_after_the_purge_time(ctx, monkeypatch):
+    assert not tasks.purge_due(None, now=NOW)  # the tests' DESK_PURGE_TIME: off
+    monkeypatch.setitem(ctx.config, "DESK_PURGE_TIME", time(3, 30))
     before = local_datetime(date(2026, 12, 7), time(3, 29))
     after = local_datetime(date(2026, 12, 7), time(3, 30))
     assert not tasks.purge_due(None, now=before)
@@ -163,7 +165,20 @@ def test_the_scheduler_purges_once_a_day_after_the_purge_time(ctx):
     assert tasks.purge_due(date(2026, 12, 6), now=after)
 
 
-def test_celery_beat_purges_daily_at_the_purge_time_in_utc(ctx):
+def test_a_scheduler_round_purges_when_it_is_time(app, monkeypatch):
+    purged = []
+    monkeypatch.setitem(app.config, "DESK_PURGE_TIME", time(0, 0))
+    monkeypatch.setattr(tasks, "purge_expired", lambda *, now: purged.append(now))
+    monkeypatch.setattr(tasks, "sweep", lambda: None)
+    runner = scheduler.Scheduler(app)
+    runner.run_round()
+    runner.run_round()
+    assert len(purged) == 1  # once a day
+
+
+def test_celery_beat_purges_daily_at_the_purge_time_in_utc(ctx, monkeypatch):
+    assert "purge" not in celery_app.celery_config(ctx)["beat_schedule"]
+    monkeypatch.setitem(ctx.config, "DESK_PURGE_TIME", time(3, 30))
     schedule = celery_app.celery_config(ctx)["beat_schedule"]["purge"]
     assert schedule["task"] == celery_app.PURGE_TASK
     cron = schedule["schedule"]
