@@ -1,4 +1,4 @@
-"""A purge of everything purgeable leaves every KPI figure of every fiscal year exactly as
+"""A resident's request to stop and delete, then a purge of everything purgeable, leave every KPI figure of every fiscal year exactly as
 it was (issue: the data lifecycle). The demo city is loaded into a database of its own,
 since the purge changes it; the figures compared are the whole dashboard report of each
 fiscal year (targets, figures, every breakdown, topics and volunteers) as its exports
@@ -14,10 +14,10 @@ from desk.core import retention
 from desk.core.audit import AuditEntry
 from desk.core.timeutil import fiscal_year_of
 from desk.demo.load import load_demo
-from desk.events.models import EventSession
+from desk.events.models import Attendance, Booking, BookingStatus, EventSession
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
-from desk.people import queries
+from desk.people import erasure, queries
 from desk.people.models import Person
 from desk.reports import dashboard, periods
 from tests.conftest import make_database, test_config
@@ -67,6 +67,20 @@ def test_a_full_purge_keeps_every_figure_of_every_fiscal_year(purged_demo):
     before = whole_report()
     assert len(before) >= 2
 
+    # a resident who attended classes and is booked for coming ones asks to be deleted
+    asking = db.session.scalars(
+        select(Person).join(Booking, Booking.person_id == Person.id)
+        .join(EventSession, EventSession.id == Booking.session_id)
+        .where(EventSession.start_dt > NOW, Booking.status == BookingStatus.BOOKED,
+               Person.id.in_(select(Booking.person_id).where(
+                   Booking.attendance == Attendance.ATTENDED)))
+        .order_by(Person.id).limit(1)).unique().one()
+    erasure.stop_and_delete(asking, received_via="counter", received_on=TODAY, actor="test",
+                            now=NOW)
+    db.session.commit()
+    db.session.expire_all()
+    assert whole_report() == before
+
     config = {**purged_demo.config, **everything_purgeable()}
     dry = retention.purge(config, now=LATER, actor="test", dry_run=True)
     outcomes = retention.purge(config, now=LATER, actor="test")
@@ -74,7 +88,10 @@ def test_a_full_purge_keeps_every_figure_of_every_fiscal_year(purged_demo):
     assert [(outcome.data_class.key, outcome.count) for outcome in dry] == [
         (outcome.data_class.key, outcome.count) for outcome in outcomes]
     counts = {outcome.data_class.key: outcome.count for outcome in outcomes}
-    assert counts["residents"] == db.session.scalar(select(func.count(Person.id)))
+    # everybody but the resident anonymised on request just before
+    assert counts["residents"] == db.session.scalar(select(func.count(Person.id))) - 1
+    assert db.session.scalar(select(func.count(Person.id))
+                             .where(Person.anonymised_dt.is_(None))) == 0
     assert counts["outbox_contents"] > 0 and counts["audit_snapshots"] > 0
     db.session.expire_all()
     assert whole_report() == before
