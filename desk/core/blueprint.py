@@ -10,7 +10,7 @@ from desk.core.db import read_only
 from desk.core.errors import Busy
 from desk.core.i18n import LOCALE_COOKIE, LOCALES
 from desk.core.web import error_response, safe_next_url
-from desk.extensions import db
+from desk.extensions import db, login_manager
 
 bp = Blueprint("core", __name__)
 
@@ -95,7 +95,13 @@ def busy(error):
 
 @bp.app_errorhandler(500)
 def server_error(error):
-    """The request was rolled back before its error came here (desk.core.transaction)."""
+    """The request was rolled back before its error came here (desk.core.transaction).
+
+    The page asks nothing of the database, which may be what failed: it is drawn as for
+    a visitor who is not logged in (loading the account, or reading its role again
+    after the rollback, would query the database and leave the web server's plain-text
+    error instead of this page)."""
+    login_manager._update_request_context_with_user()
     return _error_page(500, _("Something went wrong"),
                        _("An unexpected error happened. Nothing was saved. Please try again; "
                          "if it happens again, call the desk."))

@@ -23,17 +23,26 @@ Keeping a change although the answer is an error, decided once, here:
 - `keep_changes()`: what the request changed so far stays, whatever happens next (an
   API token's last use, noted before the route runs).
 
+When the database itself fails (an outage), the rollback may fail as well: the pool
+then drops the connection (the database discards what it did not commit), and the
+error page is still drawn and the request still ends (desk.core.blueprint.server_error
+asks nothing of the database).
+
 Messages a request planned in the outbox are handed to the dispatcher only after the
 commit (desk.notify.scheduler listens to after_commit). CLI commands, tasks, the
 dispatcher and the demo are not requests: they commit themselves.
 """
 
+import logging
 from contextlib import contextmanager
 
 from flask import Flask, g, message_flashed, session
+from sqlalchemy.exc import SQLAlchemyError
 
 from desk.core.errors import DeskError
 from desk.extensions import db
+
+logger = logging.getLogger("desk")
 
 _KEPT = "desk_kept_savepoint"
 _FLASHED = "desk_flashed"
@@ -51,6 +60,16 @@ class DeskFlask(Flask):
         _roll_back_request()
         _take_back_flashes()
         return super().handle_user_exception(e)
+
+    def do_teardown_appcontext(self, *args):
+        """What is still open is rolled back before Flask-SQLAlchemy removes the session:
+        a rollback that fails still gives its connection back to the pool, where closing
+        the session would raise and keep it."""
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            _note_failed_rollback()
+        super().do_teardown_appcontext(*args)
 
 
 @message_flashed.connect
@@ -71,11 +90,21 @@ def _take_back_flashes():
 def _roll_back_request():
     """Undo what the request changed, but what it kept (which is committed now)."""
     kept = g.pop(_KEPT, None)
-    if kept is None or not db.session().in_nested_transaction():
-        db.session.rollback()
-        return
-    kept.rollback()  # also when an error of the database made it unusable
-    db.session.commit()
+    try:
+        if kept is None or not db.session().in_nested_transaction():
+            db.session.rollback()
+            return
+        kept.rollback()  # also when an error of the database made it unusable
+        db.session.commit()
+    except SQLAlchemyError:
+        _note_failed_rollback()
+
+
+def _note_failed_rollback():
+    """The database could not roll back (it has gone): the pool drops the connection
+    (the database discards what it did not commit); the error that brought the request
+    here is the one shown."""
+    logger.warning("The database could not roll back", exc_info=True)
 
 
 def keep_changes():
