@@ -12,6 +12,7 @@
 """
 
 import sys
+from functools import wraps
 from pathlib import Path
 
 import click
@@ -20,6 +21,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
 from desk.core import retention
+from desk.core.db import write_intent
 from desk.core.errors import DeskError
 from desk.core.timeutil import to_local, utcnow
 from desk.extensions import db
@@ -39,6 +41,20 @@ def _fail(error):
     raise click.ClickException(error.message if isinstance(error, DeskError) else str(error))
 
 
+def writes(command):
+    """A command that writes takes SQLite's write lock when its transaction begins, as a
+    writing request does (desk.core.db.write_intent): beside a running server it waits
+    for the server's writers (up to DESK_LOCK_TIMEOUT_SECONDS) instead of failing with
+    "database is locked" when its first read turns into a write."""
+
+    @wraps(command)
+    def run(*args, **kwargs):
+        with write_intent():
+            return command(*args, **kwargs)
+
+    return run
+
+
 def database_is_empty():
     from desk.auth.models import User
     from desk.events.models import EventSession
@@ -56,6 +72,7 @@ def apply_migrations():
 @click.command("init")
 @click.option("--demo", is_flag=True, help="Load the demo data if the database is empty.")
 @with_appcontext
+@writes
 def init_command(demo):
     """Apply pending database migrations (and load demo data)."""
     apply_migrations()
@@ -128,6 +145,7 @@ def _read_password(prompt=True):
 @click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "volunteer"]))
 @click.option("--name", "display_name", default=None, help="Name shown in the pages.")
 @with_appcontext
+@writes
 def create_user_command(email, role, display_name):
     """Create an account. The password is prompted, or read from stdin."""
     from desk.auth.services import create_user
@@ -145,6 +163,7 @@ def create_user_command(email, role, display_name):
 @click.command("set-password")
 @click.argument("login")
 @with_appcontext
+@writes
 def set_password_command(login):
     """Set a new password for an account (e-mail address or phone number), e.g. for a
     coordinator who forgot theirs. The password is prompted, or read from stdin."""
@@ -175,6 +194,7 @@ def _user_or_fail(email):
 @click.argument("email")
 @click.option("--name", default="api", show_default=True, help="What the token is for.")
 @with_appcontext
+@writes
 def create_token_command(email, name):
     """Create an API bearer token; prints it alone on the last line (shown only once)."""
     from desk.auth.services import create_token
@@ -209,6 +229,7 @@ def list_tokens_command(email):
 @click.command("revoke-token")
 @click.argument("token_id", type=int)
 @with_appcontext
+@writes
 def revoke_token_command(token_id):
     """Revoke an API token by its id (see list-tokens)."""
     from desk.auth.services import revoke_token

@@ -4,10 +4,12 @@ Installed as the blueprint's before_request, so every writing route (any method 
 GET, HEAD and OPTIONS) inherits the check instead of remembering it; the exceptions are
 the public booking routes in PUBLIC_WRITES (residents book and cancel without an
 account; they are rate-limited instead). A reading route that shows personal data (the
-roster) asks for a token itself with `require_staff_token()`. Only the
+roster, the KPIs) is marked `staff_token_required`. Only the
 `Authorization: Bearer desk_...` header counts: a logged-in browser session never
 authorises a write (the blueprint is exempt from CSRF, so a cookie would be forgeable).
 """
+
+from functools import wraps
 
 from flask import g, request
 from flask_babel import gettext as _
@@ -15,6 +17,7 @@ from flask_babel import gettext as _
 from desk.api.errors import Unauthorized
 from desk.auth.models import STAFF_ROLES
 from desk.auth.services import user_for_token
+from desk.core.db import writes
 from desk.core.errors import PermissionDenied
 from desk.core.timeutil import utcnow
 from desk.core.transaction import keep_changes
@@ -35,11 +38,19 @@ def require_token():
     return None
 
 
-def require_staff_token():
-    """For a reading route that shows personal data: the coordinator's or admin's
-    account whose token came with the request (401 / 403 otherwise)."""
-    g.api_user = _token_user()
-    return g.api_user
+def staff_token_required(view):
+    """For a reading route that shows personal data: the request needs a coordinator's
+    or an admin's token (401 / 403 otherwise; `api_user()` is its account). Using a
+    token notes its last use, a write: the route takes SQLite's write lock from the
+    start, as a writing request does (`writes`), where a read that turned into a write
+    would fail with "database is locked" beside another writer (the dispatcher)."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        g.api_user = _token_user()
+        return view(*args, **kwargs)
+
+    return writes(checked)
 
 
 def api_user():

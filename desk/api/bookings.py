@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from desk.api import inputs
-from desk.api.auth import api_user, require_staff_token
+from desk.api.auth import api_user, staff_token_required
 from desk.api.serializers import booking_json, page_json, roster_entry_json
 from desk.api.sessions import _session_or_404
-from desk.core.db import writes
 from desk.core.districts import all_districts
 from desk.core.errors import DeskError, NotFoundError, ValidationError
 from desk.core.timeutil import utcnow
@@ -111,9 +110,8 @@ def _roster(session):
         (booking, position) for position, booking in enumerate(listed.waitlisted, start=1)]
 
 
-@writes  # the token's last use
+@staff_token_required
 def roster(session_id):
-    require_staff_token()
     session = _session_or_404(session_id)
     return json_response(page_json([roster_entry_json(booking, position)
                                     for booking, position in _roster(session)], None))

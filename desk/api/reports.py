@@ -13,7 +13,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from desk.api import inputs
-from desk.api.auth import require_staff_token
+from desk.api.auth import staff_token_required
 from desk.api.errors import BadRequest
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_today, utcnow
 from desk.core.web import json_response
@@ -59,8 +59,8 @@ def _period():
     return first, last
 
 
+@staff_token_required
 def kpi():
-    require_staff_token()
     first, last = _period()
     fiscal_year = fiscal_year_of(first)
     same_year = fiscal_year == fiscal_year_of(last)
