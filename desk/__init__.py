@@ -51,18 +51,26 @@ def create_app(config=None):
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DESK_DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DESK_TIMEZONE"]
 
-    if app.config["DESK_PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        count = app.config["DESK_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-
     _init_extensions(app)
     _register_blueprints(app)
 
     from desk.cli import register_cli
 
     register_cli(app)
+    return app
+
+
+def trust_proxies(app):
+    """Behind DESK_PROXY_COUNT reverse proxies, read the X-Forwarded-For/-Proto/-Host
+    entries they add (that many from the right, so that what a client forges to the
+    left counts for nothing): for gunicorn and other WSGI servers (desk.wsgi). `desk
+    serve` has waitress read them instead (desk.cli.waitress_options), so that they are
+    applied once."""
+    count = app.config["DESK_PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
 
 

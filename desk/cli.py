@@ -107,6 +107,23 @@ def serve_banner(host, port, logins):
     return lines
 
 
+PROXY_HEADERS = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}
+
+
+def waitress_options(app, *, host, port, threads):
+    """waitress' settings for `desk serve`. Behind DESK_PROXY_COUNT reverse proxies,
+    waitress reads the X-Forwarded-For/-Proto/-Host entries they add, that many from the
+    right (what a client forges to the left counts for nothing), so that rate limits see
+    each visitor's address; without proxies it drops those headers, so that a client
+    cannot choose its address. (gunicorn and other servers: desk.trust_proxies.)"""
+    options = {"host": host, "port": port, "threads": threads, "ident": "desk"}
+    proxy_count = app.config["DESK_PROXY_COUNT"]
+    if proxy_count:
+        options.update(trusted_proxy="*", trusted_proxy_count=proxy_count,
+                       trusted_proxy_headers=PROXY_HEADERS)
+    return options
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Default: DESK_PORT, else 5000.")
@@ -128,7 +145,7 @@ def serve_command(host, port, threads):
     if not app.testing and not app.config["DESK_CELERY_BROKER_URL"]:
         dispatcher = scheduler.start(app)
     try:
-        serve(app, host=host, port=port, threads=threads, ident="desk")
+        serve(app, **waitress_options(app, host=host, port=port, threads=threads))
     finally:
         if dispatcher is not None:
             scheduler.stop()

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from desk import create_app
+from desk import create_app, trust_proxies
 from desk.cli import apply_migrations
 from desk.core.security import CONTENT_SECURITY_POLICY
 from tests.conftest import make_database, test_config
@@ -129,9 +129,9 @@ def test_proxy_count_trusts_forwarded_headers(tmp_path):
     from flask import request
 
     def remote(proxy_count):
-        app = create_app({"DESK_INSTANCE_PATH": str(tmp_path), "ENVIRON": {
+        app = trust_proxies(create_app({"DESK_INSTANCE_PATH": str(tmp_path), "ENVIRON": {
             "DESK_PROXY_COUNT": str(proxy_count),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}})
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}}))
         app.add_url_rule("/whoami", "whoami", lambda: f"{request.remote_addr} {request.scheme}")
         return app.test_client().get("/whoami", headers={
             "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}).get_data(True)
