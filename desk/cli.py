@@ -20,6 +20,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
+from desk import logger
+from desk.config import unshared_limit_warnings
 from desk.core import retention
 from desk.core.db import write_intent
 from desk.core.errors import DeskError
@@ -140,6 +142,10 @@ def serve_command(host, port, threads):
     port = port or app.config["DESK_PORT"]
     for line in serve_banner(host, port, read_demo_logins(app.instance_path)):
         click.echo(line)
+    # one process: its threads share the rate limits kept in memory
+    for warning in unshared_limit_warnings(app.config, processes=1):
+        logger.warning(warning)
+        click.echo(f"Warning: {warning}")
     # the embedded dispatcher; with Celery configured, its workers send instead
     dispatcher = None
     if not app.testing and not app.config["DESK_CELERY_BROKER_URL"]:

@@ -5,8 +5,10 @@ Every variable is documented in docs/configuration.md; the names follow DESIGN.m
 overrides on top of it.
 """
 
+import argparse
 import os
 import secrets
+import shlex
 from datetime import time
 from pathlib import Path
 from time import monotonic, sleep
@@ -196,3 +198,57 @@ def load_config(instance_path, environ=None):
         "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
     }
+
+
+# -- limits kept in memory while several processes run ------------------------------------
+
+
+def serving_processes(environ, argv):
+    """How many processes serve requests, as far as desk can tell, where desk is loaded
+    through desk.wsgi: under gunicorn its worker count (`-w`/`--workers` on its command
+    line, else in GUNICORN_CMD_ARGS, else WEB_CONCURRENCY, gunicorn's order; a count in
+    a gunicorn configuration file is not seen); under another server WEB_CONCURRENCY,
+    which hosting platforms set to the worker count; else 1. (`desk serve` is one
+    process: its threads share one memory.)"""
+    program = Path(argv[0]) if argv else Path()
+    if "gunicorn" in (program.name, program.parent.name):
+        for args in (argv[1:], shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))):
+            workers = _workers_option(args)
+            if workers is not None:
+                return workers
+    try:
+        return max(int(environ.get("WEB_CONCURRENCY") or 1), 1)
+    except ValueError:
+        return 1
+
+
+def _workers_option(args):
+    parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    parser.add_argument("-w", "--workers")
+    try:
+        workers = parser.parse_known_args(args)[0].workers
+        return None if workers is None else int(workers)
+    except (argparse.ArgumentError, ValueError):
+        return None
+
+
+def unshared_limit_warnings(config, processes):
+    """What runs per process although several run, for lack of DESK_REDIS_URL: the
+    request rate limits (kept in each process's memory) when `processes` serve
+    requests, and the SMS rate cap when Celery workers send (each worker process paces
+    on its own)."""
+    if config["DESK_REDIS_URL"]:
+        return []
+    warnings = []
+    if processes > 1 and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        warnings.append(
+            f"{processes} processes serve desk and each keeps its own rate limits in "
+            "memory (logins, bookings, cancelling by code): a client gets up to "
+            f"{processes} times each limit. Set DESK_REDIS_URL to share them "
+            "(docs/deployment.md).")
+    if config["DESK_CELERY_BROKER_URL"]:
+        warnings.append(
+            "Celery workers send messages and each worker process keeps its own SMS "
+            "rate cap (DESK_SMS_RATE_PER_SECOND): together they may send faster. Set "
+            "DESK_REDIS_URL to share it (docs/deployment.md).")
+    return warnings

@@ -10,7 +10,8 @@ in desk.notify.celery_app.
 
 from celery.signals import worker_process_init
 
-from desk import create_app
+from desk import create_app, logger
+from desk.config import unshared_limit_warnings
 from desk.extensions import db
 
 _flask_app = None
@@ -32,6 +33,8 @@ def __getattr__(name):
         raise AttributeError(name)
     if _flask_app is None:
         _flask_app = create_app()
+        for warning in unshared_limit_warnings(_flask_app.config, processes=1):
+            logger.warning(warning)
     celery = _flask_app.extensions.get("celery")
     if celery is None:
         raise RuntimeError("DESK_CELERY_BROKER_URL is not set: there is no Celery to run")
