@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from desk.consults import messages, outbox  # noqa: F401  (outbox registers on import)
 from desk.consults import personal_data as consult_data
-from desk.consults.models import Ticket
+from desk.consults.models import Ticket, Visit, visit_topics
 from desk.core import audit, retention
 from desk.events import signals
+from desk.notify.models import OutboxMessage
 from desk.people import registry
 from desk.people import signals as people_signals
 
@@ -41,6 +42,23 @@ def _visited_since(cutoff):
 @people_signals.erasing.connect
 def _erase_tickets(person, *, actor, now):
     return consult_data.erase_person(person, now=now)
+
+
+registry.register_dependent(Ticket, "booking_id",
+                            label=_l("Consultation tickets of a reserved slot"))
+registry.register_dependent(Visit, "ticket_id", label=_l("Consultation visit notes"))
+registry.register_dependent(visit_topics, "visit_id",
+                            label=_l("Topics of the consultation visit notes"))
+registry.register_link(OutboxMessage, kind_column="topic", kind=messages.TOPIC,
+                       id_column="topic_id", target=Ticket)
+
+
+@registry.disclosure_section("consults/staff/_disclosure_tickets.html")
+def _disclosed_tickets(disclosure):
+    from desk.consults import queries, staff_views
+
+    return {"tickets": queries.tickets_by_issue(disclosure.ids("consult_tickets")),
+            **staff_views.template_helpers()}
 
 
 @people_signals.merged.connect

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from desk.core import audit, retention
 from desk.notify import personal_data as outbox_data
-from desk.notify.models import OutboxMessage
+from desk.notify.models import OutboxMessage, SmsReply
 from desk.people import registry
 from desk.people import signals as people_signals
 
@@ -41,6 +41,20 @@ retention.register(
 @people_signals.erasing.connect
 def _erase_messages(person, *, actor, now):
     return outbox_data.erase_person(person, now=now)
+
+
+registry.register_dependent(OutboxMessage, "replaces_id",
+                            label=_l("Messages sent instead of another one"))
+registry.register_dependent(SmsReply, "message_id", label=_l("SMS replies"))
+registry.register_secret(OutboxMessage, "secret")
+
+
+@registry.disclosure_section("notify/staff/_disclosure_messages.html")
+def _disclosed_messages(disclosure):
+    from desk.notify import queries
+
+    return queries.disclosed_messages(disclosure.ids("outbox_messages"),
+                                      disclosure.ids("sms_replies"))
 
 
 @people_signals.contact_changed.connect
