@@ -1,6 +1,6 @@
 """Consultation desks: the queue of tickets, serving, the visit log; receivers for the
-resident registry (a merged record's tickets move to the kept one) and for moved
-sessions. The "your turn is coming" SMS is registered with notify on import
+resident registry (a merged record's tickets move to the kept one; a person's tickets
+and visit notes in their disclosure) and for moved sessions. The "your turn is coming" SMS is registered with notify on import
 (desk.consults.outbox)."""
 
 import logging
@@ -20,6 +20,13 @@ from desk.people import signals as people_signals
 logger = logging.getLogger("desk.consults")
 
 registry.register_reference(Ticket, "person_id", label=_l("Consultation tickets"))
+registry.register_dependent(Ticket, "booking_id",
+                            label=_l("Consultation tickets of a reserved slot"))
+registry.register_dependent(Visit, "ticket_id", label=_l("Consultation visit notes"))
+registry.register_dependent(visit_topics, "visit_id",
+                            label=_l("Topics of the consultation visit notes"))
+registry.register_link(OutboxMessage, kind_column="topic", kind=messages.TOPIC,
+                       id_column="topic_id", target=Ticket)
 audit.personal_fields("consult_visits", "note")
 retention.register(
     "consult_visitors", label=_l("Visitors' names and phone numbers on consultation tickets"),
@@ -42,15 +49,6 @@ def _visited_since(cutoff):
 @people_signals.erasing.connect
 def _erase_tickets(person, *, actor, now):
     return consult_data.erase_person(person, now=now)
-
-
-registry.register_dependent(Ticket, "booking_id",
-                            label=_l("Consultation tickets of a reserved slot"))
-registry.register_dependent(Visit, "ticket_id", label=_l("Consultation visit notes"))
-registry.register_dependent(visit_topics, "visit_id",
-                            label=_l("Topics of the consultation visit notes"))
-registry.register_link(OutboxMessage, kind_column="topic", kind=messages.TOPIC,
-                       id_column="topic_id", target=Ticket)
 
 
 @registry.disclosure_section("consults/staff/_disclosure_tickets.html")

@@ -1,7 +1,8 @@
 """The schedule: districts, venues, programs, sessions and recurring series; bookings
 and their messages (registered with notify on import: desk.events.outbox); receivers
-for the resident registry (a person's bookings on their page, and their bookings when
-two records of one resident are merged) and for moved sessions."""
+for the resident registry (a person's bookings on their page and in their disclosure,
+and their bookings when two records of one resident are merged) and for moved
+sessions."""
 
 import logging
 

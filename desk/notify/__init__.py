@@ -1,7 +1,8 @@
 """Messages to residents, their proxies, volunteers and consultation visitors, by SMS,
 call and e-mail: the outbox and what plans its rows (each feature registers its kinds of
 message in desk.notify.kinds); receivers for the resident registry (corrected contact
-details, a proxy's copies withdrawn, two records of one resident merged)."""
+details, a proxy's copies withdrawn, two records of one resident merged; a person's
+messages and SMS replies in their disclosure)."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -16,6 +17,10 @@ registry.register_reference(OutboxMessage, "person_id", label=_l("Messages (sent
 registry.register_reference(OutboxMessage, "proxy_id",
                             label=_l("Copies of messages sent to a proxy contact"),
                             moves_on_merge=False)
+registry.register_dependent(OutboxMessage, "replaces_id",
+                            label=_l("Messages sent instead of another one"))
+registry.register_dependent(SmsReply, "message_id", label=_l("SMS replies"))
+registry.register_secret(OutboxMessage, "secret")
 audit.personal_fields("outbox_messages", "address")
 audit.personal_fields("opt_outs", "address")
 
@@ -41,12 +46,6 @@ retention.register(
 @people_signals.erasing.connect
 def _erase_messages(person, *, actor, now):
     return outbox_data.erase_person(person, now=now)
-
-
-registry.register_dependent(OutboxMessage, "replaces_id",
-                            label=_l("Messages sent instead of another one"))
-registry.register_dependent(SmsReply, "message_id", label=_l("SMS replies"))
-registry.register_secret(OutboxMessage, "secret")
 
 
 @registry.disclosure_section("notify/staff/_disclosure_messages.html")
