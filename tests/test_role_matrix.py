@@ -120,6 +120,10 @@ MATRIX = {
     "people.reviewed": ("POST", STAFF_ACTION),
     "people.merge": ("GET", STAFF),
     "people.erase": ("GET", STAFF),
+    # disclosure on request: the printable page and its files (downloads, 200)
+    "people.disclosure": ("GET", STAFF),
+    "people.disclosure_json": ("GET", STAFF),
+    "people.disclosure_csv": ("GET", STAFF),
     "people.proxy_new": ("GET", STAFF),
     "people.proxy_edit": ("GET", STAFF),
     "people.proxy_remove": ("POST", STAFF_ACTION),

@@ -1,6 +1,6 @@
 """Consultation desks: the queue of tickets, serving, the visit log; receivers for the
-resident registry (a merged record's tickets move to the kept one) and for moved
-sessions. The "your turn is coming" SMS is registered with notify on import
+resident registry (a merged record's tickets move to the kept one; a person's tickets
+and visit notes in their disclosure) and for moved sessions. The "your turn is coming" SMS is registered with notify on import
 (desk.consults.outbox)."""
 
 import logging
@@ -10,15 +10,23 @@ from sqlalchemy import select
 
 from desk.consults import messages, outbox  # noqa: F401  (outbox registers on import)
 from desk.consults import personal_data as consult_data
-from desk.consults.models import Ticket
+from desk.consults.models import Ticket, Visit, visit_topics
 from desk.core import audit, retention
 from desk.events import signals
+from desk.notify.models import OutboxMessage
 from desk.people import registry
 from desk.people import signals as people_signals
 
 logger = logging.getLogger("desk.consults")
 
 registry.register_reference(Ticket, "person_id", label=_l("Consultation tickets"))
+registry.register_dependent(Ticket, "booking_id",
+                            label=_l("Consultation tickets of a reserved slot"))
+registry.register_dependent(Visit, "ticket_id", label=_l("Consultation visit notes"))
+registry.register_dependent(visit_topics, "visit_id",
+                            label=_l("Topics of the consultation visit notes"))
+registry.register_link(OutboxMessage, kind_column="topic", kind=messages.TOPIC,
+                       id_column="topic_id", target=Ticket)
 audit.personal_fields("consult_visits", "note")
 retention.register(
     "consult_visitors", label=_l("Visitors' names and phone numbers on consultation tickets"),
@@ -41,6 +49,14 @@ def _visited_since(cutoff):
 @people_signals.erasing.connect
 def _erase_tickets(person, *, actor, now):
     return consult_data.erase_person(person, now=now)
+
+
+@registry.disclosure_section("consults/staff/_disclosure_tickets.html")
+def _disclosed_tickets(disclosure):
+    from desk.consults import queries, staff_views
+
+    return {"tickets": queries.tickets_by_issue(disclosure.ids("consult_tickets")),
+            **staff_views.template_helpers()}
 
 
 @people_signals.merged.connect

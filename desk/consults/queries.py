@@ -56,6 +56,13 @@ def tickets_of(session):
         select(Ticket).where(Ticket.session_id == session.id).order_by(Ticket.number)))
 
 
+def tickets_by_issue(ids):
+    """The tickets with these ids with their visit logs, the latest issued first."""
+    return db.session.scalars(
+        select(Ticket).where(Ticket.id.in_(ids))
+        .order_by(Ticket.issued_dt.desc(), Ticket.id.desc())).unique().all()
+
+
 def ticket_in_session(session, ticket_id):
     """The ticket of this session with that id, or None (a ticket of another session
     is not found here)."""

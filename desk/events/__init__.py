@@ -1,7 +1,8 @@
 """The schedule: districts, venues, programs, sessions and recurring series; bookings
 and their messages (registered with notify on import: desk.events.outbox); receivers
-for the resident registry (a person's bookings on their page, and their bookings when
-two records of one resident are merged) and for moved sessions."""
+for the resident registry (a person's bookings on their page and in their disclosure,
+and their bookings when two records of one resident are merged) and for moved
+sessions."""
 
 import logging
 
@@ -10,6 +11,7 @@ from sqlalchemy import or_, select
 
 from desk.events import notices, outbox, signals  # noqa: F401  (outbox registers on import)
 from desk.events.models import Booking, EventSession
+from desk.notify.models import OutboxMessage
 from desk.people import registry
 from desk.people import signals as people_signals
 
@@ -18,6 +20,9 @@ logger = logging.getLogger("desk.events")
 registry.register_reference(Booking, "person_id", label=_l("Bookings"))
 registry.register_reference(Booking, "proxy_id", label=_l("Bookings made by a proxy contact"),
                             moves_on_merge=False)
+registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
+                       id_column="topic_id", target=Booking)
+registry.register_secret(Booking, "token")
 
 
 @registry.activity
@@ -42,6 +47,14 @@ def _person_bookings(person):
     from desk.events import queries
 
     return {"person": person, "bookings": queries.person_bookings(person), **_booking_labels()}
+
+
+@registry.disclosure_section("staff/_disclosure_bookings.html")
+def _disclosed_bookings(disclosure):
+    from desk.events import queries
+
+    return {"bookings": queries.bookings_by_session_start(disclosure.ids("bookings")),
+            **_booking_labels()}
 
 
 @registry.merge_preview_section("staff/_merge_bookings.html")

@@ -135,6 +135,13 @@ def person_bookings(person):
         .order_by(EventSession.start_dt.desc(), Booking.id.desc())).unique().all()
 
 
+def bookings_by_session_start(ids):
+    """The bookings with these ids, the latest session first."""
+    return db.session.scalars(
+        select(Booking).join(Booking.session).where(Booking.id.in_(ids))
+        .order_by(EventSession.start_dt.desc(), Booking.id.desc())).unique().all()
+
+
 @dataclass
 class Roster:
     """A session's bookings as the roster shows them."""

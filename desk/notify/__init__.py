@@ -1,14 +1,15 @@
 """Messages to residents, their proxies, volunteers and consultation visitors, by SMS,
 call and e-mail: the outbox and what plans its rows (each feature registers its kinds of
 message in desk.notify.kinds); receivers for the resident registry (corrected contact
-details, a proxy's copies withdrawn, two records of one resident merged)."""
+details, a proxy's copies withdrawn, two records of one resident merged; a person's
+messages and SMS replies in their disclosure)."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from desk.core import audit, retention
 from desk.notify import personal_data as outbox_data
-from desk.notify.models import OutboxMessage
+from desk.notify.models import OutboxMessage, SmsReply
 from desk.people import registry
 from desk.people import signals as people_signals
 
@@ -16,6 +17,10 @@ registry.register_reference(OutboxMessage, "person_id", label=_l("Messages (sent
 registry.register_reference(OutboxMessage, "proxy_id",
                             label=_l("Copies of messages sent to a proxy contact"),
                             moves_on_merge=False)
+registry.register_dependent(OutboxMessage, "replaces_id",
+                            label=_l("Messages sent instead of another one"))
+registry.register_dependent(SmsReply, "message_id", label=_l("SMS replies"))
+registry.register_secret(OutboxMessage, "secret")
 audit.personal_fields("outbox_messages", "address")
 audit.personal_fields("opt_outs", "address")
 
@@ -41,6 +46,14 @@ retention.register(
 @people_signals.erasing.connect
 def _erase_messages(person, *, actor, now):
     return outbox_data.erase_person(person, now=now)
+
+
+@registry.disclosure_section("notify/staff/_disclosure_messages.html")
+def _disclosed_messages(disclosure):
+    from desk.notify import queries
+
+    return queries.disclosed_messages(disclosure.ids("outbox_messages"),
+                                      disclosure.ids("sms_replies"))
 
 
 @people_signals.contact_changed.connect

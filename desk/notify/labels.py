@@ -13,6 +13,7 @@ from desk.notify.models import (
     CODE_UNKNOWN_TEMPLATE,
     MessageChannel,
     MessageState,
+    ReplyAction,
     Resolution,
 )
 
@@ -38,6 +39,16 @@ RESOLUTION_LABELS = {
     Resolution.SENT_AGAIN: _l("Sent again"),
     Resolution.ARRIVED: _l("Marked as arrived"),
     Resolution.CALLED: _l("Phoned the person"),
+}
+
+REPLY_ACTION_LABELS = {
+    ReplyAction.CONFIRMED: _l("Attendance confirmed"),
+    ReplyAction.CANCEL_ASKED: _l("Asked to send 2 again to cancel"),
+    ReplyAction.CANCELLED: _l("Booking cancelled"),
+    ReplyAction.OPTED_OUT: _l("Messages stopped"),
+    ReplyAction.OPTED_IN: _l("Messages started again"),
+    ReplyAction.REFUSED: _l("The booking could no longer be changed"),
+    ReplyAction.HELP: _l("Sent the help text"),
 }
 
 # Twilio's codes (REFERENCE.md) and desk's own words for messages it held back

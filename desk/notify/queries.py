@@ -5,7 +5,8 @@ from sqlalchemy.orm import selectinload
 
 from desk.core.paging import paginate
 from desk.extensions import db
-from desk.notify.models import MessageState, OutboxMessage
+from desk.notify import kinds, labels
+from desk.notify.models import MessageState, OutboxMessage, SmsReply
 
 PAGE_SIZE = 50
 ATTENTION_MAX = 200
@@ -64,3 +65,18 @@ def messages(*, state=None, page=1):
         order = (OutboxMessage.updated_dt.desc(), OutboxMessage.id.desc())
     return paginate(_with_context(select(OutboxMessage).where(condition).order_by(*order)),
                     page=page, per_page=PAGE_SIZE)
+
+
+def disclosed_messages(message_ids, reply_ids):
+    """The context of the messages' part of a person's disclosure: the messages (oldest
+    first) with what each is about, and the SMS replies to them."""
+    found = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
+        .order_by(OutboxMessage.created_dt, OutboxMessage.id)).all()
+    replies = db.session.scalars(
+        select(SmsReply).where(SmsReply.id.in_(reply_ids))
+        .order_by(SmsReply.received_dt, SmsReply.id)).all()
+    return {"messages": found, "about": kinds.describe(found), "replies": replies,
+            "template_label": kinds.template_label, "state_labels": labels.STATE_LABELS,
+            "channel_labels": labels.CHANNEL_LABELS, "error_label": labels.error_label,
+            "reply_action_labels": labels.REPLY_ACTION_LABELS}

@@ -9,10 +9,17 @@ person without importing any of them.
 - `ACTIVITIES`: what counts as a resident still being in touch, for the retention period
   of residents (desk.people.erasure): each is a function of a cutoff giving a SELECT of
   the `person_id`s with something since then (a booking for a session on or after it).
-- `PERSON_PAGE_SECTIONS`: parts of a person's page (a bookings list), and
+- `DEPENDENT_REFERENCES`: every column that holds the id of a row disclosed with a
+  person (a visit's ticket, a reply's message), and `LINKS`: a pair of plain columns
+  naming such a row without a foreign key (an outbox row's topic "booking" and its
+  topic_id). The disclosure (desk.people.disclosure) follows them all;
+  tests/people/test_disclosure.py fails for a foreign key to a disclosed table that
+  nobody registered. `SECRET_COLUMNS` are withheld from it (a booking's link token).
+- `PERSON_PAGE_SECTIONS`: parts of a person's page (a bookings list),
   `MERGE_PREVIEW_SECTIONS`: items of the merge preview's "What will happen" list (two
-  bookings for one session). Each is a template partial and a function giving its
-  context.
+  bookings for one session), and `DISCLOSURE_SECTIONS`: parts of the printed
+  disclosure (bookings and attendance). Each is a template partial and a function
+  giving its context.
 """
 
 from collections.abc import Callable
@@ -26,11 +33,17 @@ from desk.people.models import DistinctPair, Person, PrivacyRequest, ProxyContac
 from desk.people.signals import MergeChanges
 
 
+def table_of(model):
+    """The Table of a model class, or the Table itself (an association table)."""
+    return getattr(model, "__table__", model)
+
+
 @dataclass(frozen=True)
 class PersonReference:
-    """A column holding a person's (or a proxy contact's) id."""
+    """A column holding a person's (or a proxy contact's) id; in DEPENDENT_REFERENCES,
+    the id of a row disclosed with a person (a visit's ticket)."""
 
-    model: type
+    model: type  # a model class, or a Table (DEPENDENT_REFERENCES only)
     column: str
     label: object  # what the rows are, in a coordinator's words (lazy)
     # True: a merge moves the rows from the dropped record to the kept one (the owning
@@ -41,11 +54,16 @@ class PersonReference:
 
     @property
     def table(self):
-        return self.model.__tablename__
+        return table_of(self.model).name
 
     @property
     def attribute(self):
         return getattr(self.model, self.column)
+
+    @property
+    def foreign_key(self):
+        """The foreign key of the column: where it points (`.column`, its table)."""
+        return next(iter(table_of(self.model).c[self.column].foreign_keys))
 
 
 PERSON_REFERENCES = [
@@ -66,6 +84,56 @@ def register_reference(model, column, *, label, moves_on_merge=True):
     reference = PersonReference(model, column, label, moves_on_merge)
     PERSON_REFERENCES.append(reference)
     return reference
+
+
+DEPENDENT_REFERENCES = []
+
+
+def register_dependent(model, column, *, label):
+    """Declare that `model.column` (a model class or an association Table) holds the id
+    of a row the disclosure of a person shows (a visit's `ticket_id`): its rows are
+    disclosed with that row."""
+    reference = PersonReference(model, column, label, moves_on_merge=False)
+    DEPENDENT_REFERENCES.append(reference)
+    return reference
+
+
+@dataclass(frozen=True)
+class Link:
+    """Rows of `model` naming a row of `target` without a foreign key: those whose
+    `kind_column` is `kind` and whose `id_column` holds the id of a disclosed `target`
+    row (an outbox row with topic "booking" and the booking's id as topic_id)."""
+
+    model: type
+    kind_column: str
+    kind: str
+    id_column: str
+    target: type
+
+    @property
+    def table(self):
+        return table_of(self.model).name
+
+
+LINKS = []
+
+
+def register_link(model, *, kind_column, kind, id_column, target):
+    """Declare that rows of `model` with `kind_column == kind` name a `target` row by
+    `id_column`: they are disclosed with it."""
+    link = Link(model, kind_column, kind, id_column, target)
+    LINKS.append(link)
+    return link
+
+
+SECRET_COLUMNS = set()
+
+
+def register_secret(model, column):
+    """Declare that `model.column` holds a secret that opens something (a booking's
+    link token), not information about the person: a disclosure says it exists but
+    withholds its value."""
+    SECRET_COLUMNS.add((table_of(model).name, column))
 
 
 def moving_references():
@@ -111,6 +179,7 @@ class Section:
 
 PERSON_PAGE_SECTIONS = []
 MERGE_PREVIEW_SECTIONS = []
+DISCLOSURE_SECTIONS = []
 
 
 def person_page_section(template):
@@ -127,5 +196,15 @@ def merge_preview_section(template):
     merge preview's list of what will happen."""
     def register(context):
         MERGE_PREVIEW_SECTIONS.append(Section(template, context))
+        return context
+    return register
+
+
+def disclosure_section(template):
+    """Decorator: the function gives the context of `template`, a section of the printed
+    disclosure, from the Disclosure (desk.people.disclosure): `disclosure.ids(table)`
+    are the ids of the person's rows of that table."""
+    def register(context):
+        DISCLOSURE_SECTIONS.append(Section(template, context))
         return context
     return register

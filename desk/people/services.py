@@ -255,6 +255,12 @@ def remove_proxy(proxy, *, actor, now=None):
     db.session.flush()
 
 
+def record_disclosure(person, *, what, actor, now):
+    """Audit that `actor` produced the disclosure of `person` (`what`: "html", "json" or
+    "csv"): who, when and whose, never any of the values disclosed."""
+    audit.record("person.disclose", person, actor=actor, after={"format": what}, now=now)
+
+
 def require_person(person):
     if person is None or person.is_merged:
         raise ValidationError(_("This person's record was merged into another one."))

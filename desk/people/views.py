@@ -6,19 +6,33 @@ search is sent by POST and kept in the login session, so that phone numbers and 
 never appear in URLs or server logs; the result pages are plain GETs (page numbers only).
 """
 
+import json
 import unicodedata
+from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from desk.core.db import writes
 from desk.core.i18n import format_datetime_long
 from desk.core.phone import display_phone
-from desk.core.timeutil import utcnow
+from desk.core.timeutil import local_today, utcnow
 from desk.core.web import FAILED, attempt, get_or_404, parse_id, parse_page
 from desk.extensions import db
+from desk.people import disclosure as disclosures
 from desk.people import erasure, queries, registry, services
 from desk.people.forms import PersonForm, ProxyForm, SearchForm
 from desk.people.labels import (
@@ -166,6 +180,53 @@ def reviewed(person_id):
     if result is not FAILED:
         flash(_("The record is marked as reviewed."), "success")
     return redirect(url_for("people.detail", person_id=person.id))
+
+
+# -- disclosure on request (開示請求) ----------------------------------------------------------
+
+def _disclosure(person_id, what):
+    """The disclosure of the person, its production audited as `what`."""
+    person = get_or_404(Person, person_id)
+    now = utcnow()
+    disclosure = disclosures.disclosure_for(
+        person, actor=current_user, now=now,
+        municipality=current_app.config["DESK_MUNICIPALITY_NAME"])
+    services.record_disclosure(person, what=what, actor=current_user, now=now)
+    return disclosure
+
+
+def _download(body, mimetype, disclosure, extension):
+    filename = (f"disclosure-{disclosure.person.id}-"
+                f"{local_today(disclosure.produced_dt).strftime('%Y%m%d')}.{extension}")
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store"})
+
+
+@writes
+def disclosure(person_id):
+    """The printable answer to a request for disclosure: everything desk holds about
+    the person, on A4."""
+    found = _disclosure(person_id, "html")
+    sections = _render_sections((section.template, section.context(found))
+                                for section in registry.DISCLOSURE_SECTIONS)
+    return render_template("people/disclosure.html", disclosure=found, sections=sections,
+                           consents=disclosures.consent_history(found),
+                           audit_changes=disclosures.audit_changes,
+                           cell_text=disclosures.cell_text, local_time=datetime.fromisoformat)
+
+
+@writes
+def disclosure_json(person_id):
+    found = _disclosure(person_id, "json")
+    body = json.dumps(disclosures.as_json(found), ensure_ascii=False, indent=2) + "\n"
+    return _download(body, "application/json", found, "json")
+
+
+@writes
+def disclosure_csv(person_id):
+    found = _disclosure(person_id, "csv")
+    return _download(disclosures.csv_zip(found), "application/zip", found, "zip")
 
 
 # -- proxy contacts ---------------------------------------------------------------------------

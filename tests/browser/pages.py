@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 NOT_PAGES = ("/static/", "/api/", "/healthz", "/locale/")
 # ... and rules ending like these (files, e.g. a booking's calendar file; the "now
 # serving" display's JSON).
-NOT_PAGE_SUFFIXES = (".ics", ".csv", ".json", ".xlsx")
+NOT_PAGE_SUFFIXES = (".ics", ".csv", ".json", ".xlsx", ".zip")
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,8 @@ PAGES = {
     ),
     "people.erase": (Page("coordinator", args={"person_id": "person"}),),
     "people.edit": (Page("coordinator", args={"person_id": "person"}),),
+    "people.disclosure": (Page("coordinator", "bookings and a proxy",
+                               args={"person_id": "person"}),),
     "people.merge": (
         Page("coordinator", "choose", args={"person_id": "person.review"}),
         Page("coordinator", "confirm", args={"person_id": "person.review"},
