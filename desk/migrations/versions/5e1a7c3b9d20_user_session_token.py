@@ -5,6 +5,12 @@ Revision ID: 5e1a7c3b9d20
 Revises: c13215f0b265
 Create Date: 2026-12-07 06:40:00.000000
 
+The column is added and dropped in place (ALTER TABLE ... ADD / DROP COLUMN), never by
+copying the table: on SQLite, with foreign keys on, dropping the old copy of `users`
+would delete the rows that cascade from it (API tokens, account links) and unlink
+volunteers. SQLite cannot drop a column default in place, so there the empty default
+stays; it never serves (the model always writes a token) and an empty token opens no
+session (desk.auth.access).
 """
 import secrets
 
@@ -20,18 +26,17 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_token', sa.String(length=32), nullable=True))
+    op.add_column('users', sa.Column('session_token', sa.String(length=32), nullable=False,
+                                     server_default=''))
     users = sa.table('users', sa.column('id', sa.Integer), sa.column('session_token', sa.String))
     connection = op.get_bind()
     for user_id in connection.scalars(sa.select(users.c.id)).all():
         connection.execute(users.update().where(users.c.id == user_id)
                            .values(session_token=secrets.token_hex(16)))
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.alter_column('session_token', existing_type=sa.String(length=32),
-                              nullable=False)
+    if connection.dialect.name != 'sqlite':
+        op.alter_column('users', 'session_token', server_default=None,
+                        existing_type=sa.String(length=32), existing_nullable=False)
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('session_token')
+    op.drop_column('users', 'session_token')
