@@ -39,6 +39,13 @@ def _int(environ, name, default):
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _days(environ, name, default):
+    value = _int(environ, name, default)
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more days, got {value}")
+    return value
+
+
 def _float(environ, name, default):
     raw = environ.get(name)
     if raw is None or raw.strip() == "":
@@ -172,6 +179,8 @@ def load_config(instance_path, environ=None):
         "DESK_STAFFING_PARTICIPANTS_PER_VOLUNTEER": _int(
             env, "DESK_STAFFING_PARTICIPANTS_PER_VOLUNTEER", 4),
         "DESK_STAFFING_DAYS": _int(env, "DESK_STAFFING_DAYS", 14),
+        "DESK_ROSTER_DAYS_BEFORE": _days(env, "DESK_ROSTER_DAYS_BEFORE", 1),
+        "DESK_ROSTER_DAYS_AFTER": _days(env, "DESK_ROSTER_DAYS_AFTER", 1),
         "DESK_CONSULT_DEFAULT_MINUTES": _int(env, "DESK_CONSULT_DEFAULT_MINUTES", 15),
         "DESK_CONSULT_NOTIFY_AHEAD": _int(env, "DESK_CONSULT_NOTIFY_AHEAD", 3),
         "DESK_LOGIN_MAX_FAILURES": _int(env, "DESK_LOGIN_MAX_FAILURES", 5),

@@ -88,7 +88,10 @@ MATRIX = {
     "staff.booking": ("GET", STAFF),
     "staff.booking_confirmation": ("POST", STAFF_ACTION),
     "staff.booking_cancel": ("GET", STAFF),
-    # attendance: volunteers see the roster and check in (actions redirect to the roster)
+    # attendance: volunteers see the roster and check in (actions redirect to the roster),
+    # only on a session they staff, around its day (desk.events.access): the matrix's
+    # volunteer holds a shift on today's class (ENDPOINT_IDS: roster_session_id); the
+    # refusals (no shift, too late, withdrawn) are in tests/events/test_roster_access.py
     "staff.roster": ("GET", LOGGED_IN),
     "staff.roster_print": ("GET", LOGGED_IN),
     "staff.rosters_print": ("GET", LOGGED_IN),
@@ -107,7 +110,8 @@ MATRIX = {
     "kiosk.already": ("GET", KIOSK_DEVICE_ONLY),
     "kiosk_staff.kiosks": ("GET", STAFF),
     "kiosk_staff.create": ("POST", STAFF),
-    "kiosk_staff.setup_code": ("POST", STAFF_ACTION),
+    # a new setup code is shown in the answer to its POST (never kept in the cookie)
+    "kiosk_staff.setup_code": ("POST", STAFF),
     "kiosk_staff.revoke": ("POST", STAFF_ACTION),
     # the resident registry (desk/people/): coordinators and admins only
     "people.search": ("GET", STAFF),
@@ -323,6 +327,17 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     consult.slot_minutes, consult.capacity = 30, 3
     ids["reservation_id"] = book_seat(consult, create_person(), channel="phone_desk",
                                       actor="test", now=NOW).booking.id
+    # today's class, whose roster the matrix's volunteer opens: they hold a shift there
+    from desk.core.timeutil import local_today
+
+    today = create_session(day=local_today())
+    ids["roster_session_id"] = today.id
+    ids["roster_booking_id"] = book_seat(today, create_person(), channel="phone_desk",
+                                         actor="test", now=NOW).booking.id
+    volunteer_services.assign_volunteer(
+        volunteer_services.create_shift(today, {"role": "assistant", "places": 2},
+                                        actor="test", now=NOW),
+        volunteer, actor="test", now=NOW, confirmed=True)
     # a survey sheet of the class (desk/reports/survey_views.py) to delete
     from desk.reports.models import SurveyEntry
 
@@ -344,6 +359,9 @@ ENDPOINT_IDS = {
                   "booking_id": "reservation_id"} for endpoint in (
         "consults.reception", "consults.issue", "consults.check_in", "consults.skip",
         "consults.recall", "consults.cancel")},
+    **{endpoint: {"session_id": "roster_session_id", "booking_id": "roster_booking_id"}
+       for endpoint in ("staff.roster", "staff.roster_print", "staff.roster_attendance",
+                        "staff.roster_headcount")},
 }
 
 

@@ -4,6 +4,8 @@ Staff blueprints call `bp.before_request(require_roles(...))`, so every page of 
 blueprint inherits the check instead of each view remembering it.
 """
 
+import hmac
+
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,21 +22,24 @@ def init_login(app):
 
     @login_manager.user_loader
     def load_user(session_id):
-        user_id, _sep, fingerprint = (session_id or "").partition(":")
-        if not user_id.isdigit():
+        user_id, _sep, token = (session_id or "").partition(":")
+        if not user_id.isascii() or not user_id.isdigit() or not token:
             return None
         user = db.session.get(User, int(user_id))
-        if user is None or not user.is_enabled or session_fingerprint(user) != fingerprint:
+        if user is None or not user.is_enabled or not hmac.compare_digest(
+                user.session_token.encode(), token.encode()):
             return None
         return user
 
-    User.get_id = lambda self: f"{self.id}:{session_fingerprint(self)}"
+    User.get_id = session_id
 
 
-def session_fingerprint(user):
-    """Part of the login session id: changing the password or the role ends every
-    session that was opened before."""
-    return f"{user.role.value[:1]}{user.password_hash[-12:]}"
+def session_id(user):
+    """What the login session keeps of the account: its id and its current session
+    token (random: nothing of the password). A new token (desk.auth.services.
+    end_sessions: logout, a new password, a new role) ends every session opened
+    before, in every browser."""
+    return f"{user.id}:{user.session_token}"
 
 
 def require_roles(*roles):

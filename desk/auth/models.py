@@ -2,6 +2,7 @@
 
 import enum
 import hashlib
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -20,6 +21,12 @@ class Role(enum.StrEnum):
 
 
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR)
+SESSION_TOKEN_LENGTH = 32
+
+
+def new_session_token():
+    """A random value for User.session_token (hex)."""
+    return secrets.token_hex(SESSION_TOKEN_LENGTH // 2)
 
 
 class User(UserMixin, db.Model):
@@ -42,6 +49,10 @@ class User(UserMixin, db.Model):
     locked_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # part of every login session's id (desk.auth.access): a new value ends every session
+    # of the account, in every browser (logout, a new password, a new role)
+    session_token: Mapped[str] = mapped_column(String(SESSION_TOKEN_LENGTH),
+                                               default=new_session_token)
 
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
 

@@ -20,8 +20,8 @@ nor stored here: the caller hands it once to whatever carries it.
 
 Setting a password through a link also clears a login lock-out (the person proved they
 hold the address), records the login moment (an invited account counts as activated
-from then on) and ends every session opened with the old password (the session
-fingerprint depends on the password hash, desk.auth.access).
+from then on) and ends every session opened with the old password (a new session
+token, desk.auth.services.end_sessions).
 
 Who gets links, how they travel and which phone numbers stand for an account belong
 to the package that owns those accounts' profiles (volunteers: desk.volunteers.passwords).
@@ -37,7 +37,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from desk.auth.models import AccountLink, LinkChannel, LinkPurpose, hash_token
-from desk.auth.services import check_password_rules, hash_password
+from desk.auth.services import check_password_rules, end_sessions, hash_password
 from desk.core import audit
 from desk.core.db import lock_rows
 from desk.core.errors import DeskError
@@ -167,6 +167,7 @@ def parse_code(raw):
 def _consume(link, password, *, now):
     user = link.user
     user.password_hash = hash_password(password)
+    end_sessions(user)
     user.failed_login_count = 0
     user.locked_until_dt = None
     user.last_login_dt = now

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from desk.auth.models import ApiToken, Role, User, hash_token
+from desk.auth.models import ApiToken, Role, User, hash_token, new_session_token
 from desk.core import audit, records
 from desk.core.db import lock_rows
 from desk.core.errors import DeskError, NotFoundError, ValidationError
@@ -146,12 +146,23 @@ def _minutes_left(user, now):
     return max(1, int((user.locked_until_dt - now).total_seconds() // 60) + 1)
 
 
+def end_sessions(user):
+    """End every login session of the account, in every browser: its session token
+    changes, so the id an old session cookie holds no longer loads it (desk.auth.access).
+    Logging out, a new password (changed, reset or set by someone else) and a new role
+    call it."""
+    user.session_token = new_session_token()
+    db.session.flush()
+    return user
+
+
 def change_password(user, current_password, new_password, *, actor):
     if not check_password_hash(user.password_hash, current_password or ""):
         message = _("The current password is wrong.")
         raise ValidationError(message, fields={"current_password": message})
     check_password_rules(new_password, field="new_password")
     user.password_hash = _hash(new_password)
+    end_sessions(user)
     audit.record("user.password", user, actor=actor, note="password changed")
     return user
 
@@ -164,6 +175,7 @@ def set_password(user, new_password, *, actor):
     user.password_hash = _hash(new_password)
     user.failed_login_count = 0
     user.locked_until_dt = None
+    end_sessions(user)
     audit.record("user.password", user, actor=actor, note="password set by an administrator")
     return user
 
@@ -181,6 +193,8 @@ def update_user(user, *, display_name, role, is_enabled, actor):
     if actor is not None and not isinstance(actor, str) and actor.id == user.id and (
             role != user.role or not is_enabled):
         raise ValidationError(_("You cannot change your own role or disable your own account."))
+    if role != user.role or not is_enabled:
+        end_sessions(user)
     user.display_name = display_name
     user.role = role
     user.is_enabled = bool(is_enabled)

@@ -32,6 +32,9 @@ def login():
 
 
 def logout():
+    """Log out here and in every other browser of the account."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.schedule"))

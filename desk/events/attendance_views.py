@@ -2,9 +2,10 @@
 the anonymous headcount, closing, and the printable A4 roster.
 
 Volunteers may open the roster and its print view and check people in until the
-roster is closed (blueprint.VOLUNTEER_ENDPOINTS); they never see phone numbers. Walk-ins
-and closing are for coordinators and admins, and so are edits after closing: the
-booking service refuses the rest with PermissionDenied, shown here as a 403.
+roster is closed (blueprint.VOLUNTEER_ENDPOINTS), but only the rosters of sessions they
+staff, around the session's day (desk.events.access); they never see phone numbers.
+Walk-ins and closing are for coordinators and admins, and so are edits after closing:
+the booking service refuses the rest with PermissionDenied, shown here as a 403.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,7 +17,7 @@ from desk.core.errors import DeskError, PermissionDenied
 from desk.core.timeutil import local_today, to_local, utcnow
 from desk.core.transaction import refusable
 from desk.core.web import FAILED, attempt, get_or_404, parse_day
-from desk.events import queries, services
+from desk.events import access, queries, services
 from desk.events.booking_forms import (
     ActionForm,
     AttendanceForm,
@@ -76,11 +77,29 @@ def _refused(error):
     return None
 
 
+def _closed_to_me(session, now):
+    """The 403 page when the current user may not open this roster now, else None."""
+    try:
+        access.check_roster_access(current_user, session, now=now)
+    except PermissionDenied as error:
+        return _refused(error)
+    return None
+
+
+def can_open_roster(session):
+    """Whether the current user may open the roster of `session` now (a template
+    global: pages link only to rosters that open)."""
+    return access.may_open_roster(current_user, session, now=utcnow())
+
+
 # -- the roster ------------------------------------------------------------------------------
 
 def roster(session_id):
     session = get_or_404(EventSession, session_id)
     now = utcnow()
+    refused = _closed_to_me(session, now)
+    if refused is not None:
+        return refused
     return render_template(
         "staff/roster.html", session=session, roster=queries.roster(session), now=now,
         can_check_in=_can_check_in(session, now),
@@ -101,6 +120,9 @@ def roster_attendance(session_id, booking_id):
     booking = get_or_404(Booking, booking_id)
     if booking.session_id != session.id:
         abort(404)
+    refused = _closed_to_me(session, utcnow())
+    if refused is not None:
+        return refused
     form = AttendanceForm()
     if not form.validate_on_submit():
         flash(_("Choose attended, no-show or clear."), "error")
@@ -121,6 +143,9 @@ def roster_attendance(session_id, booking_id):
 
 def roster_headcount(session_id):
     session = get_or_404(EventSession, session_id)
+    refused = _closed_to_me(session, utcnow())
+    if refused is not None:
+        return refused
     form = HeadcountForm()
     if not form.validate_on_submit():
         errors = form.anonymous_headcount.errors or [_("Enter a number.")]
@@ -234,15 +259,20 @@ def roster_walk_in_add(session_id):
 
 def roster_print(session_id):
     session = get_or_404(EventSession, session_id)
+    refused = _closed_to_me(session, utcnow())
+    if refused is not None:
+        return refused
     return render_template("staff/roster_print.html", day=None,
                            sheets=[(session, queries.roster(session))],
                            attendance_labels=ATTENDANCE_LABELS)
 
 
 def rosters_print():
-    """Every roster of one day (?date=YYYY-MM-DD, default today), one A4 page each."""
+    """Every roster of one day (?date=YYYY-MM-DD, default today), one A4 page each; for a
+    volunteer, those of the day's sessions whose roster they may open."""
     day = parse_day(request.args.get("date", "")) or local_today()
+    sessions = access.rosters_open_to(current_user, queries.roster_sessions_on(day),
+                                      now=utcnow())
     return render_template("staff/roster_print.html", day=day,
-                           sheets=[(session, queries.roster(session))
-                                   for session in queries.roster_sessions_on(day)],
+                           sheets=[(session, queries.roster(session)) for session in sessions],
                            attendance_labels=ATTENDANCE_LABELS)

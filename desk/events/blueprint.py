@@ -4,6 +4,7 @@ from flask import Blueprint, request
 
 from desk.auth.access import require_login, require_staff
 from desk.events import (
+    access,
     attendance_views,
     booking_views,
     broadcast_views,
@@ -115,3 +116,5 @@ _STAFF_ROUTES = [
 ]
 for rule, endpoint, view, methods in _STAFF_ROUTES:
     staff_bp.add_url_rule(rule, endpoint, view, methods=methods)
+staff_bp.add_app_template_global(attendance_views.can_open_roster, "can_open_roster")
+staff_bp.add_app_template_global(access.roster_days, "roster_days")

@@ -16,6 +16,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -26,6 +27,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from desk.auth.services import end_sessions
 from desk.core.db import writes
 from desk.core.errors import DeskError
 from desk.core.i18n import LOCALE_COOKIE
@@ -34,7 +36,6 @@ from desk.core.transaction import refusable
 from desk.core.web import FAILED, attempt, get_or_404, public_url_for
 from desk.events.bookings import waitlist_position
 from desk.events.models import BookingStatus
-from desk.extensions import db
 from desk.kiosk import queries, services
 from desk.kiosk.forms import (
     KANA_COLUMNS,
@@ -51,7 +52,6 @@ DEVICE_COOKIE_PATH = "/kiosk"
 DEVICE_COOKIE_MAX_AGE = int(timedelta(days=5 * 365).total_seconds())
 COUNTDOWN_SECONDS = 15  # the "are you still there?" dialog's countdown
 REFRESH_SECONDS = 30 * 60  # an untouched start page reloads (fresh seats, fresh form)
-SETUP_CODE_SESSION_KEY = "kiosk_setup_code"
 
 
 # -- the device ------------------------------------------------------------------------------
@@ -123,8 +123,9 @@ def setup():
         except DeskError as error:
             form.code.errors = [error.fields.get("code", error.message)]
             return _render("kiosk/setup.html", form=form, device=None, venue=None)
-        # nothing of a staff login stays on the kiosk
+        # nothing of a staff login stays on the kiosk, nor works from a copy of its cookie
         if current_user.is_authenticated:
+            end_sessions(current_user)
             logout_user()
         session.clear()
         response = redirect(url_for("kiosk.start", venue_id=device.venue_id), 303)
@@ -227,22 +228,21 @@ def done(device, token):
 
 # -- staff: kiosks ----------------------------------------------------------------------------
 
-def _remember_code(device, code):
-    """The setup code is shown once, on the page the redirect leads to."""
-    session[SETUP_CODE_SESSION_KEY] = {"id": device.id,
-                                       "code": services.format_setup_code(code)}
+def _kiosks_page(form, status=200, new_code=None):
+    response = make_response(render_template(
+        "staff/kiosks.html", form=form, kiosks=queries.kiosks(), new_code=new_code,
+        now=utcnow(), setup_url=public_url_for("kiosk.setup")), status)
+    if new_code is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
-def _kiosks_page(form, status=200):
-    pending = session.pop(SETUP_CODE_SESSION_KEY, None)
-    new_code = None
-    if pending:
-        device = db.session.get(KioskDevice, pending["id"])
-        if device is not None and device.setup_pending(utcnow()):
-            new_code = {"device": device, "code": pending["code"]}
-    return render_template("staff/kiosks.html", form=form, kiosks=queries.kiosks(),
-                           new_code=new_code, now=utcnow(),
-                           setup_url=public_url_for("kiosk.setup")), status
+def _with_code(device, code):
+    """The kiosk list showing a new setup code, as the answer to the POST that made it:
+    the code is shown once and kept nowhere (not in the session cookie, not in the
+    database, which holds its hash only); a reload asks before sending the form again."""
+    return _kiosks_page(KioskCreateForm(formdata=None),
+                        new_code={"device": device, "code": services.format_setup_code(code)})
 
 
 def kiosks():
@@ -256,8 +256,7 @@ def kiosk_create():
             {"venue_id": form.venue_id.data, "name": form.name.data},
             actor=current_user, now=utcnow()))
         if result is not FAILED:
-            _remember_code(*result)
-            return redirect(url_for("kiosk_staff.kiosks"))
+            return _with_code(*result)
     return _kiosks_page(form)
 
 
@@ -265,9 +264,9 @@ def kiosk_code(device_id):
     device = get_or_404(KioskDevice, device_id)
     code = attempt(None, lambda: services.renew_setup_code(device, actor=current_user,
                                                            now=utcnow()))
-    if code is not FAILED:
-        _remember_code(device, code)
-    return redirect(url_for("kiosk_staff.kiosks"))
+    if code is FAILED:
+        return redirect(url_for("kiosk_staff.kiosks"))
+    return _with_code(device, code)
 
 
 def kiosk_revoke(device_id):

@@ -27,6 +27,11 @@ leaves nothing half-done that could be repeated:
    not have it, so it is never sent again without a lookup or a coordinator's decision.
    Any outcome but a retry wipes the row's one-time `secret` (an invitation's code).
 
+A database failure before the hand-over (reading or rendering the message) puts the
+claim back to `queued` with the same backoff as a transient provider error: the provider
+has not seen it. When a failure ends a round, the batch's claims not yet handed over go
+back to `queued` too; only the claim whose hand-over had begun keeps its `sending`.
+
 A claim left in `sending` (its dispatcher died between 1 and 3) becomes `unknown` after
 a timeout and is reconciled with the provider: see desk.notify.tasks.
 
@@ -44,6 +49,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from desk.core.db import write_intent
@@ -291,13 +297,29 @@ def _record_permanent(claim, error, now):
 
 # -- 2. send --------------------------------------------------------------------------------
 
-def send_claimed(claim, channels, clock):
-    """Render, send and record one claimed message; returns the state it ended in."""
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed message ready for its provider: the row, its text and its backend."""
+
+    message: OutboxMessage
+    content: object
+    backend: object
+
+
+def prepare_claimed(claim, channels, clock):
+    """Read and render a claimed message: a Prepared, or the state it ended in without
+    reaching the provider. A database failure here puts the claim back to `queued`
+    (the provider has not seen it: it is simply tried again later); when even that
+    write fails, the error goes up to dispatch_due."""
     app = current_app._get_current_object()
-    message = db.session.get(OutboxMessage, claim.id)
     try:
-        content = channels.render(message)
-        backend = channels.backend_for(message, app)
+        message = db.session.get(OutboxMessage, claim.id)
+        return Prepared(message, channels.render(message), channels.backend_for(message, app))
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        logger.warning("outbox message %s: the database failed before the hand-over; "
+                       "queued again", claim.id, exc_info=True)
+        return _record_transient(claim, TransientError(_database_failed(error)), clock())
     except PermanentError as error:  # e.g. a text that cannot be sent as it is
         db.session.rollback()
         return _record_permanent(claim, error, clock())
@@ -307,9 +329,18 @@ def send_claimed(claim, channels, clock):
         _record(claim, clock(), state=MessageState.FAILED, error_code=CODE_INTERNAL,
                 last_error=f"Not sent: {type(error).__name__}: {error}"[:OutboxMessage.ERROR_MAX])
         return MessageState.FAILED
-    wait_for_turn(app.config, message.channel)
+
+
+def _database_failed(error):
+    return f"Not sent: the database failed before the hand-over: {type(error).__name__}"
+
+
+def hand_over(claim, prepared, clock):
+    """Send a prepared message and record the result; returns the state it ended in."""
+    message = prepared.message
+    wait_for_turn(current_app.config, message.channel)
     try:
-        result = backend.send(message, content)
+        result = prepared.backend.send(message, prepared.content)
     except TransientError as error:
         return _record_transient(claim, error, clock())
     except PermanentError as error:
@@ -326,6 +357,59 @@ def send_claimed(claim, channels, clock):
                     :OutboxMessage.ERROR_MAX])
         return MessageState.UNKNOWN
     return _record_sent(claim, result, clock())
+
+
+def send_claimed(claim, channels, clock):
+    """Render, send and record one claimed message; returns the state it ended in."""
+    prepared = prepare_claimed(claim, channels, clock)
+    if isinstance(prepared, MessageState):
+        return prepared
+    return hand_over(claim, prepared, clock)
+
+
+def release_claims(claims, now):
+    """Put claims that never reached the provider back to `queued`, due now, after a
+    failure stopped the round; a claim that moved on meanwhile is left alone. Best
+    effort: when the database still fails, the claims stay `sending` and the sweep
+    makes them `unknown` (never sent twice)."""
+    if not claims:
+        return
+    try:
+        db.session.rollback()
+        with write_intent():
+            for claim in claims:
+                db.session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == claim.id,
+                           OutboxMessage.attempts == claim.attempts,
+                           OutboxMessage.state == MessageState.SENDING)
+                    .values(state=MessageState.QUEUED, due_dt=now, updated_dt=now)
+                    .execution_options(synchronize_session=False))
+            db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        logger.exception("outbox messages %s could not be put back to queued; they stay "
+                         "claimed until the sweep", [claim.id for claim in claims])
+
+
+def _send_batch(claims, channels, clock, outcomes):
+    """Prepare and send each claim in turn. When a failure ends the batch, the claims
+    not yet handed to their provider go back to `queued`; one that was handed over keeps
+    its claim (it becomes `unknown` if nothing was recorded)."""
+    for position, claim in enumerate(claims):
+        try:
+            prepared = prepare_claimed(claim, channels, clock)
+        except Exception:
+            release_claims(claims[position:], clock())
+            raise
+        try:
+            if isinstance(prepared, MessageState):
+                outcomes[prepared] += 1
+            else:
+                outcomes[hand_over(claim, prepared, clock)] += 1
+        except Exception:
+            release_claims(claims[position + 1:], clock())
+            raise
 
 
 def dispatch_due(*, now=None, limit=None):
@@ -349,9 +433,12 @@ def dispatch_due(*, now=None, limit=None):
             claims = claim_due(now=clock(), limit=wanted)
             if not claims:
                 break
-            loaded = _load([claim.id for claim in claims])  # held: the session keeps weak refs
-            for claim in claims:
-                outcomes[send_claimed(claim, channels, clock)] += 1
+            try:
+                loaded = _load([claim.id for claim in claims])  # held: weak refs
+            except SQLAlchemyError:
+                release_claims(claims, clock())
+                raise
+            _send_batch(claims, channels, clock, outcomes)
             del loaded
     finally:
         db.session.rollback()

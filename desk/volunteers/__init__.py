@@ -1,7 +1,8 @@
 """Volunteers, shifts, sign-up, hours and the calendar feed; receivers for the session
 changes that move or cancel shifts, and what volunteers add to the schedule: a hold on
-sessions with volunteers (a series edit leaves them alone) and the understaffed panel
-on the coordinators' sessions page. Their messages are registered with notify on import
+sessions with volunteers (a series edit leaves them alone), the understaffed panel
+on the coordinators' sessions page, and who staffs a session (a volunteer opens only
+those rosters, desk.events.access). Their messages are registered with notify on import
 (desk.volunteers.outbox)."""
 
 import logging
@@ -9,7 +10,7 @@ import logging
 from flask_babel import lazy_gettext as _l
 
 from desk.core import audit
-from desk.events import holds, panels, signals
+from desk.events import access, holds, panels, signals
 from desk.volunteers import outbox  # noqa: F401  (registers the volunteers' messages)
 
 logger = logging.getLogger("desk.volunteers")
@@ -47,3 +48,10 @@ def _understaffed_panel(*, venue, kind):
     from desk.volunteers.staff_views import understaffed_panel
 
     return understaffed_panel(venue=venue, kind=kind)
+
+
+@access.register_staffing
+def _staffed(user, session_ids):
+    from desk.volunteers.queries import sessions_staffed_by
+
+    return sessions_staffed_by(user, session_ids)

@@ -310,6 +310,18 @@ def staffs_session(volunteer, session):
         .limit(1)) is not None
 
 
+def sessions_staffed_by(user, session_ids):
+    """The ids among `session_ids` of the sessions where the volunteer whose login is
+    `user` holds a place on a live shift (not withdrawn, removed or cancelled)."""
+    return set(db.session.scalars(
+        select(Shift.session_id).join(ShiftAssignment.shift)
+        .join(Volunteer, ShiftAssignment.volunteer_id == Volunteer.id)
+        .where(Volunteer.user_id == user.id,
+               ShiftAssignment.status == AssignmentStatus.ACTIVE,
+               Shift.status == ShiftStatus.ACTIVE, Shift.session_id.in_(session_ids))
+        .distinct()))
+
+
 def attendee_names(session):
     """The names (kanji and kana) of the people booked at a session: what a volunteer
     who staffs it may see. No phone numbers, ages or districts."""

@@ -34,8 +34,8 @@ def _session(data, *, actor, now, day, start, end):
 def seed_my_shifts(user, sessions, *, actor, now):
     """The browser's volunteer account gets its volunteer profile (desk/volunteers/
     me_views.py): a shift on the day (check-in open, attendees and a colleague who shares
-    contact details), one tomorrow, a worked one two days ago, an open one it can take
-    and a cancelled one."""
+    contact details), one tomorrow, a worked one two days ago, an open one it can take,
+    a cancelled one, and shifts on today's awareness event and yesterday's closed class."""
     from desk.volunteers import services as volunteer_services
 
     def volunteer(name, kana, phone, email):
@@ -68,6 +68,10 @@ def seed_my_shifts(user, sessions, *, actor, now):
     cancelled = shift(sessions["awareness"])
     assign(cancelled, me)
     volunteer_services.cancel_shift(cancelled, actor=actor, now=now, note="人数が足りたため")
+    # the other rosters its pages open (a volunteer opens only those of sessions they
+    # staff, desk.events.access): today's awareness event and yesterday's closed class
+    for session in (sessions["awareness_today"], sessions["roster_closed"]):
+        assign(shift(session), me)
     return {"shift.today": today.id, "shift.tomorrow": tomorrow.id, "shift.open": open_shift.id,
             "shift.cancelled": cancelled.id}
 

@@ -88,7 +88,9 @@ def test_environment_overrides(tmp_path):
 @pytest.mark.parametrize("environ", [{"DESK_PORT": "fifty"}, {"DESK_QUIET_HOURS": "9pm"},
                                      {"DESK_SMS_RATE_PER_SECOND": "fast"},
                                      {"DESK_LOCK_TIMEOUT_SECONDS": "soon"},
-                                     {"DESK_LOCK_TIMEOUT_SECONDS": "0"}])
+                                     {"DESK_LOCK_TIMEOUT_SECONDS": "0"},
+                                     {"DESK_ROSTER_DAYS_BEFORE": "-1"},
+                                     {"DESK_ROSTER_DAYS_AFTER": "a day"}])
 def test_bad_settings_are_reported_by_name(tmp_path, environ):
     with pytest.raises(ConfigError, match=next(iter(environ))):
         load_config(tmp_path, environ=environ)

@@ -66,20 +66,28 @@ def english(staff_client):
 
 
 @pytest.fixture
-def volunteer_client(app, ctx, create_user, login):
-    client = app.test_client()
-    login(client, create_user(Role.VOLUNTEER))
-    client.set_cookie("desk_locale", "en")
-    return client
-
-
-@pytest.fixture
 def today_class(ctx, create_session):
     """A class that started half an hour ago (or at midnight, so that it is today's in
     Japan time whenever the test runs)."""
     now = utcnow()
     start = max(now - timedelta(minutes=30), local_datetime(local_today(now), time(0)))
     return create_session(start_dt=start, end_dt=now + timedelta(hours=2), capacity=4)
+
+
+@pytest.fixture
+def volunteer(ctx, create_user, give_shift, today_class):
+    """A volunteer with a place on a shift of today's class (so its roster opens)."""
+    user = create_user(Role.VOLUNTEER)
+    give_shift(user, today_class)
+    return user
+
+
+@pytest.fixture
+def volunteer_client(app, volunteer, login):
+    client = app.test_client()
+    login(client, volunteer)
+    client.set_cookie("desk_locale", "en")
+    return client
 
 
 @pytest.fixture
@@ -333,7 +341,9 @@ def awareness_event(ctx, create_session):
                           start_dt=now - timedelta(hours=1), end_dt=now + timedelta(hours=3))
 
 
-def test_headcount_is_saved_and_audited(volunteer_client, awareness_event):
+def test_headcount_is_saved_and_audited(volunteer_client, volunteer, give_shift,
+                                        awareness_event):
+    give_shift(volunteer, awareness_event)
     page = volunteer_client.get(roster_url(awareness_event)).get_data(as_text=True)
     assert 'id="anonymous_headcount"' in page
     response = volunteer_client.post(f"{roster_url(awareness_event)}/headcount",

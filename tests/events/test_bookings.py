@@ -506,7 +506,8 @@ def test_close_attendance_marks_the_unmarked_as_no_shows_and_holds_the_session(
 
 
 def test_after_closing_volunteers_cannot_edit_and_coordinator_edits_are_audited(
-        today_session, create_person, volunteer, coordinator):
+        today_session, create_person, volunteer, coordinator, give_shift):
+    give_shift(volunteer, today_session)  # a volunteer marks attendance where they staff
     booking = fill(today_session, create_person, 1, now=EARLY)[0]
     services.set_attendance(booking, "attended", actor=volunteer, now=NOW)
     services.close_attendance(today_session, actor=volunteer, now=NOW)

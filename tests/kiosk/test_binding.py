@@ -2,6 +2,7 @@
 revoked or wrongly bound browser sees; the staff's kiosk list. On SQLite and
 PostgreSQL."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,9 +14,26 @@ from desk.core.timeutil import utcnow
 from desk.extensions import db
 from desk.kiosk import services as kiosk_services
 from desk.kiosk.models import KioskDevice
-from desk.kiosk.views import DEVICE_COOKIE, SETUP_CODE_SESSION_KEY
+from desk.kiosk.views import DEVICE_COOKIE
 from tests.events.helpers import audit_entries, last_audit
 from tests.kiosk.helpers import text
+
+SHOWN_CODE = re.compile(r'class="setup-code">(\d{4}-\d{4})<')
+
+
+def shown_code(response):
+    """The setup code a staff page shows, or None."""
+    found = SHOWN_CODE.search(response.get_data(as_text=True))
+    return found.group(1) if found else None
+
+
+def session_cookie(app, client):
+    """What the browser's session cookie holds, decoded as anyone holding it could."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    if cookie is None:
+        return ""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return str(serializer.loads(cookie.value))
 
 
 def _bind(client, code):
@@ -178,17 +196,17 @@ def test_last_seen_is_noted_now_and_then(ctx, kiosk_client, kiosk_place):
 
 # -- the staff's kiosk list -------------------------------------------------------------------
 
-def test_staff_create_a_kiosk_and_see_its_code_once(staff_client, kiosk_place):
+def test_staff_create_a_kiosk_and_see_its_code_once(app, staff_client, kiosk_place):
     venue = kiosk_place["venue"]
     response = staff_client.post("/staff/kiosks/new",
                                  data={"venue_id": str(venue.id), "name": "ロビーの端末"})
-    assert response.status_code == 302
-    with staff_client.session_transaction() as session:
-        code = session[SETUP_CODE_SESSION_KEY]["code"]
-    page = staff_client.get("/staff/kiosks")
-    assert code in text(page) and "ロビーの端末" in text(page)
-    assert "/kiosk/setup" in text(page)
-    assert code not in text(staff_client.get("/staff/kiosks"))  # shown once
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    code = shown_code(response)
+    assert code is not None and "ロビーの端末" in text(response)
+    assert "/kiosk/setup" in text(response)
+    assert code.replace("-", "") not in session_cookie(app, staff_client)
+    assert shown_code(staff_client.get("/staff/kiosks")) is None  # shown once
     device = db.session.scalars(db.select(KioskDevice)).one()
     assert device.setup_code_hash == kiosk_services.hash_setup_code(code.replace("-", ""))
     assert last_audit("kiosk.create").actor_id is not None
@@ -208,12 +226,13 @@ def test_staff_create_with_bad_input_changes_nothing(staff_client, kiosk_place, 
     assert db.session.scalars(db.select(KioskDevice)).all() == []
 
 
-def test_staff_new_code_and_revoke_from_the_list(staff_client, new_kiosk):
+def test_staff_new_code_and_revoke_from_the_list(app, staff_client, new_kiosk):
     device, old_code = new_kiosk()
-    assert staff_client.post(f"/staff/kiosks/{device.id}/code").status_code == 302
-    with staff_client.session_transaction() as session:
-        code = session[SETUP_CODE_SESSION_KEY]["code"]
-    assert code.replace("-", "") != old_code
+    response = staff_client.post(f"/staff/kiosks/{device.id}/code")
+    assert response.status_code == 200
+    code = shown_code(response)
+    assert code is not None and code.replace("-", "") != old_code
+    assert code.replace("-", "") not in session_cookie(app, staff_client)
     assert last_audit("kiosk.setup_code").object_id == device.id
     assert staff_client.post(f"/staff/kiosks/{device.id}/revoke").status_code == 302
     page = text(staff_client.get("/staff/kiosks"))
@@ -221,3 +240,21 @@ def test_staff_new_code_and_revoke_from_the_list(staff_client, new_kiosk):
     db.session.expire_all()
     assert db.session.get(KioskDevice, device.id).is_revoked
     assert staff_client.post("/staff/kiosks/2147483000/revoke").status_code == 404
+
+
+def test_setting_up_a_kiosk_ends_a_staff_login_left_on_the_device(app, staff_client,
+                                                                   new_kiosk):
+    """The device's browser may have been used by staff: their login ends, and so does
+    any copy of that session cookie; the kiosk's cookies hold no setup code."""
+    device, code = new_kiosk()
+    name = app.config["SESSION_COOKIE_NAME"]
+    copied = staff_client.get_cookie(name).value
+    assert staff_client.get("/staff/kiosks").status_code == 200
+    assert _bind(staff_client, code).status_code == 303
+    assert staff_client.get("/staff/kiosks").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie(name, copied)
+    assert replay.get("/staff/kiosks").status_code == 302
+    assert code not in session_cookie(app, staff_client)
+    kiosk_cookie = staff_client.get_cookie(DEVICE_COOKIE, path="/kiosk").value
+    assert code not in kiosk_cookie
