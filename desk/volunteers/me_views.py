@@ -24,6 +24,7 @@ from desk.core.timeutil import (
     utcnow,
 )
 from desk.core.web import FAILED, attempt, get_or_404
+from desk.events import access
 from desk.volunteers import places, queries, services
 from desk.volunteers.labels import ROLE_LABELS, SKILL_LABELS
 from desk.volunteers.me_forms import ProfileForm
@@ -190,7 +191,8 @@ def shift(shift_id):
     return _render(
         "volunteers/me/shift.html", volunteer=volunteer, shift=shift, session=session, now=now,
         place=place, offered=offered, staffs=staffs, free=places.places_free(shift),
-        attendees=queries.attendee_names(session) if staffs else [],
+        attendees=(queries.attendee_names(session)
+                   if staffs and access.may_open_roster(current_user, session, now=now) else []),
         colleagues=queries.colleagues(assignment) if on_this_shift else [],
         withdraw_hours=current_app.config["DESK_SHIFT_WITHDRAW_HOURS"])
 

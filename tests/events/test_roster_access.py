@@ -193,12 +193,15 @@ def test_the_attendance_service_refuses_a_volunteer_off_the_session(ctx, volunte
     assert not access.may_open_roster(volunteer, session, now=utcnow() + timedelta(days=2))
 
 
-def test_the_shift_page_links_only_to_a_roster_that_opens(volunteer_client, volunteer,
-                                                          give_shift, session_on):
+@pytest.mark.parametrize("offset", [5, -3], ids=["next-week", "last-week"])
+def test_the_shift_page_names_attendees_and_links_only_while_the_roster_opens(
+        volunteer_client, volunteer, give_shift, session_on, offset):
     today = give_shift(volunteer, session_on(0))
-    later = give_shift(volunteer, session_on(5))
+    other = give_shift(volunteer, session_on(offset))
     html = volunteer_client.get(f"/volunteer/shifts/{today.shift_id}").get_data(as_text=True)
     assert _roster(today.shift.session) in html
-    html = volunteer_client.get(f"/volunteer/shifts/{later.shift_id}").get_data(as_text=True)
+    assert _booking(today.shift.session).person.name in html
+    html = volunteer_client.get(f"/volunteer/shifts/{other.shift_id}").get_data(as_text=True)
     assert "/roster" not in html
-    assert "The roster for check-in can be opened from" in html
+    assert _booking(other.shift.session).person.name not in html
+    assert "The names of the people booked, and the roster for check-in, can be seen" in html

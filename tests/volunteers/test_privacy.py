@@ -1,7 +1,8 @@
 """What a volunteer may see and do (issue 6, privacy), as a role test through the pages:
 
-- a volunteer staffing a session sees the attendees' names and readings, never their
-  phone numbers, ages or districts;
+- a volunteer staffing a session sees the attendees' names and readings while its roster
+  opens (from the day before; tests/events/test_roster_access.py has the window), never
+  their phone numbers, ages or districts;
 - a volunteer who does not staff it sees no names;
 - other volunteers' contact details only when both are on the same shift and both
   agreed to share;
@@ -47,7 +48,7 @@ def linked(ctx, create_user, create_volunteer, login):
 
 @pytest.fixture
 def session(ctx, create_session):
-    day = local_today() + timedelta(days=3)
+    day = local_today() + timedelta(days=1)  # the roster (and the names) open today
     return create_session(start_dt=local_datetime(day, time(10)),
                           end_dt=local_datetime(day, time(12)), capacity=10)
 
@@ -153,11 +154,14 @@ def test_volunteer_not_on_the_session_sees_no_names(linked, session, attendees, 
     assert all(person.name not in home for person in people)
 
 
-def test_withdrawn_volunteer_no_longer_sees_names(linked, session, attendees, create_shift):
+def test_withdrawn_volunteer_no_longer_sees_names(linked, session, attendees, create_shift,
+                                                  monkeypatch):
     people, _district = attendees
     client, volunteer = linked()
     shift = create_shift(session)
     take(shift, volunteer)
+    # the session is tomorrow (its roster open): withdrawing is allowed up to its start here
+    monkeypatch.setitem(client.application.config, "DESK_SHIFT_WITHDRAW_HOURS", 0)
     services.withdraw_from_shift(place_of(shift, volunteer), actor="test", now=utcnow())
     db.session.commit()
 
