@@ -153,7 +153,9 @@ def test_failed_because_opted_out_records_the_opt_out(full_class, client):
     message = _status(client, sms, MessageSid=sms.provider_id, MessageStatus="failed",
                       ErrorCode="21610")
     assert message.state == MessageState.FAILED
-    assert optout.is_opted_out(sms.address)
+    assert optout.is_opted_out(sms.address, MessageChannel.SMS)
+    # Twilio's 21610 blocks SMS only: calls to the number go on
+    assert not optout.is_opted_out(sms.address, MessageChannel.VOICE)
 
 
 def test_an_unanswered_call_is_retried(hooks, client, create_session, create_person):
@@ -215,9 +217,10 @@ def test_something_else_between_resets_the_cancel_question(full_class, client):
 def test_stop_and_start(full_class, client):
     answer = _reply(client, "停止")
     assert "START" in answer or "再開" in answer
-    assert optout.is_opted_out("+819011112222")
+    assert optout.is_opted_out("+819011112222", MessageChannel.SMS)
+    assert not optout.is_opted_out("+819011112222", MessageChannel.VOICE)
     _reply(client, "START")
-    assert not optout.is_opted_out("+819011112222")
+    assert not optout.is_opted_out("+819011112222", MessageChannel.SMS)
 
 
 def test_anything_else_gets_help_with_the_desk_phone(full_class, client):
