@@ -88,7 +88,8 @@ def _xml(response):
 
 
 def call_twiml(message, text, *, now):
-    """The TwiML of the whole call: `text` said twice, then the menu (when offered)."""
+    """The TwiML of the whole call: `text` said twice, then the feature's menu (when
+    offered) and the "no more calls" key (wherever webhooks work)."""
     response = VoiceResponse()
     menu = _key_menu(message) if offers_menu(message, now=now) else None
     keys = _webhooks_enabled()
