@@ -99,6 +99,16 @@ def test_an_attendance_list_download_records_the_residents_in_it(client, login, 
     assert entry.object_ids == sorted(person.id for person in people)
 
 
+@pytest.mark.parametrize("suffix", ["", ".json", ".zip"])
+def test_producing_a_disclosure_records_the_person(client, login, coordinator, create_person,
+                                                   suffix):
+    person = create_person()
+    login(client, coordinator)
+    assert client.get(f"/staff/people/{person.id}/disclosure{suffix}").status_code == 200
+    [entry] = _entries()
+    assert (entry.action, entry.object_ids) == ("disclosure.produced", [person.id])
+
+
 # -- the admins' page --------------------------------------------------------------------------
 
 @pytest.fixture
