@@ -2,6 +2,7 @@
 
 from desk.auth.models import AccountLink, ApiToken, User
 from desk.consults.models import ConsultTopic, DeskPresence, Ticket, Visit
+from desk.core.accesslog import AccessEntry, AccessObject
 from desk.core.audit import AuditEntry
 from desk.core.districts import District
 from desk.events.models import (
@@ -25,7 +26,7 @@ from desk.volunteers.models import (
     VolunteerSkill,
 )
 
-__all__ = ["AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "KpiTarget", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
+__all__ = ["AccessEntry", "AccessObject", "AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "KpiTarget", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
            "OptOut", "OutboxMessage", "Person", "Program", "ProxyContact", "SeriesSkip",
            "SessionSeries", "Shift", "SurveyEntry", "ShiftAssignment", "ShiftSkill", "SmsReply", "Ticket",
            "User", "Venue", "Visit", "Volunteer", "VolunteerSkill"]

@@ -138,6 +138,7 @@ MATRIX = {
     "admin.tokens": ("GET", ADMIN),
     "admin.token_revoke": ("POST", ADMIN_ACTION),
     "admin.audit": ("GET", ADMIN),
+    "admin.access_log": ("GET", ADMIN),
     "api.sessions": ("GET", PUBLIC),
     "api.session": ("GET", PUBLIC),
     "api.venues": ("GET", PUBLIC),
@@ -154,6 +155,9 @@ MATRIX = {
     "notify.outbox": ("GET", STAFF),
     "notify.attention": ("GET", STAFF),
     "notify.decide": ("POST", STAFF_ACTION),
+    # a person's channels stopped or allowed again (from the person's page)
+    "notify.stop_channel": ("POST", STAFF_ACTION),
+    "notify.allow_channel": ("POST", STAFF_ACTION),
     # cancelling a whole day (desk/events/broadcast_views.py): coordinators and admins only
     "staff.broadcast": ("GET", STAFF),
     "staff.broadcast_progress": ("GET", STAFF),

@@ -15,3 +15,4 @@ bp.add_url_rule("/tokens", "tokens", views.tokens)
 bp.add_url_rule("/tokens/<int:token_id>/revoke", "token_revoke", views.token_revoke,
                 methods=["POST"])
 bp.add_url_rule("/audit", "audit", views.audit)
+bp.add_url_rule("/access-log", "access_log", views.access_log)

@@ -1,13 +1,16 @@
 """Read-only look-ups for the admin pages."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from desk.auth.models import ApiToken, User
+from desk.core.accesslog import AccessEntry, AccessObject
 from desk.core.audit import AuditEntry
 from desk.core.paging import paginate
 from desk.extensions import db
 
 AUDIT_PAGE_SIZE = 50
+ACCESS_PAGE_SIZE = 50
 
 
 def users():
@@ -35,3 +38,23 @@ def audit_page(*, page=1, object_type=None, action_prefix=None, actor_id=None):
 def audit_object_types():
     return db.session.scalars(select(AuditEntry.object_type).distinct()
                               .order_by(AuditEntry.object_type)).all()
+
+
+def access_page(*, page=1, actor_id=None, action=None, start=None, end=None, person_id=None):
+    """One page of access log entries, newest first (a Pagination), with their ids:
+    of one account, one action, written in [start, end) (UTC), or showing one
+    resident."""
+    query = select(AccessEntry).options(selectinload(AccessEntry.objects))
+    if actor_id:
+        query = query.where(AccessEntry.actor_id == actor_id)
+    if action:
+        query = query.where(AccessEntry.action == action)
+    if start is not None:
+        query = query.where(AccessEntry.created_dt >= start)
+    if end is not None:
+        query = query.where(AccessEntry.created_dt < end)
+    if person_id:
+        query = query.where(AccessEntry.object_type == "person", AccessEntry.id.in_(
+            select(AccessObject.entry_id).where(AccessObject.object_id == person_id)))
+    return paginate(query.order_by(AccessEntry.created_dt.desc(), AccessEntry.id.desc()),
+                    page=page, per_page=ACCESS_PAGE_SIZE)

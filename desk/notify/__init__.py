@@ -2,7 +2,8 @@
 call and e-mail: the outbox and what plans its rows (each feature registers its kinds of
 message in desk.notify.kinds); receivers for the resident registry (corrected contact
 details, a proxy's copies withdrawn, two records of one resident merged; a person's
-messages and SMS replies in their disclosure)."""
+messages and SMS replies in their disclosure) and the person page's section that stops or
+allows SMS, calls and e-mail per channel."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -54,6 +55,15 @@ def _disclosed_messages(disclosure):
 
     return queries.disclosed_messages(disclosure.ids("outbox_messages"),
                                       disclosure.ids("sms_replies"))
+
+
+@registry.person_page_section("notify/staff/_person_channels.html")
+def _person_channels(person):
+    from desk.notify import labels, queries
+
+    return {"person": person, "channels": queries.person_channels(person),
+            "channel_labels": labels.CHANNEL_LABELS, "allowed": labels.CHANNEL_ALLOWED,
+            "stopped": labels.CHANNEL_STOPPED, "sources": labels.OPT_OUT_SOURCE_LABELS}
 
 
 @people_signals.contact_changed.connect

@@ -3,7 +3,8 @@
 `twilio_bp` takes no login and no CSRF token: every request must carry a valid
 X-Twilio-Signature instead (checked against DESK_PUBLIC_URL), or it gets 403.
 `bp` holds the coordinators' pages: the outbox and the failed and unknown messages that
-wait for a decision.
+wait for a decision, and the buttons on a person's page that stop or allow SMS, calls or
+e-mail to them.
 """
 
 from flask import Blueprint
@@ -29,4 +30,10 @@ bp.context_processor(views.template_helpers)
 bp.add_url_rule("/messages", "outbox", views.outbox)
 bp.add_url_rule("/messages/attention", "attention", views.attention)
 bp.add_url_rule("/messages/<int:message_id>/decide", "decide", views.decide, methods=["POST"])
+# a person's channels, stopped or allowed again from their page (the section is notify's:
+# desk.notify.__init__)
+bp.add_url_rule("/people/<int:person_id>/stop", "stop_channel", views.stop_channel,
+                methods=["POST"])
+bp.add_url_rule("/people/<int:person_id>/allow", "allow_channel", views.allow_channel,
+                methods=["POST"])
 bp.add_app_template_global(webhooks.webhooks_enabled, "notify_webhooks_on")

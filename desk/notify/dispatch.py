@@ -11,7 +11,8 @@ leaves nothing half-done that could be repeated:
    is configured; a message whose `not_after` has passed (its feature stored the moment
    at planning time: a session's start, a shift's start, a call for cover's shift end, a
    consultation desk visitor's session end) is cancelled (`error_code` session_started),
-   one to an opted-out number is cancelled (opted_out), an SMS or call due in quiet
+   one to an address that opted out of its channel (desk.notify.optout: SMS, calls or
+   e-mail, each on its own) is cancelled (opted_out), an SMS or call due in quiet
    hours keeps `queued` with its due time moved to the end of the quiet hours. The rest
    are claimed by a conditional update (`WHERE id IN (...) AND state = 'queued'`): state
    `sending`, `claimed_dt`, `attempts + 1`. The claim is COMMITTED before any provider
@@ -22,7 +23,8 @@ leaves nothing half-done that could be repeated:
    still `sending` or marked `unknown` meanwhile): `sent`/`logged` with the provider id;
    a transient error puts the row back to `queued` with exponential backoff (after
    MAX_ATTEMPTS: `failed`); a permanent error makes it `failed` with the provider's code
-   (a landline refusing an SMS plans one voice call instead; 21610 opts the number out);
+   (a landline refusing an SMS plans one voice call instead; 21610 opts the number out
+   of SMS);
    anything unexpected during the hand-over makes it `unknown` — the provider may or may
    not have it, so it is never sent again without a lookup or a coordinator's decision.
    Any outcome but a retry wipes the row's one-time `secret` (an invitation's code).
@@ -145,7 +147,7 @@ def _claim_pass(now, wanted, claims):
         .limit(wanted * SCAN_FACTOR)
         .with_for_update(skip_locked=True)).all()
     opted_out = optout.opted_out_among(
-        message.address for message in candidates if needs_quiet(message.channel))
+        (message.address, message.channel) for message in candidates)
     quiet_end = quiet_until(now, current_app.config["DESK_QUIET_HOURS"])
     demo, started, opted, deferred, chosen = [], [], [], [], []
     for message in candidates:
@@ -153,7 +155,7 @@ def _claim_pass(now, wanted, claims):
             demo.append(message.id)
         elif message.not_after is not None and message.not_after <= now:
             started.append(message.id)
-        elif needs_quiet(message.channel) and message.address in opted_out:
+        elif (message.address, message.channel) in opted_out:
             opted.append(message.id)
         elif needs_quiet(message.channel) and quiet_end is not None:
             deferred.append(message.id)
@@ -166,7 +168,7 @@ def _claim_pass(now, wanted, claims):
                     last_error="Not sent: the session had started."),
         _change_all(opted, now, state=MessageState.CANCELLED, secret=None,
                     error_code=CODE_OPTED_OUT,
-                    last_error="Not sent: the number opted out of messages."),
+                    last_error="Not sent: the recipient opted out of this channel."),
         _change_all(deferred, now, due_dt=quiet_end),
     ])
     if chosen:
@@ -283,7 +285,8 @@ def _after_permanent(claim, code, now):
     if code in LANDLINE_CODES and message.channel == MessageChannel.SMS:
         plan_voice_fallback(message, now=now)
     elif code == OPTED_OUT_CODE:
-        optout.opt_out(message.address, source=OptOutSource.PROVIDER, actor=None, now=now)
+        optout.opt_out(message.address, channel=MessageChannel.SMS,
+                       source=OptOutSource.PROVIDER, actor=None, now=now)
 
 
 def _record_permanent(claim, error, now):

@@ -78,7 +78,8 @@ class KeyMenu:
     all (notify adds "webhooks work"); `prompt(message)`: what the menu says;
     `press(message, step, digits, now)`: a Say, Ask, Repeat or Menu for a key pressed at
     `step` (MENU_STEP, or a step an Ask named); `closed(message)`: what a key pressed
-    when the menu is no longer offered hears."""
+    when the menu is no longer offered hears. Key 8 and the step "stop" are notify's
+    own (no more calls to this number: desk.notify.voice), never a feature's."""
 
     offered: Callable
     prompt: Callable

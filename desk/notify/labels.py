@@ -13,6 +13,7 @@ from desk.notify.models import (
     CODE_UNKNOWN_TEMPLATE,
     MessageChannel,
     MessageState,
+    OptOutSource,
     ReplyAction,
     Resolution,
 )
@@ -51,6 +52,25 @@ REPLY_ACTION_LABELS = {
     ReplyAction.HELP: _l("Sent the help text"),
 }
 
+# a person's channels on their page: what desk does, and what it does not do
+CHANNEL_ALLOWED = {
+    MessageChannel.SMS: _l("SMS are sent"),
+    MessageChannel.VOICE: _l("Calls are made"),
+    MessageChannel.EMAIL: _l("E-mail is sent"),
+}
+CHANNEL_STOPPED = {
+    MessageChannel.SMS: _l("No SMS"),
+    MessageChannel.VOICE: _l("No calls"),
+    MessageChannel.EMAIL: _l("No e-mail"),
+}
+# who stopped it, with %(date)s (and %(name)s: the coordinator)
+OPT_OUT_SOURCE_LABELS = {
+    OptOutSource.STAFF: _l("set on %(date)s by staff member %(name)s"),
+    OptOutSource.SMS_REPLY: _l("the person replied STOP by SMS on %(date)s"),
+    OptOutSource.PROVIDER: _l("refused by the phone company since %(date)s"),
+    OptOutSource.PHONE_KEY: _l("the person pressed the key in a call on %(date)s"),
+}
+
 # Twilio's codes (REFERENCE.md) and desk's own words for messages it held back
 ERROR_LABELS = {
     "21211": _l("Invalid phone number"),
@@ -63,7 +83,7 @@ ERROR_LABELS = {
     "busy": _l("The line was busy"),
     "no_answer": _l("Nobody answered the call"),
     CODE_SESSION_STARTED: _l("The session had started"),
-    CODE_OPTED_OUT: _l("The number opted out of messages"),
+    CODE_OPTED_OUT: _l("The recipient opted out of this channel"),
     CODE_RETRIES_EXHAUSTED: _l("Gave up after several tries"),
     CODE_INTERNAL: _l("Could not be prepared"),
     CODE_UNKNOWN_TEMPLATE: _l("Nothing in desk writes this kind of message"),

@@ -19,7 +19,16 @@ that moment moves; the dispatcher cancels a row whose not_after has passed.
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core.db import UTCDateTime, enum_column
@@ -148,24 +157,37 @@ class OutboxMessage(db.Model):
 
 
 class OptOutSource(enum.StrEnum):
-    SMS_REPLY = "sms_reply"  # the person replied STOP / 停止
-    PROVIDER = "provider"  # Twilio refused: the recipient opted out there (21610)
-    STAFF = "staff"  # a coordinator recorded the wish
+    SMS_REPLY = "sms_reply"  # the person replied STOP / 停止 (SMS only)
+    PROVIDER = "provider"  # Twilio refused: the recipient opted out there (21610, SMS only)
+    STAFF = "staff"  # a coordinator recorded the wish (on the person's page)
+    PHONE_KEY = "phone_key"  # the person pressed the "no more calls" key in a call
 
 
 class OptOut(db.Model):
-    """A phone number (E.164) or address that asked not to be messaged (STOP, Twilio
-    21610, or a coordinator). Opting back in deletes the row; the audit log keeps both."""
+    """A phone number (E.164) or e-mail address that asked not to get messages of one
+    channel: SMS (STOP, Twilio 21610, or a coordinator), calls (the call's key, or a
+    coordinator) or e-mail (a coordinator). An SMS opt-out does not stop calls to the
+    same number, nor the other way round. Opting back in deletes the row; the audit log
+    keeps both."""
 
     __tablename__ = "opt_outs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    address: Mapped[str] = mapped_column(String(OutboxMessage.ADDRESS_MAX), unique=True)
+    address: Mapped[str] = mapped_column(String(OutboxMessage.ADDRESS_MAX))
+    channel: Mapped[MessageChannel] = mapped_column(enum_column(MessageChannel, "channel"))
     opted_out_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[OptOutSource] = mapped_column(enum_column(OptOutSource, "source"))
+    # the coordinator who recorded it (source STAFF)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    actor = relationship("User")
+
+    __table_args__ = (
+        UniqueConstraint("address", "channel"),
+    )
 
     def __repr__(self):
-        return f"<OptOut {self.id} {self.source}>"
+        return f"<OptOut {self.id} {self.channel} {self.source}>"
 
 
 class ReplyAction(enum.StrEnum):

@@ -1,12 +1,16 @@
-"""Read-only listings of the outbox for the coordinators' pages."""
+"""Read-only listings of the outbox for the coordinators' pages, and a person's
+channels (stopped or not) for their page."""
+
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
 from desk.core.paging import paginate
+from desk.core.phone import PhoneKind
 from desk.extensions import db
-from desk.notify import kinds, labels
-from desk.notify.models import MessageState, OutboxMessage, SmsReply
+from desk.notify import kinds, labels, optout
+from desk.notify.models import MessageChannel, MessageState, OptOut, OutboxMessage, SmsReply
 
 PAGE_SIZE = 50
 ATTENTION_MAX = 200
@@ -80,3 +84,34 @@ def disclosed_messages(message_ids, reply_ids):
             "template_label": kinds.template_label, "state_labels": labels.STATE_LABELS,
             "channel_labels": labels.CHANNEL_LABELS, "error_label": labels.error_label,
             "reply_action_labels": labels.REPLY_ACTION_LABELS}
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """One way desk reaches a person or one of their proxy contacts."""
+
+    proxy: object  # the ProxyContact, or None: the person themselves
+    address: str
+    channel: MessageChannel
+    opt_out: OptOut | None  # None: messages of this channel go out
+
+
+def _channels_of(holder):
+    if holder.phone:
+        if holder.phone_kind != PhoneKind.LANDLINE:
+            yield holder.phone, MessageChannel.SMS
+        yield holder.phone, MessageChannel.VOICE
+    if holder.email:
+        yield holder.email, MessageChannel.EMAIL
+
+
+def person_channels(person):
+    """[ChannelState] of the person's number and e-mail address, then their proxy
+    contacts' (a landline has no SMS), in one query for the opt-outs."""
+    wanted = [(proxy, address, channel)
+              for proxy, holder in [(None, person), *[(proxy, proxy)
+                                                      for proxy in person.proxies]]
+              for address, channel in _channels_of(holder)]
+    found = optout.opt_outs_of(address for _proxy, address, _channel in wanted)
+    return [ChannelState(proxy, address, channel, found.get((address, channel)))
+            for proxy, address, channel in wanted]

@@ -4,7 +4,8 @@ A reply answers the latest SMS desk sent to that number whose feature reads repl
 (desk.notify.kinds: a topic's `answer_sms`), and that feature decides what it does:
 for a booking, 1 confirms and 2 cancels (asked twice); volunteers and consultation desk
 visitors are told that replies are not read. What stays here, whoever sent the message:
-- 停止 / STOP: the number opts out of SMS and calls; 再開 / START opts back in;
+- 停止 / STOP: the number opts out of SMS (calls have their own key, and coordinators
+  stop any channel on the person's page: desk.notify.optout); 再開 / START opts back in;
 - a reply to nothing, or that the feature leaves alone: a short help text with the
   desk's phone number;
 - a DeskError the feature raises (the rule said no): its message is the answer.
@@ -77,12 +78,13 @@ def _act(text, message, address, now):
     if not address:
         return ReplyAction.HELP, _help()
     if text in STOP_WORDS:
-        optout.opt_out(address, source=OptOutSource.SMS_REPLY, actor=ACTOR, now=now)
+        optout.opt_out(address, channel=MessageChannel.SMS, source=OptOutSource.SMS_REPLY,
+                       actor=ACTOR, now=now)
         return ReplyAction.OPTED_OUT, _(
             "You will get no more messages from us. To get them again, reply START. "
             "Questions: %(phone)s", phone=_phone())
     if text in START_WORDS:
-        optout.opt_in(address, actor=ACTOR, now=now)
+        optout.opt_in(address, channel=MessageChannel.SMS, actor=ACTOR, now=now)
         return ReplyAction.OPTED_IN, _("You will get our messages again.")
     topic = kinds.topic_of(message.template) if message is not None else None
     if topic is not None and topic.answer_sms is not None:

@@ -66,8 +66,9 @@ def _check_send_again(message, address, now):
     if address is None:
         raise ConflictError(_("There is no phone number or e-mail address on record for "
                               "this message any more."))
-    if message.channel != MessageChannel.EMAIL and optout.is_opted_out(address):
-        raise ConflictError(_("This number asked not to receive messages."))
+    if optout.is_opted_out(address, message.channel):
+        raise ConflictError(_("The recipient asked not to get messages this way (SMS, "
+                              "call or e-mail)."))
 
 
 def resolve_message(message, decision, *, actor, now):

@@ -4,15 +4,23 @@ messages that wait for a decision ("send again", "it arrived", "phoned the perso
 The role check is installed for the whole blueprint (desk.notify.blueprint).
 """
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from desk.core.phone import display_phone
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404, parse_page
-from desk.notify import kinds, labels, queries, services
-from desk.notify.models import MessageState, OutboxMessage, RecipientKind, Resolution
+from desk.notify import kinds, labels, optout, queries, services
+from desk.notify.models import (
+    MessageChannel,
+    MessageState,
+    OutboxMessage,
+    RecipientKind,
+    Resolution,
+)
+from desk.people.models import Person, ProxyContact
 
 DONE_MESSAGES = {
     Resolution.SENT_AGAIN: _l("The message is queued and goes out shortly."),
@@ -79,3 +87,43 @@ def decide(message_id):
     if result is not FAILED:
         flash(str(DONE_MESSAGES[result.resolution]), "success")
     return redirect(url_for("notify.attention"))
+
+
+# -- stopping a channel from a person's page --------------------------------------------------
+
+def _holder(person):
+    """The person, or the proxy contact of theirs the form names (`proxy_id`)."""
+    raw = request.form.get("proxy_id", "")
+    if not raw:
+        return person
+    proxy = get_or_404(ProxyContact, raw)
+    if proxy.person_id != person.id:
+        abort(404)
+    return proxy
+
+
+def _change_channel(person_id, change, done):
+    """Stop or allow a channel of the person (or of a proxy contact of theirs); back to
+    the person's page with what changed."""
+    person = get_or_404(Person, person_id)
+    holder = _holder(person)
+    raw = request.form.get("channel", "")
+    if attempt(None, lambda: change(holder, raw, actor=current_user, now=utcnow())) \
+            is not FAILED:
+        channel = MessageChannel(raw)
+        address = optout.address_for(holder, channel)
+        shown = address if channel == MessageChannel.EMAIL else display_phone(address)
+        flash(done(labels.CHANNEL_LABELS[channel], shown), "success")
+    return redirect(url_for("people.detail", person_id=person.id, _anchor="channels-heading"))
+
+
+def stop_channel(person_id):
+    return _change_channel(person_id, optout.stop_channel, lambda channel, address: _(
+        "%(channel)s to %(address)s: stopped. Nothing of this kind goes there until a "
+        "coordinator allows it again.", channel=channel, address=address))
+
+
+def allow_channel(person_id):
+    return _change_channel(person_id, optout.allow_channel, lambda channel, address: _(
+        "%(channel)s to %(address)s: allowed again from now on.", channel=channel,
+        address=address))

@@ -9,6 +9,12 @@ is only offered where webhooks work (DESK_PUBLIC_URL reachable) and the feature 
 it; otherwise the call ends with the desk's phone number. A key pressed reaches
 `answer_key` through /twilio/voice/<message id>/<step>.
 
+Wherever webhooks work, every call also offers, after the feature's keys, a key of
+notify's own (STOP_KEY, 8: features' menus leave it free): "if you would rather not
+get these calls, press 8". Pressed, it asks for the same key once more; the second
+press records a call opt-out of the number (source `phone_key`, audited; SMS to it go
+on) and says so: "We will not call you any more."
+
 A call that was busy or not answered is tried once more an hour later (a new queued
 outbox row; the dispatcher moves a due time inside the quiet hours to their end and
 sends nothing after the message's not_after); when that one is not answered either, it
@@ -24,9 +30,9 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from desk.core.web import public_url_for
 from desk.extensions import db
-from desk.notify import kinds
+from desk.notify import kinds, optout
 from desk.notify.content import render
-from desk.notify.models import MessageChannel, MessageState, OutboxMessage
+from desk.notify.models import MessageChannel, MessageState, OptOutSource, OutboxMessage
 from desk.notify.spoken import spoken_digits
 
 VOICES = {"ja": ("ja-JP", "Polly.Mizuki"), "en": ("en-US", "Polly.Joanna")}
@@ -35,6 +41,10 @@ RETRY_AFTER = timedelta(hours=1)
 # Twilio's call statuses for a call nobody took -> the outbox's error_code
 NOT_ANSWERED_CODES = {"busy": "busy", "no-answer": "no_answer"}
 STEP_MAX = 16
+# notify's own key and step: no more calls to this number (features' menus leave them free)
+STOP_KEY = "8"
+STOP_STEP = "stop"
+STOP_ACTOR = "phone key"
 
 
 def _say(node, text, locale):
@@ -53,11 +63,19 @@ def _key_menu(message):
     return topic.key_menu if topic is not None else None
 
 
-def offers_menu(message, *, now):
+def _webhooks_enabled():
     from desk.notify.webhooks import webhooks_enabled
 
+    return webhooks_enabled()
+
+
+def offers_menu(message, *, now):
     menu = _key_menu(message)
-    return menu is not None and webhooks_enabled() and menu.offered(message, now=now)
+    return menu is not None and _webhooks_enabled() and menu.offered(message, now=now)
+
+
+def _stop_prompt():
+    return _("If you would rather not get these calls, press %(key)s.", key=STOP_KEY)
 
 
 def _goodbye():
@@ -70,15 +88,19 @@ def _xml(response):
 
 
 def call_twiml(message, text, *, now):
-    """The TwiML of the whole call: `text` said twice, then the menu (when offered)."""
+    """The TwiML of the whole call: `text` said twice, then the feature's menu (when
+    offered) and the "no more calls" key (wherever webhooks work)."""
     response = VoiceResponse()
     menu = _key_menu(message) if offers_menu(message, now=now) else None
-    target = _gather(response, message, kinds.MENU_STEP) if menu else response
+    keys = _webhooks_enabled()
+    target = _gather(response, message, kinds.MENU_STEP) if keys else response
     _say(target, text, message.locale)
     target.pause(length=1)
     _say(target, text, message.locale)
     if menu:
         _say(target, menu.prompt(message), message.locale)
+    if keys:
+        _say(target, _stop_prompt(), message.locale)
     _say(response, _goodbye(), message.locale)
     response.hangup()
     return _xml(response)
@@ -113,19 +135,42 @@ def _asked(message, answer):
 def _menu_again(message, menu):
     response = VoiceResponse()
     gather = _gather(response, message, kinds.MENU_STEP)
-    _say(gather, menu.prompt(message), message.locale)
+    if menu is not None:
+        _say(gather, menu.prompt(message), message.locale)
+    _say(gather, _stop_prompt(), message.locale)
     _say(response, _goodbye(), message.locale)
     response.hangup()
     return _xml(response)
 
 
+def _stop_asked(message):
+    return _asked(message, kinds.Ask(
+        _("To stop our calls to this telephone number, press %(key)s again.", key=STOP_KEY),
+        step=STOP_STEP, otherwise=_("We will go on calling you.")))
+
+
+def _stop_calls(message, digits, now):
+    """The answer to the "press 8 again" question: the number opts out of calls."""
+    if digits != STOP_KEY:
+        return said(message, _("We will go on calling you."))
+    optout.opt_out(message.address, channel=MessageChannel.VOICE,
+                   source=OptOutSource.PHONE_KEY, actor=STOP_ACTOR, now=now)
+    return said(message, _("We will not call you any more."))
+
+
 def answer_key(message, step, digits, *, now):
-    """TwiML for a key pressed at `step` of a call's menu: what the feature's menu
-    answers, in the message's language."""
+    """TwiML for a key pressed at `step` of a call's menu: notify's own key (no more
+    calls), or what the feature's menu answers, in the message's language."""
     menu = _key_menu(message)
-    if menu is None or len(step) > STEP_MAX:
+    if len(step) > STEP_MAX:
         return hang_up()
     with force_locale(message.locale):
+        if step == STOP_STEP:
+            return _stop_calls(message, digits, now)
+        if step == kinds.MENU_STEP and digits == STOP_KEY:
+            return _stop_asked(message)
+        if menu is None:
+            return _menu_again(message, None)
         if not offers_menu(message, now=now):
             return said(message, menu.closed(message))
         answer = menu.press(message, step, digits, now=now)

@@ -145,7 +145,8 @@ def _record_message_status(message, status, params, *, now):
     if code in dispatch.LANDLINE_CODES:
         dispatch.plan_voice_fallback(message, now=now)
     elif code == dispatch.OPTED_OUT_CODE:
-        optout.opt_out(message.address, source=OptOutSource.PROVIDER, actor=None, now=now)
+        optout.opt_out(message.address, channel=MessageChannel.SMS,
+                       source=OptOutSource.PROVIDER, actor=None, now=now)
 
 
 def _record_call_status(message, status, params, *, now):

@@ -4,6 +4,8 @@ editing people and their proxy contacts, likely duplicates and merging them.
 Every route requires the coordinator or admin role (installed in blueprint.py). The
 search is sent by POST and kept in the login session, so that phone numbers and names
 never appear in URLs or server logs; the result pages are plain GETs (page numbers only).
+Opening a person's page and each page of search results that lists residents go into
+the access log (desk.core.accesslog: the residents' ids, not what was searched for).
 """
 
 import json
@@ -26,14 +28,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from desk.core import accesslog
 from desk.core.db import writes
 from desk.core.i18n import format_datetime_long
 from desk.core.phone import display_phone
 from desk.core.timeutil import local_today, utcnow
 from desk.core.web import FAILED, attempt, get_or_404, parse_id, parse_page
 from desk.extensions import db
+from desk.people import (
+    DISCLOSURE_PRODUCED,
+    PEOPLE_SEARCHED,
+    PERSON_VIEWED,
+    erasure,
+    queries,
+    registry,
+    services,
+)
 from desk.people import disclosure as disclosures
-from desk.people import erasure, queries, registry, services
 from desk.people.forms import PersonForm, ProxyForm, SearchForm
 from desk.people.labels import (
     AGE_BAND_LABELS,
@@ -103,6 +114,7 @@ def _merged_elsewhere(person):
 
 # -- search ---------------------------------------------------------------------------------
 
+@writes  # the access log
 def search():
     form = SearchForm()
     if request.method == "POST":
@@ -117,13 +129,18 @@ def search():
     form.include_merged.data = bool(stored.get("merged"))
     result = queries.search_people(text, page=parse_page(request.args.get("page")),
                                    include_merged=form.include_merged.data)
+    if result.people:
+        accesslog.record(current_user, PEOPLE_SEARCHED, "person",
+                         [person.id for person in result.people], now=utcnow())
     return render_template("people/search.html", form=form, result=result, searched=text)
 
 
 # -- one person -------------------------------------------------------------------------------
 
+@writes  # the access log
 def detail(person_id):
     person = get_or_404(Person, person_id)
+    accesslog.record(current_user, PERSON_VIEWED, "person", [person.id], now=utcnow())
     sections = _render_sections((section.template, section.context(person))
                                 for section in registry.PERSON_PAGE_SECTIONS)
     return render_template("people/detail.html", person=person, sections=sections,
@@ -192,6 +209,7 @@ def _disclosure(person_id, what):
         person, actor=current_user, now=now,
         municipality=current_app.config["DESK_MUNICIPALITY_NAME"])
     services.record_disclosure(person, what=what, actor=current_user, now=now)
+    accesslog.record(current_user, DISCLOSURE_PRODUCED, "person", [person.id], now=now)
     return disclosure
 
 

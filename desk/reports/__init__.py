@@ -1,15 +1,21 @@
-"""KPI reporting: targets, metrics, surveys, the dashboard, exports and open data."""
+"""KPI reporting: targets, metrics, surveys, the dashboard, exports and open data.
+
+Downloading the attendance list (names and phone numbers) is logged in the access log
+(desk.core.accesslog), with the ids of the residents it lists."""
 
 import logging
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from desk.core import audit, retention
+from desk.core import accesslog, audit, retention
 from desk.extensions import db
 from desk.reports.models import SurveyEntry
 
 logger = logging.getLogger("desk.reports")
+
+ATTENDANCE_EXPORTED = accesslog.register_action(
+    "attendance.exported", _l("Downloaded an attendance list"))
 
 audit.personal_fields("survey_entries", "comment")
 

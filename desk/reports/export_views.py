@@ -4,16 +4,20 @@ admins; the blueprint requires staff).
 The open data files hold no personal data and could be public; they stay behind the
 staff login so that a coordinator checks them before they are published on the city's
 open data catalogue (the usual way for 自治体標準オープンデータセット files). The
-attendance list holds names and phone numbers: staff only, and never cached.
+attendance list holds names and phone numbers: staff only, never cached, and each
+download is in the access log with the residents it lists (desk.core.accesslog).
 """
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from desk.core import accesslog
+from desk.core.db import writes
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_today, utcnow
 from desk.core.validation import DATE_MAX, DATE_MIN
 from desk.core.web import parse_day
-from desk.reports import opendata, spreadsheet
+from desk.reports import ATTENDANCE_EXPORTED, opendata, spreadsheet
 
 
 def _open_data(body, filename):
@@ -66,16 +70,21 @@ def _attendance(extension):
     first, last, error = _period(request.args)
     if error is not None:
         return _bad_period(error)
-    table = spreadsheet.attendance_table(first, last)
+    bookings = spreadsheet.attendance_bookings(first, last)
+    accesslog.record(current_user, ATTENDANCE_EXPORTED, "person",
+                     [booking.person_id for booking in bookings], now=utcnow())
+    table = spreadsheet.attendance_table(bookings)
     filename = spreadsheet.attendance_filename(first, last, extension)
     if extension == "xlsx":
         return spreadsheet.xlsx_response([table], filename)
     return spreadsheet.csv_response(table, filename)
 
 
+@writes  # the access log
 def attendance_csv():
     return _attendance("csv")
 
 
+@writes  # the access log
 def attendance_xlsx():
     return _attendance("xlsx")

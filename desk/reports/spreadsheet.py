@@ -143,9 +143,10 @@ def attendance_bookings(first, last):
         .order_by(EventSession.start_dt, EventSession.id, Person.kana_key, Booking.id)).all()
 
 
-def attendance_table(first, last):
+def attendance_table(bookings):
+    """The attendance list of `bookings` (attendance_bookings of a period)."""
     rows = []
-    for booking in attendance_bookings(first, last):
+    for booking in bookings:
         session, person = booking.session, booking.person
         start, end = to_local(session.start_dt), to_local(session.end_dt)
         attendance = (str(ATTENDANCE_LABELS[booking.attendance]) if booking.attendance

@@ -37,7 +37,8 @@ from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, ValidationError
 from desk.core.phone import display_phone
 from desk.extensions import db
-from desk.notify.models import OptOut
+from desk.notify import optout
+from desk.notify.models import MessageChannel
 from desk.volunteers import notices, passwords
 from desk.volunteers.models import Volunteer
 
@@ -126,7 +127,7 @@ def _check_reachable(volunteer, channel):
                         "landline. Send the invitation by e-mail, or add a mobile number "
                         "to the profile.", name=volunteer.name)
             raise ValidationError(message, fields={"channel": message})
-        if db.session.scalar(select(OptOut.id).where(OptOut.address == mobile)) is not None:
+        if optout.is_opted_out(mobile, MessageChannel.SMS):
             message = _("The number %(phone)s asked not to receive SMS from the desk. Send "
                         "the invitation by e-mail.", phone=display_phone(mobile))
             raise ValidationError(message, fields={"channel": message})

@@ -299,6 +299,13 @@ PAGES = {
         Page("admin", "all"),
         Page("admin", "sessions only", query={"type": "session"}),
     ),
+    "admin.access_log": (
+        Page("admin", "all"),
+        Page("admin", "filtered", query={"action": "person.viewed", "from": "2026-01-01",
+                                         "to": "2030-12-31"}),
+        Page("admin", "filters that cannot be read",
+             query={"person": "abc", "from": "2026-13-01", "action": "x"}),
+    ),
 }
 
 

@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from desk.auth import services as auth_services
 from desk.auth.models import Role
+from desk.core import accesslog
 from desk.core.errors import DeskError
 from desk.core.timeutil import local_datetime, local_today, utcnow, week_start
 from desk.events import services
 from desk.extensions import db
+from desk.notify import optout
 from desk.notify import services as notify_services
 from desk.notify.models import MessageState, OutboxMessage
 from desk.people import erasure
@@ -415,6 +417,11 @@ def seed():
         caller, {"name": "伊藤 健一", "relation": "family", "relation_note": "長男",
                  "phone": "070-3456-7890", "wants_copies": True},
         consent_method="phone_staff", actor=actor, now=now)
+    # the son asked for no more SMS (the person page shows who stopped it, and when); the
+    # access log page has entries to show
+    optout.stop_channel(proxy, "sms", actor=actor, now=now)
+    accesslog.record(actor, "person.viewed", "person", [caller.id], now=now)
+    accesslog.record(users["admin"], "people.searched", "person", range(1, 30), now=now)
     desk_booking = services.book_seat(sessions["class"], caller, seats=2, channel="phone_desk",
                                       actor=actor, now=now, proxy=proxy).booking
     started = now - timedelta(minutes=30)

@@ -243,13 +243,16 @@ def test_english_voice_uses_an_english_voice(longest_booking, monkeypatch, ctx):
     assert "1:30 PM" in content.voice_text
 
 
-def test_cancelled_booking_call_offers_no_keys(longest_booking, monkeypatch, ctx):
+def test_cancelled_booking_call_offers_only_the_no_more_calls_key(longest_booking,
+                                                                  monkeypatch, ctx):
     from desk.events.services import cancel_booking
 
     configure(monkeypatch, ctx)
     cancel_booking(longest_booking, actor="test", now=NOW)
     content = render(message_for(longest_booking, "voice", "booking_cancelled"), now=NOW)
-    assert ET.fromstring(content.voice_twiml).find("Gather") is None
+    says = [say.text for say in ET.fromstring(content.voice_twiml).find("Gather").iter("Say")]
+    assert not any("1" in text or "2" in text for text in says[2:])
+    assert says[-1] == "今後この電話をご希望でない場合は、8 を押してください。"
 
 
 # -- e-mail ----------------------------------------------------------------------------------

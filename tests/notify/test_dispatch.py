@@ -202,7 +202,8 @@ def test_a_message_deferred_past_the_start_is_cancelled_not_sent(ctx, backend, c
 
 def test_an_opted_out_number_is_never_messaged(backend, booking):
     message = confirmation(booking)
-    optout.opt_out(message.address, source="sms_reply", actor="test", now=NOW)
+    optout.opt_out(message.address, channel=message.channel, source="sms_reply", actor="test",
+                   now=NOW)
     db.session.commit()
     dispatch.dispatch_due(now=NOW)
     message = confirmation(booking)
@@ -211,13 +212,14 @@ def test_an_opted_out_number_is_never_messaged(backend, booking):
 
 
 def test_opting_back_in_lets_messages_through(backend, booking):
-    address = confirmation(booking).address
-    optout.opt_out(address, source="staff", actor="test", now=NOW)
-    assert optout.opt_out(address, source="staff", actor="test", now=NOW).source == "staff"
-    assert optout.opt_in(address, actor="test", now=NOW) is True
-    assert optout.opt_in(address, actor="test", now=NOW) is False
+    address, channel = confirmation(booking).address, confirmation(booking).channel
+    optout.opt_out(address, channel=channel, source="staff", actor="test", now=NOW)
+    assert optout.opt_out(address, channel=channel, source="staff", actor="test",
+                          now=NOW).source == "staff"
+    assert optout.opt_in(address, channel=channel, actor="test", now=NOW) is True
+    assert optout.opt_in(address, channel=channel, actor="test", now=NOW) is False
     db.session.commit()
-    assert not optout.is_opted_out(address)
+    assert not optout.is_opted_out(address, channel)
     dispatch.dispatch_due(now=NOW)
     assert confirmation(booking).state == MessageState.SENT
     actions = db.session.scalars(select(AuditEntry.action).where(
@@ -297,7 +299,7 @@ def test_opted_out_at_the_provider_opts_the_number_out(backend, booking):
     message = confirmation(booking)
     backend.script[message.id] = [PermanentError("unsubscribed", code="21610")]
     dispatch.dispatch_due(now=NOW)
-    assert optout.is_opted_out(message.address)
+    assert optout.is_opted_out(message.address, "sms")
     due = jst(datetime(2026, 12, 2).date(), 10)
     dispatch.dispatch_due(now=due)
     (reminder,) = messages_of(booking, BookingTemplate.REMINDER)

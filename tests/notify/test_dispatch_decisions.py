@@ -115,8 +115,9 @@ def test_i_phoned_the_person_takes_a_failed_message_off_the_list(failed, coordin
     (lambda message, now: setattr(message, "state", MessageState.SENT), "called",
      ConflictError),
     (lambda message, now: setattr(message, "resolved_dt", now), "called", ConflictError),
-    (lambda message, now: optout.opt_out(message.address, source="staff", actor="test",
-                                         now=now), "sent_again", ConflictError),
+    (lambda message, now: optout.opt_out(message.address, channel=message.channel,
+                                         source="staff", actor="test", now=now),
+     "sent_again", ConflictError),
     (lambda message, now: cancel_booking(booking_of(message), actor="test", now=now),
      "sent_again", ConflictError),
 ])

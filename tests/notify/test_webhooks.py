@@ -6,10 +6,11 @@ import xml.etree.ElementTree as ET
 from datetime import time
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
+from desk.core.audit import AuditEntry
 from desk.core.timeutil import utcnow
 from desk.events.messages import booking_of
 from desk.events.models import BookingStatus, Confirmation
@@ -19,6 +20,8 @@ from desk.notify import optout
 from desk.notify.models import (
     MessageChannel,
     MessageState,
+    OptOut,
+    OptOutSource,
     OutboxMessage,
     ReplyAction,
     SmsReply,
@@ -153,7 +156,9 @@ def test_failed_because_opted_out_records_the_opt_out(full_class, client):
     message = _status(client, sms, MessageSid=sms.provider_id, MessageStatus="failed",
                       ErrorCode="21610")
     assert message.state == MessageState.FAILED
-    assert optout.is_opted_out(sms.address)
+    assert optout.is_opted_out(sms.address, MessageChannel.SMS)
+    # Twilio's 21610 blocks SMS only: calls to the number go on
+    assert not optout.is_opted_out(sms.address, MessageChannel.VOICE)
 
 
 def test_an_unanswered_call_is_retried(hooks, client, create_session, create_person):
@@ -215,9 +220,10 @@ def test_something_else_between_resets_the_cancel_question(full_class, client):
 def test_stop_and_start(full_class, client):
     answer = _reply(client, "停止")
     assert "START" in answer or "再開" in answer
-    assert optout.is_opted_out("+819011112222")
+    assert optout.is_opted_out("+819011112222", MessageChannel.SMS)
+    assert not optout.is_opted_out("+819011112222", MessageChannel.VOICE)
     _reply(client, "START")
-    assert not optout.is_opted_out("+819011112222")
+    assert not optout.is_opted_out("+819011112222", MessageChannel.SMS)
 
 
 def test_anything_else_gets_help_with_the_desk_phone(full_class, client):
@@ -311,3 +317,51 @@ def test_key_nine_repeats_and_others_repeat_the_menu(call, client):
     assert says[0] == says[1] and "press 9" in says[2]
     root = _press(client, f"/twilio/voice/{call.id}/gather", "5")
     assert "press 1" in root.find("Gather").find("Say").text
+
+
+# -- no more calls: notify's own key -----------------------------------------------------------
+
+def test_the_call_offers_the_no_more_calls_key_last(call, client):
+    root = _press(client, f"/twilio/voice/{call.id}/gather", "9")
+    says = [say.text for say in root.find("Gather").iter("Say")]
+    assert says[-1] == "If you would rather not get these calls, press 8."
+
+
+def test_key_eight_twice_stops_calls_to_the_number_and_says_so(call, client):
+    root = _press(client, f"/twilio/voice/{call.id}/gather", "8")
+    gather = root.find("Gather")
+    assert gather.get("action") == f"{PUBLIC_URL}/twilio/voice/{call.id}/stop"
+    assert "press 8 again" in gather.find("Say").text
+    assert not optout.is_opted_out("+81466251234", MessageChannel.VOICE)
+    root = _press(client, f"/twilio/voice/{call.id}/stop", "8")
+    assert root.find("Gather") is None
+    assert root.find("Say").text == "We will not call you any more."
+    assert root.find("Hangup") is not None
+    stop = db.session.scalar(select(OptOut).where(OptOut.address == "+81466251234"))
+    assert (stop.channel, stop.source) == (MessageChannel.VOICE, OptOutSource.PHONE_KEY)
+    # SMS to the number go on; the change is in the audit log
+    assert not optout.is_opted_out("+81466251234", MessageChannel.SMS)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "notify.opt_out"))
+    assert entry.actor_label == "phone key" and entry.after["channel"] == "voice"
+
+
+def test_another_key_after_eight_keeps_the_calls(call, client):
+    _press(client, f"/twilio/voice/{call.id}/gather", "8")
+    root = _press(client, f"/twilio/voice/{call.id}/stop", "1")
+    assert root.find("Say").text == "We will go on calling you."
+    assert not optout.is_opted_out("+81466251234", MessageChannel.VOICE)
+
+
+def test_the_stop_is_said_in_japanese(call, client):
+    call.locale = "ja"
+    db.session.commit()
+    root = _press(client, f"/twilio/voice/{call.id}/stop", "8")
+    assert root.find("Say").text == "今後、お電話はいたしません。"
+    assert optout.is_opted_out("+81466251234", MessageChannel.VOICE)
+
+
+def test_a_forged_key_press_stops_nothing(call, client):
+    response = client.post(f"/twilio/voice/{call.id}/stop", data={"Digits": "8"},
+                           headers={"X-Twilio-Signature": "forged"})
+    assert response.status_code == 403
+    assert not optout.is_opted_out("+81466251234", MessageChannel.VOICE)

@@ -142,7 +142,8 @@ def attendance_fixture(ctx, create_session, create_person, create_district, crea
 
 
 def test_attendance_table_lists_booked_seats_of_the_period(attendance_fixture):
-    table = spreadsheet.attendance_table(date(2026, 12, 1), date(2027, 1, 31))
+    table = spreadsheet.attendance_table(
+        spreadsheet.attendance_bookings(date(2026, 12, 1), date(2027, 1, 31)))
     assert len(table.header) == 14
     rows = table.rows
     # by start, then reading: いとう (walk-in), さとう, すずき on 12-03; すずき on 01-14
@@ -161,7 +162,8 @@ def test_attendance_table_lists_booked_seats_of_the_period(attendance_fixture):
 def test_attendance_csv_and_xlsx_read_back_equal_the_table(client, login, attendance_fixture):
     login(client, attendance_fixture["staff"])
     query = "?from=2026-12-01&to=2027-01-31"
-    table = spreadsheet.attendance_table(date(2026, 12, 1), date(2027, 1, 31))
+    table = spreadsheet.attendance_table(
+        spreadsheet.attendance_bookings(date(2026, 12, 1), date(2027, 1, 31)))
 
     response = client.get("/staff/reports/attendance.csv" + query)
     assert response.status_code == 200
