@@ -134,6 +134,41 @@ def test_web_booking_sent_twice_books_once_and_shows_the_booking(client, open_cl
     assert counts()["bookings"] == 1
 
 
+def test_web_form_key_sent_again_at_another_session_is_refused(client, open_class,
+                                                               create_session):
+    """The form's key made a booking; the same key at another session (a copied form,
+    a replay) neither books nor leads to the first booking's page."""
+    data = form(request_key="form-key-0123456789")
+    first = client.post(f"/sessions/{open_class.id}/book", data=data)
+    other = create_session(day=local_today() + timedelta(days=8), capacity=2)
+    again = client.post(f"/sessions/{other.id}/book", headers={"Accept-Language": "en"},
+                        data={**data, "name": "鈴木 茂", "name_kana": "すずき しげる",
+                              "phone": "0466-25-1234"})
+    assert again.status_code == 200 and "Location" not in again.headers
+    page = again.get_data(as_text=True)
+    assert "This form was already sent with other details" in page
+    assert first.headers["Location"] not in page and only_booking().code not in page
+    assert counts() == {"people": 1, "proxy_contacts": 0, "bookings": 1}
+
+
+@pytest.mark.parametrize("changes", [
+    {"name": "別人 花子", "name_kana": "べつじん はなこ"},
+    {"phone": "080-2345-6789"},
+    {"seats": "2"},
+    {"proxy_name": "佐藤 太郎", "proxy_relation": "family", "proxy_phone": "080-2345-6789"},
+])
+def test_web_form_key_sent_again_with_other_details_is_refused(client, open_class, changes):
+    data = form(request_key="form-key-0123456789")
+    first = client.post(f"/sessions/{open_class.id}/book", data=data)
+    again = client.post(f"/sessions/{open_class.id}/book", data={**data, **changes})
+    assert again.status_code == 200 and "Location" not in again.headers
+    page = again.get_data(as_text=True)
+    assert "最初に送った内容と違う" in page
+    assert first.headers["Location"] not in page and only_booking().code not in page
+    assert counts() == {"people": 1, "proxy_contacts": 0, "bookings": 1}
+    assert only_booking().seats == 1
+
+
 def test_web_booking_for_someone_else_stores_the_proxy(client, open_class):
     response = book(client, open_class, proxy_name="佐藤 太郎", proxy_relation="family",
                     proxy_phone="080-2345-6789", proxy_wants_copies="y")
