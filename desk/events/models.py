@@ -284,7 +284,6 @@ class EventSession(SessionFieldsMixin, db.Model):
         CheckConstraint("status <> 'cancelled' OR cancel_reason IS NOT NULL",
                         name="cancel_reason"),
         CheckConstraint("anonymous_headcount BETWEEN 0 AND 100000", name="anonymous_headcount"),
-        CheckConstraint("sequence >= 0", name="sequence"),
         CheckConstraint("slot_minutes IS NULL OR (kind = 'consultation' "
                         "AND slot_minutes BETWEEN 10 AND 120)", name="slot_minutes"),
         UniqueConstraint("series_id", "occurrence_date"),
@@ -424,7 +423,6 @@ class Booking(db.Model):
                         "AND cancel_reason IS NOT NULL)", name="cancel_recorded"),
         CheckConstraint("status <> 'booked' OR booked_dt IS NOT NULL", name="booked_dt"),
         CheckConstraint("attendance IS NULL OR status = 'booked'", name="attendance_booked"),
-        CheckConstraint("sequence >= 0", name="sequence"),
         Index("uq_bookings_active_person", "session_id", "person_id", unique=True,
               sqlite_where=text("status IN ('booked', 'waitlisted')"),
               postgresql_where=text("status IN ('booked', 'waitlisted')")),

@@ -51,13 +51,11 @@ def upgrade():
     with op.batch_alter_table('sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default='0',
                                       nullable=False))
-        batch_op.create_check_constraint(batch_op.f('ck_sessions_sequence'), 'sequence >= 0')
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('request_fingerprint', sa.String(length=64),
                                       nullable=True))
         batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default='0',
                                       nullable=False))
-        batch_op.create_check_constraint(batch_op.f('ck_bookings_sequence'), 'sequence >= 0')
 
     connection = op.get_bind()
     rows = connection.execute(
@@ -73,9 +71,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('bookings', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_bookings_sequence'), type_='check')
         batch_op.drop_column('sequence')
         batch_op.drop_column('request_fingerprint')
     with op.batch_alter_table('sessions', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_sessions_sequence'), type_='check')
         batch_op.drop_column('sequence')
