@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from desk import create_app
 from desk.core.i18n import format_date_long
 from desk.core.timeutil import local_today, utcnow
-from desk.events import services
+from desk.events import public_booking, services
+from desk.events.bookings import RepeatedRequestError
 from desk.events.models import Booking, BookingChannel, BookingStatus, CancelReason
 from desk.extensions import db
 from desk.people.models import ConsentMethod, Person, ProxyContact, ProxyRelation
@@ -167,6 +168,35 @@ def test_web_form_key_sent_again_with_other_details_is_refused(client, open_clas
     assert first.headers["Location"] not in page and only_booking().code not in page
     assert counts() == {"people": 1, "proxy_contacts": 0, "bookings": 1}
     assert only_booking().seats == 1
+
+
+def _book_online(session, request_key, **changes):
+    data = {"name": "佐藤 恵子", "name_kana": "さとう けいこ", "phone": PHONE, "seats": 1,
+            "consent": True, **changes}
+    return public_booking.book_online(session, data, channel=BookingChannel.API, now=NOW,
+                                      request_key=request_key)
+
+
+def test_the_booking_service_answers_a_repeat_only_for_the_same_request(open_class):
+    first = _book_online(open_class, "service-key-0123456789")
+    assert first.created and first.booking.request_fingerprint is not None
+    assert first.booking.request_fingerprint not in (PHONE, "+819012345678")
+    again = _book_online(open_class, "service-key-0123456789", phone="+81 90 1234 5678",
+                         seats="1")
+    assert (again.created, again.reveal, again.booking.id) == (False, True, first.booking.id)
+    with pytest.raises(RepeatedRequestError):
+        _book_online(open_class, "service-key-0123456789", name_kana="さとう めぐみ")
+
+
+def test_a_key_of_a_booking_made_before_fingerprints_is_never_answered(open_class):
+    """Bookings made before the fingerprint was stored have none: their key is refused,
+    whatever the request says."""
+    first = _book_online(open_class, "service-key-0123456789")
+    first.booking.request_fingerprint = None
+    db.session.flush()
+    with pytest.raises(RepeatedRequestError):
+        _book_online(open_class, "service-key-0123456789")
+    assert counts()["bookings"] == 1
 
 
 def test_web_booking_for_someone_else_stores_the_proxy(client, open_class):
