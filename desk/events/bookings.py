@@ -306,8 +306,6 @@ def request_fingerprint(session, data, seats):
     proxy's, as the services understand them (`０９０…` and `090…` are the same). It tells
     a repeated request from another one that reuses its key, and keeps none of the
     details readable."""
-    from desk.people import services as people_services
-
     person, consent = people_services.person_values(data, require_phone=True)
     content = {"session": session.id, "seats": seats, "consent": consent,
                "person": {name: person[name] for name in REQUEST_PERSON_FIELDS}}

@@ -20,7 +20,7 @@ from tests.fixtures.factories import NOW
 
 pytestmark = LIVE_DATABASES
 
-BEFORE = "c13215f0b265"  # the last revision before the privacy review's
+BEFORE = "5e1f0a2b7c3d"  # the last revision before the privacy review's
 OLD_SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 PHONES = {  # as typed -> (kind stored before, kind after)
     "090-1234-5678": ("mobile", "mobile"),

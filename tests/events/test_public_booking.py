@@ -15,6 +15,7 @@ from desk.events import public_booking, services
 from desk.events.bookings import RepeatedRequestError
 from desk.events.models import Booking, BookingChannel, BookingStatus, CancelReason
 from desk.extensions import db
+from desk.people import erasure
 from desk.people.models import ConsentMethod, Person, ProxyContact, ProxyRelation
 from tests.conftest import make_database, test_config
 from tests.events.test_public_views import text
@@ -197,6 +198,20 @@ def test_a_key_of_a_booking_made_before_fingerprints_is_never_answered(open_clas
     with pytest.raises(RepeatedRequestError):
         _book_online(open_class, "service-key-0123456789")
     assert counts()["bookings"] == 1
+
+
+def test_an_anonymised_persons_request_fingerprints_are_removed(open_class):
+    """The fingerprint is a keyed hash of the person's name and phone: it goes when they
+    are anonymised, and a repeat of their request is refused from then on."""
+    first = _book_online(open_class, "service-key-0123456789")
+    result = erasure.stop_and_delete(first.booking.person, received_via="phone",
+                                     received_on=NOW.date(), reference=None, actor="test",
+                                     now=NOW)
+    assert result.counts["request_fingerprints_removed"] == 1
+    db.session.refresh(first.booking)
+    assert first.booking.request_fingerprint is None
+    with pytest.raises(RepeatedRequestError):
+        _book_online(open_class, "service-key-0123456789")
 
 
 def test_web_booking_for_someone_else_stores_the_proxy(client, open_class):

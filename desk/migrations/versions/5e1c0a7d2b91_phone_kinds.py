@@ -6,7 +6,7 @@ Until now a toll-free (0120/0800) or navigation dial (0570) number was stored as
 with phonenumbers, as desk.core.phone does from now on.
 
 Revision ID: 5e1c0a7d2b91
-Revises: c13215f0b265
+Revises: 5e1f0a2b7c3d
 Create Date: 2026-12-07 06:20:00.000000
 
 """
@@ -18,7 +18,7 @@ from phonenumbers import PhoneNumberType
 
 # revision identifiers, used by Alembic.
 revision = '5e1c0a7d2b91'
-down_revision = 'c13215f0b265'
+down_revision = '5e1f0a2b7c3d'
 branch_labels = None
 depends_on = None
 
