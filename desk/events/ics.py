@@ -6,9 +6,9 @@ second one. SEQUENCE is the session's change counter plus the booking's own
 (`EventSession.sequence` + `Booking.sequence`), each raised by the services with every
 change, so every change (a new time, a promotion from the waiting list, a cancellation,
 a reinstatement), even two within one second, carries a higher SEQUENCE than the one
-before. Times are written in
-Asia/Tokyo with its VTIMEZONE; a booking holding a reserved slot of a consultation
-session runs from its slot's start to its end. The texts follow the reader's language.
+before. Times are written in Asia/Tokyo with its VTIMEZONE; a booking holding a
+reserved slot of a consultation session runs from its slot's start to its end. The
+texts follow the reader's language.
 """
 
 from datetime import UTC, timedelta

@@ -7,10 +7,10 @@ what the person chose; e-mail needs an address), otherwise automatic: SMS to a m
 a voice call to a landline or IP phone (desk.core.phone), e-mail when the phone takes
 neither. Toll-free, navigation dial and other non-personal numbers never get a message,
 and an ambiguous number abroad gets one only by choice (the staff's pages say why:
-desk.people.labels.no_reminder_reason). Without consent, or with
-the choice "none", nothing is planned. Messages to a person also go by e-mail where an
-address exists (that carries the calendar invite). Proxy contacts who agreed get a copy
-on their own phone or address.
+desk.people.labels.no_reminder_reason). Without consent, or with the choice "none",
+nothing is planned. Messages to a person also go by e-mail where an address exists
+(that carries the calendar invite). Proxy contacts who agreed get a copy on their own
+phone or address.
 
 Every row names its template and topic (checked against desk.notify.kinds) and the
 moment after which it must not go out (`not_after`): nothing is planned that would be
