@@ -66,6 +66,10 @@ class RepeatedRequestError(ValidationError):
 
     code = "request_key_reused"
 
+    def __init__(self):
+        super().__init__(_("This form was already sent with other details, so nothing was "
+                           "booked or changed. Please start again."))
+
 
 class BookingClosedError(BookingError):
     code = "booking_closed"
@@ -246,7 +250,9 @@ def to_promote(waiting, free):
 
 def _insert_with_code(booking):
     """Insert the booking with a random, unique code: a collision (one in 10^8 per
-    booking held) fails the insert inside its savepoint, and another code is tried."""
+    booking held) fails the insert inside its savepoint, and another code is tried. A
+    request key another request has just used (at another session, where the session
+    locks did not keep the two apart) is refused as a reused key."""
     for _attempt in range(CODE_ATTEMPTS):
         booking.code = new_code()
         try:
@@ -255,6 +261,8 @@ def _insert_with_code(booking):
                 db.session.flush()
             return booking
         except IntegrityError as error:
+            if "request_key" in str(error.orig):
+                raise RepeatedRequestError() from None
             if "code" not in str(error.orig):
                 raise
     raise RuntimeError(f"no free booking code after {CODE_ATTEMPTS} attempts")
@@ -326,9 +334,7 @@ def _repeat(request_key, fingerprint):
         return None
     if existing.request_fingerprint is None \
             or not hmac.compare_digest(existing.request_fingerprint, fingerprint):
-        raise RepeatedRequestError(_(
-            "This form was already sent with other details, so nothing was booked or "
-            "changed. Please start again."))
+        raise RepeatedRequestError()
     return BookingResult(existing, created=False, waitlist_position=waitlist_position(existing))
 
 
