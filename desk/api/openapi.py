@@ -447,10 +447,12 @@ RESPONSES = {
                    "booking, and desk waited DESK_LOCK_TIMEOUT_SECONDS for them. Nothing "
                    "was changed; send the same request again (with the same "
                    "Idempotency-Key, where the operation takes one)."),
-    "BookingInvalid": _error("A field is wrong (code invalid, see fields), or a booking rule "
+    "BookingInvalid": _error("A field is wrong (code invalid, see fields), a booking rule "
                              "says no (code booking_refused: a party larger than the "
-                             "session's seats, a session that takes no bookings). Nothing "
-                             "was changed."),
+                             "session's seats, a session that takes no bookings), or the "
+                             "Idempotency-Key was sent before with another session or "
+                             "other details (code request_key_reused). Nothing was "
+                             "changed."),
     "NoBooking": _error("No booking with this code."),
     "RateLimited": _error("Too many requests from this address in a short time (code "
                           "rate_limited); try again a minute later."),
@@ -580,10 +582,13 @@ PATHS = {
             {"$ref": "#/components/parameters/session_id"},
             {"name": "Idempotency-Key", "in": "header", "required": False,
              "schema": {"type": "string", "minLength": 8, "maxLength": 64},
-             "description": "Optional: a random key of the client's choosing. A request "
-                            "repeated with the same key (a retry after a timeout) returns "
-                            "the first request's booking, code included, and books nothing "
-                            "more."},
+             "description": "Optional: a random key of the client's choosing, new for "
+                            "every booking. A request repeated with the same key and the "
+                            "same session, person details and seats (a retry after a "
+                            "timeout) returns the first request's booking, code included, "
+                            "and books nothing more. The same key with another session "
+                            "or other details is refused (422, request_key_reused) and "
+                            "shows nothing of the first booking."},
         ],
         "post": {
             "operationId": "createBooking",

@@ -2,6 +2,12 @@
 
 Full-width digits, any dash or hyphen character, spaces, parentheses and +81 are all
 understood (NFKC first, then phonenumbers with region JP).
+
+The kind of a number says which reminder may reach it without asking: a text message to
+a mobile (070/080/090), a call to a landline or an IP phone (050). Toll-free numbers
+(0120/0800), navigation dial (0570) and other non-personal numbers are never a
+resident's own line; numbers abroad that may be a landline or a mobile (the US and
+Canada) are ambiguous. None of these gets an automatic reminder.
 """
 
 import enum
@@ -20,15 +26,26 @@ class PhoneKind(enum.StrEnum):
     MOBILE = "mobile"
     LANDLINE = "landline"
     IP_PHONE = "ip_phone"
+    TOLL_FREE = "toll_free"
+    NAVI_DIAL = "navi_dial"
+    AMBIGUOUS = "ambiguous"
     OTHER = "other"
 
 
 _KINDS = {
     PhoneNumberType.MOBILE: PhoneKind.MOBILE,
     PhoneNumberType.FIXED_LINE: PhoneKind.LANDLINE,
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: PhoneKind.LANDLINE,
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: PhoneKind.AMBIGUOUS,
     PhoneNumberType.VOIP: PhoneKind.IP_PHONE,
+    PhoneNumberType.TOLL_FREE: PhoneKind.TOLL_FREE,
+    PhoneNumberType.UAN: PhoneKind.NAVI_DIAL,
 }
+
+# the kinds an automatic reminder may go to: a text message, a voice call
+TEXTABLE_KINDS = frozenset({PhoneKind.MOBILE})
+CALLABLE_KINDS = frozenset({PhoneKind.LANDLINE, PhoneKind.IP_PHONE})
+# reached only by the channel the person chose (a text message or a call)
+ON_REQUEST_KINDS = frozenset({PhoneKind.AMBIGUOUS})
 
 
 @dataclass(frozen=True)

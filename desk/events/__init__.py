@@ -23,6 +23,7 @@ registry.register_reference(Booking, "proxy_id", label=_l("Bookings made by a pr
 registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
                        id_column="topic_id", target=Booking)
 registry.register_secret(Booking, "token")
+registry.register_secret(Booking, "request_key")  # with the same details, opens the booking
 
 
 @registry.activity

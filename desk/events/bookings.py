@@ -9,6 +9,9 @@ inserted as booked or waitlisted, and its messages are planned as outbox rows, a
 the caller's transaction. Nothing here commits.
 """
 
+import hashlib
+import hmac
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -43,6 +46,10 @@ from desk.people import services as people_services
 BOOKING_FIELDS = ("session_id", "person_id", "seats", "status", "code", "channel", "proxy_id",
                   "confirmation", "attendance", "is_walk_in", "cancel_reason", "slot_dt")
 CODE_ATTEMPTS = 10
+# what a public booking request asks for, as its fingerprint holds it (request_fingerprint)
+REQUEST_PERSON_FIELDS = ("name", "name_kana", "phone", "email", "district_id", "age_band",
+                         "reminder_channel")
+REQUEST_PROXY_FIELDS = ("name", "relation", "relation_note", "phone", "email")
 
 
 class BookingError(DeskError):
@@ -50,6 +57,18 @@ class BookingError(DeskError):
 
     code = "booking_refused"
     status = 422
+
+
+class RepeatedRequestError(ValidationError):
+    """A request key (a form's submission id, an API Idempotency-Key) came back with
+    other details, or for another session, than the request that made its booking:
+    refused, nothing changed, and nothing of that booking shown."""
+
+    code = "request_key_reused"
+
+    def __init__(self):
+        super().__init__(_("This form was already sent with other details, so nothing was "
+                           "booked or changed. Please start again."))
 
 
 class BookingClosedError(BookingError):
@@ -231,7 +250,9 @@ def to_promote(waiting, free):
 
 def _insert_with_code(booking):
     """Insert the booking with a random, unique code: a collision (one in 10^8 per
-    booking held) fails the insert inside its savepoint, and another code is tried."""
+    booking held) fails the insert inside its savepoint, and another code is tried. A
+    request key another request has just used (at another session, where the session
+    locks did not keep the two apart) is refused as a reused key."""
     for _attempt in range(CODE_ATTEMPTS):
         booking.code = new_code()
         try:
@@ -240,6 +261,8 @@ def _insert_with_code(booking):
                 db.session.flush()
             return booking
         except IntegrityError as error:
+            if "request_key" in str(error.orig):
+                raise RepeatedRequestError() from None
             if "code" not in str(error.orig):
                 raise
     raise RuntimeError(f"no free booking code after {CODE_ATTEMPTS} attempts")
@@ -261,6 +284,13 @@ def _plan_for_new(booking, *, now, resend=False):
     db.session.flush()  # the messages in one INSERT
 
 
+def session_changed(session, *, now):
+    """A change of the session: when, and one step more of the SEQUENCE of its
+    bookings' calendar events (desk.events.ics.sequence)."""
+    session.updated_dt = now
+    session.sequence += 1
+
+
 # -- booking -------------------------------------------------------------------------------
 
 def booking_by_request_key(request_key):
@@ -278,36 +308,54 @@ def _check_request_key(request_key):
     return request_key
 
 
-def _repeat(request_key):
+def request_fingerprint(session, data, seats):
+    """A keyed hash (HMAC-SHA256 with the app's secret key) of what a public booking
+    request asks for: the session, the seats, consent, the person's details and the
+    proxy's, as the services understand them (`０９０…` and `090…` are the same). It tells
+    a repeated request from another one that reuses its key, and keeps none of the
+    details readable."""
+    person, consent = people_services.person_values(data, require_phone=True)
+    content = {"session": session.id, "seats": seats, "consent": consent,
+               "person": {name: person[name] for name in REQUEST_PERSON_FIELDS}}
+    if data.get("proxy"):
+        proxy, wants_copies = people_services.proxy_values(data["proxy"])
+        content["proxy"] = {**{name: proxy[name] for name in REQUEST_PROXY_FIELDS},
+                            "wants_copies": wants_copies}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def _repeat(request_key, fingerprint):
+    """The first booking of a repeated request (same key, same session and details), or
+    None when the key is new; a key reused for anything else is refused."""
     existing = booking_by_request_key(request_key)
     if existing is None:
         return None
+    if existing.request_fingerprint is None \
+            or not hmac.compare_digest(existing.request_fingerprint, fingerprint):
+        raise RepeatedRequestError()
     return BookingResult(existing, created=False, waitlist_position=waitlist_position(existing))
 
 
 def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
-              walk_in=False, request_key=None):
+              walk_in=False):
     """Book `seats` seats (the person and companions) at `session`: booked while the
     seats are free, waitlisted otherwise, all or nothing. Booking again returns the
-    person's existing active booking unchanged, and so does a repeated request (same
-    `request_key`)."""
+    person's existing active booking unchanged."""
     now = now or utcnow()
     channel = BookingChannel(channel)
-    request_key = _check_request_key(request_key)
     session = lock_session(session)
-    repeated = _repeat(request_key)
-    if repeated is not None:
-        return repeated
     if walk_in:
         _check_walk_in(session, seats=seats, actor=actor, now=now)
     else:
         _check_bookable(session, channel=channel, seats=seats, now=now)
     return _book_locked(session, person, seats=seats, channel=channel, actor=actor, now=now,
-                        proxy=proxy, walk_in=walk_in, request_key=request_key)
+                        proxy=proxy, walk_in=walk_in)
 
 
 def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
-                 request_key):
+                 request_key=None, fingerprint=None):
     """book_seat's work once the session is locked and the rules said yes."""
     if person.is_anonymised:
         raise people_services.anonymised_error()
@@ -324,6 +372,7 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
         session_id=session.id, person_id=person.id, seats=seats, status=status,
         token=secrets.token_urlsafe(24), channel=channel, actor_id=_actor_id(actor),
         proxy_id=proxy.id if proxy else None, request_key=request_key,
+        request_fingerprint=fingerprint,
         queue_dt=now if status == BookingStatus.BOOKED else _queue_time(session, now),
         booked_dt=now if status == BookingStatus.BOOKED else None, created_dt=now,
         is_walk_in=walk_in, attendance=Attendance.ATTENDED if walk_in else None,
@@ -350,20 +399,24 @@ def book_public(session, data, *, channel, consent_method, actor=None, now=None,
 
     The session is locked first, so that a repeated request (same `request_key`: a
     double tap, a retried API call) finds the first one's booking and creates nothing,
-    not even a person. Then the person is matched or created (desk.people.services:
-    never shown, never overwritten) and the seats are booked as `book_seat` does."""
+    not even a person. A repeat is the same request only for the same session, seats
+    and details (`request_fingerprint`); a key reused with anything else is refused
+    (RepeatedRequestError), so a key never reveals another request's booking. Then
+    the person is matched or created (desk.people.services: never shown, never
+    overwritten) and the seats are booked as `book_seat` does."""
     from desk.people import services as people_services
 
     now = now or utcnow()
     channel = BookingChannel(channel)
     request_key = _check_request_key(request_key)
-    session = lock_session(session)
-    repeated = _repeat(request_key)
-    if repeated is not None:
-        return repeated
     seats = data.get("seats", 1)
     if isinstance(seats, str) and seats.strip().isascii() and seats.strip().isdigit():
         seats = int(seats.strip())
+    fingerprint = request_fingerprint(session, data, seats) if request_key else None
+    session = lock_session(session)
+    repeated = _repeat(request_key, fingerprint)
+    if repeated is not None:
+        return repeated
     _check_bookable(session, channel=channel, seats=seats, now=now)
     person = people_services.person_for_public_booking(
         data, channel=channel, consent_method=consent_method, actor=actor, now=now)
@@ -372,7 +425,8 @@ def book_public(session, data, *, channel, consent_method, actor=None, now=None,
         proxy = people_services.add_proxy(person, data["proxy"], consent_method=consent_method,
                                           actor=actor, now=now)
     result = _book_locked(session, person, seats=seats, channel=channel, actor=actor, now=now,
-                          proxy=proxy, walk_in=False, request_key=request_key)
+                          proxy=proxy, walk_in=False, request_key=request_key,
+                          fingerprint=fingerprint)
     if not result.created:
         result.reveal = False
         _plan_for_new(result.booking, now=now, resend=True)
@@ -399,6 +453,7 @@ def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=Tr
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_dt = now
     booking.cancel_reason = CancelReason(reason)
+    booking.sequence += 1
     slots.release(booking)
     db.session.flush()
     audit.record("booking.cancel", booking, actor=actor, before=before,
@@ -427,6 +482,7 @@ def promote_waitlist(session, *, actor, now):
         before = audit.snapshot(booking, BOOKING_FIELDS)
         booking.status = BookingStatus.BOOKED
         booking.booked_dt = now
+        booking.sequence += 1
         slots.assign(booking, session)
         db.session.flush()
         audit.record("booking.promote", booking, actor=actor, before=before,
@@ -469,6 +525,7 @@ def cancel_session_bookings(session, *, actor, now):
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_dt = now
         booking.cancel_reason = CancelReason.SESSION_CANCELLED
+        booking.sequence += 1
         slots.release(booking)
         db.session.flush()
         audit.record("booking.cancel", booking, actor=actor, before=before,
@@ -503,6 +560,7 @@ def fit_capacity(session, *, actor, now):
             before = audit.snapshot(booking, BOOKING_FIELDS)
             booking.status = BookingStatus.WAITLISTED
             booking.booked_dt = None
+            booking.sequence += 1
             slots.release(booking)
             over -= booking.seats
             db.session.flush()
@@ -646,7 +704,7 @@ def close_attendance(session, *, actor, now):
     session.attendance_closed_dt = now
     if session.status == SessionStatus.SCHEDULED:
         session.status = SessionStatus.COMPLETED
-    session.updated_dt = now
+    session_changed(session, now=now)
     db.session.flush()
     audit.record("session.close_attendance", session, actor=actor,
                  after={"attendance_closed_dt": now.isoformat(),

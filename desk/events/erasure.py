@@ -2,9 +2,12 @@
 receiver is in desk/events/__init__.py): their bookings for sessions not yet started are
 cancelled, freed seats go to the waiting list as usual (the people promoted are told),
 and the person is not told (they asked to hear nothing more, or have not been in touch
-for years). Bookings of sessions that have started stay as they are, for the figures."""
+for years). Bookings of sessions that have started stay as they are, for the figures.
+The fingerprints of the requests that made their bookings (a keyed hash of their name
+and phone: desk.events.bookings.request_fingerprint) are removed; a repeat of such a
+request is refused from then on."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from desk.events import bookings
 from desk.events.models import ACTIVE_BOOKING_STATUSES, Booking, CancelReason, EventSession
@@ -22,4 +25,9 @@ def cancel_future_bookings(person, *, actor, now):
         changes = bookings.cancel_booking(booking, reason=CancelReason.PERSON, actor=actor,
                                           now=now, notify=False)
         promoted += len(changes.promoted)
-    return {"bookings_cancelled": len(future), "bookings_promoted": promoted}
+    fingerprints = db.session.execute(
+        update(Booking).where(Booking.person_id == person.id,
+                              Booking.request_fingerprint.is_not(None))
+        .values(request_fingerprint=None).execution_options(synchronize_session="fetch"))
+    return {"bookings_cancelled": len(future), "bookings_promoted": promoted,
+            "request_fingerprints_removed": fingerprints.rowcount}

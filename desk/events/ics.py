@@ -2,14 +2,16 @@
 
 One VEVENT per booking with a stable UID (`booking-<id>@<host of DESK_PUBLIC_URL>`), so
 that a calendar which imports the file again updates the event instead of adding a
-second one. SEQUENCE is the number of seconds from 2020-01-01 to the last change of the
-session or the booking, so every change (a new time, a promotion from the waiting list,
-a cancellation) carries a higher SEQUENCE than the one before. Times are written in
-Asia/Tokyo with its VTIMEZONE; a booking holding a reserved slot of a consultation
-session runs from its slot's start to its end. The texts follow the reader's language.
+second one. SEQUENCE is the session's change counter plus the booking's own
+(`EventSession.sequence` + `Booking.sequence`), each raised by the services with every
+change, so every change (a new time, a promotion from the waiting list, a cancellation,
+a reinstatement), even two within one second, carries a higher SEQUENCE than the one
+before. Times are written in Asia/Tokyo with its VTIMEZONE; a booking holding a
+reserved slot of a consultation session runs from its slot's start to its end. The
+texts follow the reader's language.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -23,7 +25,6 @@ from desk.events.models import BookingStatus, SessionStatus
 from desk.events.slots import slot_range
 
 PRODID = "-//desk//booking calendar//JA"
-SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 ALARM_BEFORE = timedelta(hours=1)
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 
@@ -40,7 +41,7 @@ def last_change(booking):
 
 
 def sequence(booking):
-    return max(0, int((last_change(booking) - SEQUENCE_EPOCH).total_seconds()))
+    return booking.session.sequence + booking.sequence
 
 
 def is_cancelled(booking):

@@ -84,6 +84,7 @@ def _cancel_duplicate(booking, *, actor, now):
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_dt = now
     booking.cancel_reason = CancelReason.MERGED
+    booking.sequence += 1
     booking.attendance = None
     booking.attendance_dt = None
     db.session.flush()

@@ -259,6 +259,9 @@ class EventSession(SessionFieldsMixin, db.Model):
     attendance_closed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # one step for every change of the session; with its booking's own `sequence`, the
+    # SEQUENCE of a booking's calendar event (desk.events.ics.sequence): it only grows
+    sequence: Mapped[int] = mapped_column(default=0)
 
     program = relationship("Program", lazy="joined")
     venue = relationship("Venue", lazy="joined")
@@ -381,8 +384,11 @@ class Booking(db.Model):
     # the secret in the booking's own links (calendar file, cancel page)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     # the idempotency key of the request that made the booking (a kiosk form's
-    # submission id, an API Idempotency-Key): a repeated request finds this booking
+    # submission id, an API Idempotency-Key): a repeated request finds this booking,
+    # when it asks for the same (the keyed hash of the request's session, seats and
+    # details: desk.events.bookings.request_fingerprint)
     request_key: Mapped[str | None] = mapped_column(String(REQUEST_KEY_MAX), unique=True)
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[BookingChannel] = mapped_column(enum_column(BookingChannel, "channel"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     proxy_id: Mapped[int | None] = mapped_column(
@@ -401,6 +407,9 @@ class Booking(db.Model):
     cancel_reason: Mapped[CancelReason | None] = mapped_column(
         enum_column(CancelReason, "cancel_reason"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # one step for every change of the booking that its calendar event shows (cancelled,
+    # promoted, moved to the waiting list): see EventSession.sequence
+    sequence: Mapped[int] = mapped_column(default=0)
 
     session = relationship("EventSession", lazy="joined")
     person = relationship("Person", lazy="joined")

@@ -32,9 +32,11 @@ from desk.events.booking_forms import (
 )
 from desk.events.labels import CONFIRMATION_LABELS
 from desk.events.models import Booking, BookingChannel, CancelReason, Confirmation, EventSession
+from desk.notify.planning import person_channels
 from desk.people import queries as people_queries
 from desk.people import services as people_services
 from desk.people.forms import PersonFieldsForm
+from desk.people.labels import no_reminder_reason
 from desk.people.models import ConsentMethod, Person
 
 SEARCH_LIMIT = 20
@@ -192,9 +194,11 @@ def phone_desk_book(person_id, session_id):
 
 def booking(booking_id):
     item = get_or_404(Booking, booking_id)
+    person = item.person
     return render_template(
         "staff/booking.html", booking=item, position=bookings.waitlist_position(item),
-        spoken_date=spoken_date(item.session.start_dt),
+        spoken_date=spoken_date(item.session.start_dt), reminded=bool(person_channels(person)),
+        no_reminder=no_reminder_reason(person.phone, person.phone_kind, person.reminder_channel),
         confirmation_label=CONFIRMATION_LABELS[item.confirmation],
         confirmation_form=ConfirmationForm(formdata=None, confirmation=item.confirmation.value),
         now=utcnow())

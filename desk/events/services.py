@@ -326,7 +326,7 @@ def update_session(session, changes, *, actor, now):
     records.assign(session, values)
     if session.series_id is not None and changed & {*SERIES_GOVERNED_FIELDS, "slot_minutes"}:
         session.is_detached = True
-    session.updated_dt = now
+    bookings.session_changed(session, now=now)
     db.session.flush()
     audit.record("session.update", session, actor=actor, before=before,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
@@ -369,7 +369,7 @@ def cancel_session(session, reason, *, actor, now):
     before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason
-    session.updated_dt = now
+    bookings.session_changed(session, now=now)
     db.session.flush()
     audit.record("session.cancel", session, actor=actor, before=before,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
@@ -389,7 +389,7 @@ def reinstate_session(session, *, actor, now):
     before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
     session.status = SessionStatus.SCHEDULED
     session.cancel_reason = None
-    session.updated_dt = now
+    bookings.session_changed(session, now=now)
     db.session.flush()
     audit.record("session.reinstate", session, actor=actor, before=before,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
@@ -404,7 +404,7 @@ def complete_session(session, *, actor, now):
         raise ValidationError(_("This session has not started yet."))
     before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
     session.status = SessionStatus.COMPLETED
-    session.updated_dt = now
+    bookings.session_changed(session, now=now)
     db.session.flush()
     audit.record("session.complete", session, actor=actor, before=before,
                  after=audit.snapshot(session, SESSION_AUDIT_FIELDS), now=now)
@@ -579,7 +579,7 @@ def update_series(series, changes, *, actor, now):
         was = {"start_dt": session.start_dt, "end_dt": session.end_dt,
                "venue_id": session.venue_id}
         if records.assign(session, target):
-            session.updated_dt = now
+            bookings.session_changed(session, now=now)
             db.session.flush()
             if was != {name: getattr(session, name) for name in was}:
                 signals.session_moved.send(session, before=was, actor=actor, now=now)

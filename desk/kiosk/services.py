@@ -26,11 +26,8 @@ from desk.core.phone import DASHES
 from desk.core.validation import Checker
 from desk.events.bookings import (
     BookingError,
-    BookingResult,
     book_public,
-    booking_by_request_key,
     check_open,
-    waitlist_position,
 )
 from desk.events.models import BookingChannel, EventSession, Venue
 from desk.extensions import db
@@ -227,12 +224,9 @@ def book_at_kiosk(data, *, device, language, now):
     name_kana, phone, seats, consent 'yes'/'no', optional district_id and age_band, and
     `submission`, the form's random submission id). Every wrong field is reported at
     once and nothing is written; a repeated request (same submission: a double tap, a
-    retry on a slow network) returns the first booking and creates nothing."""
+    retry on a slow network) with the same details returns the first booking and creates
+    nothing; the same submission with other details is refused (book_public)."""
     request_key = request_key_for(device, data.get("submission"))
-    existing = booking_by_request_key(request_key)
-    if existing is not None:
-        return BookingResult(existing, created=False,
-                             waitlist_position=waitlist_position(existing))
     checker = Checker(data)
     session = kiosk_session(checker)
     consent = _consent(checker)

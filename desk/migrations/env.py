@@ -1,7 +1,11 @@
 """Alembic environment for desk, run through Flask-Migrate (`desk init`, `desk db ...`).
 
 The UTC datetime type is rendered as a plain timezone-aware DateTime so that
-migrations do not import application code; SQLite gets batch mode for ALTERs.
+migrations do not import application code; SQLite gets batch mode for ALTERs. On SQLite
+foreign keys are off while the migrations run (Alembic's advice for batch mode): batch
+mode rebuilds a table by copying it, dropping the old one and renaming the copy, and
+dropping a table that other tables refer to would otherwise run their ON DELETE
+actions on every row.
 """
 
 import logging
@@ -35,9 +39,21 @@ def run_migrations_online():
     options.setdefault("render_item", render_item)
     options.setdefault("compare_type", True)
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction, where SQLite takes the setting
+            _sqlite_foreign_keys(connection, "OFF")
+        try:
+            context.configure(connection=connection, target_metadata=target_db.metadata,
+                              **options)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, "ON")
+
+
+def _sqlite_foreign_keys(connection, value):
+    connection.connection.dbapi_connection.execute(f"PRAGMA foreign_keys = {value}")
 
 
 if context.is_offline_mode():

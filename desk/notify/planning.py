@@ -2,11 +2,15 @@
 primitives every feature plans with.
 
 Which channel reaches a person: their choice when it can work (SMS needs a mobile, a
-voice call a phone, e-mail an address), otherwise automatic: SMS to a mobile, a voice
-call to a landline or IP phone, e-mail when there is no phone. Without consent, or with
-the choice "none", nothing is planned. Messages to a person also go by e-mail where an
-address exists (that carries the calendar invite). Proxy contacts who agreed get a copy
-on their own phone or address.
+voice call a landline, IP phone or mobile; a number abroad that may be either takes
+what the person chose; e-mail needs an address), otherwise automatic: SMS to a mobile,
+a voice call to a landline or IP phone (desk.core.phone), e-mail when the phone takes
+neither. Toll-free, navigation dial and other non-personal numbers never get a message,
+and an ambiguous number abroad gets one only by choice (the staff's pages say why:
+desk.people.labels.no_reminder_reason). Without consent, or with the choice "none",
+nothing is planned. Messages to a person also go by e-mail where an address exists
+(that carries the calendar invite). Proxy contacts who agreed get a copy on their own
+phone or address.
 
 Every row names its template and topic (checked against desk.notify.kinds) and the
 moment after which it must not go out (`not_after`): nothing is planned that would be
@@ -17,17 +21,25 @@ hours and rate limits belong to the dispatcher (desk.notify.dispatch).
 from sqlalchemy import select, update
 
 from desk.core.db import lock_rows
-from desk.core.phone import PhoneKind
+from desk.core.phone import CALLABLE_KINDS, ON_REQUEST_KINDS, TEXTABLE_KINDS
 from desk.extensions import db
 from desk.notify import kinds
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage, RecipientKind
 from desk.people.models import ReminderChannel
 
+CHOSEN_SMS_KINDS = TEXTABLE_KINDS | ON_REQUEST_KINDS
+CHOSEN_VOICE_KINDS = CALLABLE_KINDS | TEXTABLE_KINDS | ON_REQUEST_KINDS
+
 
 def _phone_channel(phone, kind):
+    """The automatic channel of a phone number, or None when none may reach it."""
     if not phone:
         return None
-    return MessageChannel.SMS if kind == PhoneKind.MOBILE else MessageChannel.VOICE
+    if kind in TEXTABLE_KINDS:
+        return MessageChannel.SMS
+    if kind in CALLABLE_KINDS:
+        return MessageChannel.VOICE
+    return None
 
 
 def person_channels(person):
@@ -36,9 +48,10 @@ def person_channels(person):
         return []
     choice = person.reminder_channel
     primary = None
-    if choice == ReminderChannel.SMS and person.phone_kind == PhoneKind.MOBILE:
+    if choice == ReminderChannel.SMS and person.phone and person.phone_kind in CHOSEN_SMS_KINDS:
         primary = (MessageChannel.SMS, person.phone)
-    elif choice == ReminderChannel.VOICE and person.phone:
+    elif choice == ReminderChannel.VOICE and person.phone \
+            and person.phone_kind in CHOSEN_VOICE_KINDS:
         primary = (MessageChannel.VOICE, person.phone)
     elif choice == ReminderChannel.EMAIL and person.email:
         primary = (MessageChannel.EMAIL, person.email)

@@ -54,6 +54,7 @@ from desk.people.labels import (
     PROXY_RELATION_LABELS,
     RECEIVED_VIA_LABELS,
     REMINDER_CHANNEL_LABELS,
+    no_reminder_reason,
 )
 from desk.people.models import ConsentMethod, Person, ProxyContact
 
@@ -94,6 +95,7 @@ def template_helpers():
     return {
         "label": _label,
         "field_list": _field_list,
+        "no_reminder_reason": no_reminder_reason,
         "labels": {
             "age_band": AGE_BAND_LABELS, "consent_method": CONSENT_METHOD_LABELS,
             "language": LANGUAGE_LABELS, "phone_kind": PHONE_KIND_LABELS,

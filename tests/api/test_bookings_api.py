@@ -73,14 +73,66 @@ def test_book_again_answers_200_with_the_existing_booking_without_its_code(api, 
     assert confirmations == 2
 
 
+def outbox_count():
+    return db.session.scalar(select(func.count(OutboxMessage.id)))
+
+
 def test_book_repeated_with_the_same_idempotency_key_returns_the_code(api, session):
+    """A retry (same key, same session, same details however written) is answered with
+    the first booking, code included, and books and sends nothing more."""
     headers = {"Idempotency-Key": "retry-0123456789"}
     first = api.post(url(session), json=BODY, headers=headers)
-    again = api.post(url(session), json={**BODY, "name": "別人 花子", "kana": "ベツジン ハナコ"},
-                     headers=headers)
+    messages = outbox_count()
+    again = api.post(url(session), json={**BODY, "phone": "０９０－１２３４－５６７８",
+                                         "kana": "サトウ　ケイコ"}, headers=headers)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json() == first.get_json() and first.get_json()["code"] is not None
     assert counts() == {"people": 1, "bookings": 1}
+    assert outbox_count() == messages
+
+
+def test_an_idempotency_key_reused_at_another_session_is_refused(api, session,
+                                                                  create_session):
+    headers = {"Idempotency-Key": "retry-0123456789"}
+    first = api.post(url(session), json=BODY, headers=headers)
+    other = create_session(day=local_today() + timedelta(days=8), capacity=2)
+    messages = outbox_count()
+    reused = api.post(url(other), json={**BODY, "name": "別人 花子", "kana": "ベツジン ハナコ",
+                                        "phone": "080-2345-6789"}, headers=headers)
+    assert_error(reused, 422, "request_key_reused")
+    assert first.get_json()["code"] not in reused.get_data(as_text=True)
+    assert counts() == {"people": 1, "bookings": 1}
+    assert outbox_count() == messages
+    # the same details at the other session are refused too: a key is one request
+    assert_error(api.post(url(other), json=BODY, headers=headers), 422, "request_key_reused")
+    assert counts() == {"people": 1, "bookings": 1}
+
+
+@pytest.mark.parametrize("changes", [
+    {"name": "別人 花子", "kana": "ベツジン ハナコ"},
+    {"name": "佐藤 恵"},
+    {"kana": "さとう めぐみ"},
+    {"phone": "080-2345-6789"},
+    {"seats": 2},
+    {"consent": False},
+    {"email": "keiko@example.jp"},
+    {"age_band": "70s"},
+])
+def test_an_idempotency_key_reused_with_other_details_is_refused(api, session, changes):
+    headers = {"Idempotency-Key": "retry-0123456789"}
+    first = api.post(url(session), json=BODY, headers=headers)
+    booking = db.session.scalars(select(Booking)).one()
+    messages = outbox_count()
+    reused = api.post(url(session), json={**BODY, **changes},
+                      headers={**headers, "Accept-Language": "en"})
+    error = assert_error(reused, 422, "request_key_reused")
+    assert error["message"] == ("This form was already sent with other details, so nothing "
+                                "was booked or changed. Please start again.")
+    assert first.get_json()["code"] not in reused.get_data(as_text=True)
+    assert counts() == {"people": 1, "bookings": 1}
+    assert outbox_count() == messages
+    db.session.refresh(booking)
+    assert (booking.seats, booking.status) == (1, BookingStatus.BOOKED)
 
 
 def test_book_full_session_waitlists(api, session, create_district):

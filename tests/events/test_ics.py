@@ -80,7 +80,7 @@ def test_calendar_file_read_by_icalendar(client, booked):
                      f"{PUBLIC_URL}/bookings/{first.token}"):
         assert expected in description
     assert str(event["STATUS"]) == "CONFIRMED"
-    assert isinstance(event.decoded("SEQUENCE"), int) and event.decoded("SEQUENCE") > 0
+    assert event.decoded("SEQUENCE") == 0  # a new booking's first version
     assert event.decoded("GEO") == pytest.approx((35.3965, 139.4666))
     alarms = event.walk("VALARM")
     assert len(alarms) == 1
@@ -156,6 +156,66 @@ def test_changes_keep_the_uid_and_raise_the_sequence(client, booked):
     assert cancelled.decoded("SEQUENCE") > moved.decoded("SEQUENCE")
     promoted = _event(client, waiting)  # the cancellation gave the seat to the waiting list
     assert str(promoted["STATUS"]) == "CONFIRMED"
+
+
+def _sequence(client, booking):
+    return _event(client, booking).decoded("SEQUENCE")
+
+
+def test_changes_within_one_second_each_raise_the_sequence(client, booked):
+    """SEQUENCE counts changes, not seconds: a move, a reinstated session, a promotion
+    and a cancellation in the same second each carry a higher one."""
+    first, waiting = booked
+    now = utcnow().replace(microsecond=0)
+    seen = [_sequence(client, first)]
+    session = first.session
+    services.update_session(session, {"start_dt": session.start_dt + timedelta(hours=1),
+                                       "end_dt": session.end_dt + timedelta(hours=1)},
+                            actor="test", now=now)
+    db.session.commit()
+    seen.append(_sequence(client, first))
+    services.update_session(session, {"capacity": 5}, actor="test",
+                            now=now + timedelta(microseconds=1))  # the waiting one is booked
+    db.session.commit()
+    seen.append(_sequence(client, first))
+    services.cancel_session(session, "台風のため", actor="test", now=now)
+    db.session.commit()
+    seen.append(_sequence(client, first))
+    services.reinstate_session(session, actor="test", now=now)
+    db.session.commit()
+    seen.append(_sequence(client, first))
+    assert seen == sorted(set(seen)), seen  # strictly rising
+    promoted = _event(client, waiting)
+    assert str(promoted["STATUS"]) == "CANCELLED"  # cancelled with the session
+
+
+def test_a_promotion_and_a_cancellation_within_one_second_raise_the_sequence(client, booked):
+    first, waiting = booked
+    now = utcnow().replace(microsecond=0)
+    before = _sequence(client, waiting)
+    services.cancel_booking(first, actor="web", now=now)  # promotes the waiting one
+    db.session.commit()
+    promoted = _event(client, waiting)
+    assert str(promoted["STATUS"]) == "CONFIRMED"
+    assert promoted.decoded("SEQUENCE") > before
+    services.cancel_booking(waiting, actor="web", now=now)
+    db.session.commit()
+    cancelled = _event(client, waiting)
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert cancelled.decoded("SEQUENCE") > promoted.decoded("SEQUENCE")
+
+
+def test_a_capacity_cut_and_its_undoing_within_one_second_raise_the_sequence(client, booked):
+    """A booking moved to the waiting list lost its booked time: SEQUENCE still rises
+    (it used to fall back to the time of booking)."""
+    first, _waiting = booked
+    now = utcnow().replace(microsecond=0)
+    seen = [_sequence(client, first)]
+    for capacity in (0, 1):
+        services.update_session(first.session, {"capacity": capacity}, actor="test", now=now)
+        db.session.commit()
+        seen.append(_sequence(client, first))
+    assert seen == sorted(set(seen)), seen
 
 
 def test_cancelled_session_is_cancelled_in_the_calendar(client, booked):

@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from desk import create_app
 from desk.core.i18n import format_date_long
 from desk.core.timeutil import local_today, utcnow
-from desk.events import services
+from desk.events import public_booking, services
+from desk.events.bookings import RepeatedRequestError
 from desk.events.models import Booking, BookingChannel, BookingStatus, CancelReason
 from desk.extensions import db
+from desk.people import erasure
 from desk.people.models import ConsentMethod, Person, ProxyContact, ProxyRelation
 from tests.conftest import make_database, test_config
 from tests.events.test_public_views import text
@@ -132,6 +134,84 @@ def test_web_booking_sent_twice_books_once_and_shows_the_booking(client, open_cl
     again = client.post(f"/sessions/{open_class.id}/book", data=data)
     assert again.headers["Location"] == first.headers["Location"] != f"/sessions/{open_class.id}"
     assert counts()["bookings"] == 1
+
+
+def test_web_form_key_sent_again_at_another_session_is_refused(client, open_class,
+                                                               create_session):
+    """The form's key made a booking; the same key at another session (a copied form,
+    a replay) neither books nor leads to the first booking's page."""
+    data = form(request_key="form-key-0123456789")
+    first = client.post(f"/sessions/{open_class.id}/book", data=data)
+    other = create_session(day=local_today() + timedelta(days=8), capacity=2)
+    again = client.post(f"/sessions/{other.id}/book", headers={"Accept-Language": "en"},
+                        data={**data, "name": "鈴木 茂", "name_kana": "すずき しげる",
+                              "phone": "0466-25-1234"})
+    assert again.status_code == 200 and "Location" not in again.headers
+    page = again.get_data(as_text=True)
+    assert "This form was already sent with other details" in page
+    assert first.headers["Location"] not in page and only_booking().code not in page
+    assert counts() == {"people": 1, "proxy_contacts": 0, "bookings": 1}
+
+
+@pytest.mark.parametrize("changes", [
+    {"name": "別人 花子", "name_kana": "べつじん はなこ"},
+    {"phone": "080-2345-6789"},
+    {"seats": "2"},
+    {"proxy_name": "佐藤 太郎", "proxy_relation": "family", "proxy_phone": "080-2345-6789"},
+])
+def test_web_form_key_sent_again_with_other_details_is_refused(client, open_class, changes):
+    data = form(request_key="form-key-0123456789")
+    first = client.post(f"/sessions/{open_class.id}/book", data=data)
+    again = client.post(f"/sessions/{open_class.id}/book", data={**data, **changes})
+    assert again.status_code == 200 and "Location" not in again.headers
+    page = again.get_data(as_text=True)
+    assert "最初に送った内容と違う" in page
+    assert first.headers["Location"] not in page and only_booking().code not in page
+    assert counts() == {"people": 1, "proxy_contacts": 0, "bookings": 1}
+    assert only_booking().seats == 1
+
+
+def _book_online(session, request_key, **changes):
+    data = {"name": "佐藤 恵子", "name_kana": "さとう けいこ", "phone": PHONE, "seats": 1,
+            "consent": True, **changes}
+    return public_booking.book_online(session, data, channel=BookingChannel.API, now=NOW,
+                                      request_key=request_key)
+
+
+def test_the_booking_service_answers_a_repeat_only_for_the_same_request(open_class):
+    first = _book_online(open_class, "service-key-0123456789")
+    assert first.created and first.booking.request_fingerprint is not None
+    assert first.booking.request_fingerprint not in (PHONE, "+819012345678")
+    again = _book_online(open_class, "service-key-0123456789", phone="+81 90 1234 5678",
+                         seats="1")
+    assert (again.created, again.reveal, again.booking.id) == (False, True, first.booking.id)
+    with pytest.raises(RepeatedRequestError):
+        _book_online(open_class, "service-key-0123456789", name_kana="さとう めぐみ")
+
+
+def test_a_key_of_a_booking_made_before_fingerprints_is_never_answered(open_class):
+    """Bookings made before the fingerprint was stored have none: their key is refused,
+    whatever the request says."""
+    first = _book_online(open_class, "service-key-0123456789")
+    first.booking.request_fingerprint = None
+    db.session.flush()
+    with pytest.raises(RepeatedRequestError):
+        _book_online(open_class, "service-key-0123456789")
+    assert counts()["bookings"] == 1
+
+
+def test_an_anonymised_persons_request_fingerprints_are_removed(open_class):
+    """The fingerprint is a keyed hash of the person's name and phone: it goes when they
+    are anonymised, and a repeat of their request is refused from then on."""
+    first = _book_online(open_class, "service-key-0123456789")
+    result = erasure.stop_and_delete(first.booking.person, received_via="phone",
+                                     received_on=NOW.date(), reference=None, actor="test",
+                                     now=NOW)
+    assert result.counts["request_fingerprints_removed"] == 1
+    db.session.refresh(first.booking)
+    assert first.booking.request_fingerprint is None
+    with pytest.raises(RepeatedRequestError):
+        _book_online(open_class, "service-key-0123456789")
 
 
 def test_web_booking_for_someone_else_stores_the_proxy(client, open_class):

@@ -192,14 +192,34 @@ def test_booking_again_does_not_show_the_existing_code(kiosk_client, kiosk_place
 
 
 def test_a_retry_of_the_same_submission_creates_nothing_new(kiosk_client, kiosk_place):
-    """A tap again after a slow answer sends the same submission id: the first booking
-    is the answer, even when a field was changed in between."""
+    """A tap again after a slow answer sends the same submission id and details (any
+    width): the first booking is the answer."""
     first = _book(kiosk_client, kiosk_place)
     before = counts()
-    retry = _book(kiosk_client, kiosk_place, name="佐藤 恵", name_kana="さとう めぐみ",
-                  phone="080-2345-6789")
+    retry = _book(kiosk_client, kiosk_place, phone="０９０－１２３４－５６７８")
     assert retry.status_code == 303
     assert retry.headers["Location"] == first.headers["Location"]
+    assert counts() == before
+
+
+@pytest.mark.parametrize("changes", [
+    {"name": "佐藤 恵", "name_kana": "さとう めぐみ"},
+    {"phone": "080-2345-6789"},
+    {"seats": "2"},
+])
+def test_the_same_submission_with_other_details_is_refused(kiosk_client, kiosk_place,
+                                                           changes):
+    """The same submission id with other details is not a retry: nothing is booked, and
+    the first booking's page is not shown."""
+    first = _book(kiosk_client, kiosk_place)
+    before = counts()
+    booking = db.session.scalars(select(Booking)).one()
+    retry = _book(kiosk_client, kiosk_place, **changes)
+    assert retry.status_code == 422 and "Location" not in retry.headers
+    page = retry.get_data(as_text=True)
+    assert "This form was already sent with other details" in text(retry)
+    assert first.headers["Location"] not in page and booking.token not in page
+    assert booking.display_code not in text(retry) and booking.code not in page
     assert counts() == before
 
 

@@ -141,7 +141,7 @@ def test_disclosure_holds_every_record_of_the_person(resident, coordinator):
     text = json.dumps(disclosure.as_json(found), ensure_ascii=False)
     assert not [value for value in OTHERS if value in text]
     assert resident["booking"].token not in text
-    assert found.tables["bookings"].withheld == ["token"]
+    assert found.tables["bookings"].withheld == ["token", "request_key"]
 
 
 def test_a_removed_proxy_stays_in_the_audit_entries(resident, coordinator):
