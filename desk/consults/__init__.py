@@ -30,13 +30,11 @@ registry.register_link(OutboxMessage, kind_column="topic", kind=messages.TOPIC,
 audit.personal_fields("consult_visits", "note")
 retention.register(
     "consult_visitors", label=_l("Visitors' names and phone numbers on consultation tickets"),
-    unit=retention.DAYS, default=90, count=consult_data.count_visitors,
-    purge=consult_data.purge_visitors,
+    unit=retention.DAYS, default=90, **consult_data.VISITORS,
     what_happens=_l("Blanked; the ticket, its wait and its service time stay"), order=20)
 retention.register(
     "visit_notes", label=_l("Notes of the consultation visit log"),
-    unit=retention.DAYS, default=365, count=consult_data.count_notes,
-    purge=consult_data.purge_notes,
+    unit=retention.DAYS, default=365, **consult_data.NOTES,
     what_happens=_l("Blanked; topics, device, minutes and outcome stay"), order=21)
 
 

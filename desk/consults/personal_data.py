@@ -4,50 +4,34 @@ log. Each has its retention period (`consult_visitors`, `visit_notes`), then is 
 the tickets and visits stay, with their topics, minutes and outcomes, for the figures.
 When a resident is anonymised, their tickets and notes are blanked at once."""
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from desk.consults.messages import RECIPIENT
 from desk.consults.models import Ticket, Visit
-from desk.core import audit
+from desk.core import audit, retention
 from desk.extensions import db
 from desk.notify import personal_data as outbox_data
 
+VISITOR_BLANK = {"visitor_name": None, "phone": None, "wants_sms": False}
+
 
 def _visitors_before(cutoff):
-    return (Ticket.issued_dt < cutoff,
-            or_(Ticket.visitor_name.is_not(None), Ticket.phone.is_not(None)))
-
-
-def count_visitors(cutoff):
-    return db.session.scalar(select(func.count(Ticket.id)).where(*_visitors_before(cutoff)))
-
-
-def _blank_tickets(conditions):
-    return db.session.execute(update(Ticket).where(*conditions)
-                              .values(visitor_name=None, phone=None, wants_sms=False)
-                              .execution_options(synchronize_session="fetch")).rowcount
-
-
-def purge_visitors(cutoff, now):
-    return _blank_tickets(_visitors_before(cutoff))
+    return and_(Ticket.issued_dt < cutoff,
+                or_(Ticket.visitor_name.is_not(None), Ticket.phone.is_not(None)))
 
 
 def _notes_before(cutoff):
-    return Visit.created_dt < cutoff, Visit.note.is_not(None)
-
-
-def count_notes(cutoff):
-    return db.session.scalar(select(func.count(Visit.id)).where(*_notes_before(cutoff)))
-
-
-def _blank_notes(conditions):
-    return db.session.execute(update(Visit).where(*conditions).values(note=None)
-                              .execution_options(synchronize_session="fetch")).rowcount
-
-
-def purge_notes(cutoff, now):
     """The audit entries keep the notes for the audit log's own period."""
-    return _blank_notes(_notes_before(cutoff))
+    return and_(Visit.created_dt < cutoff, Visit.note.is_not(None))
+
+
+VISITORS = retention.blanking(Ticket, _visitors_before, **VISITOR_BLANK)
+NOTES = retention.blanking(Visit, _notes_before, note=None)
+
+
+def _blank(model, condition, values):
+    return db.session.execute(update(model).where(condition).values(**values)
+                              .execution_options(synchronize_session="fetch")).rowcount
 
 
 def erase_person(person, *, now):
@@ -58,6 +42,6 @@ def erase_person(person, *, now):
     audit.remove_personal("consult_visits", visit_ids, now=now)
     return {"turn_messages_forgotten": outbox_data.forget_recipient(
                 RECIPIENT, ticket_ids, now=now),
-            "visit_notes_blanked": _blank_notes((Visit.id.in_(visit_ids),
-                                                 Visit.note.is_not(None))),
-            "tickets_blanked": _blank_tickets((Ticket.id.in_(ticket_ids),))}
+            "visit_notes_blanked": _blank(
+                Visit, and_(Visit.id.in_(visit_ids), Visit.note.is_not(None)), {"note": None}),
+            "tickets_blanked": _blank(Ticket, Ticket.id.in_(ticket_ids), VISITOR_BLANK)}

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete, func, select, update
+
 from desk.core.db import write_intent
 from desk.core.timeutil import fiscal_year_bounds, fiscal_year_of
 from desk.extensions import db
@@ -103,3 +105,31 @@ def purge(config, *, now, actor, dry_run=False):
                          now=now)
             db.session.commit()
     return outcomes
+
+
+def deleting(model, expired):
+    """`count` and `purge` for a class whose records are deleted at the end of their
+    period: the rows of `model` for which `expired(cutoff)` (a condition) holds."""
+    def count(cutoff):
+        return db.session.scalar(select(func.count()).select_from(model).where(expired(cutoff)))
+
+    def purge(cutoff, now):
+        return db.session.execute(delete(model).where(expired(cutoff))
+                                  .execution_options(synchronize_session="fetch")).rowcount
+
+    return {"count": count, "purge": purge}
+
+
+def blanking(model, expired, **values):
+    """`count` and `purge` for a class whose fields are set to `values` at the end of
+    their period, in the rows of `model` for which `expired(cutoff)` holds (it should
+    also say that a field still holds something, so that blanked rows are not counted
+    again)."""
+    def count(cutoff):
+        return db.session.scalar(select(func.count()).select_from(model).where(expired(cutoff)))
+
+    def purge(cutoff, now):
+        return db.session.execute(update(model).where(expired(cutoff)).values(**values)
+                                  .execution_options(synchronize_session="fetch")).rowcount
+
+    return {"count": count, "purge": purge}

@@ -39,8 +39,7 @@ retention.register(
     what_happens=_l("Blanked; what was sent, when and about what stays"), order=10)
 retention.register(
     "sms_replies", label=_l("SMS replies residents sent (their number and text)"),
-    unit=retention.DAYS, default=90, count=outbox_data.count_replies,
-    purge=outbox_data.purge_replies,
+    unit=retention.DAYS, default=90, **outbox_data.REPLIES,
     what_happens=_l("Blanked; what desk did with each reply stays"), order=11)
 
 

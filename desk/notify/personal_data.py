@@ -6,11 +6,11 @@ blanked: the rows stay, so that what was sent, when and about what can still be
 counted. When a resident is anonymised, their messages lose their addresses at once.
 """
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
-from desk.core import audit
-from desk.core.db import lock_rows
+from desk.core import audit, retention
 from desk.extensions import db
+from desk.notify import planning
 from desk.notify.models import MessageState, OutboxMessage, SmsReply
 
 FORGOTTEN = ""  # what a blanked address reads as
@@ -59,30 +59,11 @@ def purge_contents(cutoff, now):
 
 
 def _replies_before(cutoff):
-    return (SmsReply.received_dt < cutoff,
-            or_(SmsReply.address != FORGOTTEN, SmsReply.body != FORGOTTEN))
+    return and_(SmsReply.received_dt < cutoff,
+                or_(SmsReply.address != FORGOTTEN, SmsReply.body != FORGOTTEN))
 
 
-def count_replies(cutoff):
-    return db.session.scalar(select(func.count(SmsReply.id)).where(*_replies_before(cutoff)))
-
-
-def purge_replies(cutoff, now):
-    return db.session.execute(update(SmsReply).where(*_replies_before(cutoff))
-                              .values(address=FORGOTTEN, body=FORGOTTEN)
-                              .execution_options(synchronize_session="fetch")).rowcount
-
-
-def _cancel_waiting(conditions, now):
-    query = select(OutboxMessage).where(OutboxMessage.state == MessageState.QUEUED, *conditions)
-    # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
-    messages = list(lock_rows(db.session, query.order_by(OutboxMessage.id)))
-    for message in messages:
-        message.state = MessageState.CANCELLED
-        message.secret = None
-        message.updated_dt = now
-    db.session.flush()
-    return len(messages)
+REPLIES = retention.blanking(SmsReply, _replies_before, address=FORGOTTEN, body=FORGOTTEN)
 
 
 def erase_person(person, *, now):
@@ -91,7 +72,7 @@ def erase_person(person, *, now):
     handed to a provider right now keeps its address until its outcome is known)."""
     proxy_ids = [proxy.id for proxy in person.proxies]
     theirs = [or_(OutboxMessage.person_id == person.id, OutboxMessage.proxy_id.in_(proxy_ids))]
-    counts = {"messages_cancelled": _cancel_waiting(theirs, now)}
+    counts = {"messages_cancelled": planning.cancel_where(*theirs, now=now)}
     addresses = [address for address in (person.phone, person.email) if address]
     replies = 0
     if addresses:
@@ -111,4 +92,4 @@ def forget_recipient(recipient_kind, recipient_ids, *, now):
         return 0
     theirs = [OutboxMessage.recipient_kind == str(recipient_kind),
               OutboxMessage.recipient_id.in_(list(recipient_ids))]
-    return _cancel_waiting(theirs, now) + _forget(theirs, now, audit_entries=True)
+    return planning.cancel_where(*theirs, now=now) + _forget(theirs, now, audit_entries=True)

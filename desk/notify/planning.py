@@ -131,16 +131,23 @@ def cancel_queued(topic, topic_ids, *, now, templates=None, recipient_kind=None,
     """Cancel the queued messages about `topic_ids` (a list, or a SELECT of ids) of
     `topic`: all, or those of `templates`, of one recipient, channel or address. Their
     one-time secrets go with them. Returns how many."""
-    query = select(OutboxMessage).where(*_queued(topic, topic_ids))
+    conditions = list(_queued(topic, topic_ids))
     if templates is not None:
-        query = query.where(OutboxMessage.template.in_([str(name) for name in templates]))
+        conditions.append(OutboxMessage.template.in_([str(name) for name in templates]))
     if recipient_kind is not None:
-        query = query.where(OutboxMessage.recipient_kind == str(recipient_kind),
-                            OutboxMessage.recipient_id == recipient_id)
+        conditions += [OutboxMessage.recipient_kind == str(recipient_kind),
+                       OutboxMessage.recipient_id == recipient_id]
     if channel is not None:
-        query = query.where(OutboxMessage.channel == channel)
+        conditions.append(OutboxMessage.channel == channel)
     if address is not None:
-        query = query.where(OutboxMessage.address == address)
+        conditions.append(OutboxMessage.address == address)
+    return cancel_where(*conditions, now=now)
+
+
+def cancel_where(*conditions, now):
+    """Cancel the queued messages that match `conditions`, their one-time secrets with
+    them. Returns how many."""
+    query = select(OutboxMessage).where(OutboxMessage.state == MessageState.QUEUED, *conditions)
     # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
     messages = list(lock_rows(db.session, query.order_by(OutboxMessage.id)))
     for message in messages:
@@ -198,12 +205,4 @@ def readdress_person(person, *, now):
 def cancel_proxy_messages(proxy, *, now):
     """Cancel the copies still queued for a proxy contact (their consent to copies was
     withdrawn, or they are being removed)."""
-    query = select(OutboxMessage).where(OutboxMessage.proxy_id == proxy.id,
-                                        OutboxMessage.state == MessageState.QUEUED)
-    # locked: a row a dispatcher claims meanwhile is re-read as `sending` and left alone
-    messages = list(lock_rows(db.session, query.order_by(OutboxMessage.id)))
-    for message in messages:
-        message.state = MessageState.CANCELLED
-        message.updated_dt = now
-    db.session.flush()
-    return len(messages)
+    return cancel_where(OutboxMessage.proxy_id == proxy.id, now=now)
