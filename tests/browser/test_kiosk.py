@@ -121,10 +121,14 @@ def _fill_steps(page, session_id, *, name, kana_keys, phone):
 
 
 def _bookings_of(live_server, phone_e164):
+    """The bookings, detached as read (the app context's end rolls back, which would
+    expire them)."""
     with live_server.app.app_context():
-        return db.session.scalars(
+        bookings = db.session.scalars(
             select(Booking).join(Person, Booking.person_id == Person.id)
             .where(Person.phone == phone_e164)).unique().all()
+        db.session.expunge_all()
+        return bookings
 
 
 def _assert_clean(probe, expected_status=200):
