@@ -20,7 +20,7 @@ from tests.fixtures.factories import NOW
 
 pytestmark = LIVE_DATABASES
 
-BEFORE = "5e1f0a2b7c3d"  # the last revision before the privacy review's
+BEFORE = "6605b67d49d6"  # the last revision before the phone kinds and sequences
 OLD_SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 PHONES = {  # as typed -> (kind stored before, kind after)
     "090-1234-5678": ("mobile", "mobile"),
