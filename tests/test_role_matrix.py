@@ -131,6 +131,7 @@ MATRIX = {
     "people.proxy_new": ("GET", STAFF),
     "people.proxy_edit": ("GET", STAFF),
     "people.proxy_remove": ("POST", STAFF_ACTION),
+    "admin.index": ("GET", ADMIN_ACTION),
     "admin.users": ("GET", ADMIN),
     "admin.user_new": ("GET", ADMIN),
     "admin.user_edit": ("GET", ADMIN),

@@ -6,6 +6,8 @@ from desk.auth.access import require_admin
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_admin)
 
+# /admin (the README's address): the accounts, the first page of the admin menu
+bp.add_url_rule("", "index", views.index)
 bp.add_url_rule("/users", "users", views.users)
 bp.add_url_rule("/users/new", "user_new", views.user_new, methods=["GET", "POST"])
 bp.add_url_rule("/users/<int:user_id>", "user_edit", views.user_edit, methods=["GET", "POST"])

@@ -21,6 +21,10 @@ ACCESS_IDS_SHOWN = 20
 ACCESS_FILTERS = ("user", "action", "from", "to", "person")
 
 
+def index():
+    return redirect(url_for("admin.users"))
+
+
 def users():
     return render_template("admin/users.html", users=queries.users(), role_labels=ROLE_LABELS,
                            now=utcnow())

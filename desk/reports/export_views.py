@@ -8,7 +8,7 @@ attendance list holds names and phone numbers: staff only, never cached, and eac
 download is in the access log with the residents it lists (desk.core.accesslog).
 """
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,21 +20,15 @@ from desk.core.web import parse_day
 from desk.reports import ATTENDANCE_EXPORTED, opendata, spreadsheet
 
 
-def _open_data(body, filename):
-    return Response(body, mimetype=spreadsheet.CSV_MIMETYPE, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store"})
-
-
 def opendata_events():
     now = utcnow()
     filename = f"event_list_{local_today(now).strftime('%Y%m%d')}.csv"
-    return _open_data(opendata.events_csv(now), filename)
+    return spreadsheet.download(opendata.events_csv(now), spreadsheet.CSV_MIMETYPE, filename)
 
 
 def opendata_venues():
     filename = f"public_facilities_{local_today().strftime('%Y%m%d')}.csv"
-    return _open_data(opendata.venues_csv(), filename)
+    return spreadsheet.download(opendata.venues_csv(), spreadsheet.CSV_MIMETYPE, filename)
 
 
 def _bad_period(message):

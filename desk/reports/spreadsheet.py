@@ -108,18 +108,20 @@ def tables_xlsx(tables):
 
 # -- responses --------------------------------------------------------------------------
 
-def _download(body, mimetype, filename):
-    return Response(body, mimetype=mimetype, headers={
+def download(body, content_type, filename):
+    """A file to save (not shown), never cached. `content_type` as sent: Werkzeug would
+    add a second charset to a text `mimetype` that has one."""
+    return Response(body, content_type=content_type, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store"})
 
 
 def csv_response(table, filename):
-    return _download(table_csv(table), CSV_MIMETYPE, filename)
+    return download(table_csv(table), CSV_MIMETYPE, filename)
 
 
 def xlsx_response(tables, filename):
-    return _download(tables_xlsx(tables), XLSX_MIMETYPE, filename)
+    return download(tables_xlsx(tables), XLSX_MIMETYPE, filename)
 
 
 # -- the underlying attendance list -----------------------------------------------------

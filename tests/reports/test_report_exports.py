@@ -68,3 +68,16 @@ def test_unknown_table_or_bad_period(ctx, client, login, create_user):
                                                                        "fy": "1800"})
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/staff/reports")
+
+
+def test_every_csv_export_names_its_charset_once(ctx, client, login, create_user):
+    """Werkzeug adds a charset to a text mimetype that already has one: the header said
+    `text/csv; charset=utf-8; charset=utf-8`."""
+    login(client, create_user(Role.COORDINATOR))
+    today = local_today().isoformat()
+    for path in ("/staff/reports/opendata/events.csv", "/staff/reports/opendata/venues.csv",
+                 f"/staff/reports/attendance.csv?from={today}&to={today}",
+                 "/staff/reports/report/targets.csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8", path

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from flask_babel import force_locale
 
 from desk.auth.models import Role
 from desk.core.timeutil import local_datetime
@@ -203,3 +204,11 @@ def test_attendance_list_is_for_staff_only(client, login, create_user, attendanc
     login(client, create_user(Role.VOLUNTEER))
     assert client.get("/staff/reports/attendance.xlsx").status_code == 403
     assert local_datetime(date(2026, 12, 3), time(10)) == attendance_fixture["session"].start_dt
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_the_attendance_list_names_each_column_once(app, locale):
+    """In Japanese the class title and the resident's name were both 「名前」."""
+    with app.test_request_context(), force_locale(locale):
+        header = [str(head) for head in spreadsheet.attendance_header()]
+    assert len(set(header)) == len(header), header
