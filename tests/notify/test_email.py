@@ -159,6 +159,9 @@ def test_cancel_keeps_the_uid_and_raises_the_sequence(booking, ctx, smtp_server)
     cancel = queued(booking, "email", BookingTemplate.BOOKING_CANCELLED)[0]
     content, _result = _send(cancel, ctx, now=later)
     assert content.ics_method == "CANCEL"
+    # it says the invitation removes the session, never that it adds it (「予定が入ります」)
+    for body in (content.email_text, content.email_html):
+        assert "予定が入ります" not in body and "消えます" in body
     request_part, _ = _calendar_parts(smtp_server.messages()[0])
     cancel_part, cancel_attachment = _calendar_parts(smtp_server.messages()[1])
     assert cancel_part.get_param("method") == "CANCEL"
