@@ -288,6 +288,7 @@ PAGES = {
         Page("coordinator", "not held yet", args={"session_id": "session.class"}),
     ),
     # administrators
+    "admin.index": (Page("admin", redirects_to="admin.users"),),
     "admin.users": (Page("admin"),),
     "admin.user_new": (Page("admin"),),
     "admin.user_edit": (
