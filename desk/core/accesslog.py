@@ -18,7 +18,7 @@ then deleted by the purge.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, delete, func, select
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core import retention
@@ -106,22 +106,9 @@ def record(actor, action, object_type, object_ids, *, now):
 
 # -- retention --------------------------------------------------------------------------------
 
-def count_older(cutoff):
-    """How many entries were written before `cutoff`."""
-    return db.session.scalar(
-        select(func.count(AccessEntry.id)).where(AccessEntry.created_dt < cutoff))
-
-
-def purge_older(cutoff, now):
-    """Delete the entries written before `cutoff` (and their lists of ids); returns how
-    many entries went. Flushes only."""
-    old = select(AccessEntry.id).where(AccessEntry.created_dt < cutoff)
-    db.session.execute(delete(AccessObject).where(AccessObject.entry_id.in_(old))
-                       .execution_options(synchronize_session=False))
-    deleted = db.session.execute(delete(AccessEntry).where(AccessEntry.created_dt < cutoff)
-                                 .execution_options(synchronize_session=False)).rowcount
-    db.session.flush()
-    return deleted
+def _older(cutoff):
+    """Written before `cutoff` (their lists of ids go with them: ON DELETE CASCADE)."""
+    return AccessEntry.created_dt < cutoff
 
 
 # Two years: a resident who asks who looked at their record (or the city's auditors,
@@ -129,5 +116,5 @@ def purge_older(cutoff, now):
 # previous fiscal year, without keeping a record of staff's reading for ever.
 RETENTION = retention.register(
     "access_log", label=_l("Access log (who opened residents' records)"),
-    unit=retention.DAYS, default=730, count=count_older, purge=purge_older,
-    what_happens=_l("deleted"))
+    unit=retention.DAYS, default=730, **retention.deleting(AccessEntry, _older),
+    what_happens=_l("Deleted"))
