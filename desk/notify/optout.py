@@ -36,11 +36,7 @@ def opted_out_among(pairs):
     """The subset of (address, channel) pairs that opted out (one query for a
     dispatcher batch)."""
     wanted = {(address, MessageChannel(channel)) for address, channel in pairs if address}
-    if not wanted:
-        return set()
-    rows = db.session.execute(select(OptOut.address, OptOut.channel).where(
-        OptOut.address.in_({address for address, _channel in wanted})))
-    return {(row.address, row.channel) for row in rows} & wanted
+    return set(opt_outs_of(address for address, _channel in wanted)) & wanted
 
 
 def opt_outs_of(addresses):
