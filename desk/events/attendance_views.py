@@ -86,12 +86,6 @@ def _closed_to_me(session, now):
     return None
 
 
-def can_open_roster(session):
-    """Whether the current user may open the roster of `session` now (a template
-    global: pages link only to rosters that open)."""
-    return access.may_open_roster(current_user, session, now=utcnow())
-
-
 # -- the roster ------------------------------------------------------------------------------
 
 def roster(session_id):

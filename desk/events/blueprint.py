@@ -116,5 +116,4 @@ _STAFF_ROUTES = [
 ]
 for rule, endpoint, view, methods in _STAFF_ROUTES:
     staff_bp.add_url_rule(rule, endpoint, view, methods=methods)
-staff_bp.add_app_template_global(attendance_views.can_open_roster, "can_open_roster")
 staff_bp.add_app_template_global(access.roster_days, "roster_days")

@@ -183,6 +183,8 @@ def shift(shift_id):
     assignment = queries.place_on_shift(volunteer, shift)
     place = Place(assignment, now) if assignment is not None and assignment.is_active else None
     staffs = not session.is_cancelled and queries.staffs_session(volunteer, session)
+    # the attendees' names and the roster link: while the roster opens (need to know)
+    roster_open = staffs and access.may_open_roster(current_user, session, now=now)
     on_this_shift = place is not None and not shift.is_cancelled
     offered = None
     if place is None and not shift.is_cancelled:
@@ -191,8 +193,8 @@ def shift(shift_id):
     return _render(
         "volunteers/me/shift.html", volunteer=volunteer, shift=shift, session=session, now=now,
         place=place, offered=offered, staffs=staffs, free=places.places_free(shift),
-        attendees=(queries.attendee_names(session)
-                   if staffs and access.may_open_roster(current_user, session, now=now) else []),
+        roster_open=roster_open,
+        attendees=queries.attendee_names(session) if roster_open else [],
         colleagues=queries.colleagues(assignment) if on_this_shift else [],
         withdraw_hours=current_app.config["DESK_SHIFT_WITHDRAW_HOURS"])
 
