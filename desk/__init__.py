@@ -43,6 +43,8 @@ def create_app(config=None):
     environ = overrides.pop("ENVIRON", None)
     app.config.update(load_config(app.instance_path, environ))
     app.config.update(overrides)
+    if "DESK_PUBLIC_URL" in overrides:
+        app.config["DESK_PUBLIC_URL_SET"] = True
     create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"],

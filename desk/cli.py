@@ -21,7 +21,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
 from desk import logger
-from desk.config import unshared_limit_warnings
+from desk.config import local_url, unshared_limit_warnings
 from desk.core import retention
 from desk.core.db import write_intent
 from desk.core.errors import DeskError
@@ -140,6 +140,9 @@ def serve_command(host, port, threads):
 
     app = current_app._get_current_object()
     port = port or app.config["DESK_PORT"]
+    if not app.config["DESK_PUBLIC_URL_SET"]:
+        # links in pages, messages, calendar files and QR codes name the served address
+        app.config["DESK_PUBLIC_URL"] = local_url(host, port)
     for line in serve_banner(host, port, read_demo_logins(app.instance_path)):
         click.echo(line)
     # one process: its threads share the rate limits kept in memory

@@ -15,7 +15,7 @@ from time import monotonic, sleep
 
 from desk.core.errors import ConfigError
 
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+DEFAULT_PORT = 5000
 DEFAULT_MUNICIPALITY_NAME = "藤沢市（デモ）"
 DEFAULT_MUNICIPALITY_CODE = "142051"
 DEFAULT_DESK_PHONE = "0466-25-1111"
@@ -139,18 +139,31 @@ def normalise_database_url(url):
     return url
 
 
+def local_url(host, port):
+    """The address of desk on this machine when DESK_PUBLIC_URL is not set: the host and
+    port `desk serve` listens on (a wildcard host is reached through the loopback)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def load_config(instance_path, environ=None):
     env = os.environ if environ is None else environ
     instance_path = Path(instance_path)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'desk.sqlite3'}"
-    public_url = (env.get("DESK_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+    port = _int(env, "DESK_PORT", DEFAULT_PORT)
+    public_url = (env.get("DESK_PUBLIC_URL") or local_url("127.0.0.1", port)).rstrip("/")
     secure_cookies = public_url.startswith("https://")
     redis_url = env.get("DESK_REDIS_URL") or ""
     return {
         "SECRET_KEY": env.get("DESK_SECRET_KEY") or secret_key_from_instance(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "DESK_PUBLIC_URL": public_url,
-        "DESK_PORT": _int(env, "DESK_PORT", 5000),
+        "DESK_PORT": port,
+        # unset: the public address is the one `desk serve` listens on (local_url)
+        "DESK_PUBLIC_URL_SET": bool(env.get("DESK_PUBLIC_URL")),
         "DESK_TIMEZONE": env.get("DESK_TIMEZONE") or "Asia/Tokyo",
         "DESK_DEFAULT_LOCALE": env.get("DESK_DEFAULT_LOCALE") or "ja",
         "DESK_MUNICIPALITY_NAME": env.get("DESK_MUNICIPALITY_NAME") or DEFAULT_MUNICIPALITY_NAME,

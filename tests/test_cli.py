@@ -10,6 +10,7 @@ from desk.auth.models import ApiToken, Role, User, hash_token
 from desk.auth.services import find_user_by_email, user_for_token
 from desk.cli import serve_banner
 from desk.core.timeutil import utcnow
+from desk.core.web import public_url_for
 from desk.demo.logins import write_demo_logins
 from desk.extensions import db
 from tests.fixtures.factories import NOW, PASSWORD
@@ -152,6 +153,27 @@ def test_serve_prints_the_banner_then_starts_waitress(app, tmp_path, monkeypatch
     assert result.output.splitlines() == serve_banner(
         "127.0.0.1", 5077, [("coordinator", "c@city.fujisawa.example", PASSWORD)])
     assert started["host"] == "127.0.0.1" and started["port"] == 5077
+
+
+@pytest.mark.parametrize("set_by_city", [False, True])
+def test_serve_moves_the_public_address_to_the_port_it_serves(app, tmp_path, monkeypatch,
+                                                                set_by_city):
+    """`desk serve --port 5101` (or DESK_PORT=5101): kiosk QR codes, .ics URL:, feeds, SMS
+    links and open data name :5101, unless the city set DESK_PUBLIC_URL."""
+    import waitress
+
+    monkeypatch.setattr(waitress, "serve", lambda wsgi, **options: None)
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    monkeypatch.setitem(app.config, "DESK_PUBLIC_URL", "https://desk.city.example.jp")
+    monkeypatch.setitem(app.config, "DESK_PUBLIC_URL_SET", set_by_city)
+    result = app.test_cli_runner().invoke(args=["serve", "--port", "5101"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        schedule = public_url_for("public.venues")
+    if set_by_city:
+        assert schedule.startswith("https://desk.city.example.jp/")
+    else:
+        assert schedule.startswith("http://127.0.0.1:5101/")
 
 
 def test_set_password_lets_an_admin_help_someone_who_forgot(runner, ctx, create_user):

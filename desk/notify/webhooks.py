@@ -8,7 +8,7 @@ request's path. A missing or wrong signature, or no auth token to check it with,
 403 whoever asks.
 
 Webhooks need a DESK_PUBLIC_URL that Twilio can reach. Where it is a loopback,
-private or single-label host (the default http://127.0.0.1:5000, a closed network),
+private or single-label host (the default http://127.0.0.1:<port>, a closed network),
 desk sends outbound only: no status callback URL is given to Twilio, SMS and calls do
 not offer replies, and the coordinators' pages say that delivery status and replies
 are off (templates/notify/_webhooks_off.html).

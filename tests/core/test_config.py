@@ -8,6 +8,7 @@ from desk import create_app
 from desk.config import (
     _key_written_in,
     load_config,
+    local_url,
     normalise_database_url,
     parse_quiet_hours,
 )
@@ -83,6 +84,26 @@ def test_environment_overrides(tmp_path):
     assert config["DESK_PORT"] == 8080
     assert config["DESK_QUIET_HOURS"] is None
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/1"
+
+
+def test_the_public_address_follows_the_port_unless_it_is_set(tmp_path):
+    assert load_config(tmp_path, environ={})["DESK_PUBLIC_URL"] == "http://127.0.0.1:5000"
+    moved = load_config(tmp_path, environ={"DESK_PORT": "5101"})
+    assert moved["DESK_PUBLIC_URL"] == "http://127.0.0.1:5101"
+    assert not moved["DESK_PUBLIC_URL_SET"]
+    named = load_config(tmp_path, environ={"DESK_PORT": "5101",
+                                           "DESK_PUBLIC_URL": "https://desk.city.example.jp/"})
+    assert named["DESK_PUBLIC_URL"] == "https://desk.city.example.jp"
+    assert named["DESK_PUBLIC_URL_SET"]
+
+
+@pytest.mark.parametrize(("host", "url"), [("127.0.0.1", "http://127.0.0.1:8000"),
+                                           ("0.0.0.0", "http://127.0.0.1:8000"),
+                                           ("::", "http://127.0.0.1:8000"),
+                                           ("::1", "http://[::1]:8000"),
+                                           ("desk.local", "http://desk.local:8000")])
+def test_the_local_address_of_a_served_host(host, url):
+    assert local_url(host, 8000) == url
 
 
 @pytest.mark.parametrize("environ", [{"DESK_PORT": "fifty"}, {"DESK_QUIET_HOURS": "9pm"},
