@@ -3,7 +3,7 @@
 The schedule covers the whole previous fiscal year, the current fiscal year so far and
 the next three months: class series at every venue (one program per half year), walk-in
 consultation desks, outreach classes on request, awareness events, a few cancelled
-sessions; everything that has already ended is marked as held. The schedule goes through
+sessions, and a desk and a class running at `now` (load_today); everything that has already ended is marked as held. The schedule goes through
 desk.events.services and desk.auth.services with actor="demo", so the data obeys the
 same rules as real data and is in the audit log. Nothing is committed here: the caller
 (`desk init --demo`) commits once.
@@ -215,9 +215,12 @@ class DemoLoader:
                 }, rule, first, last)
 
     def _session(self, values, day, start, end):
+        return self._session_at(values, local_datetime(day, _time(start)),
+                                local_datetime(day, _time(end)))
+
+    def _session_at(self, values, start_dt, end_dt):
         session = event_services.create_session(
-            {**values, "start_dt": local_datetime(day, _time(start)),
-             "end_dt": local_datetime(day, _time(end))}, actor=ACTOR, now=self.now)
+            {**values, "start_dt": start_dt, "end_dt": end_dt}, actor=ACTOR, now=self.now)
         self.sessions.append(session)
         return session
 
@@ -257,6 +260,37 @@ class DemoLoader:
                     "notes": f"会場：{place}",
                 }, day, start, end)
             month = month + relativedelta(months=1)
+
+    def load_today(self):
+        """A consultation desk and a class running now, anchored to `now` whatever the
+        hour, unless the schedule already has one, so that the desk's queue, attendance
+        and closing the roster can be tried at once (only what has ended is closed). At
+        venues with nothing else that day; none over 年末年始, when the centres are closed."""
+        if is_year_end_closed(self.today):
+            return
+        hour = to_local(self.now).hour
+        start = local_datetime(self.today, time(max(hour - 1, 0)))
+        last_minute = local_datetime(self.today, time(23, 59))
+        running = {session.kind for session in self.sessions
+                   if session.start_dt <= self.now < session.end_dt}
+        busy = {session.venue_id for session in self.sessions
+                if self._local_date(session) == self.today}
+        free = [item for item in data.VENUES if self.venues[item["key"]].id not in busy]
+        consultation = {"kind": SessionKind.CONSULTATION.value, "title": data.CONSULTATION_TITLE,
+                        "notes": data.CONSULTATION_NOTES}
+        program = self.programs[data.CURRICULUM_ORDER[0]]
+        for values, venues, hours in (
+                (consultation, [item for item in free if item["consultation"]], 3),
+                ({"kind": SessionKind.CLASS.value, "program_id": program.id},
+                 [item for item in free if not item["consultation"]], 2)):
+            if SessionKind(values["kind"]) in running or not venues:
+                continue
+            venue = self.venues[venues[0]["key"]]
+            values = {**values, "venue_id": venue.id}
+            if values["kind"] == SessionKind.CLASS.value:
+                values["capacity"] = min(venue.default_capacity, 12)
+            self._session_at(values, start, min(start + timedelta(hours=hours),
+                                                       last_minute))
 
     # -- what happened -----------------------------------------------------------------
 
@@ -341,6 +375,7 @@ class DemoLoader:
         self.load_consultation_series()
         self.load_awareness_events()
         self.load_outreach_classes()
+        self.load_today()
         self.load_residents()
         cancellations = self.choose_cancellations()
         cancelled = {session for sessions, _reason in cancellations for session in sessions}

@@ -104,6 +104,12 @@ def assert_covers(today, now, summary):
             assert session.status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED)
         if session.start_dt > now:
             assert session.status != SessionStatus.COMPLETED
+    # a desk and a class running now, their rosters open: the desk's queue, attendance
+    # and closing can be tried at once
+    running = [session for session in sessions if session.start_dt <= now < session.end_dt]
+    assert {SessionKind.CONSULTATION, SessionKind.CLASS} <= {session.kind for session in running}
+    assert all(session.status == SessionStatus.SCHEDULED and not session.is_attendance_closed
+               for session in running)
     # the community centres are closed over 年末年始
     assert not any(is_year_end_closed(day) for day in days)
     cancelled = [session for session in sessions if session.status == SessionStatus.CANCELLED]
