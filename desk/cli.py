@@ -65,10 +65,21 @@ def database_is_empty():
         select(func.count(EventSession.id)))
 
 
+def _revisions():
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
 def apply_migrations():
+    """Bring the database to the latest schema; what it said before and after (the
+    revisions applied, as sets)."""
     from flask_migrate import upgrade
 
+    before = _revisions()
     upgrade(directory=current_app.extensions["migrate"].directory)
+    return before, _revisions()
 
 
 @click.command("init")
@@ -77,12 +88,18 @@ def apply_migrations():
 @writes
 def init_command(demo):
     """Apply pending database migrations (and load demo data)."""
-    apply_migrations()
-    click.echo("Database is up to date.")
+    before, after = apply_migrations()
+    if not before:
+        click.echo("Database created.")
+    elif before != after:
+        click.echo("Database updated to the new version.")
+    else:
+        click.echo("Database is up to date.")
     if demo:
         if database_is_empty():
             from desk.demo.load import load_demo
 
+            click.echo("Loading the demo data (a minute at most)...")
             summary = load_demo(today=None)
             db.session.commit()
             click.echo(f"Demo data loaded: {summary}")

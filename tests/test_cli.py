@@ -193,3 +193,17 @@ def test_set_password_lets_an_admin_help_someone_who_forgot(runner, ctx, create_
     assert short.exit_code != 0
     assert runner.invoke(args=["set-password", "nobody@city.example.jp"],
                          input="a-new-long-password\n").exit_code != 0
+
+
+def test_init_says_what_it_did_to_the_database(tmp_path):
+    from desk import create_app
+    from tests.conftest import test_config
+
+    app = create_app(test_config(tmp_path, f"sqlite:///{tmp_path / 'fresh.sqlite3'}"))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).output == "Database created.\n"
+    assert runner.invoke(args=["init"]).output == "Database is up to date.\n"
+    assert runner.invoke(args=["db", "downgrade"]).exit_code == 0
+    assert runner.invoke(args=["init"]).output == "Database updated to the new version.\n"
+    with app.app_context():
+        db.engine.dispose()
