@@ -4,6 +4,7 @@ The messages are extracted afresh from the sources, so a new `_()` without a
 translation fails here even if nobody ran `desk translate update`.
 """
 
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -55,8 +56,6 @@ def test_every_message_is_translated(language):
 
 
 def test_japanese_placeholders_match():
-    import re
-
     catalog = load_catalog("ja")
     placeholder = re.compile(r"%\((\w+)\)[sd]|\{\{ *(\w+) *\}\}|%\(num\)d")
     wrong = []
@@ -69,4 +68,32 @@ def test_japanese_placeholders_match():
         for text in strings:
             if {match for match in placeholder.findall(text)} - wanted:
                 wrong.append(message.id)
+    assert not wrong, wrong
+
+
+# one Japanese word per term: the glossary in docs/development.md ("Japanese wording")
+LONE_KAI = re.compile(r"(?<!開催)回(?:の一覧|を追加|を選ぶ|を中止|を編集|を絞り込む|の中止|の変更|はありません)"
+                      r"|この回|^回$")
+AVOIDED = {"整理券": "受付番号", "操作履歴": "操作記録", "代理連絡先": "代理の連絡先",
+           "リマインダー": "お知らせ"}
+
+
+def _japanese():
+    for message in load_catalog("ja"):
+        if message.id and message.string:
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            yield ids, strings
+
+
+def test_japanese_never_calls_a_session_a_lone_kai():
+    wrong = [ids[0] for ids, strings in _japanese()
+             if any("session" in text.lower() for text in ids)
+             and any(LONE_KAI.search(text) for text in strings)]
+    assert not wrong, wrong
+
+
+def test_japanese_keeps_to_the_glossary():
+    wrong = [(ids[0], avoided, AVOIDED[avoided]) for ids, strings in _japanese()
+             for avoided in AVOIDED if any(avoided in text for text in strings)]
     assert not wrong, wrong

@@ -128,7 +128,7 @@ def xlsx_response(tables, filename):
 
 def attendance_header():
     return [_("Date"), _("Start"), _("End"), _("Kind"), _("Title"), _("Venue"), _("Name"),
-            _("Reading"), _("Phone"), _("District"), _("Age band"), _("Seats"),
+            _("Reading"), _("Phone"), _("District"), _("Age band"), _("Seats booked"),
             _("Walk-in"), _("Attendance")]
 
 

@@ -127,8 +127,8 @@ class ShiftForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS), default="assistant")
     places = IntegerField(_l("Places"), default=1,
                           validators=[InputRequired(), NumberRange(min=1, max=Shift.MAX_PLACES)])
-    start_time = TimeField(_l("From"), validators=[Optional()])
-    end_time = TimeField(_l("To"), validators=[Optional()])
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    end_time = TimeField(_l("End time"), validators=[Optional()])
     skills = MultiCheckboxField(_l("Skills the shift needs"), choices=_choices(SKILL_LABELS))
     notes = StringField(_l("Notes for the volunteers"),
                         validators=[Optional(), Length(max=Shift.NOTES_MAX)])

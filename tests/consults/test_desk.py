@@ -190,6 +190,15 @@ def test_take_next_when_nobody_waits_says_so_and_changes_nothing(
     assert audit_count() == before
 
 
+def test_an_empty_queue_says_nobody_waits_for_their_turn(create_consult_session, staffer):
+    session = create_consult_session(start=OPENS, end=CLOSES)
+    client, _user = staffer(session)
+    client.set_cookie("desk_locale", "ja")
+    html = client.get(desk_url(session)).get_data(as_text=True)
+    assert "お待ちの方はいません。" in html
+    assert "キャンセル待ち" not in html  # nobody here booked a seat
+
+
 def test_take_next_on_a_cancelled_session_gives_a_message(
         ctx, create_consult_session, create_user, login):
     session = create_consult_session(start=OPENS, end=CLOSES)

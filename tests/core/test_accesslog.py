@@ -153,7 +153,7 @@ def test_filters_that_cannot_be_read_are_said_and_left_out(client, login, admin,
     login(client, admin)
     page, shown = _listed(client, "?person=abc&from=2026-13-01&action=x&user=me")
     assert len(shown) == 3
-    for message in ("住民番号は", "YYYY-MM-DD", "一覧から操作を選んでください。",
+    for message in ("登録番号は", "YYYY-MM-DD", "一覧から操作を選んでください。",
                     "一覧からアカウントを選んでください。"):
         assert message in page
     page, shown = _listed(client, "?from=2026-12-05&to=2026-12-01")

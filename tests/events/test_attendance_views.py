@@ -124,6 +124,12 @@ def test_roster_is_sorted_by_kana_with_waiting_list_and_cancelled_collapsed(staf
     assert "田中 正雄" in cancelled and "田中 正雄" not in booked_part
 
 
+def test_roster_with_nobody_waiting_says_the_waiting_list_is_empty(staff_client, today_class):
+    html = staff_client.get(roster_url(today_class)).get_data(as_text=True)
+    assert "キャンセル待ちの方はいません。" in html
+    assert "お待ちの方はいません" not in html  # the consultation queue's words
+
+
 def test_roster_shows_phones_to_coordinators_only(staff_client, volunteer_client, today_class,
                                                   seated):
     phone = display_phone(seated[0][1].person.phone)

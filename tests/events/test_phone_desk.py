@@ -265,6 +265,14 @@ def test_three_steps_book_and_read_back(english, coordinator, upcoming_class, ve
     assert "you and 1 companion" in html
 
 
+def test_the_read_back_calls_the_venue_notes_its_facilities(staff_client, caller,
+                                                            upcoming_class, venue):
+    booking = book(upcoming_class, caller)
+    html = staff_client.get(f"/staff/bookings/{booking.id}").get_data(as_text=True)
+    assert f"「会場の設備についてです。{venue.accessibility_notes}」" in html
+    assert "行き方" not in html
+
+
 def test_read_back_in_japanese_has_the_date_with_weekday(staff_client, caller, upcoming_class):
     booking = book(upcoming_class, caller)
     html = staff_client.get(f"/staff/bookings/{booking.id}").get_data(as_text=True)

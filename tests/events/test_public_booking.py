@@ -103,6 +103,13 @@ def test_web_booking_books_and_shows_the_booking_page(app, client, open_class):
     assert "noindex" in html
 
 
+def test_the_booking_page_heads_the_session_by_what_was_booked(client, open_class):
+    response = book(client, open_class)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<h2>ご予約の講座・相談会</h2>" in html
+    assert "<h2>回</h2>" not in html
+
+
 def test_web_booking_waitlists_when_full(client, open_class):
     book(client, open_class, seats="2")
     response = book(client, open_class, name="鈴木 茂", name_kana="すずき しげる",

@@ -78,11 +78,11 @@ def staff_client(ctx, client, create_user, login):
 
 
 @pytest.mark.parametrize(("phone", "choice", "reason"), [
-    ("0120-123-456", "automatic", "フリーダイヤルには自動連絡をしません"),
-    ("0800-123-4567", "voice", "フリーダイヤルには自動連絡をしません"),
-    ("0570-123-456", "automatic", "ナビダイヤル（0570）には自動連絡をしません"),
+    ("0120-123-456", "automatic", "フリーダイヤルには、お知らせを自動で送りません"),
+    ("0800-123-4567", "voice", "フリーダイヤルには、お知らせを自動で送りません"),
+    ("0570-123-456", "automatic", "ナビダイヤル（0570）には、お知らせを自動で送りません"),
     ("+1 415 555 0100", "automatic", "携帯電話か固定電話か分からない"),
-    ("0990-123-456", "automatic", "この種類の番号には自動連絡をしません"),
+    ("0990-123-456", "automatic", "この種類の番号には、お知らせを自動で送りません"),
 ])
 def test_the_person_page_says_why_no_reminder_goes_out(staff_client, create_person, phone,
                                                        choice, reason):
@@ -100,7 +100,7 @@ def test_the_person_page_says_nothing_when_reminders_reach_the_number(
         staff_client, create_person, phone, choice):
     person = create_person(phone=phone, reminder_channel=choice)
     html = staff_client.get(f"/staff/people/{person.id}").get_data(as_text=True)
-    assert "自動連絡をしません" not in html
+    assert "お知らせを自動で送りません" not in html
 
 
 def test_the_proxy_row_and_the_booking_page_say_why(staff_client, create_person,
@@ -113,7 +113,7 @@ def test_the_proxy_row_and_the_booking_page_say_why(staff_client, create_person,
                                       actor="test", now=NOW)
     db.session.commit()
     html = staff_client.get(f"/staff/people/{person.id}").get_data(as_text=True)
-    assert "ナビダイヤル（0570）には自動連絡をしません" in html
+    assert "ナビダイヤル（0570）には、お知らせを自動で送りません" in html
     html = staff_client.get(f"/staff/bookings/{result.booking.id}").get_data(as_text=True)
-    assert "フリーダイヤルには自動連絡をしません" in html
+    assert "フリーダイヤルには、お知らせを自動で送りません" in html
     assert "前の日にお知らせします" not in html

@@ -99,7 +99,7 @@ def test_merge_pages_preview_then_merge_and_report_the_cancelled_booking(
     assert dropped.display_code in html and kept.display_code in html
     assert session.display_title in html
     # what moves, table by table, in the reader's language (from the registry's labels)
-    for what in ("予約", "相談窓口の整理券", "メッセージ（送信済み・送信予定）", "代理の連絡先"):
+    for what in ("予約", "相談窓口の受付番号", "メッセージ（送信済み・送信予定）", "代理の連絡先"):
         assert f"残す記録へ移す{what}：" in html
     assert row_counts() == before  # looking changes nothing
 
@@ -108,7 +108,7 @@ def test_merge_pages_preview_then_merge_and_report_the_cancelled_booking(
     html = response.get_data(as_text=True)
     assert response.request.path == f"/staff/people/{keep.id}"
     messages = " ".join(flashes(html))
-    assert "この登録に移したもの：予約1件、相談窓口の整理券0件、メッセージ" in messages
+    assert "この登録に移したもの：予約1件、相談窓口の受付番号0件、メッセージ" in messages
     assert dropped.display_code in messages and session.display_title in messages
     assert f"{to_local(session.start_dt).month}月{to_local(session.start_dt).day}日" in messages
     db.session.expire_all()

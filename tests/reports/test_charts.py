@@ -225,4 +225,4 @@ def test_japanese_labels_in_a_japanese_request(app):
         root = parse(bar_chart("chart-ja", "月別", "説明", [Bar("2026年4月", 1234)]))
     assert texts(root, "chart__value") == ["1,234"]
     assert texts(root, "chart__label") == ["2026年4月"]
-    assert "2026年4月: 1,234" in root.find("svg:desc", NS).text
+    assert "2026年4月：1,234" in root.find("svg:desc", NS).text

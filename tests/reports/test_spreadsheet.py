@@ -212,3 +212,9 @@ def test_the_attendance_list_names_each_column_once(app, locale):
     with app.test_request_context(), force_locale(locale):
         header = [str(head) for head in spreadsheet.attendance_header()]
     assert len(set(header)) == len(header), header
+
+
+def test_the_attendance_list_gives_a_bookings_seats_not_a_capacity(app):
+    with app.test_request_context(), force_locale("ja"):
+        header = [str(head) for head in spreadsheet.attendance_header()]
+    assert "予約した人数" in header and "定員" not in header

@@ -223,6 +223,13 @@ def test_shift_is_added_edited_and_cancelled_through_the_pages(client, coordinat
     assert _reload(shift).role == "assistant"
 
 
+def test_the_shift_form_calls_its_times_start_and_end_time(client, coordinator, future_session):
+    client.set_cookie("desk_locale", "ja")
+    page = _html(client.get(f"/staff/volunteers/sessions/{future_session.id}/shifts"))
+    assert "開始時刻" in page and "終了時刻" in page
+    assert "開始日" not in page and "終了日" not in page  # they are times, not dates
+
+
 @pytest.mark.parametrize(("data", "message"), [
     ({"role": "lead", "places": "1", "start_time": "10:00", "end_time": "09:00"},
      "The shift must end after it starts"),
