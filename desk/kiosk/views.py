@@ -45,6 +45,7 @@ from desk.kiosk.forms import (
     KioskCreateForm,
     KioskSetupForm,
 )
+from desk.kiosk.furigana import furigana
 from desk.kiosk.models import KioskDevice
 
 DEVICE_COOKIE = "desk_kiosk"
@@ -169,13 +170,15 @@ def _reset(device):
 @kiosk_page
 def check(device):
     """Check one step's fields before the kiosk moves on (kiosk.js): the messages in
-    the user's language, and the phone number read back in groups."""
+    the user's language as HTML (escaped, with furigana ruby in Japanese), and the
+    phone number read back in groups."""
     step = request.form.get("step", "")
     fields = STEP_FIELDS.get(int(step)) if step.isascii() and step.isdigit() else None
     if fields is None:
         abort(400)
     errors, phone = services.check_details(request.form, fields, now=utcnow())
-    return jsonify(errors=errors, phone=phone)
+    return jsonify(errors={name: str(furigana(message)) for name, message in errors.items()},
+                   phone=phone)
 
 
 @kiosk_page

@@ -167,8 +167,9 @@
     const aim = (input) => {
       target = input;
       targets.forEach((each) => each.classList.toggle("is-target", each === input));
+      // the label as it is, ruby and all: its readings show only with furigana on
       const label = form.querySelector(`label[for="${input.id}"]`);
-      targetLabel.textContent = label ? label.textContent.trim() : "";
+      targetLabel.replaceChildren(...(label ? label.cloneNode(true).childNodes : []));
     };
     aim(target);
     targets.forEach((input) => input.addEventListener("focus", () => aim(input)));
@@ -244,9 +245,16 @@
       }
     };
 
+    // a message of the page's own (HTML with its furigana, from a <template>)
+    const pageMessage = (name) => {
+      const template = form.querySelector(`template[data-message="${name}"]`);
+      return template ? template.innerHTML.trim() : "";
+    };
+
+    // `message` is HTML: escaped by the server, with furigana ruby in Japanese
     const setError = (paragraph, message) => {
       const name = paragraph.dataset.errorFor;
-      paragraph.textContent = message || "";
+      paragraph.innerHTML = message || "";
       paragraph.hidden = !message;
       if (message) {
         paragraph.setAttribute("role", "alert");
@@ -301,7 +309,7 @@
           method: "POST", body: data, credentials: "same-origin", cache: "no-store",
         });
       } catch (error) {
-        stepError(step, form.dataset.messageNetwork);
+        stepError(step, pageMessage("network"));
         return false;
       }
       if (response.status === 400 || response.status === 403) {
@@ -309,7 +317,7 @@
         return false;
       }
       if (!response.ok) {
-        stepError(step, form.dataset.messageNetwork);
+        stepError(step, pageMessage("network"));
         return false;
       }
       const answer = await response.json();
@@ -391,7 +399,7 @@
       const consent = stepElement(lastStep).querySelector('[data-error-for="consent"]');
       if (consent && !form.querySelector('input[name="consent"]:checked')) {
         event.preventDefault();
-        setError(consent, form.dataset.messageConsent);
+        setError(consent, pageMessage("consent"));
         form.querySelector('input[name="consent"]').focus();
         return;
       }
@@ -405,7 +413,7 @@
       // second tap return the first booking, never a second one
       window.setTimeout(() => {
         body.classList.add("is-slow");
-        slow.textContent = form.dataset.messageSlow;
+        slow.innerHTML = pageMessage("slow");
         slow.hidden = false;
         confirm.disabled = false;
         submitting = false;
