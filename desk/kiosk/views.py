@@ -31,6 +31,7 @@ from desk.auth.services import end_sessions
 from desk.core.db import writes
 from desk.core.errors import DeskError
 from desk.core.i18n import LOCALE_COOKIE
+from desk.core.phone import grouping_rules
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
 from desk.core.web import FAILED, attempt, get_or_404, public_url_for
@@ -148,6 +149,7 @@ def _start_page(device, form, *, status=200, errors=()):
                    pristine=pristine,
                    venue=device.venue, groups=groups, seats=queries.seats_of(groups),
                    form_errors=list(errors), kana_columns=KANA_COLUMNS,
+                   phone_grouping=grouping_rules(),
                    start_step=form.first_error_step() if status >= 400 else 1,
                    last_step=LAST_STEP)
 

@@ -101,12 +101,46 @@
     return input.maxLength < 0 || text.length <= input.maxLength;
   }
 
+  // a Japanese number in groups as it is typed (0466-25-1111, 090-1234-5678), by the
+  // rules of desk.core.phone.grouping_rules (phonenumbers' metadata): the first rule
+  // whose leading-digits pattern for this many digits matches; null when none does
+  function groupPhone(value, rules) {
+    const digits = value.replace(/[-\s]/g, "");
+    if (!/^0\d{3,}$/.test(digits)) {
+      return null;
+    }
+    const national = digits.slice(1);
+    for (const rule of rules) {
+      const leading = rule.leading[Math.min(national.length - 3, rule.leading.length - 1)];
+      if (leading && !new RegExp(`^(?:${leading})`).test(national)) {
+        continue;
+      }
+      const sizes = [...rule.pattern.matchAll(/\(\\d(?:\{(\d+)(?:,(\d+))?\})?\)/g)]
+        .map((group) => [Number(group[1] || 1), Number(group[2] || group[1] || 1)]);
+      if (national.length > sizes.reduce((sum, size) => sum + size[1], 0)) {
+        continue;
+      }
+      const groups = [];
+      let rest = national;
+      sizes.forEach(([least], index) => {
+        const size = index === sizes.length - 1 ? rest.length : least;
+        if (rest) {
+          groups.push(rest.slice(0, size));
+          rest = rest.slice(size);
+        }
+      });
+      return `0${groups.join("-")}`;
+    }
+    return null;
+  }
+
   document.querySelectorAll("[data-keypad]").forEach((keypad) => {
     const input = document.getElementById(keypad.dataset.keypad);
     const readback = keypad.querySelector("[data-readback]");
     if (!input) {
       return;
     }
+    const rules = keypad.dataset.phoneGrouping ? JSON.parse(keypad.dataset.phoneGrouping) : null;
     keypad.addEventListener("click", (event) => {
       const key = event.target.closest("button");
       if (!key) {
@@ -121,6 +155,10 @@
       }
     });
     input.addEventListener("input", () => {
+      const grouped = rules && groupPhone(input.value, rules);
+      if (grouped && grouped !== input.value && fits(input, grouped)) {
+        input.value = grouped;
+      }
       readback.textContent = input.value;
     });
   });
@@ -221,9 +259,13 @@
       setSummary("phone", phoneReadback || form.elements.namedItem("phone").value.trim());
     };
 
+    const finalNav = form.querySelector("[data-final-nav]");
+    form.classList.add("is-stepped");
+
     const showStep = (number, focus) => {
       current = number;
       steps.forEach((step) => { step.hidden = Number(step.dataset.step) !== number; });
+      finalNav.hidden = number !== lastStep;
       if (number === lastStep) {
         fillSummary();
       }
@@ -324,6 +366,7 @@
       if (answer.phone) {
         phoneReadback = answer.phone;
         step.querySelectorAll("[data-readback]").forEach((element) => { element.textContent = answer.phone; });
+        form.elements.namedItem("phone").value = answer.phone;
       }
       return showErrors(step, answer.errors || {});
     };
