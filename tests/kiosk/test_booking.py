@@ -431,6 +431,8 @@ def test_furigana_switch_without_javascript(kiosk_client, kiosk_place):
     # the venue's and the district's own readings, as ruby over the kanji, in hiragana
     assert "<ruby>湘南台市民<rp>（</rp><rt>しょうなんだいしみん</rt><rp>）</rp></ruby>センター" in shown
     assert '<label for="district_id-1" class="kiosk-choice"><ruby>湘南台<rp>（</rp><rt>しょうなんだい</rt>' in shown
+    assert '<span class="class-card__seats"><ruby>空<rp>（</rp><rt>あ</rt><rp>）</rp></ruby>き' in shown
+    assert "<ruby>以上<rp>（</rp><rt>いじょう</rt>" in shown  # 90歳以上
     assert 'name="furigana" type="hidden" value="1"' in shown
 
 
