@@ -11,12 +11,13 @@ Canada) are ambiguous. None of these gets an automatic reminder.
 """
 
 import enum
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers import PhoneMetadata, PhoneNumberFormat, PhoneNumberType
 
 DASHES = "ー−‐‑‒–—―－ｰ-"
 _STRIP = re.compile(r"[\s()（）.]")
@@ -99,3 +100,16 @@ def display_phone(e164):
         return format_national(phonenumbers.parse(e164, "JP"))
     except phonenumbers.NumberParseException:
         return e164
+
+
+@functools.cache
+def grouping_rules():
+    """How Japanese numbers are grouped (0466-25-1111, 090-1234-5678), from the same
+    phonenumbers metadata that format_national uses, for a page that groups a number
+    while it is typed: [{"pattern": "(\\d{3})(\\d{2})(\\d{4})", "leading": [regex, ...]}]
+    in the metadata's order, both about the number without its leading 0. The first
+    rule whose leading-digits pattern (the one for as many digits as were typed, from 3
+    on) matches the start of the number applies."""
+    metadata = PhoneMetadata.metadata_for_region("JP")
+    return [{"pattern": rule.pattern, "leading": list(rule.leading_digits_pattern)}
+            for rule in metadata.number_format]

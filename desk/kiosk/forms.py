@@ -11,6 +11,7 @@ from wtforms.validators import Optional
 from desk.core.districts import all_districts
 from desk.core.forms import id_choices, labelled_choices, new_submission_id
 from desk.events import queries as event_queries
+from desk.kiosk.furigana import ruby_reading
 from desk.kiosk.models import KioskDevice
 from desk.people.labels import AGE_BAND_LABELS
 from desk.people.models import Person
@@ -79,8 +80,9 @@ class KioskBookingForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district_id.choices = id_choices(all_districts(),
-                                              lambda item: item.name, blank=_l("Skip"))
+        self.district_id.choices = id_choices(
+            all_districts(), lambda item: ruby_reading(item.name, item.name_kana),
+            blank=_l("Skip"))
 
     def booking_data(self):
         return {name: self[name].data for name in BOOKING_FIELDS}

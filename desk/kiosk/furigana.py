@@ -34,6 +34,7 @@ READINGS = {
     "戻る": "もどる",
     "最初": "さいしょ",
     "確認": "かくにん",
+    "確かめて": "たしかめて",
     "入力": "にゅうりょく",
     "送って": "おくって",
     "送ります": "おくります",
@@ -80,6 +81,7 @@ READINGS = {
     "設定": "せってい",
     "使います": "つかいます",
     "使う": "つかう",
+    "使えません": "つかえません",
     "文字": "もじ",
     "一文字": "ひともじ",
     "小さい": "ちいさい",
@@ -104,6 +106,7 @@ READINGS = {
     "番目": "ばんめ",
     "出たら": "でたら",
     "長い": "ながい",
+    "長すぎ": "ながすぎ",
     "係の人": "かかりのひと",
     "聞く": "きく",
     "聞いて": "きいて",
@@ -114,6 +117,7 @@ READINGS = {
     "入ります": "はいります",
     "入れて": "いれて",
     "一度": "いちど",
+    "以上": "いじょう",
     "何も": "なにも",
     "起きない": "おきない",
 }
@@ -124,18 +128,55 @@ _PATTERN = re.compile("|".join(re.escape(word) for word in
 _TAG = re.compile(r"(<[^>]*>)")
 
 
-def _segments(word, reading):
-    """[(text, ruby or None)]: the kanji runs of `word` with their part of `reading`,
-    the kana (and digits) between them as they are. ("送って", "おくって") ->
-    [("送", "おく"), ("って", None)]."""
-    parts = [part for part in re.split(f"({_KANJI}+)", word) if part]
-    pattern = "".join("(.+?)" if re.fullmatch(f"{_KANJI}+", part) else f"({re.escape(part)})"
-                      for part in parts)
-    match = re.fullmatch(pattern, reading)
-    if match is None:
-        return [(word, reading)]
-    return [(part, match.group(index + 1) if re.fullmatch(f"{_KANJI}+", part) else None)
-            for index, part in enumerate(parts)]
+_KANA = r"[\u3041-\u309f\u30a0-\u30ff]"
+# kanji with the letters and digits next to them, read as one (1人: ひとり, 第2回:
+# だいにかい, LINE講座: らいんこうざ): where they meet, no one can tell which is which
+_ALNUM = r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+_KANJI_RUN = f"(?:{_ALNUM}*{_KANJI}+)+{_ALNUM}*"
+_RUNS = re.compile(f"({_KANJI_RUN}|{_KANA}+|\\s+)")
+
+
+def _align(text, reading):
+    """[(part, ruby or None)]: the kanji runs of `text` with their part of `reading`
+    (hiragana), the rest as it is: kana match their own reading, a space in the
+    reading may come between any two parts, anything else (a word in Latin letters)
+    may or may not be read. None when the reading does not fit the text, or fits it
+    in more than one way.
+    ("LINEを使う", "らいんをつかう") -> [("LINE", None), ("を", None), ("使", "つか"),
+    ("う", None)]."""
+    parts = [part for part in _RUNS.split(text) if part]
+    reading = " ".join(jaconv.kata2hira(reading).split())
+    matches = []
+    for kanji in (r"(\S+?)", r"(\S+)"):
+        pattern = []
+        for part in parts:
+            if re.fullmatch(_KANJI_RUN, part):
+                pattern.append(kanji)
+            elif re.fullmatch(f"{_KANA}+", part):
+                pattern.append(f"({re.escape(jaconv.kata2hira(part))})")
+            elif part.isspace():
+                pattern.append("()")
+            else:
+                pattern.append(r"(\S*?)")
+        match = re.fullmatch(r"\s?".join(pattern), reading)
+        matches.append(match and match.groups())
+    if matches[0] is None or matches[0] != matches[1]:
+        return None
+    return [(part, ruby if re.fullmatch(_KANJI_RUN, part) else None)
+            for part, ruby in zip(parts, matches[0], strict=True)]
+
+
+def _around(text, reading):
+    """The reading over the whole text, except the kana it starts and ends with: for a
+    text whose reading cannot be split between its kanji."""
+    reading = "".join(jaconv.kata2hira(reading).split())
+    head = re.match(f"{_KANA}+", text)
+    head = head.group(0) if head and reading.startswith(jaconv.kata2hira(head.group(0))) else ""
+    tail = re.search(f"{_KANA}+$", text[len(head):])
+    tail = tail.group(0) if tail and reading.endswith(jaconv.kata2hira(tail.group(0))) else ""
+    middle = text[len(head):len(text) - len(tail)]
+    ruby = reading[len(head):len(reading) - len(tail)]
+    return [(head, None), (middle, ruby), (tail, None)] if middle and ruby else [(text, reading)]
 
 
 def _ruby(text, reading):
@@ -146,8 +187,12 @@ def _word(match):
     word = match.group(0)
     if not re.search(_KANJI, word):
         return word
+    return _rubies(_align(word, READINGS[word]) or _around(word, READINGS[word]))
+
+
+def _rubies(segments):
     return "".join(_ruby(text, ruby) if ruby else str(escape(text))
-                   for text, ruby in _segments(word, READINGS[word]))
+                   for text, ruby in segments if text)
 
 
 def _is_japanese():
@@ -177,8 +222,11 @@ def furigana(value):
 
 
 def ruby_reading(text, reading):
-    """`text` (a venue's or a program's name) with its whole reading as ruby, in
-    hiragana; unchanged outside Japanese, or when the text has no kanji."""
+    """`text` (a venue's, a program's or a district's name) with its reading as ruby
+    over its kanji, in hiragana (kana and Latin letters get none); unchanged outside
+    Japanese, or when the text has no kanji. A reading that cannot be split between
+    the kanji goes over all of them together."""
     if not _is_japanese() or not reading or not re.search(_KANJI, text or ""):
         return escape(text)
-    return Markup(_ruby(text, jaconv.kata2hira(reading)))
+    hiragana = jaconv.kata2hira(reading)
+    return Markup(_rubies(_align(text, hiragana) or _around(text, hiragana)))

@@ -31,6 +31,7 @@ from desk.events.bookings import (
 )
 from desk.events.models import BookingChannel, EventSession, Venue
 from desk.extensions import db
+from desk.kiosk.messages import plain_errors
 from desk.kiosk.models import KioskDevice
 from desk.people.models import ConsentMethod, Person
 from desk.people.services import person_values
@@ -181,8 +182,8 @@ def kiosk_session(checker):
 
 
 def check_details(data, fields, *, now):
-    """The messages for the named kiosk fields (one step of the flow), without
-    changing anything: {field: message}, empty when all is well. Also returns how the
+    """The messages for the named kiosk fields (one step of the flow), in the kiosk's
+    plain words, without changing anything: {field: message}, empty when all is well. Also returns how the
     phone number is read back in groups (090-1234-5678) when it is valid."""
     checker = Checker(data)
     phone = None
@@ -199,7 +200,8 @@ def check_details(data, fields, *, now):
         checker.kana("name_kana", Person.KANA_MAX, required=True)
     if "phone" in fields:
         phone = checker.phone("phone", required=True)
-    return checker.errors, phone.national if phone and not checker.errors else None
+    errors = plain_errors(checker.errors, data)
+    return errors, phone.national if phone and not errors else None
 
 
 def _consent(checker):
@@ -239,6 +241,7 @@ def book_at_kiosk(data, *, device, language, now):
     except ValidationError as error:
         for name, message in error.fields.items():
             checker.fail(name, message)
+    checker.errors = plain_errors(checker.errors, data)
     checker.done()
     return book_public(session, {**details, "seats": data.get("seats") or 1},
                        channel=BookingChannel.KIOSK, consent_method=ConsentMethod.KIOSK,

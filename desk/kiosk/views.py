@@ -31,6 +31,7 @@ from desk.auth.services import end_sessions
 from desk.core.db import writes
 from desk.core.errors import DeskError
 from desk.core.i18n import LOCALE_COOKIE
+from desk.core.phone import grouping_rules
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
 from desk.core.web import FAILED, attempt, get_or_404, public_url_for
@@ -45,6 +46,7 @@ from desk.kiosk.forms import (
     KioskCreateForm,
     KioskSetupForm,
 )
+from desk.kiosk.furigana import furigana
 from desk.kiosk.models import KioskDevice
 
 DEVICE_COOKIE = "desk_kiosk"
@@ -147,6 +149,7 @@ def _start_page(device, form, *, status=200, errors=()):
                    pristine=pristine,
                    venue=device.venue, groups=groups, seats=queries.seats_of(groups),
                    form_errors=list(errors), kana_columns=KANA_COLUMNS,
+                   phone_grouping=grouping_rules(),
                    start_step=form.first_error_step() if status >= 400 else 1,
                    last_step=LAST_STEP)
 
@@ -169,13 +172,15 @@ def _reset(device):
 @kiosk_page
 def check(device):
     """Check one step's fields before the kiosk moves on (kiosk.js): the messages in
-    the user's language, and the phone number read back in groups."""
+    the user's language as HTML (escaped, with furigana ruby in Japanese), and the
+    phone number read back in groups."""
     step = request.form.get("step", "")
     fields = STEP_FIELDS.get(int(step)) if step.isascii() and step.isdigit() else None
     if fields is None:
         abort(400)
     errors, phone = services.check_details(request.form, fields, now=utcnow())
-    return jsonify(errors=errors, phone=phone)
+    return jsonify(errors={name: str(furigana(message)) for name, message in errors.items()},
+                   phone=phone)
 
 
 @kiosk_page

@@ -167,7 +167,7 @@ def test_kiosk_booking_by_touch(kiosk, live_server, kiosk_class, locale, phone, 
     _assert_axe_clean(page, f"step 3 in {locale}")
     _tap_digits(page, phone + "9")
     page.locator('[data-keypad="phone"] [data-keypad-action="delete"]').tap()
-    assert page.locator("#phone").input_value() == phone
+    assert page.locator("#phone").input_value() == national  # grouped as it was typed
     _snap(page, f"{locale}-3-{STEP_TITLES[3]}")
     _next(page, 3)
 
@@ -327,6 +327,8 @@ def test_kiosk_works_without_javascript(kiosk, live_server, kiosk_class):
     for number in (1, 2, 3, 4):
         assert _step(page, number).is_visible()  # every step on one page
     assert page.locator("[data-kana-keyboard]").is_hidden()
+    assert page.locator("[data-next]").count() == 3 and page.locator("[data-next]:visible").count() == 0
+    _assert_in_view(page, page.locator("[data-confirm]"))  # at the top of the long form
     with page.expect_navigation():
         page.locator("[data-confirm]").click()
     assert page.locator(".kiosk-error-summary").is_visible()
@@ -419,10 +421,147 @@ def test_furigana_switch(kiosk, live_server):
     assert switch.get_attribute("aria-pressed") == "false" and reading.is_hidden()
     switch.tap()
     assert switch.get_attribute("aria-pressed") == "true"
-    assert reading.is_visible() and reading.inner_text() == "しょうなんだいしみんせんたー"
+    assert reading.is_visible() and reading.inner_text() == "しょうなんだいしみん"
     assert page.locator("[data-furigana-field]").input_value() == "1"
     _assert_axe_clean(page, "the start with furigana")
     _snap(page, "ja-0-furigana")
     switch.tap()
     assert reading.is_hidden()
+    _assert_clean(probe)
+
+
+# -- the screen of the kiosk: 1080 x 1920, portrait --------------------------------------------
+
+PORTRAIT = {"width": 1080, "height": 1920}
+# what is under the middle of an element: the element itself, or something covering it
+COVERED = """(element) => {
+  const box = element.getBoundingClientRect();
+  const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+  return element.contains(top) ? null : (top ? top.outerHTML.slice(0, 80) : "nothing");
+}"""
+
+
+def _assert_in_view(page, locator):
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box is not None and locator.is_visible(), "the button is not shown"
+    assert 0 <= box["y"] and box["y"] + box["height"] <= size["height"], (box, size)
+    assert 0 <= box["x"] and box["x"] + box["width"] <= size["width"], (box, size)
+    assert locator.evaluate(COVERED) is None
+
+
+def _action(page, number):
+    return page.locator("[data-confirm]") if number == 4 \
+        else _step(page, number).locator("[data-next]")
+
+
+@pytest.mark.parametrize(("viewport", "zoom"), [(PORTRAIT, 1), ({"width": 540, "height": 960}, 2)],
+                         ids=["1080x1920", "200%"])
+def test_each_steps_button_stays_on_the_screen(kiosk, live_server, kiosk_class, viewport, zoom):
+    """However long the list of classes or the step, its button is in view without
+    scrolling, in a bar at the bottom of the screen; what the bar would cover scrolls
+    clear of it."""
+    probe = kiosk("ja", viewport=viewport, device_scale_factor=zoom)
+    page = probe.page
+    probe.goto(_start_url(live_server))
+    page.locator(f'label[for="session-{kiosk_class}"]').tap()
+    _assert_in_view(page, _action(page, 1))
+    _next(page, 1)
+    page.locator("#name").fill("佐藤 恵子")
+    page.locator("#name_kana").tap()
+    _tap_kana(page, "さとう")
+    _assert_in_view(page, _action(page, 2))
+    _next(page, 2)
+    _tap_digits(page, "0466251111")
+    _assert_in_view(page, _action(page, 3))
+    _next(page, 3)
+    _assert_in_view(page, _action(page, 4))
+    # the last choice, scrolled to, is not hidden under the bar
+    last = page.locator("label.kiosk-choice").last
+    last.evaluate("(element) => element.scrollIntoView({block: 'end'})")
+    assert last.evaluate(COVERED) is None
+    _assert_in_view(page, _action(page, 4))
+    _assert_axe_clean(page, f"step 4 at {viewport['width']} px")
+    _assert_clean(probe)
+
+
+def test_keys_use_the_screen(kiosk, live_server, kiosk_class):
+    """Number keys of 100 px and more; kana keys as large as the width allows: the
+    gojūon table spans the keyboard, each key square."""
+    probe = kiosk("ja", viewport=PORTRAIT)
+    page = probe.page
+    probe.goto(_start_url(live_server))
+    page.locator(f'label[for="session-{kiosk_class}"]').tap()
+    _next(page, 1)
+    boxes = [key.bounding_box() for key in page.locator(".kana-key[data-kana]").all()]
+    assert len(boxes) == 46
+    assert min(box["width"] for box in boxes) >= 85 and min(box["height"] for box in boxes) >= 85
+    table = page.locator(".kana-keyboard__table").bounding_box()
+    assert max(box["x"] + box["width"] for box in boxes) - min(box["x"] for box in boxes) \
+        >= 0.95 * table["width"]
+    tools = [key.bounding_box() for key in page.locator(".kana-key--tool").all()]
+    assert min(box["height"] for box in tools) >= 85 and min(box["width"] for box in tools) >= 100
+    page.locator("#name").fill("佐藤 恵子")
+    page.locator("#name_kana").fill("さとう けいこ")
+    _next(page, 2)
+    keys = [key.bounding_box() for key in page.locator('[data-keypad="phone"] button').all()]
+    assert len(keys) == 12
+    assert min(box["width"] for box in keys) >= 100 and min(box["height"] for box in keys) >= 100
+    _assert_clean(probe)
+
+
+GROUPED_AS_TYPED = ("09012345678", "0466251111", "0312345678", "0452001234", "0499221234",
+                    "0120123456", "08001234567", "05012345678")
+
+
+def test_phone_number_is_grouped_as_it_is_typed(kiosk, live_server, kiosk_class):
+    """Every digit typed regroups the number as phonenumbers does (its as-you-type
+    formatter, the same metadata the server reads back with)."""
+    import phonenumbers
+
+    probe = kiosk("ja", viewport=PORTRAIT)
+    page = probe.page
+    probe.goto(_start_url(live_server))
+    _fill_steps_to_phone(page, kiosk_class)
+    phone = page.locator("#phone")
+    _tap_digits(page, "04662")
+    assert phone.input_value() == "0466-2"
+    _tap_digits(page, "51111")
+    assert phone.input_value() == "0466-25-1111"
+    page.locator('[data-keypad="phone"] [data-keypad-action="delete"]').tap()
+    assert phone.input_value() == "0466-25-111"
+    for number in GROUPED_AS_TYPED:
+        formatter = phonenumbers.AsYouTypeFormatter("JP")
+        for typed in range(1, len(number) + 1):
+            expected = formatter.input_digit(number[typed - 1])
+            phone.fill(number[:typed])  # the device's own keyboard groups as well
+            assert phone.input_value() == expected, number[:typed]
+    _next(page, 3)  # the server reads it the same way
+    assert page.locator('[data-summary-of="phone"]').inner_text() == "050-1234-5678"
+    _assert_clean(probe)
+
+
+def _fill_steps_to_phone(page, session_id):
+    page.locator(f'label[for="session-{session_id}"]').tap()
+    _next(page, 1)
+    page.locator("#name").fill("佐藤 恵子")
+    page.locator("#name_kana").fill("さとう けいこ")
+    _next(page, 2)
+
+
+def test_kana_keyboard_target_follows_the_furigana_switch(kiosk, live_server, kiosk_class):
+    """The label of the field the keys type into: readings only with furigana on, as
+    ruby, never spelled out in brackets."""
+    probe = kiosk("ja", viewport=PORTRAIT)
+    page = probe.page
+    probe.goto(_start_url(live_server))
+    page.locator(f'label[for="session-{kiosk_class}"]').tap()
+    _next(page, 1)
+    target = page.locator("[data-kana-target-label]")
+    assert target.inner_text() == "名前の読み方（かな）"
+    page.locator("#name").tap()
+    assert target.inner_text() == "あなたのお名前"
+    page.locator("button[data-furigana-toggle]").tap()
+    assert target.locator("ruby rt").first.is_visible()
+    assert target.locator("ruby rt").first.inner_text() == "なまえ"
     _assert_clean(probe)

@@ -1,9 +1,17 @@
 """Phone numbers as people type them: every format is understood, and each number gets
 the kind that decides which reminder may reach it (docs/notifications.md)."""
 
+import re
+
 import pytest
 
-from desk.core.phone import CALLABLE_KINDS, TEXTABLE_KINDS, PhoneKind, parse_phone
+from desk.core.phone import (
+    CALLABLE_KINDS,
+    TEXTABLE_KINDS,
+    PhoneKind,
+    grouping_rules,
+    parse_phone,
+)
 
 KINDS = [
     # mobiles (070/080/090), in every way people write them
@@ -79,3 +87,15 @@ def test_what_is_not_a_phone_number_is_refused(text):
 def test_only_mobiles_are_texted_and_only_own_lines_are_called():
     assert TEXTABLE_KINDS == {PhoneKind.MOBILE}
     assert CALLABLE_KINDS == {PhoneKind.LANDLINE, PhoneKind.IP_PHONE}
+
+
+def test_grouping_rules_are_the_metadata_that_formats_numbers():
+    """The kiosk groups a number as it is typed by these rules: the first rule whose
+    leading digits match, split as its pattern says, gives the national format."""
+    rules = grouping_rules()
+    for number in ("09012345678", "0466251111", "0312345678", "0499221234", "0120123456"):
+        national = number[1:]
+        rule = next(rule for rule in rules if not rule["leading"] or re.match(
+            rf"(?:{rule['leading'][-1]})", national))
+        match = re.fullmatch(rule["pattern"], national)
+        assert "0" + "-".join(match.groups()) == parse_phone(number).national

@@ -3,6 +3,7 @@ booked and waitlisted, bad input (422, messages on their fields, nothing changed
 repeated POST (one booking, one person), no personal data in any URL, no-store, the
 step checks, the confirmation page and the reset."""
 
+import re
 from datetime import timedelta
 from urllib.parse import unquote
 
@@ -122,16 +123,19 @@ def test_optional_district_and_age_are_kept(kiosk_client, kiosk_place):
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"name": ""}, "name", "This field is required."),
-    ({"name_kana": "sato"}, "name_kana", "Write the reading in kana"),
-    ({"phone": "12"}, "phone", "This is not a Japanese phone number we can use"),
-    ({"phone": ""}, "phone", "Enter a phone number."),
+    ({"name": ""}, "name", "Please write your name."),
+    ({"name": "佐" * 101}, "name", "Your name is too long. Please write it in 100 characters"),
+    ({"name_kana": ""}, "name_kana", "Please write how to read your name, in kana."),
+    ({"name_kana": "sato"}, "name_kana", "Please write the reading only in kana."),
+    ({"name_kana": "さ" * 101}, "name_kana", "The reading is too long."),
+    ({"phone": "12"}, "phone", "We cannot use this phone number: 12. Please check it"),
+    ({"phone": ""}, "phone", "Please type your phone number."),
     ({"consent": ""}, "consent", "Please choose yes or no."),
     ({"session_id": ""}, "session_id", "Please choose a class."),
     ({"session_id": "2147483000"}, "session_id", "Please choose a class."),
     ({"seats": "4"}, "seats", "Book 1 to 3 seats"),
-    ({"district_id": "2147483000"}, "district_id", "Choose a district from the list."),
-    ({"age_band": "teen"}, "age_band", "Choose one of the options."),
+    ({"district_id": "2147483000"}, "district_id", "Please choose one of the buttons."),
+    ({"age_band": "teen"}, "age_band", "Please choose one of the buttons."),
 ])
 def test_bad_input_is_refused_with_messages_and_changes_nothing(kiosk_client, kiosk_place,
                                                                 changes, field, message):
@@ -151,10 +155,48 @@ def test_bad_input_is_refused_with_messages_and_changes_nothing(kiosk_client, ki
 def test_every_wrong_field_is_reported_at_once(kiosk_client, kiosk_place):
     response = _book(kiosk_client, kiosk_place, name="", phone="12", consent="")
     page = text(response)
-    for message in ("This field is required.", "not a Japanese phone number",
+    for message in ("Please write your name.", "We cannot use this phone number: 12.",
                     "Please choose yes or no."):
         assert message in page
     assert 'data-start-step="2"' in response.get_data(as_text=True)  # the first step to fix
+
+
+def _tag(body, element_id):
+    (tag,) = re.findall(rf'<input[^>]*\bid="{element_id}"[^>]*>', body)
+    return tag
+
+
+def test_messages_are_plain_japanese_with_furigana_on_their_fields(kiosk_client, kiosk_place):
+    kiosk_client.set_cookie(LOCALE_COOKIE, "ja")
+    response = _book(kiosk_client, kiosk_place, name="", name_kana="sato", phone="12",
+                     furigana="1")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    # each field's own message, its kanji with their readings
+    assert ('id="name-error" data-error-for="name">'
+            "<ruby>名前<rp>（</rp><rt>なまえ</rt><rp>）</rp></ruby>を"
+            "<ruby>書<rp>（</rp><rt>か</rt><rp>）</rp></ruby>いてください。</p>") in body
+    assert "かなだけで<ruby>書<rp>（</rp><rt>か</rt>" in body
+    assert "<ruby>使<rp>（</rp><rt>つか</rt><rp>）</rp></ruby>えません（12）" in body
+    # tied to their fields for screen readers
+    for field in ("name", "name_kana", "phone"):
+        tag = _tag(body, field)
+        assert 'aria-invalid="true"' in tag
+        assert re.search(rf'aria-describedby="[^"]*\b{field}-error\b', tag), tag
+    assert "この項目は必須です" not in body
+
+
+def test_step_check_messages_carry_furigana(kiosk_client, kiosk_place):
+    kiosk_client.set_cookie(LOCALE_COOKIE, "ja")
+    answer = kiosk_client.post(f"/kiosk/{kiosk_place['venue'].id}/check",
+                               data={"step": "3", "phone": "<b>12"}).get_json()
+    assert answer["errors"] == {"phone": (
+        "この<ruby>電話番号<rp>（</rp><rt>でんわばんごう</rt><rp>）</rp></ruby>は"
+        "<ruby>使<rp>（</rp><rt>つか</rt><rp>）</rp></ruby>えません（&lt;b&gt;12）。"
+        "<ruby>番号<rp>（</rp><rt>ばんごう</rt><rp>）</rp></ruby>を"
+        "<ruby>確<rp>（</rp><rt>たし</rt><rp>）</rp></ruby>かめて、もう"
+        "<ruby>一度<rp>（</rp><rt>いちど</rt><rp>）</rp></ruby>"
+        "<ruby>入<rp>（</rp><rt>い</rt><rp>）</rp></ruby>れてください。")}
 
 
 def test_closed_session_is_refused_on_the_class_step(kiosk_client, kiosk_place):
@@ -386,8 +428,11 @@ def test_furigana_switch_without_javascript(kiosk_client, kiosk_place):
     assert f'href="/kiosk/{venue_id}?furigana=1"' in plain
     shown = kiosk_client.get(f"/kiosk/{venue_id}?furigana=1").get_data(as_text=True)
     assert 'class="kiosk show-furigana"' in shown
-    # the venue's own reading, as ruby, in hiragana
-    assert "<ruby>湘南台市民センター<rp>（</rp><rt>しょうなんだいしみんせんたー</rt>" in shown
+    # the venue's and the district's own readings, as ruby over the kanji, in hiragana
+    assert "<ruby>湘南台市民<rp>（</rp><rt>しょうなんだいしみん</rt><rp>）</rp></ruby>センター" in shown
+    assert '<label for="district_id-1" class="kiosk-choice"><ruby>湘南台<rp>（</rp><rt>しょうなんだい</rt>' in shown
+    assert '<span class="class-card__seats"><ruby>空<rp>（</rp><rt>あ</rt><rp>）</rp></ruby>き' in shown
+    assert "<ruby>以上<rp>（</rp><rt>いじょう</rt>" in shown  # 90歳以上
     assert 'name="furigana" type="hidden" value="1"' in shown
 
 

@@ -55,9 +55,27 @@ def test_nothing_changes_outside_japanese(english):
 
 
 def test_names_with_their_own_reading(japanese):
+    assert str(ruby_reading("鵠沼", "クゲヌマ")) == (
+        "<ruby>鵠沼<rp>（</rp><rt>くげぬま</rt><rp>）</rp></ruby>")
+
+
+def test_only_kanji_get_a_reading(japanese):
+    """Katakana, hiragana and Latin letters are read by everyone who reads the kana."""
     assert str(ruby_reading("湘南台市民センター", "ショウナンダイシミンセンター")) == (
-        "<ruby>湘南台市民センター<rp>（</rp><rt>しょうなんだいしみんせんたー</rt><rp>）</rp>"
-        "</ruby>")
+        "<ruby>湘南台市民<rp>（</rp><rt>しょうなんだいしみん</rt><rp>）</rp></ruby>センター")
+    assert str(ruby_reading("LINEを使ってみよう", "ラインヲツカッテミヨウ")) == (
+        "LINEを<ruby>使<rp>（</rp><rt>つか</rt><rp>）</rp></ruby>ってみよう")
+    assert str(ruby_reading("スマホ入門 第2回", "スマホ ニュウモン ダイニカイ")) == (
+        "スマホ<ruby>入門<rp>（</rp><rt>にゅうもん</rt><rp>）</rp></ruby> "
+        "<ruby>第2回<rp>（</rp><rt>だいにかい</rt><rp>）</rp></ruby>")
+    assert str(furigana("もう1人")) == "もう<ruby>1人<rp>（</rp><rt>ひとり</rt><rp>）</rp></ruby>"
+
+
+def test_a_reading_that_cannot_be_split_goes_over_the_kanji_together(japanese):
+    """Without the space in the reading nobody can tell where 入門 ends and 第2回
+    starts: one ruby over both, the katakana still outside."""
+    assert str(ruby_reading("スマホ入門 第2回", "スマホニュウモンダイニカイ")) == (
+        "スマホ<ruby>入門 第2回<rp>（</rp><rt>にゅうもんだいにかい</rt><rp>）</rp></ruby>")
     assert str(ruby_reading("はじめてのスマホ", "ハジメテノスマホ")) == "はじめてのスマホ"
     assert str(ruby_reading("<b>会場</b>", "カイジョウ")).startswith("<ruby>&lt;b&gt;")
 

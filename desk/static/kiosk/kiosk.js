@@ -101,12 +101,46 @@
     return input.maxLength < 0 || text.length <= input.maxLength;
   }
 
+  // a Japanese number in groups as it is typed (0466-25-1111, 090-1234-5678), by the
+  // rules of desk.core.phone.grouping_rules (phonenumbers' metadata): the first rule
+  // whose leading-digits pattern for this many digits matches; null when none does
+  function groupPhone(value, rules) {
+    const digits = value.replace(/[-\s]/g, "");
+    if (!/^0\d{3,}$/.test(digits)) {
+      return null;
+    }
+    const national = digits.slice(1);
+    for (const rule of rules) {
+      const leading = rule.leading[Math.min(national.length - 3, rule.leading.length - 1)];
+      if (leading && !new RegExp(`^(?:${leading})`).test(national)) {
+        continue;
+      }
+      const sizes = [...rule.pattern.matchAll(/\(\\d(?:\{(\d+)(?:,(\d+))?\})?\)/g)]
+        .map((group) => [Number(group[1] || 1), Number(group[2] || group[1] || 1)]);
+      if (national.length > sizes.reduce((sum, size) => sum + size[1], 0)) {
+        continue;
+      }
+      const groups = [];
+      let rest = national;
+      sizes.forEach(([least], index) => {
+        const size = index === sizes.length - 1 ? rest.length : least;
+        if (rest) {
+          groups.push(rest.slice(0, size));
+          rest = rest.slice(size);
+        }
+      });
+      return `0${groups.join("-")}`;
+    }
+    return null;
+  }
+
   document.querySelectorAll("[data-keypad]").forEach((keypad) => {
     const input = document.getElementById(keypad.dataset.keypad);
     const readback = keypad.querySelector("[data-readback]");
     if (!input) {
       return;
     }
+    const rules = keypad.dataset.phoneGrouping ? JSON.parse(keypad.dataset.phoneGrouping) : null;
     keypad.addEventListener("click", (event) => {
       const key = event.target.closest("button");
       if (!key) {
@@ -121,6 +155,10 @@
       }
     });
     input.addEventListener("input", () => {
+      const grouped = rules && groupPhone(input.value, rules);
+      if (grouped && grouped !== input.value && fits(input, grouped)) {
+        input.value = grouped;
+      }
       readback.textContent = input.value;
     });
   });
@@ -167,8 +205,9 @@
     const aim = (input) => {
       target = input;
       targets.forEach((each) => each.classList.toggle("is-target", each === input));
+      // the label as it is, ruby and all: its readings show only with furigana on
       const label = form.querySelector(`label[for="${input.id}"]`);
-      targetLabel.textContent = label ? label.textContent.trim() : "";
+      targetLabel.replaceChildren(...(label ? label.cloneNode(true).childNodes : []));
     };
     aim(target);
     targets.forEach((input) => input.addEventListener("focus", () => aim(input)));
@@ -220,9 +259,13 @@
       setSummary("phone", phoneReadback || form.elements.namedItem("phone").value.trim());
     };
 
+    const finalNav = form.querySelector("[data-final-nav]");
+    form.classList.add("is-stepped");
+
     const showStep = (number, focus) => {
       current = number;
       steps.forEach((step) => { step.hidden = Number(step.dataset.step) !== number; });
+      finalNav.hidden = number !== lastStep;
       if (number === lastStep) {
         fillSummary();
       }
@@ -244,9 +287,16 @@
       }
     };
 
+    // a message of the page's own (HTML with its furigana, from a <template>)
+    const pageMessage = (name) => {
+      const template = form.querySelector(`template[data-message="${name}"]`);
+      return template ? template.innerHTML.trim() : "";
+    };
+
+    // `message` is HTML: escaped by the server, with furigana ruby in Japanese
     const setError = (paragraph, message) => {
       const name = paragraph.dataset.errorFor;
-      paragraph.textContent = message || "";
+      paragraph.innerHTML = message || "";
       paragraph.hidden = !message;
       if (message) {
         paragraph.setAttribute("role", "alert");
@@ -301,7 +351,7 @@
           method: "POST", body: data, credentials: "same-origin", cache: "no-store",
         });
       } catch (error) {
-        stepError(step, form.dataset.messageNetwork);
+        stepError(step, pageMessage("network"));
         return false;
       }
       if (response.status === 400 || response.status === 403) {
@@ -309,13 +359,14 @@
         return false;
       }
       if (!response.ok) {
-        stepError(step, form.dataset.messageNetwork);
+        stepError(step, pageMessage("network"));
         return false;
       }
       const answer = await response.json();
       if (answer.phone) {
         phoneReadback = answer.phone;
         step.querySelectorAll("[data-readback]").forEach((element) => { element.textContent = answer.phone; });
+        form.elements.namedItem("phone").value = answer.phone;
       }
       return showErrors(step, answer.errors || {});
     };
@@ -391,7 +442,7 @@
       const consent = stepElement(lastStep).querySelector('[data-error-for="consent"]');
       if (consent && !form.querySelector('input[name="consent"]:checked')) {
         event.preventDefault();
-        setError(consent, form.dataset.messageConsent);
+        setError(consent, pageMessage("consent"));
         form.querySelector('input[name="consent"]').focus();
         return;
       }
@@ -405,7 +456,7 @@
       // second tap return the first booking, never a second one
       window.setTimeout(() => {
         body.classList.add("is-slow");
-        slow.textContent = form.dataset.messageSlow;
+        slow.innerHTML = pageMessage("slow");
         slow.hidden = false;
         confirm.disabled = false;
         submitting = false;
