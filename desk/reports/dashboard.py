@@ -28,14 +28,8 @@ from desk.core.i18n import format_local
 from desk.core.timeutil import fiscal_year_of
 from desk.core.web import parse_day
 from desk.reports import metrics, periods
-from desk.reports.charts import (
-    Bar,
-    Progress,
-    bar_chart,
-    format_number,
-    percent_of,
-    progress_chart,
-)
+from desk.reports.achievement import CUMULATIVE_UNITS
+from desk.reports.charts import Bar, Progress, bar_chart, format_number, progress_chart
 from desk.reports.services import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, targets_of
 from desk.reports.spreadsheet import Table
 
@@ -285,7 +279,8 @@ def build_report(period, choice, *, today, now):
     if (current.first, current.last) != (fy_current.first, fy_current.last):
         figures = _figures_panel(current, previous, now)
     report = Report(period, choice, fy, fy_current, fy_previous, current, previous,
-                    targets=_targets_panel(fy, fy_current, fy_figures, fy_before),
+                    targets=_targets_panel(fy, fy_current, fy_figures, fy_before,
+                                           final=today > periods.fiscal_year(fy).last),
                     figures=figures)
     for by in metrics.BREAKDOWNS:
         report.panels.append(_breakdown_panel(period, by, now))
@@ -300,42 +295,53 @@ def _compute(period, now):
     return metrics.compute(period.first, period.last, now=now)
 
 
-def _targets_panel(fy, fy_current, actual, before):
+def _targets_panel(fy, fy_current, actual, before, *, final):
+    """Every metric against the fiscal year's target: the achievement rate and, in words,
+    whether the target is achieved, missed, met so far or not met yet (`final`: the
+    fiscal year is over)."""
     targets = targets_of(fy)
-    header = [_("Metric"), _("Actual"), _("Target"), _("Progress"),
+    header = [_("Metric"), _("Actual"), _("Target"), _("Achievement rate"), _("Status"),
               _("Same point of the previous year"), _("Difference")]
-    rows, units, progress = [], [], []
+    rows, cells, progress = [], [], []
     for metric in metrics.METRICS:
         value, target = actual.get(metric.key), targets.get(metric.key)
         target = float(target) if target is not None else None
         if target is not None and target.is_integer():
             target = int(target)
-        pct = percent_of(value, target)
-        rows.append([str(metric.label), value, target,
-                     round(pct, 1) if pct is not None else None, before.get(metric.key),
-                     _difference(value, before.get(metric.key))])
-        units.append(metric.unit)
+        row = Progress(str(metric.label), value, target,
+                       actual_text=format_value(value, metric.unit),
+                       target_text=format_value(target, metric.unit),
+                       lower_is_better=metric.lower_is_better, final=final,
+                       cumulative=metric.unit in CUMULATIVE_UNITS)
+        result = row.achievement
+        pct = round(result.percent, 1) if result and result.percent is not None else None
+        status = str(result.label) if result else ""
+        change = _difference(value, before.get(metric.key))
+        rows.append([str(metric.label), value, target, pct, status, before.get(metric.key),
+                     change])
+        target_cell = format_value(target, metric.unit)
+        if metric.lower_is_better and target is not None:
+            target_cell = _("%(target)s or less", target=target_cell)
+        cells.append([str(metric.label), row.actual_text, target_cell,
+                      format_value(pct, "percent"), status or "–",
+                      format_value(before.get(metric.key), metric.unit),
+                      format_change(change, metric.unit)])
         if target is not None:
-            progress.append(Progress(str(metric.label), value, target,
-                                     actual_text=format_value(value, metric.unit),
-                                     target_text=format_value(target, metric.unit),
-                                     lower_is_better=metric.lower_is_better))
+            progress.append(row)
     title = _("%(period)s: actual against target", period=fy_current.label)
     chart = note = None
     if progress:
         chart = progress_chart(
             "chart-targets", title,
-            _("Each bar is the actual figure as a share of the fiscal year's target; the mark "
-              "stands at the target (%(full)s).", full="100%"), progress)
+            _("Each bar is the achievement rate: the actual figure as a share of the fiscal "
+              "year's target, or for a figure where less is better (the no-show rate) the "
+              "target as a share of the actual figure; the mark stands at the target "
+              "(%(full)s). A bar reaches the mark only when the target is met.",
+              full="100%"), progress)
     else:
         note = _("No targets are set for %(year)s.", year=periods.fiscal_year_label(fy))
-    cells = []
-    for row, unit in zip(rows, units, strict=True):
-        cells.append([row[0], format_value(row[1], unit), format_value(row[2], unit),
-                      format_value(row[3], "percent"), format_value(row[4], unit),
-                      format_change(row[5], unit)])
     return Panel("targets", title, Table(title, [str(head) for head in header], rows), cells,
-                 [False, True, True, True, True, True], chart=chart, note=note)
+                 [False, True, True, True, False, True, True], chart=chart, note=note)
 
 
 def _figures_panel(current, previous, now):
