@@ -54,6 +54,9 @@ CHART_TITLES = {
     "program": lambda metric: _("%(metric)s by program", metric=metric),
     "age_band": lambda metric: _("%(metric)s by age band", metric=metric),
 }
+# the figures a coordinator reports first (docs/kpi.md), above the targets' chart
+KEY_METRICS = ("classes_held", "class_participants", "consultation_sessions_held",
+               "consultation_visits", "residents_reached", "venues_used")
 BREAKDOWN_HEADS = {"month": _l("Month"), "venue": _l("Venue"), "district": _l("District"),
                    "program": _l("Program"), "age_band": _l("Age band")}
 
@@ -113,6 +116,19 @@ class Panel:
         return f"table-{self.slug}"
 
 
+@dataclass(frozen=True)
+class KeyFigure:
+    """One of the KEY_METRICS for the fiscal year to date, as shown: its figure, its
+    target ("" when none is set) and where it stands in words ("" without a target)."""
+
+    key: str
+    label: str
+    value: str
+    target: str
+    status: str
+    is_met: bool
+
+
 @dataclass
 class Report:
     period: periods.Period
@@ -125,6 +141,7 @@ class Report:
     targets: Panel
     figures: Panel | None  # None: the period is the fiscal year to date (the targets' table)
     panels: list = field(default_factory=list)
+    keys: list = field(default_factory=list)  # [KeyFigure]
 
     @property
     def all_panels(self):
@@ -278,10 +295,10 @@ def build_report(period, choice, *, today, now):
     figures = None
     if (current.first, current.last) != (fy_current.first, fy_current.last):
         figures = _figures_panel(current, previous, now)
+    final = today > periods.fiscal_year(fy).last
     report = Report(period, choice, fy, fy_current, fy_previous, current, previous,
-                    targets=_targets_panel(fy, fy_current, fy_figures, fy_before,
-                                           final=today > periods.fiscal_year(fy).last),
-                    figures=figures)
+                    targets=_targets_panel(fy, fy_current, fy_figures, fy_before, final=final),
+                    figures=figures, keys=_key_figures(fy, fy_figures, final=final))
     for by in metrics.BREAKDOWNS:
         report.panels.append(_breakdown_panel(period, by, now))
     report.panels.append(_topics_panel(period, now))
@@ -295,6 +312,36 @@ def _compute(period, now):
     return metrics.compute(period.first, period.last, now=now)
 
 
+def _progress(metric, value, target, *, final):
+    return Progress(str(metric.label), value, target,
+                    actual_text=format_value(value, metric.unit),
+                    target_text=format_value(target, metric.unit),
+                    lower_is_better=metric.lower_is_better, final=final,
+                    cumulative=metric.unit in CUMULATIVE_UNITS)
+
+
+def _target_value(targets, key):
+    target = targets.get(key)
+    if target is None:
+        return None
+    target = float(target)
+    return int(target) if target.is_integer() else target
+
+
+def _key_figures(fy, actual, *, final):
+    targets = targets_of(fy)
+    keys = []
+    for key in KEY_METRICS:
+        metric = metrics.METRICS_BY_KEY[key]
+        row = _progress(metric, actual.get(key), _target_value(targets, key), final=final)
+        result = row.achievement
+        keys.append(KeyFigure(key, row.label, row.actual_text,
+                              row.target_text if row.target is not None else "",
+                              str(result.label) if result else "",
+                              bool(result and result.met)))
+    return keys
+
+
 def _targets_panel(fy, fy_current, actual, before, *, final):
     """Every metric against the fiscal year's target: the achievement rate and, in words,
     whether the target is achieved, missed, met so far or not met yet (`final`: the
@@ -304,15 +351,8 @@ def _targets_panel(fy, fy_current, actual, before, *, final):
               _("Same point of the previous year"), _("Difference")]
     rows, cells, progress = [], [], []
     for metric in metrics.METRICS:
-        value, target = actual.get(metric.key), targets.get(metric.key)
-        target = float(target) if target is not None else None
-        if target is not None and target.is_integer():
-            target = int(target)
-        row = Progress(str(metric.label), value, target,
-                       actual_text=format_value(value, metric.unit),
-                       target_text=format_value(target, metric.unit),
-                       lower_is_better=metric.lower_is_better, final=final,
-                       cumulative=metric.unit in CUMULATIVE_UNITS)
+        value, target = actual.get(metric.key), _target_value(targets, metric.key)
+        row = _progress(metric, value, target, final=final)
         result = row.achievement
         pct = round(result.percent, 1) if result and result.percent is not None else None
         status = str(result.label) if result else ""
