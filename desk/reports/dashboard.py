@@ -347,7 +347,7 @@ def _targets_panel(fy, fy_current, actual, before, *, final):
     whether the target is achieved, missed, met so far or not met yet (`final`: the
     fiscal year is over)."""
     targets = targets_of(fy)
-    header = [_("Metric"), _("Actual"), _("Target"), _("Achievement rate"), _("Status"),
+    header = [_("Metric"), _("Actual"), _("Target"), _("Achievement rate"), _("Against the target"),
               _("Same point of the previous year"), _("Difference")]
     rows, cells, progress = [], [], []
     for metric in metrics.METRICS:
