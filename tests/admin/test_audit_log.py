@@ -142,3 +142,19 @@ def test_only_admins_read_the_audit_log(client, login, coordinator):
     login(client, coordinator)
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit.csv").status_code == 403
+
+
+def test_a_residents_and_a_sessions_page_link_their_history_for_admins(
+        client, login, admin, coordinator, create_person, create_session):
+    person, session = create_person(), create_session()
+    db.session.commit()
+    history = {f"/staff/people/{person.id}": f"/admin/audit?type=people&amp;record={person.id}",
+               f"/staff/sessions/{session.id}":
+                   f"/admin/audit?type=sessions&amp;record={session.id}"}
+    login(client, admin)
+    for page, link in history.items():
+        assert link in client.get(page).get_data(as_text=True)
+    login(client, coordinator)  # coordinators do not see the audit log
+    for page, link in history.items():
+        text = client.get(page).get_data(as_text=True)
+        assert link not in text and "/admin/audit" not in text
