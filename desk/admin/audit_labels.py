@@ -13,6 +13,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from desk.core.i18n import format_datetime_long
+from desk.core.timeutil import to_local
 
 ACTION_LABELS = {
     # bookings and attendance
@@ -159,16 +160,23 @@ def object_label(object_type):
     return str(OBJECT_LABELS.get(object_type, object_type))
 
 
-def value_text(value):
-    """A snapshot value as people read it: a stored UTC time in Japan time, "–" for none,
-    yes / no for booleans, anything else as it is."""
+def file_time(moment):
+    """A time in a CSV file: Japan time, YYYY-MM-DD HH:MM."""
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def value_text(value, *, time_text=format_datetime_long):
+    """A snapshot value as people read it: a stored UTC time in Japan time (written by
+    `time_text`), "–" for none, yes / no for booleans, anything else as it is."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
     if isinstance(value, str) and _ISO_DATETIME.match(value):
-        return format_datetime_long(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    if isinstance(value, list | dict):
-        return ", ".join(value_text(item) for item in value) if isinstance(value, list) \
-            else ", ".join(f"{key}: {value_text(item)}" for key, item in value.items())
+        return time_text(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    if isinstance(value, list):
+        return ", ".join(value_text(item, time_text=time_text) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {value_text(item, time_text=time_text)}"
+                         for key, item in value.items())
     return str(value)

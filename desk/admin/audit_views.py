@@ -18,13 +18,14 @@ from desk.admin.audit_labels import (
     OBJECT_LABELS,
     RECORD_PAGES,
     action_label,
+    file_time,
     object_label,
     value_text,
 )
 from desk.core import accesslog
 from desk.core.csvexport import csv_download
 from desk.core.db import writes
-from desk.core.timeutil import local_today, to_local, utcnow
+from desk.core.timeutil import local_today, utcnow
 from desk.core.web import parse_id, parse_page
 
 AUDIT_FILTERS = ("from", "to", "user", "action", "type", "record")
@@ -75,16 +76,20 @@ def audit():
 def _csv_rows(entries):
     header = [_("When (Japan time)"), _("Who"), _("Action"), _("Action code"), _("Record"),
               _("Record No."), _("Changes"), _("Note")]
+    # translated once for the whole file: tens of thousands of entries
+    change_line = _("%(field)s: %(before)s → %(after)s")
+    actions = {code: action_label(code) for code in {entry.action for entry in entries}}
+    kinds = {kind: object_label(kind) for kind in {entry.object_type for entry in entries}}
     rows = [header]
     for entry in entries:
-        changes = "\n".join(_("%(field)s: %(before)s → %(after)s", field=name,
-                              before=value_text(before), after=value_text(after))
-                            for name, before, after in entry.changes())
-        rows.append([to_local(entry.created_dt).strftime("%Y-%m-%d %H:%M"),
+        changes = "\n".join(change_line % {
+            "field": name, "before": value_text(before, time_text=file_time),
+            "after": value_text(after, time_text=file_time)}
+            for name, before, after in entry.changes())
+        rows.append([file_time(entry.created_dt),
                      entry.actor.display_name if entry.actor else entry.actor_label,
-                     action_label(entry.action), entry.action,
-                     object_label(entry.object_type), entry.object_id, changes,
-                     entry.note or ""])
+                     actions[entry.action], entry.action, kinds[entry.object_type],
+                     entry.object_id, changes, entry.note or ""])
     return rows
 
 
