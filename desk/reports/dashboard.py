@@ -121,7 +121,6 @@ class KeyFigure:
     """One of the KEY_METRICS for the fiscal year to date, as shown: its figure, its
     target ("" when none is set) and where it stands in words ("" without a target)."""
 
-    key: str
     label: str
     value: str
     target: str
@@ -335,7 +334,7 @@ def _key_figures(fy, actual, *, final):
         metric = metrics.METRICS_BY_KEY[key]
         row = _progress(metric, actual.get(key), _target_value(targets, key), final=final)
         result = row.achievement
-        keys.append(KeyFigure(key, row.label, row.actual_text,
+        keys.append(KeyFigure(row.label, row.actual_text,
                               row.target_text if row.target is not None else "",
                               str(result.label) if result else "",
                               bool(result and result.met)))
