@@ -24,7 +24,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from desk.reports.achievement import achievement
+from desk.reports.achievement import achievement, has_target
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -132,7 +132,8 @@ def progress_chart(chart_id, title, desc, rows):
         parts.append(_label(P_LABEL_WIDTH - 8, middle, row.label, anchor="end"))
         parts.append(_rect(P_LABEL_WIDTH, middle - P_BAR / 2, P_BAR_AREA, P_BAR, "chart__track"))
         if result is None:
-            text = _("no figure") if row.actual is None and row.target else _("no target")
+            measurable = has_target(row.target, lower_is_better=row.lower_is_better)
+            text = _("no figure") if measurable else _("no target")
             parts.append(_value(P_LABEL_WIDTH + 6, middle, text))
             continue
         # a figure of 0 where less is better beats any target: a full bar
