@@ -139,6 +139,7 @@ MATRIX = {
     "admin.tokens": ("GET", ADMIN),
     "admin.token_revoke": ("POST", ADMIN_ACTION),
     "admin.audit": ("GET", ADMIN),
+    "admin.audit_csv": ("GET", ADMIN),
     "admin.access_log": ("GET", ADMIN),
     "api.sessions": ("GET", PUBLIC),
     "api.session": ("GET", PUBLIC),

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from desk.admin import views
+from desk.admin import audit_views, views
 from desk.auth.access import require_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -16,5 +16,6 @@ bp.add_url_rule("/users/<int:user_id>/unlock", "user_unlock", views.user_unlock,
 bp.add_url_rule("/tokens", "tokens", views.tokens)
 bp.add_url_rule("/tokens/<int:token_id>/revoke", "token_revoke", views.token_revoke,
                 methods=["POST"])
-bp.add_url_rule("/audit", "audit", views.audit)
+bp.add_url_rule("/audit", "audit", audit_views.audit)
+bp.add_url_rule("/audit.csv", "audit_csv", audit_views.audit_csv)
 bp.add_url_rule("/access-log", "access_log", views.access_log)

@@ -22,17 +22,34 @@ def tokens():
     return db.session.scalars(query).unique().all()
 
 
-def audit_page(*, page=1, object_type=None, action_prefix=None, actor_id=None):
-    """One page of audit entries, newest first (a Pagination)."""
+def _audit_query(*, object_type=None, object_id=None, action=None, actor_id=None,
+                 start=None, end=None):
+    """Audit entries, newest first: about one kind of record (and one record), of one
+    action, by one account, written in [start, end) (UTC)."""
     query = select(AuditEntry)
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
-    if action_prefix:
-        query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
+    if object_id is not None:
+        query = query.where(AuditEntry.object_id == object_id)
+    if action:
+        query = query.where(AuditEntry.action == action)
     if actor_id:
         query = query.where(AuditEntry.actor_id == actor_id)
-    return paginate(query.order_by(AuditEntry.created_dt.desc(), AuditEntry.id.desc()),
-                    page=page, per_page=AUDIT_PAGE_SIZE)
+    if start is not None:
+        query = query.where(AuditEntry.created_dt >= start)
+    if end is not None:
+        query = query.where(AuditEntry.created_dt < end)
+    return query.order_by(AuditEntry.created_dt.desc(), AuditEntry.id.desc())
+
+
+def audit_page(*, page=1, **filters):
+    """One page of audit entries, newest first (a Pagination); filters as _audit_query."""
+    return paginate(_audit_query(**filters), page=page, per_page=AUDIT_PAGE_SIZE)
+
+
+def audit_entries(**filters):
+    """Every audit entry the filters select, newest first (for the CSV file)."""
+    return db.session.scalars(_audit_query(**filters)).all()
 
 
 def audit_object_types():

@@ -1,19 +1,17 @@
 """Admin pages. The blueprint requires the admin role for every route."""
 
-import unicodedata
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from desk.admin import queries
+from desk.admin import filters, queries
 from desk.auth import services as auth_services
 from desk.auth.forms import ROLE_LABELS, UserCreateForm, UserEditForm
 from desk.auth.models import User
 from desk.core import accesslog
-from desk.core.timeutil import local_day_bounds, utcnow
-from desk.core.web import FAILED, attempt, get_or_404, parse_day, parse_id, parse_page
+from desk.core.timeutil import utcnow
+from desk.core.web import FAILED, attempt, get_or_404, parse_id, parse_page
 
 # what the access log's records are, for its page
 ACCESS_OBJECT_LABELS = {"person": _l("Residents")}
@@ -75,48 +73,23 @@ def token_revoke(token_id):
     return redirect(url_for("admin.tokens"))
 
 
-def audit():
-    object_type = request.args.get("type") or None
-    return render_template("admin/audit.html", object_type=object_type,
-                           entries=queries.audit_page(page=parse_page(request.args.get("page")),
-                                                      object_type=object_type),
-                           object_types=queries.audit_object_types())
-
-
 def _access_filters(args):
-    """({service argument: value}, [error message]) from the access log page's query
-    string; a filter that cannot be read is left out and said why."""
-    filters, errors = {}, []
-    raw = {name: unicodedata.normalize("NFKC", args.get(name, "")).strip()
-           for name in ACCESS_FILTERS}
-    if raw["user"]:
-        filters["actor_id"] = parse_id(raw["user"])
-        if filters["actor_id"] is None:
-            errors.append(_("Choose an account from the list."))
+    """({service argument: value}, [error message], {name: raw value}) from the access
+    log page's query string; a filter that cannot be read is left out and said why."""
+    errors = []
+    raw = filters.raw_values(args, ACCESS_FILTERS)
+    values = {"actor_id": filters.account(raw, errors), **filters.day_range(raw, errors)}
     if raw["action"]:
         if raw["action"] in accesslog.actions():
-            filters["action"] = raw["action"]
+            values["action"] = raw["action"]
         else:
             errors.append(_("Choose what was done from the list."))
-    days = {}
-    for name, label in (("from", _("From")), ("to", _("To"))):
-        if raw[name]:
-            days[name] = parse_day(raw[name])
-            if days[name] is None:
-                errors.append(_("%(name)s must be a date as YYYY-MM-DD.", name=label))
-    if days.get("from") and days.get("to") and days["to"] < days["from"]:
-        errors.append(_("The end of the period is before its start."))
-    else:
-        if days.get("from"):
-            filters["start"] = local_day_bounds(days["from"])[0]
-        if days.get("to"):
-            filters["end"] = local_day_bounds(days["to"])[1]
     if raw["person"]:
-        filters["person_id"] = parse_id(raw["person"])
-        if filters["person_id"] is None:
+        values["person_id"] = parse_id(raw["person"])
+        if values["person_id"] is None:
             errors.append(_("The resident's number is a whole number, as shown on their "
                             "page (No. 42)."))
-    return {key: value for key, value in filters.items() if value is not None}, errors, raw
+    return {key: value for key, value in values.items() if value is not None}, errors, raw
 
 
 def access_log():

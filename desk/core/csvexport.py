@@ -1,4 +1,5 @@
-"""CSV files for spreadsheets (Excel first), shared by the reports that offer a download.
+"""CSV files for spreadsheets (Excel first), shared by the reports that offer a download,
+and the download response itself (`download`, `csv_download`).
 
 - UTF-8 with a byte order mark: Excel opens Japanese text correctly only with it;
 - CRLF line ends (the csv module's default);
@@ -11,6 +12,9 @@ import csv
 import io
 from decimal import Decimal
 
+from flask import Response
+
+CSV_MIMETYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
@@ -34,3 +38,16 @@ def csv_bytes(rows):
     writer = csv.writer(buffer)
     writer.writerows([[_cell(value) for value in row] for row in rows])
     return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def download(body, content_type, filename):
+    """A file to save (not shown), never cached. `content_type` as sent: Werkzeug would
+    add a second charset to a text `mimetype` that has one."""
+    return Response(body, content_type=content_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store"})
+
+
+def csv_download(rows, filename):
+    """`rows` (header first) as a CSV file to save."""
+    return download(csv_bytes(rows), CSV_MIMETYPE, filename)

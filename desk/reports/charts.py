@@ -24,6 +24,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from desk.reports.achievement import achievement, has_target
+
 SVG_NS = "http://www.w3.org/2000/svg"
 
 WIDTH = 640
@@ -39,9 +41,9 @@ V_TOP = 28
 V_BOTTOM = 52  # two lines of labels
 V_LEFT = 8
 # progress rows: label, track (its full length is 100 % of the target, or more when a
-# row is beyond its target), percentage
+# row is beyond its target), the achievement rate and its word (achieved, missed ...)
 P_LABEL_WIDTH = 200
-P_BAR_AREA = 340
+P_BAR_AREA = 250
 P_ROW = 40
 P_BAR = 20
 P_MAX_PERCENT = 200  # a row far beyond its target does not squash the others
@@ -68,7 +70,9 @@ class Bar:
 
 @dataclass(frozen=True)
 class Progress:
-    """One progress row: actual against target (None: no target set)."""
+    """One progress row: actual against target (None: no target set). The bar is the
+    achievement rate (desk.reports.achievement): it reaches the target mark only when
+    the target is met, whichever way is better."""
 
     label: str
     actual: float | int | None
@@ -76,6 +80,13 @@ class Progress:
     actual_text: str | None = None
     target_text: str | None = None
     lower_is_better: bool = False  # met when the figure stays at or below the target
+    final: bool = True  # the period is over: achieved or missed, not "so far"
+    cumulative: bool = True  # the figure only grows (a count): reached is achieved
+
+    @property
+    def achievement(self):
+        return achievement(self.actual, self.target, lower_is_better=self.lower_is_better,
+                           final=self.final, cumulative=self.cumulative)
 
 
 def format_number(value):
@@ -86,13 +97,6 @@ def format_number(value):
         text = f"{value:,.1f}"
         return format_decimal(round(value, 1)) if has_app_context() else text
     return format_decimal(int(value)) if has_app_context() else f"{int(value):,}"
-
-
-def percent_of(actual, target):
-    """Actual as a percentage of target (a float), or None without a target or figure."""
-    if actual is None or not target:
-        return None
-    return 100.0 * float(actual) / float(target)
 
 
 def bar_chart(chart_id, title, desc, bars, *, orientation="horizontal"):
@@ -111,41 +115,52 @@ def bar_chart(chart_id, title, desc, bars, *, orientation="horizontal"):
 
 
 def progress_chart(chart_id, title, desc, rows):
-    """Progress against target, one row per `rows` ([Progress]): the track's target mark
-    stands at 100 %; a row without a target shows "no target" in words."""
+    """Progress against target, one row per `rows` ([Progress]): each bar is the
+    achievement rate, the track's target mark stands at 100 %, and the rate is followed
+    by the word (achieved, missed ...); a row without a target shows "no target"."""
     _check_id(chart_id)
     rows = list(rows)
-    percents = [percent_of(row.actual, row.target) for row in rows]
-    scale = min(max([100.0] + [pct for pct in percents if pct is not None]), P_MAX_PERCENT)
+    results = [row.achievement for row in rows]
+    scale = min(max([100.0] + [result.percent for result in results
+                               if result is not None and result.percent is not None]),
+                P_MAX_PERCENT)
     parts = []
     target_x = P_LABEL_WIDTH + P_BAR_AREA * 100.0 / scale
-    for index, (row, pct) in enumerate(zip(rows, percents, strict=True)):
+    for index, (row, result) in enumerate(zip(rows, results, strict=True)):
         top = H_PAD + index * P_ROW
         middle = top + P_ROW / 2
         parts.append(_label(P_LABEL_WIDTH - 8, middle, row.label, anchor="end"))
         parts.append(_rect(P_LABEL_WIDTH, middle - P_BAR / 2, P_BAR_AREA, P_BAR, "chart__track"))
-        if pct is None:
-            text = _("no target") if not row.target else _("no figure")
+        if result is None:
+            measurable = has_target(row.target, lower_is_better=row.lower_is_better)
+            text = _("no figure") if measurable else _("no target")
             parts.append(_value(P_LABEL_WIDTH + 6, middle, text))
             continue
-        width = P_BAR_AREA * min(pct, scale) / scale
-        met = pct <= 100 if row.lower_is_better else pct >= 100
-        done = " chart__progress--done" if met else ""
-        parts.append(_rect(P_LABEL_WIDTH, middle - P_BAR / 2, width, P_BAR,
-                           "chart__progress" + done))
+        # a figure of 0 where less is better beats any target: a full bar
+        shown = scale if result.percent is None else min(result.percent, scale)
+        done = " chart__progress--done" if result.met else ""
+        parts.append(_rect(P_LABEL_WIDTH, middle - P_BAR / 2, P_BAR_AREA * shown / scale,
+                           P_BAR, "chart__progress" + done))
         parts.append(Markup('<line class="chart__target" x1="{x}" y1="{y1}" x2="{x}" '
                             'y2="{y2}"/>').format(x=_num(target_x), y1=_num(top + 4),
                                                   y2=_num(top + P_ROW - 4)))
-        parts.append(_value(P_LABEL_WIDTH + P_BAR_AREA + 8, middle,
-                            _("%(percent)s%%", percent=format_number(round(pct, 1)))))
+        parts.append(_value(P_LABEL_WIDTH + P_BAR_AREA + 8, middle, rate_text(result)))
     if not rows:
         parts.append(_empty(H_PAD + P_ROW / 2))
     height = 2 * H_PAD + max(len(rows), 1) * P_ROW
-    summary = []
-    for row, pct in zip(rows, percents, strict=True):
-        summary.append((row.label, _progress_text(row, pct)))
+    summary = [(row.label, _progress_text(row, result))
+               for row, result in zip(rows, results, strict=True)]
     return _svg(chart_id, title, _describe(desc, summary), height, Markup("").join(parts),
                 "chart--progress")
+
+
+def rate_text(result):
+    """An Achievement as shown: "45% not met yet", "88.9% missed", or the word alone
+    when there is no rate."""
+    if result.percent is None:
+        return str(result.label)
+    return _("%(percent)s%% %(status)s", percent=format_number(round(result.percent, 1)),
+             status=result.label)
 
 
 def progress_bar(chart_id, title, desc, actual, target, *, actual_text=None, target_text=None):
@@ -263,13 +278,16 @@ def _text(bar):
     return bar.text if bar.text is not None else format_number(bar.value)
 
 
-def _progress_text(row, pct):
+def _progress_text(row, result):
     actual = row.actual_text if row.actual_text is not None else format_number(row.actual)
-    if pct is None:
+    if result is None:
         return actual
     target = row.target_text if row.target_text is not None else format_number(row.target)
-    return _("%(actual)s of the target %(target)s (%(percent)s%%)", actual=actual,
-             target=target, percent=format_number(round(pct, 1)))
+    if row.lower_is_better:
+        return _("%(actual)s against a target of at most %(target)s: %(rate)s",
+                 actual=actual, target=target, rate=rate_text(result))
+    return _("%(actual)s against a target of %(target)s: %(rate)s", actual=actual,
+             target=target, rate=rate_text(result))
 
 
 def _describe(desc, items):
@@ -307,5 +325,5 @@ def _check_id(chart_id):
         raise ValueError(f"chart id {chart_id!r}: lower-case letters, digits and hyphens")
 
 
-__all__ = ["Bar", "Progress", "bar_chart", "escape", "format_number", "percent_of",
-           "progress_bar", "progress_chart"]
+__all__ = ["Bar", "Progress", "bar_chart", "escape", "format_number", "progress_bar",
+           "progress_chart", "rate_text"]

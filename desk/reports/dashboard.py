@@ -28,14 +28,8 @@ from desk.core.i18n import format_local
 from desk.core.timeutil import fiscal_year_of
 from desk.core.web import parse_day
 from desk.reports import metrics, periods
-from desk.reports.charts import (
-    Bar,
-    Progress,
-    bar_chart,
-    format_number,
-    percent_of,
-    progress_chart,
-)
+from desk.reports.achievement import CUMULATIVE_UNITS
+from desk.reports.charts import Bar, Progress, bar_chart, format_number, progress_chart
 from desk.reports.services import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, targets_of
 from desk.reports.spreadsheet import Table
 
@@ -60,6 +54,9 @@ CHART_TITLES = {
     "program": lambda metric: _("%(metric)s by program", metric=metric),
     "age_band": lambda metric: _("%(metric)s by age band", metric=metric),
 }
+# the figures a coordinator reports first (docs/kpi.md), above the targets' chart
+KEY_METRICS = ("classes_held", "class_participants", "consultation_sessions_held",
+               "consultation_visits", "residents_reached", "venues_used")
 BREAKDOWN_HEADS = {"month": _l("Month"), "venue": _l("Venue"), "district": _l("District"),
                    "program": _l("Program"), "age_band": _l("Age band")}
 
@@ -119,6 +116,18 @@ class Panel:
         return f"table-{self.slug}"
 
 
+@dataclass(frozen=True)
+class KeyFigure:
+    """One of the KEY_METRICS for the fiscal year to date, as shown: its figure, its
+    target ("" when none is set) and where it stands in words ("" without a target)."""
+
+    label: str
+    value: str
+    target: str
+    status: str
+    is_met: bool
+
+
 @dataclass
 class Report:
     period: periods.Period
@@ -131,6 +140,7 @@ class Report:
     targets: Panel
     figures: Panel | None  # None: the period is the fiscal year to date (the targets' table)
     panels: list = field(default_factory=list)
+    keys: list = field(default_factory=list)  # [KeyFigure]
 
     @property
     def all_panels(self):
@@ -284,9 +294,10 @@ def build_report(period, choice, *, today, now):
     figures = None
     if (current.first, current.last) != (fy_current.first, fy_current.last):
         figures = _figures_panel(current, previous, now)
+    final = today > periods.fiscal_year(fy).last
     report = Report(period, choice, fy, fy_current, fy_previous, current, previous,
-                    targets=_targets_panel(fy, fy_current, fy_figures, fy_before),
-                    figures=figures)
+                    targets=_targets_panel(fy, fy_current, fy_figures, fy_before, final=final),
+                    figures=figures, keys=_key_figures(fy, fy_figures, final=final))
     for by in metrics.BREAKDOWNS:
         report.panels.append(_breakdown_panel(period, by, now))
     report.panels.append(_topics_panel(period, now))
@@ -300,42 +311,76 @@ def _compute(period, now):
     return metrics.compute(period.first, period.last, now=now)
 
 
-def _targets_panel(fy, fy_current, actual, before):
+def _progress(metric, value, target, *, final):
+    return Progress(str(metric.label), value, target,
+                    actual_text=format_value(value, metric.unit),
+                    target_text=format_value(target, metric.unit),
+                    lower_is_better=metric.lower_is_better, final=final,
+                    cumulative=metric.unit in CUMULATIVE_UNITS)
+
+
+def _target_value(targets, key):
+    target = targets.get(key)
+    if target is None:
+        return None
+    target = float(target)
+    return int(target) if target.is_integer() else target
+
+
+def _key_figures(fy, actual, *, final):
     targets = targets_of(fy)
-    header = [_("Metric"), _("Actual"), _("Target"), _("Progress"),
+    keys = []
+    for key in KEY_METRICS:
+        metric = metrics.METRICS_BY_KEY[key]
+        row = _progress(metric, actual.get(key), _target_value(targets, key), final=final)
+        result = row.achievement
+        keys.append(KeyFigure(row.label, row.actual_text,
+                              row.target_text if row.target is not None else "",
+                              str(result.label) if result else "",
+                              bool(result and result.met)))
+    return keys
+
+
+def _targets_panel(fy, fy_current, actual, before, *, final):
+    """Every metric against the fiscal year's target: the achievement rate and, in words,
+    whether the target is achieved, missed, met so far or not met yet (`final`: the
+    fiscal year is over)."""
+    targets = targets_of(fy)
+    header = [_("Metric"), _("Actual"), _("Target"), _("Achievement rate"), _("Against the target"),
               _("Same point of the previous year"), _("Difference")]
-    rows, units, progress = [], [], []
+    rows, cells, progress = [], [], []
     for metric in metrics.METRICS:
-        value, target = actual.get(metric.key), targets.get(metric.key)
-        target = float(target) if target is not None else None
-        if target is not None and target.is_integer():
-            target = int(target)
-        pct = percent_of(value, target)
-        rows.append([str(metric.label), value, target,
-                     round(pct, 1) if pct is not None else None, before.get(metric.key),
-                     _difference(value, before.get(metric.key))])
-        units.append(metric.unit)
+        value, target = actual.get(metric.key), _target_value(targets, metric.key)
+        row = _progress(metric, value, target, final=final)
+        result = row.achievement
+        pct = round(result.percent, 1) if result and result.percent is not None else None
+        status = str(result.label) if result else ""
+        change = _difference(value, before.get(metric.key))
+        rows.append([str(metric.label), value, target, pct, status, before.get(metric.key),
+                     change])
+        target_cell = format_value(target, metric.unit)
+        if metric.lower_is_better and target is not None:
+            target_cell = _("%(target)s or less", target=target_cell)
+        cells.append([str(metric.label), row.actual_text, target_cell,
+                      format_value(pct, "percent"), status or "–",
+                      format_value(before.get(metric.key), metric.unit),
+                      format_change(change, metric.unit)])
         if target is not None:
-            progress.append(Progress(str(metric.label), value, target,
-                                     actual_text=format_value(value, metric.unit),
-                                     target_text=format_value(target, metric.unit),
-                                     lower_is_better=metric.lower_is_better))
+            progress.append(row)
     title = _("%(period)s: actual against target", period=fy_current.label)
     chart = note = None
     if progress:
         chart = progress_chart(
             "chart-targets", title,
-            _("Each bar is the actual figure as a share of the fiscal year's target; the mark "
-              "stands at the target (%(full)s).", full="100%"), progress)
+            _("Each bar is the achievement rate: the actual figure as a share of the fiscal "
+              "year's target, or for a figure where less is better (the no-show rate) the "
+              "target as a share of the actual figure; the mark stands at the target "
+              "(%(full)s). A bar reaches the mark only when the target is met.",
+              full="100%"), progress)
     else:
         note = _("No targets are set for %(year)s.", year=periods.fiscal_year_label(fy))
-    cells = []
-    for row, unit in zip(rows, units, strict=True):
-        cells.append([row[0], format_value(row[1], unit), format_value(row[2], unit),
-                      format_value(row[3], "percent"), format_value(row[4], unit),
-                      format_change(row[5], unit)])
     return Panel("targets", title, Table(title, [str(head) for head in header], rows), cells,
-                 [False, True, True, True, True, True], chart=chart, note=note)
+                 [False, True, True, True, False, True, True], chart=chart, note=note)
 
 
 def _figures_panel(current, previous, now):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.core import accesslog
+from desk.core.csvexport import CSV_MIMETYPE, download
 from desk.core.db import writes
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_today, utcnow
 from desk.core.validation import DATE_MAX, DATE_MIN
@@ -23,12 +24,12 @@ from desk.reports import ATTENDANCE_EXPORTED, opendata, spreadsheet
 def opendata_events():
     now = utcnow()
     filename = f"event_list_{local_today(now).strftime('%Y%m%d')}.csv"
-    return spreadsheet.download(opendata.events_csv(now), spreadsheet.CSV_MIMETYPE, filename)
+    return download(opendata.events_csv(now), CSV_MIMETYPE, filename)
 
 
 def opendata_venues():
     filename = f"public_facilities_{local_today().strftime('%Y%m%d')}.csv"
-    return spreadsheet.download(opendata.venues_csv(), spreadsheet.CSV_MIMETYPE, filename)
+    return download(opendata.venues_csv(), CSV_MIMETYPE, filename)
 
 
 def _bad_period(message):

@@ -19,13 +19,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import Response
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 
-from desk.core.csvexport import csv_bytes
+from desk.core.csvexport import CSV_MIMETYPE, csv_bytes, download
 from desk.core.phone import display_phone
 from desk.core.timeutil import local_day_bounds, to_local
 from desk.events.labels import ATTENDANCE_LABELS, kind_label, session_title
@@ -34,7 +33,6 @@ from desk.extensions import db
 from desk.people.labels import AGE_BAND_LABELS
 from desk.people.models import Person
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE_MAX = 31
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -106,15 +104,7 @@ def tables_xlsx(tables):
     return buffer.getvalue()
 
 
-# -- responses --------------------------------------------------------------------------
-
-def download(body, content_type, filename):
-    """A file to save (not shown), never cached. `content_type` as sent: Werkzeug would
-    add a second charset to a text `mimetype` that has one."""
-    return Response(body, content_type=content_type, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store"})
-
+# -- responses (desk.core.csvexport.download: a file to save, never cached) -----------------
 
 def csv_response(table, filename):
     return download(table_csv(table), CSV_MIMETYPE, filename)

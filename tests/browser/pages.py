@@ -298,7 +298,15 @@ PAGES = {
     "admin.tokens": (Page("admin"),),
     "admin.audit": (
         Page("admin", "all"),
-        Page("admin", "sessions only", query={"type": "session"}),
+        Page("admin", "sessions only", query={"type": "sessions"}),
+        Page("admin", "one session", query={"type": "sessions",
+                                            "record": Ref("session.class")}),
+        Page("admin", "one resident", query={"type": "people", "record": Ref("person")}),
+        Page("admin", "an account and dates", query={"user": Ref("user.volunteer"),
+                                                     "from": "2026-01-01", "to": "2030-12-31",
+                                                     "action": "booking.create"}),
+        Page("admin", "filters that cannot be read",
+             query={"record": "abc", "from": "2026-13-01", "action": "x", "user": "me"}),
     ),
     "admin.access_log": (
         Page("admin", "all"),

@@ -173,8 +173,8 @@ def test_progress_bar_width_is_actual_over_target():
     assert float(bar.get("width")) == charts.P_BAR_AREA / 4
     (target,) = root.iter(f"{{{charts.SVG_NS}}}line")
     assert float(target.get("x1")) == charts.P_LABEL_WIDTH + charts.P_BAR_AREA
-    assert texts(root, "chart__value") == ["25%"]
-    assert "50 of the target 200 (25%)" in root.find("svg:desc", NS).text
+    assert texts(root, "chart__value") == ["25% Missed"]
+    assert "50 against a target of 200: 25% Missed" in root.find("svg:desc", NS).text
 
 
 def test_progress_chart_beyond_target_rescales_every_row():
@@ -189,7 +189,7 @@ def test_progress_chart_beyond_target_rescales_every_row():
     assert len(done) == 2
     lines = list(root.iter(f"{{{charts.SVG_NS}}}line"))
     assert {float(line.get("x1")) for line in lines} == {charts.P_LABEL_WIDTH + area / 2}
-    assert texts(root, "chart__value") == ["150%", "50%", "900%"]
+    assert texts(root, "chart__value") == ["150% Achieved", "50% Missed", "900% Achieved"]
 
 
 def test_progress_chart_lower_is_better_is_met_at_or_below_the_target():
@@ -200,6 +200,39 @@ def test_progress_chart_lower_is_better_is_met_at_or_below_the_target():
     marked = ["chart__progress--done" in rect.get("class")
               for rect in rects(root, "chart__progress")]
     assert marked == [True, False, False]
+
+
+def test_progress_chart_lower_is_better_missed_stays_short_of_the_target_mark():
+    """A no-show rate of 9 % against a target of 8 % is missed: its bar ends before the
+    mark and its rate is under 100 % (8 / 9), never 112.5 %; 4 % is achieved (200 %)."""
+    root = parse(progress_chart("progress-lower", "t", "d", [
+        Progress("no-show rate", 9, 8, actual_text="9%", target_text="8%",
+                 lower_is_better=True),
+        Progress("no-show rate, low", 4, 8, lower_is_better=True),
+        Progress("no-show rate, none", 0, 8, lower_is_better=True)]))
+    area = charts.P_BAR_AREA
+    (line, *_others) = root.iter(f"{{{charts.SVG_NS}}}line")
+    mark = float(line.get("x1")) - charts.P_LABEL_WIDTH
+    assert mark == area / 2  # the scale runs to 200 %
+    widths = [float(rect.get("width")) for rect in rects(root, "chart__progress")]
+    assert widths[0] < mark and widths[1] == widths[2] == area
+    assert widths[0] == pytest.approx(mark * 8 / 9, abs=0.01)
+    assert texts(root, "chart__value") == ["88.9% Missed", "200% Achieved", "Achieved"]
+    desc = root.find("svg:desc", NS).text
+    assert "9% against a target of at most 8%: 88.9% Missed" in desc
+    assert "112.5" not in str(progress_chart("c", "t", "d", [
+        Progress("no-show rate", 9, 8, lower_is_better=True)]))
+
+
+def test_progress_chart_says_so_far_while_the_year_runs():
+    root = parse(progress_chart("progress-open", "t", "d", [
+        Progress("participants", 9, 20, final=False),
+        Progress("participants, reached", 30, 20, final=False),
+        Progress("no-show rate", 6, 8, lower_is_better=True, final=False, cumulative=False),
+        Progress("no-show rate, over", 9, 8, lower_is_better=True, final=False,
+                 cumulative=False)]))
+    assert texts(root, "chart__value") == ["45% Not met yet", "150% Achieved",
+                                           "133.3% Met so far", "88.9% Not met yet"]
 
 
 def test_progress_chart_without_target_or_figure():

@@ -114,10 +114,13 @@ def test_report_shows_the_figures_of_the_fiscal_year(kpi_data, staff_client, end
 
     targets = next(rows for caption, rows in found.items()
                    if "actual against target" in caption)
-    # actual, target, progress, the same point of FY2025 (s0 is on 31 March: later), change
-    assert row_of(targets, "Class participants")[1:] == ["9", "20", "45%", "0", "+9"]
-    assert row_of(targets, "Consultation visits")[1:] == ["3", "2", "150%", "0", "+3"]
-    assert row_of(targets, "Volunteer hours")[1:] == ["3.5 h", "–", "–", "0 h", "+3.5 h"]
+    # actual, target, achievement rate, status (FY2026 runs until March), the same point
+    # of FY2025 (s0 is on 31 March: later), change
+    assert row_of(targets, "Class participants")[1:] == [
+        "9", "20", "45%", "Not met yet", "0", "+9"]
+    assert row_of(targets, "Consultation visits")[1:] == [
+        "3", "2", "150%", "Achieved", "0", "+3"]
+    assert row_of(targets, "Volunteer hours")[1:] == ["3.5 h", "–", "–", "–", "0 h", "+3.5 h"]
     assert row_of(targets, "Repeat rate")[1:3] == ["33.3%", "–"]
 
     by_venue = next(rows for caption, rows in found.items() if caption.startswith("By venue"))
