@@ -80,7 +80,7 @@ class KioskBookingForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.district_id.choices = id_choices(all_districts(),
-                                              lambda item: item.name, blank=_l("Skip"))
+                                              lambda item: item.display_name, blank=_l("Skip"))
 
     def booking_data(self):
         return {name: self[name].data for name in BOOKING_FIELDS}
@@ -103,4 +103,4 @@ class KioskCreateForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.venue_id.choices = id_choices(event_queries.venues(active_only=True),
-                                           lambda item: item.name)
+                                           lambda item: item.display_name)

@@ -55,7 +55,7 @@ def test_half_years_are_clipped_to_the_period():
 def test_demo_data_has_the_expected_shape():
     assert len(data.DISTRICTS) == 13
     assert all(len(venue["short_name"]) <= Venue.SHORT_NAME_MAX for venue in data.VENUES)
-    assert {venue["district"] for venue in data.VENUES} <= {name for name, _ in data.DISTRICTS}
+    assert {venue["district"] for venue in data.VENUES} <= {name for name, _kana, _name_en in data.DISTRICTS}
     assert all(venue["phone"].startswith("0466-") for venue in data.VENUES)
     assert data.EMAIL_DOMAIN.endswith(".example")  # a reserved domain
 
