@@ -56,12 +56,12 @@ def _json_field_names():
 
 
 def _district_id(value):
-    """An id as it is; a name -> its district's id (an unknown name is left for the
-    service to refuse)."""
+    """An id as it is; a name (Japanese or English) -> its district's id (an unknown
+    name is left for the service to refuse)."""
     if isinstance(value, str):
         name = value.strip()
         return next((district.id for district in all_districts()
-                     if district.name == name), value)
+                     if name in (district.name, district.name_en)), value)
     return value
 
 

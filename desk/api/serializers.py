@@ -23,7 +23,8 @@ def program_json(program):
 
 
 def venue_summary_json(venue):
-    return {"id": venue.id, "name": venue.name, "short_name": venue.short_name}
+    return {"id": venue.id, "name": venue.name, "name_en": venue.name_en,
+            "short_name": venue.short_name}
 
 
 def venue_json(venue):
@@ -32,12 +33,16 @@ def venue_json(venue):
         "id": venue.id,
         "name": venue.name,
         "name_kana": venue.name_kana,
+        "name_en": venue.name_en,
         "short_name": venue.short_name,
+        "short_name_en": venue.short_name_en,
         "address": venue.address,
         "district": None if district is None else {
-            "id": district.id, "name": district.name, "name_kana": district.name_kana},
+            "id": district.id, "name": district.name, "name_kana": district.name_kana,
+            "name_en": district.name_en},
         "phone": venue.phone,
         "accessibility_notes": venue.accessibility_notes,
+        "accessibility_notes_en": venue.accessibility_notes_en,
         "default_capacity": venue.default_capacity,
         "latitude": venue.latitude,
         "longitude": venue.longitude,

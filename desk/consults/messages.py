@@ -96,7 +96,7 @@ def turn_context(message):
     return {
         "city": current_app.config["DESK_MUNICIPALITY_NAME"],
         "number": ticket.number,
-        "place": session.venue.short_name,
+        "place": session.venue.display_short_name,
     }
 
 

@@ -145,7 +145,7 @@ def topics_csv():
         return redirect(url_for("consults_staff.topics_report", **{
             name: request.args.get(name, "")[:20] for name in ("from", "to", "venue_id")}))
     table = reports.topic_table(first, last, venue.id if venue else None)
-    venue_name = venue.name if venue else _("All venues")
+    venue_name = venue.display_name if venue else _("All venues")
     rows = [[_("Venue"), _("Month"), *(topic_label(topic) for topic in table.topics),
              _("Visits")]]
     for month in table.months:

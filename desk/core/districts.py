@@ -5,6 +5,7 @@ the KPI breakdowns all point at. It lives in core because packages on every laye
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from desk.core.i18n import in_reader_language
 from desk.extensions import db
 
 
@@ -17,7 +18,15 @@ class District(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
     name_kana: Mapped[str] = mapped_column(String(100))
+    # the name in English (romanised at least, e.g. "Kugenuma"); None: English pages
+    # show the Japanese name
+    name_en: Mapped[str | None] = mapped_column(String(NAME_MAX))
     position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def display_name(self):
+        """The name in the reader's language (desk.core.i18n.in_reader_language)."""
+        return in_reader_language(self.name, self.name_en)
 
     def __repr__(self):
         return f"<District {self.id} {self.name}>"

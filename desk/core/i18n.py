@@ -31,6 +31,17 @@ def select_locale():
     ]
 
 
+def in_reader_language(japanese, english):
+    """A name or text the city keeps in Japanese and, optionally, in English (a venue,
+    a district, a program): the English one for an English reader where it was given,
+    else the Japanese one. The reader is the current locale: the page's, or the
+    recipient's inside `force_locale` when a message or a calendar file is written."""
+    locale = get_locale()
+    if english and locale is not None and locale.language == "en":
+        return english
+    return japanese
+
+
 def format_local(value, skeleton):
     """Format a date or aware datetime with a CLDR skeleton in the user's locale and
     the desk's time zone ("yMMMEd" -> 2026年11月24日(火) / Tue, Nov 24, 2026)."""

@@ -7,24 +7,26 @@ services.
 
 EMAIL_DOMAIN = "city.fujisawa.example"
 
-# 地区: (name, kana), in the city's usual order.
+# 地区: (name, kana, English name), in the city's usual order. English names are
+# romanised as the city's signs write them (Hepburn, long vowels without macrons).
 DISTRICTS = [
-    ("片瀬", "カタセ"),
-    ("鵠沼", "クゲヌマ"),
-    ("辻堂", "ツジドウ"),
-    ("村岡", "ムラオカ"),
-    ("藤沢", "フジサワ"),
-    ("明治", "メイジ"),
-    ("善行", "ゼンギョウ"),
-    ("湘南大庭", "ショウナンオオバ"),
-    ("六会", "ムツアイ"),
-    ("湘南台", "ショウナンダイ"),
-    ("遠藤", "エンドウ"),
-    ("長後", "チョウゴ"),
-    ("御所見", "ゴショミ"),
+    ("片瀬", "カタセ", "Katase"),
+    ("鵠沼", "クゲヌマ", "Kugenuma"),
+    ("辻堂", "ツジドウ", "Tsujido"),
+    ("村岡", "ムラオカ", "Muraoka"),
+    ("藤沢", "フジサワ", "Fujisawa"),
+    ("明治", "メイジ", "Meiji"),
+    ("善行", "ゼンギョウ", "Zengyo"),
+    ("湘南大庭", "ショウナンオオバ", "Shonan-Oba"),
+    ("六会", "ムツアイ", "Mutsuai"),
+    ("湘南台", "ショウナンダイ", "Shonandai"),
+    ("遠藤", "エンドウ", "Endo"),
+    ("長後", "チョウゴ", "Chogo"),
+    ("御所見", "ゴショミ", "Goshomi"),
 ]
 
 _LIFT = "エレベーターあり・車いす用トイレあり"
+_LIFT_EN = "Lift; wheelchair-accessible toilet"
 
 # Community centres. `classes` are the monthly class patterns held there (RRULE BYDAY
 # value, local start and end time); `consultation` is the walk-in desk's pattern (BYDAY,
@@ -36,10 +38,13 @@ VENUES = [
         "name": "片瀬市民センター",
         "name_kana": "カタセシミンセンター",
         "short_name": "片瀬センター",
+        "name_en": "Katase Citizen Center",
+        "short_name_en": "Katase Center",
         "address": "神奈川県藤沢市片瀬3-9-6",
         "district": "片瀬",
         "phone": "0466-26-2831",
         "accessibility_notes": _LIFT + "・駐車場は台数に限りがあります",
+        "accessibility_notes_en": _LIFT_EN + "; limited parking",
         "default_capacity": 20,
         "latitude": 35.318400,
         "longitude": 139.483100,
@@ -51,10 +56,13 @@ VENUES = [
         "name": "鵠沼市民センター",
         "name_kana": "クゲヌマシミンセンター",
         "short_name": "鵠沼センター",
+        "name_en": "Kugenuma Citizen Center",
+        "short_name_en": "Kugenuma Center",
         "address": "神奈川県藤沢市鵠沼東8-1",
         "district": "鵠沼",
         "phone": "0466-22-3111",
         "accessibility_notes": _LIFT + "・補聴器用の磁気ループあり",
+        "accessibility_notes_en": _LIFT_EN + "; hearing loop for hearing aids",
         "default_capacity": 24,
         "latitude": 35.330200,
         "longitude": 139.474600,
@@ -66,10 +74,13 @@ VENUES = [
         "name": "辻堂市民センター",
         "name_kana": "ツジドウシミンセンター",
         "short_name": "辻堂センター",
+        "name_en": "Tsujido Citizen Center",
+        "short_name_en": "Tsujido Center",
         "address": "神奈川県藤沢市辻堂東海岸1-1-41",
         "district": "辻堂",
         "phone": "0466-34-4511",
         "accessibility_notes": _LIFT + "・入口にスロープあり",
+        "accessibility_notes_en": _LIFT_EN + "; ramp at the entrance",
         "default_capacity": 20,
         "latitude": 35.333100,
         "longitude": 139.447800,
@@ -81,11 +92,15 @@ VENUES = [
         "name": "村岡公民館",
         "name_kana": "ムラオカコウミンカン",
         "short_name": "村岡公民館",
+        "name_en": "Muraoka Community Hall",
+        "short_name_en": "Muraoka Hall",
         "address": "神奈川県藤沢市村岡東1-7-2",
         "district": "村岡",
         "phone": "0466-22-4211",
         "accessibility_notes": "会場は2階です（エレベーターなし、階段に手すりあり）・"
                                "車いす用トイレは1階にあります",
+        "accessibility_notes_en": ("The room is on the 2nd floor (no lift; stairs with handrails); "
+                                  "wheelchair-accessible toilet on the ground floor"),
         "default_capacity": 16,
         "latitude": 35.344800,
         "longitude": 139.506300,
@@ -97,10 +112,13 @@ VENUES = [
         "name": "藤沢公民館",
         "name_kana": "フジサワコウミンカン",
         "short_name": "藤沢公民館",
+        "name_en": "Fujisawa Community Hall",
+        "short_name_en": "Fujisawa Hall",
         "address": "神奈川県藤沢市藤沢1-3-8",
         "district": "藤沢",
         "phone": "0466-22-3621",
         "accessibility_notes": _LIFT + "・藤沢駅から徒歩10分",
+        "accessibility_notes_en": _LIFT_EN + "; 10 minutes' walk from Fujisawa Station",
         "default_capacity": 30,
         "latitude": 35.349700,
         "longitude": 139.487400,
@@ -112,10 +130,13 @@ VENUES = [
         "name": "明治市民センター",
         "name_kana": "メイジシミンセンター",
         "short_name": "明治センター",
+        "name_en": "Meiji Citizen Center",
+        "short_name_en": "Meiji Center",
         "address": "神奈川県藤沢市羽鳥1-5-10",
         "district": "明治",
         "phone": "0466-36-2521",
         "accessibility_notes": _LIFT,
+        "accessibility_notes_en": _LIFT_EN,
         "default_capacity": 18,
         "latitude": 35.345900,
         "longitude": 139.438300,
@@ -127,10 +148,14 @@ VENUES = [
         "name": "善行公民館",
         "name_kana": "ゼンギョウコウミンカン",
         "short_name": "善行公民館",
+        "name_en": "Zengyo Community Hall",
+        "short_name_en": "Zengyo Hall",
         "address": "神奈川県藤沢市善行1-24-2",
         "district": "善行",
         "phone": "0466-81-2000",
         "accessibility_notes": "段差なし・車いす用トイレあり・駐車場なし（公共交通機関でお越しください）",
+        "accessibility_notes_en": ("Step-free; wheelchair-accessible toilet; no parking (please come by "
+                                  "public transport)"),
         "default_capacity": 16,
         "latitude": 35.363600,
         "longitude": 139.471200,
@@ -142,10 +167,13 @@ VENUES = [
         "name": "湘南大庭市民センター",
         "name_kana": "ショウナンオオバシミンセンター",
         "short_name": "大庭センター",
+        "name_en": "Shonan-Oba Citizen Center",
+        "short_name_en": "Shonan-Oba Center",
         "address": "神奈川県藤沢市大庭5061-5",
         "district": "湘南大庭",
         "phone": "0466-87-1711",
         "accessibility_notes": _LIFT + "・駐車場あり",
+        "accessibility_notes_en": _LIFT_EN + "; parking",
         "default_capacity": 20,
         "latitude": 35.365800,
         "longitude": 139.440900,
@@ -157,10 +185,13 @@ VENUES = [
         "name": "六会市民センター",
         "name_kana": "ムツアイシミンセンター",
         "short_name": "六会センター",
+        "name_en": "Mutsuai Citizen Center",
+        "short_name_en": "Mutsuai Center",
         "address": "神奈川県藤沢市亀井野1-14-1",
         "district": "六会",
         "phone": "0466-82-2111",
         "accessibility_notes": _LIFT + "・六会日大前駅から徒歩5分",
+        "accessibility_notes_en": _LIFT_EN + "; 5 minutes' walk from Mutsuai-Nichidaimae Station",
         "default_capacity": 20,
         "latitude": 35.385300,
         "longitude": 139.464200,
@@ -172,10 +203,13 @@ VENUES = [
         "name": "湘南台市民センター",
         "name_kana": "ショウナンダイシミンセンター",
         "short_name": "湘南台センター",
+        "name_en": "Shonandai Citizen Center",
+        "short_name_en": "Shonandai Center",
         "address": "神奈川県藤沢市湘南台1-8",
         "district": "湘南台",
         "phone": "0466-44-1111",
         "accessibility_notes": _LIFT + "・授乳室あり・湘南台駅から徒歩3分",
+        "accessibility_notes_en": _LIFT_EN + "; nursing room; 3 minutes' walk from Shonandai Station",
         "default_capacity": 30,
         "latitude": 35.396500,
         "longitude": 139.466600,
@@ -187,10 +221,13 @@ VENUES = [
         "name": "長後市民センター",
         "name_kana": "チョウゴシミンセンター",
         "short_name": "長後センター",
+        "name_en": "Chogo Citizen Center",
+        "short_name_en": "Chogo Center",
         "address": "神奈川県藤沢市長後513",
         "district": "長後",
         "phone": "0466-45-1500",
         "accessibility_notes": _LIFT + "・駐車場あり",
+        "accessibility_notes_en": _LIFT_EN + "; parking",
         "default_capacity": 18,
         "latitude": 35.410100,
         "longitude": 139.456000,
@@ -202,11 +239,15 @@ VENUES = [
         "name": "御所見市民センター",
         "name_kana": "ゴショミシミンセンター",
         "short_name": "御所見C",
+        "name_en": "Goshomi Citizen Center",
+        "short_name_en": "Goshomi Center",
         "address": "神奈川県藤沢市用田584-1",
         "district": "御所見",
         "phone": "0466-48-1911",
         "accessibility_notes": "段差なし・車いす用トイレあり・駐車場あり（バスの本数が少ないため"
                                "お車での来場も可）",
+        "accessibility_notes_en": ("Step-free; wheelchair-accessible toilet; parking (buses are few, "
+                                  "so you may come by car)"),
         "default_capacity": 12,
         "latitude": 35.397400,
         "longitude": 139.415300,
@@ -218,6 +259,9 @@ VENUES = [
 _BRING = "お持ちのスマートフォン（お持ちでない方には貸出用のスマホがあります）、筆記用具"
 _BRING_MY_NUMBER = ("マイナンバーカード、カードを受け取ったときに決めた暗証番号（4けたの数字）、"
                     "お持ちのスマートフォン")
+_BRING_EN = "Your smartphone (we lend one if you have none), something to write with"
+_BRING_MY_NUMBER_EN = ("Your My Number card, the PIN you chose when you received it "
+                       "(4 digits), your smartphone")
 
 # The national curriculum (デジタル活用支援 講座): key -> program fields.
 PROGRAMS = [
@@ -228,8 +272,11 @@ PROGRAMS = [
         "title_en": "Your first smartphone",
         "description": "スマホの電源の入れ方・切り方、ボタンと画面の使い方、文字の大きさの"
                        "変え方をゆっくり練習します。はじめての方でも大丈夫です。",
+        "description_en": "Practise slowly how to turn the phone on and off, use its buttons and "
+                          "screen, and make the text bigger. Complete beginners are welcome.",
         "topic": "basics", "level": "beginner", "device": "any",
         "default_duration_minutes": 90, "what_to_bring": _BRING,
+        "what_to_bring_en": _BRING_EN,
     },
     {
         "key": "basics_iphone",
@@ -238,8 +285,11 @@ PROGRAMS = [
         "title_en": "Your first smartphone (iPhone)",
         "description": "iPhoneをお使いの方のための入門講座です。ホーム画面、設定、"
                        "アプリの開き方と閉じ方を練習します。",
+        "description_en": "A first class for iPhone users: the home screen, the settings, and how"
+                          " to open and close apps.",
         "topic": "basics", "level": "beginner", "device": "iphone",
         "default_duration_minutes": 90, "what_to_bring": _BRING,
+        "what_to_bring_en": _BRING_EN,
     },
     {
         "key": "basics_android",
@@ -248,8 +298,11 @@ PROGRAMS = [
         "title_en": "Your first smartphone (Android)",
         "description": "Androidのスマホをお使いの方のための入門講座です。ホーム画面、設定、"
                        "アプリの開き方と閉じ方を練習します。",
+        "description_en": "A first class for users of an Android smartphone: the home screen, the"
+                          " settings, and how to open and close apps.",
         "topic": "basics", "level": "beginner", "device": "android",
         "default_duration_minutes": 90, "what_to_bring": _BRING,
+        "what_to_bring_en": _BRING_EN,
     },
     {
         "key": "calls_camera",
@@ -257,8 +310,11 @@ PROGRAMS = [
         "title_kana": "デンワトカメラヲツカッテミヨウ",
         "title_en": "Calls and the camera",
         "description": "電話のかけ方・受け方、連絡先の登録、写真の撮り方と見方を練習します。",
+        "description_en": "Practise making and answering calls, saving contacts, and taking and "
+                          "viewing photos.",
         "topic": "calls_camera", "level": "beginner", "device": "any",
         "default_duration_minutes": 90, "what_to_bring": _BRING,
+        "what_to_bring_en": _BRING_EN,
     },
     {
         "key": "internet",
@@ -267,8 +323,11 @@ PROGRAMS = [
         "title_en": "Searching the internet",
         "description": "天気やバスの時刻、市役所のお知らせなどを、文字や声で調べる方法を"
                        "練習します。",
+        "description_en": "Practise looking up the weather, bus times and the city's news, by "
+                          "typing or by voice.",
         "topic": "internet", "level": "beginner", "device": "any",
         "default_duration_minutes": 90, "what_to_bring": _BRING,
+        "what_to_bring_en": _BRING_EN,
     },
     {
         "key": "maps",
@@ -277,8 +336,11 @@ PROGRAMS = [
         "title_en": "Finding your way with a map app",
         "description": "地図アプリで行きたい場所を探し、道順や電車・バスの乗り換えを"
                        "調べる方法を練習します。",
+        "description_en": "Practise finding a place in a map app and looking up the way there, "
+                          "with train and bus changes.",
         "topic": "maps", "level": "beginner", "device": "any",
         "default_duration_minutes": 90, "what_to_bring": _BRING,
+        "what_to_bring_en": _BRING_EN,
     },
     {
         "key": "line",
@@ -287,9 +349,12 @@ PROGRAMS = [
         "title_en": "Getting started with LINE",
         "description": "家族や友だちとメッセージやスタンプを送り合うアプリ「LINE」の"
                        "はじめ方と使い方を練習します。",
+        "description_en": "Practise starting and using LINE, the app for sending messages and "
+                          "stickers to family and friends.",
         "topic": "line", "level": "beginner", "device": "any",
         "default_duration_minutes": 90,
         "what_to_bring": _BRING + "、LINEのパスワード（お使いの方のみ）",
+        "what_to_bring_en": _BRING_EN + ", your LINE password (if you use LINE)",
     },
     {
         "key": "line_video",
@@ -298,9 +363,12 @@ PROGRAMS = [
         "title_en": "LINE: photos and video calls",
         "description": "LINEで写真を送る方法、グループでの会話、ビデオ通話のかけ方を"
                        "練習します。LINEを使ったことがある方向けです。",
+        "description_en": "Practise sending photos on LINE, talking in groups and making video "
+                          "calls. For people who have used LINE before.",
         "topic": "line", "level": "intermediate", "device": "any",
         "default_duration_minutes": 90,
         "what_to_bring": _BRING + "、LINEのパスワード",
+        "what_to_bring_en": _BRING_EN + ", your LINE password",
     },
     {
         "key": "my_number",
@@ -309,9 +377,13 @@ PROGRAMS = [
         "title_en": "Applying for a My Number card with your smartphone",
         "description": "スマホで顔写真を撮り、マイナンバーカードを申請する方法を"
                        "説明します。申請書（QRコードのついた紙）があればお持ちください。",
+        "description_en": "How to take your photo with your smartphone and apply for a My Number "
+                          "card. Please bring the application form (the paper with a QR code) if "
+                          "you have it.",
         "topic": "my_number", "level": "beginner", "device": "any",
         "default_duration_minutes": 90,
         "what_to_bring": "お持ちのスマートフォン、交付申請書（お持ちの方）",
+        "what_to_bring_en": "Your smartphone, the application form (if you have it)",
     },
     {
         "key": "mynaportal",
@@ -320,8 +392,11 @@ PROGRAMS = [
         "title_en": "Using Mynaportal",
         "description": "マイナポータルで健康保険証の利用登録や、薬や健診の情報を見る方法を"
                        "練習します。",
+        "description_en": "Practise registering your card as a health insurance card in "
+                          "Mynaportal and viewing your medicine and health check records.",
         "topic": "mynaportal", "level": "intermediate", "device": "any",
         "default_duration_minutes": 120, "what_to_bring": _BRING_MY_NUMBER,
+        "what_to_bring_en": _BRING_MY_NUMBER_EN,
     },
     {
         "key": "cashless",
@@ -330,8 +405,11 @@ PROGRAMS = [
         "title_en": "Introduction to cashless payment",
         "description": "スマホでお金を払うしくみ（QRコード決済など）と、安全に使うための"
                        "注意点をお話しします。実際のお金は使いません。",
+        "description_en": "How paying with a smartphone works (QR code payment and others) and "
+                          "how to use it safely. No real money is used.",
         "topic": "cashless", "level": "beginner", "device": "any",
         "default_duration_minutes": 90, "what_to_bring": _BRING,
+        "what_to_bring_en": _BRING_EN,
     },
     {
         "key": "scam",
@@ -340,8 +418,11 @@ PROGRAMS = [
         "title_en": "Protecting yourself from scams",
         "description": "あやしいメールやSMS、うその警告画面の見分け方と、困ったときの"
                        "相談先をお話しします。",
+        "description_en": "How to spot suspicious e-mails and SMS and fake warning screens, and "
+                          "where to get help when in trouble.",
         "topic": "scam_protection", "level": "beginner", "device": "any",
         "default_duration_minutes": 90, "what_to_bring": _BRING,
+        "what_to_bring_en": _BRING_EN,
     },
 ]
 

@@ -130,13 +130,15 @@ class DemoLoader:
     # -- reference data ----------------------------------------------------------------
 
     def load_districts(self):
-        for position, (name, kana) in enumerate(data.DISTRICTS, start=1):
+        for position, (name, kana, name_en) in enumerate(data.DISTRICTS, start=1):
             self.districts[name] = event_services.create_district(
-                {"name": name, "name_kana": kana, "position": position}, actor=ACTOR)
+                {"name": name, "name_kana": kana, "name_en": name_en, "position": position},
+                actor=ACTOR)
 
     def load_venues(self):
-        fields = ("name", "name_kana", "short_name", "address", "phone",
-                  "accessibility_notes", "default_capacity", "latitude", "longitude")
+        fields = ("name", "name_kana", "name_en", "short_name", "short_name_en", "address",
+                  "phone", "accessibility_notes", "accessibility_notes_en", "default_capacity",
+                  "latitude", "longitude")
         for item in data.VENUES:
             values = {name: item[name] for name in fields}
             values["district_id"] = self.districts[item["district"]].id

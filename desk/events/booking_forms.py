@@ -62,9 +62,9 @@ class SessionFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.venue.choices = id_choices(queries.venues(active_only=True),
-                                        lambda venue: venue.name, blank=_l("All venues"))
+                                        lambda venue: venue.display_name, blank=_l("All venues"))
         self.program.choices = id_choices(queries.programs(active_only=True),
-                                          lambda program: program.title,
+                                          lambda program: program.display_title,
                                           blank=_l("All programs"))
 
 

@@ -22,5 +22,5 @@ class BroadcastForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.venue_id.choices = id_choices(queries.venues(), lambda venue: venue.name,
+        self.venue_id.choices = id_choices(queries.venues(), lambda venue: venue.display_name,
                                            blank=_l("All venues"))

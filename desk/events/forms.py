@@ -64,11 +64,11 @@ def schedule_date(form, field):
 
 
 def _venue_choices(form, blank=None):
-    form.venue_id.choices = id_choices(queries.venues(), lambda venue: venue.name, blank=blank)
+    form.venue_id.choices = id_choices(queries.venues(), lambda venue: venue.display_name, blank=blank)
 
 
 def _program_choices(form):
-    form.program_id.choices = id_choices(queries.programs(), lambda program: program.title,
+    form.program_id.choices = id_choices(queries.programs(), lambda program: program.display_title,
                                          blank=_l("(no program)"))
 
 
@@ -76,6 +76,8 @@ class DistrictForm(FlaskForm):
     name = StringField(_l("District name"), validators=[DataRequired(),
                                                         Length(max=District.NAME_MAX)])
     name_kana = StringField(_l("Reading (kana)"), validators=[DataRequired(), Length(max=100)])
+    name_en = StringField(_l("Name in English"),
+                          validators=[Optional(), Length(max=District.NAME_MAX)])
     position = IntegerField(_l("Order in lists"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=9999)])
 
@@ -84,8 +86,12 @@ class VenueForm(FlaskForm):
     name = StringField(_l("Venue name"), validators=[DataRequired(), Length(max=Venue.NAME_MAX)])
     name_kana = StringField(_l("Reading (kana)"),
                             validators=[DataRequired(), Length(max=Venue.KANA_MAX)])
+    name_en = StringField(_l("Name in English"),
+                          validators=[Optional(), Length(max=Venue.NAME_EN_MAX)])
     short_name = StringField(_l("Short name for SMS (8 characters at most)"),
                              validators=[DataRequired(), Length(max=Venue.SHORT_NAME_MAX)])
+    short_name_en = StringField(_l("Short name for English SMS (20 characters at most)"),
+                                validators=[Optional(), Length(max=Venue.SHORT_NAME_EN_MAX)])
     address = StringField(_l("Address"), validators=[DataRequired(),
                                                      Length(max=Venue.ADDRESS_MAX)])
     district_id = SelectField(_l("District"), validators=[Optional()])
@@ -93,6 +99,8 @@ class VenueForm(FlaskForm):
                         render_kw={"type": "tel", "autocomplete": "off"})
     accessibility_notes = TextAreaField(_l("Accessibility (step-free access, lift, parking)"),
                                         validators=[Optional(), Length(max=Venue.NOTES_MAX)])
+    accessibility_notes_en = TextAreaField(_l("Accessibility, in English"),
+                                           validators=[Optional(), Length(max=Venue.NOTES_MAX)])
     default_capacity = IntegerField(_l("Usual number of seats"), default=20,
                                     validators=[InputRequired(),
                                                 NumberRange(min=0, max=MAX_CAPACITY)])
@@ -102,7 +110,7 @@ class VenueForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district_id.choices = id_choices(all_districts(), lambda item: item.name,
+        self.district_id.choices = id_choices(all_districts(), lambda item: item.display_name,
                                               blank=_l("(not set)"))
 
 
@@ -114,6 +122,8 @@ class ProgramForm(FlaskForm):
                                                             Length(max=Program.TITLE_EN_MAX)])
     description = TextAreaField(_l("Description"),
                                 validators=[Optional(), Length(max=Program.DESCRIPTION_MAX)])
+    description_en = TextAreaField(_l("Description in English"),
+                                   validators=[Optional(), Length(max=Program.DESCRIPTION_MAX)])
     topic = SelectField(_l("Topic"), choices=choices(TOPIC_LABELS))
     level = SelectField(_l("Level"), choices=choices(LEVEL_LABELS))
     device = SelectField(_l("Device"), choices=choices(DEVICE_LABELS))
@@ -123,6 +133,8 @@ class ProgramForm(FlaskForm):
                                                  max=Program.DURATION_MAX)])
     what_to_bring = TextAreaField(_l("What to bring"),
                                   validators=[Optional(), Length(max=Program.BRING_MAX)])
+    what_to_bring_en = TextAreaField(_l("What to bring, in English"),
+                                     validators=[Optional(), Length(max=Program.BRING_MAX)])
     morning_reminder_time = TimeField(_l("Second reminder on the morning of the class"),
                                       validators=[Optional()])
     is_active = BooleanField(_l("Offered"), default=True)

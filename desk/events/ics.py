@@ -74,8 +74,8 @@ def _description(booking, page_url):
                        "if a seat becomes free.", position=waitlist_position(booking)))
     lines.append(_("Booking code: %(code)s", code=booking.display_code))
     lines.append(_("Seats: %(seats)d", seats=booking.seats))
-    if session.program is not None and session.program.what_to_bring:
-        lines.append(_("What to bring: %(items)s", items=session.program.what_to_bring))
+    if session.program is not None and session.program.display_what_to_bring:
+        lines.append(_("What to bring: %(items)s", items=session.program.display_what_to_bring))
     lines.append(_("Your booking (to check or cancel it): %(url)s", url=page_url))
     lines.append(_("Questions or cancelling by phone: the desk, %(phone)s",
                    phone=current_app.config["DESK_DESK_PHONE"]))
@@ -83,7 +83,7 @@ def _description(booking, page_url):
 
 
 def _location(venue):
-    return _("%(venue)s, %(address)s", venue=venue.name, address=venue.address)
+    return _("%(venue)s, %(address)s", venue=venue.display_name, address=venue.address)
 
 
 def _alarm(booking):

@@ -1,6 +1,5 @@
 """Human labels for the schedule's enumerations, translated lazily."""
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from desk.core.forms import labelled_choices
@@ -104,13 +103,10 @@ def choices(labels):
 def session_title(item):
     """The title in the reader's language: a program's English title for English
     readers where one exists, else the Japanese title."""
-    english = str(get_locale() or "") == "en"
     if item.title:
         return item.title
     if item.program is not None:
-        if english and item.program.title_en:
-            return item.program.title_en
-        return item.program.title
+        return item.program.display_title
     return str(kind_label(item.kind))
 
 LEFT_ALONE_MESSAGES = {

@@ -97,7 +97,7 @@ def _template(channel, template, suffix="txt"):
 
 def place_options(context):
     """How an SMS names the class, longest first (see the module's docstring)."""
-    venue = context["venue"].short_name
+    venue = context["venue"].display_short_name
     return [f"{venue} {context['title']}", f"{venue} {context['kind']}", venue]
 
 
@@ -122,7 +122,7 @@ def _email(message, context, now):
     program = booking.session.program
     context = dict(context, page_url=public_url_for("public.booking", token=booking.token),
                    date_long=format_date_long(booking.session.start_dt),
-                   what_to_bring=program.what_to_bring if program is not None else None,
+                   what_to_bring=program.display_what_to_bring if program is not None else None,
                    locale=locale_key())
     module = _template("email", message.template).make_module(context)
     subject = squash(str(module.subject))

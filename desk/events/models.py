@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core.db import UTCDateTime, enum_column
+from desk.core.i18n import in_reader_language
 from desk.core.timeutil import utcnow
 from desk.extensions import db
 
@@ -81,8 +82,10 @@ class Venue(db.Model):
     __tablename__ = "venues"
 
     NAME_MAX = 100
+    NAME_EN_MAX = 200
     KANA_MAX = 200
     SHORT_NAME_MAX = 8
+    SHORT_NAME_EN_MAX = 20
     ADDRESS_MAX = 200
     PHONE_MAX = 20
     NOTES_MAX = 1000
@@ -91,11 +94,16 @@ class Venue(db.Model):
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     name_kana: Mapped[str] = mapped_column(String(KANA_MAX))
     short_name: Mapped[str] = mapped_column(String(SHORT_NAME_MAX))
+    # the English names (romanised at least); None: English readers see the Japanese
+    # name, and an English SMS the English name, else the Japanese short name
+    name_en: Mapped[str | None] = mapped_column(String(NAME_EN_MAX))
+    short_name_en: Mapped[str | None] = mapped_column(String(SHORT_NAME_EN_MAX))
     address: Mapped[str] = mapped_column(String(ADDRESS_MAX))
     district_id: Mapped[int | None] = mapped_column(
         ForeignKey("districts.id", ondelete="SET NULL"))
     phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
     accessibility_notes: Mapped[str | None] = mapped_column(Text)
+    accessibility_notes_en: Mapped[str | None] = mapped_column(Text)
     default_capacity: Mapped[int] = mapped_column(default=20)
     latitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
     longitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
@@ -111,6 +119,20 @@ class Venue(db.Model):
         CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude"),
         CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_pair"),
     )
+
+    @property
+    def display_name(self):
+        """The name in the reader's language (desk.core.i18n.in_reader_language)."""
+        return in_reader_language(self.name, self.name_en)
+
+    @property
+    def display_accessibility_notes(self):
+        return in_reader_language(self.accessibility_notes, self.accessibility_notes_en)
+
+    @property
+    def display_short_name(self):
+        """The name a text message gives, in the reader's language."""
+        return in_reader_language(self.short_name, self.short_name_en or self.name_en)
 
     def __repr__(self):
         return f"<Venue {self.id} {self.name}>"
@@ -132,11 +154,13 @@ class Program(db.Model):
     title_kana: Mapped[str] = mapped_column(String(KANA_MAX))
     title_en: Mapped[str | None] = mapped_column(String(TITLE_EN_MAX))
     description: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
     topic: Mapped[Topic] = mapped_column(enum_column(Topic, "topic"))
     level: Mapped[Level] = mapped_column(enum_column(Level, "level"))
     device: Mapped[Device] = mapped_column(enum_column(Device, "device"))
     default_duration_minutes: Mapped[int] = mapped_column(default=90)
     what_to_bring: Mapped[str | None] = mapped_column(String(BRING_MAX))
+    what_to_bring_en: Mapped[str | None] = mapped_column(String(BRING_MAX))
     # a second reminder on the morning of the class, at this time (Japan time); None:
     # only the reminder of the day before
     morning_reminder_time: Mapped[time | None] = mapped_column(Time)
@@ -148,6 +172,20 @@ class Program(db.Model):
             f"default_duration_minutes BETWEEN {DURATION_MIN} AND {DURATION_MAX}",
             name="default_duration_minutes"),
     )
+
+    # the texts in the reader's language (desk.core.i18n.in_reader_language): the
+    # English ones for English readers where given, else the Japanese ones
+    @property
+    def display_title(self):
+        return in_reader_language(self.title, self.title_en)
+
+    @property
+    def display_description(self):
+        return in_reader_language(self.description, self.description_en)
+
+    @property
+    def display_what_to_bring(self):
+        return in_reader_language(self.what_to_bring, self.what_to_bring_en)
 
     def __repr__(self):
         return f"<Program {self.id} {self.title}>"

@@ -132,7 +132,7 @@ def describe_booking(booking):
     session = booking.session
     return _("%(title)s on %(date)s at %(time)s, %(venue)s",
              title=session.display_title, date=spoken_date(session.start_dt),
-             time=spoken_time(session.start_dt), venue=session.venue.name)
+             time=spoken_time(session.start_dt), venue=session.venue.display_name)
 
 
 def offers_keys(message, *, now):

@@ -55,12 +55,13 @@ from desk.extensions import db
 
 MAX_SESSION_LENGTH = timedelta(hours=12)
 
-DISTRICT_FIELDS = ("name", "name_kana", "position")
-VENUE_FIELDS = ("name", "name_kana", "short_name", "address", "district_id", "phone",
-                "accessibility_notes", "default_capacity", "latitude", "longitude", "is_active")
-PROGRAM_FIELDS = ("title", "title_kana", "title_en", "description", "topic", "level", "device",
-                  "default_duration_minutes", "what_to_bring", "morning_reminder_time",
-                  "is_active")
+DISTRICT_FIELDS = ("name", "name_kana", "name_en", "position")
+VENUE_FIELDS = ("name", "name_kana", "name_en", "short_name", "short_name_en", "address",
+                "district_id", "phone", "accessibility_notes", "accessibility_notes_en",
+                "default_capacity", "latitude", "longitude", "is_active")
+PROGRAM_FIELDS = ("title", "title_kana", "title_en", "description", "description_en", "topic",
+                  "level", "device", "default_duration_minutes", "what_to_bring",
+                  "what_to_bring_en", "morning_reminder_time", "is_active")
 SESSION_FIELDS = ("kind", "program_id", "title", "venue_id", "start_dt", "end_dt", "capacity",
                   "notes", "requesting_group", "requesting_contact", "slot_minutes")
 SESSION_AUDIT_FIELDS = (*SESSION_FIELDS, "status", "cancel_reason", "series_id",
@@ -100,10 +101,13 @@ def _district_values(data, current=None):
     values = {
         "name": checker.text("name", District.NAME_MAX, required=True),
         "name_kana": checker.text("name_kana", 100, required=True),
+        "name_en": checker.text("name_en", District.NAME_MAX),
         "position": checker.integer("position", 0, 9999) or 0,
     }
     _unique(checker, District, District.name, values["name"], current, "name",
             _("A district with this name already exists."))
+    _unique(checker, District, District.name_en, values["name_en"], current, "name_en",
+            _("A district with this English name already exists."))
     checker.done()
     return values
 
@@ -130,12 +134,16 @@ def _venue_values(data, current=None):
     values = {
         "name": checker.text("name", Venue.NAME_MAX, required=True),
         "name_kana": checker.text("name_kana", Venue.KANA_MAX, required=True),
+        "name_en": checker.text("name_en", Venue.NAME_EN_MAX),
         "short_name": checker.text("short_name", Venue.SHORT_NAME_MAX, required=True),
+        "short_name_en": checker.text("short_name_en", Venue.SHORT_NAME_EN_MAX),
         "address": checker.text("address", Venue.ADDRESS_MAX, required=True),
         "district_id": district.id if district else None,
         "phone": phone.e164 if phone else None,
         "accessibility_notes": checker.text("accessibility_notes", Venue.NOTES_MAX,
                                             multiline=True),
+        "accessibility_notes_en": checker.text("accessibility_notes_en", Venue.NOTES_MAX,
+                                               multiline=True),
         "default_capacity": checker.integer("default_capacity", 0, MAX_CAPACITY, required=True),
         "latitude": checker.number("latitude", -90, 90),
         "longitude": checker.number("longitude", -180, 180),
@@ -145,6 +153,8 @@ def _venue_values(data, current=None):
         checker.fail("longitude", _("Enter both latitude and longitude, or neither."))
     _unique(checker, Venue, Venue.name, values["name"], current, "name",
             _("A venue with this name already exists."))
+    _unique(checker, Venue, Venue.name_en, values["name_en"], current, "name_en",
+            _("A venue with this English name already exists."))
     checker.done()
     return values
 
@@ -169,6 +179,8 @@ def _program_values(data, current=None):
         "title_kana": checker.text("title_kana", Program.KANA_MAX, required=True),
         "title_en": checker.text("title_en", Program.TITLE_EN_MAX),
         "description": checker.text("description", Program.DESCRIPTION_MAX, multiline=True),
+        "description_en": checker.text("description_en", Program.DESCRIPTION_MAX,
+                                       multiline=True),
         "topic": checker.choice("topic", Topic),
         "level": checker.choice("level", Level, default=Level.BEGINNER),
         "device": checker.choice("device", Device, default=Device.ANY),
@@ -176,6 +188,8 @@ def _program_values(data, current=None):
             "default_duration_minutes", Program.DURATION_MIN, Program.DURATION_MAX,
             required=True),
         "what_to_bring": checker.text("what_to_bring", Program.BRING_MAX, multiline=True),
+        "what_to_bring_en": checker.text("what_to_bring_en", Program.BRING_MAX,
+                                         multiline=True),
         "morning_reminder_time": checker.time("morning_reminder_time", required=False),
         "is_active": checker.boolean("is_active", default=True),
     }

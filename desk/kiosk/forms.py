@@ -81,7 +81,7 @@ class KioskBookingForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.district_id.choices = id_choices(
-            all_districts(), lambda item: ruby_reading(item.name, item.name_kana),
+            all_districts(), lambda item: ruby_reading(item.display_name, item.name_kana),
             blank=_l("Skip"))
 
     def booking_data(self):
@@ -105,4 +105,4 @@ class KioskCreateForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.venue_id.choices = id_choices(event_queries.venues(active_only=True),
-                                           lambda item: item.name)
+                                           lambda item: item.display_name)

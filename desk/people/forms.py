@@ -50,7 +50,7 @@ class PersonFieldsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district_id.choices = id_choices(all_districts(), lambda item: item.name,
+        self.district_id.choices = id_choices(all_districts(), lambda item: item.display_name,
                                               blank=_l("Prefer not to say"))
 
     def person_data(self):

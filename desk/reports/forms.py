@@ -73,7 +73,7 @@ class SurveyGridForm(FlaskForm):
             self.rows.append_entry()
         can_do = _numbered((member.value, label) for member, label in CAN_DO_LABELS.items())
         ages = _numbered((member.value, label) for member, label in AGE_BAND_LABELS.items())
-        districts = _numbered((str(district.id), district.name)
+        districts = _numbered((str(district.id), district.display_name)
                               for district in all_districts())
         for row in self.rows:
             row.can_do.choices = can_do

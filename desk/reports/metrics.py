@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 from desk.consults.models import ConsultTopic, Outcome, Ticket, TicketStatus, Visit, visit_topics
 from desk.consults.visit_forms import topic_label
 from desk.core.districts import District
-from desk.core.i18n import format_month
+from desk.core.i18n import format_month, in_reader_language
 from desk.core.timeutil import add_months, local_datetime, local_day_bounds, utcnow
 from desk.events.models import (
     Attendance,
@@ -430,16 +430,17 @@ def breakdown(first, last, by, *, now=None):
                 for index, month in enumerate(months)]
     if by == "venue":
         figures, _base = _session_figures(scope, EventSession.venue_id)
-        venues = db.session.execute(select(Venue.id, Venue.name)
+        venues = db.session.execute(select(Venue.id, Venue.name, Venue.name_en)
                                     .where(Venue.id.in_(list(figures)))
                                     .order_by(Venue.name_kana, Venue.id)).all()
-        return _session_rows(figures, venues)
+        return _session_rows(figures, [(key, in_reader_language(name, name_en))
+                                       for key, name, name_en in venues])
     if by == "program":
         figures, _base = _session_figures(scope, EventSession.program_id)
-        programs = db.session.execute(select(Program.id, Program.title)
+        programs = db.session.execute(select(Program.id, Program.title, Program.title_en)
                                       .where(Program.id.in_([key for key in figures if key]))
                                       .order_by(Program.title_kana, Program.id)).all()
-        labels = [(key, label) for key, label in programs]
+        labels = [(key, in_reader_language(title, title_en)) for key, title, title_en in programs]
         if None in figures:
             labels.append((None, _("No program (events and consultation desks)")))
         return _session_rows(figures, labels)
@@ -465,8 +466,9 @@ def _people_rows(scope, by):
         select(survey_column, func.count(SurveyEntry.id)).select_from(base)
         .join(SurveyEntry, SurveyEntry.session_id == base.c.sid).group_by(survey_column)).all())
     if by == "district":
-        groups = list(db.session.execute(
-            select(District.id, District.name).order_by(District.position, District.id)))
+        groups = [(key, in_reader_language(name, name_en)) for key, name, name_en in
+                  db.session.execute(select(District.id, District.name, District.name_en)
+                                     .order_by(District.position, District.id))]
     else:
         groups = [(band, str(AGE_BAND_LABELS[band])) for band in AgeBand]
     groups.append((None, _("Not given")))

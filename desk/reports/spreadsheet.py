@@ -145,9 +145,9 @@ def attendance_table(bookings):
                       else _("Not marked"))
         rows.append([
             start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"),
-            str(kind_label(session.kind)), session_title(session), session.venue.name,
+            str(kind_label(session.kind)), session_title(session), session.venue.display_name,
             person.name, person.name_kana, phone_cell(person.phone),
-            person.district.name if person.district else "",
+            person.district.display_name if person.district else "",
             str(AGE_BAND_LABELS[person.age_band]) if person.age_band else "",
             booking.seats, _("Yes") if booking.is_walk_in else "", attendance,
         ])

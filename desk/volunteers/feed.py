@@ -116,7 +116,7 @@ def shift_event(assignment):
     event.add("dtstart", to_local(shift.start_dt))
     event.add("dtend", to_local(shift.end_dt))
     event.add("summary", _summary(assignment))
-    event.add("location", _("%(venue)s, %(address)s", venue=venue.name,
+    event.add("location", _("%(venue)s, %(address)s", venue=venue.display_name,
                             address=venue.address))
     event.add("description", _description(assignment, page_url))
     event.add("url", page_url)

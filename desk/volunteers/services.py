@@ -384,7 +384,7 @@ def _describe(other):
 
     return _("%(date)s %(start)s–%(end)s at %(venue)s",
              date=format_date_short(other.shift.start_dt), start=format_time(other.shift.start_dt),
-             end=format_time(other.shift.end_dt), venue=other.shift.session.venue.name)
+             end=format_time(other.shift.end_dt), venue=other.shift.session.venue.display_name)
 
 
 def staffing_warnings(shift, volunteer):

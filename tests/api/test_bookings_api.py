@@ -57,6 +57,13 @@ def test_book_without_a_token(api, session, create_district):
         True)
 
 
+def test_book_with_the_districts_english_name(api, session, create_district):
+    district = create_district(name="湘南台", name_en="Shonandai")
+    response = api.post(url(session), json={**BODY, "district": "Shonandai"})
+    assert response.status_code == 201, response.get_json()
+    assert db.session.scalars(select(Booking)).one().person.district_id == district.id
+
+
 def test_book_again_answers_200_with_the_existing_booking_without_its_code(api, session):
     """Phone and kana are all it takes to book, so they must not be enough to learn
     someone's code: the existing booking is described without it and its details go

@@ -32,7 +32,8 @@ def test_list_sessions_shape(api, ctx, create_session):
         "program": {"id": program.id, "title": program.title,
                     "title_kana": program.title_kana, "title_en": program.title_en,
                     "topic": "basics", "level": "beginner", "device": "any"},
-        "venue": {"id": venue.id, "name": venue.name, "short_name": venue.short_name},
+        "venue": {"id": venue.id, "name": venue.name, "name_en": venue.name_en,
+                  "short_name": venue.short_name},
         "starts_at": "2026-12-03T10:00:00+09:00",
         "ends_at": "2026-12-03T11:30:00+09:00",
         "capacity": 12,
@@ -145,14 +146,20 @@ def test_get_session_unknown_is_json_404(api, ctx, url):
 
 
 def test_list_venues(api, ctx, create_venue, create_district):
-    district = create_district()
+    district = create_district(name_en="Shonandai")
     first = create_venue(name_kana="アアア会館", district_id=district.id,
-                         latitude=35.39, longitude=139.46)
+                         latitude=35.39, longitude=139.46, name_en="Shonandai Citizen Center",
+                         short_name_en="Shonandai C", accessibility_notes_en="Lift")
     second = create_venue(name_kana="アアイ会館", is_active=False)
     body = api.get("/api/v1/venues").get_json()
     items = {item["id"]: item for item in body["items"]}
     assert items[first.id]["district"] == {"id": district.id, "name": district.name,
-                                           "name_kana": district.name_kana}
+                                           "name_kana": district.name_kana,
+                                           "name_en": "Shonandai"}
+    assert (items[first.id]["name_en"], items[first.id]["short_name_en"],
+            items[first.id]["accessibility_notes_en"]) == (
+        "Shonandai Citizen Center", "Shonandai C", "Lift")
+    assert items[second.id]["name_en"] is None
     assert items[first.id]["phone"] == "+81466441111"
     assert items[second.id]["is_active"] is False
     ordered = [item["id"] for item in body["items"]]

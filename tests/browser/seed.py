@@ -303,14 +303,16 @@ def seed():
     actor = users["coordinator"]
 
     north = services.create_district({"name": "湘南台", "name_kana": "ショウナンダイ",
-                                      "position": 1}, actor=actor)
+                                      "name_en": "Shonandai", "position": 1}, actor=actor)
     south = services.create_district({"name": "辻堂", "name_kana": "ツジドウ", "position": 2},
                                      actor=actor)
     venue = services.create_venue({
         "name": "湘南台市民センター", "name_kana": "ショウナンダイシミンセンター",
-        "short_name": "湘南台C", "address": "神奈川県藤沢市湘南台1-8",
+        "name_en": "Shonandai Citizen Center", "short_name": "湘南台C",
+        "short_name_en": "Shonandai C", "address": "神奈川県藤沢市湘南台1-8",
         "district_id": north.id, "phone": "0466-44-1111", "default_capacity": 20,
         "accessibility_notes": "段差なし。エレベーターあり。駐車場は3台まで。",
+        "accessibility_notes_en": "Step-free. Lift. Parking for 3 cars.",
         "latitude": "35.3965", "longitude": "139.4666", "is_active": True}, actor=actor)
     second_venue = services.create_venue({
         "name": "辻堂公民館", "name_kana": "ツジドウコウミンカン", "short_name": "辻堂公",
@@ -325,7 +327,9 @@ def seed():
         "title_en": "Smartphone basics", "topic": "basics", "level": "beginner",
         "device": "any", "default_duration_minutes": 90,
         "description": "電源の入れ方、電話のかけ方、カメラの使い方を学びます。",
-        "what_to_bring": "充電したスマートフォン", "is_active": True}, actor=actor)
+        "description_en": "Learn to switch the phone on, make calls and use the camera.",
+        "what_to_bring": "充電したスマートフォン", "what_to_bring_en": "Your smartphone, charged",
+        "is_active": True}, actor=actor)
     line = services.create_program({
         "title": "LINEを使ってみよう", "title_kana": "ラインヲツカッテミヨウ",
         "title_en": "Using LINE", "topic": "line", "level": "beginner", "device": "iphone",

@@ -55,9 +55,31 @@ def test_half_years_are_clipped_to_the_period():
 def test_demo_data_has_the_expected_shape():
     assert len(data.DISTRICTS) == 13
     assert all(len(venue["short_name"]) <= Venue.SHORT_NAME_MAX for venue in data.VENUES)
-    assert {venue["district"] for venue in data.VENUES} <= {name for name, _ in data.DISTRICTS}
+    assert {venue["district"] for venue in data.VENUES} <= {
+        name for name, _kana, _name_en in data.DISTRICTS}
     assert all(venue["phone"].startswith("0466-") for venue in data.VENUES)
     assert data.EMAIL_DOMAIN.endswith(".example")  # a reserved domain
+
+
+def test_demo_data_names_everything_in_english():
+    """Every district, venue and program has its English (at least romanised) names and
+    texts, in plain ASCII so that an English SMS stays GSM-7, each name once."""
+    english = {
+        "districts": [name_en for _name, _kana, name_en in data.DISTRICTS],
+        "venues": [venue["name_en"] for venue in data.VENUES],
+        "short names": [venue["short_name_en"] for venue in data.VENUES],
+        "programs": [program["title_en"] for program in data.PROGRAMS],
+    }
+    for kind, names in english.items():
+        assert all(name and name.isascii() for name in names), kind
+        assert len(set(names)) == len(names), kind
+    assert all(len(venue["short_name_en"]) <= Venue.SHORT_NAME_EN_MAX for venue in data.VENUES)
+    texts = [venue["accessibility_notes_en"] for venue in data.VENUES] + [
+        program[field] for program in data.PROGRAMS
+        for field in ("description_en", "what_to_bring_en")]
+    assert all(text and text.isascii() for text in texts)
+    assert english["districts"][:2] == ["Katase", "Kugenuma"]
+    assert "Goshomi Citizen Center" in english["venues"]
 
 
 # Each load of the demo takes seconds, so each anchor day is loaded once: 2026-11-19 by

@@ -510,6 +510,9 @@ def test_venue_new_and_edit(staff_client, ctx, create_district):
     ({"latitude": "35.3"}, ["longitude"]),
     ({"latitude": "95", "longitude": "139"}, ["latitude"]),
     ({"longitude": "east", "latitude": "35"}, ["longitude"]),
+    ({"name_en": "C" * 201}, ["name_en"]),
+    ({"short_name_en": "Tsujido Citizen Center"}, ["short_name_en"]),
+    ({"accessibility_notes_en": "x" * 1001}, ["accessibility_notes_en"]),
 ])
 def test_venue_new_refuses_bad_input_next_to_the_field(staff_client, ctx, changes, fields):
     before = row_counts()
@@ -529,6 +532,35 @@ def test_venue_new_refuses_a_duplicate_name(staff_client, ctx, create_venue):
     before = row_counts()
     response = staff_client.post("/staff/venues/new", data=venue_form())
     assert_refused(response, before, "name")
+
+
+def test_venue_english_names_are_saved_and_shown_to_english_staff(staff_client, ctx):
+    response = staff_client.post("/staff/venues/new", data=venue_form(
+        name_en="Tsujido Citizen Center", short_name_en="Tsujido C",
+        accessibility_notes_en="Step-free"))
+    assert response.status_code == 302
+    [venue] = only(Venue)
+    assert (venue.name_en, venue.short_name_en, venue.accessibility_notes_en) == (
+        "Tsujido Citizen Center", "Tsujido C", "Step-free")
+    staff_client.set_cookie("desk_locale", "en")
+    assert ">Tsujido Citizen Center</a>" in staff_client.get("/staff/venues").get_data(
+        as_text=True)
+    form = staff_client.get(f"/staff/venues/{venue.id}").get_data(as_text=True)
+    assert 'value="Tsujido C"' in form and "Short name for English SMS" in form
+    response = staff_client.post(f"/staff/venues/{venue.id}",
+                                 data=venue_form(name_en="", short_name_en=""))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert venue.name_en is None and venue.short_name_en is None
+    assert ">辻堂市民センター</a>" in staff_client.get("/staff/venues").get_data(as_text=True)
+
+
+def test_venue_new_refuses_a_duplicate_english_name(staff_client, ctx, create_venue):
+    create_venue(name_en="Tsujido Citizen Center")
+    before = row_counts()
+    response = staff_client.post("/staff/venues/new",
+                                 data=venue_form(name_en="tsujido citizen center"))
+    assert_refused(response, before, "name_en")
 
 
 def program_form(**changes):
@@ -557,11 +589,25 @@ def test_program_new_and_edit(staff_client, ctx):
     ({"default_duration_minutes": "10"}, ["default_duration_minutes"]),
     ({"default_duration_minutes": "9" * 400}, ["default_duration_minutes"]),
     ({"what_to_bring": "物" * 501}, ["what_to_bring"]),
+    ({"what_to_bring_en": "x" * 501}, ["what_to_bring_en"]),
+    ({"description_en": "x" * 2001}, ["description_en"]),
 ])
 def test_program_new_refuses_bad_input_next_to_the_field(staff_client, ctx, changes, fields):
     before = row_counts()
     response = staff_client.post("/staff/programs/new", data=program_form(**changes))
     assert_refused(response, before, *fields)
+
+
+def test_program_english_texts_are_saved(staff_client, ctx):
+    response = staff_client.post("/staff/programs/new", data=program_form(
+        title_en="Using Mynaportal", description_en="Register your card.",
+        what_to_bring_en="Your My Number card"))
+    assert response.status_code == 302
+    [program] = only(Program)
+    assert (program.title_en, program.description_en, program.what_to_bring_en) == (
+        "Using Mynaportal", "Register your card.", "Your My Number card")
+    staff_client.set_cookie("desk_locale", "en")
+    assert ">Using Mynaportal</a>" in staff_client.get("/staff/programs").get_data(as_text=True)
 
 
 def test_program_new_refuses_a_duplicate_title(staff_client, ctx, create_program):
@@ -587,6 +633,23 @@ def test_district_add_edit_and_refuse_a_duplicate(staff_client, ctx):
                                 data={"name": "片瀬地区", "name_kana": "カタセ",
                                       "position": "10000"})
     assert_refused(refused, before, "position")
+
+
+def test_district_english_name_is_saved_shown_and_unique(staff_client, ctx, create_district):
+    create_district(name="片瀬", name_en="Katase")
+    response = staff_client.post("/staff/districts", data={
+        "name": "鵠沼", "name_kana": "クゲヌマ", "name_en": "Kugenuma", "position": "2"})
+    assert response.status_code == 302
+    district = db.session.scalar(select(District).where(District.name == "鵠沼"))
+    assert district.name_en == "Kugenuma"
+    staff_client.set_cookie("desk_locale", "en")
+    page = staff_client.get("/staff/districts").get_data(as_text=True)
+    assert ">Kugenuma</a>" in page and ">Katase</a>" in page
+    before = row_counts()
+    refused = staff_client.post(f"/staff/districts/{district.id}", data={
+        "name": "鵠沼", "name_kana": "クゲヌマ", "name_en": "KATASE", "position": "2"})
+    assert_refused(refused, before, "name_en")
+    assert "A district with this English name already exists." in refused.get_data(as_text=True)
 
 
 # -- the calendar ------------------------------------------------------------------------

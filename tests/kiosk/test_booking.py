@@ -51,6 +51,22 @@ def test_start_page_lists_this_venue_first_then_nearby(kiosk_client, kiosk_place
     assert "2 seats left" in page
 
 
+def test_the_kiosk_names_venues_and_districts_in_the_readers_language(kiosk_client,
+                                                                       kiosk_place):
+    place = kiosk_place
+    place["neighbour"].name_en = "Shonandai Community Hall"
+    place["district"].name_en = "Shonandai"
+    db.session.commit()
+    page = text(kiosk_client.get(f"/kiosk/{place['venue'].id}"))
+    assert "Shonandai Community Hall" in page and "湘南台公民館" not in page
+    assert "湘南台市民センター" in page  # no English name: the Japanese one
+    body = kiosk_client.get(f"/kiosk/{place['venue'].id}").get_data(as_text=True)
+    assert 'class="kiosk-choice">Shonandai</label>' in body  # the district to choose
+    kiosk_client.set_cookie(LOCALE_COOKIE, "ja")
+    page = text(kiosk_client.get(f"/kiosk/{place['venue'].id}"))
+    assert "湘南台公民館" in page and "Shonandai Community Hall" not in page
+
+
 def test_without_nearby_classes_other_places_are_offered(kiosk_client, kiosk_place,
                                                          create_venue, create_session):
     services.cancel_session(kiosk_place["nearby"], "台風のため", actor="test", now=utcnow())

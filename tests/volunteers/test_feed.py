@@ -136,6 +136,20 @@ def test_the_feed_speaks_the_volunteers_language(client, signed_up, volunteer):
     assert "湘南台市民センター（神奈川県藤沢市湘南台1-8）" == str(event["LOCATION"])
 
 
+def test_the_feed_names_the_venue_in_the_volunteers_language(client, signed_up, volunteer,
+                                                            session):
+    _calendar, (event,) = events_of(client, volunteer)
+    assert str(event["LOCATION"]).startswith("湘南台市民センター")  # no English name yet
+    session.venue.name_en = "Shonandai Citizen Center"
+    db.session.commit()
+    _calendar, (event,) = events_of(client, volunteer)
+    assert str(event["LOCATION"]) == "Shonandai Citizen Center, 神奈川県藤沢市湘南台1-8"
+    services.update_volunteer(volunteer, {"language": "ja"}, actor="test", now=NOW)
+    db.session.commit()
+    _calendar, (event,) = events_of(client, volunteer)
+    assert str(event["LOCATION"]).startswith("湘南台市民センター")
+
+
 def test_moving_the_shift_keeps_the_uid_and_raises_the_sequence(client, signed_up, shift,
                                                                 volunteer):
     _calendar, (before,) = events_of(client, volunteer)
