@@ -1,0 +1,27 @@
+"""The one way pages say a length of time (desk.core.i18n.format_duration): hours and
+minutes, never decimal hours."""
+
+from datetime import timedelta
+
+import pytest
+from flask_babel import force_locale
+
+from desk.core.i18n import format_duration
+
+
+@pytest.mark.parametrize(("value", "ja", "en"), [
+    (2.52, "2時間31分", "2 h 31 min"),
+    (timedelta(hours=2, minutes=31, seconds=12), "2時間31分", "2 h 31 min"),
+    (timedelta(hours=3), "3時間", "3 h"),
+    (timedelta(minutes=45), "45分", "45 min"),
+    (timedelta(seconds=29), "0時間", "0 h"),
+    (timedelta(minutes=59, seconds=30), "1時間", "1 h"),  # to the nearest minute, half up
+    (1234.5, "1,234時間30分", "1,234 h 30 min"),
+    (-3.5, "-3時間30分", "-3 h 30 min"),
+    (None, "–", "–"),
+])
+def test_a_duration_is_said_in_hours_and_minutes(ctx, value, ja, en):
+    with force_locale("ja"):
+        assert format_duration(value) == ja
+    with force_locale("en"):
+        assert format_duration(value) == en
