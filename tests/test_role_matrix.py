@@ -4,12 +4,15 @@ coordinator and admin, each with its expected status.
 A route that nobody classified fails the test: a new page must join this table.
 """
 
+from datetime import timedelta
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
 from desk.auth.models import Role
 from desk.consults.models import ConsultTopic
+from desk.core.timeutil import utcnow
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
 
@@ -296,7 +299,11 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "feed_token": volunteer.feed_token,
         # a consultation session (ENDPOINT_IDS gives it as session_id where a page needs
         # one) and a topic of the consultation log
-        "consult_session_id": create_session(kind="consultation").id,
+        # running now (the reception issues tickets on the session's day, by the real
+        # clock)
+        "consult_session_id": create_session(
+            kind="consultation", start_dt=utcnow() - timedelta(hours=5),
+            end_dt=utcnow() + timedelta(hours=5)).id,
         "topic_id": db.session.scalar(select(ConsultTopic.id).limit(1)),
         "message_id": db.session.scalar(select(OutboxMessage.id).where(
             OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id).limit(1)),
@@ -309,8 +316,6 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     invitee = volunteer_services.create_volunteer(
         {"name": "招待 花子", "name_kana": "しょうたい はなこ", "affiliation": "student",
          "email": "matrix.invitee@example.jp"}, actor="test", now=NOW)
-    from desk.core.timeutil import utcnow
-
     # the link page checks the link against the real clock
     ids["link_token"] = invite_volunteer(invitee, "email", actor="test",
                                          now=utcnow()).message.secret
@@ -325,11 +330,11 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
                                         actor="test", now=NOW),
         volunteer, actor="test", now=NOW, confirmed=True)
     ids.setdefault("ticket_id", consult_services.issue_ticket(consult, {}, actor="test",
-                                                              now=NOW).id)
+                                                              now=utcnow()).id)
     # reception: a ticket of its own to skip, recall and cancel, and a visitor with a
     # reserved slot to check in
     ids["reception_ticket_id"] = consult_services.issue_ticket(
-        consult, {}, actor="test", now=NOW).id
+        consult, {}, actor="test", now=utcnow()).id
     consult.slot_minutes, consult.capacity = 30, 3
     ids["reservation_id"] = book_seat(consult, create_person(), channel="phone_desk",
                                       actor="test", now=NOW).booking.id

@@ -52,6 +52,7 @@ def _render(session, form, *, issued=None):
     return render_template(
         "consults/reception.html", session=session, form=form, board=current, now=now,
         issued=issued, issued_wait=issued_wait,
+        ticket_refusal=services.ticket_refusal(session, now),
         reservations=queries.reservations_to_check_in(session),
         show_phone=current_user.is_staff, visitor_name=queries.visitor_name,
         wait_minutes=screens.wait_minutes)

@@ -28,6 +28,8 @@ from desk.consults.models import (
 from desk.core import audit, records
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from desk.core.i18n import format_date_long
+from desk.core.timeutil import local_today, to_local
 from desk.core.validation import Checker
 from desk.events.bookings import lock_session
 from desk.events.models import BookingStatus, SessionKind, SessionStatus
@@ -45,11 +47,29 @@ _DATE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}[-/.年](?:1[0-2]|0?[1-9])[-/.�
                    r"(?:3[01]|[12][0-9]|0?[1-9])(?![0-9])日?")
 
 
-def _check_session(session, now=None):
+def _check_session(session):
     if session.kind != SessionKind.CONSULTATION:
         raise ValidationError(_("This is not a consultation session."))
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("This session is cancelled."))
+
+
+def ticket_refusal(session, now):
+    """Why reception cannot issue a ticket for `session` now (a translated message), or
+    None: tickets are issued on the session's day (Japan time), until the session ends."""
+    if to_local(session.start_dt).date() > local_today(now):
+        return _("Tickets are issued on the day of the session (%(date)s).",
+                 date=format_date_long(session.start_dt))
+    if session.end_dt <= now:
+        return _("This session is over: no more tickets can be issued.")
+    return None
+
+
+def _check_issuable(session, now):
+    _check_session(session)
+    refusal = ticket_refusal(session, now)
+    if refusal is not None:
+        raise ValidationError(refusal, code="not_open")
 
 
 def _ticket_state(ticket):
@@ -68,7 +88,7 @@ def issue_ticket(session, data, *, actor, now):
     from desk.people.models import Person
 
     session = lock_session(session)
-    _check_session(session)
+    _check_issuable(session, now)
     checker = Checker(data)
     name = checker.text("visitor_name", Ticket.NAME_MAX)
     phone = checker.phone("phone")
@@ -107,7 +127,7 @@ def check_in_reservation(booking, *, actor, now):
     """A visitor with a reserved slot arrives: their ticket, served at the slot's time."""
     session = lock_session(booking.session)
     db.session.refresh(booking)
-    _check_session(session)
+    _check_issuable(session, now)
     if booking.status != BookingStatus.BOOKED or booking.slot_dt is None:
         raise ValidationError(_("This booking does not hold a reserved slot."))
     existing = db.session.scalar(select(Ticket).where(Ticket.booking_id == booking.id))

@@ -5,11 +5,13 @@ Accept-Language, else DESK_DEFAULT_LOCALE (ja). Times are always shown in the de
 time zone (Asia/Tokyo).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_skeleton
 from flask import request
 from flask_babel import format_decimal, get_locale, get_timezone
+from flask_babel import gettext as _
 
 from desk.extensions import babel
 
@@ -84,6 +86,27 @@ def format_month(value):
     return format_local(value, "yMMMM")
 
 
+def format_duration(value):
+    """A length of time as people say it, to the nearest minute: 2時間31分 / 2 h 31 min
+    (never 2.52 hours). `value` is a timedelta, or hours as a number (a figure of the
+    reports); "–" for None. Every page that shows hours uses this (the `duration`
+    filter); CSV downloads keep decimal hours, which a spreadsheet can add up."""
+    if value is None:
+        return "–"
+    hours = Decimal(value.total_seconds()) / 3600 if isinstance(value, timedelta) \
+        else Decimal(str(value))
+    sign = "-" if hours < 0 else ""
+    total = int((abs(hours) * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    whole, minutes = divmod(total, 60)
+    if whole and minutes:
+        text = _("%(hours)s h %(minutes)s min", hours=format_decimal(whole), minutes=minutes)
+    elif whole or not minutes:
+        text = _("%(hours)s h", hours=format_decimal(whole))
+    else:
+        text = _("%(minutes)s min", minutes=minutes)
+    return sign + text
+
+
 def init_i18n(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.add_extension("jinja2.ext.i18n")
@@ -96,6 +119,7 @@ def init_i18n(app):
         month=format_month,
         weekday=format_weekday,
         number=format_decimal,
+        duration=format_duration,
     )
     app.jinja_env.globals.update(
         time_range=format_time_range,

@@ -33,7 +33,7 @@ from desk.events.labels import (
     ATTENDANCE_LABELS,
     CANCEL_REASON_LABELS,
     CHANNEL_LABELS,
-    CONFIRMATION_LABELS,
+    will_they_come,
 )
 from desk.events.models import (
     Attendance,
@@ -97,6 +97,7 @@ def roster(session_id):
     return render_template(
         "staff/roster.html", session=session, roster=queries.roster(session), now=now,
         can_check_in=_can_check_in(session, now),
+        can_mark_no_show=session.start_dt <= now,
         can_close=(current_user.is_staff and not session.is_attendance_closed
                    and session.status != SessionStatus.CANCELLED and session.start_dt <= now),
         can_walk_in=(current_user.is_staff and session.takes_bookings
@@ -105,7 +106,7 @@ def roster(session_id):
         headcount_form=HeadcountForm(formdata=None,
                                      anonymous_headcount=session.anonymous_headcount),
         attendance_labels=ATTENDANCE_LABELS, channel_labels=CHANNEL_LABELS,
-        confirmation_labels=CONFIRMATION_LABELS, cancel_reason_labels=CANCEL_REASON_LABELS,
+        will_they_come=will_they_come, cancel_reason_labels=CANCEL_REASON_LABELS,
         spoken_date=spoken_date(session.start_dt))
 
 

@@ -11,13 +11,13 @@ plays this part for its quotas).
 The single-session answers (`seats_taken`, `seats_free`, `places_free`) decide a
 booking only under the session's lock (desk.events.bookings.lock_session), inside the
 booking's transaction. `seats_taken_by` and `of_sessions` answer for many sessions at
-once (listings, staffing) with the same SQL condition, `holds_seats`; `holds` states
-it for one booking in memory.
+once (listings, staffing), in a fixed number of queries whatever their number, with the
+same SQL condition, `holds_seats`; `holds` states it for one booking in memory.
 """
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from desk.events import slots
 from desk.events.models import Attendance, Booking, BookingStatus
@@ -91,25 +91,30 @@ def seats_taken_by(session_ids):
         .group_by(Booking.session_id))}
 
 
-def _waiting_by(session_ids):
-    return dict(db.session.execute(
-        select(Booking.session_id, func.count(Booking.id))
-        .where(Booking.session_id.in_(session_ids), Booking.status == BookingStatus.WAITLISTED)
-        .group_by(Booking.session_id)).all())
+def _held_and_waiting_by(session_ids):
+    """{session id: (seats held, bookings waiting)} in one aggregate query."""
+    waiting = Booking.status == BookingStatus.WAITLISTED
+    return {session_id: (int(taken), int(queued)) for session_id, taken, queued in
+            db.session.execute(
+                select(Booking.session_id,
+                       func.coalesce(func.sum(case((holds_seats(), Booking.seats), else_=0)), 0),
+                       func.count(case((waiting, Booking.id))))
+                .where(Booking.session_id.in_(session_ids), or_(holds_seats(), waiting))
+                .group_by(Booking.session_id))}
 
 
 def of_sessions(sessions):
-    """{session id: Availability} of many sessions in at most three queries: the seats
-    held, the waiting lists, and the free slots of the sessions that have them."""
+    """{session id: Availability} of many sessions in one aggregate query (the seats
+    held and the waiting list of each), and one more for the free slots when some of
+    them have reserved slots."""
     sessions = list(sessions)
     ids = [session.id for session in sessions]
     if not ids:
         return {}
-    taken = seats_taken_by(ids)
-    waiting = _waiting_by(ids)
+    counted = _held_and_waiting_by(ids)
     free_slots = slots.free_slot_counts(sessions)
     return {session.id: Availability(capacity=session.capacity or 0,
-                                     taken=taken.get(session.id, 0),
-                                     waiting=int(waiting.get(session.id) or 0),
+                                     taken=counted.get(session.id, (0, 0))[0],
+                                     waiting=counted.get(session.id, (0, 0))[1],
                                      slots_free=free_slots.get(session.id))
             for session in sessions}

@@ -25,6 +25,7 @@ from sqlalchemy.orm import lazyload
 from desk.core import audit
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
+from desk.core.i18n import format_time
 from desk.core.timeutil import local_today, to_local, utcnow
 from desk.events import access, availability, notices, slots
 from desk.events.models import (
@@ -646,6 +647,9 @@ def set_attendance(booking, value, *, actor, now):
     if booking.status != BookingStatus.BOOKED:
         raise ValidationError(_("Only a booked seat can be checked in; this booking is %(status)s.",
                                 status=booking_status_label(booking.status)))
+    if value == Attendance.NO_SHOW and session.start_dt > now:
+        raise ValidationError(_("A no-show can be marked once the session has started "
+                                "(%(time)s).", time=format_time(session.start_dt)))
     if booking.attendance == value:
         return booking
     if value != Attendance.NO_SHOW and booking.attendance == Attendance.NO_SHOW:

@@ -84,6 +84,20 @@ CONFIRMATION_LABELS = {
     Confirmation.DECLINED: _l("Cannot come"),
 }
 
+WALKED_IN_LABEL = _l("Walk-in: came without a booking")
+CAME_LABEL = _l("Came")
+
+
+def will_they_come(booking):
+    """The answer under "Will they come?": a walk-in and a booking marked attended have
+    come, whatever was (or was not) answered before; else the answer recorded."""
+    if booking.is_walk_in:
+        return WALKED_IN_LABEL
+    if booking.attendance == Attendance.ATTENDED:
+        return CAME_LABEL
+    return CONFIRMATION_LABELS[booking.confirmation]
+
+
 CANCEL_REASON_LABELS = {
     CancelReason.PERSON: _l("Cancelled by the person"),
     CancelReason.STAFF: _l("Cancelled by staff"),

@@ -101,9 +101,17 @@ def place_options(context):
     return [f"{venue} {context['title']}", f"{venue} {context['kind']}", venue]
 
 
+def for_whom(text, context):
+    """A proxy contact's copy says first whose booking it is, by the name on record (the
+    person the proxy books or receives copies for); the person's own message as it is."""
+    if not context["for_proxy"]:
+        return text
+    return _("%(name)s's booking: %(text)s", name=context["person_name"], text=text)
+
+
 def sms_body(message, context):
     template = _template("sms", message.template)
-    return fewest_segments([squash(template.render(context, place=place))
+    return fewest_segments([squash(for_whom(template.render(context, place=place), context))
                             for place in place_options(context)])
 
 
@@ -125,7 +133,7 @@ def _email(message, context, now):
                    what_to_bring=program.display_what_to_bring if program is not None else None,
                    locale=locale_key())
     module = _template("email", message.template).make_module(context)
-    subject = squash(str(module.subject))
+    subject = squash(for_whom(str(module.subject), context))
     html = _template("email", message.template, "html").render(context, subject=subject)
     name = None if message.recipient_kind == RecipientKind.PROXY else booking.person.name
     method, calendar = invites.invitation(booking, recipient_email=message.address,

@@ -30,7 +30,7 @@ from desk.events.booking_forms import (
     SessionFilterForm,
     focus_first,
 )
-from desk.events.labels import CONFIRMATION_LABELS
+from desk.events.labels import CONFIRMATION_LABELS, will_they_come
 from desk.events.models import Booking, BookingChannel, CancelReason, Confirmation, EventSession
 from desk.notify.planning import person_channels
 from desk.people import queries as people_queries
@@ -199,7 +199,7 @@ def booking(booking_id):
         "staff/booking.html", booking=item, position=bookings.waitlist_position(item),
         spoken_date=spoken_date(item.session.start_dt), reminded=bool(person_channels(person)),
         no_reminder=no_reminder_reason(person.phone, person.phone_kind, person.reminder_channel),
-        confirmation_label=CONFIRMATION_LABELS[item.confirmation],
+        confirmation_label=will_they_come(item),
         confirmation_form=ConfirmationForm(formdata=None, confirmation=item.confirmation.value),
         now=utcnow())
 

@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from desk.core.timeutil import local_today, utcnow, week_start
 from desk.core.web import get_or_404, parse_day, parse_id
-from desk.events import queries
+from desk.events import availability, queries
 from desk.events.labels import KIND_LABELS
 from desk.events.models import EventSession, SessionKind
 from desk.extensions import db
@@ -35,6 +35,9 @@ def schedule():
     return render_template(
         "public/schedule.html",
         days=queries.group_by_day(sessions, first_day, 7),
+        counts=availability.of_sessions(session for session in sessions
+                                        if session.takes_bookings),
+        now=utcnow(),
         first_day=first_day,
         last_day=last_day,
         today=today,
@@ -49,7 +52,8 @@ def schedule():
 
 def session_detail(session_id):
     session = get_or_404(EventSession, session_id)
-    return render_template("public/session.html", session=session, now=utcnow())
+    return render_template("public/session.html", session=session, now=utcnow(),
+                           count=availability.of_sessions([session]).get(session.id))
 
 
 def venues():

@@ -21,7 +21,7 @@ from desk.core.timeutil import (
     week_start,
 )
 from desk.core.web import FAILED, attempt, get_or_404, parse_day
-from desk.events import panels, queries, recurrence, services
+from desk.events import availability, panels, queries, recurrence, services
 from desk.events.forms import (
     CancelForm,
     DistrictForm,
@@ -72,6 +72,8 @@ def sessions():
         first_day=first_day, last_day=last_day, previous_day=previous_day, next_day=next_day,
         month_first=month_start(anchor), today=local_today(), venue=venue, kind=kind,
         venues=queries.venues(), kinds=KIND_LABELS, count=len(found),
+        counts=availability.of_sessions(session for session in found
+                                        if session.takes_bookings),
         panels=panels.render_all(venue=venue, kind=kind))
 
 

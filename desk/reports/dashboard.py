@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from desk.core.i18n import format_local
+from desk.core.i18n import format_duration, format_local
 from desk.core.timeutil import fiscal_year_of
 from desk.core.web import parse_day
 from desk.reports import metrics, periods
@@ -243,13 +243,13 @@ def target_year(period, today):
 # -- formatting ----------------------------------------------------------------------------
 
 def format_value(value, unit):
-    """A figure as shown: 1,234 / 12.5% / 12.5 h / 4.2; "–" for no figure."""
+    """A figure as shown: 1,234 / 12.5% / 12 h 30 min / 4.2; "–" for no figure."""
     if value is None:
         return "–"
     if unit == "percent":
         return _("%(number)s%%", number=format_number(round(float(value), 1)))
     if unit == "hours":
-        return _("%(hours)s h", hours=format_number(round(float(value), 1)))
+        return format_duration(value)
     if unit == "score":
         return format_number(round(float(value), 2))
     return format_number(value)

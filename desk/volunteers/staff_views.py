@@ -93,7 +93,6 @@ def template_helpers():
             "language": LANGUAGE_LABELS, "status_filter": STATUS_FILTERS,
             "account": ACCOUNT_LABELS,
         },
-        "hours_text": lambda row: f"{export.hours_decimal(row.time):.2f}",
         "hhmm": lambda value: to_local(value).strftime("%H:%M") if value else "",
         # check-in, check-out and no-shows are offered from the shift's day on
         "shift_due": lambda shift, now: to_local(shift.start_dt).date() <= local_today(now),

@@ -2,14 +2,14 @@
 attendance (a coordinator's token). Every answer is validated against the OpenAPI
 document by the `api` client."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from desk.api import bookings as api_bookings
 from desk.auth.models import Role
-from desk.core.timeutil import local_today, utcnow
+from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services
 from desk.events.models import Booking, BookingChannel, BookingStatus
 from desk.events.notices import BookingTemplate
@@ -322,6 +322,24 @@ def test_attendance_before_the_day_is_refused(api, session, coordinator_token):
     response = api.post(f"/api/v1/bookings/{code}/attendance", json={"attendance": "attended"},
                         token=coordinator_token)
     assert_error(response, 422)
+
+
+def test_a_no_show_before_the_start_is_refused(api, ctx, create_session, create_person,
+                                               coordinator_token):
+    now = utcnow()
+    start = min(now + timedelta(hours=2), local_datetime(local_today(now), time(23, 59, 59)))
+    later_today = create_session(start_dt=start, end_dt=start + timedelta(hours=1))
+    booking = services.book_seat(later_today, create_person(), channel="phone_desk",
+                                 actor="test", now=now).booking
+    db.session.commit()
+    path = f"/api/v1/bookings/{booking.code}/attendance"
+    error = assert_error(api.post(path, json={"attendance": "no_show"},
+                                  token=coordinator_token), 422, "invalid")
+    assert "開始時刻" in error["message"]  # in Japanese, the default
+    db.session.expire_all()
+    assert booking.attendance is None
+    response = api.post(path, json={"attendance": "attended"}, token=coordinator_token)
+    assert response.status_code == 200
 
 
 # -- the document ----------------------------------------------------------------------

@@ -195,3 +195,15 @@ def create_volunteer_user(create_user):
 ])
 def test_notes_with_a_phone_number_or_my_number_are_flagged(ctx, note, flagged):
     assert bool(services.check_note(note)) is flagged
+
+
+def test_tickets_are_issued_on_the_sessions_day_until_it_ends(desk_session):
+    # DAY 10:00-15:00 JST: two days before, the evening before, and after the end
+    for now in (at(10) - timedelta(days=2), at(10) - timedelta(hours=12), at(15)):
+        with pytest.raises(ValidationError) as refused:
+            services.issue_ticket(desk_session, {}, actor="test", now=now)
+        assert refused.value.code == "not_open"
+    assert services.ticket_refusal(desk_session, at(8)) is None  # early on the day
+    assert _walk_in(desk_session, at(8)).number == 1
+    assert _walk_in(desk_session, at(14, 59)).number == 2
+    assert services.ticket_refusal(desk_session, at(15)) is not None

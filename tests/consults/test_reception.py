@@ -210,6 +210,23 @@ def test_a_cancelled_session_issues_no_ticket(desk_session, staff_client):
     assert tickets(desk_session) == []
 
 
+@pytest.mark.parametrize(("days", "start", "end", "refusal"), [
+    (2, time(13), time(16), "Tickets are issued on the day of the session"),
+    (-1, time(10), time(15), "This session is over: no more tickets can be issued."),
+])
+def test_no_ticket_before_the_sessions_day_or_after_it(ctx, create_consult_session,
+                                                       staff_client, days, start, end, refusal):
+    session = create_consult_session(day=local_today() + timedelta(days=days), start=start,
+                                     end=end)
+    page = staff_client.get(reception(session)).get_data(as_text=True)
+    assert refusal in between(page, "issue-heading")
+    assert "Issue a ticket" not in page and "A ticket issued now waits" not in page
+    response = staff_client.post(f"/consults/{session.id}/tickets")
+    assert response.status_code == 200
+    assert refusal in flashes(response.get_data(as_text=True), "error")
+    assert tickets(session) == []
+
+
 # -- who sees what --------------------------------------------------------------------------------
 
 def test_coordinators_see_phone_numbers_volunteers_do_not(desk_session, on_desk,
@@ -251,8 +268,7 @@ def test_the_board_shows_serving_waiting_and_set_aside(desk_session, on_desk, cr
 
 def test_a_reserved_visitor_is_checked_in(ctx, create_consult_session, create_reservation,
                                           create_person, on_desk):
-    session = create_consult_session(day=local_today() + timedelta(days=2), start=time(13),
-                                     end=time(16), slot_minutes=30, capacity=4)
+    session = create_consult_session(slot_minutes=30, capacity=4)
     person = create_person(name="予約 花子", name_kana="よやく はなこ", phone=MOBILE)
     booking = create_reservation(session, person)
     assert booking.slot_dt == session.start_dt
@@ -275,6 +291,24 @@ def test_a_reserved_visitor_is_checked_in(ctx, create_consult_session, create_re
                            follow_redirects=True)
     assert "already has ticket 1" in flashes(response.get_data(as_text=True), "error")
     assert len(tickets(session)) == 1
+
+
+def test_a_reserved_visitor_is_checked_in_only_on_the_day(ctx, create_consult_session,
+                                                          create_reservation, on_desk):
+    session = create_consult_session(day=local_today() + timedelta(days=2), start=time(13),
+                                     end=time(16), slot_minutes=30, capacity=4)
+    booking = create_reservation(session)
+    client, _user = on_desk(session)
+    page = client.get(reception(session)).get_data(as_text=True)
+    assert booking.person.name in between(page, "reservations", "queue")
+    assert f"/reservations/{booking.id}/check-in" not in page
+    assert "Tickets are issued on the day of the session" in between(page, "issue-heading")
+    response = client.post(f"/consults/{session.id}/reservations/{booking.id}/check-in",
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "Tickets are issued on the day of the session" in flashes(
+        response.get_data(as_text=True), "error")
+    assert tickets(session) == []
 
 
 def test_a_booking_of_another_session_is_not_found(ctx, create_consult_session,

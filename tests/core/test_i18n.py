@@ -1,10 +1,13 @@
-"""desk.core.i18n.in_reader_language: the one place that chooses between a name kept in
-Japanese and its optional English counterpart."""
+"""desk.core.i18n: the one place that chooses between a name kept in Japanese and its
+optional English counterpart (in_reader_language), and the one way pages say a length of
+time (format_duration): hours and minutes, never decimal hours."""
+
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
 
-from desk.core.i18n import in_reader_language
+from desk.core.i18n import format_duration, in_reader_language
 
 
 @pytest.mark.parametrize("locale, japanese, english, shown", [
@@ -24,3 +27,21 @@ def test_in_reader_language_follows_the_page(app):
         assert in_reader_language("鵠沼", "Kugenuma") == "Kugenuma"
     with app.test_request_context(headers={"Accept-Language": "ja"}):
         assert in_reader_language("鵠沼", "Kugenuma") == "鵠沼"
+
+
+@pytest.mark.parametrize(("value", "ja", "en"), [
+    (2.52, "2時間31分", "2 h 31 min"),
+    (timedelta(hours=2, minutes=31, seconds=12), "2時間31分", "2 h 31 min"),
+    (timedelta(hours=3), "3時間", "3 h"),
+    (timedelta(minutes=45), "45分", "45 min"),
+    (timedelta(seconds=29), "0時間", "0 h"),
+    (timedelta(minutes=59, seconds=30), "1時間", "1 h"),  # to the nearest minute, half up
+    (1234.5, "1,234時間30分", "1,234 h 30 min"),
+    (-3.5, "-3時間30分", "-3 h 30 min"),
+    (None, "–", "–"),
+])
+def test_a_duration_is_said_in_hours_and_minutes(ctx, value, ja, en):
+    with force_locale("ja"):
+        assert format_duration(value) == ja
+    with force_locale("en"):
+        assert format_duration(value) == en

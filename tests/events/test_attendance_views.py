@@ -188,6 +188,45 @@ def test_check_in_before_the_day_is_refused(english, create_session, create_pers
     assert flashes(english.get(response.headers["Location"]).get_data(as_text=True), "error")
 
 
+def test_no_show_is_refused_before_the_start_and_its_button_hidden(english, create_session,
+                                                                  create_person):
+    now = utcnow()
+    start = min(now + timedelta(hours=2), local_datetime(local_today(now), time(23, 59, 59)))
+    later_today = create_session(start_dt=start, end_dt=start + timedelta(hours=2), capacity=3)
+    booking = book(later_today, create_person())
+    html = english.get(roster_url(later_today)).get_data(as_text=True)
+    assert "No-shows can be marked once the session has started" in html
+    assert 'value="no_show"' not in html and 'value="attended"' in html
+    before = counts()
+    response = mark(english, booking, "no_show")
+    assert reload(Booking, booking.id).attendance is None and counts() == before
+    assert "A no-show can be marked once the session has started" in flashes(
+        english.get(response.headers["Location"]).get_data(as_text=True), "error")
+    mark(english, booking, "attended")  # an early arrival is checked in
+    assert reload(Booking, booking.id).attendance == Attendance.ATTENDED
+
+
+def test_a_walk_in_shows_as_come_not_as_unconfirmed(english, today_class, seated,
+                                                    create_person):
+    person = create_person(name="伊藤 節子", name_kana="いとう せつこ")
+    english.post(f"{roster_url(today_class)}/walk-in/add",
+                 data={"person_id": str(person.id), "seats": "1"})
+    walk_in = db.session.scalars(select(Booking).where(Booking.person_id == person.id)).one()
+    mark(english, seated[0][0], "attended")
+    html = english.get(roster_url(today_class)).get_data(as_text=True)
+
+    def row(booking):
+        start = html.index(f'id="booking-{booking.id}"')
+        return html[start:html.index("</tr>", start)]
+
+    assert "Walk-in: came without a booking" in row(walk_in)
+    assert "Not confirmed yet" not in row(walk_in)
+    assert ">Came<" in row(seated[0][0]) and "Not confirmed yet" in row(seated[0][1])
+    page = english.get(f"/staff/bookings/{walk_in.id}").get_data(as_text=True)
+    assert "Walk-in: came without a booking" in page and "Not confirmed yet" not in page
+    assert "Record their answer" not in page
+
+
 def test_booking_of_another_session_is_404(staff_client, today_class, seated, create_session,
                                            create_person):
     other = book(create_session(day=local_today() + timedelta(days=2)), create_person())

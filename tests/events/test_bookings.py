@@ -807,3 +807,16 @@ def test_create_cancel_promote_and_attendance_are_audited(today_session, create_
     marked = last_audit("booking.attendance")
     assert marked.object_id == second.id and marked.after["attendance"] == "attended"
     assert marked.note is None
+
+
+def test_a_no_show_is_marked_only_once_the_session_started(ctx, create_session, create_person):
+    session = create_session(day=NOW.date(), start=time(13), end=time(15), capacity=3)
+    booking = services.book_seat(session, create_person(), channel="phone_desk", actor="test",
+                        now=NOW).booking
+    morning = session.start_dt - timedelta(hours=3)
+    with pytest.raises(ValidationError):
+        services.set_attendance(booking, Attendance.NO_SHOW, actor="test", now=morning)
+    assert booking.attendance is None
+    services.set_attendance(booking, Attendance.ATTENDED, actor="test", now=morning)
+    services.set_attendance(booking, Attendance.NO_SHOW, actor="test", now=session.start_dt)
+    assert booking.attendance == Attendance.NO_SHOW

@@ -11,6 +11,7 @@ import pytest
 from desk.core.timeutil import local_today
 from desk.events import services
 from desk.extensions import db
+from tests.events.helpers import statements_of
 from tests.fixtures.factories import NOW
 
 LATE_EVENING_UTC = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)  # 2026-12-02 00:30 JST, Wed
@@ -138,3 +139,41 @@ def test_session_detail_of_an_outreach_class_names_the_group(client, ctx, create
                              kind="outreach_class", requesting_group="鵠沼老人クラブ")
     page = text(client.get(f"/sessions/{session.id}"))
     assert "鵠沼老人クラブ" in page and "2026年12月3日(木)" in page
+
+
+def _book(session, person, seats=1):
+    services.book_seat(session, person, seats=seats, channel="phone_desk", actor="test",
+                       now=NOW)
+    db.session.commit()
+
+
+def test_schedule_shows_free_seats_and_full_with_the_waiting_list(client, ctx, create_session,
+                                                                  create_person):
+    day = local_today() + timedelta(days=3)
+    roomy = create_session(day=day, title="クラスD", capacity=5)
+    full = create_session(day=day, title="クラスE", capacity=2)
+    create_session(day=day, kind="awareness_event", title="体験会F", capacity=None)
+    _book(roomy, create_person(), seats=2)
+    _book(full, create_person(), seats=2)
+    client.set_cookie("desk_locale", "en")
+    page = text(client.get(f"/?week={day.isoformat()}"))
+    assert "クラスD" in page and "3 seats left" in page
+    assert "Full. You can wait for a free seat." in page
+    assert page.count("seats left") == 1 and page.count("Full") == 1  # none for the event
+    assert "3 seats left" in text(client.get(f"/sessions/{roomy.id}"))
+    assert "Full. You can wait for a free seat." in text(client.get(f"/sessions/{full.id}"))
+
+
+def test_schedule_counts_seats_in_one_query_whatever_the_number_of_sessions(
+        client, ctx, create_session, create_person, create_venue):
+    day = local_today() + timedelta(days=3)
+    venue = create_venue()
+    path = f"/?week={day.isoformat()}&venue={venue.id}"
+    _book(create_session(day=day, venue_id=venue.id), create_person())
+    few, _response = statements_of(client, path)
+    for hour in range(12, 17):
+        session = create_session(day=day, start=time(hour), end=time(hour, 45),
+                                 venue_id=venue.id)
+        _book(session, create_person())
+    many, response = statements_of(client, path)
+    assert response.status_code == 200 and many == few

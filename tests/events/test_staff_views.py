@@ -24,7 +24,7 @@ from desk.events.models import (
     Venue,
 )
 from desk.extensions import db
-from tests.events.helpers import row_counts
+from tests.events.helpers import row_counts, statements_of
 from tests.fixtures.factories import NOW
 
 
@@ -712,3 +712,31 @@ def test_session_new_odd_date_query_never_fails(staff_client, query):
 ])
 def test_unknown_ids_give_404(staff_client, method, path):
     assert getattr(staff_client, method)(path).status_code == 404
+
+
+def test_session_list_shows_booked_of_capacity_in_one_query(staff_client, create_session,
+                                                             create_person, create_venue):
+    day = local_today() + timedelta(days=2)
+    venue = create_venue()
+    path = f"/staff/sessions?date={day.isoformat()}&venue={venue.id}"
+
+    def book(session, seats):
+        services.book_seat(session, create_person(), seats=seats, channel="phone_desk",
+                           actor="test", now=NOW)
+        db.session.commit()
+
+    first = create_session(day=day, venue_id=venue.id, capacity=12)
+    book(first, 3)
+    few, _response = statements_of(staff_client, path)
+    for hour in range(12, 16):
+        book(create_session(day=day, start=time(hour), end=time(hour, 45), venue_id=venue.id,
+                            capacity=2), 2)
+    book(first, 1)
+    full = create_session(day=day, start=time(17), end=time(18), venue_id=venue.id, capacity=1)
+    book(full, 1)
+    book(full, 1)  # on the waiting list
+    many, response = statements_of(staff_client, path)
+    assert many == few
+    html = response.get_data(as_text=True)
+    assert "4 / 12" in html and html.count("2 / 2") == 4 and "1 / 1" in html
+    assert re.search(r"1 / 1<br><span class=\"muted\">[^<]*1", html)

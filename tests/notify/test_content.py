@@ -295,6 +295,29 @@ def test_proxy_copy_says_whose_booking_it_is(longest_booking, monkeypatch, ctx):
     assert f"the booking of {longest_booking.person.name}" in voice.voice_text
 
 
+@pytest.mark.parametrize("template", BOOKING_TEMPLATES)
+def test_a_proxys_sms_and_email_subject_name_the_person_booked(longest_booking, tenth_waiting,
+                                                               monkeypatch, ctx, template):
+    configure(monkeypatch, ctx)
+    booking = tenth_waiting if template in WAITLIST_TEMPLATES else longest_booking
+    name = booking.person.name
+    own = render(message_for(booking, "sms", template)).sms_body
+    assert name not in own
+    copy = render(message_for(booking, "sms", template,
+                              recipient_kind=RecipientKind.PROXY)).sms_body
+    assert copy.startswith(f"{name}さんの予約：")
+    assert count_segments(copy).segments <= 2, copy
+    english = render(message_for(booking, "sms", template, locale="en",
+                                 recipient_kind=RecipientKind.PROXY)).sms_body
+    assert english.startswith(f"{name}'s booking: ")
+    email = render(message_for(booking, "email", template, locale="en",
+                               address="son@example.jp",
+                               recipient_kind=RecipientKind.PROXY), now=NOW)
+    assert email.email_subject.startswith(f"{name}'s booking: ")
+    assert name not in render(message_for(booking, "email", template, locale="en",
+                                           address="keiko@example.jp"), now=NOW).email_subject
+
+
 def test_every_template_renders_on_every_channel(longest_booking, monkeypatch, ctx):
     configure(monkeypatch, ctx)
     for template in BOOKING_TEMPLATES:

@@ -120,7 +120,8 @@ def test_report_shows_the_figures_of_the_fiscal_year(kpi_data, staff_client, end
         "9", "20", "45%", "Not met yet", "0", "+9"]
     assert row_of(targets, "Consultation visits")[1:] == [
         "3", "2", "150%", "Achieved", "0", "+3"]
-    assert row_of(targets, "Volunteer hours")[1:] == ["3.5 h", "–", "–", "–", "0 h", "+3.5 h"]
+    assert row_of(targets, "Volunteer hours")[1:] == ["3 h 30 min", "–", "–", "–", "0 h",
+                                                     "+3 h 30 min"]
     assert row_of(targets, "Repeat rate")[1:3] == ["33.3%", "–"]
 
     by_venue = next(rows for caption, rows in found.items() if caption.startswith("By venue"))
@@ -139,7 +140,7 @@ def test_report_shows_the_figures_of_the_fiscal_year(kpi_data, staff_client, end
     hours = next(rows for caption, rows in found.items()
                  if caption.startswith("Volunteer hours"))
     assert ["2 h", "1"] in [row[1:] for row in hours]  # students: y 2 h (z never came)
-    assert ["1.5 h", "1"] in [row[1:] for row in hours]
+    assert ["1 h 30 min", "1"] in [row[1:] for row in hours]
 
 
 @pytest.mark.parametrize("endpoint", ["dashboard", "print"])

@@ -137,15 +137,16 @@ def test_hours_page_shows_the_figures_and_bad_dates_give_a_message(client, login
     page = client.get("/staff/volunteers/hours?from=2026-11-01&to=2026-11-30")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for figure in ("5.17", "1.50", "2.50", "6.67", "中村 陽子"):
+    for figure in ("5時間10分", "1時間30分", "2時間30分", "6時間40分", "中村 陽子"):
         assert figure in html
+    assert "5.17" not in html and "1.50" not in html  # no decimal hours on the page
     assert "&#39;=HYPERLINK" not in html  # the page shows the name as it is (escaped HTML)
     for query in ("from=2026-13-01", "from=yesterday&to=2026-11-30", "to=0001-01-01",
                   "from=2026-11-30&to=2026-11-01"):
         response = client.get(f"/staff/volunteers/hours?{query}")
         assert response.status_code == 200, query
         assert 'role="alert"' in response.get_data(as_text=True), query
-        assert "5.17" not in response.get_data(as_text=True), query
+        assert "5時間10分" not in response.get_data(as_text=True), query
     response = client.get("/staff/volunteers/hours.csv?from=2026-11-30&to=2026-11-01")
     assert response.status_code == 302
     assert "/staff/volunteers/hours?" in response.headers["Location"]

@@ -156,7 +156,7 @@ def test_home_shows_my_hours(me, create_session, create_shift):
 
     html = between(client.get("/volunteer").get_data(as_text=True), "hours-heading")
 
-    assert html.count("1.5 hours (1 shift)") == 2  # this fiscal year and this month
+    assert html.count("1 h 30 min (1 shift)") == 2  # this fiscal year and this month
 
 
 def test_account_without_a_linked_profile_gets_a_friendly_page(ctx, create_user, login):

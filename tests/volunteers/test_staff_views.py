@@ -516,7 +516,7 @@ def test_volunteer_detail_lists_shifts_and_hours(client, coordinator, past_sessi
     assert "No upcoming shifts" not in page and "No past shifts" not in page
     # hours of this fiscal year (on 1 April, yesterday's shift was last year's)
     same_year = fiscal_year_of(_day(-1)) == fiscal_year_of(local_today())
-    assert ("1.50" if same_year else "0.00") in page
+    assert ("1 h 30 min" if same_year else "0 h") in page
 
 
 def test_find_volunteers_by_name_reading_skill_affiliation_and_status(ctx, create_volunteer):
