@@ -31,7 +31,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 640
 # horizontal bars: the label column, then the bars, then room for the value
 H_LABEL_WIDTH = 200
-H_BAR_AREA = 340
+H_BAR_AREA = 300
 H_ROW = 32
 H_BAR = 20
 H_PAD = 8
@@ -48,7 +48,7 @@ P_ROW = 40
 P_BAR = 20
 P_MAX_PERCENT = 200  # a row far beyond its target does not squash the others
 
-LABEL_UNITS = 26  # half-width character cells that fit in the label column
+LABEL_UNITS = 23  # half-width character cells that fit in the label column (~8 px each)
 V_LABEL_UNITS = 8  # ... under a vertical bar (a month: 4月, Apr 2026)
 SUMMARY_ITEMS = 12  # values listed in a description before "see the table"
 

@@ -40,3 +40,21 @@ def test_breakdowns_open_with_the_keyboard(live_server, open_page, locale):
                   ".forEach(details => { details.open = true; })")
     violations = run_axe(page)
     assert not violations, describe(violations)
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+@pytest.mark.parametrize("endpoint", ["reports.dashboard", "reports.print"])
+def test_no_chart_text_runs_out_of_its_chart(live_server, open_page, locale, endpoint):
+    """Labels are cut to their column and values fit at the end of the longest bar, in
+    the font the browser really uses ("Awareness event headcount" once lost its first
+    letter; "1,069 h 27 min" its last)."""
+    probe = open_page("coordinator", locale)
+    probe.goto(live_server.url_for(endpoint))
+    page = probe.page
+    page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
+    outside = page.evaluate("""Array.from(document.querySelectorAll('svg.chart text')).map(text => {
+        const box = text.getBBox(), width = text.ownerSVGElement.viewBox.baseVal.width;
+        return [text.textContent, box.x, box.x + box.width, width];
+    }).filter(([, left, right, width]) => left < 0 || right > width)""")
+    assert page.locator("svg.chart text").count() > 10
+    assert not outside, outside
