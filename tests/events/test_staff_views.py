@@ -740,3 +740,8 @@ def test_session_list_shows_booked_of_capacity_in_one_query(staff_client, create
     html = response.get_data(as_text=True)
     assert "4 / 12" in html and html.count("2 / 2") == 4 and "1 / 1" in html
     assert re.search(r"1 / 1<br><span class=\"muted\">[^<]*1", html)
+    month, response = statements_of(staff_client, path + "&view=month")
+    assert month == few
+    html = response.get_data(as_text=True)
+    assert "予約 4 / 12" in html and html.count("予約 2 / 2") == 4
+    assert "予約 1 / 1、キャンセル待ち 1件" in html
