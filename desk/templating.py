@@ -2,6 +2,7 @@
 numbers in the national format, dates in JST."""
 
 from desk.auth.forms import ROLE_LABELS
+from desk.core.i18n import city_name
 from desk.core.phone import display_phone
 from desk.core.timeutil import to_local
 from desk.events.labels import (
@@ -34,5 +35,6 @@ def init_templating(app):
         role_label=_label(ROLE_LABELS),
         channel_label=_label(CHANNEL_LABELS),
         display_phone=display_phone,
+        city_name=city_name,
     )
     app.jinja_env.filters["local_iso_date"] = lambda value: to_local(value).date().isoformat()

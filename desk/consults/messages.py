@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from desk.consults.models import Ticket, TicketStatus
 from desk.core.errors import ConflictError
-from desk.core.i18n import format_datetime_long
+from desk.core.i18n import city_name, format_datetime_long
 from desk.extensions import db
 from desk.notify import planning
 from desk.notify.channels.base import PermanentError
@@ -94,7 +94,7 @@ def turn_context(message):
     if session.is_cancelled:
         raise PermanentError("the consultation session was cancelled", code="ticket_closed")
     return {
-        "city": current_app.config["DESK_MUNICIPALITY_NAME"],
+        "city": city_name(),
         "number": ticket.number,
         "place": session.venue.display_short_name,
     }

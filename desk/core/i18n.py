@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_skeleton
-from flask import request
+from flask import current_app, request
 from flask_babel import format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
 
+from desk.config import DEFAULT_MUNICIPALITY_NAME, DEFAULT_MUNICIPALITY_NAME_EN
 from desk.extensions import babel
 
 LOCALES = ("ja", "en")
@@ -21,7 +22,7 @@ LOCALE_NAMES = {"ja": "日本語", "en": "English"}
 
 
 def select_locale():
-    from flask import current_app, has_request_context
+    from flask import has_request_context
 
     if not has_request_context():
         return current_app.config["DESK_DEFAULT_LOCALE"]
@@ -42,6 +43,17 @@ def in_reader_language(japanese, english):
     if english and locale is not None and locale.language == "en":
         return english
     return japanese
+
+
+def city_name():
+    """The city's name in the reader's language (DESK_MUNICIPALITY_NAME, or
+    DESK_MUNICIPALITY_NAME_EN for an English reader where it is set; the demo city's own
+    English name while the name is the demo's)."""
+    config = current_app.config
+    name = config["DESK_MUNICIPALITY_NAME"]
+    english = config["DESK_MUNICIPALITY_NAME_EN"] or (
+        DEFAULT_MUNICIPALITY_NAME_EN if name == DEFAULT_MUNICIPALITY_NAME else "")
+    return in_reader_language(name, english)
 
 
 def format_local(value, skeleton):

@@ -14,6 +14,7 @@ from email.utils import parseaddr
 from flask import current_app
 from icalendar import Calendar, vCalAddress
 
+from desk.core.i18n import city_name
 from desk.events import ics
 
 REQUEST = "REQUEST"
@@ -33,8 +34,7 @@ def _address(email, name):
 
 def _organizer():
     name, email = parseaddr(current_app.config["DESK_MAIL_FROM"])
-    return _address(email or "desk@localhost",
-                    name or current_app.config["DESK_MUNICIPALITY_NAME"])
+    return _address(email or "desk@localhost", name or city_name())
 
 
 def _attendee(email, name):

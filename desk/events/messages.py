@@ -27,7 +27,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from desk.core.errors import ConflictError
-from desk.core.i18n import format_date_long, format_date_short, format_datetime_long
+from desk.core.i18n import (
+    city_name,
+    format_date_long,
+    format_date_short,
+    format_datetime_long,
+)
 from desk.core.i18n import format_time as format_clock
 from desk.core.web import public_url_for
 from desk.events import invites
@@ -85,7 +90,7 @@ def _context(message, booking):
         "kind": str(kind_label(session.kind)),
         "position": waitlist_position(booking),
         "phone": current_app.config["DESK_DESK_PHONE"],
-        "city": current_app.config["DESK_MUNICIPALITY_NAME"],
+        "city": city_name(),
         "can_reply": sms_replies_enabled(),
     }
 

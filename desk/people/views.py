@@ -15,7 +15,6 @@ from datetime import datetime
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -30,7 +29,7 @@ from markupsafe import Markup
 
 from desk.core import accesslog
 from desk.core.db import writes
-from desk.core.i18n import format_datetime_long
+from desk.core.i18n import city_name, format_datetime_long
 from desk.core.phone import display_phone
 from desk.core.timeutil import local_today, utcnow
 from desk.core.web import FAILED, attempt, get_or_404, parse_id, parse_page
@@ -209,7 +208,7 @@ def _disclosure(person_id, what):
     now = utcnow()
     disclosure = disclosures.disclosure_for(
         person, actor=current_user, now=now,
-        municipality=current_app.config["DESK_MUNICIPALITY_NAME"])
+        municipality=city_name())
     services.record_disclosure(person, what=what, actor=current_user, now=now)
     accesslog.record(current_user, DISCLOSURE_PRODUCED, "person", [person.id], now=now)
     return disclosure

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
+from desk.core.i18n import city_name
 from desk.core.timeutil import to_local
 from desk.core.web import public_url_for
 from desk.extensions import db
@@ -132,8 +133,7 @@ def volunteer_feed(volunteer, *, now):
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
-        name = _("Shifts of %(name)s (%(city)s)", name=volunteer.name,
-                 city=current_app.config["DESK_MUNICIPALITY_NAME"])
+        name = _("Shifts of %(name)s (%(city)s)", name=volunteer.name, city=city_name())
         calendar.add("name", name)
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", current_app.config["DESK_TIMEZONE"])

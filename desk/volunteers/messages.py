@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from desk.core.errors import ConflictError
 from desk.core.i18n import (
+    city_name,
     format_date_long,
     format_date_short,
     format_datetime_long,
@@ -104,7 +105,7 @@ def _common(message):
     return {
         "name": volunteer.name,
         "phone": current_app.config["DESK_DESK_PHONE"],
-        "city": current_app.config["DESK_MUNICIPALITY_NAME"],
+        "city": city_name(),
         "locale": locale_key(),
     }
 

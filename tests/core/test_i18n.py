@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from flask_babel import force_locale
 
-from desk.core.i18n import format_duration, in_reader_language
+from desk.core.i18n import city_name, format_duration, in_reader_language
 
 
 @pytest.mark.parametrize("locale, japanese, english, shown", [
@@ -45,3 +45,24 @@ def test_a_duration_is_said_in_hours_and_minutes(ctx, value, ja, en):
         assert format_duration(value) == ja
     with force_locale("en"):
         assert format_duration(value) == en
+
+
+def test_the_city_is_named_in_the_readers_language(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DESK_MUNICIPALITY_NAME", "三島市")
+    monkeypatch.setitem(app.config, "DESK_MUNICIPALITY_NAME_EN", "Mishima City")
+    with app.test_request_context(), force_locale("en"):
+        assert city_name() == "Mishima City"
+    with app.test_request_context(), force_locale("ja"):
+        assert city_name() == "三島市"
+    monkeypatch.setitem(app.config, "DESK_MUNICIPALITY_NAME_EN", "")
+    with app.test_request_context(), force_locale("en"):
+        assert city_name() == "三島市"
+    monkeypatch.setitem(app.config, "DESK_MUNICIPALITY_NAME", "藤沢市（デモ）")
+    with app.test_request_context(), force_locale("en"):
+        assert city_name() == "Fujisawa City (demo)"
+    monkeypatch.setitem(app.config, "DESK_MUNICIPALITY_NAME", "三島市")
+    client = app.test_client()
+    monkeypatch.setitem(app.config, "DESK_MUNICIPALITY_NAME_EN", "Mishima City")
+    english = client.get("/accessibility", headers={"Accept-Language": "en"})
+    assert "Mishima City wants everyone" in english.get_data(as_text=True)
+    assert "三島市" not in english.get_data(as_text=True)
