@@ -486,7 +486,7 @@ def test_each_steps_button_stays_on_the_screen(kiosk, live_server, kiosk_class, 
 
 
 def test_keys_use_the_screen(kiosk, live_server, kiosk_class):
-    """Number keys of 100 px and more; kana keys as large as the width allows: the
+    """Number keys across the screen, 150 px high and more; kana keys as large as the width allows: the
     gojūon table spans the keyboard, each key square."""
     probe = kiosk("ja", viewport=PORTRAIT)
     page = probe.page
@@ -506,7 +506,10 @@ def test_keys_use_the_screen(kiosk, live_server, kiosk_class):
     _next(page, 2)
     keys = [key.bounding_box() for key in page.locator('[data-keypad="phone"] button').all()]
     assert len(keys) == 12
-    assert min(box["width"] for box in keys) >= 100 and min(box["height"] for box in keys) >= 100
+    assert min(box["width"] for box in keys) >= 300 and min(box["height"] for box in keys) >= 150
+    # the pad spans the screen rather than leaving a third of it empty beside it
+    pad = page.locator('[data-keypad="phone"]').bounding_box()
+    assert pad["width"] >= 0.9 * PORTRAIT["width"]
     _assert_clean(probe)
 
 
