@@ -271,8 +271,11 @@ SCHEMAS = {
         "kind": _ref("SessionKind"),
         "title": {"type": "string",
                   "description": "The title to show: the session's own title, else its "
-                                 "program's (English for Accept-Language: en when the "
-                                 "program has one), else the kind's name."},
+                                 "program's, else the kind's name; for Accept-Language: en "
+                                 "the English one where there is one."},
+        "title_en": {"type": ["string", "null"], "maxLength": EventSession.TITLE_EN_MAX,
+                     "description": "The session's own title in English; null: none "
+                                    "given."},
         "program": _nullable(_ref("Program")),
         "venue": _ref("VenueSummary"),
         "starts_at": _ref("LocalDateTime"),
@@ -287,6 +290,8 @@ SCHEMAS = {
                              "description": "The group that asked for an outreach class; "
                                             "null for other kinds."},
         "notes": {"type": ["string", "null"]},
+        "notes_en": {"type": ["string", "null"],
+                     "description": "The notes in English; null: none given."},
         "slot_minutes": {"type": ["integer", "null"], "minimum": SLOT_MINUTES_MIN,
                          "maximum": SLOT_MINUTES_MAX, "description": (
                              "Consultation sessions only: the length of a reserved slot. "
@@ -297,7 +302,10 @@ SCHEMAS = {
     "Series": _object({
         "id": {"type": "integer"},
         "kind": _ref("SessionKind"),
-        "title": {"type": "string"},
+        "title": {"type": "string",
+                  "description": "As a session's title, in the reader's language."},
+        "title_en": {"type": ["string", "null"], "maxLength": SessionSeries.TITLE_EN_MAX,
+                     "description": "The series' own title in English; null: none given."},
         "program": _nullable(_ref("Program")),
         "venue": _ref("VenueSummary"),
         "rrule": {"type": "string", "description": "RFC 5545 RRULE value, e.g. "
@@ -311,6 +319,8 @@ SCHEMAS = {
         "status": _enum(SeriesStatus, "active or cancelled."),
         "cancel_reason": {"type": ["string", "null"]},
         "notes": {"type": ["string", "null"]},
+        "notes_en": {"type": ["string", "null"],
+                     "description": "The notes in English; null: none given."},
     }, description="A recurring series; it generates real sessions."),
     "SessionList": _object({
         "items": {"type": "array", "items": _ref("Session")},
@@ -332,12 +342,15 @@ SCHEMAS = {
                        "description": "Required for class and outreach_class."},
         "title": _text(EventSession.TITLE_MAX, "Own title; required for an awareness event "
                                                "without a program."),
+        "title_en": _text(EventSession.TITLE_EN_MAX, "The own title in English, for "
+                                                     "English readers; needs title."),
         "venue_id": {"type": "integer"},
         "starts_at": _ref("InputDateTime"),
         "ends_at": _ref("InputDateTime"),
         "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY,
                      "description": "Seats; a class without it gets the venue's default."},
         "notes": _text(EventSession.NOTES_MAX, "Shown with the session."),
+        "notes_en": _text(EventSession.NOTES_MAX, "The notes in English; needs notes."),
         "requesting_group": _text(EventSession.GROUP_MAX,
                                   "Required for an outreach class (ignored for others)."),
         "requesting_contact": _text(EventSession.CONTACT_MAX,
@@ -356,11 +369,14 @@ SCHEMAS = {
         "kind": _ref("SessionKind"),
         "program_id": {"type": ["integer", "null"]},
         "title": _text(EventSession.TITLE_MAX, "Own title (null: use the program's)."),
+        "title_en": _text(EventSession.TITLE_EN_MAX, "The own title in English, for "
+                                                     "English readers; needs title."),
         "venue_id": {"type": "integer"},
         "starts_at": _ref("InputDateTime"),
         "ends_at": _ref("InputDateTime"),
         "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY},
         "notes": _text(EventSession.NOTES_MAX, "Shown with the session."),
+        "notes_en": _text(EventSession.NOTES_MAX, "The notes in English; needs notes."),
         "requesting_group": _text(EventSession.GROUP_MAX, "Outreach classes only."),
         "requesting_contact": _text(EventSession.CONTACT_MAX, "Outreach classes only."),
         "slot_minutes": {"type": ["integer", "null"], "minimum": SLOT_MINUTES_MIN,
@@ -382,9 +398,12 @@ SCHEMAS = {
                                                         "request, one at a time)."},
         "program_id": {"type": ["integer", "null"], "description": "Required for class."},
         "title": _text(SessionSeries.TITLE_MAX, "Own title for each session."),
+        "title_en": _text(SessionSeries.TITLE_EN_MAX, "Its English title, for English "
+                                                      "readers; needs title."),
         "venue_id": {"type": "integer"},
         "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY},
         "notes": _text(SessionSeries.NOTES_MAX, "Shown with each session."),
+        "notes_en": _text(SessionSeries.NOTES_MAX, "The notes in English; needs notes."),
         "rrule": {"type": "string", "maxLength": SessionSeries.RRULE_MAX,
                   "description": "RFC 5545 RRULE value without DTSTART, UNTIL or COUNT; "
                                  "FREQ DAILY, WEEKLY, MONTHLY or YEARLY.",

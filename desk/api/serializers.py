@@ -56,6 +56,7 @@ def session_json(session):
         "id": session.id,
         "kind": session.kind.value,
         "title": session.display_title,
+        "title_en": session.title_en,
         "program": program_json(session.program),
         "venue": venue_summary_json(session.venue),
         "starts_at": isoformat_local(session.start_dt),
@@ -66,6 +67,7 @@ def session_json(session):
         "series_id": session.series_id,
         "requesting_group": session.requesting_group if outreach else None,
         "notes": session.notes,
+        "notes_en": session.notes_en,
         "slot_minutes": session.slot_minutes,
     }
 
@@ -75,6 +77,7 @@ def series_json(series):
         "id": series.id,
         "kind": series.kind.value,
         "title": series.display_title,
+        "title_en": series.title_en,
         "program": program_json(series.program),
         "venue": venue_summary_json(series.venue),
         "rrule": series.rrule,
@@ -87,6 +90,7 @@ def series_json(series):
         "status": series.status.value,
         "cancel_reason": series.cancel_reason,
         "notes": series.notes,
+        "notes_en": series.notes_en,
     }
 
 

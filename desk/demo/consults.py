@@ -113,6 +113,8 @@ SLOT_SESSIONS_PER_VENUE = 2
 SLOT_HORIZON = timedelta(days=45)
 SLOT_NOTES = ("30分ずつの予約枠があります（電話・ウェブで予約できます）。"
               "予約のない方も、空いている時間に順番にご案内します。")
+SLOT_NOTES_EN = ("You can book a 30-minute slot (by phone or online). Without a booking, "
+                 "you are seen in turn whenever a slot is free.")
 
 NOTES = {
     "line": ["LINEの友だち追加（QRコード）のやり方を一緒に練習。",
@@ -603,7 +605,8 @@ class DemoConsults:
             count = slots.slots_that_fit(session.start_dt, session.end_dt, SLOT_MINUTES)
             event_services.update_session(
                 session, {"slot_minutes": SLOT_MINUTES, "capacity": count,
-                          "notes": SLOT_NOTES}, actor=coordinator, now=decided)
+                          "notes": SLOT_NOTES, "notes_en": SLOT_NOTES_EN},
+                actor=coordinator, now=decided)
             self._date_entries("sessions", session.id, decided, "session.update")
             taken = set()
             moments = sorted(decided + (self.now - timedelta(hours=1) - decided)

@@ -433,35 +433,58 @@ CURRICULUM_ORDER = ["basics", "calls_camera", "internet", "line", "maps", "scam"
                     "mynaportal"]
 
 CONSULTATION_TITLE = "スマホ何でも相談会"
+CONSULTATION_TITLE_EN = "Smartphone help desk"
 CONSULTATION_NOTES = "予約はいりません。直接会場へお越しください。おひとり20分程度です。"
+CONSULTATION_NOTES_EN = ("No booking needed: just come to the venue. About 20 minutes "
+                         "per person.")
 
-# 出張講座: who asks for an outreach class (group, contact) and near which venue.
+# 出張講座: who asks for an outreach class (group, contact), near which venue, and the
+# place it is held at (in Japanese and romanised).
 OUTREACH_REQUESTS = [
-    ("鵠沼海岸三丁目町内会", "会長 山田 一郎", "kugenuma", "鵠沼海岸三丁目町内会館"),
-    ("辻堂元町老人クラブ「若葉会」", "会長 鈴木 和子", "tsujido", "辻堂元町自治会館"),
-    ("特別養護老人ホーム 湘南の丘", "生活相談員 高橋 健", "oba", "湘南の丘 多目的ホール"),
-    ("善行団地自治会", "副会長 田中 節子", "zengyo", "善行団地集会所"),
-    ("片瀬山シニアクラブ", "世話人 伊藤 正男", "katase", "片瀬山自治会館"),
-    ("長後地区社会福祉協議会", "事務局 渡辺 恵子", "chogo", "長後市民センター 和室"),
-    ("湘南台一丁目町内会", "会長 中村 博", "shonandai", "湘南台一丁目町内会館"),
-    ("明治地区老人クラブ連合会", "会長 小林 勝", "meiji", "明治市民センター 会議室"),
-    ("デイサービス ひだまり六会", "管理者 加藤 洋子", "mutsuai", "ひだまり六会 食堂"),
-    ("御所見地区ふれあいサロン", "代表 吉田 千代子", "goshomi", "御所見市民センター 和室"),
+    ("鵠沼海岸三丁目町内会", "会長 山田 一郎", "kugenuma", "鵠沼海岸三丁目町内会館",
+     "Kugenuma-Kaigan 3-chome Neighborhood Hall"),
+    ("辻堂元町老人クラブ「若葉会」", "会長 鈴木 和子", "tsujido", "辻堂元町自治会館",
+     "Tsujido-Motomachi Community Hall"),
+    ("特別養護老人ホーム 湘南の丘", "生活相談員 高橋 健", "oba", "湘南の丘 多目的ホール",
+     "Shonan no Oka, multipurpose hall"),
+    ("善行団地自治会", "副会長 田中 節子", "zengyo", "善行団地集会所",
+     "Zengyo Danchi Meeting Hall"),
+    ("片瀬山シニアクラブ", "世話人 伊藤 正男", "katase", "片瀬山自治会館",
+     "Katase-yama Community Hall"),
+    ("長後地区社会福祉協議会", "事務局 渡辺 恵子", "chogo", "長後市民センター 和室",
+     "Chogo Citizen Center, Japanese-style room"),
+    ("湘南台一丁目町内会", "会長 中村 博", "shonandai", "湘南台一丁目町内会館",
+     "Shonandai 1-chome Neighborhood Hall"),
+    ("明治地区老人クラブ連合会", "会長 小林 勝", "meiji", "明治市民センター 会議室",
+     "Meiji Citizen Center, meeting room"),
+    ("デイサービス ひだまり六会", "管理者 加藤 洋子", "mutsuai", "ひだまり六会 食堂",
+     "Hidamari Mutsuai, dining room"),
+    ("御所見地区ふれあいサロン", "代表 吉田 千代子", "goshomi", "御所見市民センター 和室",
+     "Goshomi Citizen Center, Japanese-style room"),
 ]
 
 OUTREACH_PROGRAMS = ["basics", "line", "scam", "my_number", "calls_camera", "cashless"]
 
 # 啓発イベント per fiscal year: (month, BYDAY ordinal and weekday, start, end, venue,
-# title, notes).
+# title, notes, English title, English notes).
 AWARENESS_EVENTS = [
     (6, "3SA", "10:00", "15:00", "shonandai", "スマホ体験会 in 湘南台",
-     "貸出用のスマホでアプリを体験できます。申し込みはいりません。"),
+     "貸出用のスマホでアプリを体験できます。申し込みはいりません。",
+     "Try a smartphone in Shonandai",
+     "Try out apps on our loan smartphones. No need to sign up."),
     (8, "1SA", "10:00", "12:00", "fujisawa", "夏休み 親子で学ぶスマホ安全教室",
-     "小学生とその保護者、祖父母の方が対象です。"),
+     "小学生とその保護者、祖父母の方が対象です。",
+     "Summer holiday smartphone safety class for families",
+     "For primary school children with their parents or grandparents."),
     (10, "4SA", "10:00", "16:00", "fujisawa", "デジタル活用フェア in 藤沢",
-     "キャッシュレス決済やマイナポータルの体験コーナー、スマホ相談コーナーがあります。"),
+     "キャッシュレス決済やマイナポータルの体験コーナー、スマホ相談コーナーがあります。",
+     "Digital fair in Fujisawa",
+     "Try cashless payment and Mynaportal, and bring your smartphone questions to the "
+     "help corner."),
     (2, "2SA", "10:00", "15:00", "tsujido", "マイナンバーカード活用体験会",
-     "マイナンバーカードでできることを体験できます。カードをお持ちの方はご持参ください。"),
+     "マイナンバーカードでできることを体験できます。カードをお持ちの方はご持参ください。",
+     "Get more from your My Number card",
+     "See what you can do with a My Number card. If you have yours, please bring it."),
 ]
 
 # Demo accounts: (role, local part of the e-mail, display name).

@@ -210,7 +210,9 @@ class DemoLoader:
                 self._series({
                     "kind": SessionKind.CONSULTATION.value,
                     "title": data.CONSULTATION_TITLE,
+                    "title_en": data.CONSULTATION_TITLE_EN,
                     "notes": data.CONSULTATION_NOTES,
+                    "notes_en": data.CONSULTATION_NOTES_EN,
                     "venue_id": self.venues[item["key"]].id,
                     "start_time": _time(start),
                     "end_time": _time(end),
@@ -228,7 +230,8 @@ class DemoLoader:
 
     def load_awareness_events(self):
         for year in range(fiscal_year_of(self.first), fiscal_year_of(self.last) + 1):
-            for month, byday, start, end, venue_key, title, notes in data.AWARENESS_EVENTS:
+            for (month, byday, start, end, venue_key, title, notes, title_en,
+                 notes_en) in data.AWARENESS_EVENTS:
                 calendar_year = year if month >= 4 else year + 1
                 first_day = date(calendar_year, month, 1)
                 last_day = first_day + relativedelta(months=1, days=-1)
@@ -236,8 +239,8 @@ class DemoLoader:
                                              last_day)[0]
                 if self.first <= day <= self.last:
                     self._session({"kind": SessionKind.AWARENESS_EVENT.value, "title": title,
-                                   "notes": notes, "venue_id": self.venues[venue_key].id},
-                                  day, start, end)
+                                   "title_en": title_en, "notes": notes, "notes_en": notes_en,
+                                   "venue_id": self.venues[venue_key].id}, day, start, end)
 
     def load_outreach_classes(self):
         month = self.first
@@ -249,7 +252,8 @@ class DemoLoader:
                         and self.first <= day <= self.last and not is_year_end_closed(day)]
             count = self.rng.choices((0, 1, 2), weights=(2, 5, 2))[0]
             for day in sorted(self.rng.sample(weekdays, min(count, len(weekdays)))):
-                group, contact, venue_key, place = self.rng.choice(data.OUTREACH_REQUESTS)
+                group, contact, venue_key, place, place_en = self.rng.choice(
+                    data.OUTREACH_REQUESTS)
                 program = self.programs[self.rng.choice(data.OUTREACH_PROGRAMS)]
                 start, end = self.rng.choice(OUTREACH_TIMES)
                 self._session({
@@ -260,6 +264,7 @@ class DemoLoader:
                     "requesting_group": group,
                     "requesting_contact": contact,
                     "notes": f"会場：{place}",
+                    "notes_en": f"Place: {place_en}",
                 }, day, start, end)
             month = month + relativedelta(months=1)
 
@@ -279,7 +284,9 @@ class DemoLoader:
                 if self._local_date(session) == self.today}
         free = [item for item in data.VENUES if self.venues[item["key"]].id not in busy]
         consultation = {"kind": SessionKind.CONSULTATION.value, "title": data.CONSULTATION_TITLE,
-                        "notes": data.CONSULTATION_NOTES}
+                        "title_en": data.CONSULTATION_TITLE_EN,
+                        "notes": data.CONSULTATION_NOTES,
+                        "notes_en": data.CONSULTATION_NOTES_EN}
         program = self.programs[data.CURRICULUM_ORDER[0]]
         for values, venues, hours in (
                 (consultation, [item for item in free if item["consultation"]], 3),

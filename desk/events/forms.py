@@ -147,11 +147,15 @@ class OccasionForm(FlaskForm):
     program_id = SelectField(_l("Program"), validators=[Optional()])
     title = StringField(_l("Title (leave empty to use the program's title)"),
                         validators=[Optional(), Length(max=EventSession.TITLE_MAX)])
+    title_en = StringField(_l("Title in English"),
+                           validators=[Optional(), Length(max=EventSession.TITLE_EN_MAX)])
     venue_id = SelectField(_l("Venue"), validators=[DataRequired()])
     capacity = IntegerField(_l("Seats"), validators=[Optional(),
                                                      NumberRange(min=0, max=MAX_CAPACITY)])
     notes = TextAreaField(_l("Notes shown to the public"),
                           validators=[Optional(), Length(max=EventSession.NOTES_MAX)])
+    notes_en = TextAreaField(_l("Notes in English"),
+                             validators=[Optional(), Length(max=EventSession.NOTES_MAX)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from desk.core.forms import labelled_choices
+from desk.core.i18n import in_reader_language
 from desk.events import holds
 from desk.events.models import (
     Attendance,
@@ -115,10 +116,11 @@ def choices(labels):
 
 
 def session_title(item):
-    """The title in the reader's language: a program's English title for English
-    readers where one exists, else the Japanese title."""
+    """The title in the reader's language: the session's (or series') own title, else
+    its program's, else the kind's name; the English one for English readers where one
+    was given, else the Japanese one."""
     if item.title:
-        return item.title
+        return in_reader_language(item.title, item.title_en)
     if item.program is not None:
         return item.program.display_title
     return str(kind_label(item.kind))

@@ -195,12 +195,25 @@ class SessionFieldsMixin:
     """What a session and the series that generates it have in common."""
 
     TITLE_MAX = 100
+    TITLE_EN_MAX = 200
     NOTES_MAX = 2000
 
     kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind, "kind"))
     title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     capacity: Mapped[int | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    # the own title and notes in English; None: English readers see the Japanese ones
+    title_en: Mapped[str | None] = mapped_column(String(TITLE_EN_MAX))
+    notes_en: Mapped[str | None] = mapped_column(Text)
+
+    # in the reader's language (desk.core.i18n.in_reader_language)
+    @property
+    def display_title(self):
+        return display_title(self)
+
+    @property
+    def display_notes(self):
+        return in_reader_language(self.notes, self.notes_en)
 
 
 class SessionSeries(SessionFieldsMixin, db.Model):
@@ -245,10 +258,6 @@ class SessionSeries(SessionFieldsMixin, db.Model):
     @property
     def skip_dates(self):
         return [skip.skip_date for skip in self.skips]
-
-    @property
-    def display_title(self):
-        return display_title(self)
 
 
 class SeriesSkip(db.Model):
@@ -328,10 +337,6 @@ class EventSession(SessionFieldsMixin, db.Model):
         Index("ix_sessions_start_dt", "start_dt"),
         Index("ix_sessions_venue_start", "venue_id", "start_dt"),
     )
-
-    @property
-    def display_title(self):
-        return display_title(self)
 
     @property
     def is_cancelled(self):

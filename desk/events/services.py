@@ -62,15 +62,17 @@ VENUE_FIELDS = ("name", "name_kana", "name_en", "short_name", "short_name_en", "
 PROGRAM_FIELDS = ("title", "title_kana", "title_en", "description", "description_en", "topic",
                   "level", "device", "default_duration_minutes", "what_to_bring",
                   "what_to_bring_en", "morning_reminder_time", "is_active")
-SESSION_FIELDS = ("kind", "program_id", "title", "venue_id", "start_dt", "end_dt", "capacity",
-                  "notes", "requesting_group", "requesting_contact", "slot_minutes")
+SESSION_FIELDS = ("kind", "program_id", "title", "title_en", "venue_id", "start_dt", "end_dt",
+                  "capacity", "notes", "notes_en", "requesting_group", "requesting_contact",
+                  "slot_minutes")
 SESSION_AUDIT_FIELDS = (*SESSION_FIELDS, "status", "cancel_reason", "series_id",
                         "occurrence_date", "is_detached")
 # The fields a series decides for each of its sessions.
-SERIES_GOVERNED_FIELDS = ("kind", "program_id", "title", "venue_id", "start_dt", "end_dt",
-                          "capacity", "notes")
-SERIES_FIELDS = ("kind", "program_id", "title", "venue_id", "capacity", "notes", "rrule",
-                 "start_date", "until_date", "start_time", "end_time", "skip_dates")
+SERIES_GOVERNED_FIELDS = ("kind", "program_id", "title", "title_en", "venue_id", "start_dt",
+                          "end_dt", "capacity", "notes", "notes_en")
+SERIES_FIELDS = ("kind", "program_id", "title", "title_en", "venue_id", "capacity", "notes",
+                 "notes_en", "rrule", "start_date", "until_date", "start_time", "end_time",
+                 "skip_dates")
 SERIES_AUDIT_FIELDS = (*SERIES_FIELDS, "status", "cancel_reason")
 
 
@@ -214,7 +216,8 @@ def update_program(program, changes, *, actor):
 # -- what a session and a series share ---------------------------------------------------
 
 def _occasion_values(checker, *, current_venue_id=None, for_series=False):
-    """kind, program, title, venue, capacity and notes, checked together."""
+    """kind, program, title, venue, capacity and notes (title and notes also in English),
+    checked together."""
     kind = checker.choice("kind", SessionKind)
     if for_series and kind == SessionKind.OUTREACH_CLASS:
         checker.fail("kind", _("Outreach classes are held on request, one at a time; "
@@ -228,6 +231,16 @@ def _occasion_values(checker, *, current_venue_id=None, for_series=False):
         checker.fail("venue_id", _("This venue is no longer in use. Choose another one."))
     title_required = kind == SessionKind.AWARENESS_EVENT and program is None
     title = checker.text("title", EventSession.TITLE_MAX, required=title_required)
+    title_en = checker.text("title_en", EventSession.TITLE_EN_MAX)
+    notes = checker.text("notes", EventSession.NOTES_MAX, multiline=True)
+    notes_en = checker.text("notes_en", EventSession.NOTES_MAX, multiline=True)
+    # an English text translates a Japanese one: alone, Japanese readers would see none
+    if title_en and not title and "title" not in checker.errors:
+        checker.fail("title_en", _("Enter the title in Japanese as well, or leave the "
+                                   "English title empty."))
+    if notes_en and not notes and "notes" not in checker.errors:
+        checker.fail("notes_en", _("Enter the notes in Japanese as well, or leave the "
+                                   "English notes empty."))
     capacity = checker.integer("capacity", 0, MAX_CAPACITY)
     if capacity is None and kind in KINDS_WITH_CAPACITY and venue is not None \
             and "capacity" not in checker.errors:
@@ -236,9 +249,11 @@ def _occasion_values(checker, *, current_venue_id=None, for_series=False):
         "kind": kind,
         "program_id": program.id if program else None,
         "title": title,
+        "title_en": title_en,
         "venue_id": venue.id if venue else None,
         "capacity": capacity,
-        "notes": checker.text("notes", EventSession.NOTES_MAX, multiline=True),
+        "notes": notes,
+        "notes_en": notes_en,
     }
 
 
@@ -494,9 +509,11 @@ def _target(series, day):
         "kind": series.kind,
         "program_id": series.program_id,
         "title": series.title,
+        "title_en": series.title_en,
         "venue_id": series.venue_id,
         "capacity": series.capacity,
         "notes": series.notes,
+        "notes_en": series.notes_en,
         "start_dt": local_datetime(day, series.start_time),
         "end_dt": local_datetime(day, series.end_time),
     }

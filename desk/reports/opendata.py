@@ -10,10 +10,11 @@ What goes in (docs/kpi.md repeats it):
   still scheduled (not cancelled, not held) and starts from `now` on, by start time;
   NO is a running number 1, 2, ...;
 - イベント名 is the session's own title, else its program's; イベント名_カナ and
-  イベント名_英語 come from the program (title_kana, title_en). A session without a
-  program (an awareness event, a consultation session) takes the Japanese name, the
-  kana and the English name of its kind from KIND_NAMES, as does a program without an
-  English title for イベント名_英語;
+  イベント名_英語 come from the program (title_kana, title_en), イベント名_英語 from the
+  session's own English title where it has one. A session without a program (an
+  awareness event, a consultation session) takes the Japanese name, the kana and the
+  English name of its kind from KIND_NAMES, as does a program without an English title
+  for イベント名_英語;
 - 連絡先電話番号 is DESK_DESK_PHONE, 市区町村名 DESK_MUNICIPALITY_NAME as configured,
   都道府県名 from the first two digits of DESK_MUNICIPALITY_CODE (PREFECTURES);
 - 参加申込方法: the public booking page and the desk's phone for sessions that take
@@ -131,10 +132,11 @@ def event_names(session):
     """(イベント名, イベント名_カナ, イベント名_英語) of a session."""
     kind_name, kind_kana, kind_english = KIND_NAMES[SessionKind(session.kind)]
     program = session.program
+    own_english = session.title_en if session.title else None
     if program is not None:
         return (session.title or program.title, program.title_kana,
-                program.title_en or kind_english)
-    return session.title or kind_name, kind_kana, kind_english
+                own_english or program.title_en or kind_english)
+    return session.title or kind_name, kind_kana, own_english or kind_english
 
 
 def _description(session):

@@ -54,6 +54,20 @@ def test_create_series_of_consultations(api, place, coordinator_token):
         "2026-12-03", "2026-12-10", "2026-12-17", "2026-12-24", "2026-12-31"]
 
 
+def test_create_series_with_english_title_and_notes(api, place, coordinator_token):
+    response = api.post("/api/v1/series", token=coordinator_token, language="en", json=_body(
+        place, kind="consultation", program_id=None, capacity=None, title="スマホ何でも相談",
+        title_en="Smartphone help desk", notes="予約不要", notes_en="No booking needed.",
+        rrule="FREQ=WEEKLY;BYDAY=TH", start_date="2026-12-01", until_date="2026-12-10"))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["series"]["title"], body["series"]["title_en"],
+            body["series"]["notes_en"]) == ("Smartphone help desk", "Smartphone help desk",
+                                            "No booking needed.")
+    assert [(item["title"], item["notes"], item["notes_en"]) for item in body["created"]] == [
+        ("Smartphone help desk", "予約不要", "No booking needed.")] * 2
+
+
 @pytest.mark.parametrize(("changes", "fields"), [
     ({"kind": "outreach_class"}, ["kind"]),
     ({"rrule": "FREQ=HOURLY"}, ["rrule"]),
@@ -76,6 +90,8 @@ def test_create_series_of_consultations(api, place, coordinator_token):
     ({"venue_id": 0}, ["venue_id"]),
     ({"capacity": 1000}, ["capacity"]),
     ({"sessions": []}, ["sessions"]),
+    ({"title_en": "Help desk"}, ["title_en"]),
+    ({"notes_en": "No booking needed."}, ["notes_en"]),
 ])
 def test_create_series_bad_body_is_422_and_changes_nothing(api, place, coordinator_token,
                                                            changes, fields):

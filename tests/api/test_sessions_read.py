@@ -29,6 +29,7 @@ def test_list_sessions_shape(api, ctx, create_session):
         "id": session.id,
         "kind": "class",
         "title": program.title,
+        "title_en": None,
         "program": {"id": program.id, "title": program.title,
                     "title_kana": program.title_kana, "title_en": program.title_en,
                     "topic": "basics", "level": "beginner", "device": "any"},
@@ -42,6 +43,7 @@ def test_list_sessions_shape(api, ctx, create_session):
         "series_id": None,
         "requesting_group": None,
         "notes": "持ち物: スマートフォン",
+        "notes_en": None,
         "slot_minutes": None,
     }
 

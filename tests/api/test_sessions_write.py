@@ -67,6 +67,18 @@ def test_create_outreach_and_awareness_sessions(api, place, coordinator_token):
     assert event.get_json()["program"] is None
 
 
+def test_create_session_with_english_title_and_notes(api, place, coordinator_token):
+    response = api.post("/api/v1/sessions", token=coordinator_token, language="en",
+                        json=_body(place, title="夏休み教室", title_en="Summer class",
+                                   notes="筆記用具", notes_en="Bring a pen."))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["title"], body["title_en"], body["notes"], body["notes_en"]) == (
+        "Summer class", "Summer class", "筆記用具", "Bring a pen.")
+    japanese = api.get(f"/api/v1/sessions/{body['id']}", language="ja").get_json()
+    assert (japanese["title"], japanese["title_en"]) == ("夏休み教室", "Summer class")
+
+
 BAD_BODIES = [
     # (changes to a good body, fields named in the error)
     ({"ends_at": "2026-12-03T09:00:00+09:00"}, ["ends_at"]),
@@ -95,6 +107,10 @@ BAD_BODIES = [
     ({"title": {"ja": "講座"}}, ["title"]),
     ({"notes": "a\x00b"}, ["notes"]),
     ({"notes": "\ud800"}, ["notes"]),
+    ({"title_en": "Summer class"}, ["title_en"]),  # no Japanese title to translate
+    ({"title": "夏休み教室", "title_en": "x" * 201}, ["title_en"]),
+    ({"notes_en": "Bring a pen."}, ["notes_en"]),
+    ({"notes": "筆記用具", "notes_en": 5}, ["notes_en"]),
     ({"id": 5}, ["id"]),
     ({"start_dt": "2026-12-03T10:00:00+09:00"}, ["start_dt"]),
     ({"status": "cancelled"}, ["status"]),
@@ -189,6 +205,14 @@ def test_patch_session_clears_title_with_null(api, ctx, create_session, coordina
     session = create_session(title="特別講座")
     response = _patch(api, session, coordinator_token, {"title": None})
     assert response.get_json()["title"] == session.program.title
+
+
+def test_patch_session_english_texts(api, future_session, coordinator_token):
+    response = _patch(api, future_session, coordinator_token, {"notes_en": "Room 2"})
+    assert response.status_code == 200
+    assert response.get_json()["notes_en"] == "Room 2"
+    cleared = _patch(api, future_session, coordinator_token, {"notes_en": None})
+    assert cleared.get_json()["notes_en"] is None
 
 
 def test_patch_session_status_cancel_and_reinstate(api, future_session, coordinator_token):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from desk.core.districts import District
 from desk.core.i18n import LOCALE_COOKIE
-from desk.events.models import Program, Venue
+from desk.events.models import EventSession, Program, SessionKind, SessionSeries, Venue
 from desk.extensions import db
 
 
@@ -27,3 +27,33 @@ def test_demo_venues_page_in_english(demo_app):
     page = client.get("/venues").get_data(as_text=True)
     assert "Kugenuma Citizen Center" in page and "(Kugenuma)" in page
     assert "鵠沼市民センター" not in page
+
+
+def test_demo_sessions_have_english_titles_and_notes(demo_context):
+    sessions = db.session.scalars(select(EventSession)).all()
+    by_kind = {kind: [session for session in sessions if session.kind == kind]
+               for kind in SessionKind}
+    for kind in (SessionKind.CONSULTATION, SessionKind.AWARENESS_EVENT):
+        assert by_kind[kind], kind
+        assert all(session.title_en and session.notes_en for session in by_kind[kind]), kind
+    assert {session.title_en for session in by_kind[SessionKind.CONSULTATION]} == {
+        "Smartphone help desk"}
+    outreach = by_kind[SessionKind.OUTREACH_CLASS]
+    assert outreach and all(session.notes_en.startswith("Place: ") for session in outreach)
+    assert all(session.notes_en.isascii() for session in sessions if session.notes_en)
+    series = db.session.scalars(select(SessionSeries).where(
+        SessionSeries.kind == SessionKind.CONSULTATION)).all()
+    assert series and all(item.title_en == "Smartphone help desk" for item in series)
+
+
+def test_demo_consultation_page_in_english(demo_app):
+    with demo_app.app_context():
+        session = db.session.scalars(select(EventSession).where(
+            EventSession.kind == SessionKind.CONSULTATION,
+            EventSession.slot_minutes.is_(None)).limit(1)).one()
+        session_id = session.id
+    client = demo_app.test_client()
+    client.set_cookie(LOCALE_COOKIE, "en")
+    page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert "Smartphone help desk" in page and "No booking needed" in page
+    assert "スマホ何でも相談会" not in page

@@ -177,6 +177,10 @@ def test_session_new_outreach_and_awareness_event(staff_client, place, next_week
     ({"title": "ベル\x07"}, ["title"]),
     ({"notes": "注" * 2001}, ["notes"]),
     ({"kind": "outreach_class", "requesting_group": "団" * 201}, ["requesting_group"]),
+    ({"title_en": "Summer class"}, ["title_en"]),  # no Japanese title to translate
+    ({"title": "夏休み教室", "title_en": "x" * 201}, ["title_en"]),
+    ({"notes_en": "Bring a pen."}, ["notes_en"]),
+    ({"notes": "筆記用具", "notes_en": "x" * 2001}, ["notes_en"]),
 ])
 def test_session_new_refuses_bad_input_next_to_the_field(staff_client, place, next_week,
                                                           changes, fields):
@@ -192,6 +196,40 @@ def test_session_new_refuses_an_inactive_venue(staff_client, place, next_week, c
     response = staff_client.post("/staff/sessions/new", data=session_form(
         place, next_week, venue_id=str(closed.id)))
     assert_refused(response, before, "venue_id")
+
+
+def test_session_english_title_and_notes_are_saved_and_shown(staff_client, place,
+                                                            next_week):
+    form = staff_client.get("/staff/sessions/new").get_data(as_text=True)
+    assert "名前（英語）" in form and "備考（英語）" in form
+    response = staff_client.post("/staff/sessions/new", data=session_form(
+        place, next_week, title="夏休み教室", title_en="Summer class", notes="筆記用具",
+        notes_en="Bring a pen.\r\nAnd your phone."))
+    assert response.status_code == 302
+    [session] = only(EventSession)
+    assert (session.title_en, session.notes_en) == ("Summer class",
+                                                    "Bring a pen.\nAnd your phone.")
+    staff_client.set_cookie("desk_locale", "en")
+    page = staff_client.get(f"/staff/sessions/{session.id}").get_data(as_text=True)
+    assert "<h1>Summer class" in page and 'value="Summer class"' in page
+    assert "Title in English" in page and "Notes in English" in page
+    response = staff_client.post(f"/staff/sessions/{session.id}", data=session_form(
+        place, next_week, title="夏休み教室", title_en="", notes="筆記用具", notes_en=""))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (session.title_en, session.notes_en) == (None, None)
+
+
+def test_series_english_title_and_notes_reach_the_sessions(staff_client, place, next_week):
+    response = staff_client.post("/staff/series/new", data=series_form(
+        place, next_week, next_week + timedelta(weeks=2), frequency="weekly", ordinals=[],
+        title="相談会", title_en="Help desk", notes="予約不要", notes_en="No booking needed."))
+    assert response.status_code == 302
+    [series] = only(SessionSeries)
+    assert (series.title_en, series.notes_en) == ("Help desk", "No booking needed.")
+    assert {(session.title_en, session.notes_en) for session in series.sessions} == {
+        ("Help desk", "No booking needed.")}
+    assert len(series.sessions) == 3
 
 
 def test_session_edit_shows_local_values(staff_client, create_session):
@@ -353,6 +391,8 @@ def test_series_new_custom_rule(staff_client, place, next_week):
     ({"venue_id": "424242"}, ["venue_id"]),
     ({"kind": "awareness_event", "program_id": "", "title": ""}, ["title"]),
     ({"capacity": "501"}, ["capacity"]),
+    ({"title_en": "Help desk"}, ["title_en"]),
+    ({"notes_en": "No booking needed."}, ["notes_en"]),
 ])
 def test_series_new_refuses_bad_input_next_to_the_field(staff_client, place, changes,
                                                          fields):

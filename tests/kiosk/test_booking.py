@@ -67,6 +67,19 @@ def test_the_kiosk_names_venues_and_districts_in_the_readers_language(kiosk_clie
     assert "湘南台公民館" in page and "Shonandai Community Hall" not in page
 
 
+def test_the_kiosk_gives_a_sessions_own_title_in_the_readers_language(kiosk_client,
+                                                                       kiosk_place):
+    services.update_session(kiosk_place["here"], {"title": "LINE特別講座",
+                                                  "title_en": "LINE special class"},
+                            actor="test", now=utcnow())
+    db.session.commit()
+    page = text(kiosk_client.get(f"/kiosk/{kiosk_place['venue'].id}"))
+    assert "LINE special class" in page and "LINE特別講座" not in page
+    kiosk_client.set_cookie(LOCALE_COOKIE, "ja")
+    page = text(kiosk_client.get(f"/kiosk/{kiosk_place['venue'].id}"))
+    assert "LINE特別講座" in page and "LINE special class" not in page
+
+
 def test_without_nearby_classes_other_places_are_offered(kiosk_client, kiosk_place,
                                                          create_venue, create_session):
     services.cancel_session(kiosk_place["nearby"], "台風のため", actor="test", now=utcnow())

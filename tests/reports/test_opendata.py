@@ -156,6 +156,19 @@ def test_events_file_lists_upcoming_sessions_only(schedule):
     assert consultation["参加申込終了日"] == ""
 
 
+def test_events_file_gives_a_sessions_own_english_title(schedule):
+    awareness, cls = schedule["awareness"], schedule["class"]
+    for session, title, title_en in ((awareness, awareness.title, "Scam protection talk"),
+                                     (cls, "LINE特別講座", "LINE special class")):
+        event_services.update_session(session, {"title": title, "title_en": title_en},
+                                      actor="test", now=NOW)
+    db.session.commit()
+    events = {row["イベント名"]: row["イベント名_英語"]
+              for row in as_dicts(read_csv(opendata.events_csv(NOW)))}
+    assert events["詐欺対策講演会"] == "Scam protection talk"
+    assert events["LINE特別講座"] == "LINE special class"
+
+
 def test_events_file_holds_no_personal_data(schedule):
     text = opendata.events_csv(NOW).decode("utf-8-sig")
     booking = schedule["booking"]

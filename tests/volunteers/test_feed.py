@@ -269,3 +269,17 @@ def test_webcal_and_https_addresses(ctx, settings, volunteer):
     template = ctx.jinja_env.from_string("{{ webcal_url(token) }} {{ feed_url(token) }}")
     assert template.render(token=volunteer.feed_token) == \
         f"{feed.webcal_url(volunteer.feed_token)} {https}"
+
+
+def test_the_feed_gives_the_sessions_own_title_in_the_volunteers_language(
+        client, signed_up, volunteer, session):
+    event_services.update_session(session, {"title": "LINE特別講座",
+                                            "title_en": "LINE special class"},
+                                  actor="test", now=utcnow())
+    db.session.commit()
+    _calendar, (event,) = events_of(client, volunteer)
+    assert str(event["SUMMARY"]) == "Lead · LINE special class"
+    services.update_volunteer(volunteer, {"language": "ja"}, actor="test", now=NOW)
+    db.session.commit()
+    _calendar, (event,) = events_of(client, volunteer)
+    assert "LINE特別講座" in str(event["SUMMARY"])
