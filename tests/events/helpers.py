@@ -1,6 +1,6 @@
 """Helpers for the schedule's tests."""
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from desk.core.audit import AuditEntry
 from desk.core.districts import District
@@ -38,19 +38,3 @@ def last_audit(action):
     entries = audit_entries(action)
     assert entries, f"no audit entry {action}"
     return entries[-1]
-
-
-def statements_of(client, path):
-    """(how many SQL statements one GET runs, its response)."""
-    count = 0
-
-    def counted(*args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counted)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counted)
-    return count, response

@@ -11,8 +11,8 @@ import pytest
 from desk.core.timeutil import local_today
 from desk.events import services
 from desk.extensions import db
-from tests.events.helpers import statements_of
 from tests.fixtures.factories import NOW
+from tests.fixtures.sql import statements_of
 
 LATE_EVENING_UTC = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)  # 2026-12-02 00:30 JST, Wed
 

@@ -24,8 +24,9 @@ from desk.events.models import (
     Venue,
 )
 from desk.extensions import db
-from tests.events.helpers import row_counts, statements_of
+from tests.events.helpers import row_counts
 from tests.fixtures.factories import NOW
+from tests.fixtures.sql import statements_of
 
 
 def field_error(html, name):

@@ -4,7 +4,7 @@ message nobody registered is never planned, and fails permanently if one is foun
 the outbox), and batch-loaded on the coordinators' pages."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from desk.consults import messages as consult_messages
 from desk.core.errors import ConflictError
@@ -23,6 +23,7 @@ from desk.notify.models import (
 from desk.notify.planning import message_values
 from desk.volunteers import notices as volunteer_notices
 from tests.fixtures.factories import NOW
+from tests.fixtures.sql import statements_of
 from tests.notify.dispatch_support import FakeBackend, install, uninstall
 from tests.notify.kinds_support import messages_of_every_kind
 
@@ -133,18 +134,8 @@ def test_the_outbox_pages_show_a_message_nobody_writes(retired, client, login, c
 # -- the coordinators' pages -----------------------------------------------------------------
 
 def _statements(client, path):
-    """How many SQL statements one request runs."""
-    count = 0
-
-    def counted(*args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counted)
-    try:
-        response = client.get(path, headers={"Accept-Language": "en"})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counted)
+    """How many SQL statements one request runs, and its page."""
+    count, response = statements_of(client, path, headers={"Accept-Language": "en"})
     assert response.status_code == 200
     return count, response.get_data(as_text=True)
 
