@@ -16,6 +16,7 @@ from desk.events.models import (
 from desk.kiosk.models import KioskDevice
 from desk.notify.models import OptOut, OutboxMessage, SmsReply
 from desk.people.models import Person, ProxyContact
+from desk.phone.models import PhoneCall
 from desk.reports.models import KpiTarget, SurveyEntry
 from desk.volunteers.models import (
     Availability,
@@ -27,6 +28,6 @@ from desk.volunteers.models import (
 )
 
 __all__ = ["AccessEntry", "AccessObject", "AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "KpiTarget", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
-           "OptOut", "OutboxMessage", "Person", "Program", "ProxyContact", "SeriesSkip",
+           "OptOut", "OutboxMessage", "Person", "PhoneCall", "Program", "ProxyContact", "SeriesSkip",
            "SessionSeries", "Shift", "SurveyEntry", "ShiftAssignment", "ShiftSkill", "SmsReply", "Ticket",
            "User", "Venue", "Visit", "Volunteer", "VolunteerSkill"]

@@ -20,6 +20,7 @@ from desk.events.models import Attendance
 from desk.extensions import db
 from desk.notify.models import OutboxMessage, ReplyAction, SmsReply
 from desk.people import disclosure, erasure, registry, services
+from desk.phone.models import PhoneCall
 from tests.fixtures.factories import NOW
 
 
@@ -107,9 +108,14 @@ def resident(coordinator, create_person, create_session):
                     actor=coordinator, now=NOW)
     _visit(desk_session, "080-9999-0000", "鈴木さんの写真の相談", actor=coordinator,
            now=NOW + timedelta(minutes=30))
+    call = PhoneCall(call_sid="CA-disclosure", caller=person.phone, person_id=person.id,
+                     step="booked", booking_id=booking.id, started_dt=NOW, updated_dt=NOW)
+    db.session.add_all([call, PhoneCall(call_sid="CA-other", caller=other.phone,
+                                        person_id=other.id, step="menu", started_dt=NOW,
+                                        updated_dt=NOW)])
     db.session.commit()
     return {"person": person, "duplicate": duplicate, "booking": booking,
-            "ticket": ticket, "message": message}
+            "ticket": ticket, "message": message, "call": call}
 
 
 OTHERS = ("鈴木 一郎", "+818099990000", "080-9999-0000", "ichiro@example.jp",
@@ -128,6 +134,7 @@ def test_disclosure_holds_every_record_of_the_person(resident, coordinator):
     assert len(ids["proxy_contacts"]) == 1 and len(ids["distinct_people"]) == 1
     assert resident["message"].id in ids["outbox_messages"]
     assert len(ids["sms_replies"]) == 1
+    assert ids["phone_calls"] == {resident["call"].id}
     # reminders to the person, copies to the proxy, the "your turn" SMS of the ticket
     messages = found.rows("outbox_messages")
     assert {message["recipient_kind"] for message in messages} == {"person", "proxy",

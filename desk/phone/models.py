@@ -1,0 +1,59 @@
+"""A call to the automated phone line: one row per call, keyed by Twilio's CallSid.
+
+The row holds who called (the caller ID in E.164, or none when withheld), the person the
+call is for once known, the language of the prompts, the step the caller is at and the
+choices made so far, and how the call ended. `turn` counts the questions asked: each
+<Gather> answers to the URL of its turn, so Twilio retrying a request for a turn already
+answered gets `last_twiml` again and nothing is done twice (desk.phone.calls).
+"""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.core.db import UTCDateTime, enum_column
+from desk.core.timeutil import utcnow
+from desk.extensions import db
+
+
+class CallOutcome(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    BOOKED = "booked"
+    CANCELLED = "cancelled"  # the caller cancelled a booking
+    LISTENED = "listened"  # heard bookings or desks, changed nothing
+    TRANSFERRED = "transferred"
+    HUNG_UP = "hung_up"  # ended at `step` without any of the above
+
+
+class PhoneCall(db.Model):
+    __tablename__ = "phone_calls"
+
+    SID_MAX = 64
+    STEP_MAX = 40
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(SID_MAX), unique=True)
+    caller: Mapped[str | None] = mapped_column(String(20))  # E.164; None: withheld or purged
+    caller_withheld: Mapped[bool] = mapped_column(default=False)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="ja")
+    step: Mapped[str] = mapped_column(String(STEP_MAX))
+    turn: Mapped[int] = mapped_column(default=0)
+    last_digits: Mapped[str | None] = mapped_column(String(20))
+    last_twiml: Mapped[str | None] = mapped_column(Text)
+    choices: Mapped[dict] = mapped_column(JSON, default=dict)
+    outcome: Mapped[CallOutcome] = mapped_column(
+        enum_column(CallOutcome, "phone_call_outcome"), default=CallOutcome.IN_PROGRESS)
+    outcome_step: Mapped[str | None] = mapped_column(String(STEP_MAX))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
+    started_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person = relationship("Person")
+    booking = relationship("Booking")
+
+    def __repr__(self):
+        return f"<PhoneCall {self.id} {self.step} {self.outcome}>"

@@ -1,0 +1,35 @@
+"""Personal data of the phone line: a call's caller number, the person it was for and what
+the caller keyed (digits, the last prompt heard, which may name them). Kept for the
+`phone_calls` period (90 days by default), then blanked; the call, its steps and its
+outcome stay for the figures. When a resident is anonymised, their calls are blanked at
+once."""
+
+from sqlalchemy import and_, or_, select, update
+
+from desk.core import retention
+from desk.extensions import db
+from desk.phone.models import PhoneCall
+
+CALL_BLANK = {"caller": None, "person_id": None, "last_digits": None, "last_twiml": None,
+              "choices": {}}
+
+
+def _calls_before(cutoff):
+    return and_(PhoneCall.started_dt < cutoff,
+                or_(PhoneCall.caller.is_not(None), PhoneCall.person_id.is_not(None),
+                    PhoneCall.last_twiml.is_not(None)))
+
+
+CALLS = retention.blanking(PhoneCall, _calls_before, **CALL_BLANK)
+
+
+def erase_person(person, *, now):
+    call_ids = db.session.scalars(
+        select(PhoneCall.id).where(PhoneCall.person_id == person.id)).all()
+    if not call_ids:
+        return None
+    blanked = db.session.execute(
+        update(PhoneCall).where(PhoneCall.id.in_(call_ids))
+        .values(**{**CALL_BLANK, "person_id": person.id})
+        .execution_options(synchronize_session="fetch")).rowcount
+    return {"phone_calls_blanked": blanked}
