@@ -103,6 +103,19 @@ def parse_quiet_hours(raw):
         ) from None
 
 
+def parse_staff_hours(raw):
+    """`09:00-17:00` -> (time(9), time(17)): when the staff desk answers calls on weekdays."""
+    try:
+        start_raw, end_raw = (raw or "").strip().split("-")
+        hours = time.fromisoformat(start_raw.strip()), time.fromisoformat(end_raw.strip())
+    except ValueError:
+        raise ConfigError(
+            f"DESK_PHONE_STAFF_HOURS must look like 09:00-17:00, got {raw!r}") from None
+    if hours[0] >= hours[1]:
+        raise ConfigError(f"DESK_PHONE_STAFF_HOURS must start before it ends, got {raw!r}")
+    return hours
+
+
 def secret_key_from_instance(instance_path):
     """Read the signing key kept in instance/, creating it (mode 0600) the first time.
 
@@ -181,6 +194,11 @@ def load_config(instance_path, environ=None):
         "DESK_TWILIO_MESSAGING_SERVICE_SID": env.get("DESK_TWILIO_MESSAGING_SERVICE_SID") or "",
         "DESK_VOICE_FROM": env.get("DESK_VOICE_FROM") or "",
         "DESK_TWILIO_BASE_URL": env.get("DESK_TWILIO_BASE_URL") or "",
+        "DESK_PHONE_VOICE": env.get("DESK_PHONE_VOICE") or "Polly.Mizuki",
+        "DESK_PHONE_SPEECH_RATE": env.get("DESK_PHONE_SPEECH_RATE") or "85%",
+        "DESK_PHONE_STAFF_NUMBER": env.get("DESK_PHONE_STAFF_NUMBER") or "",
+        "DESK_PHONE_STAFF_HOURS": parse_staff_hours(
+            env.get("DESK_PHONE_STAFF_HOURS") or "09:00-17:00"),
         "DESK_QUIET_HOURS": parse_quiet_hours(env.get("DESK_QUIET_HOURS", DEFAULT_QUIET_HOURS)),
         "DESK_SMS_RATE_PER_SECOND": _float(env, "DESK_SMS_RATE_PER_SECOND", 1.0),
         "DESK_PROXY_COUNT": _int(env, "DESK_PROXY_COUNT", 0),

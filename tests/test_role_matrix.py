@@ -170,6 +170,9 @@ MATRIX = {
     "twilio.status": ("POST", TWILIO_SIGNED),
     "twilio.sms": ("POST", TWILIO_SIGNED),
     "twilio.voice_key": ("POST", TWILIO_SIGNED),
+    "phone.incoming": ("POST", TWILIO_SIGNED),
+    "phone.answer": ("POST", TWILIO_SIGNED),
+    "phone.status": ("POST", TWILIO_SIGNED),
     # the volunteer's own pages (actions redirect back with a message)
     # joining by an invitation's link or SMS code (no login), and sending invitations
     "volunteer_public.join_code": ("GET", PUBLIC),
@@ -309,6 +312,8 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
             OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id).limit(1)),
         # the step of a call's key menu
         "step": "gather",
+        # the turn of a call to the phone line
+        "turn": 1,
     }
     # an invited volunteer who has not joined yet: the join page's link_token
     from desk.volunteers.accounts import invite_volunteer

@@ -27,6 +27,8 @@ def test_defaults_use_sqlite_in_instance_and_generate_a_secret(tmp_path):
     assert load_config(tmp_path, environ={})["SECRET_KEY"] == config["SECRET_KEY"]
     assert config["DESK_TIMEZONE"] == "Asia/Tokyo" and config["DESK_DEFAULT_LOCALE"] == "ja"
     assert config["DESK_QUIET_HOURS"] == (time(21), time(8))
+    assert config["DESK_PHONE_STAFF_HOURS"] == (time(9), time(17))
+    assert config["DESK_PHONE_VOICE"] == "Polly.Mizuki"
     assert config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
@@ -111,7 +113,9 @@ def test_the_local_address_of_a_served_host(host, url):
                                      {"DESK_LOCK_TIMEOUT_SECONDS": "soon"},
                                      {"DESK_LOCK_TIMEOUT_SECONDS": "0"},
                                      {"DESK_ROSTER_DAYS_BEFORE": "-1"},
-                                     {"DESK_ROSTER_DAYS_AFTER": "a day"}])
+                                     {"DESK_ROSTER_DAYS_AFTER": "a day"},
+                                     {"DESK_PHONE_STAFF_HOURS": "9-5"},
+                                     {"DESK_PHONE_STAFF_HOURS": "17:00-09:00"}])
 def test_bad_settings_are_reported_by_name(tmp_path, environ):
     with pytest.raises(ConfigError, match=next(iter(environ))):
         load_config(tmp_path, environ=environ)

@@ -1,0 +1,21 @@
+"""The phone line's URL table: Twilio's voice webhooks for the city's number.
+
+Like the notifications' webhooks (desk.notify.blueprint), they take no login and no CSRF
+token: every request must carry a valid X-Twilio-Signature (the same check,
+desk.notify.webhooks.require_signature, against DESK_PUBLIC_URL), or it gets 403.
+At Twilio, the number's "A call comes in" is /phone/voice/incoming and its "Call status
+changes" /phone/voice/status (docs/phone-line.md)."""
+
+from flask import Blueprint
+
+from desk.extensions import csrf
+from desk.notify import webhooks
+from desk.phone import views
+
+bp = Blueprint("phone", __name__, url_prefix="/phone/voice")
+csrf.exempt(bp)
+bp.before_request(webhooks.require_signature)
+bp.add_url_rule("/incoming", "incoming", views.incoming, methods=["POST"])
+# the key pressed (or none) in answer to the question of turn <turn>
+bp.add_url_rule("/answer/<int:turn>", "answer", views.answer, methods=["POST"])
+bp.add_url_rule("/status", "status", views.status, methods=["POST"])

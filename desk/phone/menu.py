@@ -1,0 +1,140 @@
+"""The first steps of a call: choosing the resident when several share the number, the
+main menu, the consultation desks' dates and the staff desk."""
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from desk.core.timeutil import to_local
+from desk.notify.spoken import spoken_digits
+from desk.phone import callers, offers, speech
+from desk.phone.flow import Goto, choice, choose, chosen_index, paged, step
+from desk.phone.models import CallOutcome
+from desk.phone.twiml import Prompt
+
+MORE_KEY = "0"
+
+
+def listened(call):
+    if call.outcome == CallOutcome.IN_PROGRESS:
+        call.outcome = CallOutcome.LISTENED
+
+
+def more_line(more):
+    return [_("For other choices, press 0.")] if more else []
+
+
+@step("person", back=None)
+class ChoosePerson:
+    """Several residents on one number (a couple on one landline): which one calls."""
+
+    @staticmethod
+    def ask(call, now):
+        people = callers.people_on(call.caller)
+        if len(people) <= 1:
+            return Goto("menu")
+        shown, more = paged(call, people, "person_page")
+        lines = [_("Who is calling? Please choose your name.")]
+        lines += [_("%(name)s, press %(key)d.", name=callers.given_name(person, call.language),
+                    key=number) for number, person in enumerate(shown, 1)]
+        return lines + more_line(more)
+
+    @staticmethod
+    def press(call, key, now):
+        people = callers.people_on(call.caller)
+        shown, more = paged(call, people, "person_page")
+        if key == MORE_KEY and more:
+            choose(call, person_page=choice(call, "person_page", 0) + 1)
+            return Goto("person")
+        index = chosen_index(key, shown)
+        if index is None:
+            return None
+        call.person_id = shown[index].id
+        return Goto("menu", [_("Hello, %(name)s.",
+                               name=callers.given_name(shown[index], call.language))])
+
+
+def _back_from_menu(call):
+    return "person" if len(callers.people_on(call.caller)) > 1 else None
+
+
+@step("menu", back=_back_from_menu, languages=True)
+class MainMenu:
+    @staticmethod
+    def ask(call, now):
+        return [_("To book a class, press 1."),
+                _("To hear or cancel your bookings, press 2."),
+                _("To hear the dates of the smartphone consultation desks, press 3."),
+                _("To talk to the staff, press 4.")]
+
+    @staticmethod
+    def press(call, key, now):
+        if key in ("1", "2") and call.person_id is None:
+            return Goto("menu", [_("This telephone number is not registered with us. "
+                                   "The staff can book for you: press 4.")])
+        if key == "1":
+            choose(call, how=None, district_id=None, area_page=0, class_page=0)
+            return Goto("book_how")
+        if key == "2":
+            people = callers.people_on(call.caller)
+            choose(call, bookings=[booking.id for booking in offers.bookings_on(people, now=now)],
+                   index=0)
+            return Goto("mine")
+        if key == "3":
+            return Goto("desks")
+        if key == "4":
+            return staff(call, now)
+        return None
+
+
+@step("desks")
+class ConsultationDesks:
+    @staticmethod
+    def ask(call, now):
+        district_id = call.person.district_id if call.person is not None else None
+        desks = offers.next_desks(now=now, district_id=district_id)
+        listened(call)
+        if not desks:
+            return Goto("menu", [_("No smartphone consultation desks are planned at the "
+                                   "moment.")])
+        lines = [_("The next smartphone consultation desks. You do not need to book.")]
+        lines += [_("%(when)s to %(end)s, at %(venue)s.", when=speech.spoken_when(desk.start_dt),
+                    end=speech.spoken_clock(to_local(desk.end_dt).time()),
+                    venue=speech.venue_name(desk.venue)) for desk in desks]
+        return lines
+
+    @staticmethod
+    def press(call, key, now):
+        return None
+
+
+def staff_hours_text():
+    start, end = current_app.config["DESK_PHONE_STAFF_HOURS"]
+    return speech.spoken_hours(start, end)
+
+
+def staff_in_hours(now):
+    start, end = current_app.config["DESK_PHONE_STAFF_HOURS"]
+    local = to_local(now)
+    return local.weekday() < 5 and start <= local.time() < end
+
+
+def staff_number():
+    return callers.caller_number(current_app.config["DESK_PHONE_STAFF_NUMBER"])
+
+
+def staff(call, now: datetime):
+    """Put the caller through to the staff desk within its hours; outside them, say the
+    hours and offer the menu again."""
+    number = staff_number()
+    if number is None:
+        return Goto("menu", [_("Please call the desk at %(phone)s, %(hours)s.",
+                               phone=spoken_digits(current_app.config["DESK_DESK_PHONE"]),
+                               hours=staff_hours_text())])
+    if not staff_in_hours(now):
+        return Goto("menu", [_("The staff answer the phone %(hours)s. "
+                               "Please call again then.", hours=staff_hours_text())])
+    call.outcome = CallOutcome.TRANSFERRED
+    return Prompt(before=[_("We will put you through to the staff. Please wait a moment.")],
+                  dial=number, end=[_("Thank you for calling. Goodbye.")])

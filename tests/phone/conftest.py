@@ -1,0 +1,137 @@
+"""Calls to the phone line driven through its signed webhooks: a `Caller` rings, presses
+keys (or none) at the URL each <Gather> names, and reads the TwiML desk answers."""
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import time, timedelta
+from itertools import count
+from urllib.parse import urlsplit
+
+import pytest
+
+from desk.core.timeutil import local_datetime, local_today
+from tests.notify.channel_support import configure, signed_post
+
+STAFF_NUMBER = "0466-25-9999"
+_sids = count(1)
+
+
+def next_weekday(weekday):
+    """The first day after today (Japan time) that is `weekday` (0: Monday)."""
+    today = local_today()
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+MONDAY = next_weekday(0)
+TUESDAY = MONDAY + timedelta(days=1)
+# the phone line's clock: a Monday 10:00 (the staff desk is open), classes from Tuesday
+CLOCK = local_datetime(MONDAY, time(10))
+
+
+@dataclass
+class Turn:
+    """One TwiML answer: what is said (each <Say> in order, with its language), what is
+    asked inside the <Gather>, the <Gather>'s action, a <Dial>, and whether it hangs up."""
+
+    root: ET.Element
+
+    def _says(self, node):
+        return [("".join(say.itertext()).strip(), say.get("language"))
+                for say in node.iter("Say")]
+
+    @property
+    def said(self):
+        return [text for text, _language in self._says(self.root)]
+
+    @property
+    def japanese(self):
+        return [text for text, language in self._says(self.root) if language == "ja-JP"]
+
+    @property
+    def english(self):
+        return [text for text, language in self._says(self.root) if language == "en-US"]
+
+    @property
+    def text(self):
+        return "\n".join(self.said)
+
+    @property
+    def gather(self):
+        return self.root.find("Gather")
+
+    @property
+    def asked(self):
+        return [text for text, _language in self._says(self.gather)] if self.gather is not None else []
+
+    @property
+    def dial(self):
+        dial = self.root.find("Dial")
+        return dial.text if dial is not None else None
+
+    @property
+    def hangs_up(self):
+        return self.root.find("Hangup") is not None
+
+
+class Caller:
+    def __init__(self, client, number="+81466251234"):
+        self.client = client
+        self.number = number
+        self.sid = f"CA{next(_sids):032x}"
+        self.action = None
+        self.turns = []
+        self.last_params = None
+
+    def _post(self, path, params):
+        response = signed_post(self.client, path, params)
+        assert response.status_code == 200, response.data
+        assert response.mimetype == "application/xml"
+        turn = Turn(ET.fromstring(response.data))
+        self.turns.append(turn)
+        if turn.gather is not None:
+            assert turn.gather.get("numDigits") == "1"
+            assert turn.gather.get("actionOnEmptyResult") == "true"
+            self.action = urlsplit(turn.gather.get("action")).path
+        else:
+            self.action = None
+        return turn
+
+    def ring(self):
+        return self._post("/phone/voice/incoming",
+                          {"CallSid": self.sid, "From": self.number, "To": "+81466250000"})
+
+    def press(self, digits=""):
+        assert self.action, "the call asked nothing"
+        self.last_params = (self.action, {"CallSid": self.sid, "Digits": digits})
+        return self._post(*self.last_params)
+
+    def retry(self):
+        """Twilio sends the last request again (it timed out waiting for desk)."""
+        return self._post(*self.last_params)
+
+    def silence(self):
+        params = {"CallSid": self.sid}
+        self.last_params = (self.action, params)
+        return self._post(self.action, params)
+
+    def hang_up(self):
+        response = signed_post(self.client, "/phone/voice/status",
+                               {"CallSid": self.sid, "CallStatus": "completed"})
+        assert response.status_code == 204
+
+
+@pytest.fixture
+def line(ctx, monkeypatch):
+    """The phone line set up (Twilio, the public URL, the staff desk), its clock at
+    CLOCK."""
+    configure(monkeypatch, ctx, DESK_PHONE_STAFF_NUMBER=STAFF_NUMBER,
+              DESK_MUNICIPALITY_NAME="藤沢市", DESK_DESK_PHONE="0466-25-1111")
+    monkeypatch.setattr("desk.phone.views.utcnow", lambda: CLOCK)
+    return ctx
+
+
+@pytest.fixture
+def caller(line, client):
+    def factory(number="+81466251234"):
+        return Caller(client, number)
+    return factory

@@ -1,0 +1,150 @@
+"""The greeting and the main menu: known and unknown callers, the English key, keys that
+are not choices, 9 and *, silence (asked twice more, then goodbye with the staff desk's
+hours), forged requests (403) and the staff desk in and out of its hours."""
+
+from datetime import time
+
+import pytest
+from sqlalchemy import select
+
+from desk.core.timeutil import local_datetime
+from desk.extensions import db
+from desk.phone.models import CallOutcome, PhoneCall
+from tests.notify.channel_support import signed_post
+from tests.phone.conftest import MONDAY, STAFF_NUMBER
+
+MENU = ["講座を 予約する ときは、1を 押してください。"]
+
+
+def _call(caller):
+    return db.session.scalars(select(PhoneCall).where(PhoneCall.call_sid == caller.sid)).one()
+
+
+@pytest.fixture
+def keiko(line, create_person):
+    return create_person(name="佐藤 恵子", name_kana="さとう けいこ", phone="0466-25-1234")
+
+
+def test_a_known_caller_is_greeted_by_name_and_hears_the_menu(keiko, caller):
+    call = caller()
+    turn = call.ring()
+
+    assert turn.said[0] == "お電話 ありがとうございます。藤沢市の スマホ講座の 電話です。"
+    assert "こんにちは、ケイコさん。" in turn.said
+    assert turn.asked[:5] == [
+        "講座を 予約する ときは、1を 押してください。",
+        "予約を 聞く ときや、取り消す ときは、2を 押してください。",
+        "スマホ なんでも 相談窓口の 日にちを 聞く ときは、3を 押してください。",
+        "係の 人と 話す ときは、4を 押してください。",
+        "もう一度 聞く ときは 9、前に 戻る ときは 米じるしを 押してください。"]
+    assert turn.english == ["For English, press 8."]
+    row = _call(call)
+    assert row.person_id == keiko.id and row.caller == "+81466251234"
+    assert row.step == "menu" and row.outcome == CallOutcome.IN_PROGRESS
+
+
+def test_an_unknown_caller_is_sent_to_the_staff(line, caller):
+    call = caller("+819012345678")
+    call.ring()
+    turn = call.press("1")
+    assert turn.said[0].startswith("この 電話番号は まだ 登録されていません。")
+    assert turn.asked[0] == MENU[0]
+    assert _call(call).person_id is None
+
+
+def test_a_withheld_number_is_kept_as_withheld(line, caller):
+    call = caller("anonymous")
+    turn = call.ring()
+    assert turn.asked[0] == MENU[0]
+    row = _call(call)
+    assert row.caller is None and row.caller_withheld
+
+
+def test_a_wrong_key_is_said_and_the_question_asked_again(keiko, caller):
+    call = caller()
+    call.ring()
+    turn = call.press("7")
+    assert turn.said[0] == "7番は ありません。"
+    assert turn.asked[0] == MENU[0]
+    turn = call.press("#")
+    assert turn.said[0] == "シャープは ありません。"
+
+
+def test_nine_repeats_and_star_goes_back(keiko, caller):
+    call = caller()
+    call.ring()
+    turn = call.press("1")
+    assert turn.asked[0] == "席が ある 講座を 早い 順に 聞く ときは、1を 押してください。"
+    assert call.press("9").asked == turn.asked
+    assert call.press("*").asked[0] == MENU[0]
+
+
+def test_silence_asks_twice_more_then_says_goodbye_with_the_hours(keiko, caller):
+    call = caller()
+    first = call.ring()
+    for _again in range(2):
+        turn = call.silence()
+        assert turn.said[0] == "ボタンが 押されませんでした。"
+        assert turn.asked == first.asked[-len(turn.asked):]
+    turn = call.silence()
+    assert turn.gather is None and turn.hangs_up
+    assert turn.said[-1] == ("お電話 ありがとうございました。係の 人は、0 4 6 6, 2 5, 1 1 1 1 "
+                             "で、月曜日から 金曜日の 午前9時から 午後5時まで お話しできます。"
+                             "さようなら。")
+    row = _call(call)
+    assert row.outcome == CallOutcome.HUNG_UP and row.outcome_step == "menu"
+
+
+def test_english_prompts_with_key_eight(keiko, caller):
+    call = caller()
+    call.ring()
+    turn = call.press("8")
+    assert turn.asked[0] == "To book a class, press 1."
+    assert turn.english[:4] == [
+        "To book a class, press 1.", "To hear or cancel your bookings, press 2.",
+        "To hear the dates of the smartphone consultation desks, press 3.",
+        "To talk to the staff, press 4."]
+    assert turn.japanese == ["日本語の 案内は、8を 押してください。"]
+    assert call.press("8").asked[0] == MENU[0]
+
+
+def test_a_resident_who_reads_english_hears_english(line, create_person, caller):
+    create_person(name="Maria Santos", name_kana="マリア サントス", phone="090-5555-1212",
+                  language="en")
+    turn = caller("+819055551212").ring()
+    assert "Hello, Maria Santos." in turn.english
+    assert turn.asked[0] == "To book a class, press 1."
+
+
+@pytest.mark.parametrize("path", ["/phone/voice/incoming", "/phone/voice/answer/1",
+                                  "/phone/voice/status"])
+def test_a_forged_request_is_403(line, client, path):
+    params = {"CallSid": "CA" + "f" * 32, "From": "+81466251234", "Digits": "1"}
+    assert client.post(path, data=params).status_code == 403
+    forged = signed_post(client, path, params, token="not-the-token")
+    assert forged.status_code == 403
+    assert db.session.scalars(select(PhoneCall)).first() is None
+
+
+def test_staff_within_the_hours_are_dialled(keiko, caller):
+    call = caller()
+    call.ring()
+    turn = call.press("4")
+    assert turn.said[0] == "係の 人に おつなぎします。少し お待ちください。"
+    assert turn.dial == "+81466259999"
+    assert _call(call).outcome == CallOutcome.TRANSFERRED
+    assert STAFF_NUMBER
+
+
+def test_outside_the_hours_the_hours_are_said_and_the_menu_offered(keiko, caller,
+                                                                   monkeypatch):
+    monkeypatch.setattr("desk.phone.views.utcnow",
+                        lambda: local_datetime(MONDAY, time(17, 30)))
+    call = caller()
+    call.ring()
+    turn = call.press("4")
+    assert turn.dial is None
+    assert turn.said[0] == ("係の 人が 電話に 出られるのは、月曜日から 金曜日の 午前9時から "
+                            "午後5時までです。その 時間に お電話 ください。")
+    assert turn.asked[0] == MENU[0]
+    assert _call(call).outcome == CallOutcome.IN_PROGRESS
