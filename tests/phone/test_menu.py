@@ -43,6 +43,13 @@ def test_a_known_caller_is_greeted_by_name_and_hears_the_menu(keiko, caller):
     assert row.step == "menu" and row.outcome == CallOutcome.IN_PROGRESS
 
 
+def test_a_ringing_request_retried_makes_one_call(keiko, caller):
+    call = caller()
+    first = call.ring()
+    assert call.ring().text == first.text
+    assert len(db.session.scalars(select(PhoneCall)).all()) == 1
+
+
 def test_an_unknown_caller_is_sent_to_the_staff(line, caller):
     call = caller("+819012345678")
     call.ring()
