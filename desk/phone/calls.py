@@ -23,7 +23,7 @@ from desk.core.i18n import in_reader_language
 from desk.core.web import public_url_for
 from desk.extensions import db
 from desk.notify.spoken import spoken_digits
-from desk.phone import booking, callers, menu, mine  # noqa: F401  (the steps register)
+from desk.phone import booking, callers, menu, mine  # noqa: F401  (steps register on import)
 from desk.phone.flow import STEPS, Goto, choice, choose
 from desk.phone.models import CallOutcome, PhoneCall
 from desk.phone.speech import spoken_key
@@ -158,7 +158,7 @@ def start(sid, caller, *, now):
         return _call(sid, lock=True).last_twiml
     with force_locale(call.language):
         prompt = _go(call, Goto(FIRST_STEP, _greeting(call, people)), now)
-        return _answered(call, prompt, now)
+    return _answered(call, prompt, now)
 
 
 def answer(sid, turn, digits, *, now):
@@ -173,8 +173,7 @@ def answer(sid, turn, digits, *, now):
     call.last_digits = digits[:20]
     with force_locale(call.language):
         prompt = _respond(call, digits.strip(), now)
-    with force_locale(call.language):
-        return _answered(call, prompt, now)
+    return _answered(call, prompt, now)
 
 
 def ended(sid, *, now):

@@ -1,8 +1,6 @@
 """The first steps of a call: choosing the resident when several share the number, the
 main menu, the consultation desks' dates and the staff desk."""
 
-from datetime import datetime
-
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -124,7 +122,7 @@ def staff_number():
     return callers.caller_number(current_app.config["DESK_PHONE_STAFF_NUMBER"])
 
 
-def staff(call, now: datetime):
+def staff(call, now):
     """Put the caller through to the staff desk within its hours; outside them, say the
     hours and offer the menu again."""
     number = staff_number()

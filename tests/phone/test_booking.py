@@ -250,3 +250,24 @@ def test_prompts_never_say_iso_dates_or_english_words(keiko, caller, create_sess
     assert not [text for text in japanese if re.search(r"[A-Za-z]", text)]
     assert any("正午" in text for text in japanese)
     assert any("午前9時30分" in text for text in japanese)
+
+
+def test_four_classes_at_a_time_then_zero_for_the_rest(keiko, caller, create_session,
+                                                       program, kugenuma):
+    for days in range(5):
+        _class(create_session, program, kugenuma, day=TUESDAY + timedelta(days=days))
+    fifth = TUESDAY + timedelta(days=4)
+    call = caller(LANDLINE)
+    call.ring()
+    call.press("1")
+    listed = call.press("1")
+    assert [line[:2] for line in listed.asked[:4]] == ["1番", "2番", "3番", "4番"]
+    assert listed.asked[4:6] == ["講座の 番号を 押してください。",
+                                 "つづきを 聞く ときは、0を 押してください。"]
+    rest = call.press("0")
+    assert rest.asked[0].startswith(f"1番。{fifth.month}月{fifth.day}日 ")
+    assert "つづきを 聞く ときは、0を 押してください。" not in rest.asked
+    assert call.press("2").said[0] == "2番は ありません。"
+    call.press("1")  # the fifth class
+    confirm = call.press("1")  # one person
+    assert confirm.asked[1].startswith(f"{fifth.month}月{fifth.day}日 ")
