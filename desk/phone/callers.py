@@ -14,6 +14,12 @@ def caller_number(raw):
     return phone.e164 if phone is not None else None
 
 
+def number_of(call):
+    """The number whose residents the call is about: the caller ID, or the number a
+    caller with a withheld number keyed in and confirmed."""
+    return call.caller or (call.choices or {}).get("keyed_number")
+
+
 def people_on(e164):
     """The live residents with this number (not merged into another record, not
     anonymised), oldest record first."""

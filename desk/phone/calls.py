@@ -23,7 +23,13 @@ from desk.core.i18n import in_reader_language
 from desk.core.web import public_url_for
 from desk.extensions import db
 from desk.notify.spoken import spoken_digits
-from desk.phone import booking, callers, menu, mine  # noqa: F401  (steps register on import)
+from desk.phone import (  # noqa: F401  (steps register on import)
+    booking,
+    callers,
+    keyed_number,
+    menu,
+    mine,
+)
 from desk.phone.flow import STEPS, Goto, choice, choose
 from desk.phone.models import CallOutcome, PhoneCall
 from desk.phone.speech import spoken_key
@@ -67,7 +73,7 @@ def _go(call, goto, now):
             asked.before = before + asked.before
             return asked
         asked = asked + [_("To hear this again, press 9. To go back, press star.")]
-        return Prompt(before=before, ask=asked,
+        return Prompt(before=before, ask=asked, digits=step.digits,
                       offer=_other_language(call) if step.languages else None)
     raise RuntimeError(f"phone call {call.id}: steps loop at {goto.step}")
 

@@ -4,7 +4,8 @@ A step asks one question (`ask(call, now)`: the sentences of the question, or a 
 when there is nothing to ask, or a Prompt that ends the call) and answers a key
 (`press(call, key, now)`: a Goto, a Prompt, or None for a key that is not a choice).
 Keys 9 (hear it again) and * (go back to `back`) work at every step; 8 switches
-between Japanese and English prompts where `languages` is set (the main menu).
+between Japanese and English prompts where `languages` is set (the main menu). A step
+with `digits = None` takes several keys ended by # (a phone number).
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class Step:
     press: object
     back: object = "menu"  # a step name, or a function of the call giving one
     languages: bool = False
+    digits: int | None = 1  # keys per answer; None: several, ended by #
 
     def back_of(self, call):
         return self.back(call) if callable(self.back) else self.back
@@ -34,7 +36,7 @@ class Step:
 def step(name, *, back="menu", languages=False):
     """Decorator of a class with static `ask` and `press`: registers the step."""
     def register(cls):
-        STEPS[name] = Step(cls.ask, cls.press, back, languages)
+        STEPS[name] = Step(cls.ask, cls.press, back, languages, getattr(cls, "digits", 1))
         return cls
     return register
 

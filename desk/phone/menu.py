@@ -29,7 +29,7 @@ class ChoosePerson:
 
     @staticmethod
     def ask(call, now):
-        people = callers.people_on(call.caller)
+        people = callers.people_on(callers.number_of(call))
         if len(people) <= 1:
             return Goto("menu")
         shown, more = paged(call, people, "person_page")
@@ -40,7 +40,7 @@ class ChoosePerson:
 
     @staticmethod
     def press(call, key, now):
-        people = callers.people_on(call.caller)
+        people = callers.people_on(callers.number_of(call))
         shown, more = paged(call, people, "person_page")
         if key == MORE_KEY and more:
             choose(call, person_page=choice(call, "person_page", 0) + 1)
@@ -54,7 +54,7 @@ class ChoosePerson:
 
 
 def _back_from_menu(call):
-    return "person" if len(callers.people_on(call.caller)) > 1 else None
+    return "person" if len(callers.people_on(callers.number_of(call))) > 1 else None
 
 
 @step("menu", back=_back_from_menu, languages=True)
@@ -69,21 +69,29 @@ class MainMenu:
     @staticmethod
     def press(call, key, now):
         if key in ("1", "2") and call.person_id is None:
+            if callers.number_of(call) is None:
+                choose(call, after_number=key)
+                return Goto("key_number")
             return Goto("menu", [_("This telephone number is not registered with us. "
                                    "The staff can book for you: press 4.")])
-        if key == "1":
-            choose(call, how=None, district_id=None, area_page=0, class_page=0)
-            return Goto("book_how")
-        if key == "2":
-            people = callers.people_on(call.caller)
-            choose(call, bookings=[booking.id for booking in offers.bookings_on(people, now=now)],
-                   index=0)
-            return Goto("mine")
-        if key == "3":
-            return Goto("desks")
-        if key == "4":
-            return staff(call, now)
-        return None
+        return choose_action(call, key, now)
+
+
+def choose_action(call, key, now):
+    """The main menu's choice `key` for a caller whose number is known."""
+    if key == "1":
+        choose(call, how=None, district_id=None, area_page=0, class_page=0)
+        return Goto("book_how")
+    if key == "2":
+        people = callers.people_on(callers.number_of(call))
+        choose(call, bookings=[booking.id for booking in offers.bookings_on(people, now=now)],
+               index=0)
+        return Goto("mine")
+    if key == "3":
+        return Goto("desks")
+    if key == "4":
+        return staff(call, now)
+    return None
 
 
 @step("desks")

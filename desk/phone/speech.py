@@ -47,12 +47,20 @@ def spoken_hours(start, end):
              start=spoken_clock(start), end=spoken_clock(end))
 
 
-def spoken_code(code):
-    """'12345678' -> '1、2、3、4。 5、6、7、8': two groups of four, digit by digit."""
+def _in_groups(groups):
     separator = ", " if _english() else "、"
     end = ". " if _english() else "。 "
-    groups = [code[:4], code[4:]] if len(code) == 8 else [code]
-    return end.join(separator.join(group) for group in groups)
+    return end.join(separator.join(group) for group in groups if group)
+
+
+def spoken_code(code):
+    """'12345678' -> '1、2、3、4。 5、6、7、8': two groups of four, digit by digit."""
+    return _in_groups([code[:4], code[4:]] if len(code) == 8 else [code])
+
+
+def spoken_number(national):
+    """'0466-25-1234' -> '0、4、6、6。 2、5。 1、2、3、4': a phone number in its groups."""
+    return _in_groups(national.split("-"))
 
 
 def spoken_key(key):

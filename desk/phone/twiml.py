@@ -26,6 +26,7 @@ class Prompt:
     offer: tuple | None = None  # (text, language): said after the question
     dial: str | None = None  # an E.164 number to put the caller through to
     end: list = field(default_factory=list)
+    digits: int | None = 1  # keys the question takes; None: several, ended by #
 
     @property
     def asks(self):
@@ -50,8 +51,9 @@ def render(prompt, *, language, action):
     for text in prompt.before:
         _say(response, text, language)
     if prompt.asks:
-        gather = response.gather(input="dtmf", num_digits=1, timeout=GATHER_SECONDS,
-                                 action=action, method="POST", action_on_empty_result=True)
+        keys = {"num_digits": prompt.digits} if prompt.digits else {"finish_on_key": "#"}
+        gather = response.gather(input="dtmf", timeout=GATHER_SECONDS, action=action,
+                                 method="POST", action_on_empty_result=True, **keys)
         for text in prompt.ask:
             _say(gather, text, language)
         if prompt.offer:

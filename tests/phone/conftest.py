@@ -89,7 +89,7 @@ class Caller:
         turn = Turn(ET.fromstring(response.data))
         self.turns.append(turn)
         if turn.gather is not None:
-            assert turn.gather.get("numDigits") == "1"
+            assert turn.gather.get("numDigits") == "1" or turn.gather.get("finishOnKey") == "#"
             assert turn.gather.get("actionOnEmptyResult") == "true"
             self.action = urlsplit(turn.gather.get("action")).path
         else:

@@ -59,14 +59,6 @@ def test_an_unknown_caller_is_sent_to_the_staff(line, caller):
     assert _call(call).person_id is None
 
 
-def test_a_withheld_number_is_kept_as_withheld(line, caller):
-    call = caller("anonymous")
-    turn = call.ring()
-    assert turn.asked[0] == MENU[0]
-    row = _call(call)
-    assert row.caller is None and row.caller_withheld
-
-
 def test_a_wrong_key_is_said_and_the_question_asked_again(keiko, caller):
     call = caller()
     call.ring()
@@ -155,3 +147,33 @@ def test_outside_the_hours_the_hours_are_said_and_the_menu_offered(keiko, caller
                             "午後5時までです。その 時間に お電話 ください。")
     assert turn.asked[0] == MENU[0]
     assert _call(call).outcome == CallOutcome.IN_PROGRESS
+
+
+def test_a_withheld_number_keys_in_its_number(keiko, caller, create_session):
+    call = caller("anonymous")
+    call.ring()
+    turn = call.press("2")  # my bookings
+    assert turn.gather.get("finishOnKey") == "#" and turn.gather.get("numDigits") is None
+    assert turn.asked[:2] == ["この 電話は 番号が 表示されていません。",
+                              "あなたの 電話番号を 0から 押して、最後に シャープを 押してください。"]
+    turn = call.press("12345")
+    assert turn.said[0] == "その 番号は 使えません。市外局番から 押してください。"
+    turn = call.press("0466251234")
+    assert turn.asked[:2] == ["押した 番号は、0、4、6、6。 2、5。 1、2、3、4 です。",
+                              "合って いる ときは 1、押しなおす ときは 2を 押してください。"]
+    turn = call.press("1")
+    assert turn.said[0] == "この 電話番号の 予約は ありません。"
+    row = _call(call)
+    assert row.person_id == keiko.id and row.caller is None and row.caller_withheld
+
+
+def test_a_keyed_number_nobody_has_is_sent_to_the_staff(keiko, caller):
+    call = caller("anonymous")
+    call.ring()
+    call.press("1")
+    call.press("0466229999")
+    assert call.press("2").asked[1].startswith("あなたの 電話番号を")  # key it in again
+    call.press("0466229999")
+    turn = call.press("1")
+    assert turn.said[0].startswith("この 電話番号は まだ 登録されていません。")
+    assert _call(call).person_id is None
