@@ -115,6 +115,7 @@ def _register_blueprints(app):
     from desk.notify.blueprint import twilio_bp
     from desk.people.blueprint import bp as people_bp
     from desk.phone.blueprint import bp as phone_bp
+    from desk.phone.blueprint import staff_bp as phone_staff_bp
     from desk.reports.blueprint import bp as reports_bp
     from desk.volunteers.blueprint import bp as volunteer_bp
     from desk.volunteers.blueprint import password_bp
@@ -124,5 +125,5 @@ def _register_blueprints(app):
     for blueprint in (core_bp, auth_bp, public_bp, staff_bp, people_bp, kiosk_bp,
                       kiosk_staff_bp, notify_bp, twilio_bp, admin_bp, api_bp, volunteer_bp,
                       volunteer_public_bp, volunteer_staff_bp, password_bp, consults_bp, consults_public_bp,
-                      consults_staff_bp, reports_bp, phone_bp):
+                      consults_staff_bp, reports_bp, phone_bp, phone_staff_bp):
         app.register_blueprint(blueprint)

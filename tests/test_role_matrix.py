@@ -173,6 +173,7 @@ MATRIX = {
     "phone.incoming": ("POST", TWILIO_SIGNED),
     "phone.answer": ("POST", TWILIO_SIGNED),
     "phone.status": ("POST", TWILIO_SIGNED),
+    "phone_staff.calls": ("GET", STAFF),
     # the volunteer's own pages (actions redirect back with a message)
     # joining by an invitation's link or SMS code (no login), and sending invitations
     "volunteer_public.join_code": ("GET", PUBLIC),

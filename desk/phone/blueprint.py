@@ -4,13 +4,15 @@ Like the notifications' webhooks (desk.notify.blueprint), they take no login and
 token: every request must carry a valid X-Twilio-Signature (the same check,
 desk.notify.webhooks.require_signature, against DESK_PUBLIC_URL), or it gets 403.
 At Twilio, the number's "A call comes in" is /phone/voice/incoming and its "Call status
-changes" /phone/voice/status (docs/phone-line.md)."""
+changes" /phone/voice/status (docs/phone-line.md). `staff_bp` holds the coordinators'
+call log."""
 
 from flask import Blueprint
 
+from desk.auth.access import require_staff
 from desk.extensions import csrf
 from desk.notify import webhooks
-from desk.phone import views
+from desk.phone import log_views, views
 
 bp = Blueprint("phone", __name__, url_prefix="/phone/voice")
 csrf.exempt(bp)
@@ -19,3 +21,7 @@ bp.add_url_rule("/incoming", "incoming", views.incoming, methods=["POST"])
 # the key pressed (or none) in answer to the question of turn <turn>
 bp.add_url_rule("/answer/<int:turn>", "answer", views.answer, methods=["POST"])
 bp.add_url_rule("/status", "status", views.status, methods=["POST"])
+
+staff_bp = Blueprint("phone_staff", __name__, url_prefix="/staff/phone")
+staff_bp.before_request(require_staff)
+staff_bp.add_url_rule("/calls", "calls", log_views.calls)

@@ -186,6 +186,7 @@ PAGES = {
     "kiosk.done": (Page("kiosk", args={"venue_id": "venue", "token": "kiosk.booking"}),),
     "kiosk.already": (Page("kiosk", args={"venue_id": "venue"}),),
     "kiosk_staff.kiosks": (Page("coordinator"),),
+    "phone_staff.calls": (Page("coordinator"),),
     # the volunteer's own pages (the browser's volunteer account has a linked profile)
     "volunteer.home": (Page("volunteer"),),
     "volunteer.shift": (
