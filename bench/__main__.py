@@ -3,9 +3,10 @@
 
 import sys
 
-from bench import booking, dispatch, report
+from bench import booking, dispatch, phone, report
 
-BENCHES = {"booking": booking.main, "dispatch": dispatch.main, "report": report.main}
+BENCHES = {"booking": booking.main, "dispatch": dispatch.main, "phone": phone.main,
+           "report": report.main}
 
 
 def main(argv):

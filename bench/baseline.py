@@ -1,18 +1,22 @@
 """The baseline a benchmark is measured against: `POST /bench/baseline` reads a JSON body,
 inserts one row in one transaction and answers 201 with JSON — the least a writing
-request costs on this app, this server and this database.
+request costs on this app, this server and this database. `POST /bench/twiml` answers
+a bare TwiML <Say> inside a <Gather>, touching no database: the least a Twilio webhook
+costs (bench.phone).
 
 Only the bench's own server (bench.server) registers this blueprint, and its table lives
 in the bench's throw-away schema: neither is ever part of the application.
 """
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert
+from twilio.twiml.voice_response import VoiceResponse
 
 from desk.core.timeutil import utcnow
 from desk.extensions import csrf, db
 
 PATH = "/bench/baseline"
+TWIML_PATH = "/bench/twiml"
 
 metadata = MetaData()
 rows = Table(
@@ -40,3 +44,11 @@ def baseline():
 def create_table():
     """Inside an application context: the baseline's table, next to the app's."""
     metadata.create_all(db.engine)
+
+
+@bp.post(TWIML_PATH)
+def bare_twiml():
+    response = VoiceResponse()
+    gather = response.gather(num_digits=1, action=TWIML_PATH, method="POST")
+    gather.say(request.form.get("Digits", "") or "もしもし", language="ja-JP")
+    return Response(response.to_xml(xml_declaration=False), mimetype="application/xml")
