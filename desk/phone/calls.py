@@ -43,7 +43,7 @@ MAX_GOTOS = 8  # steps one answer may pass through (a guard against a loop)
 FIRST_STEP = "person"
 
 
-def _call(sid, *, lock):
+def _call(sid, *, lock=True):
     query = select(PhoneCall).where(PhoneCall.call_sid == sid)
     if lock:
         return lock_rows(db.session, query).first()
@@ -180,6 +180,17 @@ def answer(sid, turn, digits, *, now):
     with force_locale(call.language):
         prompt = _respond(call, digits.strip(), now)
     return _answered(call, prompt, now)
+
+
+def refused(sid, turn, message):
+    """TwiML after a refusal that undid turn `turn` (`message` says why): the key is
+    asked for again at the same turn, so pressing it acts afresh. Nothing is stored."""
+    call = _call(sid, lock=False)
+    language = call.language if call is not None else "ja"
+    with force_locale(language):
+        prompt = Prompt(before=[message], ask=[_("Please press the key again.")],
+                        digits=STEPS[call.step].digits if call is not None else 1)
+    return render(prompt, language=language, action=public_url_for("phone.answer", turn=turn))
 
 
 def ended(sid, *, now):

@@ -1,11 +1,14 @@
 """The phone line's webhooks (the blueprint checks Twilio's signature first). Each view
 parses Twilio's form, calls desk.phone.calls and answers in TwiML (204 for the status
-callback). The request commits before the answer leaves (desk.core.transaction): when
+callback). A service refusing a key (busy: another request holds the class) undoes the
+whole turn and is said, with the same question's key asked again. The request commits before the answer leaves (desk.core.transaction): when
 the commit fails, Twilio gets an error status, never TwiML saying it was done."""
 
 from flask import Response, request
 
+from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
+from desk.core.transaction import refusable
 from desk.phone import calls
 
 TWIML = "application/xml"
@@ -25,7 +28,13 @@ def incoming():
 
 
 def answer(turn):
-    return _twiml(calls.answer(_sid(), turn, request.form.get("Digits", ""), now=utcnow()))
+    try:
+        with refusable():
+            xml = calls.answer(_sid(), turn, request.form.get("Digits", ""), now=utcnow())
+    except DeskError as error:
+        # nothing of the turn is kept: the caller hears why and presses the key again
+        xml = calls.refused(_sid(), turn, error.message)
+    return _twiml(xml)
 
 
 def status():

@@ -9,6 +9,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from desk.core.errors import Busy
 from desk.core.timeutil import local_datetime
 from desk.events import services as events
 from desk.events.models import Booking, BookingStatus
@@ -271,3 +272,27 @@ def test_four_classes_at_a_time_then_zero_for_the_rest(keiko, caller, create_ses
     call.press("1")  # the fifth class
     confirm = call.press("1")  # one person
     assert confirm.asked[1].startswith(f"{fifth.month}月{fifth.day}日 ")
+
+
+def test_a_busy_class_undoes_the_turn_and_asks_for_the_key_again(keiko, caller,
+                                                                 create_session, program,
+                                                                 kugenuma, monkeypatch):
+    _class(create_session, program, kugenuma)
+    call = caller(LANDLINE)
+    _to_confirm(call)
+    turn_before = _row(call).turn
+
+    def busy(*args, **kwargs):
+        raise Busy()
+
+    with monkeypatch.context() as patch:
+        patch.setattr("desk.events.services.book_seat", busy)
+        turn = call.press("1")
+    assert turn.said[0] == Busy().message
+    assert turn.asked == ["もう一度、ボタンを 押してください。"]
+    db.session.expire_all()
+    row = _row(call)
+    assert (row.turn, row.step) == (turn_before, "book_confirm") and not _bookings(keiko)
+
+    assert call.press("1").asked[0] == "予約が できました。"
+    assert len(_bookings(keiko)) == 1
