@@ -174,6 +174,10 @@ MATRIX = {
     "phone.answer": ("POST", TWILIO_SIGNED),
     "phone.status": ("POST", TWILIO_SIGNED),
     "phone_staff.calls": ("GET", STAFF),
+    "phone_staff.simulator": ("GET", STAFF),
+    "phone_staff.simulator_start": ("POST", STAFF_ACTION),
+    "phone_staff.simulator_keys": ("POST", STAFF_ACTION),
+    "phone_staff.simulator_hang_up": ("POST", STAFF_ACTION),
     # the volunteer's own pages (actions redirect back with a message)
     # joining by an invitation's link or SMS code (no login), and sending invitations
     "volunteer_public.join_code": ("GET", PUBLIC),

@@ -5,14 +5,14 @@ token: every request must carry a valid X-Twilio-Signature (the same check,
 desk.notify.webhooks.require_signature, against DESK_PUBLIC_URL), or it gets 403.
 At Twilio, the number's "A call comes in" is /phone/voice/incoming and its "Call status
 changes" /phone/voice/status (docs/phone-line.md). `staff_bp` holds the coordinators'
-call log."""
+call log and the phone line simulator."""
 
 from flask import Blueprint
 
 from desk.auth.access import require_staff
 from desk.extensions import csrf
 from desk.notify import webhooks
-from desk.phone import log_views, views
+from desk.phone import log_views, simulator_views, views
 
 bp = Blueprint("phone", __name__, url_prefix="/phone/voice")
 csrf.exempt(bp)
@@ -25,3 +25,10 @@ bp.add_url_rule("/status", "status", views.status, methods=["POST"])
 staff_bp = Blueprint("phone_staff", __name__, url_prefix="/staff/phone")
 staff_bp.before_request(require_staff)
 staff_bp.add_url_rule("/calls", "calls", log_views.calls)
+staff_bp.add_url_rule("/simulator", "simulator", simulator_views.page)
+staff_bp.add_url_rule("/simulator/start", "simulator_start", simulator_views.start,
+                      methods=["POST"])
+staff_bp.add_url_rule("/simulator/keys", "simulator_keys", simulator_views.press,
+                      methods=["POST"])
+staff_bp.add_url_rule("/simulator/hang-up", "simulator_hang_up", simulator_views.hang_up,
+                      methods=["POST"])

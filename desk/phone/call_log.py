@@ -1,6 +1,7 @@
 """The call log for coordinators: the calls of the last days, per day and outcome, and
 where callers hung up (the step they had reached), the figure used to improve the
-script. It shows no caller numbers or names: only what happened."""
+script. It shows no caller numbers or names: only what happened; the simulator's calls
+are left out."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,7 +39,8 @@ def call_log(*, now, days=DAYS):
     first = today - timedelta(days=days - 1)
     start, end = local_day_bounds(first, today)
     calls = db.session.scalars(
-        select(PhoneCall).where(PhoneCall.started_dt >= start, PhoneCall.started_dt < end)
+        select(PhoneCall).where(PhoneCall.started_dt >= start, PhoneCall.started_dt < end,
+                                PhoneCall.simulated.is_(False))
         .order_by(PhoneCall.started_dt.desc(), PhoneCall.id.desc())).unique().all()
     by_day = {first + timedelta(days=offset): Day(first + timedelta(days=offset))
               for offset in range(days)}

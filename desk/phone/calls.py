@@ -144,7 +144,7 @@ def _greeting(call, people):
     return said
 
 
-def start(sid, caller, *, now):
+def start(sid, caller, *, now, simulated=False):
     """The TwiML of a ringing call: the greeting, then the choice of the resident
     (several on the number) or the main menu. A retried request gets the same TwiML."""
     call = _call(sid, lock=True)
@@ -154,6 +154,7 @@ def start(sid, caller, *, now):
     people = callers.people_on(number)
     only = people[0] if len(people) == 1 else None
     call = PhoneCall(call_sid=sid, caller=number, caller_withheld=number is None,
+                     simulated=simulated,
                      person_id=only.id if only else None,
                      language="en" if only and only.language == "en" else "ja",
                      step=FIRST_STEP, turn=0, choices={}, started_dt=now, updated_dt=now)

@@ -37,6 +37,8 @@ class PhoneCall(db.Model):
     call_sid: Mapped[str] = mapped_column(String(SID_MAX), unique=True)
     caller: Mapped[str | None] = mapped_column(String(20))  # E.164; None: withheld or purged
     caller_withheld: Mapped[bool] = mapped_column(default=False)
+    # a coordinator's call on the phone line simulator (desk.phone.simulator), not Twilio's
+    simulated: Mapped[bool] = mapped_column(default=False)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="ja")
     step: Mapped[str] = mapped_column(String(STEP_MAX))

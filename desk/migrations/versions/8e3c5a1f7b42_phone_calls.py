@@ -2,7 +2,8 @@
 
 `phone_calls`: one row per call to the phone line, keyed by Twilio's CallSid, with the
 caller's number (E.164, or none when withheld), the person the call is for, the step
-and the choices so far, and how the call ended (desk.phone.models).
+and the choices so far, and how the call ended (desk.phone.models); `simulated` marks
+the calls of the phone line simulator.
 
 Revision ID: 8e3c5a1f7b42
 Revises: 4d7a2b9e6c13
@@ -28,6 +29,7 @@ def upgrade():
     sa.Column('call_sid', sa.String(length=64), nullable=False),
     sa.Column('caller', sa.String(length=20), nullable=True),
     sa.Column('caller_withheld', sa.Boolean(), nullable=False),
+    sa.Column('simulated', sa.Boolean(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('step', sa.String(length=40), nullable=False),

@@ -1,0 +1,68 @@
+"""The phone line simulator: a coordinator's call driving the very same handlers as a
+Twilio call (desk.phone.calls), with a keypad on screen and the text the caller would
+hear. The call is a `phone_calls` row marked `simulated` (left out of the call log);
+what it books or cancels is real, as on the phone line itself.
+
+What the caller hears is read back from the TwiML the call answered last, so the
+browser's session only holds the call's id."""
+
+import secrets
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from desk.extensions import db
+from desk.phone import calls
+from desk.phone.models import PhoneCall
+
+KEYS = "123456789*0#"
+SID_PREFIX = "SIM"
+
+
+@dataclass(frozen=True)
+class Heard:
+    lines: list  # [(text, language code "ja" / "en")]
+    turn: int | None  # the turn a key answers; None: the call has ended
+    several_keys: bool  # a number ended by #, not one key
+    dial: str | None  # put through to this number
+
+
+def heard(twiml):
+    """What a caller hears from `twiml`, and what they may press next."""
+    root = ET.fromstring(twiml)
+    lines = [("".join(say.itertext()).strip(), (say.get("language") or "ja")[:2])
+             for say in root.iter("Say")]
+    gather = root.find("Gather")
+    turn = None
+    if gather is not None:
+        turn = int(urlsplit(gather.get("action")).path.rsplit("/", 1)[-1])
+    dial = root.find("Dial")
+    return Heard(lines, turn, gather is not None and gather.get("numDigits") is None,
+                 dial.text if dial is not None else None)
+
+
+def simulated_call(sid):
+    if not sid:
+        return None
+    return db.session.scalars(select(PhoneCall).where(
+        PhoneCall.call_sid == sid, PhoneCall.simulated.is_(True))).first()
+
+
+def start(number, *, now):
+    """A simulated call from `number` (empty: withheld); returns its id."""
+    sid = SID_PREFIX + secrets.token_hex(16)
+    calls.start(sid, number, now=now, simulated=True)
+    return sid
+
+
+def press(call, digits, *, now):
+    """Keys pressed (empty: none) in answer to what the call asked last."""
+    asked = heard(call.last_twiml)
+    if asked.turn is not None:
+        calls.answer(call.call_sid, asked.turn, digits, now=now)
+
+
+def hang_up(call, *, now):
+    calls.ended(call.call_sid, now=now)
