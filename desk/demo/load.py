@@ -45,6 +45,7 @@ from desk.core.timeutil import (
 )
 from desk.demo import data
 from desk.demo.bookings import DemoBookings
+from desk.demo.calls import DemoCalls
 from desk.demo.consults import DemoConsults
 from desk.demo.logins import write_demo_logins
 from desk.demo.reports import DemoReports
@@ -62,6 +63,7 @@ PEOPLE_SEED = SEED + 1  # a stream of its own: the schedule stays what it was
 VOLUNTEER_SEED = SEED + 2  # the volunteers' own stream: bookings stay what they were
 CONSULT_SEED = SEED + 3  # the consultation desks' own stream: the rest stays as it was
 REPORT_SEED = SEED + 4  # survey sheets and targets: their own stream too
+CALL_SEED = SEED + 5  # the phone line's demo calls: their own stream
 HORIZON_MONTHS = 3
 # 年末年始: the community centres are closed from 29 December to 3 January.
 YEAR_END_CLOSED = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
@@ -405,6 +407,9 @@ class DemoLoader:
             random.Random(REPORT_SEED), sessions=self.sessions,
             districts=list(self.districts.values()),
             staff=self.staff, today=self.today, now=self.now).load()
+        # a few days of calls to the automated phone line (desk.demo.calls)
+        self.calls = DemoCalls(random.Random(CALL_SEED), residents=self.residents,
+                               now=self.now).load()
         # every message planned so far is the demo's (it loads on an empty database):
         # marked, the dispatcher logs them and never hands them to a provider
         db.session.execute(update(OutboxMessage).values(is_demo=True))
@@ -424,6 +429,7 @@ class DemoLoader:
             f"{self.volunteers}, "
             f"{self.consults}, "
             f"{self.reports}, "
+            f"{self.calls}, "
             f"{len(self.logins)} accounts (logins in instance/demo-logins.txt)"
         )
 

@@ -1,0 +1,37 @@
+"""The demo's calls to the automated phone line: the last days' calls through the real
+handlers, with every kind of outcome, their bookings made on the phone line channel, and
+the call log showing them."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from desk.core.timeutil import local_today, to_local
+from desk.events.models import BookingChannel
+from desk.extensions import db
+from desk.phone import call_log
+from desk.phone.models import CallOutcome, PhoneCall
+from tests.demo.conftest import NOW
+
+
+def test_demo_calls_of_the_last_days(demo_context):
+    calls = db.session.scalars(select(PhoneCall)).all()
+    assert len(calls) >= 15
+    days = {to_local(call.started_dt).date() for call in calls}
+    assert days <= {local_today(NOW) - timedelta(days=ago) for ago in range(1, 6)}
+    outcomes = {call.outcome for call in calls}
+    assert {CallOutcome.BOOKED, CallOutcome.LISTENED, CallOutcome.HUNG_UP} <= outcomes
+    assert CallOutcome.IN_PROGRESS not in outcomes
+    for call in calls:
+        assert call.ended_dt is not None and call.person_id is not None
+        assert not call.simulated
+        if call.outcome == CallOutcome.BOOKED:
+            assert call.booking.channel == BookingChannel.PHONE_LINE
+            assert call.booking.person_id == call.person_id
+
+
+def test_the_call_log_shows_the_demo_calls(demo_context):
+    log = call_log.call_log(now=NOW)
+    assert sum(day.calls for day in log.days) == len(db.session.scalars(
+        select(PhoneCall)).all())
+    assert log.hung_up_at
