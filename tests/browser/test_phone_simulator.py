@@ -22,6 +22,10 @@ def test_a_simulated_call_is_accessible(live_server, open_page, locale):
     with page.expect_navigation():
         page.click('main form button[type="submit"]')
     assert page.locator(".phone-heard li").count() >= 5
+    read_aloud = page.locator("[data-speak]")
+    if page.evaluate("'speechSynthesis' in window"):
+        assert read_aloud.is_visible()
+        read_aloud.click()
     _clean(probe, f"simulator, menu, {locale}")
     page.locator('.phone-keypad button[value="7"]').focus()
     with page.expect_navigation():

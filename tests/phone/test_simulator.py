@@ -33,6 +33,10 @@ def test_a_simulated_call_hears_the_same_words(coordinator, create_person):
     html = _text(coordinator)
     assert '<li lang="ja">こんにちは、ケイコさん。</li>' in html
     assert '<li lang="en">For English, press 8.</li>' in html
+    # read aloud by the browser where it can speak (a static script: no inline code)
+    assert '<script src="/static/js/phone-simulator.js" defer></script>' in html
+    assert "data-speak hidden" in html
+    assert coordinator.get("/static/js/phone-simulator.js").status_code == 200
 
     coordinator.post(f"{PAGE}/keys", data={"keys": "7"}, headers=JA)
     assert "<li lang=\"ja\">7番は ありません。</li>" in _text(coordinator)
