@@ -25,7 +25,6 @@ from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 pytestmark = LIVE_DATABASES
 
 # the session's hours do not matter to the desk pages (any hour the tests run at)
-OPENS, CLOSES = time(8), time(19, 59)
 
 
 def flashes(html, category):
@@ -87,8 +86,8 @@ def next_url(session):
 
 def test_only_the_session_volunteers_and_staff_work_its_desk(
         ctx, create_consult_session, create_user, staffer, login):
-    session = create_consult_session(start=OPENS, end=CLOSES)
-    other = create_consult_session(start=OPENS, end=CLOSES)
+    session = create_consult_session()
+    other = create_consult_session()
     ticket = issue(session, 5)
     client, _user = staffer(other)  # staffs another consultation session
     urls = [desk_url(session), f"/consults/{session.id}/tickets/{ticket.id}/log",
@@ -133,7 +132,7 @@ def test_a_session_that_is_not_a_consultation_has_no_desk(
 
 def test_the_desk_shows_counts_my_tickets_and_waiting_numbers_without_personal_data(
         create_consult_session, staffer):
-    session = create_consult_session(start=OPENS, end=CLOSES)
+    session = create_consult_session()
     client, user = staffer(session)
     colleague_client, colleague = staffer(session)
     mine = issue(session, 30, visitor_name="鈴木")
@@ -158,7 +157,7 @@ def test_the_desk_shows_counts_my_tickets_and_waiting_numbers_without_personal_d
 
 
 def test_opening_the_desk_counts_me_as_on_duty_once(create_consult_session, staffer):
-    session = create_consult_session(start=OPENS, end=CLOSES)
+    session = create_consult_session()
     client, user = staffer(session)
     assert client.get(desk_url(session)).status_code == 200
     db.session.expire_all()
@@ -176,7 +175,7 @@ def test_opening_the_desk_counts_me_as_on_duty_once(create_consult_session, staf
 
 def test_take_next_when_nobody_waits_says_so_and_changes_nothing(
         create_consult_session, staffer):
-    session = create_consult_session(start=OPENS, end=CLOSES)
+    session = create_consult_session()
     client, _user = staffer(session)
     served = issue(session, 30)
     services.cancel_ticket(served, actor="test", now=utcnow())
@@ -191,7 +190,7 @@ def test_take_next_when_nobody_waits_says_so_and_changes_nothing(
 
 
 def test_an_empty_queue_says_nobody_waits_for_their_turn(create_consult_session, staffer):
-    session = create_consult_session(start=OPENS, end=CLOSES)
+    session = create_consult_session()
     client, _user = staffer(session)
     client.set_cookie("desk_locale", "ja")
     html = client.get(desk_url(session)).get_data(as_text=True)
@@ -201,7 +200,7 @@ def test_an_empty_queue_says_nobody_waits_for_their_turn(create_consult_session,
 
 def test_take_next_on_a_cancelled_session_gives_a_message(
         ctx, create_consult_session, create_user, login):
-    session = create_consult_session(start=OPENS, end=CLOSES)
+    session = create_consult_session()
     issue(session, 10)
     event_services.cancel_session(db.session.get(EventSession, session.id), "台風のため",
                                   actor="test", now=utcnow())
@@ -222,7 +221,7 @@ def test_take_next_on_a_cancelled_session_gives_a_message(
 
 def test_two_volunteers_taking_next_get_different_tickets_in_order(
         create_consult_session, staffer):
-    session = create_consult_session(start=OPENS, end=CLOSES)
+    session = create_consult_session()
     first_client, first = staffer(session)
     second_client, second = staffer(session)
     one, two, three = (issue(session, minutes) for minutes in (30, 20, 10))
@@ -262,12 +261,11 @@ def test_volunteers_pressing_take_next_at_once_take_different_tickets(live_app):
             "name": f"藤沢市民会館{stamp}", "name_kana": "フジサワシミンカイカン",
             "short_name": "藤沢", "address": "神奈川県藤沢市鵠沼東8-1",
             "default_capacity": 20}, actor="test")
-        day = local_today(now)
+        # today (Japan time) and running, whatever the hour the tests run
+        start = max(local_datetime(local_today(now), time(0)), now - timedelta(hours=6))
         session = event_services.create_session({
             "kind": "consultation", "venue_id": venue.id,
-            "start_dt": local_datetime(day, time(8)),
-            "end_dt": local_datetime(day, time(19, 59))},
-            actor="test", now=now)
+            "start_dt": start, "end_dt": start + timedelta(hours=12)}, actor="test", now=now)
         shift = volunteer_services.create_shift(session, {"role": "assistant",
                                                           "places": PRESSES},
                                                 actor="test", now=now)

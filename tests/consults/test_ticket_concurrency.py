@@ -34,11 +34,11 @@ def _session(app):
             "name": f"辻堂市民センター{now:%H%M%S%f}", "name_kana": "ツジドウシミンセンター",
             "short_name": "辻堂", "address": "神奈川県藤沢市辻堂東海岸1-1",
             "default_capacity": 20}, actor="test")
-        day = local_today(now)
+        # today (Japan time) and running, whatever the hour the tests run
+        start = max(local_datetime(local_today(now), time(0)), now - timedelta(hours=6))
         session = event_services.create_session({
             "kind": "consultation", "venue_id": venue.id,
-            "start_dt": local_datetime(day, time(8)),
-            "end_dt": local_datetime(day, time(19, 59))}, actor="test", now=now)
+            "start_dt": start, "end_dt": start + timedelta(hours=12)}, actor="test", now=now)
         db.session.commit()
         return session.id
 

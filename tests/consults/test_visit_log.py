@@ -23,7 +23,6 @@ from desk.extensions import db
 from desk.people.models import Person
 
 # the session's hours do not matter to the desk pages (any hour the tests run at)
-OPENS, CLOSES = time(8), time(19, 59)
 LINE_NOTE = "LINEの友だち追加を次回の教室で練習したい"
 
 
@@ -58,9 +57,9 @@ def topic_ids(*codes):
 
 @pytest.fixture
 def desk(ctx, create_consult_session, create_user, create_volunteer, create_shift, login):
-    """A consultation session today, a volunteer (account + profile) with a place on
-    its shift, logged in with English pages: (client, session, user)."""
-    session = create_consult_session(start=OPENS, end=CLOSES)
+    """A consultation session running now, a volunteer (account + profile) with a place
+    on its shift, logged in with English pages: (client, session, user)."""
+    session = create_consult_session()
     user = create_user(Role.VOLUNTEER)
     volunteer = create_volunteer()
     volunteer.user_id = user.id
@@ -239,7 +238,7 @@ def test_a_ticket_logged_twice_is_refused(desk):
 
 def test_a_ticket_of_another_session_is_not_found(desk, create_consult_session):
     client, session, user = desk
-    other = create_consult_session(start=OPENS, end=CLOSES)
+    other = create_consult_session()
     ticket = serving_ticket(other, user)
     before = audit_count()
     assert client.get(log_url(session, ticket)).status_code == 404
