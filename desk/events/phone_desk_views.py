@@ -127,7 +127,7 @@ def phone_desk_sessions(person_id):
     return render_template(
         "staff/phone_desk_sessions.html", person=person, filters=filters, sessions=found,
         counts=availability.of_sessions(found), limit=SESSION_LIST_LIMIT,
-        upcoming=queries.upcoming_bookings_of(person, now),
+        upcoming=queries.upcoming_bookings_of([person], now),
         duplicates=people_queries.duplicates_of(person))
 
 

@@ -4,11 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from desk.core.timeutil import local_datetime, local_day_bounds, to_local
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
+    KINDS_WITH_CAPACITY,
     Booking,
     BookingStatus,
     EventSession,
@@ -119,12 +121,28 @@ def bookable_sessions(first_day, last_day, *, now, venue_id=None, program_id=Non
     return db.session.scalars(query).unique().all()
 
 
-def upcoming_bookings_of(person, now):
-    """The person's active bookings of sessions that have not ended, soonest first."""
+def publicly_bookable(now, *, days):
+    """A query of the classes a public channel (the kiosk, the phone line) can still book
+    within `days`: kinds with seats, scheduled, attendance open, not yet closed for
+    booking (DESK_BOOKING_CLOSES_MINUTES), at a venue in use; soonest first."""
+    closes = timedelta(minutes=current_app.config["DESK_BOOKING_CLOSES_MINUTES"])
+    return (select(EventSession).join(Venue, EventSession.venue_id == Venue.id)
+            .where(EventSession.kind.in_(KINDS_WITH_CAPACITY),
+                   EventSession.status == SessionStatus.SCHEDULED,
+                   EventSession.attendance_closed_dt.is_(None),
+                   EventSession.start_dt > now + closes,
+                   EventSession.start_dt < now + timedelta(days=days),
+                   Venue.is_active.is_(True))
+            .order_by(EventSession.start_dt, EventSession.id))
+
+
+def upcoming_bookings_of(people, now):
+    """The active bookings of these people for sessions that have not ended, soonest
+    first."""
     return db.session.scalars(
         select(Booking).join(Booking.session)
-        .where(Booking.person_id == person.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES),
-               EventSession.end_dt > now)
+        .where(Booking.person_id.in_([person.id for person in people]),
+               Booking.status.in_(ACTIVE_BOOKING_STATUSES), EventSession.end_dt > now)
         .order_by(EventSession.start_dt, Booking.id)).unique().all()
 
 

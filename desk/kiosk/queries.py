@@ -3,18 +3,16 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from desk.events.availability import of_sessions
 from desk.events.bookings import booking_by_token
 from desk.events.models import (
-    KINDS_WITH_CAPACITY,
     BookingChannel,
     EventSession,
-    SessionStatus,
     Venue,
 )
+from desk.events.queries import publicly_bookable
 from desk.extensions import db
 from desk.kiosk.models import KioskDevice
 
@@ -32,17 +30,7 @@ class SessionGroup:
 
 
 def _bookable(now):
-    """Sessions a public channel can still book: classes (kinds with seats), scheduled,
-    at a venue in use, not yet closed for booking, within the kiosk's horizon."""
-    closes = timedelta(minutes=current_app.config["DESK_BOOKING_CLOSES_MINUTES"])
-    return (select(EventSession).join(Venue, EventSession.venue_id == Venue.id)
-            .where(EventSession.kind.in_(KINDS_WITH_CAPACITY),
-                   EventSession.status == SessionStatus.SCHEDULED,
-                   EventSession.attendance_closed_dt.is_(None),
-                   EventSession.start_dt > now + closes,
-                   EventSession.start_dt < now + timedelta(days=HORIZON_DAYS),
-                   Venue.is_active.is_(True))
-            .order_by(EventSession.start_dt, EventSession.id))
+    return publicly_bookable(now, days=HORIZON_DAYS)
 
 
 def kiosk_sessions(venue, *, now):

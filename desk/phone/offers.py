@@ -5,13 +5,11 @@ desks, and the upcoming bookings of the people on a number."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import case, select
 
 from desk.core.districts import District
 from desk.events import availability, queries
 from desk.events.models import (
-    KINDS_WITH_CAPACITY,
     Booking,
     EventSession,
     SessionKind,
@@ -36,16 +34,7 @@ class Offer:
 
 
 def _bookable(now):
-    """Classes a public channel can still book, at a venue in use, within the horizon."""
-    closes = timedelta(minutes=current_app.config["DESK_BOOKING_CLOSES_MINUTES"])
-    return (select(EventSession).join(Venue, EventSession.venue_id == Venue.id)
-            .where(EventSession.kind.in_(KINDS_WITH_CAPACITY),
-                   EventSession.status == SessionStatus.SCHEDULED,
-                   EventSession.attendance_closed_dt.is_(None),
-                   EventSession.start_dt > now + closes,
-                   EventSession.start_dt < now + timedelta(days=HORIZON_DAYS),
-                   Venue.is_active.is_(True))
-            .order_by(EventSession.start_dt, EventSession.id))
+    return queries.publicly_bookable(now, days=HORIZON_DAYS)
 
 
 def classes(*, now, district_id=None):
@@ -98,9 +87,7 @@ def next_desks(*, now, district_id=None):
 
 def bookings_on(people, *, now):
     """The upcoming active bookings of these people, soonest first."""
-    bookings = [booking for person in people for booking in
-                queries.upcoming_bookings_of(person, now)]
-    return sorted(bookings, key=lambda booking: (booking.session.start_dt, booking.id))
+    return queries.upcoming_bookings_of(people, now)
 
 
 def booking(booking_id):
