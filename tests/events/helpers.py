@@ -12,6 +12,9 @@ from desk.events.models import (
     Venue,
 )
 from desk.extensions import db
+from desk.notify.content import render
+from desk.notify.models import MessageChannel, OutboxMessage, RecipientKind
+from tests.fixtures.factories import NOW
 
 COUNTED = (District, Venue, Program, EventSession, SessionSeries, SeriesSkip, AuditEntry)
 
@@ -38,3 +41,15 @@ def last_audit(action):
     entries = audit_entries(action)
     assert entries, f"no audit entry {action}"
     return entries[-1]
+
+
+def message(booking, channel, locale, address=None):
+    """The rendered booking confirmation of `booking` on `channel` in `locale`."""
+    row = OutboxMessage(
+        recipient_kind=RecipientKind.PERSON, person_id=booking.person_id,
+        channel=MessageChannel(channel), address=address or booking.person.phone,
+        template="booking_confirmed", locale=locale, due_dt=NOW, topic="booking",
+        topic_id=booking.id, not_after=booking.session.start_dt)
+    db.session.add(row)
+    db.session.flush()
+    return render(row, now=NOW)

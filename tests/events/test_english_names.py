@@ -2,8 +2,6 @@
 calendar files give the English names and texts; Japanese ones the Japanese; and where
 no English was entered, English readers get the Japanese (desk.core.i18n)."""
 
-import html as html_lib
-import re
 from datetime import date, time
 
 import icalendar
@@ -12,10 +10,10 @@ from flask_babel import force_locale
 
 from desk.events.services import book_seat
 from desk.extensions import db
-from desk.notify.content import render
-from desk.notify.models import MessageChannel, OutboxMessage, RecipientKind
 from desk.notify.segments import GSM7, count_segments
+from tests.events.helpers import message
 from tests.fixtures.factories import NOW
+from tests.fixtures.pages import text
 from tests.notify.channel_support import configure
 
 DAY = date(2026, 12, 13)
@@ -62,22 +60,6 @@ def japanese_only_booking(ctx, create_district, create_venue, create_program, cr
                         now=NOW).booking
     db.session.commit()
     return booking
-
-
-def text(response):
-    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(html_lib.unescape(body).split())
-
-
-def message(booking, channel, locale, address=None):
-    row = OutboxMessage(
-        recipient_kind=RecipientKind.PERSON, person_id=booking.person_id,
-        channel=MessageChannel(channel), address=address or booking.person.phone,
-        template="booking_confirmed", locale=locale, due_dt=NOW, topic="booking",
-        topic_id=booking.id, not_after=booking.session.start_dt)
-    db.session.add(row)
-    db.session.flush()
-    return render(row, now=NOW)
 
 
 # -- the one helper ------------------------------------------------------------------------

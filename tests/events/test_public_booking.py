@@ -18,8 +18,8 @@ from desk.extensions import db
 from desk.people import erasure
 from desk.people.models import ConsentMethod, Person, ProxyContact, ProxyRelation
 from tests.conftest import make_database, test_config
-from tests.events.test_public_views import text
 from tests.fixtures.factories import NOW
+from tests.fixtures.pages import text
 
 PHONE = "090-1234-5678"
 PHONE_DIGITS = ("09012345678", "+819012345678", "090-1234-5678")

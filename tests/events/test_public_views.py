@@ -2,8 +2,6 @@
 right weekday, in Japanese by default and in English on request; filters and odd
 query strings; unknown ids."""
 
-import html as html_lib
-import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -12,6 +10,7 @@ from desk.core.timeutil import local_today
 from desk.events import services
 from desk.extensions import db
 from tests.fixtures.factories import NOW
+from tests.fixtures.pages import text
 from tests.fixtures.sql import statements_of
 
 LATE_EVENING_UTC = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)  # 2026-12-02 00:30 JST, Wed
@@ -27,12 +26,6 @@ def night_session(ctx, create_venue, create_program):
     }, actor="test", now=NOW)
     db.session.commit()
     return session
-
-
-def text(response):
-    """The page's text without tags, entities resolved, spaces collapsed."""
-    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(html_lib.unescape(body).split())
 
 
 def test_session_detail_shows_jst_date_weekday_and_time_in_japanese(client, night_session):

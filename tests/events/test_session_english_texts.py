@@ -2,8 +2,6 @@
 pages, messages and calendar files give the English ones where a coordinator entered
 them, else the Japanese; a series passes them on to its sessions like the Japanese."""
 
-import html as html_lib
-import re
 from datetime import date, time, timedelta
 
 import icalendar
@@ -15,9 +13,9 @@ from desk.events import services
 from desk.events.labels import session_title
 from desk.events.services import book_seat
 from desk.extensions import db
-from desk.notify.content import render
-from desk.notify.models import MessageChannel, OutboxMessage, RecipientKind
+from tests.events.helpers import message
 from tests.fixtures.factories import NOW
+from tests.fixtures.pages import text
 from tests.notify.channel_support import configure
 
 DAY = date(2026, 12, 13)
@@ -41,22 +39,6 @@ def _book(session, create_person):
                         now=NOW).booking
     db.session.commit()
     return booking
-
-
-def text(response):
-    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(html_lib.unescape(body).split())
-
-
-def message(booking, channel, locale, address=None):
-    row = OutboxMessage(
-        recipient_kind=RecipientKind.PERSON, person_id=booking.person_id,
-        channel=MessageChannel(channel), address=address or booking.person.phone,
-        template="booking_confirmed", locale=locale, due_dt=NOW, topic="booking",
-        topic_id=booking.id, not_after=booking.session.start_dt)
-    db.session.add(row)
-    db.session.flush()
-    return render(row, now=NOW)
 
 
 def _event(raw):

@@ -24,8 +24,8 @@ from desk.notify.models import MessageChannel, OutboxMessage, RecipientKind
 from tests.api.schema import ApiDocument
 from tests.conftest import LIVE_DATABASES, _database_params, live_database_app
 from tests.events.test_booking_concurrency import _new_person, _transaction, run_at_once
-from tests.events.test_public_views import text
 from tests.fixtures.factories import NOW
+from tests.fixtures.pages import text
 
 pytestmark = LIVE_DATABASES
 

@@ -1,7 +1,5 @@
 """Helpers for the kiosk's tests."""
 
-import html
-import re
 
 from sqlalchemy import func, select
 
@@ -26,6 +24,3 @@ def counts():
             for model in (Person, ProxyContact, Booking)}
 
 
-def text(response):
-    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(html.unescape(body).split())

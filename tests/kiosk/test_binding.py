@@ -16,7 +16,7 @@ from desk.kiosk import services as kiosk_services
 from desk.kiosk.models import KioskDevice
 from desk.kiosk.views import DEVICE_COOKIE
 from tests.events.helpers import audit_entries, last_audit
-from tests.kiosk.helpers import text
+from tests.fixtures.pages import text
 
 SHOWN_CODE = re.compile(r'class="setup-code">(\d{4}-\d{4})<')
 

@@ -19,7 +19,8 @@ from desk.kiosk import queries as kiosk_queries
 from desk.kiosk import views as kiosk_views
 from desk.kiosk.models import KioskDevice
 from desk.people.models import ConsentMethod, Person
-from tests.kiosk.helpers import PERSON, booking_form, counts, text
+from tests.fixtures.pages import text
+from tests.kiosk.helpers import PERSON, booking_form, counts
 
 PERSONAL = ("佐藤", "恵子", "さとう", "サトウ", "1234", "5678", "090")
 
