@@ -7,10 +7,10 @@ from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
 from desk.core.paging import paginate
-from desk.core.phone import PhoneKind
 from desk.extensions import db
 from desk.notify import kinds, labels, optout
 from desk.notify.models import MessageChannel, MessageState, OptOut, OutboxMessage, SmsReply
+from desk.notify.planning import CHOSEN_SMS_KINDS, CHOSEN_VOICE_KINDS
 
 PAGE_SIZE = 50
 ATTENTION_MAX = 200
@@ -97,10 +97,13 @@ class ChannelState:
 
 
 def _channels_of(holder):
+    """The channels planning may ever use for the holder's number and address (a
+    landline has no SMS; a toll-free, ナビダイヤル or unknown number none at all)."""
     if holder.phone:
-        if holder.phone_kind != PhoneKind.LANDLINE:
+        if holder.phone_kind in CHOSEN_SMS_KINDS:
             yield holder.phone, MessageChannel.SMS
-        yield holder.phone, MessageChannel.VOICE
+        if holder.phone_kind in CHOSEN_VOICE_KINDS:
+            yield holder.phone, MessageChannel.VOICE
     if holder.email:
         yield holder.email, MessageChannel.EMAIL
 

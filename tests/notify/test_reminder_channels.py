@@ -117,3 +117,14 @@ def test_the_proxy_row_and_the_booking_page_say_why(staff_client, create_person,
     html = staff_client.get(f"/staff/bookings/{result.booking.id}").get_data(as_text=True)
     assert "フリーダイヤルには、お知らせを自動で送りません" in html
     assert "前の日にお知らせします" not in html
+
+
+@pytest.mark.parametrize(("phone", "shown"), [
+    ("090-1234-5678", [SMS, VOICE]), ("0466-25-1111", [VOICE]), ("0120-123-456", []),
+    ("0570-123-456", [])])
+def test_the_opt_out_switches_are_the_channels_desk_may_use(ctx, create_person, phone, shown):
+    """A person's page offers to stop only what could ever be sent to the number."""
+    from desk.notify import queries
+
+    person = create_person(phone=phone, email=None)
+    assert [state.channel for state in queries.person_channels(person)] == shown
