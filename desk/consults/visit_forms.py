@@ -11,7 +11,6 @@ rule is the form's own, because it is about how the two fields read together:
     referred), and a note of only spaces counts as empty.
 """
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length
 
 from desk.consults.models import Device, Outcome, Visit
 from desk.core.forms import MultiCheckboxField, labelled_choices
+from desk.core.i18n import in_reader_language
 from desk.people.models import Person
 
 DEVICE_LABELS = {
@@ -38,7 +38,7 @@ OUTCOME_LABELS = {
 def topic_label(topic):
     """A consultation topic in the reader's language (the list is data: name in
     Japanese, name_en in English)."""
-    return topic.name_en if get_locale().language == "en" else topic.name
+    return in_reader_language(topic.name, topic.name_en)
 
 
 class VisitLogForm(FlaskForm):

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from desk.core.db import lock_rows
-from desk.core.i18n import in_reader_language
+from desk.core.i18n import city_name
 from desk.core.web import public_url_for
 from desk.extensions import db
 from desk.notify.spoken import spoken_digits
@@ -132,9 +132,8 @@ def _answered(call, prompt, now):
 
 
 def _greeting(call, people):
-    city = in_reader_language(current_app.config["DESK_MUNICIPALITY_NAME"],
-                              current_app.config["DESK_MUNICIPALITY_NAME_EN"])
-    if call.language == "en" and not current_app.config["DESK_MUNICIPALITY_NAME_EN"]:
+    city = city_name()
+    if call.language == "en" and city == current_app.config["DESK_MUNICIPALITY_NAME"]:
         said = [_("Thank you for calling. This is the smartphone class line.")]
     else:
         said = [_("Thank you for calling. This is the smartphone class line of %(city)s.",
