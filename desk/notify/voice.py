@@ -35,7 +35,7 @@ from desk.notify.content import render
 from desk.notify.models import MessageChannel, MessageState, OptOutSource, OutboxMessage
 from desk.notify.spoken import spoken_digits
 
-VOICES = {"ja": ("ja-JP", "Polly.Mizuki"), "en": ("en-US", "Polly.Joanna")}
+ENGLISH_VOICE = ("en-US", "Polly.Joanna")
 GATHER_SECONDS = 8
 RETRY_AFTER = timedelta(hours=1)
 # Twilio's call statuses for a call nobody took -> the outbox's error_code
@@ -47,8 +47,16 @@ STOP_STEP = "stop"
 STOP_ACTOR = "phone key"
 
 
+def voice_of(locale):
+    """(language, voice) that desk's calls speak `locale` in: Japanese with
+    DESK_PHONE_VOICE (the reminders' calls and the phone line alike)."""
+    if locale == "en":
+        return ENGLISH_VOICE
+    return "ja-JP", current_app.config["DESK_PHONE_VOICE"]
+
+
 def _say(node, text, locale):
-    language, voice_name = VOICES.get(locale, VOICES["ja"])
+    language, voice_name = voice_of(locale)
     node.say(text, language=language, voice=voice_name)
 
 

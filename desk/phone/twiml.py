@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from flask import current_app
 from twilio.twiml.voice_response import VoiceResponse
 
-GATHER_SECONDS = 8
+from desk.notify.voice import GATHER_SECONDS, voice_of
+
 DIAL_SECONDS = 30
-ENGLISH_VOICE = ("en-US", "Polly.Joanna")
 
 
 @dataclass
@@ -31,12 +31,6 @@ class Prompt:
     @property
     def asks(self):
         return bool(self.ask)
-
-
-def voice_of(language):
-    if language == "en":
-        return ENGLISH_VOICE
-    return "ja-JP", current_app.config["DESK_PHONE_VOICE"]
 
 
 def _say(node, text, language):

@@ -59,6 +59,13 @@ def test_call_posts_to_from_twiml_and_callback(call_message, ctx):
     assert result.provider_id.startswith("CA") and result.state == "sent"
 
 
+def test_a_reminder_call_speaks_with_the_citys_voice(call_message, ctx, monkeypatch):
+    """DESK_PHONE_VOICE is the voice of every call desk makes, not only the phone line's."""
+    monkeypatch.setitem(ctx.config, "DESK_PHONE_VOICE", "Polly.Takumi")
+    twiml = render(call_message, now=NOW).voice_twiml
+    assert 'voice="Polly.Takumi"' in twiml and "Polly.Mizuki" not in twiml
+
+
 def test_call_without_a_public_url_is_outbound_only(call_message, ctx, monkeypatch):
     monkeypatch.setitem(ctx.config, "DESK_PUBLIC_URL", "http://192.168.1.20:5000")
     client, recorder = recording_client()
