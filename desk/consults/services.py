@@ -29,7 +29,6 @@ from desk.core import audit, records
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from desk.core.i18n import format_date_long
-from desk.core.timeutil import local_today, to_local
 from desk.core.validation import Checker
 from desk.events.bookings import lock_session
 from desk.events.models import BookingStatus, SessionKind, SessionStatus
@@ -57,7 +56,7 @@ def _check_session(session):
 def ticket_refusal(session, now):
     """Why reception cannot issue a ticket for `session` now (a translated message), or
     None: tickets are issued on the session's day (Japan time), until the session ends."""
-    if to_local(session.start_dt).date() > local_today(now):
+    if not session.day_has_come(now):
         return _("Tickets are issued on the day of the session (%(date)s).",
                  date=format_date_long(session.start_dt))
     if session.end_dt <= now:

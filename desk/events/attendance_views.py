@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from desk.core.errors import DeskError, PermissionDenied
-from desk.core.timeutil import local_today, to_local, utcnow
+from desk.core.timeutil import local_today, utcnow
 from desk.core.transaction import refusable
 from desk.core.web import FAILED, attempt, get_or_404, parse_day
 from desk.events import access, queries, services
@@ -56,14 +56,10 @@ def _roster_url(session, anchor=None):
     return url_for("staff.roster", session_id=session.id, _anchor=anchor)
 
 
-def _day_has_come(session, now):
-    return to_local(session.start_dt).date() <= local_today(now)
-
-
 def _can_check_in(session, now):
     """Whether this user may mark attendance now (the service decides; this only
     chooses which buttons to show)."""
-    return (_day_has_come(session, now) and session.status != SessionStatus.CANCELLED
+    return (session.day_has_come(now) and session.status != SessionStatus.CANCELLED
             and (not session.is_attendance_closed or current_user.is_staff))
 
 

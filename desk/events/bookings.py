@@ -26,7 +26,7 @@ from desk.core import audit
 from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.i18n import format_time
-from desk.core.timeutil import local_today, to_local, utcnow
+from desk.core.timeutil import utcnow
 from desk.events import access, availability, notices, slots
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
@@ -621,7 +621,7 @@ def _is_staff(actor):
 def _check_attendance_edit(session, *, actor, now):
     if not isinstance(actor, str):  # an account: a volunteer only on a session they staff
         access.check_roster_access(actor, session, now=now)
-    if to_local(session.start_dt).date() > local_today(now):
+    if not session.day_has_come(now):
         raise ValidationError(_("Attendance can be taken from the day of the session."))
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("This session is cancelled."))

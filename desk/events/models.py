@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core.db import UTCDateTime, enum_column
 from desk.core.i18n import in_reader_language
-from desk.core.timeutil import utcnow
+from desk.core.timeutil import local_today, to_local, utcnow
 from desk.extensions import db
 
 MAX_CAPACITY = 500
@@ -355,6 +355,11 @@ class EventSession(SessionFieldsMixin, db.Model):
     @property
     def is_attendance_closed(self):
         return self.attendance_closed_dt is not None
+
+    def day_has_come(self, now):
+        """Whether the session's day (Japan time) is today or past: attendance is taken
+        and a consultation desk's tickets are issued from that day."""
+        return to_local(self.start_dt).date() <= local_today(now)
 
     def __repr__(self):
         return f"<EventSession {self.id} {self.kind} {self.start_dt:%Y-%m-%d %H:%M}Z>"
