@@ -11,7 +11,8 @@ from flask_babel import ngettext
 
 from desk.events import services as events
 from desk.events.bookings import lock_session, waitlist_position
-from desk.events.models import Booking, BookingStatus
+from desk.events.models import Booking, BookingStatus, EventSession
+from desk.extensions import db
 from desk.phone import callers, offers, speech
 from desk.phone.flow import Goto, choice, choose, chosen_index, paged, step
 from desk.phone.menu import MORE_KEY, more_line
@@ -164,10 +165,11 @@ class Confirm:
             return Goto("menu", [_("Nothing was booked.")])
         if key != "1":
             return None
-        offer = offers.offer_of(choice(call, "session_id"), now=now)
-        if offer is None:
+        session = db.session.get(EventSession, choice(call, "session_id"))
+        if session is None:
             return _closed()
-        session = lock_session(offer.session)
+        # under the session's lock: whether it can still be booked, and its seats now
+        session = lock_session(session)
         offer = offers.offer_of(session.id, now=now)
         if offer is None:
             return _closed()
@@ -180,7 +182,7 @@ class Confirm:
             return _closed()
         except events.BookingError as error:
             return Goto("book_seats", [error.message])
-        call.booking_id = result.booking.id
+        call.booking = result.booking
         call.outcome = CallOutcome.BOOKED
         choose(call, already=not result.created)
         return Goto("booked")
@@ -190,7 +192,7 @@ class Confirm:
 class Booked:
     @staticmethod
     def ask(call, now):
-        booking = offers.booking(call.booking_id)
+        booking = call.booking
         if choice(call, "already"):
             lines = [_("You already have a booking for this class.")]
         elif booking.status == BookingStatus.WAITLISTED:
