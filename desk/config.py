@@ -14,6 +14,7 @@ from pathlib import Path
 from time import monotonic, sleep
 
 from desk.core.errors import ConfigError
+from desk.core.phone import parse_phone
 
 DEFAULT_PORT = 5000
 DEFAULT_MUNICIPALITY_NAME = "藤沢市（デモ）"
@@ -101,6 +102,18 @@ def parse_quiet_hours(raw):
         raise ConfigError(
             f"DESK_QUIET_HOURS must look like 21:00-08:00 or be 'off', got {raw!r}"
         ) from None
+
+
+def parse_staff_number(raw):
+    """The staff desk's number the phone line puts callers through to, in E.164; "" when
+    unset (callers are told the desk's number instead)."""
+    if not (raw or "").strip():
+        return ""
+    phone = parse_phone(raw)
+    if phone is None:
+        raise ConfigError(
+            f"DESK_PHONE_STAFF_NUMBER must be a phone number such as 0466-25-1111, got {raw!r}")
+    return phone.e164
 
 
 def parse_staff_hours(raw):
@@ -196,7 +209,7 @@ def load_config(instance_path, environ=None):
         "DESK_TWILIO_BASE_URL": env.get("DESK_TWILIO_BASE_URL") or "",
         "DESK_PHONE_VOICE": env.get("DESK_PHONE_VOICE") or "Polly.Mizuki",
         "DESK_PHONE_SPEECH_RATE": env.get("DESK_PHONE_SPEECH_RATE") or "85%",
-        "DESK_PHONE_STAFF_NUMBER": env.get("DESK_PHONE_STAFF_NUMBER") or "",
+        "DESK_PHONE_STAFF_NUMBER": parse_staff_number(env.get("DESK_PHONE_STAFF_NUMBER")),
         "DESK_PHONE_STAFF_HOURS": parse_staff_hours(
             env.get("DESK_PHONE_STAFF_HOURS") or "09:00-17:00"),
         "DESK_QUIET_HOURS": parse_quiet_hours(env.get("DESK_QUIET_HOURS", DEFAULT_QUIET_HOURS)),

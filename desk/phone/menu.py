@@ -126,15 +126,11 @@ def staff_in_hours(now):
     return local.weekday() < 5 and start <= local.time() < end
 
 
-def staff_number():
-    return callers.caller_number(current_app.config["DESK_PHONE_STAFF_NUMBER"])
-
-
 def staff(call, now):
     """Put the caller through to the staff desk within its hours; outside them, say the
     hours and offer the menu again."""
-    number = staff_number()
-    if number is None:
+    number = current_app.config["DESK_PHONE_STAFF_NUMBER"]
+    if not number:
         return Goto("menu", [_("Please call the desk at %(phone)s, %(hours)s.",
                                phone=spoken_digits(current_app.config["DESK_DESK_PHONE"]),
                                hours=staff_hours_text())])

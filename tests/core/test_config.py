@@ -28,6 +28,9 @@ def test_defaults_use_sqlite_in_instance_and_generate_a_secret(tmp_path):
     assert config["DESK_TIMEZONE"] == "Asia/Tokyo" and config["DESK_DEFAULT_LOCALE"] == "ja"
     assert config["DESK_QUIET_HOURS"] == (time(21), time(8))
     assert config["DESK_PHONE_STAFF_HOURS"] == (time(9), time(17))
+    assert config["DESK_PHONE_STAFF_NUMBER"] == ""
+    staffed = load_config(tmp_path, environ={"DESK_PHONE_STAFF_NUMBER": "0466-25-1111"})
+    assert staffed["DESK_PHONE_STAFF_NUMBER"] == "+81466251111"
     assert config["DESK_PHONE_VOICE"] == "Polly.Mizuki"
     assert config["RATELIMIT_STORAGE_URI"] == "memory://"
 
@@ -115,6 +118,7 @@ def test_the_local_address_of_a_served_host(host, url):
                                      {"DESK_ROSTER_DAYS_BEFORE": "-1"},
                                      {"DESK_ROSTER_DAYS_AFTER": "a day"},
                                      {"DESK_PHONE_STAFF_HOURS": "9-5"},
+                                     {"DESK_PHONE_STAFF_NUMBER": "desk phone"},
                                      {"DESK_PHONE_STAFF_HOURS": "17:00-09:00"}])
 def test_bad_settings_are_reported_by_name(tmp_path, environ):
     with pytest.raises(ConfigError, match=next(iter(environ))):

@@ -12,7 +12,7 @@ import pytest
 from desk.core.timeutil import local_datetime, local_today
 from tests.notify.channel_support import configure, signed_post
 
-STAFF_NUMBER = "0466-25-9999"
+STAFF_NUMBER = "+81466259999"  # as the settings hold it (from 0466-25-9999)
 _sids = count(1)
 
 
