@@ -295,9 +295,13 @@ def build_report(period, choice, *, today, now):
     if (current.first, current.last) != (fy_current.first, fy_current.last):
         figures = _figures_panel(current, previous, now)
     final = today > periods.fiscal_year(fy).last
+    targets = targets_of(fy)
+    progress = {metric.key: _progress(metric, fy_figures.get(metric.key),
+                                      _target_value(targets, metric.key), final=final)
+                for metric in metrics.METRICS}
     report = Report(period, choice, fy, fy_current, fy_previous, current, previous,
-                    targets=_targets_panel(fy, fy_current, fy_figures, fy_before, final=final),
-                    figures=figures, keys=_key_figures(fy, fy_figures, final=final))
+                    targets=_targets_panel(fy, fy_current, progress, fy_before),
+                    figures=figures, keys=_key_figures(progress))
     for by in metrics.BREAKDOWNS:
         report.panels.append(_breakdown_panel(period, by, now))
     report.panels.append(_topics_panel(period, now))
@@ -327,12 +331,11 @@ def _target_value(targets, key):
     return int(target) if target.is_integer() else target
 
 
-def _key_figures(fy, actual, *, final):
-    targets = targets_of(fy)
+def _key_figures(progress):
+    """The few figures a coordinator reports, from the targets' rows ({key: Progress})."""
     keys = []
     for key in KEY_METRICS:
-        metric = metrics.METRICS_BY_KEY[key]
-        row = _progress(metric, actual.get(key), _target_value(targets, key), final=final)
+        row = progress[key]
         result = row.achievement
         keys.append(KeyFigure(row.label, row.actual_text,
                               row.target_text if row.target is not None else "",
@@ -341,17 +344,16 @@ def _key_figures(fy, actual, *, final):
     return keys
 
 
-def _targets_panel(fy, fy_current, actual, before, *, final):
-    """Every metric against the fiscal year's target: the achievement rate and, in words,
-    whether the target is achieved, missed, met so far or not met yet (`final`: the
-    fiscal year is over)."""
-    targets = targets_of(fy)
+def _targets_panel(fy, fy_current, progress, before):
+    """Every metric against the fiscal year's target ({key: Progress}): the achievement
+    rate and, in words, whether the target is achieved, missed, met so far or not met
+    yet."""
     header = [_("Metric"), _("Actual"), _("Target"), _("Achievement rate"), _("Against the target"),
               _("Same point of the previous year"), _("Difference")]
-    rows, cells, progress = [], [], []
+    rows, cells, chart_rows = [], [], []
     for metric in metrics.METRICS:
-        value, target = actual.get(metric.key), _target_value(targets, metric.key)
-        row = _progress(metric, value, target, final=final)
+        row = progress[metric.key]
+        value, target = row.actual, row.target
         result = row.achievement
         pct = round(result.percent, 1) if result and result.percent is not None else None
         status = str(result.label) if result else ""
@@ -366,17 +368,17 @@ def _targets_panel(fy, fy_current, actual, before, *, final):
                       format_value(before.get(metric.key), metric.unit),
                       format_change(change, metric.unit)])
         if target is not None:
-            progress.append(row)
+            chart_rows.append(row)
     title = _("%(period)s: actual against target", period=fy_current.label)
     chart = note = None
-    if progress:
+    if chart_rows:
         chart = progress_chart(
             "chart-targets", title,
             _("Each bar is the achievement rate: the actual figure as a share of the fiscal "
               "year's target, or for a figure where less is better (the no-show rate) the "
               "target as a share of the actual figure; the mark stands at the target "
               "(%(full)s). A bar reaches the mark only when the target is met.",
-              full="100%"), progress)
+              full="100%"), chart_rows)
     else:
         note = _("No targets are set for %(year)s.", year=periods.fiscal_year_label(fy))
     return Panel("targets", title, Table(title, [str(head) for head in header], rows), cells,
