@@ -4,7 +4,7 @@ log. Each has its retention period (`consult_visitors`, `visit_notes`), then is 
 the tickets and visits stay, with their topics, minutes and outcomes, for the figures.
 When a resident is anonymised, their tickets and notes are blanked at once."""
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 
 from desk.consults.messages import RECIPIENT
 from desk.consults.models import Ticket, Visit
@@ -29,11 +29,6 @@ VISITORS = retention.blanking(Ticket, _visitors_before, **VISITOR_BLANK)
 NOTES = retention.blanking(Visit, _notes_before, note=None)
 
 
-def _blank(model, condition, values):
-    return db.session.execute(update(model).where(condition).values(**values)
-                              .execution_options(synchronize_session="fetch")).rowcount
-
-
 def erase_person(person, *, now):
     ticket_ids = db.session.scalars(select(Ticket.id).where(Ticket.person_id == person.id)).all()
     if not ticket_ids:
@@ -42,6 +37,7 @@ def erase_person(person, *, now):
     audit.remove_personal("consult_visits", visit_ids, now=now)
     return {"turn_messages_forgotten": outbox_data.forget_recipient(
                 RECIPIENT, ticket_ids, now=now),
-            "visit_notes_blanked": _blank(
-                Visit, and_(Visit.id.in_(visit_ids), Visit.note.is_not(None)), {"note": None}),
-            "tickets_blanked": _blank(Ticket, Ticket.id.in_(ticket_ids), VISITOR_BLANK)}
+            "visit_notes_blanked": retention.blank(
+                Visit, and_(Visit.id.in_(visit_ids), Visit.note.is_not(None)), note=None),
+            "tickets_blanked": retention.blank(Ticket, Ticket.id.in_(ticket_ids),
+                                               **VISITOR_BLANK)}

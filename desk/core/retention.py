@@ -107,17 +107,28 @@ def purge(config, *, now, actor, dry_run=False):
     return outcomes
 
 
-def deleting(model, expired):
-    """`count` and `purge` for a class whose records are deleted at the end of their
-    period: the rows of `model` for which `expired(cutoff)` (a condition) holds."""
+def blank(model, condition, **values):
+    """Set `values` in the rows of `model` where `condition` holds; how many rows (the
+    purge, and a person's erasure, blank the same way)."""
+    return db.session.execute(update(model).where(condition).values(**values)
+                              .execution_options(synchronize_session="fetch")).rowcount
+
+
+def _counting(model, expired):
     def count(cutoff):
         return db.session.scalar(select(func.count()).select_from(model).where(expired(cutoff)))
 
+    return count
+
+
+def deleting(model, expired):
+    """`count` and `purge` for a class whose records are deleted at the end of their
+    period: the rows of `model` for which `expired(cutoff)` (a condition) holds."""
     def purge(cutoff, now):
         return db.session.execute(delete(model).where(expired(cutoff))
                                   .execution_options(synchronize_session="fetch")).rowcount
 
-    return {"count": count, "purge": purge}
+    return {"count": _counting(model, expired), "purge": purge}
 
 
 def blanking(model, expired, **values):
@@ -125,11 +136,7 @@ def blanking(model, expired, **values):
     their period, in the rows of `model` for which `expired(cutoff)` holds (it should
     also say that a field still holds something, so that blanked rows are not counted
     again)."""
-    def count(cutoff):
-        return db.session.scalar(select(func.count()).select_from(model).where(expired(cutoff)))
-
     def purge(cutoff, now):
-        return db.session.execute(update(model).where(expired(cutoff)).values(**values)
-                                  .execution_options(synchronize_session="fetch")).rowcount
+        return blank(model, expired(cutoff), **values)
 
-    return {"count": count, "purge": purge}
+    return {"count": _counting(model, expired), "purge": purge}

@@ -4,10 +4,9 @@ the caller keyed (digits, the last prompt heard, which may name them). Kept for 
 outcome stay for the figures. When a resident is anonymised, their calls are blanked at
 once."""
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_
 
 from desk.core import retention
-from desk.extensions import db
 from desk.phone.models import PhoneCall
 
 CALL_BLANK = {"caller": None, "person_id": None, "last_digits": None, "last_twiml": None,
@@ -24,12 +23,7 @@ CALLS = retention.blanking(PhoneCall, _calls_before, **CALL_BLANK)
 
 
 def erase_person(person, *, now):
-    call_ids = db.session.scalars(
-        select(PhoneCall.id).where(PhoneCall.person_id == person.id)).all()
-    if not call_ids:
-        return None
-    blanked = db.session.execute(
-        update(PhoneCall).where(PhoneCall.id.in_(call_ids))
-        .values(**{**CALL_BLANK, "person_id": person.id})
-        .execution_options(synchronize_session="fetch")).rowcount
-    return {"phone_calls_blanked": blanked}
+    # the calls stay the anonymised person's (counted as theirs), without what they said
+    values = {name: value for name, value in CALL_BLANK.items() if name != "person_id"}
+    blanked = retention.blank(PhoneCall, PhoneCall.person_id == person.id, **values)
+    return {"phone_calls_blanked": blanked} if blanked else None
