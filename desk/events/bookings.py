@@ -292,6 +292,15 @@ def session_changed(session, *, now):
     session.sequence += 1
 
 
+def mark_cancelled(booking, reason, *, now):
+    """The booking cancelled, and one step more of its calendar event's SEQUENCE (its
+    calendar then drops the event)."""
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_dt = now
+    booking.cancel_reason = CancelReason(reason)
+    booking.sequence += 1
+
+
 # -- booking -------------------------------------------------------------------------------
 
 def booking_by_request_key(request_key):
@@ -451,10 +460,7 @@ def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=Tr
                                    "here. Please call the desk."))
     before = audit.snapshot(booking, BOOKING_FIELDS)
     was_booked = booking.status == BookingStatus.BOOKED
-    booking.status = BookingStatus.CANCELLED
-    booking.cancelled_dt = now
-    booking.cancel_reason = CancelReason(reason)
-    booking.sequence += 1
+    mark_cancelled(booking, reason, now=now)
     slots.release(booking)
     db.session.flush()
     audit.record("booking.cancel", booking, actor=actor, before=before,
@@ -523,10 +529,7 @@ def cancel_session_bookings(session, *, actor, now):
                                   Booking.status.in_(ACTIVE_BOOKING_STATUSES))
             .order_by(Booking.queue_dt, Booking.id)):
         before = audit.snapshot(booking, BOOKING_FIELDS)
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_dt = now
-        booking.cancel_reason = CancelReason.SESSION_CANCELLED
-        booking.sequence += 1
+        mark_cancelled(booking, CancelReason.SESSION_CANCELLED, now=now)
         slots.release(booking)
         db.session.flush()
         audit.record("booking.cancel", booking, actor=actor, before=before,

@@ -20,7 +20,6 @@ from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     Attendance,
     Booking,
-    BookingStatus,
     CancelReason,
 )
 from desk.extensions import db
@@ -81,10 +80,7 @@ def _cancel_duplicate(booking, *, actor, now):
         return bookings.cancel_booking(booking, reason=CancelReason.MERGED, actor=actor,
                                        now=now, notify=False).promoted
     before = audit.snapshot(booking, bookings.BOOKING_FIELDS)
-    booking.status = BookingStatus.CANCELLED
-    booking.cancelled_dt = now
-    booking.cancel_reason = CancelReason.MERGED
-    booking.sequence += 1
+    bookings.mark_cancelled(booking, CancelReason.MERGED, now=now)
     booking.attendance = None
     booking.attendance_dt = None
     db.session.flush()
