@@ -35,12 +35,8 @@ def _audit_filters(args):
     """({query argument: value}, [error message], {name: raw value})."""
     errors = []
     raw = filters.raw_values(args, AUDIT_FILTERS)
-    values = {"actor_id": filters.account(raw, errors), **filters.day_range(raw, errors)}
-    if raw["action"]:
-        if raw["action"] in ACTION_LABELS:
-            values["action"] = raw["action"]
-        else:
-            errors.append(_("Choose what was done from the list."))
+    values = {"actor_id": filters.account(raw, errors), **filters.day_range(raw, errors),
+              "action": filters.action(raw, errors, ACTION_LABELS)}
     if raw["type"]:
         values["object_type"] = raw["type"]
     if raw["record"]:

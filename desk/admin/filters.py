@@ -26,6 +26,16 @@ def account(raw, errors):
     return actor_id
 
 
+def action(raw, errors, known):
+    """The `action` filter when it is one of `known`, else None (said why)."""
+    if not raw["action"]:
+        return None
+    if raw["action"] not in known:
+        errors.append(_("Choose what was done from the list."))
+        return None
+    return raw["action"]
+
+
 def day_range(raw, errors):
     """{"start": ..., "end": ...} (UTC, end excluded) of the `from` and `to` filters
     (JST dates, inclusive), as far as they can be read."""

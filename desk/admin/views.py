@@ -78,12 +78,8 @@ def _access_filters(args):
     log page's query string; a filter that cannot be read is left out and said why."""
     errors = []
     raw = filters.raw_values(args, ACCESS_FILTERS)
-    values = {"actor_id": filters.account(raw, errors), **filters.day_range(raw, errors)}
-    if raw["action"]:
-        if raw["action"] in accesslog.actions():
-            values["action"] = raw["action"]
-        else:
-            errors.append(_("Choose what was done from the list."))
+    values = {"actor_id": filters.account(raw, errors), **filters.day_range(raw, errors),
+              "action": filters.action(raw, errors, accesslog.actions())}
     if raw["person"]:
         values["person_id"] = parse_id(raw["person"])
         if values["person_id"] is None:
