@@ -173,8 +173,14 @@ MATRIX = {
     "phone.incoming": ("POST", TWILIO_SIGNED),
     "phone.answer": ("POST", TWILIO_SIGNED),
     "phone.status": ("POST", TWILIO_SIGNED),
+    "phone.transcription": ("POST", TWILIO_SIGNED),
+    "phone.recording": ("POST", TWILIO_SIGNED),
     "phone_staff.calls": ("GET", STAFF),
     "phone_staff.simulator": ("GET", STAFF),
+    "phone_staff.names": ("GET", STAFF),
+    "phone_staff.name_audio": ("GET", STAFF),
+    # an empty form comes back with its errors
+    "phone_staff.confirm_name": ("POST", STAFF),
     "phone_staff.simulator_start": ("POST", STAFF_ACTION),
     "phone_staff.simulator_keys": ("POST", STAFF_ACTION),
     "phone_staff.simulator_hang_up": ("POST", STAFF_ACTION),
@@ -320,6 +326,19 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         # the turn of a call to the phone line
         "turn": 1,
     }
+    # a new caller's recording of their name, its audio kept (nothing to fetch)
+    from desk.phone.models import NameRecording, PhoneCall
+
+    call = PhoneCall(call_sid="CA-matrix", step="booked", choices={}, started_dt=NOW,
+                     updated_dt=NOW)
+    db.session.add(call)
+    db.session.flush()
+    recording = NameRecording(call_id=call.id, person_id=booking.person_id,
+                              recording_sid="RE-matrix", recording_url="https://example.jp/r",
+                              audio=b"ID3", audio_type="audio/mpeg", created_dt=NOW)
+    db.session.add(recording)
+    db.session.flush()
+    ids["recording_id"] = recording.id
     # an invited volunteer who has not joined yet: the join page's link_token
     from desk.volunteers.accounts import invite_volunteer
 

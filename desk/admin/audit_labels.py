@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "person.distinct_undo": _l("'Different people' withdrawn"),
     "person.disclose": _l("Disclosure of a resident's data produced"),
     "person.anonymise": _l("Resident's record anonymised"),
+    "person.confirm_name": _l("Name of a new caller confirmed"),
     "proxy.create": _l("Proxy contact added"),
     "proxy.update": _l("Proxy contact changed"),
     "proxy.delete": _l("Proxy contact removed"),

@@ -15,6 +15,7 @@ registry.DISCLOSURE_SECTIONS.
 `as_json` and `csv_zip` write the machine-readable files; docs/people.md describes them.
 """
 
+import base64
 import enum
 import io
 import json
@@ -83,7 +84,8 @@ def table_labels():
 
 
 def plain(value):
-    """A stored value as JSON-safe data: times as ISO 8601 in Japan time (+09:00)."""
+    """A stored value as JSON-safe data: times as ISO 8601 in Japan time (+09:00), bytes
+    in Base64."""
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):
@@ -92,6 +94,8 @@ def plain(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes):  # a recording's audio, in Base64
+        return base64.b64encode(value).decode("ascii")
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -67,7 +67,7 @@ def anonymise(person, *, actor, now):
     person.name = anonymous_name(person)
     person.name_kana = person.kana_key = ""
     person.phone = person.phone_kind = person.email = person.review_note = None
-    person.needs_review = False
+    person.needs_review = person.name_to_confirm = False
     person.has_consent = False
     person.reminder_channel = ReminderChannel.NONE
     person.anonymised_dt = now

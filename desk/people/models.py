@@ -76,6 +76,10 @@ class Person(db.Model):
         enum_column(ConsentMethod, "consent_method"))
     needs_review: Mapped[bool] = mapped_column(default=False)
     review_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
+    # known only by phone number (a new caller of the automated phone line): `name` is a
+    # placeholder or what speech recognition heard, the reading is empty, until a
+    # coordinator types them in (desk.people.services.confirm_name)
+    name_to_confirm: Mapped[bool] = mapped_column(default=False)
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"))
     # when the name, reading and contact details were removed (a retention period ended,

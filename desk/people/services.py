@@ -13,6 +13,8 @@ desk.people.signals; so do they when contact details change or a proxy's copies 
 
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
@@ -21,6 +23,7 @@ from desk.core.db import lock_rows
 from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.kana import kana_key
+from desk.core.phone import parse_phone
 from desk.core.timeutil import utcnow
 from desk.core.validation import Checker
 from desk.extensions import db
@@ -38,7 +41,8 @@ from desk.people.models import (
 LANGUAGES = ("ja", "en")
 PERSON_FIELDS = ("name", "name_kana", "phone", "phone_kind", "email", "district_id",
                  "age_band", "language", "reminder_channel", "has_consent", "consent_dt",
-                 "consent_method", "needs_review", "review_note", "merged_into_id")
+                 "consent_method", "needs_review", "review_note", "name_to_confirm",
+                 "merged_into_id")
 # the fields that decide where a person's messages go
 CONTACT_FIELDS = ("phone", "phone_kind", "email", "language", "reminder_channel",
                   "has_consent")
@@ -170,6 +174,62 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
     db.session.flush()
     audit.record("person.create", person, actor=actor,
                  after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
+    return person
+
+
+# -- residents known only by their phone number -------------------------------------------
+
+def placeholder_name(hint):
+    """The name shown for a person whose name is still to be confirmed: what speech
+    recognition heard, marked as such, or a placeholder (in the desk's language: it is
+    stored)."""
+    with force_locale(current_app.config["DESK_DEFAULT_LOCALE"]):
+        if hint:
+            return _("%(hint)s (name to confirm)", hint=hint)[:Person.NAME_MAX]
+        return _("Name to confirm")
+
+
+def create_unnamed_person(phone_e164, *, hint, language, channel, actor, now):
+    """A person known only by their phone number (a new caller of the phone line), who
+    can book at once; flagged `name_to_confirm` until staff type in the name."""
+    phone = parse_phone(phone_e164)
+    person = Person(name=placeholder_name(hint), name_kana="", kana_key="",
+                    phone=phone.e164, phone_kind=phone.kind,
+                    language=language if language in LANGUAGES else "ja",
+                    name_to_confirm=True, created_channel=str(channel), created_dt=now,
+                    updated_dt=now, proxies=[])
+    db.session.add(person)
+    db.session.flush()
+    audit.record("person.create", person, actor=actor,
+                 after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
+    return person
+
+
+def hear_name(person, hint, *, now):
+    """Speech recognition heard the name of a person still to be confirmed: it becomes
+    their placeholder."""
+    if person.name_to_confirm and not person.is_anonymised:
+        person.name = placeholder_name(hint)
+        person.updated_dt = now
+
+
+def confirm_name(person, data, *, actor, now):
+    """Staff type in the name and reading of a person whose name was to be confirmed
+    (the same rules as every person form); the flag is cleared."""
+    require_person(person)
+    if not person.name_to_confirm:
+        raise ValidationError(_("The name of this person has already been confirmed."))
+    checker = Checker(data)
+    name = checker.text("name", Person.NAME_MAX, required=True)
+    name_kana = checker.kana("name_kana", Person.KANA_MAX, required=True)
+    checker.done()
+    before = audit.snapshot(person, PERSON_FIELDS)
+    person.name, person.name_kana, person.kana_key = name, name_kana, kana_key(name_kana)
+    person.name_to_confirm = False
+    person.updated_dt = now
+    db.session.flush()
+    audit.record("person.confirm_name", person, actor=actor, before=before,
+                 after=audit.snapshot(person, PERSON_FIELDS), now=now)
     return person
 
 

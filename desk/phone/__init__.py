@@ -1,6 +1,6 @@
 """The automated phone line: residents book, hear and cancel their bookings, hear the
 consultation desks' dates or are put through to staff, by calling (Twilio Programmable
-Voice). Registers its call records with the resident registry (a person's calls in their
+Voice). Registers its call records and new callers' recordings of their name with the resident registry (a person's calls in their
 disclosure, moved when two records are merged, blanked when the person is anonymised)
 and with the retention periods."""
 
@@ -11,7 +11,8 @@ from desk.core import retention
 from desk.people import registry
 from desk.people import signals as people_signals
 from desk.phone import personal_data as call_data
-from desk.phone.models import PhoneCall
+from desk.phone import recordings
+from desk.phone.models import NameRecording, PhoneCall
 
 registry.register_reference(PhoneCall, "person_id", label=_l("Calls to the phone line"))
 registry.register_dependent(PhoneCall, "booking_id",
@@ -20,6 +21,15 @@ retention.register(
     "phone_calls", label=_l("Caller numbers and keyed answers of calls to the phone line"),
     unit=retention.DAYS, default=90, **call_data.CALLS,
     what_happens=_l("Blanked; the call's steps and outcome stay"), order=22)
+registry.register_reference(NameRecording, "person_id",
+                            label=_l("New callers' recordings of their name"))
+registry.register_dependent(NameRecording, "call_id",
+                            label=_l("Recordings of a name made during a call"))
+retention.register(
+    "phone_name_recordings", label=_l("New callers' recordings of their name, and what "
+                                      "speech recognition heard"),
+    unit=retention.DAYS, default=30, **recordings.RETENTION,
+    what_happens=_l("Deleted here and at Twilio, confirmed or not"), order=21)
 
 
 @registry.activity
@@ -33,14 +43,25 @@ def _erase_calls(person, *, actor, now):
     return call_data.erase_person(person, now=now)
 
 
+@people_signals.erasing.connect
+def _erase_recordings(person, *, actor, now):
+    return recordings.erase_person(person, now=now)
+
+
 @registry.disclosure_section("phone/_disclosure_calls.html")
 def _disclosed_calls(disclosure):
     from desk.phone import labels, queries
 
     return {"calls": queries.calls_by_start(disclosure.ids("phone_calls")),
+            "name_recordings": queries.recordings_by_id(disclosure.ids("phone_name_recordings")),
             "call_outcome_labels": labels.OUTCOME_LABELS}
 
 
 @people_signals.merged.connect
 def _move_calls(keep, *, drop, actor, now):
     return registry.repoint(PhoneCall, "person_id", keep=keep, drop=drop)
+
+
+@people_signals.merged.connect
+def _move_recordings(keep, *, drop, actor, now):
+    return registry.repoint(NameRecording, "person_id", keep=keep, drop=drop)

@@ -150,8 +150,10 @@ class Confirm:
         seats = choice(call, "seats")
         waitlist = offer.free < seats
         choose(call, waitlist=waitlist)
-        lines = [_("%(name)s, %(people)s.", name=callers.given_name(call.person, call.language),
-                   people=people_count(seats)), describe(offer.session)]
+        name = callers.given_name(call.person, call.language)
+        lines = [_("%(name)s, %(people)s.", name=name, people=people_count(seats)) if name
+                 else _("A booking for %(people)s.", people=people_count(seats)),
+                 describe(offer.session)]
         if waitlist:
             lines.append(_("There are no seats left. We can put you on the waiting list."))
             lines.append(_("To join the waiting list, press 1. To stop, press 2."))

@@ -31,7 +31,10 @@ def people_on(e164):
 
 def given_name(person, language):
     """How the line says a person's name: the given name's reading in Japanese (the
-    kana after the space), the name as written in English."""
+    kana after the space), the name as written in English; None while their name is
+    still to be confirmed (the line does not know how to say it)."""
+    if person.name_to_confirm:
+        return None
     if language == "en":
         return person.name
     parts = re.split(r"[\s\u3000]+", person.name_kana.strip())

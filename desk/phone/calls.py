@@ -29,6 +29,7 @@ from desk.phone import (  # noqa: F401  (steps register on import)
     keyed_number,
     menu,
     mine,
+    new_callers,
 )
 from desk.phone.flow import STEPS, Goto, choice, choose
 from desk.phone.models import CallOutcome, PhoneCall
@@ -93,14 +94,22 @@ def _end(call, now):
     call.ended_dt = call.ended_dt or now
 
 
-def _respond(call, digits, now):
+def _respond(call, digits, now, said=None):
     step = STEPS[call.step]
+    if step.records:
+        result = step.press(call, said, now) if said is not None else None
+        if isinstance(result, Prompt):
+            return result
+        if result is not None:
+            return _go(call, result, now)
+        digits = ""  # nothing was said: as silence
     if not digits:
         misses = choice(call, "misses", 0) + 1
+        heard = _("We did not hear your name.") if step.records else _("We did not hear a key.")
         if misses > MAX_MISSES:
-            return _goodbye(call, now, [_("We did not hear a key.")])
+            return _goodbye(call, now, [heard])
         choose(call, misses=misses)
-        return _go(call, Goto(call.step, [_("We did not hear a key.")]), now)
+        return _go(call, Goto(call.step, [heard]), now)
     choose(call, misses=0)
     if digits == REPEAT_KEY:
         return _go(call, Goto(call.step), now)
@@ -126,7 +135,12 @@ def _answered(call, prompt, now):
     if not prompt.asks:
         _end(call, now)
     action = public_url_for("phone.answer", turn=call.turn)
-    call.last_twiml = render(prompt, language=call.language, action=action)
+    transcription = f"name-{call.turn}" if prompt.record else None
+    prompt.stop = choice(call, "transcribing")
+    if prompt.stop or transcription:
+        choose(call, transcribing=transcription)
+    call.last_twiml = render(prompt, language=call.language, action=action,
+                             transcription=transcription)
     db.session.flush()
     return call.last_twiml
 
@@ -138,7 +152,7 @@ def _greeting(call, people):
     else:
         said = [_("Thank you for calling. This is the smartphone class line of %(city)s.",
                   city=city)]
-    if len(people) == 1:
+    if len(people) == 1 and not people[0].name_to_confirm:
         said.append(_("Hello, %(name)s.", name=callers.given_name(people[0], call.language)))
     return said
 
@@ -167,8 +181,9 @@ def start(sid, caller, *, now, simulated=False):
     return _answered(call, prompt, now)
 
 
-def answer(sid, turn, digits, *, now):
-    """The TwiML answering key `digits` ("" for none) pressed at `turn` of call `sid`."""
+def answer(sid, turn, digits, *, now, said=None):
+    """The TwiML answering key `digits` ("" for none) pressed at `turn` of call `sid`, or
+    what the caller `said` (a desk.phone.new_callers.Said) when they were recorded."""
     call = _call(sid, lock=True)
     if call is None:
         with force_locale("ja"):
@@ -178,7 +193,7 @@ def answer(sid, turn, digits, *, now):
         return call.last_twiml
     call.last_digits = digits[:20]
     with force_locale(call.language):
-        prompt = _respond(call, digits.strip(), now)
+        prompt = _respond(call, digits.strip(), now, said)
     return _answered(call, prompt, now)
 
 

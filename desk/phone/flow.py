@@ -5,7 +5,9 @@ when there is nothing to ask, or a Prompt that ends the call) and answers a key
 (`press(call, key, now)`: a Goto, a Prompt, or None for a key that is not a choice).
 Keys 9 (hear it again) and * (go back to `back`) work at every step; 8 switches
 between Japanese and English prompts where `languages` is set (the main menu). A step
-with `digits = None` takes several keys ended by # (a phone number).
+with `digits = None` takes several keys ended by # (a phone number); one with `records`
+is answered by the caller saying something (`press(call, said, now)` gets a
+desk.phone.new_callers.Said).
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ class Step:
     back: object = "menu"  # a step name, or a function of the call giving one
     languages: bool = False
     digits: int | None = 1  # keys per answer; None: several, ended by #
+    records: bool = False  # answered by saying something, not by keys
 
     def back_of(self, call):
         return self.back(call) if callable(self.back) else self.back
@@ -36,7 +39,8 @@ class Step:
 def step(name, *, back="menu", languages=False):
     """Decorator of a class with static `ask` and `press`: registers the step."""
     def register(cls):
-        STEPS[name] = Step(cls.ask, cls.press, back, languages, getattr(cls, "digits", 1))
+        STEPS[name] = Step(cls.ask, cls.press, back, languages, getattr(cls, "digits", 1),
+                           getattr(cls, "records", False))
         return cls
     return register
 

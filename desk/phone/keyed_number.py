@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from desk.core.phone import parse_phone
 from desk.phone import callers, speech
 from desk.phone.flow import Goto, choice, choose, step
-from desk.phone.menu import choose_action
+from desk.phone.menu import choose_action, unknown_number
 
 NUMBER_MAX = 11  # digits of a Japanese number, 0 included
 
@@ -51,8 +51,7 @@ class ConfirmNumber:
         choose(call, keyed_number=choice(call, "number_heard"))
         people = callers.people_on(callers.number_of(call))
         if not people:
-            return Goto("menu", [_("This telephone number is not registered with us. "
-                                   "The staff can book for you: press 4.")])
+            return unknown_number(call, choice(call, "after_number"))
         if len(people) > 1:
             return Goto("person")
         call.person_id = people[0].id

@@ -34,8 +34,10 @@ class ChoosePerson:
             return Goto("menu")
         shown, more = paged(call, people, "person_page")
         lines = [_("Who is calling? Please choose your name.")]
-        lines += [_("%(name)s, press %(key)d.", name=callers.given_name(person, call.language),
-                    key=number) for number, person in enumerate(shown, 1)]
+        lines += [_("%(name)s, press %(key)d.", name=name, key=number) if name
+                  else _("If we are still checking your name, press %(key)d.", key=number)
+                  for number, name in enumerate((callers.given_name(person, call.language)
+                                                 for person in shown), 1)]
         return lines + more_line(more)
 
     @staticmethod
@@ -49,8 +51,8 @@ class ChoosePerson:
         if index is None:
             return None
         call.person_id = shown[index].id
-        return Goto("menu", [_("Hello, %(name)s.",
-                               name=callers.given_name(shown[index], call.language))])
+        name = callers.given_name(shown[index], call.language)
+        return Goto("menu", [_("Hello, %(name)s.", name=name)] if name else [])
 
 
 def _back_from_menu(call):
@@ -72,9 +74,16 @@ class MainMenu:
             if callers.number_of(call) is None:
                 choose(call, after_number=key)
                 return Goto("key_number")
-            return Goto("menu", [_("This telephone number is not registered with us. "
-                                   "The staff can book for you: press 4.")])
+            return unknown_number(call, key)
         return choose_action(call, key, now)
+
+
+def unknown_number(call, key):
+    """Booking (1) from a number desk does not know: the caller says their name first
+    (desk.phone.new_callers); their bookings (2): there are none."""
+    if key == "1":
+        return Goto("new_name")
+    return Goto("menu", [_("There are no bookings for this telephone number.")])
 
 
 def choose_action(call, key, now):

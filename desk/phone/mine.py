@@ -44,9 +44,10 @@ class MyBookings:
         booking = _current(call)
         if booking is None:
             return Goto("menu", [_("Those were all the bookings.")])
-        lines = [_("Booking of %(name)s, %(people)s.",
-                   name=callers.given_name(booking.person, call.language),
-                   people=people_count(booking.seats)), describe(booking.session)]
+        name = callers.given_name(booking.person, call.language)
+        people = people_count(booking.seats)
+        lines = [_("Booking of %(name)s, %(people)s.", name=name, people=people) if name
+                 else _("A booking for %(people)s.", people=people), describe(booking.session)]
         if booking.status == BookingStatus.WAITLISTED:
             lines.append(_("On the waiting list, number %(position)d.",
                            position=waitlist_position(booking)))

@@ -10,7 +10,7 @@ answered gets `last_twiml` again and nothing is done twice (desk.phone.calls).
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core.db import UTCDateTime, enum_column
@@ -59,3 +59,46 @@ class PhoneCall(db.Model):
 
     def __repr__(self):
         return f"<PhoneCall {self.id} {self.step} {self.outcome}>"
+
+
+class NameRecording(db.Model):
+    """A new caller saying their name (desk.phone.new_callers): Twilio's recording, what
+    speech recognition heard (`hint`), and the audio once a coordinator played it (kept
+    here, so it is fetched from Twilio once). A simulated call has a hint and no
+    recording. Until a coordinator confirms the name, or the retention period ends; then
+    the audio and hint are deleted here (`deleted_dt`) and the recording at Twilio
+    (`twilio_deleted_dt`; a delete that failed is tried again by the purge).
+
+    `person_id` is empty when the caller hung up while saying their name: no person was
+    made, and the recording only waits to be deleted."""
+
+    __tablename__ = "phone_name_recordings"
+
+    SID_MAX = 64
+    URL_MAX = 300
+    HINT_MAX = 200
+    TYPE_MAX = 40
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("phone_calls.id", ondelete="CASCADE"),
+                                         index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"),
+                                                  index=True)
+    recording_sid: Mapped[str | None] = mapped_column(String(SID_MAX), unique=True)
+    recording_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    duration_seconds: Mapped[int | None]
+    hint: Mapped[str | None] = mapped_column(String(HINT_MAX))
+    audio: Mapped[bytes | None] = mapped_column(LargeBinary)
+    audio_type: Mapped[str | None] = mapped_column(String(TYPE_MAX))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    confirmed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    twilio_deleted_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    call = relationship("PhoneCall")
+    person = relationship("Person")
+
+    @property
+    def has_audio(self):
+        return self.deleted_dt is None and (self.audio is not None
+                                            or self.recording_url is not None)

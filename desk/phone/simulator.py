@@ -4,7 +4,9 @@ hear. The call is a `phone_calls` row marked `simulated` (left out of the call l
 what it books or cancels is real, as on the phone line itself.
 
 What the caller hears is read back from the TwiML the call answered last, so the
-browser's session only holds the call's id."""
+browser's session only holds the call's id. Where the line records a new caller's
+name, the simulator types it instead: the text becomes the name's hint, with no
+recording."""
 
 import secrets
 import xml.etree.ElementTree as ET
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.phone import calls
 from desk.phone.models import PhoneCall
+from desk.phone.new_callers import Said
 
 KEYS = "123456789*0#"
 SID_PREFIX = "SIM"
@@ -27,6 +30,7 @@ class Heard:
     turn: int | None  # the turn a key answers; None: the call has ended
     several_keys: bool  # a number ended by #, not one key
     dial: str | None  # put through to this number
+    says_name: bool = False  # the line records what the caller says (their name)
 
 
 def heard(twiml):
@@ -35,12 +39,14 @@ def heard(twiml):
     lines = [("".join(say.itertext()).strip(), (say.get("language") or "ja")[:2])
              for say in root.iter("Say")]
     gather = root.find("Gather")
+    record = root.find("Record")
+    asking = gather if gather is not None else record
     turn = None
-    if gather is not None:
-        turn = int(urlsplit(gather.get("action")).path.rsplit("/", 1)[-1])
+    if asking is not None:
+        turn = int(urlsplit(asking.get("action")).path.rsplit("/", 1)[-1])
     dial = root.find("Dial")
     return Heard(lines, turn, gather is not None and gather.get("numDigits") is None,
-                 dial.text if dial is not None else None)
+                 dial.text if dial is not None else None, says_name=record is not None)
 
 
 def simulated_call(sid):
@@ -57,11 +63,17 @@ def start(number, *, now):
     return sid
 
 
-def press(call, digits, *, now):
-    """Keys pressed (empty: none) in answer to what the call asked last."""
+def press(call, digits, *, now, said=""):
+    """Keys pressed (empty: none) in answer to what the call asked last, or the name
+    `said` (typed; empty: silence) where the line records it."""
     asked = heard(call.last_twiml)
-    if asked.turn is not None:
-        calls.answer(call.call_sid, asked.turn, digits, now=now)
+    if asked.turn is None:
+        return
+    if asked.says_name:
+        calls.answer(call.call_sid, asked.turn, "#" if said else "", now=now,
+                     said=Said(text=said, digits="#") if said else None)
+        return
+    calls.answer(call.call_sid, asked.turn, digits, now=now)
 
 
 def hang_up(call, *, now):

@@ -9,6 +9,7 @@ from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
 from desk.phone import simulator
+from desk.phone.models import NameRecording
 
 SESSION_KEY = "phone_simulator_call"
 NUMBER_MAX = 30
@@ -29,6 +30,7 @@ def start():
 def press():
     call = simulator.simulated_call(session.get(SESSION_KEY))
     digits = request.form.get("keys", "").strip()
+    said = request.form.get("name", "").strip()[:NameRecording.HINT_MAX]
     if call is None:
         flash(_("Start a call first."), "error")
     elif digits and any(key not in simulator.KEYS for key in digits):
@@ -36,7 +38,7 @@ def press():
     else:
         try:
             with refusable():
-                simulator.press(call, digits, now=utcnow())
+                simulator.press(call, digits, now=utcnow(), said=said)
         except DeskError as error:
             flash(error.message, "error")
     return redirect(url_for("phone_staff.simulator"))

@@ -7,6 +7,13 @@ before hanging up). Everything is said slowly (SSML prosody, DESK_PHONE_SPEECH_R
 the call's language: Japanese with DESK_PHONE_VOICE (Polly.Mizuki), English with
 Polly.Joanna. A <Gather> with no key pressed still posts to its action
 (actionOnEmptyResult), so silence is answered too (desk.phone.calls).
+
+A `record` prompt starts Twilio's real-time transcription of the caller's side (what
+it hears comes to the transcription webhook as a hint of the name) and asks, then
+<Record>s until # (or silence, or RECORD_SECONDS); the recording posts to `action`.
+A <Record> that heard nothing does not post: Twilio goes on to the <Redirect> to the
+same `action`, answered as silence. The answer after it stops the transcription
+(`stop`, its name).
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +24,14 @@ from twilio.twiml.voice_response import VoiceResponse
 from desk.notify.voice import GATHER_SECONDS, voice_of
 
 DIAL_SECONDS = 30
+RECORD_SECONDS = 15  # the longest name recording
+RECORD_SILENCE_SECONDS = 5  # silence that ends it
+
+
+@dataclass(frozen=True)
+class Record:
+    transcribed: str  # the URL of the transcription webhook
+    recorded: str  # the URL of the recording status webhook
 
 
 @dataclass
@@ -27,6 +42,8 @@ class Prompt:
     dial: str | None = None  # an E.164 number to put the caller through to
     end: list = field(default_factory=list)
     digits: int | None = 1  # keys the question takes; None: several, ended by #
+    record: Record | None = None  # the question is answered by saying a name
+    stop: str | None = None  # the transcription to stop first (a name was just said)
 
     @property
     def asks(self):
@@ -39,11 +56,32 @@ def _say(node, text, language):
     say.prosody(text, rate=current_app.config["DESK_PHONE_SPEECH_RATE"])
 
 
-def render(prompt, *, language, action):
-    """The TwiML of `prompt`; a question posts its key (or nothing) to `action`."""
+def _record(response, prompt, *, language, action, transcription):
+    for text in prompt.ask:
+        _say(response, text, language)
+    code, _voice = voice_of(language)
+    response.start().transcription(name=transcription, track="inbound_track",
+                                   language_code=code,
+                                   status_callback_url=prompt.record.transcribed)
+    response.record(action=action, method="POST", finish_on_key="#",
+                    max_length=RECORD_SECONDS, timeout=RECORD_SILENCE_SECONDS, play_beep=True,
+                    recording_status_callback=prompt.record.recorded,
+                    recording_status_callback_method="POST")
+    response.redirect(action, method="POST")
+
+
+def render(prompt, *, language, action, transcription=None):
+    """The TwiML of `prompt`; a question posts its key (or nothing) to `action`; a
+    recording of a name is transcribed under the name `transcription`."""
     response = VoiceResponse()
+    if prompt.stop:
+        response.stop().transcription(name=prompt.stop)
     for text in prompt.before:
         _say(response, text, language)
+    if prompt.record:
+        _record(response, prompt, language=language, action=action,
+                transcription=transcription)
+        return response.to_xml(xml_declaration=False)
     if prompt.asks:
         keys = {"num_digits": prompt.digits} if prompt.digits else {"finish_on_key": "#"}
         gather = response.gather(input="dtmf", timeout=GATHER_SECONDS, action=action,

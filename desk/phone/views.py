@@ -9,7 +9,7 @@ from flask import Response, request
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
-from desk.phone import calls
+from desk.phone import calls, new_callers
 
 TWIML = "application/xml"
 ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
@@ -30,7 +30,8 @@ def incoming():
 def answer(turn):
     try:
         with refusable():
-            xml = calls.answer(_sid(), turn, request.form.get("Digits", ""), now=utcnow())
+            xml = calls.answer(_sid(), turn, request.form.get("Digits", ""), now=utcnow(),
+                               said=new_callers.said_from(request.form))
     except DeskError as error:
         # nothing of the turn is kept: the caller hears why and presses the key again
         xml = calls.refused(_sid(), turn, error.message)
@@ -40,4 +41,14 @@ def answer(turn):
 def status():
     if request.form.get("CallStatus", "") in ENDED:
         calls.ended(_sid(), now=utcnow())
+    return "", 204
+
+
+def transcription():
+    new_callers.transcribed(_sid(), request.form, now=utcnow())
+    return "", 204
+
+
+def recording():
+    new_callers.recorded(_sid(), request.form, now=utcnow())
     return "", 204

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 # Rules under these paths do not answer with an HTML page of their own.
 NOT_PAGES = ("/static/", "/api/", "/healthz", "/locale/")
 # ... and rules ending like these (files, e.g. a booking's calendar file; the "now
-# serving" display's JSON).
-NOT_PAGE_SUFFIXES = (".ics", ".csv", ".json", ".xlsx", ".zip")
+# serving" display's JSON; a new caller's recording of their name).
+NOT_PAGE_SUFFIXES = (".ics", ".csv", ".json", ".xlsx", ".zip", ".mp3")
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,7 @@ PAGES = {
     "kiosk_staff.kiosks": (Page("coordinator"),),
     "phone_staff.calls": (Page("coordinator"),),
     "phone_staff.simulator": (Page("coordinator"),),
+    "phone_staff.names": (Page("coordinator"),),
     # the volunteer's own pages (the browser's volunteer account has a linked profile)
     "volunteer.home": (Page("volunteer"),),
     "volunteer.shift": (

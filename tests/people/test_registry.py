@@ -10,7 +10,7 @@ from desk.consults import services as consult_services
 from desk.events import services as events
 from desk.extensions import db
 from desk.people import registry, services
-from desk.phone.models import PhoneCall
+from desk.phone.models import NameRecording, PhoneCall
 from tests.fixtures.factories import NOW
 
 
@@ -36,7 +36,7 @@ def test_registered_columns_hold_ids_and_have_labels(app):
         assert str(reference.label)
     moving = {reference.table for reference in registry.moving_references()}
     assert moving == {"bookings", "consult_tickets", "outbox_messages", "phone_calls",
-                      "proxy_contacts"}
+                      "phone_name_recordings", "proxy_contacts"}
 
 
 def test_a_merge_leaves_no_moving_reference_on_the_dropped_record(ctx, create_person,
@@ -51,8 +51,12 @@ def test_a_merge_leaves_no_moving_reference_on_the_dropped_record(ctx, create_pe
                                   end_dt=NOW + timedelta(hours=4))
     consult_services.issue_ticket(desk_session, {"phone": "080-2345-6789"}, actor="test",
                                   now=NOW)
-    db.session.add(PhoneCall(call_sid="CA-merge", caller="+818023456789", person_id=drop.id,
-                             step="menu", started_dt=NOW, updated_dt=NOW))
+    call = PhoneCall(call_sid="CA-merge", caller="+818023456789", person_id=drop.id,
+                     step="menu", started_dt=NOW, updated_dt=NOW)
+    db.session.add(call)
+    db.session.flush()
+    db.session.add(NameRecording(call_id=call.id, person_id=drop.id, hint="佐藤 恵子",
+                                 created_dt=NOW))
     db.session.commit()
 
     def pointing_at(person):

@@ -64,6 +64,10 @@ class Turn:
         return [text for text, _language in self._says(self.gather)] if self.gather is not None else []
 
     @property
+    def record(self):
+        return self.root.find("Record")
+
+    @property
     def dial(self):
         dial = self.root.find("Dial")
         return dial.text if dial is not None else None
@@ -92,6 +96,8 @@ class Caller:
             assert turn.gather.get("numDigits") == "1" or turn.gather.get("finishOnKey") == "#"
             assert turn.gather.get("actionOnEmptyResult") == "true"
             self.action = urlsplit(turn.gather.get("action")).path
+        elif turn.record is not None:
+            self.action = urlsplit(turn.record.get("action")).path
         else:
             self.action = None
         return turn
@@ -108,6 +114,17 @@ class Caller:
     def retry(self):
         """Twilio sends the last request again (it timed out waiting for desk)."""
         return self._post(*self.last_params)
+
+    def say_name(self, recording_sid, *, seconds=3, digits="#"):
+        """The caller says their name and presses # (or hangs up: digits "hangup"):
+        Twilio posts the recording to the <Record>'s action."""
+        assert self.action, "the call asked nothing"
+        params = {"CallSid": self.sid, "RecordingSid": recording_sid,
+                  "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/AC{'0' * 32}"
+                                  f"/Recordings/{recording_sid}",
+                  "RecordingDuration": str(seconds), "Digits": digits}
+        self.last_params = (self.action, params)
+        return self._post(self.action, params)
 
     def silence(self):
         params = {"CallSid": self.sid}

@@ -50,11 +50,20 @@ def test_a_ringing_request_retried_makes_one_call(keiko, caller):
     assert len(db.session.scalars(select(PhoneCall)).all()) == 1
 
 
-def test_an_unknown_caller_is_sent_to_the_staff(line, caller):
+def test_an_unknown_caller_is_asked_their_name_to_book(line, caller):
     call = caller("+819012345678")
     call.ring()
     turn = call.press("1")
-    assert turn.said[0].startswith("この 電話番号は まだ 登録されていません。")
+    assert turn.said[0] == "この 電話番号は まだ 登録されていません。"
+    assert turn.record is not None
+    assert _call(call).person_id is None
+
+
+def test_an_unknown_caller_has_no_bookings(line, caller):
+    call = caller("+819012345678")
+    call.ring()
+    turn = call.press("2")
+    assert turn.said[0] == "この 電話番号の 予約は ありません。"
     assert turn.asked[0] == MENU[0]
     assert _call(call).person_id is None
 
@@ -166,7 +175,7 @@ def test_a_withheld_number_keys_in_its_number(keiko, caller, create_session):
     assert row.person_id == keiko.id and row.caller is None and row.caller_withheld
 
 
-def test_a_keyed_number_nobody_has_is_sent_to_the_staff(keiko, caller):
+def test_a_keyed_number_nobody_has_is_asked_the_name(keiko, caller):
     call = caller("anonymous")
     call.ring()
     call.press("1")
@@ -174,5 +183,6 @@ def test_a_keyed_number_nobody_has_is_sent_to_the_staff(keiko, caller):
     assert call.press("2").asked[1].startswith("あなたの 電話番号を")  # key it in again
     call.press("0466229999")
     turn = call.press("1")
-    assert turn.said[0].startswith("この 電話番号は まだ 登録されていません。")
+    assert turn.said[0] == "この 電話番号は まだ 登録されていません。"
+    assert turn.record is not None
     assert _call(call).person_id is None

@@ -7,6 +7,10 @@ api.twilio.com, and then TWILIO_REGION / TWILIO_EDGE from the environment are ig
 so that they cannot rewrite that host. One client per thread (its HTTP session is not
 shared between threads), kept for as long as the settings stay the same.
 
+A call recording's audio is fetched with `fetch_media` (the twilio library's HttpClient
+reads bodies as text, so this is a plain authenticated GET) and deleted with
+`delete_recording`.
+
 Errors (`provider_errors`):
 - HTTP 429, Twilio 20429, any 5xx, a connection that could not be made (refused, or
   timed out while connecting): TransientError (not processed: try again with backoff).
@@ -20,6 +24,7 @@ Errors (`provider_errors`):
 
 import threading
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import requests
 from twilio.base.exceptions import TwilioRestException
@@ -60,6 +65,30 @@ def client_for(config):
     if key not in cached:
         cached[key] = build_client(config)
     return cached[key]
+
+
+def fetch_media(config, url):
+    """(bytes, content type) of a media file at Twilio (a recording's audio), fetched with
+    the account's credentials; at DESK_TWILIO_BASE_URL instead when it is set (the
+    path kept). Raises what `provider_errors` turns into TransientError and the like."""
+    base_url = config["DESK_TWILIO_BASE_URL"].rstrip("/")
+    if base_url:
+        url = base_url + urlsplit(url).path
+    response = requests.get(url, auth=(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"]),
+                            timeout=TIMEOUT_SECONDS)
+    if response.status_code >= 400:
+        raise TwilioRestException(response.status_code, url, "media could not be fetched")
+    return response.content, response.headers.get("Content-Type", "application/octet-stream")
+
+
+def delete_recording(config, sid):
+    """Delete a recording at Twilio; True when it is gone (deleted now, or before)."""
+    try:
+        return client_for(config).recordings(sid).delete()
+    except TwilioRestException as error:
+        if error.status == 404:
+            return True
+        raise
 
 
 def _code(error):
