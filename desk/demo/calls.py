@@ -2,7 +2,10 @@
 landline of their own, through the very same handlers as Twilio's (desk.phone.calls),
 each at its own moment: booking the soonest class with seats, hearing their bookings or
 the consultation desks, asking for the staff (put through within the staff desk's
-hours), silence at the menu, hanging up before confirming. The call log shows them.
+hours), silence at the menu, hanging up before confirming. Two new callers (numbers no
+resident has) say their name and book the soonest class, as the simulator does: their
+names wait in the coordinators' review with speech recognition's hint and no
+recording. The call log shows them.
 The messages the calls planned are left as the dispatcher would have left them at the
 demo's `now` (desk.demo.outbox)."""
 
@@ -15,6 +18,7 @@ from desk.demo import outbox
 from desk.extensions import db
 from desk.notify.models import MessageState, OutboxMessage
 from desk.phone import callers, calls
+from desk.phone.new_callers import Said
 
 DAYS = 5
 CALLS_PER_DAY = (3, 8)
@@ -30,6 +34,9 @@ SCRIPTS = (
     (("", "", ""), 8),  # silence: the menu twice more, then goodbye
     (("1", "9", "*"), 4),  # looks around, hangs up at the menu
 )
+# new callers: their number, what speech recognition heard, how many days ago
+NEW_CALLERS = (("+819077730418", "高橋 美代子", 2), ("+818066120953", "ナカムラ トシオ", 1))
+NEW_CALLER_KEYS = ("1", "1", "1")  # the soonest classes, the first, one person; then 1 books
 
 
 class DemoCalls:
@@ -56,6 +63,20 @@ class DemoCalls:
             calls.answer(sid, turn, key, now=at)
         calls.ended(sid, now=at + timedelta(seconds=KEY_SECONDS))
 
+    def _new_caller(self, number, said, at):
+        """A caller desk does not know: book (1), say the name, book the soonest class."""
+        self.count += 1
+        sid = f"CA{self.count:032x}"
+        calls.start(sid, number, now=at)
+        at += timedelta(seconds=KEY_SECONDS)
+        calls.answer(sid, 1, "1", now=at)
+        at += timedelta(seconds=KEY_SECONDS)
+        calls.answer(sid, 2, "#", now=at, said=Said(text=said, digits="#"))
+        for turn, key in enumerate((*NEW_CALLER_KEYS, "1"), 3):
+            at += timedelta(seconds=KEY_SECONDS)
+            calls.answer(sid, turn, key, now=at)
+        calls.ended(sid, now=at + timedelta(seconds=KEY_SECONDS))
+
     def load(self):
         people = self._callers()
         scripts = [keys for keys, _weight in SCRIPTS]
@@ -68,6 +89,10 @@ class DemoCalls:
                              for _call in range(self.rng.randint(*CALLS_PER_DAY)))
             for at in moments:
                 self._call(self.rng.choice(people), self.rng.choices(scripts, weights)[0], at)
+        for number, said, days_ago in NEW_CALLERS:
+            if not callers.people_on(number):
+                self._new_caller(number, said, local_datetime(today - timedelta(days=days_ago),
+                                                              time(10, 15)))
         self._settle()
         return self
 

@@ -75,7 +75,9 @@ def _context(message, booking):
         "booking": booking,
         "session": session,
         "venue": session.venue,
-        "person_name": booking.person.name,
+        # None while the name is to be confirmed (a new caller of the phone line): the
+        # stored one is a placeholder, never said or written to anyone
+        "person_name": None if booking.person.name_to_confirm else booking.person.name,
         "for_proxy": message.recipient_kind == RecipientKind.PROXY,
         "code": booking.display_code,
         "date": format_date_short(session.start_dt),
@@ -109,7 +111,7 @@ def place_options(context):
 def for_whom(text, context):
     """A proxy contact's copy says first whose booking it is, by the name on record (the
     person the proxy books or receives copies for); the person's own message as it is."""
-    if not context["for_proxy"]:
+    if not context["for_proxy"] or context["person_name"] is None:
         return text
     return _("%(name)s's booking: %(text)s", name=context["person_name"], text=text)
 
@@ -140,7 +142,7 @@ def _email(message, context, now):
     module = _template("email", message.template).make_module(context)
     subject = squash(for_whom(str(module.subject), context))
     html = _template("email", message.template, "html").render(context, subject=subject)
-    name = None if message.recipient_kind == RecipientKind.PROXY else booking.person.name
+    name = None if message.recipient_kind == RecipientKind.PROXY else context["person_name"]
     method, calendar = invites.invitation(booking, recipient_email=message.address,
                                           recipient_name=name, now=now)
     return {"email_subject": subject, "email_text": tidy(str(module)), "email_html": html,

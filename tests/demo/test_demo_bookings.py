@@ -52,8 +52,9 @@ def demo(demo_app):
 def test_demo_residents_look_like_the_citys_seniors(demo):
     people = db.session.scalars(select(Person)).all()
     assert 300 <= len(people) <= 500
+    # but the phone line's new callers, whose name and reading staff are to confirm
     assert all(is_kana(person.name_kana) and person.kana_key == kana_key(person.name_kana)
-               for person in people)
+               for person in people if not person.name_to_confirm)
     kinds = Counter(person.phone_kind for person in people)
     assert kinds[PhoneKind.MOBILE] > 0.5 * len(people)
     assert kinds[PhoneKind.LANDLINE] > 0.15 * len(people)

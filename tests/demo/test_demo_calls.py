@@ -9,7 +9,7 @@ from sqlalchemy import select
 from desk.core.timeutil import local_today, to_local
 from desk.events.models import BookingChannel
 from desk.extensions import db
-from desk.phone import call_log
+from desk.phone import call_log, recordings
 from desk.phone.models import CallOutcome, PhoneCall
 from tests.demo.conftest import NOW
 
@@ -35,3 +35,12 @@ def test_the_call_log_shows_the_demo_calls(demo_context):
     assert sum(day.calls for day in log.days) == len(db.session.scalars(
         select(PhoneCall)).all())
     assert log.hung_up_at
+
+
+def test_new_callers_wait_for_their_names_to_be_confirmed(demo_context):
+    waiting = recordings.queue()
+    assert [item.hint for item in waiting] == ["高橋 美代子", "ナカムラ トシオ"]
+    for item in waiting:
+        assert item.person.name_to_confirm and item.person.created_channel == "phone_line"
+        assert [row.has_audio for row in item.recordings] == [False]  # a hint, no recording
+        assert item.bookings and item.bookings[0].channel == BookingChannel.PHONE_LINE

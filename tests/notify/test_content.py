@@ -340,3 +340,22 @@ def test_a_message_without_its_booking_cannot_be_rendered(longest_booking, ctx):
     db.session.expire(message)
     with pytest.raises(PermanentError):
         render(message)
+
+
+def test_a_name_still_to_confirm_is_never_written(longest_booking, monkeypatch, ctx):
+    """A new caller of the phone line is stored under a placeholder name: messages greet
+    them without it, and a contact's copy does not name them."""
+    configure(monkeypatch, ctx)
+    longest_booking.person.name = "山田 花子（お名前確認中）"
+    longest_booking.person.name_to_confirm = True
+    own = render(message_for(longest_booking, "email", "booking_confirmed",
+                             address="hanako@example.jp"), now=NOW)
+    assert own.email_text.startswith("こんにちは。")
+    copy = render(message_for(longest_booking, "email", "booking_confirmed",
+                              address="ichiro@example.jp", recipient_kind=RecipientKind.PROXY),
+                  now=NOW)
+    voice = render(message_for(longest_booking, "voice", "booking_confirmed",
+                               recipient_kind=RecipientKind.PROXY), now=NOW)
+    for text in (own.email_subject, own.email_text, copy.email_subject, copy.email_text,
+                 voice.voice_text):
+        assert "確認中" not in text and "山田" not in text
