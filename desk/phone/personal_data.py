@@ -2,7 +2,11 @@
 the caller keyed (digits, the last prompt heard, which may name them). Kept for the
 `phone_calls` period (90 days by default), then blanked; the call, its steps and its
 outcome stay for the figures. When a resident is anonymised, their calls are blanked at
-once."""
+once.
+
+New callers' recordings of their name (`phone_name_recordings`, and the person's
+`name_to_confirm` mark) have their own period and deletion, here and at Twilio:
+desk.phone.recordings."""
 
 from sqlalchemy import and_, or_
 

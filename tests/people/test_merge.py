@@ -239,7 +239,8 @@ def test_merge_writes_audit_entries_for_both_records(pair, create_session):
         AuditEntry.action == "person.merge", AuditEntry.object_id == keep.id)).one()
     assert entry.after["moved"]["bookings"] == [booking.id]
     assert set(entry.after["moved"]) == {"bookings", "consult_tickets", "outbox_messages",
-                                         "phone_calls", "proxy_contacts"}
+                                         "phone_calls", "phone_name_recordings",
+                                         "proxy_contacts"}
     assert entry.after["cancelled_bookings"] == []
     assert entry.actor_label == "test"
 

@@ -5,6 +5,7 @@ from a Twilio-compatible server on loopback once, then kept), confirm the name (
 recording deleted here and at Twilio), and the purge and anonymisation delete
 recordings too."""
 
+import base64
 import json
 import threading
 from datetime import time, timedelta
@@ -17,7 +18,7 @@ from desk.core import retention
 from desk.core.accesslog import AccessEntry
 from desk.events.models import Booking, BookingStatus
 from desk.extensions import db
-from desk.people import erasure
+from desk.people import disclosure, erasure
 from desk.people.models import Person
 from desk.phone.models import CallOutcome, NameRecording, PhoneCall
 from tests.notify.channel_support import ACCOUNT_SID, AUTH_TOKEN, signed_post
@@ -331,3 +332,49 @@ def test_a_simulated_caller_types_the_name(line, coordinator, a_class):
 
     names = coordinator.get(NAMES, headers=JA).get_data(as_text=True)
     assert "鈴木 一郎" in names and "<audio" not in names
+
+
+def test_an_english_call_transcribes_in_english(line, caller):
+    call = caller(NUMBER)
+    call.ring()
+    call.press("8")  # English
+    asked = call.press("1")
+    assert asked.english == ["This telephone number is not registered with us yet.",
+                             "Please say your full name slowly after the beep, "
+                             "then press the hash key."]
+    assert asked.root.find("Start/Transcription").get("languageCode") == "en-US"
+
+
+def test_a_twilio_delete_that_fails_is_tried_again_by_the_purge(line, caller, client,
+                                                                coordinator, twilio):
+    call = caller(NUMBER)
+    _says_name(call, client)
+    [person] = _people()
+    twilio.delete_status = 503
+    prefix = f"person-{person.id}-"
+    confirmed = coordinator.post(f"/staff/phone/names/{person.id}/confirm", data={
+        prefix + "name": "山田 花子", prefix + "name_kana": "ヤマダ ハナコ"})
+    assert confirmed.status_code == 302
+    [row] = _rows()
+    assert row.deleted_dt is not None and row.twilio_deleted_dt is None
+    assert not _people()[0].name_to_confirm
+
+    twilio.delete_status = 204
+    data_class = retention.DATA_CLASSES["phone_name_recordings"]
+    assert data_class.purge(data_class.cutoff(line.config, CLOCK), CLOCK) == 1
+    assert _rows()[0].twilio_deleted_dt == CLOCK
+    assert len(twilio.of("DELETE")) == 2
+
+
+def test_the_disclosure_holds_the_recording(line, caller, client, coordinator, twilio):
+    call = caller(NUMBER)
+    _says_name(call, client)
+    [person] = _people()
+    [row] = _rows()
+    assert coordinator.get(f"/staff/phone/names/recordings/{row.id}.mp3").data == AUDIO
+    found = disclosure.disclosure_for(person, actor=None, now=CLOCK, municipality="藤沢市")
+    [disclosed] = disclosure.as_json(found)["tables"]["phone_name_recordings"]["rows"]
+    assert disclosed["hint"] == "山田 花子"
+    assert base64.b64decode(disclosed["audio"]) == AUDIO
+    page = coordinator.get(f"/staff/people/{person.id}/disclosure", headers=JA)
+    assert "山田 花子" in page.get_data(as_text=True)
