@@ -107,14 +107,17 @@ def search_people(text, *, page=1, include_merged=False, page_size=PAGE_SIZE):
 
 def duplicates_of(person):
     """Other live records with the same phone number or the same reading, except those
-    a coordinator found to be a different resident."""
+    a coordinator found to be a different resident (no reading yet, a name to confirm,
+    matches no other)."""
     if person.is_merged or person.is_anonymised:
         return []
-    same = Person.kana_key == person.kana_key
-    if person.phone:
-        same = or_(same, Person.phone == person.phone)
+    same = [Person.phone == person.phone] if person.phone else []
+    if person.kana_key:
+        same.append(Person.kana_key == person.kana_key)
+    if not same:
+        return []
     candidates = db.session.scalars(
-        select(Person).where(same, Person.id != person.id, Person.merged_into_id.is_(None),
+        select(Person).where(or_(*same), Person.id != person.id, Person.merged_into_id.is_(None),
                              Person.anonymised_dt.is_(None))
         .order_by(Person.name_kana, Person.id)).unique().all()
     checked = distinct_pairs([person.id, *(other.id for other in candidates)])
@@ -139,7 +142,7 @@ class DuplicateGroup:
 
 def _groups_by(column):
     live = and_(Person.merged_into_id.is_(None), Person.anonymised_dt.is_(None))
-    shared = (select(column).where(live, column.is_not(None))
+    shared = (select(column).where(live, column.is_not(None), column != "")
               .group_by(column).having(func.count(Person.id) > 1))
     groups = {}
     for person in db.session.scalars(select(Person).where(live, column.in_(shared))
@@ -149,8 +152,9 @@ def _groups_by(column):
 
 
 def _all_duplicate_groups():
-    """Groups of live records that share a phone number or a reading (kana_key), each
-    group once with its reasons, sorted by kana."""
+    """Groups of live records that share a phone number or a reading (kana_key; an empty
+    one, a name still to confirm, is no reading), each group once with its reasons,
+    sorted by kana."""
     groups = {}
     for reason, column in (("phone", Person.phone), ("kana", Person.kana_key)):
         for people in _groups_by(column):

@@ -7,13 +7,15 @@ and with the retention periods."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from desk.core import retention
+from desk.core import accesslog, retention
 from desk.people import registry
 from desk.people import signals as people_signals
 from desk.phone import personal_data as call_data
 from desk.phone import recordings
 from desk.phone.models import NameRecording, PhoneCall
 
+RECORDING_PLAYED = accesslog.register_action(
+    "phone.name_recording_played", _l("Played a new caller's recording of their name"))
 registry.register_reference(PhoneCall, "person_id", label=_l("Calls to the phone line"))
 registry.register_dependent(PhoneCall, "booking_id",
                             label=_l("Calls to the phone line that made a booking"))

@@ -16,10 +16,7 @@ from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
 from desk.notify.channels.base import ChannelError
 from desk.people.models import Person
-from desk.phone import recordings
-
-RECORDING_PLAYED = accesslog.register_action(
-    "phone.name_recording_played", _l("Played a new caller's recording of their name"))
+from desk.phone import RECORDING_PLAYED, recordings
 
 
 class ConfirmNameForm(FlaskForm):

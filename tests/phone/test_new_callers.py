@@ -18,7 +18,7 @@ from desk.core import retention
 from desk.core.accesslog import AccessEntry
 from desk.events.models import Booking, BookingStatus
 from desk.extensions import db
-from desk.people import disclosure, erasure
+from desk.people import disclosure, erasure, queries
 from desk.people.models import Person
 from desk.phone.models import CallOutcome, NameRecording, PhoneCall
 from tests.notify.channel_support import ACCOUNT_SID, AUTH_TOKEN, signed_post
@@ -378,3 +378,12 @@ def test_the_disclosure_holds_the_recording(line, caller, client, coordinator, t
     assert base64.b64decode(disclosed["audio"]) == AUDIO
     page = coordinator.get(f"/staff/people/{person.id}/disclosure", headers=JA)
     assert "山田 花子" in page.get_data(as_text=True)
+
+
+def test_names_to_confirm_are_not_likely_duplicates_of_each_other(line, caller, client):
+    for number, sid in ((NUMBER, "RE" + "d" * 32), ("+818098765432", "RE" + "e" * 32)):
+        _says_name(caller(number), client, sid=sid, hint=None)
+    people = db.session.scalars(select(Person).where(Person.name_to_confirm.is_(True))).all()
+    assert len(people) == 2
+    assert queries.likely_duplicates()[1] == 0
+    assert queries.duplicates_of(people[0]) == []
