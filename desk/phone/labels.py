@@ -19,6 +19,7 @@ STEP_LABELS = {
     "menu": _l("Main menu"),
     "key_number": _l("Keying in a withheld number"),
     "key_number_confirm": _l("Confirming the keyed number"),
+    "new_name": _l("New caller: saying their name"),
     "book_how": _l("Booking: how to find a class"),
     "book_area": _l("Booking: choosing an area"),
     "book_class": _l("Booking: choosing a class"),

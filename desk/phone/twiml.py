@@ -8,8 +8,8 @@ the call's language: Japanese with DESK_PHONE_VOICE (Polly.Mizuki), English with
 Polly.Joanna. A <Gather> with no key pressed still posts to its action
 (actionOnEmptyResult), so silence is answered too (desk.phone.calls).
 
-A `record` prompt starts Twilio's real-time transcription of the caller's side (what
-it hears comes to the transcription webhook as a hint of the name) and asks, then
+A `record` prompt asks, starts Twilio's real-time transcription of the caller's side
+(what it hears comes to the transcription webhook as a hint of the name), then
 <Record>s until # (or silence, or RECORD_SECONDS); the recording posts to `action`.
 A <Record> that heard nothing does not post: Twilio goes on to the <Redirect> to the
 same `action`, answered as silence. The answer after it stops the transcription

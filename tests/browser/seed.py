@@ -18,6 +18,7 @@ from desk.notify import services as notify_services
 from desk.notify.models import MessageState, OutboxMessage
 from desk.people import erasure
 from desk.people import services as people_services
+from desk.phone.models import NameRecording, PhoneCall
 from tests.browser.kiosk_device import seed_kiosks
 
 PASSWORD = "correct-horse-battery-staple"
@@ -281,6 +282,27 @@ def seed_surveys_and_targets(sessions, districts, *, actor, now):
          "comment": "=文字が小さくて見えにくい"}], actor=actor, now=now)
 
 
+def seed_new_caller(sessions, *, now):
+    """A new caller of the phone line whose name is to be confirmed, with a booking and
+    a recording kept in desk (the names page shows its player without Twilio)."""
+    person = people_services.create_unnamed_person(
+        "+819077730418", hint="高橋 美代子", language="ja", channel="phone_line",
+        actor="phone_line", now=now)
+    call = PhoneCall(call_sid="CA" + "b" * 32, caller=person.phone, person_id=person.id,
+                     step="booked", choices={}, started_dt=now, updated_dt=now, ended_dt=now)
+    db.session.add(call)
+    db.session.flush()
+    db.session.add(NameRecording(call_id=call.id, person_id=person.id,
+                                 recording_sid="RE" + "b" * 32,
+                                 recording_url="https://api.twilio.com/2010-04-01/Accounts/"
+                                               "AC00000000000000000000000000000000/Recordings/"
+                                               "RE" + "b" * 32,
+                                 duration_seconds=3, hint="高橋 美代子", audio=b"ID3",
+                                 audio_type="audio/mpeg", created_dt=now))
+    services.book_seat(sessions["class"], person, channel="phone_line", actor="phone_line",
+                       now=now)
+
+
 def seed():
     """Create the data inside an application context and commit; return the ids and
     dates the page list refers to."""
@@ -522,6 +544,7 @@ def seed():
     reception_ids = seed_consult_reception(users["volunteer"], venue, sessions, actor=actor,
                                            now=now)
     seed_surveys_and_targets(sessions, (north.id, south.id), actor=actor, now=now)
+    seed_new_caller(sessions, now=now)
     db.session.commit()
 
     return {
