@@ -205,12 +205,17 @@ def create_unnamed_person(phone_e164, *, hint, language, channel, actor, now):
     return person
 
 
-def hear_name(person, hint, *, now):
+def hear_name(person, hint, *, actor, now):
     """Speech recognition heard the name of a person still to be confirmed: it becomes
     their placeholder."""
-    if person.name_to_confirm and not person.is_anonymised:
-        person.name = placeholder_name(hint)
-        person.updated_dt = now
+    if not person.name_to_confirm or person.is_anonymised:
+        return
+    before = audit.snapshot(person, PERSON_FIELDS)
+    person.name = placeholder_name(hint)
+    person.updated_dt = now
+    db.session.flush()
+    audit.record("person.update", person, actor=actor, before=before,
+                 after=audit.snapshot(person, PERSON_FIELDS), now=now)
 
 
 def confirm_name(person, data, *, actor, now):

@@ -154,7 +154,7 @@ def transcribed(sid, form, *, now):
         NameRecording.deleted_dt.is_(None)).order_by(NameRecording.id.desc())).first()
     if row is not None:
         row.hint = _hint(" ".join(filter(None, [row.hint, text])))
-        people_services.hear_name(row.person, row.hint, now=now)
+        people_services.hear_name(row.person, row.hint, actor=ACTOR, now=now)
 
 
 def recorded(sid, form, *, now):
@@ -165,5 +165,6 @@ def recorded(sid, form, *, now):
     if call is None or said is None:
         return
     row = _row(call, said, now)
-    if row.person_id is None and (call.ended_dt is not None or call.step != "new_name"):
+    if row.person_id is None and (not said.heard or call.ended_dt is not None
+                                  or call.step != "new_name"):
         row.deleted_dt = row.deleted_dt or now  # no person was made of it

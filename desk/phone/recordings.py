@@ -22,7 +22,7 @@ from desk.notify.channels import twilio_client
 from desk.notify.channels.base import ChannelError
 from desk.people import services as people_services
 from desk.people.models import Person
-from desk.phone.models import NameRecording
+from desk.phone.models import NameRecording, PhoneCall
 
 logger = logging.getLogger("desk.phone")
 
@@ -137,7 +137,12 @@ def erase_person(person, *, now):
 # -- the retention period -----------------------------------------------------------------
 
 def _kept_before(cutoff):
-    return and_(NameRecording.created_dt < cutoff, NameRecording.deleted_dt.is_(None))
+    """Kept recordings past their period, and those of no person (the caller hung up
+    before the recording's action came) once their call has ended."""
+    ended = select(PhoneCall.id).where(PhoneCall.ended_dt.is_not(None))
+    orphan = and_(NameRecording.person_id.is_(None), NameRecording.call_id.in_(ended))
+    return and_(NameRecording.deleted_dt.is_(None),
+                or_(NameRecording.created_dt < cutoff, orphan))
 
 
 def _at_twilio():
@@ -151,8 +156,9 @@ def count_expired(cutoff):
 
 
 def purge_expired(cutoff, now):
-    """Delete the recordings past their period here, then every recording deleted here
-    and still at Twilio (also those whose deletion failed before)."""
+    """Delete the recordings past their period (and those of no person) here, then every
+    recording deleted here and still at Twilio (also those whose deletion failed
+    before)."""
     expired = db.session.scalars(select(NameRecording).where(_kept_before(cutoff))).all()
     _blank(expired, now)
     db.session.flush()

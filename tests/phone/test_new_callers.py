@@ -387,3 +387,23 @@ def test_names_to_confirm_are_not_likely_duplicates_of_each_other(line, caller, 
     assert len(people) == 2
     assert queries.likely_duplicates()[1] == 0
     assert queries.duplicates_of(people[0]) == []
+
+
+def test_a_recording_whose_action_never_came_is_deleted_once_the_call_ended(line, caller,
+                                                                           client, twilio):
+    call = caller(NUMBER)
+    call.ring()
+    call.press("1")
+    recorded = signed_post(client, "/phone/voice/recording", {
+        "CallSid": call.sid, "RecordingSid": "RE" + "f" * 32, "RecordingStatus": "completed",
+        "RecordingUrl": "https://api.twilio.com/x/Recordings/RE" + "f" * 32,
+        "RecordingDuration": "4"})
+    assert recorded.status_code == 204
+    data_class = retention.DATA_CLASSES["phone_name_recordings"]
+    cutoff = data_class.cutoff(line.config, CLOCK)
+    assert data_class.count(cutoff) == 0  # the call goes on: its action may still come
+    call.hang_up()
+    assert data_class.purge(cutoff, CLOCK) == 2  # deleted here, then at Twilio
+    [row] = _rows()
+    assert row.person_id is None and row.twilio_deleted_dt == CLOCK
+    assert not _people()
