@@ -27,6 +27,8 @@ STEP_LABELS = {
     "booked": _l("Booking: booking number read"),
     "mine": _l("My bookings"),
     "mine_cancel": _l("My bookings: confirming a cancellation"),
+    "code": _l("My bookings: keying in a booking number"),
+    "code_booking": _l("My bookings: booking heard by its number"),
     "desks": _l("Consultation desks"),
 }
 

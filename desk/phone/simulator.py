@@ -1,5 +1,6 @@
 """The phone line simulator: a coordinator's call driving the very same handlers as a
-Twilio call (desk.phone.calls), with a keypad on screen and the text the caller would
+Twilio call (desk.phone.calls), with a keypad on screen (and, where the line listens
+for a spoken answer, a box to type what the caller says) and the text the caller would
 hear. The call is a `phone_calls` row marked `simulated` (left out of the call log);
 what it books or cancels is real, as on the phone line itself.
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.phone import calls
 from desk.phone.models import PhoneCall
+from desk.phone.spoken_answers import Heard as Spoken
 
 KEYS = "123456789*0#"
 SID_PREFIX = "SIM"
@@ -27,6 +29,7 @@ class Heard:
     turn: int | None  # the turn a key answers; None: the call has ended
     several_keys: bool  # a number ended by #, not one key
     dial: str | None  # put through to this number
+    speech: bool  # a spoken answer is listened for too
 
 
 def heard(twiml):
@@ -40,7 +43,8 @@ def heard(twiml):
         turn = int(urlsplit(gather.get("action")).path.rsplit("/", 1)[-1])
     dial = root.find("Dial")
     return Heard(lines, turn, gather is not None and gather.get("numDigits") is None,
-                 dial.text if dial is not None else None)
+                 dial.text if dial is not None else None,
+                 gather is not None and "speech" in (gather.get("input") or ""))
 
 
 def simulated_call(sid):
@@ -57,11 +61,13 @@ def start(number, *, now):
     return sid
 
 
-def press(call, digits, *, now):
-    """Keys pressed (empty: none) in answer to what the call asked last."""
+def press(call, digits, *, now, said=""):
+    """Keys pressed (empty: none), or the words `said`, in answer to what the call
+    asked last (the words as Twilio would recognise them, with full confidence)."""
     asked = heard(call.last_twiml)
     if asked.turn is not None:
-        calls.answer(call.call_sid, asked.turn, digits, now=now)
+        calls.answer(call.call_sid, asked.turn, digits, now=now,
+                     speech=Spoken(said) if said else None)
 
 
 def hang_up(call, *, now):

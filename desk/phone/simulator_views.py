@@ -1,5 +1,5 @@
 """The phone line simulator's pages (coordinators and admins): start a call from a
-number, press keys, hang up; each POST redirects to the page showing what the caller
+number, press keys or say an answer (typed), hang up; each POST redirects to the page showing what the caller
 hears now."""
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -12,6 +12,7 @@ from desk.phone import simulator
 
 SESSION_KEY = "phone_simulator_call"
 NUMBER_MAX = 30
+SAID_MAX = 200
 
 
 def page():
@@ -29,6 +30,7 @@ def start():
 def press():
     call = simulator.simulated_call(session.get(SESSION_KEY))
     digits = request.form.get("keys", "").strip()
+    said = request.form.get("said", "").strip()[:SAID_MAX]
     if call is None:
         flash(_("Start a call first."), "error")
     elif digits and any(key not in simulator.KEYS for key in digits):
@@ -36,7 +38,7 @@ def press():
     else:
         try:
             with refusable():
-                simulator.press(call, digits, now=utcnow())
+                simulator.press(call, digits, now=utcnow(), said=said)
         except DeskError as error:
             flash(error.message, "error")
     return redirect(url_for("phone_staff.simulator"))

@@ -1,5 +1,6 @@
 """Calls to the phone line driven through its signed webhooks: a `Caller` rings, presses
-keys (or none) at the URL each <Gather> names, and reads the TwiML desk answers."""
+keys (or none) or says an answer at the URL each <Gather> names, and reads the TwiML
+desk answers."""
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -107,6 +108,15 @@ class Caller:
 
     def retry(self):
         """Twilio sends the last request again (it timed out waiting for desk)."""
+        return self._post(*self.last_params)
+
+    def say(self, words, confidence="0.91"):
+        """A spoken answer, as Twilio's speech recognition posts it."""
+        assert self.action, "the call asked nothing"
+        params = {"CallSid": self.sid, "SpeechResult": words}
+        if confidence is not None:
+            params["Confidence"] = confidence
+        self.last_params = (self.action, params)
         return self._post(*self.last_params)
 
     def silence(self):

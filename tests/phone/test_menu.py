@@ -31,11 +31,12 @@ def test_a_known_caller_is_greeted_by_name_and_hears_the_menu(keiko, caller):
 
     assert turn.said[0] == "お電話 ありがとうございます。藤沢市の スマホ講座の 電話です。"
     assert "こんにちは、ケイコさん。" in turn.said
-    assert turn.asked[:5] == [
+    assert turn.asked[:6] == [
         "講座を 予約する ときは、1を 押してください。",
         "予約を 聞く ときや、取り消す ときは、2を 押してください。",
         "スマホ なんでも 相談窓口の 日にちを 聞く ときは、3を 押してください。",
         "係の 人と 話す ときは、4を 押してください。",
+        "「予約」のように、声で 答えることも できます。",
         "もう一度 聞く ときは 9、前に 戻る ときは 米じるしを 押してください。"]
     assert turn.english == ["For English, press 8."]
     row = _call(call)
@@ -87,7 +88,7 @@ def test_silence_asks_twice_more_then_says_goodbye_with_the_hours(keiko, caller)
         assert turn.asked == first.asked[-len(turn.asked):]
     turn = call.silence()
     assert turn.gather is None and turn.hangs_up
-    assert turn.said[-1] == ("お電話 ありがとうございました。係の 人は、0 4 6 6, 2 5, 1 1 1 1 "
+    assert turn.said[-1] == ("お電話 ありがとうございました。係の 人は、0、4、6、6。 2、5。 1、1、1、1 "
                              "で、月曜日から 金曜日の 午前9時から 午後5時まで お話しできます。"
                              "さようなら。")
     row = _call(call)
