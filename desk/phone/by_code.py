@@ -6,8 +6,10 @@ The code alone finds nothing, as on the web: the booking's person (or their prox
 contact) must have the caller's number, or the number a caller with a withheld number
 keyed in (desk.events.bookings.find_booking, the one rule for everybody but staff). A
 code of another length is said so; a code not found with this number gets one answer,
-whether or not it exists for someone else. Only to a caller whose number matches does
-the line say that the booking is cancelled or over."""
+whether or not it exists for someone else, and after MAX_TRIES such codes in one call
+the line offers the staff instead, so that codes cannot be tried one after another. Only
+to a caller whose number matches does the line say that the booking is cancelled or
+over."""
 
 from flask_babel import gettext as _
 
@@ -19,6 +21,8 @@ from desk.phone.booking import describe, people_count
 from desk.phone.flow import Goto, choice, choose, step
 from desk.phone.menu import listened
 from desk.phone.mine import to_cancel
+
+MAX_TRIES = 3  # codes not found with the caller's number, in one call
 
 
 def _unavailable(booking, now):
@@ -38,6 +42,8 @@ class KeyCode:
 
     @staticmethod
     def ask(call, now):
+        if choice(call, "code_tries", 0) >= MAX_TRIES:
+            return Goto("menu", [_("For this booking, please talk to the staff: press 4.")])
         return [_("You can hear a booking by its booking number."),
                 _("Please key in the 8 digits of the booking number, "
                   "then press the hash key.")]
@@ -48,6 +54,8 @@ class KeyCode:
         if not code.isdigit() or len(code) != Booking.CODE_LENGTH:
             return Goto("code", [_("A booking number has 8 digits.")])
         booking = find_booking(code, callers.number_of(call))
+        if booking is None:
+            choose(call, code_tries=choice(call, "code_tries", 0) + 1)
         unavailable = _unavailable(booking, now)
         if unavailable:
             return Goto("code", [unavailable])

@@ -181,7 +181,7 @@ def start(sid, caller, *, now, simulated=False):
 
 def answer(sid, turn, digits, *, now, speech=None):
     """The TwiML answering key `digits` ("" for none) pressed, or the words `speech`
-    (a spoken_answers.Heard) said, at `turn` of call `sid`."""
+    (a spoken_answers.SpokenAnswer) said, at `turn` of call `sid`."""
     call = _call(sid, lock=True)
     if call is None:
         with force_locale("ja"):

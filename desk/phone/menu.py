@@ -111,11 +111,13 @@ class MainMenu:
             "予約を聞": "2", "予約の確認": "2", "予約を確認": "2",
             "相談": "3", "そうだん": "3", "窓口": "3", "まどぐち": "3",
             "職員": "4", "しょくいん": "4", "スタッフ": "4", "係の人": "4",
-            "かかりのひと": "4", "人と話": "4", "オペレーター": "4"},
+            "かかりのひと": "4", "人と話": "4", "オペレーター": "4",
+            "英語": "8", "えいご": "8", "イングリッシュ": "8"},
         en={"book": "1", "book a class": "1", "make a booking": "1", "reserve": "1",
             "cancel": "2", "my booking": "2", "my bookings": "2",
             "consultation": "3", "consultation desk": "3", "desks": "3",
-            "staff": "4", "someone": "4", "a person": "4", "operator": "4"},
+            "staff": "4", "someone": "4", "a person": "4", "operator": "4",
+            "japanese": "8", "nihongo": "8"},
     )
 
     @staticmethod

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.phone import calls
 from desk.phone.models import PhoneCall
-from desk.phone.spoken_answers import Heard as Spoken
+from desk.phone.spoken_answers import SpokenAnswer
 
 KEYS = "123456789*0#"
 SID_PREFIX = "SIM"
@@ -67,7 +67,7 @@ def press(call, digits, *, now, said=""):
     asked = heard(call.last_twiml)
     if asked.turn is not None:
         calls.answer(call.call_sid, asked.turn, digits, now=now,
-                     speech=Spoken(said) if said else None)
+                     speech=SpokenAnswer(said) if said else None)
 
 
 def hang_up(call, *, now):

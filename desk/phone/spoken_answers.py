@@ -24,7 +24,7 @@ _JAPANESE_SPACE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 
 
 @dataclass(frozen=True)
-class Heard:
+class SpokenAnswer:
     """What Twilio recognised: its SpeechResult and Confidence (None when not sent)."""
 
     text: str

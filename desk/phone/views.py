@@ -10,7 +10,7 @@ from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
 from desk.phone import calls
-from desk.phone.spoken_answers import Heard
+from desk.phone.spoken_answers import SpokenAnswer
 
 TWIML = "application/xml"
 ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
@@ -32,7 +32,7 @@ def answer(turn):
     try:
         with refusable():
             xml = calls.answer(_sid(), turn, request.form.get("Digits", ""), now=utcnow(),
-                               speech=Heard.of(request.form))
+                               speech=SpokenAnswer.of(request.form))
     except DeskError as error:
         # nothing of the turn is kept: the caller hears why and presses the key again
         xml = calls.refused(_sid(), turn, error.message)

@@ -169,3 +169,15 @@ def test_a_known_caller_hears_a_booking_by_code_from_my_bookings(booking, caller
     assert call.press(f"{booking.code}#").asked[1] == "ハルさんの 予約です。2人です。"
     assert call.press("2").asked[:2] == ASK_CODE
     assert call.press(f"{own.code}#").asked[1] == "ミサキさんの 予約です。1人です。"
+
+
+def test_codes_cannot_be_tried_one_after_another(booking, caller):
+    call = _to_code(caller, DAUGHTER)
+    call.press("1234#")  # a wrong length is not a try
+    for code in ("11111111", "22222222"):
+        assert call.press(f"{code}#").said[0] == NOT_FOUND
+    turn = call.press("33333333#")
+    assert turn.said[:2] == [NOT_FOUND, "この 予約は、係の 人に お聞きください。4を 押してください。"]
+    assert turn.asked[0] == MENU
+    assert call.press("2").said[0] == "この 予約は、係の 人に お聞きください。4を 押してください。"
+    assert call.turns[-1].asked[0] == MENU

@@ -12,6 +12,7 @@ from desk.events import services as events
 from desk.events.models import Booking, BookingStatus
 from desk.extensions import db
 from desk.phone.models import PhoneCall
+from desk.phone.spoken_answers import YES_NO, key_for
 from tests.phone.conftest import CLOCK, TUESDAY
 
 LANDLINE = "+81466251234"
@@ -214,3 +215,26 @@ def test_keys_still_work_where_words_are_listened_for(keiko, caller, classes):
     for key in ("1", "1", "1", "2"):
         call.press(key)
     assert call.press("1").asked[0] == "予約が できました。"
+
+
+def test_the_other_language_by_voice(keiko, caller):
+    call = caller(LANDLINE)
+    call.ring()
+    turn = call.say("英語で お願いします")
+    assert turn.asked[0] == "To book a class, press 1."
+    assert turn.gather.get("language") == "en-US" and "japanese" in turn.gather.get("hints")
+    assert call.say("Japanese please").asked[0] == MENU
+
+
+@pytest.mark.parametrize(("heard", "key"), [
+    ("はい", "1"), ("ハイ", "1"), ("ﾊｲ", "1"), ("はい。", "1"), ("いいえ、結構です", "2"),
+    ("Yes.", "1"), ("NO", "2"), ("I know", None), ("nobody", None), ("", None),
+])
+def test_words_are_compared_normalised_and_whole(heard, key):
+    assert key_for(heard, YES_NO.ja if not heard.isascii() else YES_NO.en) == key
+
+
+def test_a_number_is_matched_only_whole():
+    words = {"1": "1", "2": "2"}
+    assert key_for("12", words) is None
+    assert key_for("2人", words) == "2"
