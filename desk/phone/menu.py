@@ -39,8 +39,9 @@ def changed(step):
 
 
 def _people_words(call):
-    """The names of the people read out: the given name and the full name, as read
-    (kana) and as written, the English name's words in English."""
+    """The names of the people read out: the given name as read (kana) and as written
+    ("鈴木茂" said holds "茂"), each word of the name in English. No full name: the
+    words go to Twilio as hints."""
     on_number = {person.id: person for person in callers.people_on(callers.number_of(call))}
     words = {}
     for key, person_id in enumerate(choice(call, "shown", []), 1):
@@ -48,10 +49,9 @@ def _people_words(call):
         if person is None:
             continue
         if call.language == "en":
-            names = [person.name, *person.name.split()]
+            names = person.name.split()
         else:
-            names = [person.name, person.name_kana, callers.given_name(person, "ja"),
-                     person.name.split()[-1]]
+            names = [callers.given_name(person, "ja"), person.name.split()[-1]]
         words.update({name: str(key) for name in names if name})
     return words
 
