@@ -238,3 +238,24 @@ def test_a_number_is_matched_only_whole():
     words = {"1": "1", "2": "2"}
     assert key_for("12", words) is None
     assert key_for("2人", words) == "2"
+
+
+def test_yes_in_english_cancels_and_confirms_a_keyed_number(line, create_person, caller,
+                                                            classes):
+    maria = create_person(name="Maria Santos", name_kana="マリア サントス",
+                          phone="090-5555-1212", language="en")
+    booking = events.book_seat(classes[0], maria, channel="phone_desk", actor="test",
+                               now=CLOCK).booking
+    db.session.commit()
+    call = caller("anonymous")
+    call.ring()
+    call.press("8")  # English
+    call.press("2")
+    confirm = call.press("09055551212")
+    assert confirm.gather.get("language") == "en-US"
+    assert "You can also answer yes or no." in confirm.asked
+    assert call.say("Yes, that's right").asked[0] == "Booking of Maria Santos, 1 person."
+    call.press("1")
+    assert call.say("yes").said[0] == "The booking is cancelled."
+    db.session.expire_all()
+    assert booking.status == BookingStatus.CANCELLED
