@@ -563,7 +563,7 @@ def test_kana_keyboard_target_follows_the_furigana_switch(kiosk, live_server, ki
     target = page.locator("[data-kana-target-label]")
     assert target.inner_text() == "名前の読み方（かな）"
     page.locator("#name").tap()
-    assert target.inner_text() == "あなたのお名前"
+    assert target.inner_text() == "お名前"
     page.locator("button[data-furigana-toggle]").tap()
     assert target.locator("ruby rt").first.is_visible()
     assert target.locator("ruby rt").first.inner_text() == "なまえ"

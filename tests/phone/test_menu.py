@@ -155,7 +155,7 @@ def test_a_withheld_number_keys_in_its_number(keiko, caller, create_session):
     turn = call.press("2")  # my bookings
     assert turn.gather.get("finishOnKey") == "#" and turn.gather.get("numDigits") is None
     assert turn.asked[:2] == ["この 電話は 番号が 表示されていません。",
-                              "あなたの 電話番号を 0から 押して、最後に シャープを 押してください。"]
+                              "お電話番号を 0から 押して、最後に シャープを 押してください。"]
     turn = call.press("12345")
     assert turn.said[0] == "その 番号は 使えません。市外局番から 押してください。"
     turn = call.press("0466251234")
@@ -172,7 +172,7 @@ def test_a_keyed_number_nobody_has_is_sent_to_the_staff(keiko, caller):
     call.ring()
     call.press("1")
     call.press("0466229999")
-    assert call.press("2").asked[1].startswith("あなたの 電話番号を")  # key it in again
+    assert call.press("2").asked[1].startswith("お電話番号を")  # key it in again
     call.press("0466229999")
     turn = call.press("1")
     assert turn.said[0].startswith("この 電話番号は まだ 登録されていません。")
