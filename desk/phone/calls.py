@@ -29,6 +29,7 @@ from desk.phone import (  # noqa: F401  (steps register on import)
     keyed_number,
     menu,
     mine,
+    path,
 )
 from desk.phone.flow import STEPS, Goto, choice, choose
 from desk.phone.models import CallOutcome, PhoneCall
@@ -177,6 +178,7 @@ def answer(sid, turn, digits, *, now):
     if turn != call.turn or call.ended_dt is not None:
         return call.last_twiml
     call.last_digits = digits[:20]
+    path.record(call, digits, now=now)
     with force_locale(call.language):
         prompt = _respond(call, digits.strip(), now)
     return _answered(call, prompt, now)
