@@ -4,6 +4,7 @@ under the phone line), on the dashboard, its print view and its files."""
 
 import csv
 import io
+import pathlib
 from datetime import date, timedelta
 
 import openpyxl
@@ -97,3 +98,10 @@ def test_bookings_by_channel_on_the_pages_and_in_the_files(ctx, client, login, c
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(
         "/staff/reports/report.xlsx", query_string=fy, headers=headers).data))
     assert any(sheet.cell(1, 1).value == "予約の受付方法" for sheet in workbook.worksheets)
+
+
+def test_docs_define_bookings_by_channel_with_the_same_words():
+    text = " ".join((pathlib.Path(__file__).parents[2] / "docs" / "kpi.md").read_text(
+        encoding="utf-8").split())
+    assert " ".join(str(metrics.CHANNELS_DESCRIPTION).split()) in text
+    assert all(f"`{channel.value}`" in text for channel in BookingChannel)
