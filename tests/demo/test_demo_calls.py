@@ -22,6 +22,7 @@ def test_demo_calls_of_the_last_days(demo_context):
     outcomes = {call.outcome for call in calls}
     assert {CallOutcome.BOOKED, CallOutcome.LISTENED, CallOutcome.HUNG_UP} <= outcomes
     assert CallOutcome.IN_PROGRESS not in outcomes
+    assert any(call.caller_withheld for call in calls)
     for call in calls:
         assert call.ended_dt is not None and call.person_id is not None
         assert not call.simulated
@@ -42,4 +43,7 @@ def test_the_call_log_shows_the_demo_calls_and_their_paths(demo_context):
     paths = path.steps_of([call.id for call in calls])
     assert all(paths[call.id] for call in calls)
     assert {step.answer for steps in paths.values() for step in steps} == {
-        Answer.KEY, Answer.SILENCE}
+        Answer.KEY, Answer.KEYS, Answer.SILENCE}
+    keyed = [step for steps in paths.values() for step in steps if step.answer == Answer.KEYS]
+    assert all(step.step == "key_number" and step.key is None and step.key_count >= 10
+               for step in keyed)
