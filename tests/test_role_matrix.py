@@ -174,6 +174,7 @@ MATRIX = {
     "phone.answer": ("POST", TWILIO_SIGNED),
     "phone.status": ("POST", TWILIO_SIGNED),
     "phone_staff.calls": ("GET", STAFF),
+    "phone_staff.call": ("GET", STAFF),
     "phone_staff.simulator": ("GET", STAFF),
     "phone_staff.simulator_start": ("POST", STAFF_ACTION),
     "phone_staff.simulator_keys": ("POST", STAFF_ACTION),
@@ -319,6 +320,8 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "step": "gather",
         # the turn of a call to the phone line
         "turn": 1,
+        # a call to the phone line (its path: desk.phone.path)
+        "call_id": _phone_call(NOW),
     }
     # an invited volunteer who has not joined yet: the join page's link_token
     from desk.volunteers.accounts import invite_volunteer
@@ -384,6 +387,16 @@ ENDPOINT_IDS = {
        for endpoint in ("staff.roster", "staff.roster_print", "staff.roster_attendance",
                         "staff.roster_headcount")},
 }
+
+
+def _phone_call(now):
+    from desk.phone.models import PhoneCall
+
+    call = PhoneCall(call_sid="CA-matrix", caller="+81466251234", step="menu",
+                     started_dt=now, updated_dt=now)
+    db.session.add(call)
+    db.session.flush()
+    return call.id
 
 
 def _url(app, rule, ids):

@@ -32,6 +32,7 @@ from desk.phone import (  # noqa: F401  (steps register on import)
     keyed_number,
     menu,
     mine,
+    path,
     spoken_answers,
 )
 from desk.phone.flow import STEPS, Goto, choice, choose
@@ -190,6 +191,7 @@ def answer(sid, turn, digits, *, now, speech=None):
     if turn != call.turn or call.ended_dt is not None:
         return call.last_twiml
     call.last_digits = digits[:20]
+    path.record(call, digits, speech, now=now)
     with force_locale(call.language):
         prompt = _respond(call, digits.strip(), speech, now)
     return _answered(call, prompt, now)

@@ -4,6 +4,7 @@ main menu, the consultation desks' dates and the staff desk."""
 from flask import current_app
 from flask_babel import gettext as _
 
+from desk.core import office_days
 from desk.core.timeutil import to_local
 from desk.notify.spoken import spoken_clock, spoken_digits, spoken_when
 from desk.phone import callers, offers, speech
@@ -173,13 +174,17 @@ class ConsultationDesks:
 
 def staff_hours_text():
     start, end = current_app.config["DESK_PHONE_STAFF_HOURS"]
-    return speech.spoken_hours(start, end)
+    return speech.spoken_hours(start, end, current_app.config["DESK_PHONE_STAFF_CLOSED_DAYS"])
 
 
 def staff_in_hours(now):
+    """Whether the staff desk answers at `now`: an open day of the city offices (not a
+    weekend, a public holiday or a closed day of the year) within its hours."""
     start, end = current_app.config["DESK_PHONE_STAFF_HOURS"]
     local = to_local(now)
-    return local.weekday() < 5 and start <= local.time() < end
+    return (office_days.is_open_day(local.date(),
+                                    current_app.config["DESK_PHONE_STAFF_CLOSED_DAYS"])
+            and start <= local.time() < end)
 
 
 def staff(call, now):

@@ -3,6 +3,9 @@ those, for the phone line and the reminder calls alike): the staff desk's hours,
 and the names of classes, venues and areas as a voice reads them.
 """
 
+from datetime import date
+
+from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -13,10 +16,32 @@ def _english():
     return str(get_locale()) == "en"
 
 
-def spoken_hours(start, end):
-    """The staff desk's hours on weekdays."""
-    return _("Monday to Friday, from %(start)s to %(end)s",
-             start=spoken_clock(start), end=spoken_clock(end))
+def spoken_month_day(month, day):
+    """A day of every year: 12月29日; December 29."""
+    if _english():
+        return format_date(date(2000, month, day), "MMMM d", locale="en")
+    return f"{month}月{day}日"
+
+
+def _spoken_span(first, last):
+    if first == last:
+        return spoken_month_day(*first)
+    return _("%(first)s through %(last)s", first=spoken_month_day(*first),
+             last=spoken_month_day(*last))
+
+
+def spoken_hours(start, end, closed_days=()):
+    """The staff desk's hours: weekdays, except public holidays and the closed days of
+    every year (spans of ((month, day), (month, day)))."""
+    clock = {"start": spoken_clock(start), "end": spoken_clock(end)}
+    if not closed_days:
+        return _("Monday to Friday except public holidays, from %(start)s to %(end)s",
+                 **clock)
+    separator = ", " if _english() else "、"
+    return _("Monday to Friday except public holidays and %(closed)s, "
+             "from %(start)s to %(end)s",
+             closed=separator.join(_spoken_span(first, last) for first, last in closed_days),
+             **clock)
 
 
 def spoken_key(key):

@@ -18,6 +18,7 @@ from desk.notify import services as notify_services
 from desk.notify.models import MessageState, OutboxMessage
 from desk.people import erasure
 from desk.people import services as people_services
+from desk.phone import calls
 from tests.browser.kiosk_device import seed_kiosks
 
 PASSWORD = "correct-horse-battery-staple"
@@ -281,6 +282,18 @@ def seed_surveys_and_targets(sessions, districts, *, actor, now):
          "comment": "=文字が小さくて見えにくい"}], actor=actor, now=now)
 
 
+def seed_phone_call(*, now):
+    """A call to the phone line through its handlers (desk.phone.calls): on the landline
+    two residents share, the caller chooses their name, hears the consultation desks'
+    dates, presses a key that is no choice, then hangs up. Returns the call's id."""
+    sid = "CA" + "b" * 32
+    at = now - timedelta(minutes=10)
+    calls.start(sid, "+81466824455", now=at)
+    for turn, key in enumerate(("1", "3", "7"), 1):
+        calls.answer(sid, turn, key, now=at + timedelta(seconds=25 * turn))
+    return calls.ended(sid, now=at + timedelta(minutes=2)).id
+
+
 def seed():
     """Create the data inside an application context and commit; return the ids and
     dates the page list refers to."""
@@ -507,6 +520,7 @@ def seed():
     notify_services.resolve_message(outbox[2], "called", actor=actor, now=now)
 
     kiosk_ids = seed_kiosks(venue, sessions["class"], actor=actor, now=now)
+    phone_call_id = seed_phone_call(now=now)
 
     auth_services.create_token(users["coordinator"], name="予約システム連携", actor=users["admin"])
     revoked, _plaintext = auth_services.create_token(users["admin"], name="旧連携",
@@ -553,4 +567,5 @@ def seed():
         "series.cancelled": cancelled_series.id,
         "user.volunteer": users["volunteer"].id,
         "user.locked": locked.id,
+        "phone_call": phone_call_id,
     }

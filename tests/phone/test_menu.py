@@ -2,11 +2,12 @@
 are not choices, 9 and *, silence (asked twice more, then goodbye with the staff desk's
 hours), forged requests (403) and the staff desk in and out of its hours."""
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
 
+from desk.config import parse_closed_days
 from desk.core.timeutil import local_datetime
 from desk.extensions import db
 from desk.phone.models import CallOutcome, PhoneCall
@@ -89,7 +90,8 @@ def test_silence_asks_twice_more_then_says_goodbye_with_the_hours(keiko, caller)
     turn = call.silence()
     assert turn.gather is None and turn.hangs_up
     assert turn.said[-1] == ("お電話 ありがとうございました。係の 人は、0、4、6、6。 2、5。 1、1、1、1 "
-                             "で、月曜日から 金曜日の 午前9時から 午後5時まで お話しできます。"
+                             "で、祝日と 12月29日から 1月3日を のぞく、月曜日から 金曜日の "
+                             "午前9時から 午後5時まで お話しできます。"
                              "さようなら。")
     row = _call(call)
     assert row.outcome == CallOutcome.HUNG_UP and row.outcome_step == "menu"
@@ -143,10 +145,42 @@ def test_outside_the_hours_the_hours_are_said_and_the_menu_offered(keiko, caller
     call.ring()
     turn = call.press("4")
     assert turn.dial is None
-    assert turn.said[0] == ("係の 人が 電話に 出られるのは、月曜日から 金曜日の 午前9時から "
-                            "午後5時までです。その 時間に お電話 ください。")
+    assert turn.said[0] == ("係の 人が 電話に 出られるのは、祝日と 12月29日から 1月3日を のぞく、"
+                            "月曜日から 金曜日の 午前9時から 午後5時までです。"
+                            "その 時間に お電話 ください。")
     assert turn.asked[0] == MENU[0]
     assert _call(call).outcome == CallOutcome.IN_PROGRESS
+
+
+@pytest.mark.parametrize("day", [date(2026, 11, 23),  # 勤労感謝の日, a Monday
+                                 date(2027, 1, 11),  # 成人の日 (the second Monday of January)
+                                 date(2026, 12, 29), date(2026, 12, 30)])  # the year end
+def test_on_a_public_holiday_or_the_year_end_the_staff_desk_is_closed(keiko, caller,
+                                                                       monkeypatch, day):
+    monkeypatch.setattr("desk.phone.views.utcnow", lambda: local_datetime(day, time(10)))
+    call = caller()
+    call.ring()
+    turn = call.press("4")
+    assert turn.dial is None
+    assert turn.said[0].startswith("係の 人が 電話に 出られるのは、祝日と")
+    assert _call(call).outcome == CallOutcome.IN_PROGRESS
+
+
+def test_after_the_year_end_the_staff_desk_answers_again(keiko, caller, monkeypatch):
+    monkeypatch.setattr("desk.phone.views.utcnow",
+                        lambda: local_datetime(date(2027, 1, 4), time(10)))  # a Monday
+    call = caller()
+    call.ring()
+    assert call.press("4").dial == STAFF_NUMBER
+
+
+def test_the_closed_days_of_the_year_are_a_setting(keiko, line, caller, monkeypatch):
+    monkeypatch.setitem(line.config, "DESK_PHONE_STAFF_CLOSED_DAYS", parse_closed_days("off"))
+    monkeypatch.setattr("desk.phone.views.utcnow",
+                        lambda: local_datetime(date(2026, 12, 29), time(10)))  # a Tuesday
+    call = caller()
+    call.ring()
+    assert call.press("4").dial == STAFF_NUMBER
 
 
 def test_a_withheld_number_keys_in_its_number(keiko, caller, create_session):
