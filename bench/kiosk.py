@@ -7,12 +7,12 @@ application as `desk serve` does (waitress, bench.server). Then two residents bo
 after the other, as Chromium would with JavaScript on: each page with its style sheets,
 scripts and images (and what the style sheets load), each step's check, the booking
 and its confirmation, then "Finish" (the reset). The browser sends
-`Accept-Encoding: gzip, br` and keeps an HTTP cache that follows Cache-Control (fresh
+`Accept-Encoding: gzip, br` (`--accept-encoding`) and keeps an HTTP cache that follows Cache-Control (fresh
 while max-age lasts, `no-store` never kept), revalidating with ETag / Last-Modified.
 Counted: every response's status line, headers and body as they arrive (compressed
 bodies as compressed).
 
-    python -m bench kiosk [--threads 8] [--verbose]
+    python -m bench kiosk [--accept-encoding "gzip, br"] [--threads 8] [--verbose]
 
 With DESK_BENCH_DATABASE_URL (or DESK_TEST_DATABASE_URL) it works in a throw-away
 PostgreSQL schema, as the other benches do; otherwise in a throw-away SQLite file (the
@@ -121,6 +121,7 @@ class Browser:
     wire since it was last emptied."""
 
     port: int
+    accept_encoding: str = ACCEPT_ENCODING
     cookies: dict = field(default_factory=dict)
     cache: dict = field(default_factory=dict)
     log: list = field(default_factory=list)
@@ -129,7 +130,7 @@ class Browser:
         self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
 
     def _send(self, method, path, body=None, headers=None):
-        headers = {"Accept-Encoding": ACCEPT_ENCODING, "Host": f"127.0.0.1:{self.port}",
+        headers = {"Accept-Encoding": self.accept_encoding, "Host": f"127.0.0.1:{self.port}",
                    **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -293,6 +294,9 @@ def parse(argv):
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=SERVE_THREADS,
                         help="waitress threads (default: as `desk serve`)")
+    parser.add_argument("--accept-encoding", default=ACCEPT_ENCODING,
+                        help='what the browser accepts (default: "%(default)s"; '
+                             '"identity": nothing compressed)')
     parser.add_argument("--verbose", action="store_true", help="list every request")
     return parser.parse_args(argv)
 
@@ -309,7 +313,7 @@ def main(argv=None):
         app = create_app({"ENVIRON": environ, "DESK_INSTANCE_PATH": instance})
         venue_id, code = prepare(app)
         with serving(environ, args.threads) as port:
-            browser = Browser(port)
+            browser = Browser(port, args.accept_encoding)
             _path, _text, setup = browser.fetch("/kiosk/setup", site="none")
             browser.fetch("/kiosk/setup", method="POST", form={**setup.fields, "code": code})
             browser.cache.clear()  # bound: the first resident starts on an empty cache
@@ -318,7 +322,7 @@ def main(argv=None):
             warm = resident(browser, venue_id, RESIDENTS[1], first=False)
         where = f"PostgreSQL {schema.server_version()}" if schema else "SQLite"
         print(f"bench kiosk: {where}, waitress {args.threads} threads, the demo data; "
-              f"Accept-Encoding: {ACCEPT_ENCODING}; bytes received (headers and body)")
+              f"Accept-Encoding: {args.accept_encoding}; bytes received (headers and body)")
         ok = report(cold, warm, args.verbose)
     return 0 if ok else 1
 

@@ -47,6 +47,9 @@ def init_compression(app):
         COMPRESS_ALGORITHM=ALGORITHMS,
         COMPRESS_ALGORITHM_STREAMING=ALGORITHMS,
         COMPRESS_MIN_SIZE=500,
+        # brotli 5: about 8 % smaller than gzip 6 on desk's pages, in about the same time
+        # (Flask-Compress's 4 is larger than gzip here)
+        COMPRESS_BR_LEVEL=5,
     )
     compress.init_app(app)
 
