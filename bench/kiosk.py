@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import gzip
 import http.client
+import json
 import os
 import re
 import sys
@@ -150,22 +151,24 @@ class Browser:
         return response, body
 
     def fetch(self, path, *, method="GET", form=None, site="same-origin"):
-        """A navigation or a form post (following redirects); returns the final path
-        and the body as text. Fetches what the page links to, as a browser does."""
-        body = urlencode(form) if form is not None else None
-        headers = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "navigate"}
-        if form is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        response, data = self._send(method, path, body, headers)
+        """A navigation or a form post, following redirects, and what the page links to,
+        as a browser loads them; returns the final path and the page's links and fields."""
+        navigate = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "navigate"}
+        if form is None:
+            response, data = self._send(method, path, None, navigate)
+        else:
+            response, data = self._send(method, path, urlencode(form), {
+                **navigate, "Content-Type": "application/x-www-form-urlencoded"})
         while response.status in (301, 302, 303, 307, 308):
             path = _local(urljoin(path, response.getheader("Location")))
-            response, data = self._send("GET", path, None, headers)
-        text = _decode(data, response.getheader("Content-Encoding", ""))
+            response, data = self._send("GET", path, None, navigate)
+        if response.status != 200:
+            raise SystemExit(f"{path} answered {response.status}")
         links = Links()
-        links.feed(text)
+        links.feed(_decode(data, response.getheader("Content-Encoding", "")))
         for asset in links.assets:
             self.asset(urljoin(path, asset))
-        return path, text, links
+        return path, links
 
     def asset(self, url):
         """A style sheet, script or image, through the cache."""
@@ -186,7 +189,6 @@ class Browser:
             for found in CSS_URL.findall(body.decode()):
                 if not found.startswith("data:"):
                     self.asset(urljoin(path, found))
-        return body
 
     def _store(self, path, response, body):
         control = {part.strip().split("=")[0].lower(): part.strip().partition("=")[2]
@@ -210,9 +212,13 @@ class Browser:
         """kiosk.js's "next": one step's fields, posted for a JSON answer."""
         data = {"csrf_token": form["csrf_token"], "step": str(step)}
         data.update({name: form[name] for name in STEP_FIELDS[step]})
-        self._send("POST", f"/kiosk/{venue_id}/check", urlencode(data),
-                   {"Content-Type": "application/x-www-form-urlencoded",
-                    "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"})
+        response, body = self._send(
+            "POST", f"/kiosk/{venue_id}/check", urlencode(data),
+            {"Content-Type": "application/x-www-form-urlencoded",
+             "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"})
+        answer = json.loads(_decode(body, response.getheader("Content-Encoding", "")))
+        if response.status != 200 or answer["errors"]:
+            raise SystemExit(f"step {step} was refused: {response.status} {answer}")
 
     def take_log(self):
         log, self.log = self.log, []
@@ -243,7 +249,7 @@ def resident(browser, venue_id, person, *, first):
     steps = []
     # the first resident finds the start screen open; the next one arrives after "Finish"
     start = f"/kiosk/{venue_id}" if first else f"/kiosk/{venue_id}?reset=1"
-    _path, _text, links = browser.fetch(start, site="none" if first else "same-origin")
+    _path, links = browser.fetch(start, site="none" if first else "same-origin")
     form = {**links.fields, **person, "session_id": links.sessions[0], "seats": "1",
             "consent": "yes", "district_id": "", "age_band": ""}
     browser.check(venue_id, form, 1)
@@ -251,7 +257,7 @@ def resident(browser, venue_id, person, *, first):
     for step in (2, 3):
         browser.check(venue_id, form, step)
         steps.append(browser.take_log())
-    path, _text, _links = browser.fetch(f"/kiosk/{venue_id}/book", method="POST", form=form)
+    path, _links = browser.fetch(f"/kiosk/{venue_id}/book", method="POST", form=form)
     if "/done/" not in path:
         raise SystemExit(f"the booking did not reach its confirmation: ended at {path}")
     steps.append(browser.take_log())
@@ -314,7 +320,7 @@ def main(argv=None):
         venue_id, code = prepare(app)
         with serving(environ, args.threads) as port:
             browser = Browser(port, args.accept_encoding)
-            _path, _text, setup = browser.fetch("/kiosk/setup", site="none")
+            _path, setup = browser.fetch("/kiosk/setup", site="none")
             browser.fetch("/kiosk/setup", method="POST", form={**setup.fields, "code": code})
             browser.cache.clear()  # bound: the first resident starts on an empty cache
             browser.take_log()
