@@ -273,6 +273,7 @@ def load_config(instance_path, environ=None):
         "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
         "RATELIMIT_ENABLED": _flag(env, "DESK_RATELIMIT_ENABLED", True),
+        "DESK_COMPRESS": _flag(env, "DESK_COMPRESS", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
