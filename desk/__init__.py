@@ -79,10 +79,13 @@ def trust_proxies(app):
 def _init_extensions(app):
     import desk.models  # noqa: F401  (every table is known to Alembic)
     from desk.auth.access import init_login
+    from desk.core.assets import init_assets
+    from desk.core.compression import init_compression
     from desk.core.i18n import init_i18n
     from desk.core.security import init_security
     from desk.extensions import csrf, db, limiter, migrate
 
+    init_compression(app)  # first: it compresses what every other hook left
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -90,6 +93,7 @@ def _init_extensions(app):
     init_i18n(app)
     init_login(app)
     init_security(app)
+    init_assets(app)
 
     from desk.templating import init_templating
 

@@ -9,7 +9,7 @@ import argparse
 import os
 import secrets
 import shlex
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from time import monotonic, sleep
 
@@ -22,6 +22,7 @@ DEFAULT_MUNICIPALITY_NAME_EN = "Fujisawa City (demo)"
 DEFAULT_MUNICIPALITY_CODE = "142051"
 DEFAULT_DESK_PHONE = "0466-25-1111"
 DEFAULT_QUIET_HOURS = "21:00-08:00"
+DEFAULT_CLOSED_DAYS = "12/29-01/03"  # the city offices' year-end closure (年末年始)
 
 
 def _flag(environ, name, default):
@@ -90,18 +91,48 @@ def _clock(environ, name, default):
         raise ConfigError(f"{name} must be a time as HH:MM, got {raw!r}") from None
 
 
-def parse_quiet_hours(raw):
-    """`21:00-08:00` -> (time(21), time(8)); `off` -> None."""
-    raw = (raw or "").strip().lower()
-    if raw in {"off", "none", ""}:
+def parse_hours(name, raw, *, example, may_be_off=False, across_midnight=False):
+    """A span of local times from `HH:MM-HH:MM` (setting `name`): `21:00-08:00` ->
+    (time(21), time(8)); `off` (or nothing) -> None where `may_be_off`. A span that
+    starts after it ends runs across midnight, refused unless `across_midnight`."""
+    text = (raw or "").strip().lower()
+    if may_be_off and text in {"off", "none", ""}:
         return None
     try:
-        start_raw, end_raw = raw.split("-")
-        return time.fromisoformat(start_raw.strip()), time.fromisoformat(end_raw.strip())
+        start_raw, end_raw = text.split("-")
+        hours = time.fromisoformat(start_raw.strip()), time.fromisoformat(end_raw.strip())
     except ValueError:
-        raise ConfigError(
-            f"DESK_QUIET_HOURS must look like 21:00-08:00 or be 'off', got {raw!r}"
-        ) from None
+        shape = f"look like {example}" + (" or be 'off'" if may_be_off else "")
+        raise ConfigError(f"{name} must {shape}, got {raw!r}") from None
+    if not across_midnight and hours[0] >= hours[1]:
+        raise ConfigError(f"{name} must start before it ends, got {raw!r}")
+    return hours
+
+
+def _month_day(name, raw, whole):
+    try:
+        month, day = (int(part) for part in raw.strip().split("/"))
+        date(2000, month, day)  # a leap year: 02/29 is a day
+    except ValueError:
+        raise ConfigError(f"{name} must be days as MM/DD or spans as MM/DD-MM/DD, "
+                          f"separated by commas (e.g. 12/29-01/03), or 'off'; got {whole!r}"
+                          ) from None
+    return month, day
+
+
+def parse_closed_days(raw, name="DESK_PHONE_STAFF_CLOSED_DAYS"):
+    """The days of every year the city offices are closed besides weekends and public
+    holidays: `MM/DD` days and `MM/DD-MM/DD` spans, separated by commas; a span may run
+    across the new year. `12/29-01/03` -> (((12, 29), (1, 3)),); `off` -> ()."""
+    text = (raw or "").strip().lower()
+    if text in {"off", "none", ""}:
+        return ()
+    spans = []
+    for part in text.split(","):
+        first, _dash, last = part.partition("-")
+        first = _month_day(name, first, raw)
+        spans.append((first, _month_day(name, last, raw) if last.strip() else first))
+    return tuple(spans)
 
 
 def parse_staff_number(raw):
@@ -114,19 +145,6 @@ def parse_staff_number(raw):
         raise ConfigError(
             f"DESK_PHONE_STAFF_NUMBER must be a phone number such as 0466-25-1111, got {raw!r}")
     return phone.e164
-
-
-def parse_staff_hours(raw):
-    """`09:00-17:00` -> (time(9), time(17)): when the staff desk answers calls on weekdays."""
-    try:
-        start_raw, end_raw = (raw or "").strip().split("-")
-        hours = time.fromisoformat(start_raw.strip()), time.fromisoformat(end_raw.strip())
-    except ValueError:
-        raise ConfigError(
-            f"DESK_PHONE_STAFF_HOURS must look like 09:00-17:00, got {raw!r}") from None
-    if hours[0] >= hours[1]:
-        raise ConfigError(f"DESK_PHONE_STAFF_HOURS must start before it ends, got {raw!r}")
-    return hours
 
 
 def secret_key_from_instance(instance_path):
@@ -210,9 +228,15 @@ def load_config(instance_path, environ=None):
         "DESK_PHONE_VOICE": env.get("DESK_PHONE_VOICE") or "Polly.Mizuki",
         "DESK_PHONE_SPEECH_RATE": env.get("DESK_PHONE_SPEECH_RATE") or "85%",
         "DESK_PHONE_STAFF_NUMBER": parse_staff_number(env.get("DESK_PHONE_STAFF_NUMBER")),
-        "DESK_PHONE_STAFF_HOURS": parse_staff_hours(
-            env.get("DESK_PHONE_STAFF_HOURS") or "09:00-17:00"),
-        "DESK_QUIET_HOURS": parse_quiet_hours(env.get("DESK_QUIET_HOURS", DEFAULT_QUIET_HOURS)),
+        # when the staff desk answers calls on its open days (desk.phone.menu)
+        "DESK_PHONE_STAFF_HOURS": parse_hours(
+            "DESK_PHONE_STAFF_HOURS", env.get("DESK_PHONE_STAFF_HOURS") or "09:00-17:00",
+            example="09:00-17:00"),
+        "DESK_PHONE_STAFF_CLOSED_DAYS": parse_closed_days(
+            env.get("DESK_PHONE_STAFF_CLOSED_DAYS", DEFAULT_CLOSED_DAYS)),
+        "DESK_QUIET_HOURS": parse_hours(
+            "DESK_QUIET_HOURS", env.get("DESK_QUIET_HOURS", DEFAULT_QUIET_HOURS),
+            example="21:00-08:00", may_be_off=True, across_midnight=True),
         "DESK_SMS_RATE_PER_SECOND": _float(env, "DESK_SMS_RATE_PER_SECOND", 1.0),
         "DESK_PROXY_COUNT": _int(env, "DESK_PROXY_COUNT", 0),
         "DESK_BOOKING_CLOSES_MINUTES": _int(env, "DESK_BOOKING_CLOSES_MINUTES", 0),
@@ -249,6 +273,7 @@ def load_config(instance_path, environ=None):
         "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
         "RATELIMIT_ENABLED": _flag(env, "DESK_RATELIMIT_ENABLED", True),
+        "DESK_COMPRESS": _flag(env, "DESK_COMPRESS", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,

@@ -176,6 +176,7 @@ MATRIX = {
     "phone.transcription": ("POST", TWILIO_SIGNED),
     "phone.recording": ("POST", TWILIO_SIGNED),
     "phone_staff.calls": ("GET", STAFF),
+    "phone_staff.call": ("GET", STAFF),
     "phone_staff.simulator": ("GET", STAFF),
     "phone_staff.names": ("GET", STAFF),
     "phone_staff.name_audio": ("GET", STAFF),
@@ -325,6 +326,8 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "step": "gather",
         # the turn of a call to the phone line
         "turn": 1,
+        # a call to the phone line (its path: desk.phone.path)
+        "call_id": _phone_call(NOW),
     }
     # a new caller's recording of their name, its audio kept (nothing to fetch)
     from desk.phone.models import NameRecording, PhoneCall
@@ -403,6 +406,16 @@ ENDPOINT_IDS = {
        for endpoint in ("staff.roster", "staff.roster_print", "staff.roster_attendance",
                         "staff.roster_headcount")},
 }
+
+
+def _phone_call(now):
+    from desk.phone.models import PhoneCall
+
+    call = PhoneCall(call_sid="CA-matrix", caller="+81466251234", step="menu",
+                     started_dt=now, updated_dt=now)
+    db.session.add(call)
+    db.session.flush()
+    return call.id
 
 
 def _url(app, rule, ids):

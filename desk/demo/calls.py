@@ -2,10 +2,11 @@
 landline of their own, through the very same handlers as Twilio's (desk.phone.calls),
 each at its own moment: booking the soonest class with seats, hearing their bookings or
 the consultation desks, asking for the staff (put through within the staff desk's
-hours), silence at the menu, hanging up before confirming. Two new callers (numbers no
-resident has) say their name and book the soonest class, as the simulator does: their
-names wait in the coordinators' review with speech recognition's hint and no
-recording. The call log shows them.
+hours), silence at the menu, hanging up before confirming, and a caller whose number is
+withheld keying it in to hear their bookings. Two new callers (numbers no resident has)
+say their name and book the soonest class, as the simulator does: their names wait in
+the coordinators' review with speech recognition's hint and no recording. The call log
+shows them, each with its path.
 The messages the calls planned are left as the dispatcher would have left them at the
 demo's `now` (desk.demo.outbox)."""
 
@@ -13,6 +14,7 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from desk.core.phone import display_phone
 from desk.core.timeutil import local_datetime, local_today
 from desk.demo import outbox
 from desk.extensions import db
@@ -23,6 +25,7 @@ from desk.phone.new_callers import Said
 DAYS = 5
 CALLS_PER_DAY = (3, 8)
 KEY_SECONDS = 25  # between two answers of a call
+NUMBER = "number"  # the caller keys in their own number (a withheld caller ID)
 # (keys pressed one after the other ("" is silence), weight); the call then ends
 SCRIPTS = (
     (("1", "1", "1", "1", "1"), 30),  # book the soonest class with seats for one
@@ -33,6 +36,7 @@ SCRIPTS = (
     (("4",), 14),  # the staff
     (("", "", ""), 8),  # silence: the menu twice more, then goodbye
     (("1", "9", "*"), 4),  # looks around, hangs up at the menu
+    (("2", NUMBER, "1"), 5),  # a withheld number: keyed in, then their bookings
 )
 # new callers: their number, what speech recognition heard, how many days ago
 NEW_CALLERS = (("+819077730418", "高橋 美代子", 2), ("+818066120953", "ナカムラ トシオ", 1))
@@ -57,9 +61,11 @@ class DemoCalls:
     def _call(self, person, keys, at):
         self.count += 1
         sid = f"CA{self.count:032x}"
-        calls.start(sid, person.phone, now=at)
+        calls.start(sid, "anonymous" if NUMBER in keys else person.phone, now=at)
         for turn, key in enumerate(keys, 1):
             at += timedelta(seconds=KEY_SECONDS)
+            if key == NUMBER:
+                key = display_phone(person.phone).replace("-", "")
             calls.answer(sid, turn, key, now=at)
         calls.ended(sid, now=at + timedelta(seconds=KEY_SECONDS))
 

@@ -46,7 +46,13 @@ from desk.notify import voice
 from desk.notify.channels.base import PermanentError
 from desk.notify.content import Content, fewest_segments, squash, tidy
 from desk.notify.models import MessageChannel, RecipientKind
-from desk.notify.spoken import locale_key, spoken_date, spoken_digits, spoken_time
+from desk.notify.spoken import (
+    locale_key,
+    spoken_code,
+    spoken_date,
+    spoken_digits,
+    spoken_time,
+)
 from desk.notify.webhooks import sms_replies_enabled
 
 LABELS = {
@@ -127,7 +133,7 @@ def _voice(message, context, now):
         context, date=spoken_date(context["session"].start_dt),
         time=spoken_time(context["session"].start_dt),
         slot_time=spoken_time(context["booking"].slot_dt) if context["slot_time"] else None,
-        code=spoken_digits(context["code"]),
+        code=spoken_code(context["code"]),
         phone=spoken_digits(context["phone"])).split())
     return text, voice.call_twiml(message, text, now=now)
 

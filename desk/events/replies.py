@@ -128,7 +128,7 @@ def answer_sms(message, text, *, address, previous, now):
 # -- the key menu of a call --------------------------------------------------------------------
 
 def describe_booking(booking):
-    """'12月3日木曜日 10時, 湘南台センター, はじめてのスマホ' in the current locale."""
+    """'はじめてのスマホ, 12月3日 木曜日 午前10時, 湘南台センター' in the current locale."""
     session = booking.session
     return _("%(title)s on %(date)s at %(time)s, %(venue)s",
              title=session.display_title, date=spoken_date(session.start_dt),

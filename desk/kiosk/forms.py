@@ -25,12 +25,10 @@ LAST_STEP = 4
 # the fields one step's "next" button checks on the server
 STEP_FIELDS = {1: ("session_id",), 2: ("name", "name_kana"), 3: ("phone",)}
 _OFF = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
-# the on-screen kana keyboard: the gojūon table, one column per consonant (None: a gap)
-KANA_COLUMNS = (
-    "あいうえお", "かきくけこ", "さしすせそ", "たちつてと", "なにぬねの",
-    "はひふへほ", "まみむめも", ("や", None, "ゆ", None, "よ"), "らりるれろ",
-    ("わ", None, "を", None, "ん"),
-)
+# the on-screen kana keyboard: the gojūon table, one column per consonant, columns
+# apart by a space, "_" a gap; kiosk.js draws the keys from it (data-kana-columns)
+KANA_COLUMNS = ("あいうえお かきくけこ さしすせそ たちつてと なにぬねの はひふへほ まみむめも "
+                "や_ゆ_よ らりるれろ わ_を_ん")
 
 SEAT_CHOICES = labelled_choices([
     # i18n: やさしい日本語

@@ -5,7 +5,8 @@ token: every request must carry a valid X-Twilio-Signature (the same check,
 desk.notify.webhooks.require_signature, against DESK_PUBLIC_URL), or it gets 403.
 At Twilio, the number's "A call comes in" is /phone/voice/incoming and its "Call status
 changes" /phone/voice/status (docs/phone-line.md). `staff_bp` holds the coordinators'
-call log, the review of new callers' names and the phone line simulator."""
+call log (and each call's path), the review of new callers' names and the phone line
+simulator."""
 
 from flask import Blueprint
 
@@ -28,6 +29,7 @@ bp.add_url_rule("/recording", "recording", views.recording, methods=["POST"])
 staff_bp = Blueprint("phone_staff", __name__, url_prefix="/staff/phone")
 staff_bp.before_request(require_staff)
 staff_bp.add_url_rule("/calls", "calls", log_views.calls)
+staff_bp.add_url_rule("/calls/<int:call_id>", "call", log_views.call)
 staff_bp.add_url_rule("/names", "names", name_views.queue)
 staff_bp.add_url_rule("/names/recordings/<int:recording_id>.mp3", "name_audio",
                       name_views.audio)

@@ -9,21 +9,33 @@ confirming it is said so, and its waiting list offered."""
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from desk.core.districts import District
 from desk.events import services as events
 from desk.events.bookings import lock_session, waitlist_position
 from desk.events.models import Booking, BookingStatus, EventSession
 from desk.extensions import db
+from desk.notify.spoken import spoken_code, spoken_when
 from desk.phone import callers, offers, speech
-from desk.phone.flow import Goto, choice, choose, chosen_index, paged, step
-from desk.phone.menu import MORE_KEY, more_line
+from desk.phone.flow import (
+    Goto,
+    choice,
+    choose,
+    paged,
+    remember_shown,
+    shown_id,
+    shown_more,
+    step,
+)
+from desk.phone.menu import MORE_KEY, changed, more_line
 from desk.phone.models import CallOutcome
+from desk.phone.spoken_answers import YES_NO, Words
 
 ACTOR = "phone_line"  # the audit log's actor: the phone line acts for the resident
 CHANNEL = "phone_line"
 
 
 def describe(session):
-    return _("%(when)s, %(title)s, at %(venue)s.", when=speech.spoken_when(session.start_dt),
+    return _("%(when)s, %(title)s, at %(venue)s.", when=spoken_when(session.start_dt),
              title=speech.class_title(session), venue=speech.venue_name(session.venue))
 
 
@@ -64,21 +76,37 @@ class ChooseArea:
         if not districts:
             return Goto("menu", [_("There are no classes to book at the moment.")])
         shown, more = paged(call, districts, "area_page")
+        remember_shown(call, shown, more)
         lines = [_("Please choose an area.")]
         lines += [_("%(area)s, press %(key)d.", area=speech.district_name(district),
                     key=number) for number, district in enumerate(shown, 1)]
-        return lines + more_line(more)
+        return lines + more_line(more) + [_("You can also say the name of the area.")]
+
+    @staticmethod
+    def words(call):
+        """The names of the areas read out: as written and as read; in English."""
+        words = {}
+        for key, district_id in enumerate(choice(call, "shown", []), 1):
+            district = db.session.get(District, district_id)
+            if district is None:
+                continue
+            names = ([district.display_name] if call.language == "en"
+                     else [district.name, district.name_kana])
+            words.update({name: str(key) for name in names if name})
+        return words
 
     @staticmethod
     def press(call, key, now):
-        shown, more = paged(call, offers.districts_with_classes(now=now), "area_page")
-        if key == MORE_KEY and more:
+        if key == MORE_KEY and shown_more(call):
             choose(call, area_page=choice(call, "area_page", 0) + 1)
             return Goto("book_area")
-        index = chosen_index(key, shown)
-        if index is None:
+        district_id = shown_id(call, key)
+        if district_id is None:
             return None
-        choose(call, district_id=shown[index].id, class_page=0)
+        if district_id not in {district.id for district in
+                               offers.districts_with_classes(now=now)}:
+            return changed("book_area")
+        choose(call, district_id=district_id, class_page=0)
         return Goto("book_class")
 
 
@@ -95,6 +123,7 @@ class ChooseClass:
             return Goto(_back_from_classes(call),
                         [_("There are no classes to book there at the moment.")])
         shown, more = paged(call, found, "class_page")
+        remember_shown(call, [found_offer.session for found_offer in shown], more)
         lines = []
         for number, offer in enumerate(shown, 1):
             lines.append(_("Number %(key)d: %(class)s", key=number,
@@ -106,14 +135,15 @@ class ChooseClass:
 
     @staticmethod
     def press(call, key, now):
-        shown, more = paged(call, _offers(call, now), "class_page")
-        if key == MORE_KEY and more:
+        if key == MORE_KEY and shown_more(call):
             choose(call, class_page=choice(call, "class_page", 0) + 1)
             return Goto("book_class")
-        index = chosen_index(key, shown)
-        if index is None:
+        session_id = shown_id(call, key)
+        if session_id is None:
             return None
-        choose(call, session_id=shown[index].session.id)
+        if offers.offer_of(session_id, now=now) is None:
+            return _closed()
+        choose(call, session_id=session_id)
         return Goto("book_seats")
 
 
@@ -122,7 +152,16 @@ class PartySize:
     @staticmethod
     def ask(call, now):
         return [_("How many people will come, you included?"),
-                _("For one person, press 1. For two, press 2. For three, press 3.")]
+                _("For one person, press 1. For two, press 2. For three, press 3."),
+                _("You can also say the number of people.")]
+
+    words = Words(
+        ja={"1": "1", "1人": "1", "一人": "1", "ひとり": "1", "1名": "1", "自分だけ": "1",
+            "2": "2", "2人": "2", "二人": "2", "ふたり": "2", "2名": "2",
+            "3": "3", "3人": "3", "三人": "3", "さんにん": "3", "3名": "3"},
+        en={"1": "1", "one": "1", "just me": "1", "only me": "1", "myself": "1",
+            "2": "2", "two": "2", "3": "3", "three": "3"},
+    )
 
     @staticmethod
     def press(call, key, now):
@@ -159,7 +198,9 @@ class Confirm:
             lines.append(_("To join the waiting list, press 1. To stop, press 2."))
         else:
             lines.append(_("To book, press 1. To stop, press 2."))
-        return lines
+        return lines + [_("You can also answer yes or no.")]
+
+    words = YES_NO
 
     @staticmethod
     def press(call, key, now):
@@ -203,7 +244,7 @@ class Booked:
                        position=waitlist_position(booking))]
         else:
             lines = [_("Your booking is made.")]
-        code = _("Your booking number is %(code)s.", code=speech.spoken_code(booking.code))
+        code = _("Your booking number is %(code)s.", code=spoken_code(booking.code))
         lines += [code, _("Once more."), code,
                   _("We will also send you the details."),
                   _("To go back to the menu, press 1. To finish, please hang up.")]

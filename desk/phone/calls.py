@@ -9,7 +9,9 @@ copies of one request arriving together wait for each other.
 
 Silence (no Digits) asks the question again, twice; then the call ends politely with
 the staff desk's hours. A key that is not a choice is said so, and the question asked
-again.
+again. A spoken answer (SpeechResult, at a step with `words`) is mapped to the step's
+key (desk.phone.spoken_answers) and acted on as that key; words not understood are said
+so and the question asked again, as for a wrong key.
 """
 
 from flask import current_app
@@ -25,11 +27,14 @@ from desk.extensions import db
 from desk.notify.spoken import spoken_digits
 from desk.phone import (  # noqa: F401  (steps register on import)
     booking,
+    by_code,
     callers,
     keyed_number,
     menu,
     mine,
     new_callers,
+    path,
+    spoken_answers,
 )
 from desk.phone.flow import STEPS, Goto, choice, choose
 from desk.phone.models import CallOutcome, PhoneCall
@@ -74,8 +79,10 @@ def _go(call, goto, now):
             asked.before = before + asked.before
             return asked
         asked = asked + [_("To hear this again, press 9. To go back, press star.")]
+        words = step.words(call) if step.words else None
         return Prompt(before=before, ask=asked, digits=step.digits,
-                      offer=_other_language(call) if step.languages else None)
+                      offer=_other_language(call) if step.languages else None,
+                      hints=spoken_answers.hints(words) if words else None)
     raise RuntimeError(f"phone call {call.id}: steps loop at {goto.step}")
 
 
@@ -94,7 +101,7 @@ def _end(call, now):
     call.ended_dt = call.ended_dt or now
 
 
-def _respond(call, digits, now, said=None):
+def _respond(call, digits, speech, now, said=None):
     step = STEPS[call.step]
     if step.records:
         result = step.press(call, said, now) if said is not None else None
@@ -103,6 +110,12 @@ def _respond(call, digits, now, said=None):
         if result is not None:
             return _go(call, result, now)
         digits = ""  # nothing was said: as silence
+    elif not digits and speech is not None:
+        words = step.words(call) if step.words else {}
+        digits = spoken_answers.key_for(speech.text, words, speech.confidence)
+        if digits is None:
+            choose(call, misses=0)
+            return _go(call, Goto(call.step, [_("Sorry, we could not catch that.")]), now)
     if not digits:
         misses = choice(call, "misses", 0) + 1
         heard = _("We did not hear your name.") if step.records else _("We did not hear a key.")
@@ -181,9 +194,10 @@ def start(sid, caller, *, now, simulated=False):
     return _answered(call, prompt, now)
 
 
-def answer(sid, turn, digits, *, now, said=None):
-    """The TwiML answering key `digits` ("" for none) pressed at `turn` of call `sid`, or
-    what the caller `said` (a desk.phone.new_callers.Said) when they were recorded."""
+def answer(sid, turn, digits, *, now, speech=None, said=None):
+    """The TwiML answering key `digits` ("" for none) pressed, the words `speech` (a
+    spoken_answers.SpokenAnswer) said, or what the caller `said` when they were recorded
+    (a desk.phone.new_callers.Said), at `turn` of call `sid`."""
     call = _call(sid, lock=True)
     if call is None:
         with force_locale("ja"):
@@ -192,8 +206,9 @@ def answer(sid, turn, digits, *, now, said=None):
     if turn != call.turn or call.ended_dt is not None:
         return call.last_twiml
     call.last_digits = digits[:20]
+    path.record(call, digits, spoken=speech is not None or said is not None, now=now)
     with force_locale(call.language):
-        prompt = _respond(call, digits.strip(), now, said)
+        prompt = _respond(call, digits.strip(), speech, now, said)
     return _answered(call, prompt, now)
 
 

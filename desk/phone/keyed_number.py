@@ -1,14 +1,17 @@
 """A caller with a withheld number (非通知) keys in their phone number before booking or
 hearing their bookings: it is read back in its groups and confirmed with a key; a
 number that is not a Japanese phone number is explained and asked again. The residents
-on the confirmed number are then found as for a caller ID."""
+on the confirmed number are then found as for a caller ID; for my bookings with nobody
+on it, the number is the one a booking code is looked up with (desk.phone.by_code)."""
 
 from flask_babel import gettext as _
 
 from desk.core.phone import parse_phone
-from desk.phone import callers, speech
+from desk.notify.spoken import spoken_digits
+from desk.phone import callers
 from desk.phone.flow import Goto, choice, choose, step
 from desk.phone.menu import choose_action, unknown_number
+from desk.phone.spoken_answers import YES_NO
 
 NUMBER_MAX = 11  # digits of a Japanese number, 0 included
 
@@ -39,8 +42,11 @@ class ConfirmNumber:
     @staticmethod
     def ask(call, now):
         return [_("You keyed in %(number)s.",
-                  number=speech.spoken_number(choice(call, "number_said"))),
-                _("If it is right, press 1. To key it in again, press 2.")]
+                  number=spoken_digits(choice(call, "number_said"))),
+                _("If it is right, press 1. To key it in again, press 2."),
+                _("You can also answer yes or no.")]
+
+    words = YES_NO
 
     @staticmethod
     def press(call, key, now):

@@ -1,6 +1,7 @@
 """My bookings: the upcoming bookings of the people on the caller's number, read one by
 one, each of which can be cancelled with a confirming key through the one cancel service
-(the waiting list is promoted and the messages planned as usual)."""
+(the waiting list is promoted and the messages planned as usual). A booking heard by its
+code (desk.phone.by_code) is cancelled through the same confirming step."""
 
 from flask_babel import gettext as _
 
@@ -13,6 +14,7 @@ from desk.phone.booking import ACTOR, describe, people_count
 from desk.phone.flow import Goto, choice, choose, step
 from desk.phone.menu import listened
 from desk.phone.models import CallOutcome
+from desk.phone.spoken_answers import YES_NO
 
 
 def _current(call):
@@ -40,7 +42,7 @@ class MyBookings:
     def ask(call, now):
         listened(call)
         if not choice(call, "bookings"):
-            return Goto("menu", [_("There are no bookings for this telephone number.")])
+            return Goto("code", [_("There are no bookings for this telephone number.")])
         booking = _current(call)
         if booking is None:
             return Goto("menu", [_("Those were all the bookings.")])
@@ -52,36 +54,57 @@ class MyBookings:
             lines.append(_("On the waiting list, number %(position)d.",
                            position=waitlist_position(booking)))
         lines.append(_("To cancel this booking, press 1. For the next booking, press 2."))
+        lines.append(_("To hear a booking by its booking number, press 3."))
         return lines
 
     @staticmethod
     def press(call, key, now):
-        if key == "1" and _current(call) is not None:
-            return Goto("mine_cancel")
+        booking = _current(call)
+        if key == "1" and booking is not None:
+            return to_cancel(call, booking, back="mine")
         if key == "2":
             return _next(call, [])
+        if key == "3":
+            return Goto("code")
         return None
 
 
-@step("mine_cancel", back="mine")
+def to_cancel(call, booking, *, back):
+    """Ask to confirm cancelling `booking`; `back` is the step it was read at."""
+    choose(call, cancel_id=booking.id, cancel_back=back)
+    return Goto("mine_cancel")
+
+
+def _after_cancel(call, said):
+    """On from the confirming step: the next of my bookings, or the menu after a
+    booking heard by its code."""
+    if choice(call, "cancel_back") == "mine":
+        return _next(call, said)
+    return Goto("menu", said)
+
+
+@step("mine_cancel", back=lambda call: choice(call, "cancel_back", "mine"))
 class ConfirmCancel:
     @staticmethod
     def ask(call, now):
         return [_("Do you really want to cancel this booking?"),
-                _("To cancel it, press 1. To keep it, press 2.")]
+                _("To cancel it, press 1. To keep it, press 2."),
+                _("You can also answer yes or no.")]
+
+    words = YES_NO
 
     @staticmethod
     def press(call, key, now):
         if key == "2":
-            return _next(call, [_("The booking is kept.")])
+            return _after_cancel(call, [_("The booking is kept.")])
         if key != "1":
             return None
-        booking = _current(call)
-        if booking is None:
-            return Goto("mine")
+        booking = offers.booking(choice(call, "cancel_id"))
+        if booking is None or booking.status not in ACTIVE_BOOKING_STATUSES:
+            return _after_cancel(call, [_("This booking has been cancelled.")])
         try:
             events.cancel_booking(booking, actor=ACTOR, now=now)
         except DeskError as error:
-            return _next(call, [error.message])
+            return _after_cancel(call, [error.message])
         call.outcome = CallOutcome.CANCELLED
-        return _next(call, [_("The booking is cancelled.")])
+        return _after_cancel(call, [_("The booking is cancelled.")])

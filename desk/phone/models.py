@@ -5,12 +5,25 @@ call is for once known, the language of the prompts, the step the caller is at a
 choices made so far, and how the call ended. `turn` counts the questions asked: each
 <Gather> answers to the URL of its turn, so Twilio retrying a request for a turn already
 answered gets `last_twiml` again and nothing is done twice (desk.phone.calls).
+
+A `PhoneCallStep` is one answer of the call: the step whose question was answered and
+what the caller did (a key, several keys, silence, speech), so the call's whole path
+can be read back (desk.phone.path). Several keys (a keyed phone number) are kept as
+their count only, never the digits.
 """
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core.db import UTCDateTime, enum_column
@@ -59,6 +72,37 @@ class PhoneCall(db.Model):
 
     def __repr__(self):
         return f"<PhoneCall {self.id} {self.step} {self.outcome}>"
+
+
+class Answer(enum.StrEnum):
+    KEY = "key"  # one key, kept in `key`
+    KEYS = "keys"  # several keys (a phone number ended by #): only their count is kept
+    SILENCE = "silence"
+    SPEECH = "speech"
+
+
+class PhoneCallStep(db.Model):
+    """One answer of a call: at turn `turn` the caller answered the question of `step`."""
+
+    __tablename__ = "phone_call_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("phone_calls.id", ondelete="CASCADE"))
+    turn: Mapped[int]
+    step: Mapped[str] = mapped_column(String(PhoneCall.STEP_MAX))
+    answer: Mapped[Answer] = mapped_column(enum_column(Answer, "phone_call_answer"))
+    key: Mapped[str | None] = mapped_column(String(1))
+    key_count: Mapped[int | None]
+    at_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("call_id", "turn"),
+        CheckConstraint("(answer = 'key') = (key IS NOT NULL)", name="key_of_a_key"),
+        CheckConstraint("(answer = 'keys') = (key_count IS NOT NULL)", name="count_of_keys"),
+    )
+
+    def __repr__(self):
+        return f"<PhoneCallStep {self.call_id}/{self.turn} {self.step} {self.answer}>"
 
 
 class NameRecording(db.Model):

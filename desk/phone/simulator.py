@@ -1,5 +1,6 @@
 """The phone line simulator: a coordinator's call driving the very same handlers as a
-Twilio call (desk.phone.calls), with a keypad on screen and the text the caller would
+Twilio call (desk.phone.calls), with a keypad on screen (and, where the line listens
+for a spoken answer, a box to type what the caller says) and the text the caller would
 hear. The call is a `phone_calls` row marked `simulated` (left out of the call log);
 what it books or cancels is real, as on the phone line itself.
 
@@ -19,6 +20,7 @@ from desk.extensions import db
 from desk.phone import calls
 from desk.phone.models import PhoneCall
 from desk.phone.new_callers import Said
+from desk.phone.spoken_answers import SpokenAnswer
 
 KEYS = "123456789*0#"
 SID_PREFIX = "SIM"
@@ -30,6 +32,7 @@ class Heard:
     turn: int | None  # the turn a key answers; None: the call has ended
     several_keys: bool  # a number ended by #, not one key
     dial: str | None  # put through to this number
+    speech: bool  # a spoken answer is listened for too
     says_name: bool = False  # the line records what the caller says (their name)
 
 
@@ -46,7 +49,9 @@ def heard(twiml):
         turn = int(urlsplit(asking.get("action")).path.rsplit("/", 1)[-1])
     dial = root.find("Dial")
     return Heard(lines, turn, gather is not None and gather.get("numDigits") is None,
-                 dial.text if dial is not None else None, says_name=record is not None)
+                 dial.text if dial is not None else None,
+                 gather is not None and "speech" in (gather.get("input") or ""),
+                 says_name=record is not None)
 
 
 def simulated_call(sid):
@@ -63,17 +68,19 @@ def start(number, *, now):
     return sid
 
 
-def press(call, digits, *, now, said=""):
-    """Keys pressed (empty: none) in answer to what the call asked last, or the name
-    `said` (typed; empty: silence) where the line records it."""
+def press(call, digits, *, now, said="", name=""):
+    """Keys pressed (empty: none), or the words `said` (as Twilio would recognise them,
+    with full confidence), in answer to what the call asked last; or the `name` said
+    (typed; empty: silence) where the line records it."""
     asked = heard(call.last_twiml)
     if asked.turn is None:
         return
     if asked.says_name:
-        calls.answer(call.call_sid, asked.turn, "#" if said else "", now=now,
-                     said=Said(text=said, digits="#") if said else None)
+        calls.answer(call.call_sid, asked.turn, "#" if name else "", now=now,
+                     said=Said(text=name, digits="#") if name else None)
         return
-    calls.answer(call.call_sid, asked.turn, digits, now=now)
+    calls.answer(call.call_sid, asked.turn, digits, now=now,
+                 speech=SpokenAnswer(said) if said else None)
 
 
 def hang_up(call, *, now):

@@ -1,6 +1,6 @@
 """The phone line simulator's pages (coordinators and admins): start a call from a
-number, press keys, hang up; each POST redirects to the page showing what the caller
-hears now."""
+number, press keys, say an answer or a name (typed), hang up; each POST redirects to
+the page showing what the caller hears now."""
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from desk.phone.models import NameRecording
 
 SESSION_KEY = "phone_simulator_call"
 NUMBER_MAX = 30
+SAID_MAX = 200
 
 
 def page():
@@ -30,7 +31,8 @@ def start():
 def press():
     call = simulator.simulated_call(session.get(SESSION_KEY))
     digits = request.form.get("keys", "").strip()
-    said = request.form.get("name", "").strip()[:NameRecording.HINT_MAX]
+    name = request.form.get("name", "").strip()[:NameRecording.HINT_MAX]
+    said = request.form.get("said", "").strip()[:SAID_MAX]
     if call is None:
         flash(_("Start a call first."), "error")
     elif digits and any(key not in simulator.KEYS for key in digits):
@@ -38,7 +40,7 @@ def press():
     else:
         try:
             with refusable():
-                simulator.press(call, digits, now=utcnow(), said=said)
+                simulator.press(call, digits, now=utcnow(), said=said, name=name)
         except DeskError as error:
             flash(error.message, "error")
     return redirect(url_for("phone_staff.simulator"))

@@ -3,7 +3,9 @@
 A `Prompt` is what one answer of desk says: `before` (what the last key did), `ask` (the
 question, inside a <Gather> for one key), `offer` (the other language's prompts offered,
 said in that language), or, without a question, `dial` (put through to staff) and `end` (said
-before hanging up). Everything is said slowly (SSML prosody, DESK_PHONE_SPEECH_RATE) in
+before hanging up). A question with `hints` (the phrases expected, comma-separated) also
+listens for a spoken answer in the call's language (speechTimeout auto: the answer ends
+when the caller stops speaking); one without takes keys only. Everything is said slowly (SSML prosody, DESK_PHONE_SPEECH_RATE) in
 the call's language: Japanese with DESK_PHONE_VOICE (Polly.Mizuki), English with
 Polly.Joanna. A <Gather> with no key pressed still posts to its action
 (actionOnEmptyResult), so silence is answered too (desk.phone.calls).
@@ -44,6 +46,7 @@ class Prompt:
     digits: int | None = 1  # keys the question takes; None: several, ended by #
     record: Record | None = None  # the question is answered by saying a name
     stop: str | None = None  # the transcription to stop first (a name was just said)
+    hints: str | None = None  # the phrases a spoken answer may use; None: keys only
 
     @property
     def asks(self):
@@ -84,8 +87,13 @@ def render(prompt, *, language, action, transcription=None):
         return response.to_xml(xml_declaration=False)
     if prompt.asks:
         keys = {"num_digits": prompt.digits} if prompt.digits else {"finish_on_key": "#"}
-        gather = response.gather(input="dtmf", timeout=GATHER_SECONDS, action=action,
-                                 method="POST", action_on_empty_result=True, **keys)
+        if prompt.hints is not None:
+            keys.update(input="dtmf speech", language=voice_of(language)[0],
+                        speech_timeout="auto", hints=prompt.hints)
+        else:
+            keys.update(input="dtmf")
+        gather = response.gather(timeout=GATHER_SECONDS, action=action, method="POST",
+                                 action_on_empty_result=True, **keys)
         for text in prompt.ask:
             _say(gather, text, language)
         if prompt.offer:

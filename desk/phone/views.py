@@ -10,6 +10,7 @@ from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
 from desk.phone import calls, new_callers
+from desk.phone.spoken_answers import SpokenAnswer
 
 TWIML = "application/xml"
 ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
@@ -31,6 +32,7 @@ def answer(turn):
     try:
         with refusable():
             xml = calls.answer(_sid(), turn, request.form.get("Digits", ""), now=utcnow(),
+                               speech=SpokenAnswer.of(request.form),
                                said=new_callers.said_from(request.form))
     except DeskError as error:
         # nothing of the turn is kept: the caller hears why and presses the key again

@@ -11,6 +11,8 @@ inclusive); `parse_period` reads them or raises PeriodError with the message.
   the previous fiscal year (a progress chart and the table of every metric);
 - every metric for the period, beside the same span one year earlier (unless the period
   is the fiscal year itself: then the first table has them already);
+- the bookings of the fiscal year to date by channel (web, kiosk, the staff's phone
+  desk, the automated phone line, ...), beside the same point of the previous year;
 - breakdowns by month, venue, district, program and age band, consultation topics
   ranked and volunteer hours by affiliation: each a chart with its data table.
 Each panel keeps its table as a `spreadsheet.Table` of raw values (numbers stay numbers)
@@ -27,6 +29,7 @@ from markupsafe import Markup
 from desk.core.i18n import format_duration, format_local
 from desk.core.timeutil import fiscal_year_of
 from desk.core.web import parse_day
+from desk.events.labels import CHANNEL_LABELS
 from desk.reports import metrics, periods
 from desk.reports.achievement import CUMULATIVE_UNITS
 from desk.reports.charts import Bar, Progress, bar_chart, format_number, progress_chart
@@ -139,13 +142,15 @@ class Report:
     previous: periods.Period
     targets: Panel
     figures: Panel | None  # None: the period is the fiscal year to date (the targets' table)
+    channels: Panel  # the fiscal year's bookings by channel
     panels: list = field(default_factory=list)
     keys: list = field(default_factory=list)  # [KeyFigure]
 
     @property
     def all_panels(self):
         """Every panel of the report, in page order."""
-        return [self.targets] + ([self.figures] if self.figures else []) + self.panels
+        return ([self.targets] + ([self.figures] if self.figures else []) + [self.channels]
+                + self.panels)
 
     @property
     def tables(self):
@@ -301,7 +306,8 @@ def build_report(period, choice, *, today, now):
                 for metric in metrics.METRICS}
     report = Report(period, choice, fy, fy_current, fy_previous, current, previous,
                     targets=_targets_panel(fy, fy_current, progress, fy_before),
-                    figures=figures, keys=_key_figures(progress))
+                    figures=figures, channels=_channels_panel(fy_current, fy_previous),
+                    keys=_key_figures(progress))
     for by in metrics.BREAKDOWNS:
         report.panels.append(_breakdown_panel(period, by, now))
     report.panels.append(_topics_panel(period, now))
@@ -402,6 +408,41 @@ def _figures_panel(current, previous, now):
         note = _("This period has not started yet.")
     return Panel("figures", title, Table(title, [str(head) for head in header], rows), cells,
                  [False, True, True, True], note=note)
+
+
+def _channel_counts(period):
+    if period.is_empty:
+        return {}
+    return {channel: (bookings, seats) for channel, bookings, seats in
+            metrics.bookings_by_channel(period.first, period.last)}
+
+
+def _channels_panel(fy_current, fy_previous):
+    """The bookings made in the fiscal year to date by channel, with their share, beside
+    the same point of the previous fiscal year."""
+    now_counts, before_counts = _channel_counts(fy_current), _channel_counts(fy_previous)
+    total = sum(bookings for bookings, _seats in now_counts.values())
+    title = _("%(period)s: bookings by channel", period=fy_current.label)
+    header = [_("Booking channel"), _("Bookings made"), _("Number of seats"),
+              _("Share of the bookings"),
+              _("Same point of the previous year"), _("Difference")]
+    rows, cells, bars = [], [], []
+    for channel, label in CHANNEL_LABELS.items():
+        bookings, seats = now_counts.get(channel, (0, 0))
+        before = None if fy_previous.is_empty else before_counts.get(channel, (0, 0))[0]
+        share = round(100 * bookings / total, 1) if total else None
+        change = _difference(bookings, before)
+        rows.append([str(label), bookings, seats, share, before, change])
+        cells.append([str(label), format_value(bookings, "count"), format_value(seats, "count"),
+                      format_value(share, "percent"), format_value(before, "count"),
+                      format_change(change, "count")])
+        bars.append(Bar(str(label), bookings))
+    chart = bar_chart("chart-channels", title,
+                      _("Bookings made in %(period)s, by channel.", period=fy_current.label),
+                      bars)
+    return Panel("channels", title, Table(title, [str(head) for head in header], rows), cells,
+                 [False, True, True, True, True, True], chart=chart,
+                 note=str(metrics.CHANNELS_DESCRIPTION))
 
 
 def _breakdown_panel(period, by, now):

@@ -28,7 +28,9 @@ from desk.core.timeutil import add_months, local_datetime, local_day_bounds, utc
 from desk.events.models import (
     Attendance,
     Booking,
+    BookingChannel,
     BookingStatus,
+    CancelReason,
     EventSession,
     Program,
     SessionKind,
@@ -496,6 +498,28 @@ def topics_ranked(first, last, *, now=None):
     return [(topic_label(topic), visits) for topic, visits in rows]
 
 
+CHANNELS_DESCRIPTION = _l(
+    "Bookings made in the period (by the Japan date they were made, not the date of the "
+    "session), by the channel they came through; every booking counts once, whatever "
+    "became of it later (attended, cancelled, still on the waiting list), and its seats "
+    "are the party size. A duplicate booking cancelled when two records of one resident "
+    "were merged does not count.")
+
+
+def bookings_by_channel(first, last):
+    """[(channel, bookings, seats)] of the bookings made on the local dates first..last,
+    for every channel in the order of the enumeration (zero rows included)."""
+    start, end = local_day_bounds(first, last)
+    counts = {channel: (bookings, int(seats or 0)) for channel, bookings, seats in
+              db.session.execute(
+                  select(Booking.channel, func.count(Booking.id), func.sum(Booking.seats))
+                  .where(Booking.created_dt >= start, Booking.created_dt < end,
+                         or_(Booking.cancel_reason.is_(None),
+                             Booking.cancel_reason != CancelReason.MERGED))
+                  .group_by(Booking.channel))}
+    return [(channel, *counts.get(channel, (0, 0))) for channel in BookingChannel]
+
+
 def volunteers_by_affiliation(first, last):
     """[(affiliation label, hours, active volunteers)] for every affiliation, in the
     order of the enumeration (zero rows included)."""
@@ -508,6 +532,6 @@ def volunteers_by_affiliation(first, last):
             for affiliation in Affiliation]
 
 
-__all__ = ["BREAKDOWNS", "BREAKDOWN_COLUMNS", "METRICS", "METRICS_BY_KEY", "UNITS",
-           "BreakdownRow", "Metric", "breakdown", "compute", "topics_ranked",
-           "volunteers_by_affiliation"]
+__all__ = ["BREAKDOWNS", "BREAKDOWN_COLUMNS", "CHANNELS_DESCRIPTION", "METRICS",
+           "METRICS_BY_KEY", "UNITS", "BreakdownRow", "Metric", "bookings_by_channel",
+           "breakdown", "compute", "topics_ranked", "volunteers_by_affiliation"]

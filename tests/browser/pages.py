@@ -187,6 +187,7 @@ PAGES = {
     "kiosk.already": (Page("kiosk", args={"venue_id": "venue"}),),
     "kiosk_staff.kiosks": (Page("coordinator"),),
     "phone_staff.calls": (Page("coordinator"),),
+    "phone_staff.call": (Page("coordinator", args={"call_id": "phone_call"}),),
     "phone_staff.simulator": (Page("coordinator"),),
     "phone_staff.names": (Page("coordinator"),),
     # the volunteer's own pages (the browser's volunteer account has a linked profile)

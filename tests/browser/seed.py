@@ -18,6 +18,7 @@ from desk.notify import services as notify_services
 from desk.notify.models import MessageState, OutboxMessage
 from desk.people import erasure
 from desk.people import services as people_services
+from desk.phone import calls
 from desk.phone.models import NameRecording, PhoneCall
 from tests.browser.kiosk_device import seed_kiosks
 
@@ -288,7 +289,7 @@ def seed_new_caller(sessions, *, now):
     person = people_services.create_unnamed_person(
         "+819077730418", hint="高橋 美代子", language="ja", channel="phone_line",
         actor="phone_line", now=now)
-    call = PhoneCall(call_sid="CA" + "b" * 32, caller=person.phone, person_id=person.id,
+    call = PhoneCall(call_sid="CA" + "c" * 32, caller=person.phone, person_id=person.id,
                      step="booked", choices={}, started_dt=now, updated_dt=now, ended_dt=now)
     db.session.add(call)
     db.session.flush()
@@ -301,6 +302,18 @@ def seed_new_caller(sessions, *, now):
                                  audio_type="audio/mpeg", created_dt=now))
     services.book_seat(sessions["class"], person, channel="phone_line", actor="phone_line",
                        now=now)
+
+
+def seed_phone_call(*, now):
+    """A call to the phone line through its handlers (desk.phone.calls): on the landline
+    two residents share, the caller chooses their name, hears the consultation desks'
+    dates, presses a key that is no choice, then hangs up. Returns the call's id."""
+    sid = "CA" + "b" * 32
+    at = now - timedelta(minutes=10)
+    calls.start(sid, "+81466824455", now=at)
+    for turn, key in enumerate(("1", "3", "7"), 1):
+        calls.answer(sid, turn, key, now=at + timedelta(seconds=25 * turn))
+    return calls.ended(sid, now=at + timedelta(minutes=2)).id
 
 
 def seed():
@@ -529,6 +542,7 @@ def seed():
     notify_services.resolve_message(outbox[2], "called", actor=actor, now=now)
 
     kiosk_ids = seed_kiosks(venue, sessions["class"], actor=actor, now=now)
+    phone_call_id = seed_phone_call(now=now)
 
     auth_services.create_token(users["coordinator"], name="予約システム連携", actor=users["admin"])
     revoked, _plaintext = auth_services.create_token(users["admin"], name="旧連携",
@@ -576,4 +590,5 @@ def seed():
         "series.cancelled": cancelled_series.id,
         "user.volunteer": users["volunteer"].id,
         "user.locked": locked.id,
+        "phone_call": phone_call_id,
     }

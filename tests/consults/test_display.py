@@ -99,7 +99,8 @@ def test_the_display_refreshes_by_script_not_meta_refresh(ctx, busy_desk):
     html = ctx.test_client().get(f"/consults/venues/{session.venue_id}/display"
                                  ).get_data(as_text=True)
     assert "http-equiv" not in html.lower()
-    assert re.search(r'<script src="/static/js/consult-display\.js" defer></script>', html)
+    assert re.search(r'<script src="/static/js/consult-display\.js\?v=[0-9a-f]{12}" defer>'
+                     r'</script>', html)
     assert "<script>" not in html and " style=" not in html
     assert f'data-poll-url="/consults/venues/{session.venue_id}/display.json"' in html
     assert 'aria-live="polite"' in html

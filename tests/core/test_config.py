@@ -10,7 +10,8 @@ from desk.config import (
     load_config,
     local_url,
     normalise_database_url,
-    parse_quiet_hours,
+    parse_closed_days,
+    parse_hours,
 )
 from desk.core.errors import ConfigError
 from desk.extensions import db
@@ -28,6 +29,7 @@ def test_defaults_use_sqlite_in_instance_and_generate_a_secret(tmp_path):
     assert config["DESK_TIMEZONE"] == "Asia/Tokyo" and config["DESK_DEFAULT_LOCALE"] == "ja"
     assert config["DESK_QUIET_HOURS"] == (time(21), time(8))
     assert config["DESK_PHONE_STAFF_HOURS"] == (time(9), time(17))
+    assert config["DESK_PHONE_STAFF_CLOSED_DAYS"] == (((12, 29), (1, 3)),)
     assert config["DESK_PHONE_STAFF_NUMBER"] == ""
     staffed = load_config(tmp_path, environ={"DESK_PHONE_STAFF_NUMBER": "0466-25-1111"})
     assert staffed["DESK_PHONE_STAFF_NUMBER"] == "+81466251111"
@@ -119,7 +121,11 @@ def test_the_local_address_of_a_served_host(host, url):
                                      {"DESK_ROSTER_DAYS_AFTER": "a day"},
                                      {"DESK_PHONE_STAFF_HOURS": "9-5"},
                                      {"DESK_PHONE_STAFF_NUMBER": "desk phone"},
-                                     {"DESK_PHONE_STAFF_HOURS": "17:00-09:00"}])
+                                     {"DESK_PHONE_STAFF_HOURS": "17:00-09:00"},
+                                     {"DESK_PHONE_STAFF_HOURS": "off"},
+                                     {"DESK_PHONE_STAFF_CLOSED_DAYS": "12/32"},
+                                     {"DESK_PHONE_STAFF_CLOSED_DAYS": "年末年始"},
+                                     {"DESK_PHONE_STAFF_CLOSED_DAYS": "12/29-01/03-01/05"}])
 def test_bad_settings_are_reported_by_name(tmp_path, environ):
     with pytest.raises(ConfigError, match=next(iter(environ))):
         load_config(tmp_path, environ=environ)
@@ -128,7 +134,19 @@ def test_bad_settings_are_reported_by_name(tmp_path, environ):
 def test_database_url_spellings():
     assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
-    assert parse_quiet_hours("22:30-07:00") == (time(22, 30), time(7))
+
+
+def test_hours_and_closed_days():
+    quiet = {"example": "21:00-08:00", "may_be_off": True, "across_midnight": True}
+    assert parse_hours("DESK_QUIET_HOURS", "22:30-07:00", **quiet) == (time(22, 30), time(7))
+    assert parse_hours("DESK_QUIET_HOURS", "off", **quiet) is None
+    assert parse_hours("X", " 08:30 - 17:15 ", example="09:00-17:00") == (time(8, 30),
+                                                                         time(17, 15))
+    with pytest.raises(ConfigError, match="DESK_X must start before it ends"):
+        parse_hours("DESK_X", "22:00-07:00", example="09:00-17:00")
+    assert parse_closed_days("12/29-01/03, 8/14, 02/29") == (
+        ((12, 29), (1, 3)), ((8, 14), (8, 14)), ((2, 29), (2, 29)))
+    assert parse_closed_days("off") == () == parse_closed_days("")
 
 
 def test_create_app_reads_the_environment(tmp_path, monkeypatch):

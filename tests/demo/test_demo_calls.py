@@ -1,6 +1,6 @@
 """The demo's calls to the automated phone line: the last days' calls through the real
 handlers, with every kind of outcome, their bookings made on the phone line channel, and
-the call log showing them."""
+the call log showing them, each with its path."""
 
 from datetime import timedelta
 
@@ -9,8 +9,8 @@ from sqlalchemy import select
 from desk.core.timeutil import local_today, to_local
 from desk.events.models import BookingChannel
 from desk.extensions import db
-from desk.phone import call_log, recordings
-from desk.phone.models import CallOutcome, PhoneCall
+from desk.phone import call_log, path, recordings
+from desk.phone.models import Answer, CallOutcome, PhoneCall
 from tests.demo.conftest import NOW
 
 
@@ -22,6 +22,7 @@ def test_demo_calls_of_the_last_days(demo_context):
     outcomes = {call.outcome for call in calls}
     assert {CallOutcome.BOOKED, CallOutcome.LISTENED, CallOutcome.HUNG_UP} <= outcomes
     assert CallOutcome.IN_PROGRESS not in outcomes
+    assert any(call.caller_withheld for call in calls)
     for call in calls:
         assert call.ended_dt is not None and call.person_id is not None
         assert not call.simulated
@@ -30,11 +31,22 @@ def test_demo_calls_of_the_last_days(demo_context):
             assert call.booking.person_id == call.person_id
 
 
-def test_the_call_log_shows_the_demo_calls(demo_context):
-    log = call_log.call_log(now=NOW)
-    assert sum(day.calls for day in log.days) == len(db.session.scalars(
-        select(PhoneCall)).all())
-    assert log.hung_up_at
+def test_the_call_log_shows_the_demo_calls_and_their_paths(demo_context):
+    today = local_today(NOW)
+    log = call_log.call_log(today - timedelta(days=call_log.DAYS - 1), today)
+    calls = db.session.scalars(select(PhoneCall)).all()
+    assert log.calls == len(calls)
+    funnel = {row.step: row for row in log.funnel}
+    assert list(funnel)[0] == "menu" and funnel["menu"].reached == len(calls)
+    assert {"book_how", "book_class", "book_seats", "book_confirm", "booked"} <= set(funnel)
+    assert funnel["book_confirm"].hung_up > 0
+    paths = path.steps_of([call.id for call in calls])
+    assert all(paths[call.id] for call in calls)
+    assert {step.answer for steps in paths.values() for step in steps} == {
+        Answer.KEY, Answer.KEYS, Answer.SILENCE, Answer.SPEECH}  # SPEECH: names said
+    keyed = [step for steps in paths.values() for step in steps if step.answer == Answer.KEYS]
+    assert all(step.step == "key_number" and step.key is None and step.key_count >= 10
+               for step in keyed)
 
 
 def test_new_callers_wait_for_their_names_to_be_confirmed(demo_context):

@@ -220,9 +220,10 @@ def test_voice_says_the_message_twice_then_offers_keys(longest_booking, monkeypa
     assert {(language, voice) for _text, language, voice in says} == {("ja-JP", "Polly.Mizuki")}
     assert "1" in inside[2] and "2" in inside[2] and "9" in inside[2]
     assert root[-1].tag == "Hangup"
-    # the code and the desk's number are read digit by digit
+    # the code, in two groups of four, and the desk's number are read digit by digit, as
+    # the phone line reads them
     code = longest_booking.code
-    assert " ".join(code[:4]) in content.voice_text and " ".join(code[4:]) in content.voice_text
+    assert f"{'、'.join(code[:4])}。 {'、'.join(code[4:])}" in content.voice_text
 
 
 def test_voice_without_webhooks_has_no_menu(longest_booking, monkeypatch, ctx):

@@ -1,5 +1,6 @@
 """Calls to the phone line driven through its signed webhooks: a `Caller` rings, presses
-keys (or none) at the URL each <Gather> names, and reads the TwiML desk answers."""
+keys (or none) or says an answer at the URL each <Gather> names, and reads the TwiML
+desk answers."""
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from desk.config import DEFAULT_CLOSED_DAYS, parse_closed_days
+from desk.core.office_days import is_open_day
 from desk.core.timeutil import local_datetime, local_today
 from tests.notify.channel_support import configure, signed_post
 
@@ -16,13 +19,17 @@ STAFF_NUMBER = "+81466259999"  # as the settings hold it (from 0466-25-9999)
 _sids = count(1)
 
 
-def next_weekday(weekday):
-    """The first day after today (Japan time) that is `weekday` (0: Monday)."""
+def next_open_monday():
+    """The first Monday after today (Japan time) on which the city offices are open (a
+    Monday may be a public holiday: ハッピーマンデー)."""
     today = local_today()
-    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    day = today + timedelta(days=(-today.weekday() - 1) % 7 + 1)
+    while not is_open_day(day, parse_closed_days(DEFAULT_CLOSED_DAYS)):
+        day += timedelta(days=7)
+    return day
 
 
-MONDAY = next_weekday(0)
+MONDAY = next_open_monday()
 TUESDAY = MONDAY + timedelta(days=1)
 # the phone line's clock: a Monday 10:00 (the staff desk is open), classes from Tuesday
 CLOCK = local_datetime(MONDAY, time(10))
@@ -125,6 +132,15 @@ class Caller:
                   "RecordingDuration": str(seconds), "Digits": digits}
         self.last_params = (self.action, params)
         return self._post(self.action, params)
+
+    def say(self, words, confidence="0.91"):
+        """A spoken answer, as Twilio's speech recognition posts it."""
+        assert self.action, "the call asked nothing"
+        params = {"CallSid": self.sid, "SpeechResult": words}
+        if confidence is not None:
+            params["Confidence"] = confidence
+        self.last_params = (self.action, params)
+        return self._post(*self.last_params)
 
     def silence(self):
         params = {"CallSid": self.sid}

@@ -2,11 +2,12 @@
 are not choices, 9 and *, silence (asked twice more, then goodbye with the staff desk's
 hours), forged requests (403) and the staff desk in and out of its hours."""
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
 
+from desk.config import parse_closed_days
 from desk.core.timeutil import local_datetime
 from desk.extensions import db
 from desk.phone.models import CallOutcome, PhoneCall
@@ -31,11 +32,12 @@ def test_a_known_caller_is_greeted_by_name_and_hears_the_menu(keiko, caller):
 
     assert turn.said[0] == "お電話 ありがとうございます。藤沢市の スマホ講座の 電話です。"
     assert "こんにちは、ケイコさん。" in turn.said
-    assert turn.asked[:5] == [
+    assert turn.asked[:6] == [
         "講座を 予約する ときは、1を 押してください。",
         "予約を 聞く ときや、取り消す ときは、2を 押してください。",
         "スマホ なんでも 相談窓口の 日にちを 聞く ときは、3を 押してください。",
         "係の 人と 話す ときは、4を 押してください。",
+        "「予約」のように、声で 答えることも できます。",
         "もう一度 聞く ときは 9、前に 戻る ときは 米じるしを 押してください。"]
     assert turn.english == ["For English, press 8."]
     row = _call(call)
@@ -59,12 +61,13 @@ def test_an_unknown_caller_is_asked_their_name_to_book(line, caller):
     assert _call(call).person_id is None
 
 
-def test_an_unknown_caller_has_no_bookings(line, caller):
+def test_an_unknown_caller_has_no_bookings_and_is_asked_a_booking_number(line, caller):
     call = caller("+819012345678")
     call.ring()
     turn = call.press("2")
     assert turn.said[0] == "この 電話番号の 予約は ありません。"
-    assert turn.asked[0] == MENU[0]
+    assert turn.asked[:2] == ["予約番号で、予約を 聞けます。",
+                              "予約番号の 8けたを 押して、最後に シャープを 押してください。"]
     assert _call(call).person_id is None
 
 
@@ -96,8 +99,9 @@ def test_silence_asks_twice_more_then_says_goodbye_with_the_hours(keiko, caller)
         assert turn.asked == first.asked[-len(turn.asked):]
     turn = call.silence()
     assert turn.gather is None and turn.hangs_up
-    assert turn.said[-1] == ("お電話 ありがとうございました。係の 人は、0 4 6 6, 2 5, 1 1 1 1 "
-                             "で、月曜日から 金曜日の 午前9時から 午後5時まで お話しできます。"
+    assert turn.said[-1] == ("お電話 ありがとうございました。係の 人は、0、4、6、6。 2、5。 1、1、1、1 "
+                             "で、祝日と 12月29日から 1月3日を のぞく、月曜日から 金曜日の "
+                             "午前9時から 午後5時まで お話しできます。"
                              "さようなら。")
     row = _call(call)
     assert row.outcome == CallOutcome.HUNG_UP and row.outcome_step == "menu"
@@ -151,10 +155,42 @@ def test_outside_the_hours_the_hours_are_said_and_the_menu_offered(keiko, caller
     call.ring()
     turn = call.press("4")
     assert turn.dial is None
-    assert turn.said[0] == ("係の 人が 電話に 出られるのは、月曜日から 金曜日の 午前9時から "
-                            "午後5時までです。その 時間に お電話 ください。")
+    assert turn.said[0] == ("係の 人が 電話に 出られるのは、祝日と 12月29日から 1月3日を のぞく、"
+                            "月曜日から 金曜日の 午前9時から 午後5時までです。"
+                            "その 時間に お電話 ください。")
     assert turn.asked[0] == MENU[0]
     assert _call(call).outcome == CallOutcome.IN_PROGRESS
+
+
+@pytest.mark.parametrize("day", [date(2026, 11, 23),  # 勤労感謝の日, a Monday
+                                 date(2027, 1, 11),  # 成人の日 (the second Monday of January)
+                                 date(2026, 12, 29), date(2026, 12, 30)])  # the year end
+def test_on_a_public_holiday_or_the_year_end_the_staff_desk_is_closed(keiko, caller,
+                                                                       monkeypatch, day):
+    monkeypatch.setattr("desk.phone.views.utcnow", lambda: local_datetime(day, time(10)))
+    call = caller()
+    call.ring()
+    turn = call.press("4")
+    assert turn.dial is None
+    assert turn.said[0].startswith("係の 人が 電話に 出られるのは、祝日と")
+    assert _call(call).outcome == CallOutcome.IN_PROGRESS
+
+
+def test_after_the_year_end_the_staff_desk_answers_again(keiko, caller, monkeypatch):
+    monkeypatch.setattr("desk.phone.views.utcnow",
+                        lambda: local_datetime(date(2027, 1, 4), time(10)))  # a Monday
+    call = caller()
+    call.ring()
+    assert call.press("4").dial == STAFF_NUMBER
+
+
+def test_the_closed_days_of_the_year_are_a_setting(keiko, line, caller, monkeypatch):
+    monkeypatch.setitem(line.config, "DESK_PHONE_STAFF_CLOSED_DAYS", parse_closed_days("off"))
+    monkeypatch.setattr("desk.phone.views.utcnow",
+                        lambda: local_datetime(date(2026, 12, 29), time(10)))  # a Tuesday
+    call = caller()
+    call.ring()
+    assert call.press("4").dial == STAFF_NUMBER
 
 
 def test_a_withheld_number_keys_in_its_number(keiko, caller, create_session):
@@ -163,7 +199,7 @@ def test_a_withheld_number_keys_in_its_number(keiko, caller, create_session):
     turn = call.press("2")  # my bookings
     assert turn.gather.get("finishOnKey") == "#" and turn.gather.get("numDigits") is None
     assert turn.asked[:2] == ["この 電話は 番号が 表示されていません。",
-                              "あなたの 電話番号を 0から 押して、最後に シャープを 押してください。"]
+                              "お電話番号を 0から 押して、最後に シャープを 押してください。"]
     turn = call.press("12345")
     assert turn.said[0] == "その 番号は 使えません。市外局番から 押してください。"
     turn = call.press("0466251234")
@@ -180,7 +216,7 @@ def test_a_keyed_number_nobody_has_is_asked_the_name(keiko, caller):
     call.ring()
     call.press("1")
     call.press("0466229999")
-    assert call.press("2").asked[1].startswith("あなたの 電話番号を")  # key it in again
+    assert call.press("2").asked[1].startswith("お電話番号を")  # key it in again
     call.press("0466229999")
     turn = call.press("1")
     assert turn.said[0] == "この 電話番号は まだ 登録されていません。"

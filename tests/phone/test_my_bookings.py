@@ -106,7 +106,8 @@ def test_no_bookings_is_said(couple, caller):
     call.press("2")
     turn = call.press("2")
     assert turn.said[0] == "この 電話番号の 予約は ありません。"
-    assert turn.asked[0] == "講座を 予約する ときは、1を 押してください。"
+    assert turn.asked[0] == "予約番号で、予約を 聞けます。"
+    assert call.press("*").asked[0] == "講座を 予約する ときは、1を 押してください。"
 
 
 def test_the_next_consultation_desks_nearest_first(couple, venues, caller, create_session):

@@ -153,7 +153,7 @@ def test_every_chart_is_followed_by_its_table(kpi_data, staff_client, endpoint):
     text = response.get_data(as_text=True)
     page = parse_html(text)
     charts = list(page.iter("svg"))
-    assert len(charts) == 8  # targets, five breakdowns, topics, volunteers
+    assert len(charts) == 9  # targets, bookings by channel, five breakdowns, topics, volunteers
     for svg in charts:
         wrapper = svg.parent
         assert wrapper.attrs["class"] == "report-chart"
@@ -300,5 +300,5 @@ def test_report_tables_keep_numbers_as_numbers(kpi_data, app):
             periods.fiscal_year(2026), TODAY)[0].label
     # the fiscal year: its figures are in the targets' table, no second table of them
     assert report.figures is None
-    assert len(titles) == len(set(titles)) == 8
+    assert len(titles) == len(set(titles)) == 9  # + bookings by channel
     assert row[1] == 9 and isinstance(row[1], int)

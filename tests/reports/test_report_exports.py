@@ -48,8 +48,7 @@ def test_each_dashboard_table_as_csv(ctx, client, login, create_user):
     args = {"period": "month", "month": local_today().strftime("%Y-%m")}
     report = _report(ctx, args)
     page = client.get("/staff/reports", query_string=args).get_data(as_text=True)
-    for panel in [report.targets] + ([report.figures] if report.figures else []) \
-            + report.panels:
+    for panel in report.all_panels:
         with ctx.test_request_context():
             url = url_for("reports.report_csv", slug=panel.slug, **report.choice.query())
         assert url.replace("&", "&amp;") in page  # every table offers its CSV

@@ -7,7 +7,7 @@ length, what speech recognition heard, the audio once fetched) and when it was
 confirmed, deleted here and deleted at Twilio (desk.phone.models).
 
 Revision ID: 5b9e2c7d4a18
-Revises: 8e3c5a1f7b42
+Revises: 2b8376f97841
 Create Date: 2026-12-07 12:00:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5b9e2c7d4a18'
-down_revision = '8e3c5a1f7b42'
+down_revision = '2b8376f97841'
 branch_labels = None
 depends_on = None
 

@@ -196,8 +196,33 @@
     small: (char) => swap(char, LARGE, SMALL) || swap(char, SMALL, LARGE),
   };
 
+  // the gojūon table's keys, from the page's compact list: columns apart by a space,
+  // "_" a gap (desk.kiosk.forms.KANA_COLUMNS)
+  function drawKanaKeys(table) {
+    table.replaceChildren(...table.dataset.kanaColumns.split(" ").map((kanas) => {
+      const column = document.createElement("div");
+      column.className = "kana-keyboard__column";
+      column.append(...[...kanas].map((kana) => {
+        if (kana === "_") {
+          const gap = document.createElement("span");
+          gap.className = "kana-key kana-key--gap";
+          return gap;
+        }
+        const key = document.createElement("button");
+        key.type = "button";
+        key.className = "kana-key";
+        key.dataset.kana = kana;
+        key.lang = "ja";
+        key.textContent = kana;
+        return key;
+      }));
+      return column;
+    }));
+  }
+
   const keyboard = document.querySelector("[data-kana-keyboard]");
   if (keyboard && form) {
+    keyboard.querySelectorAll("[data-kana-columns]").forEach(drawKanaKeys);
     const targets = [...form.querySelectorAll("[data-kana-target]")];
     const targetLabel = keyboard.querySelector("[data-kana-target-label]");
     let target = form.querySelector("[data-kana-default]") || targets[0];
