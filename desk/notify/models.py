@@ -128,7 +128,10 @@ class OutboxMessage(db.Model):
     claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # set by every change with the moment it acts at (the dispatcher's, the planner's
+    # `now`), never by an onupdate: that would write the wall clock whenever a change
+    # leaves the value as it was (a demo or a test clock standing still)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person = relationship("Person")
     proxy = relationship("ProxyContact")
