@@ -34,6 +34,7 @@ import json
 import multiprocessing
 import os
 import socket
+import statistics
 import sys
 import tempfile
 import threading
@@ -335,14 +336,17 @@ def busiest_second(times):
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench dispatch",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=10000, help="due SMS to send")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="ceiling and dispatch rounds, alternating")
+    parser.add_argument("--messages", type=int, default=4000,
+                        help="due SMS sent in each dispatch round")
     parser.add_argument("--dispatchers", type=int, default=4, help="dispatcher threads")
     parser.add_argument("--cap", type=float, default=20.0,
                         help="DESK_SMS_RATE_PER_SECOND of the capped run")
     parser.add_argument("--cap-seconds", type=float, default=6.0,
                         help="how long the capped run lasts at the cap")
     parser.add_argument("--ceiling-requests", type=int, default=4000,
-                        help="requests of the ceiling measurement")
+                        help="requests of each ceiling round")
     parser.add_argument("--workers", choices=("processes", "threads"), default=None,
                         help="dispatchers (and ceiling clients) as processes, as Celery runs "
                         "them (default on PostgreSQL), or threads of one process, as "
@@ -368,30 +372,37 @@ def main(argv=None):
         workers = args.workers or ("processes" if schema_url else "threads")
         processes = workers == "processes"
 
-        top, _received = ceiling(server, args.dispatchers, args.ceiling_requests, processes)
-
-        addresses = queue(app, booking_id, args.messages, 0)
-        seconds = run_dispatchers(app, args.dispatchers, processes=processes)
-        problems = check(app, [to for _at, to in server.take()], addresses)
-        rate = args.messages / seconds
+        rounds, problems, first = [], [], 0
+        for _round in range(args.rounds):
+            top, _received = ceiling(server, args.dispatchers, args.ceiling_requests,
+                                     processes)
+            addresses = queue(app, booking_id, args.messages, first)
+            first += args.messages
+            seconds = run_dispatchers(app, args.dispatchers, processes=processes)
+            problems += check(app, [to for _at, to in server.take()], addresses)
+            rounds.append((top, args.messages / seconds, seconds))
 
         app.config["DESK_SMS_RATE_PER_SECOND"] = args.cap
         runs = [("threads of one process", capped_run(
-            app, booking_id, server, args, args.messages, processes=False))]
+            app, booking_id, server, args, first, processes=False))]
         redis_url = os.environ.get("DESK_BENCH_REDIS_URL") or os.environ.get(
             "DESK_TEST_REDIS_URL")
         if redis_url:
             app.config["DESK_REDIS_URL"] = redis_url
             runs.append(("processes sharing Redis", capped_run(
-                app, booking_id, server, args, args.messages + 100_000, processes=True)))
+                app, booking_id, server, args, first + 100_000, processes=True)))
 
         print(f"bench dispatch: {kind}, {args.dispatchers} dispatcher {workers}, real "
               f"twilio client -> fake Twilio server (its own process) on loopback")
-        print(f"  fake server ceiling (twilio client, {args.dispatchers} {workers}, "
-              f"{args.ceiling_requests} requests): {top:,.0f} messages/s")
-        print(f"  desk dispatch, {args.messages} due SMS (claim, render, send, record): "
-              f"{rate:,.0f} messages/s in {seconds:.1f} s")
-        print(f"  ratio dispatch / ceiling: {rate / top:.2f}")
+        print(f"  {args.rounds} rounds, each: the fake server's ceiling (twilio client, "
+              f"{args.dispatchers} {workers}, {args.ceiling_requests} requests), then desk "
+              f"dispatching {args.messages} due SMS (claim, render, send, record)")
+        print("  round  ceiling msg/s  dispatch msg/s  seconds  ratio")
+        for number, (top, rate, seconds) in enumerate(rounds, 1):
+            print(f"  {number:5d}  {top:13,.0f}  {rate:14,.0f}  {seconds:7.1f}  "
+                  f"{rate / top:5.2f}")
+        print(f"  median ratio dispatch / ceiling: "
+              f"{statistics.median(rate / top for top, rate, _seconds in rounds):.2f}")
         for label, (count, capped_seconds, most, capped_problems) in runs:
             print(f"  capped run, DESK_SMS_RATE_PER_SECOND={args.cap:g}, {args.dispatchers} "
                   f"{label}: {count} messages in {capped_seconds:.1f} s "
