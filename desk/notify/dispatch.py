@@ -97,7 +97,7 @@ EXTENSION_KEY = "desk.notify.channels"
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(minutes=30)
-BATCH_MAX = 10
+BATCH_MAX = 20
 SENDS_IN_FLIGHT = 4  # requests one dispatcher has under way at a time
 SCAN_FACTOR = 4  # rows looked at per claim pass, per message wanted
 # Twilio: SMS to a landline refused (older / newer code, carrier-side); recipient opted out
@@ -161,8 +161,9 @@ def _change_all(message_ids, now, **values):
 
 def _claim_pass(now, wanted, claims):
     """One look at the due rows; returns whether it changed anything."""
-    candidates = db.session.scalars(
-        select(OutboxMessage)
+    candidates = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.is_demo, OutboxMessage.not_after,
+               OutboxMessage.address, OutboxMessage.channel)
         .where(OutboxMessage.state == MessageState.QUEUED, OutboxMessage.due_dt <= now)
         .order_by(OutboxMessage.due_dt, OutboxMessage.id)
         .limit(wanted * SCAN_FACTOR)
