@@ -1,25 +1,28 @@
 """Dispatch throughput: due SMS sent through the real `twilio` client to a local fake
-Twilio server, against that server's own ceiling measured in the same run; then short
-runs under a messages-per-second cap, checking at the server that no one-second window
-ever holds more than the cap.
+Twilio server, against that server's own ceiling, the two measured in alternating rounds
+of the same run; then short runs under a messages-per-second cap, checking at the
+server that no one-second window ever holds more than the cap.
 
-    python -m bench dispatch [--messages 10000] [--dispatchers 4] [--cap 20]
+    python -m bench dispatch [--rounds 3] [--messages 4000] [--dispatchers 4] [--cap 20]
                              [--cap-seconds 6] [--ceiling-requests 4000]
 
 1. The fake server (a threaded HTTP server on 127.0.0.1, in a process of its own)
    answers `POST /2010-04-01/Accounts/{sid}/Messages.json` with 201 and a message
    resource, as Twilio does, and notes when each request arrived and for which number.
-2. Ceiling: as many clients as dispatchers, each with its own real twilio Client (as
+2. `--rounds` rounds, each of a ceiling and a dispatch, so that both see the same load
+   of a shared machine; the median of the rounds' ratios is the figure.
+   Ceiling: as many clients as dispatchers, each with its own real twilio Client (as
    desk builds it: desk.notify.channels.twilio_client), call `messages.create` straight
    at the server as fast as it answers.
-3. Dispatch: `--messages` due SMS in the outbox (one class; the text rendered for real
+   Dispatch: `--messages` due SMS in the outbox (one class; the text rendered for real
    by desk.events.messages), `--dispatchers` dispatchers (desk.notify.dispatch) claim,
    render, send through desk's Twilio SMS backend (DESK_TWILIO_BASE_URL points it at
-   the fake server) and record, with no rate cap. Dispatchers and ceiling clients are processes on PostgreSQL (as Celery's prefork
-   workers), threads of one process on SQLite (as `desk serve`); `--workers` chooses.
-   Checks that every message arrived exactly once and was recorded as sent with the
-   provider's sid.
-4. Cap: `--cap` x `--cap-seconds` more messages with DESK_SMS_RATE_PER_SECOND=`--cap`,
+   the fake server; each dispatcher keeps a few sends in flight) and record, with no
+   rate cap. Dispatchers and ceiling clients are processes on PostgreSQL (as Celery's
+   prefork workers), threads of one process on SQLite (as `desk serve`); `--workers`
+   chooses. Checks that every message arrived exactly once and was recorded as sent
+   with the provider's sid.
+3. Cap: `--cap` x `--cap-seconds` more messages with DESK_SMS_RATE_PER_SECOND=`--cap`,
    sent by dispatcher threads of one process (one shared pace); and, when
    DESK_BENCH_REDIS_URL (else DESK_TEST_REDIS_URL) is set, by dispatcher processes
    sharing the pace in Redis. The server's arrival times must never hold more than
