@@ -329,8 +329,6 @@ def record_outcomes(outcomes, now):
     """Write a batch's outcomes with one conditional UPDATE and one COMMIT, with the
     after-effects of the refusals that were applied; returns the ids written. A row that
     moved on meanwhile (a coordinator decided about it) keeps what it has."""
-    if not outcomes:
-        return set()
     columns = OutboxMessage.__table__.c
     attempts = {outcome.claim.id: outcome.claim.attempts for outcome in outcomes}
     _begin_write()
