@@ -1,25 +1,28 @@
 """Dispatch throughput: due SMS sent through the real `twilio` client to a local fake
-Twilio server, against that server's own ceiling measured in the same run; then short
-runs under a messages-per-second cap, checking at the server that no one-second window
-ever holds more than the cap.
+Twilio server, against that server's own ceiling, the two measured in alternating rounds
+of the same run; then short runs under a messages-per-second cap, checking at the
+server that no one-second window ever holds more than the cap.
 
-    python -m bench dispatch [--messages 10000] [--dispatchers 4] [--cap 20]
+    python -m bench dispatch [--rounds 3] [--messages 4000] [--dispatchers 4] [--cap 20]
                              [--cap-seconds 6] [--ceiling-requests 4000]
 
 1. The fake server (a threaded HTTP server on 127.0.0.1, in a process of its own)
    answers `POST /2010-04-01/Accounts/{sid}/Messages.json` with 201 and a message
    resource, as Twilio does, and notes when each request arrived and for which number.
-2. Ceiling: as many clients as dispatchers, each with its own real twilio Client (as
+2. `--rounds` rounds, each of a ceiling and a dispatch, so that both see the same load
+   of a shared machine; the median of the rounds' ratios is the figure.
+   Ceiling: as many clients as dispatchers, each with its own real twilio Client (as
    desk builds it: desk.notify.channels.twilio_client), call `messages.create` straight
    at the server as fast as it answers.
-3. Dispatch: `--messages` due SMS in the outbox (one class; the text rendered for real
+   Dispatch: `--messages` due SMS in the outbox (one class; the text rendered for real
    by desk.events.messages), `--dispatchers` dispatchers (desk.notify.dispatch) claim,
    render, send through desk's Twilio SMS backend (DESK_TWILIO_BASE_URL points it at
-   the fake server) and record, with no rate cap. Dispatchers and ceiling clients are processes on PostgreSQL (as Celery's prefork
-   workers), threads of one process on SQLite (as `desk serve`); `--workers` chooses.
-   Checks that every message arrived exactly once and was recorded as sent with the
-   provider's sid.
-4. Cap: `--cap` x `--cap-seconds` more messages with DESK_SMS_RATE_PER_SECOND=`--cap`,
+   the fake server; each dispatcher keeps a few sends in flight) and record, with no
+   rate cap. Dispatchers and ceiling clients are processes on PostgreSQL (as Celery's
+   prefork workers), threads of one process on SQLite (as `desk serve`); `--workers`
+   chooses. Checks that every message arrived exactly once and was recorded as sent
+   with the provider's sid.
+3. Cap: `--cap` x `--cap-seconds` more messages with DESK_SMS_RATE_PER_SECOND=`--cap`,
    sent by dispatcher threads of one process (one shared pace); and, when
    DESK_BENCH_REDIS_URL (else DESK_TEST_REDIS_URL) is set, by dispatcher processes
    sharing the pace in Redis. The server's arrival times must never hold more than
@@ -34,6 +37,7 @@ import json
 import multiprocessing
 import os
 import socket
+import statistics
 import sys
 import tempfile
 import threading
@@ -335,14 +339,17 @@ def busiest_second(times):
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench dispatch",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=10000, help="due SMS to send")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="ceiling and dispatch rounds, alternating")
+    parser.add_argument("--messages", type=int, default=4000,
+                        help="due SMS sent in each dispatch round")
     parser.add_argument("--dispatchers", type=int, default=4, help="dispatcher threads")
     parser.add_argument("--cap", type=float, default=20.0,
                         help="DESK_SMS_RATE_PER_SECOND of the capped run")
     parser.add_argument("--cap-seconds", type=float, default=6.0,
                         help="how long the capped run lasts at the cap")
     parser.add_argument("--ceiling-requests", type=int, default=4000,
-                        help="requests of the ceiling measurement")
+                        help="requests of each ceiling round")
     parser.add_argument("--workers", choices=("processes", "threads"), default=None,
                         help="dispatchers (and ceiling clients) as processes, as Celery runs "
                         "them (default on PostgreSQL), or threads of one process, as "
@@ -368,30 +375,37 @@ def main(argv=None):
         workers = args.workers or ("processes" if schema_url else "threads")
         processes = workers == "processes"
 
-        top, _received = ceiling(server, args.dispatchers, args.ceiling_requests, processes)
-
-        addresses = queue(app, booking_id, args.messages, 0)
-        seconds = run_dispatchers(app, args.dispatchers, processes=processes)
-        problems = check(app, [to for _at, to in server.take()], addresses)
-        rate = args.messages / seconds
+        rounds, problems, first = [], [], 0
+        for _round in range(args.rounds):
+            top, _received = ceiling(server, args.dispatchers, args.ceiling_requests,
+                                     processes)
+            addresses = queue(app, booking_id, args.messages, first)
+            first += args.messages
+            seconds = run_dispatchers(app, args.dispatchers, processes=processes)
+            problems += check(app, [to for _at, to in server.take()], addresses)
+            rounds.append((top, args.messages / seconds, seconds))
 
         app.config["DESK_SMS_RATE_PER_SECOND"] = args.cap
         runs = [("threads of one process", capped_run(
-            app, booking_id, server, args, args.messages, processes=False))]
+            app, booking_id, server, args, first, processes=False))]
         redis_url = os.environ.get("DESK_BENCH_REDIS_URL") or os.environ.get(
             "DESK_TEST_REDIS_URL")
         if redis_url:
             app.config["DESK_REDIS_URL"] = redis_url
             runs.append(("processes sharing Redis", capped_run(
-                app, booking_id, server, args, args.messages + 100_000, processes=True)))
+                app, booking_id, server, args, first + 100_000, processes=True)))
 
         print(f"bench dispatch: {kind}, {args.dispatchers} dispatcher {workers}, real "
               f"twilio client -> fake Twilio server (its own process) on loopback")
-        print(f"  fake server ceiling (twilio client, {args.dispatchers} {workers}, "
-              f"{args.ceiling_requests} requests): {top:,.0f} messages/s")
-        print(f"  desk dispatch, {args.messages} due SMS (claim, render, send, record): "
-              f"{rate:,.0f} messages/s in {seconds:.1f} s")
-        print(f"  ratio dispatch / ceiling: {rate / top:.2f}")
+        print(f"  {args.rounds} rounds, each: the fake server's ceiling (twilio client, "
+              f"{args.dispatchers} {workers}, {args.ceiling_requests} requests), then desk "
+              f"dispatching {args.messages} due SMS (claim, render, send, record)")
+        print("  round  ceiling msg/s  dispatch msg/s  seconds  ratio")
+        for number, (top, rate, seconds) in enumerate(rounds, 1):
+            print(f"  {number:5d}  {top:13,.0f}  {rate:14,.0f}  {seconds:7.1f}  "
+                  f"{rate / top:5.2f}")
+        print(f"  median ratio dispatch / ceiling: "
+              f"{statistics.median(rate / top for top, rate, _seconds in rounds):.2f}")
         for label, (count, capped_seconds, most, capped_problems) in runs:
             print(f"  capped run, DESK_SMS_RATE_PER_SECOND={args.cap:g}, {args.dispatchers} "
                   f"{label}: {count} messages in {capped_seconds:.1f} s "

@@ -1,8 +1,8 @@
-"""The dispatcher: claim due outbox rows, hand each to its channel, record the result.
+"""The dispatcher: claim due outbox rows, hand them to their channels a few at a time,
+record the results of a batch together.
 
-Every step is its own committed transaction, so that any number of dispatchers (threads,
-processes, Celery workers) never send one message twice, and a dispatcher that dies
-leaves nothing half-done that could be repeated:
+Any number of dispatchers (threads, processes, Celery workers) may run at once; none
+ever sends a message twice, and one that dies leaves nothing that could be repeated:
 
 1. **Claim.** Due `queued` rows are read with `SELECT ... FOR UPDATE SKIP LOCKED` on
    PostgreSQL (other dispatchers skip them); on SQLite the transaction takes the write
@@ -15,27 +15,44 @@ leaves nothing half-done that could be repeated:
    e-mail, each on its own) is cancelled (opted_out), an SMS or call due in quiet
    hours keeps `queued` with its due time moved to the end of the quiet hours. The rest
    are claimed by a conditional update (`WHERE id IN (...) AND state = 'queued'`): state
-   `sending`, `claimed_dt`, `attempts + 1`. The claim is COMMITTED before any provider
-   is called.
-2. **Send.** The message is rendered and handed to its channel backend, after waiting for
-   its turn under the rate cap (desk.notify.quiet).
-3. **Record.** In a new transaction, conditional on the claim (same id, same `attempts`,
-   still `sending` or marked `unknown` meanwhile): `sent`/`logged` with the provider id;
-   a transient error puts the row back to `queued` with exponential backoff (after
-   MAX_ATTEMPTS: `failed`); a permanent error makes it `failed` with the provider's code
-   (a landline refusing an SMS plans one voice call instead; 21610 opts the number out
-   of SMS);
-   anything unexpected during the hand-over makes it `unknown` — the provider may or may
-   not have it, so it is never sent again without a lookup or a coordinator's decision.
-   Any outcome but a retry wipes the row's one-time `secret` (an invitation's code).
+   `sending`, `claimed_dt`, `attempts + 1`. The claim is COMMITTED (durable) before any
+   provider is called: from then on no other dispatcher and no later round takes them.
+2. **Send.** The dispatcher's own thread reads and renders each claimed message (the
+   database session never leaves that thread) and passes a copy of what a backend
+   reads (`Outgoing`) with its text to the dispatcher's sending threads: at most
+   SENDS_IN_FLIGHT requests of one dispatcher are under way at a time, each thread with
+   its own provider client (desk.notify.channels.twilio_client keeps one per thread).
+   Each send waits for its turn under the rate cap (desk.notify.quiet) right before its
+   request leaves, so the cap holds however many threads and dispatchers send.
+3. **Record.** When every message of the batch has its outcome, ONE conditional
+   `UPDATE` writes them all (per row: same id, same `attempts`, still `sending` or
+   marked `unknown` meanwhile) and ONE `COMMIT` makes them durable: `sent`/`logged`
+   with the provider id; a transient error puts the row back to `queued` with
+   exponential backoff (after MAX_ATTEMPTS: `failed`); a permanent error makes it
+   `failed` with the provider's code (a landline refusing an SMS plans one voice call
+   instead; 21610 opts the number out of SMS, both in the same transaction); anything
+   unexpected during the hand-over makes it `unknown` — the provider may or may not
+   have it, so it is never sent again without a lookup or a coordinator's decision. A
+   row that moved on meanwhile (a coordinator's decision) is left as it is. Any outcome
+   but a retry wipes the row's one-time `secret` (an invitation's code).
 
-A database failure before the hand-over (reading or rendering the message) puts the
-claim back to `queued` with the same backoff as a transient provider error: the provider
-has not seen it. When a failure ends a round, the batch's claims not yet handed over go
-back to `queued` too; only the claim whose hand-over had begun keeps its `sending`.
+**Why recording per batch never sends twice.** Between the claim's commit (1) and the
+record's commit (3) the batch's rows are `sending`, and only the commit of (3) changes
+that, all rows or none (one transaction). A dispatcher killed anywhere in between —
+before a send, while requests are in flight, after the provider accepted some, or in
+the middle of the record's commit — leaves every row of its batch `sending`, which no
+dispatcher ever claims. After CLAIM_TIMEOUT the sweep (desk.notify.tasks) makes them
+`unknown` and looks each up at the provider: one the provider has becomes `sent` (or
+the provider's own state), one it does not know stays `unknown` for a coordinator
+("send again" / "it arrived"). Nothing goes back to `queued` by itself once its request
+may have left. What batching changes is how many rows one crash leaves to that look-up:
+a batch (at most BATCH_MAX) instead of one message.
 
-A claim left in `sending` (its dispatcher died between 1 and 3) becomes `unknown` after
-a timeout and is reconciled with the provider: see desk.notify.tasks.
+**The database failing.** A failure while reading or rendering one message (the
+provider has not seen it) makes that message's outcome a retry with the usual backoff.
+When the batch cannot be loaded, its claims go back to `queued` at once. When the
+record itself fails, the messages that were handed over keep their claim (`unknown`
+after the sweep, as above); those that never reached a provider go back to `queued`.
 
 The channels come from desk.notify.content.render (which asks the feature that
 registered the message's template) and desk.notify.channels.backend_for;
@@ -44,13 +61,16 @@ tests and staging setups may put a `Channels` pair into
 """
 
 import logging
+import os
+import threading
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, event, literal, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -77,7 +97,8 @@ EXTENSION_KEY = "desk.notify.channels"
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(minutes=30)
-BATCH_MAX = 10
+BATCH_MAX = 20
+SENDS_IN_FLIGHT = 4  # requests one dispatcher has under way at a time
 SCAN_FACTOR = 4  # rows looked at per claim pass, per message wanted
 # Twilio: SMS to a landline refused (older / newer code, carrier-side); recipient opted out
 LANDLINE_CODES = frozenset({"21614", "21635", "30006"})
@@ -140,8 +161,9 @@ def _change_all(message_ids, now, **values):
 
 def _claim_pass(now, wanted, claims):
     """One look at the due rows; returns whether it changed anything."""
-    candidates = db.session.scalars(
-        select(OutboxMessage)
+    candidates = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.is_demo, OutboxMessage.not_after,
+               OutboxMessage.address, OutboxMessage.channel)
         .where(OutboxMessage.state == MessageState.QUEUED, OutboxMessage.due_dt <= now)
         .order_by(OutboxMessage.due_dt, OutboxMessage.id)
         .limit(wanted * SCAN_FACTOR)
@@ -196,58 +218,137 @@ def claim_due(*, now, limit):
     return claims
 
 
+# -- outcomes -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claim, to be recorded with its batch. `handed_over`: the
+    provider may have it (the claim is kept if the record fails); `refused_code`: a
+    permanent refusal's code, whose after-effects the record applies."""
+
+    claim: Claim
+    state: MessageState
+    handed_over: bool
+    provider_id: str | None = None
+    sent_dt: datetime | None = None
+    due_dt: datetime | None = None  # a retry's new due time
+    error_code: str | None = None
+    last_error: str | None = None
+    refused_code: str | None = None
+
+
+def _code(code):
+    return str(code)[:OutboxMessage.CODE_MAX] if code is not None and code != "" else None
+
+
+def _text(text):
+    return text[:OutboxMessage.ERROR_MAX]
+
+
+def sent(claim, result, now):
+    return Outcome(claim, MessageState(result.state), True, provider_id=result.provider_id,
+                   sent_dt=now)
+
+
+def transient(claim, error, now, *, handed_over):
+    """Try again after the backoff; after MAX_ATTEMPTS tries: failed."""
+    if claim.attempts >= MAX_ATTEMPTS:
+        return Outcome(claim, MessageState.FAILED, handed_over,
+                       error_code=_code(error.code or CODE_RETRIES_EXHAUSTED),
+                       last_error=_text(f"Gave up after {claim.attempts} tries: {error}"))
+    return Outcome(claim, MessageState.QUEUED, handed_over,
+                   due_dt=now + backoff(claim.attempts), error_code=_code(error.code),
+                   last_error=_text(str(error)))
+
+
+def permanent(claim, error, *, handed_over):
+    code = _code(error.code)
+    return Outcome(claim, MessageState.FAILED, handed_over, error_code=code,
+                   last_error=_text(str(error)), refused_code=code)
+
+
+def unknown(claim, text, code=None):
+    return Outcome(claim, MessageState.UNKNOWN, True, error_code=_code(code),
+                   last_error=_text(f"Outcome unknown: {text}"))
+
+
+def internal(claim, error):
+    """The message cannot go as it is, and no provider has seen it."""
+    return Outcome(claim, MessageState.FAILED, False, error_code=CODE_INTERNAL,
+                   last_error=_text(f"Not sent: {type(error).__name__}: {error}"))
+
+
+def _database_failed(error):
+    return f"Not sent: the database failed before the hand-over: {type(error).__name__}"
+
+
 # -- 3. record ------------------------------------------------------------------------------
 
 def _begin_write():
-    """End the read that rendered the message where a write must begin as one: SQLite
+    """End the read that rendered the batch where a write must begin as one: SQLite
     takes its write lock at BEGIN (IMMEDIATE). PostgreSQL writes in the same transaction,
-    which read without locks: one round trip fewer per message."""
+    which read without locks: one round trip fewer per batch."""
     if db.session.get_bind().dialect.name == "sqlite" or not db.session.is_active:
         db.session.rollback()
 
 
-def _record(claim, now, *, then=None, **values):
-    """Write the outcome of a claim in its own transaction (and run `then` in it); False
-    when the row moved on meanwhile (a coordinator decided about it): nothing written.
-    A one-time secret (an invitation's code) is wiped with any outcome but a retry."""
-    if values.get("state") != MessageState.QUEUED:
-        values["secret"] = None
+def _per_row(column, values, *, keep):
+    """`CASE id WHEN ... THEN ... END` for a column: each row's own value; the other
+    rows keep theirs (`keep`) or get NULL."""
+    table = OutboxMessage.__table__
+    whens = {row_id: literal(value, column.type) for row_id, value in values.items()}
+    return case(whens, value=table.c.id, else_=column if keep else None)
+
+
+def _outcome_values(outcomes, now):
+    """The SET clause writing every outcome of a batch in one statement."""
+    columns = OutboxMessage.__table__.c
+
+    def each(attribute):
+        return {outcome.claim.id: getattr(outcome, attribute) for outcome in outcomes}
+
+    def only(attribute):
+        return {row_id: value for row_id, value in each(attribute).items()
+                if value is not None}
+
+    values = {"updated_dt": now}
+    for name in ("state", "error_code", "last_error"):
+        written = each(name)
+        values[name] = (_per_row(columns[name], written, keep=False)
+                        if any(value is not None for value in written.values()) else None)
+    for name in ("provider_id", "sent_dt", "due_dt"):
+        if written := only(name):
+            values[name] = _per_row(columns[name], written, keep=True)
+    retried = [outcome.claim.id for outcome in outcomes if outcome.state == MessageState.QUEUED]
+    values["secret"] = (case((columns.id.in_(retried), columns.secret), else_=None)
+                        if retried else None)
+    return values
+
+
+def record_outcomes(outcomes, now):
+    """Write a batch's outcomes with one conditional UPDATE and one COMMIT, with the
+    after-effects of the refusals that were applied; returns the ids written. A row that
+    moved on meanwhile (a coordinator decided about it) keeps what it has."""
+    columns = OutboxMessage.__table__.c
+    attempts = {outcome.claim.id: outcome.claim.attempts for outcome in outcomes}
     _begin_write()
     with write_intent():
-        result = db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == claim.id, OutboxMessage.attempts == claim.attempts,
-                   OutboxMessage.state.in_(CLAIMABLE_RECORD_STATES))
-            .values(updated_dt=now, **values)
-            .execution_options(synchronize_session=False))
-        applied = result.rowcount == 1
-        if applied and then is not None:
-            then()
+        applied = set(db.session.scalars(
+            update(OutboxMessage.__table__)
+            .where(columns.id.in_(attempts),
+                   columns.attempts == case(attempts, value=columns.id),
+                   columns.state.in_(CLAIMABLE_RECORD_STATES))
+            .values(_outcome_values(outcomes, now))
+            .returning(columns.id)))
+        for outcome in outcomes:
+            if outcome.refused_code is not None and outcome.claim.id in applied:
+                _after_permanent(outcome.claim, outcome.refused_code, now)
         db.session.commit()
-    if not applied:
-        logger.warning("outbox message %s changed while it was being sent; outcome %s kept "
-                       "out of the record", claim.id, values.get("state"))
+    for outcome in outcomes:
+        if outcome.claim.id not in applied:
+            logger.warning("outbox message %s changed while it was being sent; outcome %s "
+                           "kept out of the record", outcome.claim.id, outcome.state)
     return applied
-
-
-def _record_sent(claim, result, now):
-    state = MessageState(result.state)
-    _record(claim, now, state=state, provider_id=result.provider_id, sent_dt=now,
-            error_code=None, last_error=None)
-    return state
-
-
-def _record_transient(claim, error, now):
-    text = str(error)[:OutboxMessage.ERROR_MAX]
-    if claim.attempts >= MAX_ATTEMPTS:
-        _record(claim, now, state=MessageState.FAILED,
-                error_code=str(error.code or CODE_RETRIES_EXHAUSTED)[:OutboxMessage.CODE_MAX],
-                last_error=f"Gave up after {claim.attempts} tries: {text}")
-        return MessageState.FAILED
-    _record(claim, now, state=MessageState.QUEUED, due_dt=now + backoff(claim.attempts),
-            error_code=str(error.code)[:OutboxMessage.CODE_MAX] if error.code else None,
-            last_error=text)
-    return MessageState.QUEUED
 
 
 def plan_voice_fallback(message, *, now):
@@ -289,85 +390,96 @@ def _after_permanent(claim, code, now):
                        source=OptOutSource.PROVIDER, actor=None, now=now)
 
 
-def _record_permanent(claim, error, now):
-    code = str(error.code) if error.code is not None else None
-    _record(claim, now, state=MessageState.FAILED,
-            error_code=code[:OutboxMessage.CODE_MAX] if code else None,
-            last_error=str(error)[:OutboxMessage.ERROR_MAX],
-            then=lambda: _after_permanent(claim, code, now))
-    return MessageState.FAILED
-
-
 # -- 2. send --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Prepared:
-    """A claimed message ready for its provider: the row, its text and its backend."""
+class Outgoing:
+    """What a channel backend reads of a message, copied in the dispatcher's thread:
+    the sending threads never touch the database session or its objects."""
 
-    message: OutboxMessage
-    content: object
-    backend: object
+    id: int
+    channel: MessageChannel
+    address: str
+    template: str
+    topic: str
+    topic_id: int | None
+    locale: str
+
+    @classmethod
+    def of(cls, message):
+        return cls(message.id, MessageChannel(message.channel), message.address,
+                   message.template, message.topic, message.topic_id, message.locale)
 
 
-def prepare_claimed(claim, channels, clock):
-    """Read and render a claimed message: a Prepared, or the state it ended in without
-    reaching the provider. A database failure here puts the claim back to `queued`
-    (the provider has not seen it: it is simply tried again later); when even that
-    write fails, the error goes up to dispatch_due."""
-    app = current_app._get_current_object()
+def prepare(claim, channels, clock):
+    """Read and render a claimed message in the dispatcher's thread: (Outgoing, content),
+    or the Outcome of a message that cannot reach its provider. A database failure here
+    is a retry with backoff: the provider has not seen the message."""
     try:
         message = db.session.get(OutboxMessage, claim.id)
-        return Prepared(message, channels.render(message), channels.backend_for(message, app))
+        return Outgoing.of(message), channels.render(message)
     except SQLAlchemyError as error:
         db.session.rollback()
         logger.warning("outbox message %s: the database failed before the hand-over; "
                        "queued again", claim.id, exc_info=True)
-        return _record_transient(claim, TransientError(_database_failed(error)), clock())
+        return transient(claim, TransientError(_database_failed(error)), clock(),
+                         handed_over=False)
     except PermanentError as error:  # e.g. a text that cannot be sent as it is
         db.session.rollback()
-        return _record_permanent(claim, error, clock())
+        return permanent(claim, error, handed_over=False)
     except Exception as error:  # nothing left desk: the message cannot go as it is
         db.session.rollback()
         logger.exception("outbox message %s could not be prepared", claim.id)
-        _record(claim, clock(), state=MessageState.FAILED, error_code=CODE_INTERNAL,
-                last_error=f"Not sent: {type(error).__name__}: {error}"[:OutboxMessage.ERROR_MAX])
-        return MessageState.FAILED
+        return internal(claim, error)
 
 
-def _database_failed(error):
-    return f"Not sent: the database failed before the hand-over: {type(error).__name__}"
+def hand_over(app, channels, claim, outgoing, content, clock):
+    """In a sending thread: wait for the rate cap's turn, send, and say what became of
+    it (an Outcome, never an exception)."""
+    with app.app_context():
+        try:
+            backend = channels.backend_for(outgoing, app)
+            wait_for_turn(app.config, outgoing.channel)
+        except Exception as error:  # the request never left
+            logger.exception("outbox message %s could not be handed over", claim.id)
+            return internal(claim, error)
+        try:
+            result = backend.send(outgoing, content)
+        except TransientError as error:
+            return transient(claim, error, clock(), handed_over=True)
+        except PermanentError as error:
+            return permanent(claim, error, handed_over=True)
+        except OutcomeUnknown as error:  # the request went out, no answer came back
+            return unknown(claim, error, error.code)
+        except Exception as error:  # the provider may or may not have it: never guess
+            logger.exception("outbox message %s: the hand-over failed unexpectedly",
+                             claim.id)
+            return unknown(claim, f"{type(error).__name__}: {error}")
+        return sent(claim, result, clock())
 
 
-def hand_over(claim, prepared, clock):
-    """Send a prepared message and record the result; returns the state it ended in."""
-    message = prepared.message
-    wait_for_turn(current_app.config, message.channel)
-    try:
-        result = prepared.backend.send(message, prepared.content)
-    except TransientError as error:
-        return _record_transient(claim, error, clock())
-    except PermanentError as error:
-        return _record_permanent(claim, error, clock())
-    except OutcomeUnknown as error:  # the request went out, no answer came back
-        _record(claim, clock(), state=MessageState.UNKNOWN,
-                error_code=str(error.code)[:OutboxMessage.CODE_MAX] if error.code else None,
-                last_error=f"Outcome unknown: {error}"[:OutboxMessage.ERROR_MAX])
-        return MessageState.UNKNOWN
-    except Exception as error:  # the provider may or may not have it: never guess
-        logger.exception("outbox message %s: the hand-over failed unexpectedly", claim.id)
-        _record(claim, clock(), state=MessageState.UNKNOWN,
-                last_error=f"Outcome unknown: {type(error).__name__}: {error}"[
-                    :OutboxMessage.ERROR_MAX])
-        return MessageState.UNKNOWN
-    return _record_sent(claim, result, clock())
+_senders = threading.local()
 
 
-def send_claimed(claim, channels, clock):
-    """Render, send and record one claimed message; returns the state it ended in."""
-    prepared = prepare_claimed(claim, channels, clock)
-    if isinstance(prepared, MessageState):
-        return prepared
-    return hand_over(claim, prepared, clock)
+def _forget_senders():
+    """A forked process (Celery's prefork workers, the bench) has none of its parent's
+    threads: it starts its own sending threads."""
+    global _senders
+    _senders = threading.local()
+
+
+os.register_at_fork(after_in_child=_forget_senders)
+
+
+def senders():
+    """This dispatcher's (this thread's) pool of SENDS_IN_FLIGHT sending threads, kept
+    for the thread's life so that each sending thread keeps its provider connection;
+    they end with it."""
+    pool = getattr(_senders, "pool", None)
+    if pool is None:
+        pool = _senders.pool = ThreadPoolExecutor(max_workers=SENDS_IN_FLIGHT,
+                                                  thread_name_prefix="desk-send")
+    return pool
 
 
 def release_claims(claims, now):
@@ -380,14 +492,15 @@ def release_claims(claims, now):
     try:
         db.session.rollback()
         with write_intent():
-            for claim in claims:
-                db.session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == claim.id,
-                           OutboxMessage.attempts == claim.attempts,
-                           OutboxMessage.state == MessageState.SENDING)
-                    .values(state=MessageState.QUEUED, due_dt=now, updated_dt=now)
-                    .execution_options(synchronize_session=False))
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([claim.id for claim in claims]),
+                       OutboxMessage.attempts == case(
+                           {claim.id: claim.attempts for claim in claims},
+                           value=OutboxMessage.id),
+                       OutboxMessage.state == MessageState.SENDING)
+                .values(state=MessageState.QUEUED, due_dt=now, updated_dt=now)
+                .execution_options(synchronize_session=False))
             db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
@@ -395,24 +508,28 @@ def release_claims(claims, now):
                          "claimed until the sweep", [claim.id for claim in claims])
 
 
-def _send_batch(claims, channels, clock, outcomes):
-    """Prepare and send each claim in turn. When a failure ends the batch, the claims
-    not yet handed to their provider go back to `queued`; one that was handed over keeps
-    its claim (it becomes `unknown` if nothing was recorded)."""
-    for position, claim in enumerate(claims):
-        try:
-            prepared = prepare_claimed(claim, channels, clock)
-        except Exception:
-            release_claims(claims[position:], clock())
-            raise
-        try:
-            if isinstance(prepared, MessageState):
-                outcomes[prepared] += 1
-            else:
-                outcomes[hand_over(claim, prepared, clock)] += 1
-        except Exception:
-            release_claims(claims[position + 1:], clock())
-            raise
+def send_batch(claims, channels, clock):
+    """Prepare each claim, send them SENDS_IN_FLIGHT at a time, record every outcome
+    together; returns the outcomes' states, in the claims' order. When the record
+    fails, the claims that never reached a provider go back to `queued` and the others
+    keep theirs (`unknown` after the sweep); the error goes up."""
+    app = current_app._get_current_object()
+    pool = senders()
+    waiting = []
+    for claim in claims:
+        prepared = prepare(claim, channels, clock)
+        if isinstance(prepared, Outcome):
+            waiting.append(prepared)
+        else:
+            waiting.append(pool.submit(hand_over, app, channels, claim, *prepared, clock))
+    outcomes = [item if isinstance(item, Outcome) else item.result() for item in waiting]
+    try:
+        record_outcomes(outcomes, clock())
+    except Exception:
+        release_claims([outcome.claim for outcome in outcomes if not outcome.handed_over],
+                       clock())
+        raise
+    return [outcome.state for outcome in outcomes]
 
 
 def dispatch_due(*, now=None, limit=None):
@@ -428,22 +545,32 @@ def dispatch_due(*, now=None, limit=None):
     outcomes = Counter()
     batch = batch_size(app.config)
     session = db.session()
-    # a batch's messages are read once; recording one must not make the next re-read them
+    # what a batch loads (its messages, and what rendering reads: a booking, its session
+    # and venue) stays in the session until the next batch, instead of being dropped by
+    # the session's weak identity map after each message and read again for the next
+    held = []
+
+    def hold(_session, instance):
+        held.append(instance)
+
+    # ... and is not expired by the batch's commits either
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    event.listen(session, "loaded_as_persistent", hold)
     try:
         while limit is None or outcomes.total() < limit:
             wanted = batch if limit is None else min(batch, limit - outcomes.total())
+            held.clear()
             claims = claim_due(now=clock(), limit=wanted)
             if not claims:
                 break
             try:
-                loaded = _load([claim.id for claim in claims])  # held: weak refs
+                _load([claim.id for claim in claims])
             except SQLAlchemyError:
                 release_claims(claims, clock())
                 raise
-            _send_batch(claims, channels, clock, outcomes)
-            del loaded
+            outcomes.update(send_batch(claims, channels, clock))
     finally:
+        event.remove(session, "loaded_as_persistent", hold)
         db.session.rollback()
         session.expire_on_commit = expire_on_commit
     return outcomes

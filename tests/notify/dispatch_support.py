@@ -16,7 +16,7 @@ from desk.events import services as event_services
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
 from desk.notify.channels.base import SendResult
-from desk.notify.dispatch import EXTENSION_KEY, Channels
+from desk.notify.dispatch import EXTENSION_KEY, Channels, dispatch_due
 from desk.notify.models import (
     MessageChannel,
     MessageState,
@@ -148,6 +148,32 @@ def queue_messages(count_, *, person, due, session=None, channel=MessageChannel.
     ids = list(db.session.scalars(insert(OutboxMessage).returning(OutboxMessage.id), rows))
     db.session.commit()
     return ids
+
+
+def run_dispatchers(app, count, *, now):
+    """`count` dispatchers (threads, each in its own application context with its own
+    connection) start at once and run until nothing is due; returns how many messages
+    each handled. Any error in any of them fails the test."""
+    barrier = threading.Barrier(count)
+    handled = [0] * count
+    errors = []
+
+    def work(index):
+        try:
+            with app.app_context():
+                barrier.wait()
+                handled[index] = dispatch_due(now=now).total()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return handled
 
 
 def clear_outbox():

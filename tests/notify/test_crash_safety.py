@@ -6,7 +6,11 @@ Each dispatcher is a real child process (forked from the test, so that it can us
 fake provider) that runs a full round (sweep with a claim timeout of zero — the killed
 process is gone —, provider look-ups, dispatch) and kills itself with SIGKILL at the
 chosen point: just before or just after its n-th database commit (claims and records),
-or just before or just after its n-th hand-over to the provider. The fake provider
+or just before or just after its n-th hand-over to the provider (made by one of its
+sending threads; the whole process dies). Killed between the provider taking a batch and
+the commit of that batch's record (`before_commit` 3 and 5), every message of the batch
+is still `sending`: the sweep makes it unknown and the look-up settles what the provider
+has. The fake provider
 appends each hand-over to a file before it answers, so the file is the truth about what
 was delivered, whatever happens to the process afterwards. The provider look-up reads
 that file, as Twilio's message list would tell what it has.
@@ -14,6 +18,7 @@ that file, as Twilio's message list would tell what it has.
 
 import os
 import signal
+import threading
 import traceback
 from datetime import timedelta
 
@@ -38,17 +43,19 @@ from tests.notify.dispatch_support import (
 
 pytestmark = LIVE_DATABASES
 
-MESSAGES = 12  # a batch of 10 and one of 2
+MESSAGES = 24  # a batch of 20 (BATCH_MAX) and one of 4
 REFUSED_EVERY = 5  # every fifth message is refused by the provider (ends failed)
 
 # (where, n): kill the process at the n-th occurrence of `where`; None: run to the end
-# A round commits: the sweep (1), the first claim (2), ten records (3-12), the second
-# claim (13), two records (14-15), the last, empty claim.
+# A round commits: the sweep (1), the first claim (2), the twenty records of its batch in
+# one (3), the second claim (4), the four records of its batch (5), the last, empty claim.
+# Sends are made by the dispatcher's sending threads, several at a time: a kill at a
+# send may find other sends of the batch already done or under way.
 SINGLE_KILLS = [
-    ("before_commit", 2), ("before_commit", 8), ("before_commit", 13),
-    ("after_commit", 2), ("after_commit", 12),
-    ("before_send", 1), ("before_send", 6), ("before_send", 11),
-    ("after_send", 1), ("after_send", 5), ("after_send", 9),
+    ("before_commit", 2), ("before_commit", 3), ("before_commit", 4), ("before_commit", 5),
+    ("after_commit", 2), ("after_commit", 3), ("after_commit", 5),
+    ("before_send", 1), ("before_send", 12), ("before_send", 22),
+    ("after_send", 1), ("after_send", 9), ("after_send", 18),
 ]
 CHAINS = [[kill] for kill in SINGLE_KILLS] + [
     # killed again and again while restarting
@@ -65,14 +72,18 @@ def live_app(request, tmp_path_factory):
 
 
 class KillSwitch:
+    """Counts the occurrences of one point, whichever thread reaches it."""
+
     def __init__(self, where, nth):
         self.where, self.nth, self.seen = where, nth, 0
+        self.lock = threading.Lock()
 
     def __call__(self, where, *args):
         if where == self.where:
-            self.seen += 1
-            if self.seen == self.nth:
-                os.kill(os.getpid(), signal.SIGKILL)
+            with self.lock:
+                self.seen += 1
+                if self.seen == self.nth:
+                    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _dispatcher_child(app, kill, log_path):

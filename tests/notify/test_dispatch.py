@@ -349,8 +349,8 @@ def test_a_late_result_does_not_overwrite_a_coordinators_decision(app, backend, 
                        .where(OutboxMessage.id == message.id)
                        .values(state=MessageState.DELIVERED))
     db.session.commit()
-    assert dispatch.send_claimed(claim, dispatch.channels_for(app),
-                                 lambda: NOW) == MessageState.SENT
+    assert dispatch.send_batch([claim], dispatch.channels_for(app),
+                               lambda: NOW) == [MessageState.SENT]
     assert confirmation(booking).state == MessageState.DELIVERED
 
 

@@ -6,7 +6,6 @@ database per kind, not the savepoint-isolated `app` fixture. PostgreSQL claims w
 FOR UPDATE SKIP LOCKED, SQLite with BEGIN IMMEDIATE and a conditional update.
 """
 
-import threading
 from collections import Counter
 
 import pytest
@@ -24,6 +23,7 @@ from tests.notify.dispatch_support import (
     install,
     make_person,
     queue_messages,
+    run_dispatchers,
     states,
 )
 
@@ -49,31 +49,6 @@ def live(live_app):
         db.session.rollback()
 
 
-def run_dispatchers(app, count):
-    """`count` dispatchers start at once and run until nothing is due; returns how many
-    messages each handled. Any error in any of them fails the test."""
-    barrier = threading.Barrier(count)
-    handled = [0] * count
-    errors = []
-
-    def work(index):
-        try:
-            with app.app_context():
-                barrier.wait()
-                handled[index] = dispatch.dispatch_due(now=NOW).total()
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=work, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return handled
-
-
 def test_concurrent_dispatchers_send_every_message_exactly_once(live):
     total = MESSAGES[live.config["DATABASE_KIND"]]
     person = make_person()
@@ -81,7 +56,7 @@ def test_concurrent_dispatchers_send_every_message_exactly_once(live):
            + queue_messages(total - total // 2, person=person, due=NOW,
                             channel=MessageChannel.EMAIL))
     backend = install(live, FakeBackend())
-    handled = run_dispatchers(live, DISPATCHERS)
+    handled = run_dispatchers(live, DISPATCHERS, now=NOW)
     assert backend.sends == Counter(dict.fromkeys(ids, 1))
     assert sum(handled) == total
     assert sum(1 for count in handled if count) >= 2  # they really ran side by side

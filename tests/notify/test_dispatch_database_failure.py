@@ -1,7 +1,7 @@
 """The database failing while the dispatcher works, with real commits on SQLite and
 PostgreSQL: a claim that never reached its provider goes back to `queued` and is sent
-exactly once by a later round; a claim whose hand-over had begun keeps today's rule
-(`unknown`, never sent again blindly)."""
+exactly once by a later round; a claim whose hand-over had begun keeps its claim when
+the batch's record fails (`unknown` after the sweep, never sent again blindly)."""
 
 import contextlib
 from datetime import timedelta
@@ -100,44 +100,46 @@ def test_a_database_failure_while_rendering_puts_the_message_back_to_queued(ctx)
     assert states([message_id]) == {message_id: MessageState.SENT}
 
 
-def test_when_putting_it_back_fails_too_the_batch_is_released_at_the_end(ctx):
-    """The render fails, and so does the write that would put the claim back: the
-    round stops with the error, and every claim of the batch (none reached a provider)
-    is queued again by the release that follows."""
+def test_when_the_record_fails_too_only_what_reached_no_provider_is_queued_again(ctx):
+    """The first message's render fails on the database, then so does the batch's
+    record: the first message never reached a provider and is queued again at once; the
+    other two were handed over, keep their claim, become unknown at the sweep and are
+    settled by the provider look-up. None is sent twice."""
     backend = install(ctx, FakeBackend(), render=reading_render)
-    ids = queue_messages(3, person=make_person(), due=NOW)
+    first, *rest = ids = queue_messages(3, person=make_person(), due=NOW)
 
-    def render_or_put_back(statement):
-        text = statement.lstrip().upper()
-        return is_render_query(statement) or (text.startswith("UPDATE")
-                                              and "due_dt" in statement)
-
-    with database_fails(render_or_put_back, times=2), pytest.raises(OperationalError):
+    with database_fails(is_render_query) as render_left, database_fails(is_record) as \
+            record_left, pytest.raises(OperationalError):
         dispatch.dispatch_due(now=NOW)
-    assert states(ids) == dict.fromkeys(ids, MessageState.QUEUED)
-    assert backend.sends.total() == 0
+    assert render_left == record_left == [0]
+    assert backend.sends == dict.fromkeys(rest, 1)
+    assert states(ids) == {first: MessageState.QUEUED,
+                           **dict.fromkeys(rest, MessageState.SENDING)}
 
-    assert dispatch.dispatch_due(now=LATER) == {MessageState.SENT: 3}
+    stale, settled = tasks.sweep(now=NOW + timedelta(minutes=1), timeout=timedelta(0))
+    assert stale == settled == rest
+    assert dispatch.dispatch_due(now=LATER) == {MessageState.SENT: 1}
+    assert dispatch.dispatch_due(now=LATER + timedelta(hours=1)) == {}
+    assert states(ids) == dict.fromkeys(ids, MessageState.SENT)
     assert backend.sends == dict.fromkeys(ids, 1)
 
 
-def test_a_failure_after_the_hand_over_keeps_unknown_and_releases_the_rest(ctx):
-    """Recording the first message's result fails (the provider has it): that message
-    is never sent again, it waits for a look-up or a coordinator; the other messages of
-    the batch had not reached the provider and go back to the queue."""
+def test_a_failed_record_keeps_every_handed_over_claim_and_never_resends(ctx):
+    """Recording the batch fails after the provider took all of it: every message keeps
+    its claim and becomes unknown, waiting for a look-up or a coordinator; no later round
+    sends any of them again."""
     backend = install(ctx, FakeBackend(can_look_up=False))
-    first, *rest = ids = queue_messages(3, person=make_person(), due=NOW)
+    ids = queue_messages(3, person=make_person(), due=NOW)
 
-    with database_fails(is_record), pytest.raises(OperationalError):
+    with database_fails(is_record) as left, pytest.raises(OperationalError):
         dispatch.dispatch_due(now=NOW)
-    assert backend.sends == {first: 1}
-    assert states(ids) == {first: MessageState.SENDING,
-                           **dict.fromkeys(rest, MessageState.QUEUED)}
+    assert left == [0]
+    assert backend.sends == dict.fromkeys(ids, 1)
+    assert states(ids) == dict.fromkeys(ids, MessageState.SENDING)
 
     tasks.sweep(now=NOW + timedelta(minutes=1), timeout=timedelta(0))
-    assert dispatch.dispatch_due(now=LATER) == {MessageState.SENT: 2}
-    assert states(ids) == {first: MessageState.UNKNOWN,
-                           **dict.fromkeys(rest, MessageState.SENT)}
+    assert dispatch.dispatch_due(now=LATER) == {}
+    assert states(ids) == dict.fromkeys(ids, MessageState.UNKNOWN)
     assert backend.sends == dict.fromkeys(ids, 1)
 
 

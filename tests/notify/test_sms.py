@@ -231,3 +231,24 @@ def test_sending_through_a_twilio_compatible_server_on_loopback(sms_message, ctx
                                "Body": content.sms_body,
                                "StatusCallback": f"{PUBLIC_URL}/twilio/status/{sms_message.id}"}
     assert result.state == "sent"
+
+
+def test_the_client_reads_proxies_and_the_ca_bundle_once_when_it_is_built(sms_message, ctx,
+                                                                          monkeypatch):
+    """The standard variables still apply, but `requests` never scans the environment
+    again for each request (trust_env off): they are fixed on the client's session."""
+    for name in ("https_proxy", "http_proxy", "all_proxy", "no_proxy", "NO_PROXY",
+                 "ALL_PROXY", "HTTP_PROXY", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.city.example.jp:8080")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/city-proxy.pem")
+    monkeypatch.setitem(ctx.config, "DESK_TWILIO_BASE_URL", "")
+    http = build_client(ctx.config).http_client
+    assert http.session.trust_env is False
+    assert http.proxy == {"https": "http://proxy.city.example.jp:8080"}
+    assert http.session.verify == "/etc/ssl/certs/city-proxy.pem"
+
+    monkeypatch.setenv("NO_PROXY", "api.twilio.com")
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    http = build_client(ctx.config).http_client
+    assert http.proxy == {} and http.session.verify is True
