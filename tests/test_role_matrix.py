@@ -329,14 +329,10 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         # a call to the phone line (its path: desk.phone.path)
         "call_id": _phone_call(NOW),
     }
-    # a new caller's recording of their name, its audio kept (nothing to fetch)
-    from desk.phone.models import NameRecording, PhoneCall
+    # a new caller's recording of their name (on that call), its audio kept (nothing to fetch)
+    from desk.phone.models import NameRecording
 
-    call = PhoneCall(call_sid="CA-matrix", step="booked", choices={}, started_dt=NOW,
-                     updated_dt=NOW)
-    db.session.add(call)
-    db.session.flush()
-    recording = NameRecording(call_id=call.id, person_id=booking.person_id,
+    recording = NameRecording(call_id=ids["call_id"], person_id=booking.person_id,
                               recording_sid="RE-matrix", recording_url="https://example.jp/r",
                               audio=b"ID3", audio_type="audio/mpeg", created_dt=NOW)
     db.session.add(recording)
