@@ -19,8 +19,9 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from desk.core import audit
 from desk.core.db import lock_rows
@@ -102,11 +103,59 @@ class Changes:
 # -- reading under the lock --------------------------------------------------------------
 
 def lock_session(session):
-    """Lock the session row for the rest of the transaction and refresh it. Only the
-    row itself: its program and venue are not what a booking changes (and come from
-    the identity map when asked for), so the statement joins nothing."""
-    return lock_rows(db.session, select(EventSession).where(EventSession.id == session.id)
-                     .options(lazyload("*")), of=EventSession).one()
+    """Lock the session row for the rest of the transaction and refresh it (its program
+    with it: the reminders read the program's morning time). Its venue is not what a
+    booking changes, so the statement joins nothing else.
+
+    A session this transaction (or a savepoint still open around this point) has
+    already locked is returned as it is, without a second statement: no other
+    transaction can have changed the row since, and this one changes it only through
+    the ORM object. A lock taken inside a savepoint that was rolled back is gone (the
+    database released it), and is taken again."""
+    locked = _locked_in_this_transaction(session.id)
+    if locked is not None:
+        return locked
+    return locked_session(session.id)
+
+
+def locked_session(session_id):
+    """The session with this id, locked as `lock_session` locks it; None when there is
+    none (one statement for an API's 404 check and the lock)."""
+    session = lock_rows(db.session, select(EventSession).where(EventSession.id == session_id)
+                        .options(lazyload("*"), joinedload(EventSession.program).lazyload("*")),
+                        of=EventSession).one_or_none()
+    if session is not None:
+        _note_locked(session)
+    return session
+
+
+_LOCKED = "desk_locked_sessions"
+
+
+def _innermost_transaction():
+    return db.session().get_nested_transaction() or db.session().get_transaction()
+
+
+def _note_locked(session):
+    root = db.session().get_transaction()
+    noted = db.session.info.get(_LOCKED)
+    if noted is None or noted[0] is not root:
+        noted = db.session.info[_LOCKED] = (root, {})
+    noted[1][session.id] = _innermost_transaction()
+
+
+def _locked_in_this_transaction(session_id):
+    """The session, when a transaction still open around this point locked it."""
+    noted = db.session.info.get(_LOCKED)
+    if noted is None or noted[0] is not db.session().get_transaction():
+        return None
+    locked_in = noted[1].get(session_id)
+    transaction = _innermost_transaction()
+    while transaction is not None and transaction is not locked_in:
+        transaction = transaction.parent
+    if transaction is None or not transaction.is_active:
+        return None
+    return db.session.get(EventSession, session_id)
 
 
 def waitlist(session):
@@ -249,23 +298,34 @@ def to_promote(waiting, free):
         yield booking
 
 
-def _insert_with_code(booking):
-    """Insert the booking with a random, unique code: a collision (one in 10^8 per
-    booking held) fails the insert inside its savepoint, and another code is tried. A
-    request key another request has just used (at another session, where the session
-    locks did not keep the two apart) is refused as a reused key."""
+def _insert_statement():
+    """INSERT ... ON CONFLICT DO NOTHING in the database's dialect (PostgreSQL, SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(Booking)
+    return sqlite.insert(Booking)
+
+
+def _insert_with_code(values, *, session, person):
+    """Insert the booking (its column `values`) with a random, unique code, in one
+    statement that returns it. A code another booking holds (one in 10^8 per booking
+    held) inserts nothing (ON CONFLICT DO NOTHING: no error, so no savepoint is needed
+    around the insert) and another code is tried. A request key another request has
+    just used (at another session, where the session locks did not keep the two apart)
+    is refused as a reused key."""
     for _attempt in range(CODE_ATTEMPTS):
-        booking.code = new_code()
-        try:
-            with db.session.begin_nested():
-                db.session.add(booking)
-                db.session.flush()
+        code = new_code()
+        booking = db.session.scalars(
+            _insert_statement().values(code=code, **values).on_conflict_do_nothing()
+            .returning(Booking)).one_or_none()
+        if booking is not None:
+            set_committed_value(booking, "session", session)
+            set_committed_value(booking, "person", person)
             return booking
-        except IntegrityError as error:
-            if "request_key" in str(error.orig):
-                raise RepeatedRequestError() from None
-            if "code" not in str(error.orig):
-                raise
+        request_key = values["request_key"]
+        if request_key is not None and booking_by_request_key(request_key) is not None:
+            raise RepeatedRequestError()
+        if booking_by_code(code) is None:
+            raise RuntimeError("the booking was not inserted, although its code is free")
     raise RuntimeError(f"no free booking code after {CODE_ATTEMPTS} attempts")
 
 
@@ -282,7 +342,6 @@ def _plan_for_new(booking, *, now, resend=False):
             notices.plan_reminders(booking, now=now)
     else:
         notices.plan(BookingTemplate.WAITLIST_CONFIRMED, booking, due=now, now=now)
-    db.session.flush()  # the messages in one INSERT
 
 
 def session_changed(session, *, now):
@@ -366,9 +425,19 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
 
 def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
                  request_key=None, fingerprint=None):
-    """book_seat's work once the session is locked and the rules said yes."""
+    """book_seat's work once the session is locked and the rules said yes. Its reads
+    do not flush: the audit entries and messages it adds (and those the caller added
+    before) are written together by the next flush, one INSERT per table."""
     if person.is_anonymised:
         raise people_services.anonymised_error()
+    with db.session.no_autoflush:
+        return _book_unflushed(session, person, seats=seats, channel=channel, actor=actor,
+                               now=now, proxy=proxy, walk_in=walk_in,
+                               request_key=request_key, fingerprint=fingerprint)
+
+
+def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
+                    request_key, fingerprint):
     existing = active_booking(session, person)
     if existing is not None:
         return BookingResult(existing, created=False,
@@ -378,20 +447,18 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
         raise BookingError(_("There are not enough free seats for this walk-in. "
                              "Raise the capacity first if the room allows."))
     status = status_for(seats, free)
-    booking = Booking(
-        session_id=session.id, person_id=person.id, seats=seats, status=status,
-        token=secrets.token_urlsafe(24), channel=channel, actor_id=_actor_id(actor),
-        proxy_id=proxy.id if proxy else None, request_key=request_key,
-        request_fingerprint=fingerprint,
-        queue_dt=now if status == BookingStatus.BOOKED else _queue_time(session, now),
-        booked_dt=now if status == BookingStatus.BOOKED else None, created_dt=now,
-        is_walk_in=walk_in, attendance=Attendance.ATTENDED if walk_in else None,
-        attendance_dt=now if walk_in else None)
-    if status == BookingStatus.BOOKED:
-        slots.assign(booking, session)
-    booking.session = session
-    booking.person = person
-    _insert_with_code(booking)
+    booked = status == BookingStatus.BOOKED
+    booking = _insert_with_code({
+        "session_id": session.id, "person_id": person.id, "seats": seats, "status": status,
+        "token": secrets.token_urlsafe(24), "channel": channel, "actor_id": _actor_id(actor),
+        "proxy_id": proxy.id if proxy else None, "request_key": request_key,
+        "request_fingerprint": fingerprint,
+        "queue_dt": now if booked else _queue_time(session, now),
+        "booked_dt": now if booked else None, "created_dt": now, "is_walk_in": walk_in,
+        "attendance": Attendance.ATTENDED if walk_in else None,
+        "attendance_dt": now if walk_in else None,
+        "slot_dt": slots.slot_for_booked(session) if booked else None},
+        session=session, person=person)
     position = waitlist_position(booking)
     audit.record("booking.create", booking, actor=actor,
                  after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel), now=now)
