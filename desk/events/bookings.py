@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from desk.core import audit
@@ -298,26 +298,31 @@ def to_promote(waiting, free):
         yield booking
 
 
-def _insert_statement():
-    """INSERT ... ON CONFLICT DO NOTHING in the database's dialect (PostgreSQL, SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(Booking)
-    return sqlite.insert(Booking)
+# INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per dialect (its columns
+# come from the values it is executed with)
+_INSERT = {
+    "postgresql": postgresql.insert(Booking.__table__).on_conflict_do_nothing()
+    .returning(Booking.id),
+    "sqlite": sqlite.insert(Booking.__table__).on_conflict_do_nothing().returning(Booking.id),
+}
 
 
 def _insert_with_code(values, *, session, person):
-    """Insert the booking (its column `values`) with a random, unique code, in one
-    statement that returns it. A code another booking holds (one in 10^8 per booking
-    held) inserts nothing (ON CONFLICT DO NOTHING: no error, so no savepoint is needed
-    around the insert) and another code is tried. A request key another request has
-    just used (at another session, where the session locks did not keep the two apart)
-    is refused as a reused key."""
+    """Insert the booking (every column but its id and code in `values`) with a random,
+    unique code, in one statement; returns it as a Booking of this ORM session, whose
+    columns are those values (no statement reads it back). A code another booking holds
+    (one in 10^8 per booking held) inserts nothing (ON CONFLICT DO NOTHING: no error, so
+    no savepoint is needed around the insert) and another code is tried. A request key
+    another request has just used (at another session, where the session locks did not
+    keep the two apart) is refused as a reused key."""
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code()
-        booking = db.session.scalars(
-            _insert_statement().values(code=code, **values).on_conflict_do_nothing()
-            .returning(Booking)).one_or_none()
-        if booking is not None:
+        booking_id = db.session.execute(_INSERT[db.session.get_bind().dialect.name],
+                                        {**values, "code": code}).scalar_one_or_none()
+        if booking_id is not None:
+            booking = Booking(id=booking_id, code=code, **values)
+            make_transient_to_detached(booking)
+            db.session.add(booking)
             set_committed_value(booking, "session", session)
             set_committed_value(booking, "person", person)
             return booking
@@ -457,7 +462,9 @@ def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_
         "booked_dt": now if booked else None, "created_dt": now, "is_walk_in": walk_in,
         "attendance": Attendance.ATTENDED if walk_in else None,
         "attendance_dt": now if walk_in else None,
-        "slot_dt": slots.slot_for_booked(session) if booked else None},
+        "slot_dt": slots.slot_for_booked(session) if booked else None,
+        "confirmation": Confirmation.UNCONFIRMED, "confirmation_dt": None,
+        "cancelled_dt": None, "cancel_reason": None, "sequence": 0},
         session=session, person=person)
     position = waitlist_position(booking)
     audit.record("booking.create", booking, actor=actor,

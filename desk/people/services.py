@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from desk.core import audit, records
-from desk.core.db import lock_rows
+from desk.core.db import insert_now, lock_rows
 from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.kana import kana_key
@@ -166,8 +166,7 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
                     review_note="phone already known" if known else None,
                     proxies=[])  # new: known to have none (planning reads no proxies)
     _apply_consent(person, consent, consent_method, now)
-    db.session.add(person)
-    db.session.flush()
+    insert_now(db.session, person)
     audit.record("person.create", person, actor=actor,
                  after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
     return person
