@@ -189,12 +189,16 @@ def _queue_time(session, now):
     return max(now, latest) if latest is not None else now
 
 
+def _active_booking_id(session, person):
+    """SQL: the id of the person's active booking at the session (there is one at most)."""
+    return select(Booking.id).where(Booking.session_id == session.id,
+                                    Booking.person_id == person.id,
+                                    Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+
+
 def active_booking(session, person):
     # the id first: usually there is none, and loading a Booking joins five tables
-    booking_id = db.session.scalar(
-        select(Booking.id).where(Booking.session_id == session.id,
-                                 Booking.person_id == person.id,
-                                 Booking.status.in_(ACTIVE_BOOKING_STATUSES)))
+    booking_id = db.session.scalar(_active_booking_id(session, person))
     return db.session.get(Booking, booking_id) if booking_id is not None else None
 
 
@@ -443,11 +447,16 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
 
 def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
                     request_key, fingerprint):
-    existing = active_booking(session, person)
-    if existing is not None:
+    # in one statement: the person's active booking (the id: usually there is none) and
+    # the seats held
+    existing_id, taken = db.session.execute(select(
+        _active_booking_id(session, person).scalar_subquery(),
+        availability.seats_taken_query(session).scalar_subquery())).one()
+    if existing_id is not None:
+        existing = db.session.get(Booking, existing_id)
         return BookingResult(existing, created=False,
                              waitlist_position=waitlist_position(existing))
-    free = availability.places_free(session)
+    free = availability.places_free(session, taken=taken)
     if walk_in and seats > free:
         raise BookingError(_("There are not enough free seats for this walk-in. "
                              "Raise the capacity first if the room allows."))
