@@ -201,10 +201,11 @@ def engine_options(database_url, options, lock_timeout):
     return {**options, "connect_args": connect_args}
 
 
-def lock_rows(session, statement, *, of=None):
+def lock_rows(session, statement, *, of=None, params=None):
     """Run `statement` as SELECT ... FOR NO KEY UPDATE (of the table of `of`, when
     given) and return its scalars, read afresh from the database (populate_existing).
     The locks last until the transaction ends; the wait for them is limited (see above).
+    `params`: the values of the statement's bind parameters, for a statement built once.
 
     NO KEY UPDATE, not UPDATE: a lock holder waits for every other holder and writer of
     the row, but not for transactions that only insert rows referring to it (a sign-up's
@@ -215,7 +216,7 @@ def lock_rows(session, statement, *, of=None):
         session.execute(text("SELECT set_config('lock_timeout', :timeout, true)"),
                         {"timeout": f"{milliseconds}ms"})
     return session.scalars(statement.with_for_update(of=of, key_share=True)
-                           .execution_options(populate_existing=True))
+                           .execution_options(populate_existing=True), params)
 
 
 _INSERT_RETURNING = {}

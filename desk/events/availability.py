@@ -42,14 +42,14 @@ def _seats_held():
 
 # -- one session (under its lock when the answer decides a booking) ---------------------------
 
-def seats_taken_query(session):
-    """SQL: the seats held at `session` (what `seats_taken` runs, for a caller that asks
-    it in a statement with other questions)."""
-    return select(_seats_held()).where(Booking.session_id == session.id, holds_seats())
+def seats_taken_query(session_id):
+    """SQL: the seats held at the session (what `seats_taken` runs, for a caller that
+    asks it in a statement with other questions; `session_id` may be a bindparam)."""
+    return select(_seats_held()).where(Booking.session_id == session_id, holds_seats())
 
 
 def seats_taken(session):
-    return db.session.scalar(seats_taken_query(session))
+    return db.session.scalar(seats_taken_query(session.id))
 
 
 def seats_free(session, *, taken=None):

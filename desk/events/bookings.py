@@ -15,10 +15,11 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, lazyload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -102,6 +103,27 @@ class Changes:
 
 # -- reading under the lock --------------------------------------------------------------
 
+# Statements built once, on first use (the mappers are complete by then): building the
+# options and conditions again for every booking costs more than running them.
+
+@cache
+def _lock_session_statement():
+    return (select(EventSession).where(EventSession.id == bindparam("session_id"))
+            .options(lazyload("*"), joinedload(EventSession.program).lazyload("*")))
+
+
+@cache
+def _active_and_taken_statement():
+    """The id of the person's active booking at the session (usually none) and the
+    seats held there, in one statement."""
+    return select(
+        select(Booking.id).where(Booking.session_id == bindparam("session_id"),
+                                 Booking.person_id == bindparam("person_id"),
+                                 Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+        .scalar_subquery(),
+        availability.seats_taken_query(bindparam("session_id")).scalar_subquery())
+
+
 def lock_session(session):
     """Lock the session row for the rest of the transaction and refresh it (its program
     with it: the reminders read the program's morning time). Its venue is not what a
@@ -121,9 +143,8 @@ def lock_session(session):
 def locked_session(session_id):
     """The session with this id, locked as `lock_session` locks it; None when there is
     none (one statement for an API's 404 check and the lock)."""
-    session = lock_rows(db.session, select(EventSession).where(EventSession.id == session_id)
-                        .options(lazyload("*"), joinedload(EventSession.program).lazyload("*")),
-                        of=EventSession).one_or_none()
+    session = lock_rows(db.session, _lock_session_statement(), of=EventSession,
+                        params={"session_id": session_id}).one_or_none()
     if session is not None:
         _note_locked(session)
     return session
@@ -189,16 +210,12 @@ def _queue_time(session, now):
     return max(now, latest) if latest is not None else now
 
 
-def _active_booking_id(session, person):
-    """SQL: the id of the person's active booking at the session (there is one at most)."""
-    return select(Booking.id).where(Booking.session_id == session.id,
-                                    Booking.person_id == person.id,
-                                    Booking.status.in_(ACTIVE_BOOKING_STATUSES))
-
-
 def active_booking(session, person):
     # the id first: usually there is none, and loading a Booking joins five tables
-    booking_id = db.session.scalar(_active_booking_id(session, person))
+    booking_id = db.session.scalar(
+        select(Booking.id).where(Booking.session_id == session.id,
+                                 Booking.person_id == person.id,
+                                 Booking.status.in_(ACTIVE_BOOKING_STATUSES)))
     return db.session.get(Booking, booking_id) if booking_id is not None else None
 
 
@@ -447,11 +464,8 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
 
 def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
                     request_key, fingerprint):
-    # in one statement: the person's active booking (the id: usually there is none) and
-    # the seats held
-    existing_id, taken = db.session.execute(select(
-        _active_booking_id(session, person).scalar_subquery(),
-        availability.seats_taken_query(session).scalar_subquery())).one()
+    existing_id, taken = db.session.execute(
+        _active_and_taken_statement(), {"session_id": session.id, "person_id": person.id}).one()
     if existing_id is not None:
         existing = db.session.get(Booking, existing_id)
         return BookingResult(existing, created=False,
