@@ -113,15 +113,19 @@ def _lock_session_statement():
 
 
 @cache
-def _active_and_taken_statement():
-    """The id of the person's active booking at the session (usually none) and the
-    seats held there, in one statement."""
+def _under_the_lock_statement():
+    """What a new booking reads under the session's lock, in one statement: the id of
+    the person's active booking there (usually none), the seats held, and how many wait
+    on the waiting list and the latest queue time there (_queue_time)."""
+    at_session = Booking.session_id == bindparam("session_id")
+    waiting = (at_session, Booking.status == BookingStatus.WAITLISTED)
     return select(
-        select(Booking.id).where(Booking.session_id == bindparam("session_id"),
-                                 Booking.person_id == bindparam("person_id"),
+        select(Booking.id).where(at_session, Booking.person_id == bindparam("person_id"),
                                  Booking.status.in_(ACTIVE_BOOKING_STATUSES))
         .scalar_subquery(),
-        availability.seats_taken_query(bindparam("session_id")).scalar_subquery())
+        availability.seats_taken_query(bindparam("session_id")).scalar_subquery(),
+        select(func.count(Booking.id)).where(*waiting).scalar_subquery(),
+        select(func.max(Booking.queue_dt)).where(*waiting).scalar_subquery())
 
 
 def lock_session(session):
@@ -199,14 +203,11 @@ def waitlist_position(booking):
     return ahead + 1
 
 
-def _queue_time(session, now):
-    """When a new entry joins the waiting list: `now`, but never before the last entry
-    already on it. A request takes its `now` when it arrives, before it waits for the
-    session lock; arrival order is the order of the lock, so a booking that waited
+def _queue_time(now, latest):
+    """When a new entry joins the waiting list: `now`, but never before the `latest`
+    entry already on it. A request takes its `now` when it arrives, before it waits for
+    the session lock; arrival order is the order of the lock, so a booking that waited
     queues behind the one that went first (equal times keep the insert order)."""
-    latest = db.session.scalar(
-        select(func.max(Booking.queue_dt))
-        .where(Booking.session_id == session.id, Booking.status == BookingStatus.WAITLISTED))
     return max(now, latest) if latest is not None else now
 
 
@@ -464,8 +465,8 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
 
 def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
                     request_key, fingerprint):
-    existing_id, taken = db.session.execute(
-        _active_and_taken_statement(), {"session_id": session.id, "person_id": person.id}).one()
+    existing_id, taken, waiting, latest = db.session.execute(
+        _under_the_lock_statement(), {"session_id": session.id, "person_id": person.id}).one()
     if existing_id is not None:
         existing = db.session.get(Booking, existing_id)
         return BookingResult(existing, created=False,
@@ -481,7 +482,7 @@ def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_
         "token": secrets.token_urlsafe(24), "channel": channel, "actor_id": _actor_id(actor),
         "proxy_id": proxy.id if proxy else None, "request_key": request_key,
         "request_fingerprint": fingerprint,
-        "queue_dt": now if booked else _queue_time(session, now),
+        "queue_dt": now if booked else _queue_time(now, latest),
         "booked_dt": now if booked else None, "created_dt": now, "is_walk_in": walk_in,
         "attendance": Attendance.ATTENDED if walk_in else None,
         "attendance_dt": now if walk_in else None,
@@ -489,7 +490,9 @@ def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_
         "confirmation": Confirmation.UNCONFIRMED, "confirmation_dt": None,
         "cancelled_dt": None, "cancel_reason": None, "sequence": 0},
         session=session, person=person)
-    position = waitlist_position(booking)
+    # a new entry is the last on the waiting list (waitlist_position's order): no queue
+    # time is later than its own, and the entries with the same time went in before it
+    position = None if booked else waiting + 1
     audit.record("booking.create", booking, actor=actor,
                  after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel), now=now)
     if not walk_in:
