@@ -12,9 +12,10 @@ desk.people.signals; so do they when contact details change or a proxy's copies 
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 
 from desk.core import audit, records
 from desk.core.db import insert_now, lock_rows
@@ -137,10 +138,15 @@ def find_match(phone_e164, key, *, candidates=None):
                  if person.kana_key == key and person.merged_into_id is None), None)
 
 
+@cache
+def _with_phone_statement():
+    # built once, on first use: every public booking runs it
+    return select(Person).where(Person.phone == bindparam("phone")).order_by(Person.id)
+
+
 def people_with_phone(phone_e164):
     """Everyone recorded with this phone number (merged records included), oldest first."""
-    return db.session.scalars(
-        select(Person).where(Person.phone == phone_e164).order_by(Person.id)).all()
+    return db.session.scalars(_with_phone_statement(), {"phone": phone_e164}).all()
 
 
 def person_for_public_booking(data, *, channel, consent_method, actor, now):
