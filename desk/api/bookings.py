@@ -82,7 +82,10 @@ def _booking_by_code_or_404(code):
 
 
 def create_booking(session_id):
-    session = _session_or_404(session_id)
+    # the 404 check locks the session for the booking (desk.events.bookings.lock_session)
+    session = bookings.locked_session(session_id) if session_id < 2**31 else None
+    if session is None:
+        raise NotFoundError(_("There is no session with the id %(id)d.", id=session_id))
     data = inputs.check_fields(inputs.json_body(), BOOKING_FIELDS)
     with _json_field_names():
         result = public_booking.book_online(

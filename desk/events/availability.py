@@ -42,19 +42,28 @@ def _seats_held():
 
 # -- one session (under its lock when the answer decides a booking) ---------------------------
 
+def seats_taken_query(session_id):
+    """SQL: the seats held at the session (what `seats_taken` runs, for a caller that
+    asks it in a statement with other questions; `session_id` may be a bindparam)."""
+    return select(_seats_held()).where(Booking.session_id == session_id, holds_seats())
+
+
 def seats_taken(session):
-    return db.session.scalar(
-        select(_seats_held()).where(Booking.session_id == session.id, holds_seats()))
+    return db.session.scalar(seats_taken_query(session.id))
 
 
-def seats_free(session):
-    return max((session.capacity or 0) - seats_taken(session), 0)
+def seats_free(session, *, taken=None):
+    """The capacity less the seats held (`taken`, when the caller read it already)."""
+    if taken is None:
+        taken = seats_taken(session)
+    return max((session.capacity or 0) - taken, 0)
 
 
-def places_free(session):
+def places_free(session, *, taken=None):
     """Seats a new booking may take now: the free seats, and at a session with reserved
-    slots no more than its free slots."""
-    free = seats_free(session)
+    slots no more than its free slots. `taken`: the seats held, when the caller read
+    them already (under the lock, with seats_taken_query)."""
+    free = seats_free(session, taken=taken)
     if session.has_reserved_slots:
         free = min(free, len(slots.free_slots(session)))
     return free

@@ -15,12 +15,14 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, lazyload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from desk.core import audit
 from desk.core.db import lock_rows
@@ -101,12 +103,84 @@ class Changes:
 
 # -- reading under the lock --------------------------------------------------------------
 
+# Statements built once, on first use (the mappers are complete by then): building the
+# options and conditions again for every booking costs more than running them.
+
+@cache
+def _lock_session_statement():
+    return (select(EventSession).where(EventSession.id == bindparam("session_id"))
+            .options(lazyload("*"), joinedload(EventSession.program).lazyload("*")))
+
+
+@cache
+def _under_the_lock_statement():
+    """What a new booking reads under the session's lock, in one statement: the id of
+    the person's active booking there (usually none), the seats held, and how many wait
+    on the waiting list and the latest queue time there (_queue_time)."""
+    at_session = Booking.session_id == bindparam("session_id")
+    waiting = (at_session, Booking.status == BookingStatus.WAITLISTED)
+    return select(
+        select(Booking.id).where(at_session, Booking.person_id == bindparam("person_id"),
+                                 Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+        .scalar_subquery(),
+        availability.seats_taken_query(bindparam("session_id")).scalar_subquery(),
+        select(func.count(Booking.id)).where(*waiting).scalar_subquery(),
+        select(func.max(Booking.queue_dt)).where(*waiting).scalar_subquery())
+
+
 def lock_session(session):
-    """Lock the session row for the rest of the transaction and refresh it. Only the
-    row itself: its program and venue are not what a booking changes (and come from
-    the identity map when asked for), so the statement joins nothing."""
-    return lock_rows(db.session, select(EventSession).where(EventSession.id == session.id)
-                     .options(lazyload("*")), of=EventSession).one()
+    """Lock the session row for the rest of the transaction and refresh it (its program
+    with it: the reminders read the program's morning time). Its venue is not what a
+    booking changes, so the statement joins nothing else.
+
+    A session this transaction (or a savepoint still open around this point) has
+    already locked is returned as it is, without a second statement: no other
+    transaction can have changed the row since, and this one changes it only through
+    the ORM object. A lock taken inside a savepoint that was rolled back is gone (the
+    database released it), and is taken again."""
+    locked = _locked_in_this_transaction(session.id)
+    if locked is not None:
+        return locked
+    return locked_session(session.id)
+
+
+def locked_session(session_id):
+    """The session with this id, locked as `lock_session` locks it; None when there is
+    none (one statement for an API's 404 check and the lock)."""
+    session = lock_rows(db.session, _lock_session_statement(), of=EventSession,
+                        params={"session_id": session_id}).one_or_none()
+    if session is not None:
+        _note_locked(session)
+    return session
+
+
+_LOCKED = "desk_locked_sessions"
+
+
+def _innermost_transaction():
+    return db.session().get_nested_transaction() or db.session().get_transaction()
+
+
+def _note_locked(session):
+    root = db.session().get_transaction()
+    noted = db.session.info.get(_LOCKED)
+    if noted is None or noted[0] is not root:
+        noted = db.session.info[_LOCKED] = (root, {})
+    noted[1][session.id] = _innermost_transaction()
+
+
+def _locked_in_this_transaction(session_id):
+    """The session, when a transaction still open around this point locked it."""
+    noted = db.session.info.get(_LOCKED)
+    if noted is None or noted[0] is not db.session().get_transaction():
+        return None
+    locked_in = noted[1].get(session_id)
+    transaction = _innermost_transaction()
+    while transaction is not None and transaction is not locked_in:
+        transaction = transaction.parent
+    if transaction is None or not transaction.is_active:
+        return None
+    return db.session.get(EventSession, session_id)
 
 
 def waitlist(session):
@@ -129,14 +203,11 @@ def waitlist_position(booking):
     return ahead + 1
 
 
-def _queue_time(session, now):
-    """When a new entry joins the waiting list: `now`, but never before the last entry
-    already on it. A request takes its `now` when it arrives, before it waits for the
-    session lock; arrival order is the order of the lock, so a booking that waited
+def _queue_time(now, latest):
+    """When a new entry joins the waiting list: `now`, but never before the `latest`
+    entry already on it. A request takes its `now` when it arrives, before it waits for
+    the session lock; arrival order is the order of the lock, so a booking that waited
     queues behind the one that went first (equal times keep the insert order)."""
-    latest = db.session.scalar(
-        select(func.max(Booking.queue_dt))
-        .where(Booking.session_id == session.id, Booking.status == BookingStatus.WAITLISTED))
     return max(now, latest) if latest is not None else now
 
 
@@ -249,23 +320,39 @@ def to_promote(waiting, free):
         yield booking
 
 
-def _insert_with_code(booking):
-    """Insert the booking with a random, unique code: a collision (one in 10^8 per
-    booking held) fails the insert inside its savepoint, and another code is tried. A
-    request key another request has just used (at another session, where the session
-    locks did not keep the two apart) is refused as a reused key."""
+# INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per dialect (its columns
+# come from the values it is executed with)
+_INSERT = {
+    "postgresql": postgresql.insert(Booking.__table__).on_conflict_do_nothing()
+    .returning(Booking.id),
+    "sqlite": sqlite.insert(Booking.__table__).on_conflict_do_nothing().returning(Booking.id),
+}
+
+
+def _insert_with_code(values, *, session, person):
+    """Insert the booking (every column but its id and code in `values`) with a random,
+    unique code, in one statement; returns it as a Booking of this ORM session, whose
+    columns are those values (no statement reads it back). A code another booking holds
+    (one in 10^8 per booking held) inserts nothing (ON CONFLICT DO NOTHING: no error, so
+    no savepoint is needed around the insert) and another code is tried. A request key
+    another request has just used (at another session, where the session locks did not
+    keep the two apart) is refused as a reused key."""
     for _attempt in range(CODE_ATTEMPTS):
-        booking.code = new_code()
-        try:
-            with db.session.begin_nested():
-                db.session.add(booking)
-                db.session.flush()
+        code = new_code()
+        booking_id = db.session.execute(_INSERT[db.session.get_bind().dialect.name],
+                                        {**values, "code": code}).scalar_one_or_none()
+        if booking_id is not None:
+            booking = Booking(id=booking_id, code=code, **values)
+            make_transient_to_detached(booking)
+            db.session.add(booking)
+            set_committed_value(booking, "session", session)
+            set_committed_value(booking, "person", person)
             return booking
-        except IntegrityError as error:
-            if "request_key" in str(error.orig):
-                raise RepeatedRequestError() from None
-            if "code" not in str(error.orig):
-                raise
+        request_key = values["request_key"]
+        if request_key is not None and booking_by_request_key(request_key) is not None:
+            raise RepeatedRequestError()
+        if booking_by_code(code) is None:
+            raise RuntimeError("the booking was not inserted, although its code is free")
     raise RuntimeError(f"no free booking code after {CODE_ATTEMPTS} attempts")
 
 
@@ -282,7 +369,6 @@ def _plan_for_new(booking, *, now, resend=False):
             notices.plan_reminders(booking, now=now)
     else:
         notices.plan(BookingTemplate.WAITLIST_CONFIRMED, booking, due=now, now=now)
-    db.session.flush()  # the messages in one INSERT
 
 
 def session_changed(session, *, now):
@@ -366,33 +452,47 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
 
 def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
                  request_key=None, fingerprint=None):
-    """book_seat's work once the session is locked and the rules said yes."""
+    """book_seat's work once the session is locked and the rules said yes. Its reads
+    do not flush: the audit entries and messages it adds (and those the caller added
+    before) are written together by the next flush, one INSERT per table."""
     if person.is_anonymised:
         raise people_services.anonymised_error()
-    existing = active_booking(session, person)
-    if existing is not None:
+    with db.session.no_autoflush:
+        return _book_unflushed(session, person, seats=seats, channel=channel, actor=actor,
+                               now=now, proxy=proxy, walk_in=walk_in,
+                               request_key=request_key, fingerprint=fingerprint)
+
+
+def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
+                    request_key, fingerprint):
+    existing_id, taken, waiting, latest = db.session.execute(
+        _under_the_lock_statement(), {"session_id": session.id, "person_id": person.id}).one()
+    if existing_id is not None:
+        existing = db.session.get(Booking, existing_id)
         return BookingResult(existing, created=False,
                              waitlist_position=waitlist_position(existing))
-    free = availability.places_free(session)
+    free = availability.places_free(session, taken=taken)
     if walk_in and seats > free:
         raise BookingError(_("There are not enough free seats for this walk-in. "
                              "Raise the capacity first if the room allows."))
     status = status_for(seats, free)
-    booking = Booking(
-        session_id=session.id, person_id=person.id, seats=seats, status=status,
-        token=secrets.token_urlsafe(24), channel=channel, actor_id=_actor_id(actor),
-        proxy_id=proxy.id if proxy else None, request_key=request_key,
-        request_fingerprint=fingerprint,
-        queue_dt=now if status == BookingStatus.BOOKED else _queue_time(session, now),
-        booked_dt=now if status == BookingStatus.BOOKED else None, created_dt=now,
-        is_walk_in=walk_in, attendance=Attendance.ATTENDED if walk_in else None,
-        attendance_dt=now if walk_in else None)
-    if status == BookingStatus.BOOKED:
-        slots.assign(booking, session)
-    booking.session = session
-    booking.person = person
-    _insert_with_code(booking)
-    position = waitlist_position(booking)
+    booked = status == BookingStatus.BOOKED
+    booking = _insert_with_code({
+        "session_id": session.id, "person_id": person.id, "seats": seats, "status": status,
+        "token": secrets.token_urlsafe(24), "channel": channel, "actor_id": _actor_id(actor),
+        "proxy_id": proxy.id if proxy else None, "request_key": request_key,
+        "request_fingerprint": fingerprint,
+        "queue_dt": now if booked else _queue_time(now, latest),
+        "booked_dt": now if booked else None, "created_dt": now, "is_walk_in": walk_in,
+        "attendance": Attendance.ATTENDED if walk_in else None,
+        "attendance_dt": now if walk_in else None,
+        "slot_dt": slots.slot_for_booked(session) if booked else None,
+        "confirmation": Confirmation.UNCONFIRMED, "confirmation_dt": None,
+        "cancelled_dt": None, "cancel_reason": None, "sequence": 0},
+        session=session, person=person)
+    # a new entry is the last on the waiting list (waitlist_position's order): no queue
+    # time is later than its own, and the entries with the same time went in before it
+    position = None if booked else waiting + 1
     audit.record("booking.create", booking, actor=actor,
                  after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel), now=now)
     if not walk_in:

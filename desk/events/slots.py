@@ -116,12 +116,16 @@ def takes_bookings_clause():
 
 # -- giving and taking slots (under the session lock) ------------------------------------------
 
+def slot_for_booked(session):
+    """The slot a booking that becomes booked takes: the first free one; None for a
+    session without slots (or, should the caller not have checked, none free)."""
+    return first_free_slot(session) if session.has_reserved_slots else None
+
+
 def assign(booking, session):
-    """Give a booking that becomes booked the first free slot. Returns the slot; None
-    for a session without slots (or, should the caller not have checked, none free)."""
-    slot = first_free_slot(session) if session.has_reserved_slots else None
-    booking.slot_dt = slot
-    return slot
+    """Give a booking that becomes booked its slot (slot_for_booked). Returns the slot."""
+    booking.slot_dt = slot_for_booked(session)
+    return booking.slot_dt
 
 
 def release(booking):

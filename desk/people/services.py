@@ -12,14 +12,15 @@ desk.people.signals; so do they when contact details change or a proxy's copies 
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 
 from desk.core import audit, records
-from desk.core.db import lock_rows
+from desk.core.db import insert_now, lock_rows
 from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.kana import kana_key
@@ -141,10 +142,15 @@ def find_match(phone_e164, key, *, candidates=None):
                  if person.kana_key == key and person.merged_into_id is None), None)
 
 
+@cache
+def _with_phone_statement():
+    # built once, on first use: every public booking runs it
+    return select(Person).where(Person.phone == bindparam("phone")).order_by(Person.id)
+
+
 def people_with_phone(phone_e164):
     """Everyone recorded with this phone number (merged records included), oldest first."""
-    return db.session.scalars(
-        select(Person).where(Person.phone == phone_e164).order_by(Person.id)).all()
+    return db.session.scalars(_with_phone_statement(), {"phone": phone_e164}).all()
 
 
 def person_for_public_booking(data, *, channel, consent_method, actor, now):
@@ -170,8 +176,7 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
                     review_note="phone already known" if known else None,
                     proxies=[])  # new: known to have none (planning reads no proxies)
     _apply_consent(person, consent, consent_method, now)
-    db.session.add(person)
-    db.session.flush()
+    insert_now(db.session, person)
     audit.record("person.create", person, actor=actor,
                  after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
     return person
