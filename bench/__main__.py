@@ -3,10 +3,10 @@
 
 import sys
 
-from bench import booking, dispatch, phone, report
+from bench import booking, dispatch, pages, phone, report
 
-BENCHES = {"booking": booking.main, "dispatch": dispatch.main, "phone": phone.main,
-           "report": report.main}
+BENCHES = {"booking": booking.main, "dispatch": dispatch.main, "pages": pages.main,
+           "phone": phone.main, "report": report.main}
 
 
 def main(argv):
