@@ -19,7 +19,7 @@ served by the same server in the same run.
    each request followed by one of `GET /bench/page` (bench.baseline: a small HTML page,
    no database, no template) so that the bare page is measured alongside. Prints p50 and
    p95 per page and their ratio to the bare page's p50, the ten slowest, and the server
-   process's resident memory after the demo load, after the crawl and after the timing.
+   process's resident memory after the demo load, after the crawl and after each round.
 
 The database is a throw-away schema on the PostgreSQL server named by
 DESK_BENCH_DATABASE_URL (else DESK_TEST_DATABASE_URL); rate limiting is off.
@@ -205,9 +205,10 @@ def discover(app, port, venue_id, code, consultation_id, per_shape):
     return clients, pages, problems
 
 
-def measure(clients, pages, repeat, bare):
-    """`repeat` rounds over every page, each request followed by the bare page."""
-    for _round in range(repeat):
+def measure(clients, pages, repeat, bare, memory, probe):
+    """`repeat` rounds over every page, each request followed by the bare page; the
+    server's RSS noted after each round."""
+    for number in range(1, repeat + 1):
         for page in pages:
             client = clients[page.role]
             started = time.perf_counter()
@@ -219,6 +220,7 @@ def measure(clients, pages, repeat, bare):
             started = time.perf_counter()
             client.request("GET", baseline.PAGE_PATH)
             bare.append(time.perf_counter() - started)
+        memory[f"after timing round {number} of {repeat}"] = rss_mib(probe)
 
 
 def rss_mib(client):
@@ -259,8 +261,7 @@ def main(argv=None):
                                                 args.per_shape)
             memory["after the crawl"] = rss_mib(probe)
             bare = []
-            measure(clients, pages, args.repeat, bare)
-            memory[f"after timing {len(pages)} pages x {args.repeat}"] = rss_mib(probe)
+            measure(clients, pages, args.repeat, bare, memory, probe)
         bare_p50 = _percentile(bare, 50)
         print(f"bench pages: PostgreSQL {schema.server_version()}, waitress {args.threads} "
               f"threads, one client; {len(pages)} pages ({args.per_shape} per endpoint and "

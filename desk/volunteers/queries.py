@@ -64,16 +64,18 @@ class OpenShift:
     free: int
 
 
-def open_shifts_for(volunteer, *, now, days=OPEN_SHIFT_DAYS):
+def open_shifts_for(volunteer, *, now, days=OPEN_SHIFT_DAYS, mine=None):
     """Shifts still to come with a free place whose skills the volunteer has, inside
-    their usual times, not clashing with a shift they already hold."""
+    their usual times, not clashing with a shift they already hold (`mine`: their
+    my_assignments, when the caller has already read them)."""
     from desk.volunteers.services import fits_availability
 
     shifts = list(db.session.scalars(
         _live_shifts().where(Shift.start_dt > now, Shift.start_dt <= now + timedelta(days=days))
         .order_by(Shift.start_dt, Shift.id)))
     free_places = places.of_shifts(shifts)
-    mine = my_assignments(volunteer, now=now)
+    if mine is None:
+        mine = my_assignments(volunteer, now=now)
     taken = {assignment.shift_id for assignment in mine}
     skills = volunteer.skills
     offered = []

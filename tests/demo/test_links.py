@@ -14,7 +14,8 @@ from desk.demo.logins import read_demo_logins
 from desk.extensions import db
 
 
-def _login(app, client, role):
+def log_in(app, client, role):
+    """The test client logged in as the role's first demo account."""
     if role == "anonymous":
         return
     email = next(email for kind, email, _password in read_demo_logins(app.instance_path)
@@ -26,22 +27,18 @@ def _login(app, client, role):
         session["_user_id"], session["_fresh"] = user_id, True
 
 
-def fetcher(client):
-    """bench.crawl's fetch through Flask's test client."""
-    def fetch(url):
-        response = client.get(url)
-        return Answer(response.status_code, response.content_type,
-                      response.headers.get("Location"),
-                      response.get_data(as_text=True) if response.mimetype == "text/html"
-                      else None)
-    return fetch
+def answer(response):
+    """bench.crawl's Answer of a test client's response."""
+    return Answer(response.status_code, response.content_type,
+                  response.headers.get("Location"),
+                  response.get_data(as_text=True) if response.mimetype == "text/html" else None)
 
 
 @pytest.mark.parametrize("role", START)
 def test_every_link_a_role_is_shown_opens(demo_app, role):
     client = demo_app.test_client()
-    _login(demo_app, client, role)
-    visits = crawl([START[role]], fetcher(client), demo_app.url_map.bind("localhost"))
+    log_in(demo_app, client, role)
+    visits = crawl([START[role]], lambda url: answer(client.get(url)), demo_app.url_map.bind("localhost"))
     broken = [(visit.answer.status, visit.url, visit.referrer) for visit in visits
               if visit.answer.status >= 400]
     broken += [(visit.answer.content_type, visit.url, visit.referrer) for visit in visits
