@@ -13,7 +13,7 @@ from bench.crawl import START, crawl
 from tests.demo.test_links import answer, log_in
 from tests.fixtures.sql import statements_of
 
-DEFAULT_BOUND = 20
+DEFAULT_BOUND = 25  # the most any other page runs today is 19 (a session's shifts)
 # pages whose number of statements is fixed by something other than their rows
 BOUNDS = {
     # the KPI dashboard and its printable, spreadsheet and CSV forms: one set of aggregate
