@@ -2,7 +2,9 @@
 inserts one row in one transaction and answers 201 with JSON — the least a writing
 request costs on this app, this server and this database. `POST /bench/twiml` answers
 a bare TwiML <Say> inside a <Gather>, touching no database: the least a Twilio webhook
-costs (bench.phone).
+costs (bench.phone). `GET /bench/page` answers a small HTML page, touching no database
+and no template: the least a page costs on this app and server (bench.pages), and
+`GET /bench/memory` the resident memory (RSS) of the serving process.
 
 Only the bench's own server (bench.server) registers this blueprint, and its table lives
 in the bench's throw-away schema: neither is ever part of the application.
@@ -17,6 +19,10 @@ from desk.extensions import csrf, db
 
 PATH = "/bench/baseline"
 TWIML_PATH = "/bench/twiml"
+PAGE_PATH = "/bench/page"
+MEMORY_PATH = "/bench/memory"
+BARE_PAGE = ("<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\">"
+             "<title>ベンチ</title></head><body><p>こんにちは</p></body></html>")
 
 metadata = MetaData()
 rows = Table(
@@ -52,3 +58,16 @@ def bare_twiml():
     gather = response.gather(num_digits=1, action=TWIML_PATH, method="POST")
     gather.say(request.form.get("Digits", "") or "もしもし", language="ja-JP")
     return Response(response.to_xml(xml_declaration=False), mimetype="application/xml")
+
+
+@bp.get(PAGE_PATH)
+def bare_page():
+    return Response(BARE_PAGE, mimetype="text/html")
+
+
+@bp.get(MEMORY_PATH)
+def memory():
+    """{"rss_kib": ...} of this process, from /proc/self/status (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return jsonify({"rss_kib": rss})

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from desk.core.timeutil import local_datetime, local_day_bounds, to_local
 from desk.events.models import (
@@ -63,9 +63,15 @@ def programs(*, active_only=False):
 
 
 def series_list():
-    query = select(SessionSeries).order_by(SessionSeries.status, SessionSeries.start_date.desc(),
-                                           SessionSeries.id)
-    return db.session.scalars(query).unique().all()
+    """Every series with its number of sessions, counted in the same query:
+    [(series, count)]."""
+    counts = (select(EventSession.series_id, func.count().label("sessions"))
+              .where(EventSession.series_id.is_not(None))
+              .group_by(EventSession.series_id).subquery())
+    query = (select(SessionSeries, func.coalesce(counts.c.sessions, 0))
+             .outerjoin(counts, counts.c.series_id == SessionSeries.id)
+             .order_by(SessionSeries.status, SessionSeries.start_date.desc(), SessionSeries.id))
+    return db.session.execute(query).unique().all()
 
 
 def sessions_page(first_day, last_day=None, *, kinds=(), venue_id=None, after=None, limit=50):

@@ -13,7 +13,6 @@ Common rules:
 
 from dataclasses import dataclass
 from datetime import time, timedelta
-from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -42,15 +41,8 @@ from desk.people.labels import AGE_BAND_LABELS
 from desk.people.models import AgeBand, Person
 from desk.reports.models import CanDo, SurveyEntry
 from desk.volunteers.labels import AFFILIATION_LABELS
-from desk.volunteers.models import (
-    Affiliation,
-    AssignmentStatus,
-    Shift,
-    ShiftAssignment,
-    ShiftStatus,
-    Volunteer,
-)
-from desk.volunteers.queries import worked
+from desk.volunteers.models import Affiliation
+from desk.volunteers.queries import hours_by_volunteer
 
 UNITS = ("count", "percent", "hours", "score")
 CLASS_KINDS = (SessionKind.CLASS, SessionKind.OUTREACH_CLASS)
@@ -333,40 +325,11 @@ def _ages(scope):
             "share_aged_70_plus": _share(aged, known), "age_not_given": counts.get(None, 0)}
 
 
-def _worked_by_volunteer(first, last):
-    """{volunteer id: (affiliation, time worked, checked in at least once)} over the live
-    assignments on shifts starting in the period: the rows and the rule (`worked`) of
-    desk.volunteers.queries.hours_report, read as plain columns, because a year holds
-    tens of thousands of assignments and loading them as objects took seconds."""
-    start, end = local_day_bounds(first, last)
-    rows = db.session.execute(
-        select(ShiftAssignment.volunteer_id, Volunteer.affiliation, ShiftAssignment.check_in_dt,
-               ShiftAssignment.check_out_dt, Shift.end_dt)
-        .join(Shift, Shift.id == ShiftAssignment.shift_id)
-        .join(EventSession, EventSession.id == Shift.session_id)
-        .join(Volunteer, Volunteer.id == ShiftAssignment.volunteer_id)
-        .where(ShiftAssignment.status == AssignmentStatus.ACTIVE,
-               Shift.status == ShiftStatus.ACTIVE,
-               EventSession.status != SessionStatus.CANCELLED,
-               Shift.start_dt >= start, Shift.start_dt < end))
-    totals = {}
-    for volunteer_id, affiliation, check_in, check_out, shift_end in rows:
-        spent = worked(SimpleNamespace(check_in_dt=check_in, check_out_dt=check_out,
-                                       shift=SimpleNamespace(end_dt=shift_end)))
-        _affiliation, time_worked, checked_in = totals.get(
-            volunteer_id, (affiliation, timedelta(0), False))
-        totals[volunteer_id] = (affiliation, time_worked + spent,
-                                checked_in or check_in is not None)
-    return totals
-
-
 def _volunteers(first, last):
-    totals = _worked_by_volunteer(first, last).values()
-    seconds = sum((time_worked for _affiliation, time_worked, _in in totals),
-                  timedelta(0)).total_seconds()
+    rows = [row for _affiliation, row in hours_by_volunteer(first, last).values()]
+    seconds = sum((row.time for row in rows), timedelta(0)).total_seconds()
     return {"volunteer_hours": round(seconds / 3600, 2),
-            "active_volunteers": sum(1 for _affiliation, _time, checked_in in totals
-                                     if checked_in)}
+            "active_volunteers": sum(1 for row in rows if row.worked_shifts)}
 
 
 def _outcomes(scope, base):
@@ -524,9 +487,9 @@ def volunteers_by_affiliation(first, last):
     """[(affiliation label, hours, active volunteers)] for every affiliation, in the
     order of the enumeration (zero rows included)."""
     seconds, active = {}, {}
-    for affiliation, time_worked, checked_in in _worked_by_volunteer(first, last).values():
-        seconds[affiliation] = seconds.get(affiliation, 0) + time_worked.total_seconds()
-        active[affiliation] = active.get(affiliation, 0) + checked_in
+    for affiliation, row in hours_by_volunteer(first, last).values():
+        seconds[affiliation] = seconds.get(affiliation, 0) + row.time.total_seconds()
+        active[affiliation] = active.get(affiliation, 0) + (row.worked_shifts > 0)
     return [(str(AFFILIATION_LABELS[affiliation]),
              round(seconds.get(affiliation, 0) / 3600, 2), active.get(affiliation, 0))
             for affiliation in Affiliation]

@@ -98,11 +98,11 @@ def home():
     if volunteer is None:
         return _not_linked()
     now = utcnow()
+    mine = queries.my_assignments(volunteer, now=now)
     return _render(
         "volunteers/me/home.html", volunteer=volunteer, now=now,
-        places=[Place(assignment, now) for assignment in queries.my_assignments(volunteer,
-                                                                                 now=now)],
-        open_shifts=queries.open_shifts_for(volunteer, now=now),
+        places=[Place(assignment, now) for assignment in mine],
+        open_shifts=queries.open_shifts_for(volunteer, now=now, mine=mine),
         hours=_hours(volunteer, now),
         withdraw_hours=current_app.config["DESK_SHIFT_WITHDRAW_HOURS"],
         open_days=queries.OPEN_SHIFT_DAYS)

@@ -64,16 +64,18 @@ class OpenShift:
     free: int
 
 
-def open_shifts_for(volunteer, *, now, days=OPEN_SHIFT_DAYS):
+def open_shifts_for(volunteer, *, now, days=OPEN_SHIFT_DAYS, mine=None):
     """Shifts still to come with a free place whose skills the volunteer has, inside
-    their usual times, not clashing with a shift they already hold."""
+    their usual times, not clashing with a shift they already hold (`mine`: their
+    my_assignments, when the caller has already read them)."""
     from desk.volunteers.services import fits_availability
 
     shifts = list(db.session.scalars(
         _live_shifts().where(Shift.start_dt > now, Shift.start_dt <= now + timedelta(days=days))
         .order_by(Shift.start_dt, Shift.id)))
     free_places = places.of_shifts(shifts)
-    mine = my_assignments(volunteer, now=now)
+    if mine is None:
+        mine = my_assignments(volunteer, now=now)
     taken = {assignment.shift_id for assignment in mine}
     skills = volunteer.skills
     offered = []
@@ -226,18 +228,18 @@ def place_on_shift(volunteer, shift):
 
 # -- hours -----------------------------------------------------------------------------------
 
-def worked(assignment):
-    """Time worked: from check-in to check-out (to the shift's end when the volunteer
-    did not check out); nothing without a check-in."""
-    if assignment.check_in_dt is None:
+def worked(check_in, check_out, shift_end):
+    """Time worked on one place: from check-in to check-out (to the shift's end when the
+    volunteer did not check out); nothing without a check-in."""
+    if check_in is None:
         return timedelta(0)
-    end = assignment.check_out_dt or max(assignment.shift.end_dt, assignment.check_in_dt)
-    return max(end - assignment.check_in_dt, timedelta(0))
+    end = check_out or max(shift_end, check_in)
+    return max(end - check_in, timedelta(0))
 
 
 @dataclass
 class HoursRow:
-    key: object  # a Volunteer, or an Affiliation for the totals
+    key: object  # a Volunteer (or its id), or an Affiliation for the totals
     shifts: int = 0  # places held on shifts in the period
     worked_shifts: int = 0  # of which checked in
     no_shows: int = 0
@@ -247,47 +249,74 @@ class HoursRow:
     def hours(self):
         return round(self.time.total_seconds() / 3600, 2)
 
+    def add(self, other):
+        self.shifts += other.shifts
+        self.worked_shifts += other.worked_shifts
+        self.no_shows += other.no_shows
+        self.time += other.time
+
+
+def hours_by_volunteer(first, last, *, volunteer_id=None):
+    """{volunteer id: (affiliation, HoursRow keyed by the id)} over the live places on
+    shifts that start between the local dates `first` and `last` (inclusive), of one
+    volunteer or of all. The one place hours are counted (the hours report, a
+    volunteer's own page and detail page, the KPI metrics): one query of plain columns,
+    each place counted by `worked`."""
+    start, end = local_day_bounds(first, last)
+    query = (select(ShiftAssignment.volunteer_id, Volunteer.affiliation,
+                    ShiftAssignment.check_in_dt, ShiftAssignment.check_out_dt,
+                    ShiftAssignment.is_no_show, Shift.end_dt)
+             .join(Shift, Shift.id == ShiftAssignment.shift_id)
+             .join(EventSession, EventSession.id == Shift.session_id)
+             .join(Volunteer, Volunteer.id == ShiftAssignment.volunteer_id)
+             .where(ShiftAssignment.status == AssignmentStatus.ACTIVE,
+                    Shift.status == ShiftStatus.ACTIVE,
+                    EventSession.status != SessionStatus.CANCELLED,
+                    Shift.start_dt >= start, Shift.start_dt < end))
+    if volunteer_id is not None:
+        query = query.where(ShiftAssignment.volunteer_id == volunteer_id)
+    totals = {}
+    for volunteer, affiliation, check_in, check_out, no_show, shift_end in db.session.execute(
+            query):
+        _affiliation, row = totals.setdefault(volunteer, (affiliation, HoursRow(volunteer)))
+        row.shifts += 1
+        row.worked_shifts += check_in is not None
+        row.no_shows += no_show
+        row.time += worked(check_in, check_out, shift_end)
+    return totals
+
 
 def hours_report(first, last):
     """Hours and no-shows of shifts that start between the local dates `first` and
     `last` (inclusive): ([HoursRow per volunteer], [HoursRow per affiliation])."""
-    start, end = local_day_bounds(first, last)
-    assignments = db.session.scalars(
-        select(ShiftAssignment).join(ShiftAssignment.shift).join(Shift.session)
-        .where(ShiftAssignment.status == AssignmentStatus.ACTIVE,
-               Shift.status == ShiftStatus.ACTIVE,
-               EventSession.status != SessionStatus.CANCELLED,
-               Shift.start_dt >= start, Shift.start_dt < end))
-    by_volunteer, by_affiliation = {}, {}
-    for assignment in assignments:
-        volunteer = assignment.volunteer
-        for rows, key in ((by_volunteer, volunteer.id), (by_affiliation, volunteer.affiliation)):
-            row = rows.setdefault(key, HoursRow(volunteer if rows is by_volunteer
-                                                else volunteer.affiliation))
-            row.shifts += 1
-            row.worked_shifts += assignment.check_in_dt is not None
-            row.no_shows += assignment.is_no_show
-            row.time += worked(assignment)
-    volunteers = sorted(by_volunteer.values(), key=lambda row: (row.key.name_kana, row.key.id))
+    totals = hours_by_volunteer(first, last)
+    volunteers = {volunteer.id: volunteer for volunteer in db.session.scalars(
+        select(Volunteer).where(Volunteer.id.in_(list(totals))))} if totals else {}
+    by_volunteer, by_affiliation = [], {}
+    for volunteer_id, (affiliation, row) in totals.items():
+        row.key = volunteers[volunteer_id]
+        by_volunteer.append(row)
+        by_affiliation.setdefault(affiliation, HoursRow(affiliation)).add(row)
+    by_volunteer.sort(key=lambda row: (row.key.name_kana, row.key.id))
     affiliations = sorted(by_affiliation.values(), key=lambda row: list(type(row.key)).index(
         row.key))
-    return volunteers, affiliations
+    return by_volunteer, affiliations
 
 
 def hours_total(rows):
     """The sum of HoursRows (the report's last line)."""
     total = HoursRow(key=None)
     for row in rows:
-        total.shifts += row.shifts
-        total.worked_shifts += row.worked_shifts
-        total.no_shows += row.no_shows
-        total.time += row.time
+        total.add(row)
     return total
 
 
 def hours_of(volunteer, first, last):
-    rows, _totals = hours_report(first, last)
-    return next((row for row in rows if row.key.id == volunteer.id), HoursRow(volunteer))
+    """The volunteer's line of the hours report, counted for the volunteer alone."""
+    _affiliation, row = hours_by_volunteer(first, last, volunteer_id=volunteer.id).get(
+        volunteer.id, (None, HoursRow(volunteer.id)))
+    row.key = volunteer
+    return row
 
 
 # -- what a volunteer may see ------------------------------------------------------------------
