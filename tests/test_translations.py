@@ -97,3 +97,29 @@ def test_japanese_keeps_to_the_glossary():
     wrong = [(ids[0], avoided, AVOIDED[avoided]) for ids, strings in _japanese()
              for avoided in AVOIDED if any(avoided in text for text in strings)]
     assert not wrong, wrong
+
+
+# modules whose messages the phone line and the reminder calls say aloud
+SPOKEN = {f"desk/phone/{name}.py" for name in (
+    "booking", "by_code", "calls", "keyed_number", "menu", "mine", "new_callers", "speech",
+    "spoken_answers")} | {"desk/notify/spoken.py"}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def test_spoken_japanese_has_no_latin_letters_or_iso_dates():
+    """A Japanese voice reads Latin letters in English and ISO dates as digits: every
+    prompt said aloud is written in Japanese (placeholders aside)."""
+    translations = resource_dir("translations")
+    with open(translations / "babel.cfg", encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    spoken = set()
+    for filename, _lineno, message, _comments, _context in extract_from_dir(
+            str(REPO), method_map, options_map, keywords=KEYWORDS):
+        if filename in SPOKEN:
+            spoken.add(message[0] if isinstance(message, tuple) else message)
+    assert len(spoken) > 80
+    iso = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+    wrong = [(ids[0], text) for ids, strings in _japanese() if ids[0] in spoken
+             for text in strings
+             if re.search(r"[A-Za-z]", PLACEHOLDER.sub("", text)) or iso.search(text)]
+    assert not wrong, wrong
