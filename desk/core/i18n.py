@@ -7,6 +7,7 @@ time zone (Asia/Tokyo).
 
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel.dates import format_skeleton
 from flask import current_app, request
@@ -62,10 +63,21 @@ def format_local(value, skeleton):
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_skeleton(skeleton, value, tzinfo=get_timezone(), locale=get_locale())
+        return _formatted(skeleton, type(value), value, get_timezone(), get_locale())
     if isinstance(value, date):
-        return format_skeleton(skeleton, value, locale=get_locale())
+        return _formatted(skeleton, type(value), value, None, get_locale())
     raise TypeError(f"cannot format {type(value).__name__} as a date")
+
+
+@lru_cache(maxsize=4096)
+def _formatted(skeleton, _kind, value, timezone, locale):
+    """CLDR formatting is slow and its result depends only on these: the messages of a
+    batch (a session's date and time, for everyone booked) and the rows of a page
+    format the same few moments over and over. `_kind` keeps a date and a datetime of
+    the same day apart."""
+    if timezone is None:
+        return format_skeleton(skeleton, value, locale=locale)
+    return format_skeleton(skeleton, value, tzinfo=timezone, locale=locale)
 
 
 def format_date_long(value):

@@ -44,7 +44,7 @@ from desk.events.slots import slot_end
 from desk.extensions import db
 from desk.notify import voice
 from desk.notify.channels.base import PermanentError
-from desk.notify.content import Content, fewest_segments, squash, tidy
+from desk.notify.content import CHOICE, Content, fewest_segments_with, squash, tidy
 from desk.notify.models import MessageChannel, RecipientKind
 from desk.notify.spoken import (
     locale_key,
@@ -123,9 +123,10 @@ def for_whom(text, context):
 
 
 def sms_body(message, context):
-    template = _template("sms", message.template)
-    return fewest_segments([squash(for_whom(template.render(context, place=place), context))
-                            for place in place_options(context)])
+    """Written once with the place left open, then the place that keeps the fewest
+    segments put in."""
+    text = for_whom(_template("sms", message.template).render(context, place=CHOICE), context)
+    return fewest_segments_with(text, place_options(context))
 
 
 def _voice(message, context, now):

@@ -57,6 +57,18 @@ def fewest_segments(texts):
     return min(counted)[2]
 
 
+# stands for a part of a text that has several possible wordings, while the text is
+# written once (a private-use character: never in a template, a name or a translation)
+CHOICE = "\ue000"
+
+
+def fewest_segments_with(text, choices):
+    """`text` (written with CHOICE where the choice goes) with the first of `choices`
+    that keeps it to the fewest SMS segments, squashed: what rendering the text once per
+    choice and keeping the shortest would give, for one rendering."""
+    return fewest_segments([squash(text.replace(CHOICE, choice)) for choice in choices])
+
+
 def render(message, *, now=None):
     """The Content of an outbox message, written by the feature that registered its
     template; PermanentError when it cannot be written."""

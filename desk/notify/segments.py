@@ -13,6 +13,7 @@ GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+GSM7_ALL = GSM7_BASIC | GSM7_EXTENSION
 
 GSM7 = "GSM-7"
 UCS2 = "UCS-2"
@@ -27,9 +28,7 @@ class SegmentCount:
 
 
 def encoding_of(text):
-    if all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text):
-        return GSM7
-    return UCS2
+    return GSM7 if GSM7_ALL.issuperset(text) else UCS2
 
 
 def _unit_sizes(text, encoding):
@@ -38,15 +37,21 @@ def _unit_sizes(text, encoding):
     return [2 if ord(char) > 0xFFFF else 1 for char in text]
 
 
+def _units(text, encoding):
+    if encoding == GSM7:
+        return len(text) + sum(text.count(char) for char in GSM7_EXTENSION)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def count_segments(text):
     encoding = encoding_of(text)
-    sizes = _unit_sizes(text, encoding)
     single, part = LIMITS[encoding]
-    units = sum(sizes)
+    units = _units(text, encoding)
     if units == 0:
         return SegmentCount(encoding, 0, 0)
     if units <= single:
         return SegmentCount(encoding, units, 1)
+    sizes = _unit_sizes(text, encoding)
     segments, filled = 1, 0
     for size in sizes:
         if filled + size > part:
