@@ -16,6 +16,7 @@ are off (templates/notify/_webhooks_off.html).
 
 import ipaddress
 import logging
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
@@ -61,7 +62,13 @@ def _is_internal_host(host):
 def webhooks_enabled(config=None):
     """Whether Twilio can reach desk: DESK_PUBLIC_URL names a public host."""
     config = config or current_app.config
-    return not _is_internal_host(urlsplit(config["DESK_PUBLIC_URL"]).hostname)
+    return _is_public_url(config["DESK_PUBLIC_URL"])
+
+
+@lru_cache(maxsize=16)
+def _is_public_url(url):
+    """Asked for every SMS written and sent: the answer for a URL never changes."""
+    return not _is_internal_host(urlsplit(url).hostname)
 
 
 def sms_replies_enabled(config=None):
