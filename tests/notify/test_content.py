@@ -16,7 +16,7 @@ from desk.events.models import Program, Venue
 from desk.events.notices import BookingTemplate
 from desk.events.services import book_seat
 from desk.extensions import db
-from desk.notify.content import render
+from desk.notify.content import CHOICE, fewest_segments, fewest_segments_with, render, squash
 from desk.notify.models import MessageChannel, OutboxMessage, RecipientKind
 from desk.notify.segments import GSM7, UCS2, count_segments
 from tests.fixtures.factories import NOW
@@ -46,6 +46,11 @@ BOOKING_TEMPLATES = list(BookingTemplate)
     ("a" * 69 + "あ", UCS2, 70, 1),  # one Japanese character makes the whole text UCS-2
     ("😀" * 35, UCS2, 70, 1),  # outside the BMP: two UCS-2 units each
     ("😀" * 36, UCS2, 72, 2),
+    ("😀" + "あ" * 68, UCS2, 70, 1),
+    ("😀" + "あ" * 69, UCS2, 71, 2),
+    ("€" * 79 + "a", GSM7, 159, 1),
+    ("€" * 79 + "ab", GSM7, 160, 1),
+    ("€" * 79 + "abc", GSM7, 161, 2),
 ])
 def test_count_segments(text, encoding, units, segments):
     count = count_segments(text)
@@ -144,7 +149,6 @@ def test_sms_has_no_links(longest_booking, monkeypatch, ctx, template, locale):
 def test_sms_names_the_class_as_fully_as_fits(ctx, monkeypatch, create_venue, create_program,
                                               create_session, create_person):
     from desk.events.messages import place_options
-    from desk.notify.content import fewest_segments
 
     configure(monkeypatch, ctx, DESK_PUBLIC_URL="http://127.0.0.1:5000")
     venue = create_venue(short_name="辻堂センター")
@@ -164,6 +168,20 @@ def test_sms_names_the_class_as_fully_as_fits(ctx, monkeypatch, create_venue, cr
     options = place_options({"venue": venue, "title": "t" * 100, "kind": "スマホ講座"})
     assert options == ["辻堂センター " + "t" * 100, "辻堂センター スマホ講座", "辻堂センター"]
     assert fewest_segments(["あ" * 71, "あ" * 70, "あ" * 10]) == "あ" * 70
+
+
+@pytest.mark.parametrize("text", [
+    f"Booked: Sun, Dec 13 13:30 {CHOICE}. Code 2741-0386. Call  0466-25-1111.",
+    f"予約 {CHOICE}\n番号 {CHOICE} です",
+    f"{CHOICE}",
+])
+def test_text_written_once_matches_text_written_per_choice(text):
+    """fewest_segments_with(text, choices) is what writing the text once per choice and
+    keeping the fewest segments gives (the SMS is rendered once, not three times)."""
+    choices = ["辻堂センター " + "長" * 60, "辻堂センター  スマホ講座", "辻堂センター", ""]
+    written = [squash(text.replace(CHOICE, choice)) for choice in choices]
+    assert fewest_segments_with(text, choices) == fewest_segments(written)
+    assert CHOICE not in fewest_segments_with(text, choices)
 
 
 def test_english_sms_snapshot(longest_booking, monkeypatch, ctx):
