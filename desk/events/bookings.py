@@ -364,9 +364,8 @@ def _plan_for_new(booking, *, now, resend=False):
     """The confirmation (and reminders) of a new booking; with `resend`, only the
     confirmation again, for a person who asked to book what they already had."""
     if booking.status == BookingStatus.BOOKED:
-        notices.plan(BookingTemplate.BOOKING_CONFIRMED, booking, due=now, now=now)
-        if not resend:
-            notices.plan_reminders(booking, now=now)
+        notices.plan(BookingTemplate.BOOKING_CONFIRMED, booking, due=now, now=now,
+                     reminders=not resend)
     else:
         notices.plan(BookingTemplate.WAITLIST_CONFIRMED, booking, due=now, now=now)
 
@@ -453,8 +452,8 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
 def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
                  request_key=None, fingerprint=None):
     """book_seat's work once the session is locked and the rules said yes. Its reads
-    do not flush: the audit entries and messages it adds (and those the caller added
-    before) are written together by the next flush, one INSERT per table."""
+    do not flush: the booking, its audit entry and its messages are each written by a
+    Core INSERT of their own, so there is nothing for a flush to write."""
     if person.is_anonymised:
         raise people_services.anonymised_error()
     with db.session.no_autoflush:
@@ -595,8 +594,8 @@ def promote_waitlist(session, *, actor, now):
         audit.record("booking.promote", booking, actor=actor, before=before,
                      after=audit.snapshot(booking, BOOKING_FIELDS), now=now)
         notices.cancel_pending(booking, now=now)
-        notices.plan(BookingTemplate.WAITLIST_PROMOTED, booking, due=now, now=now)
-        notices.plan_reminders(booking, now=now)
+        notices.plan(BookingTemplate.WAITLIST_PROMOTED, booking, due=now, now=now,
+                     reminders=True)
         promoted.append(booking)
     db.session.flush()
     return promoted
@@ -705,9 +704,8 @@ def replan_session_messages(session, *, actor, now):
             select(Booking).where(Booking.session_id == session.id,
                                   Booking.status.in_(ACTIVE_BOOKING_STATUSES))):
         notices.cancel_pending(booking, now=now, templates=[BookingTemplate.REMINDER])
-        notices.plan(BookingTemplate.SESSION_CHANGED, booking, due=now, now=now)
-        if booking.status == BookingStatus.BOOKED:
-            notices.plan_reminders(booking, now=now)
+        notices.plan(BookingTemplate.SESSION_CHANGED, booking, due=now, now=now,
+                     reminders=booking.status == BookingStatus.BOOKED)
     db.session.flush()
 
 

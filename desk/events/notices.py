@@ -44,14 +44,21 @@ def message_values(template, *, session, person, booking_id, due, now):
                                           not_after=session.start_dt)
 
 
-def plan(template, booking, *, due, now):
-    """Queue `template` about `booking` for the person and their consenting proxies.
-
-    The rows are added to the session, not flushed: the caller's next flush (or query)
-    writes all the messages it planned in one INSERT."""
-    return planning.plan_for_person(template, booking.person, topic=TOPIC,
-                                    topic_id=booking.id, due=due, now=now,
-                                    not_after=booking.session.start_dt)
+def plan(template, booking, *, due, now, reminders=False):
+    """Queue `template` about `booking` for the person and their consenting proxies;
+    with `reminders`, the reminders still ahead too (booked after a reminder's time, the
+    message planned now stands in for it). All in one INSERT, written at once
+    (desk.notify.planning.queue). Returns how many rows."""
+    session = booking.session
+    rows = message_values(template, session=session, person=booking.person,
+                          booking_id=booking.id, due=due, now=now)
+    if reminders:
+        for reminder in reminder_times(session):
+            if reminder > now:
+                rows += message_values(BookingTemplate.REMINDER, session=session,
+                                       person=booking.person, booking_id=booking.id,
+                                       due=reminder, now=now)
+    return planning.queue(rows)
 
 
 def reminder_due(session):
@@ -71,16 +78,6 @@ def reminder_times(session):
         if morning < session.start_dt:
             times.append(morning)
     return times
-
-
-def plan_reminders(booking, *, now):
-    """Plan the reminders still ahead (booked after a reminder's time: the confirmation
-    stands in for it)."""
-    messages = []
-    for due in reminder_times(booking.session):
-        if due > now:
-            messages += plan(BookingTemplate.REMINDER, booking, due=due, now=now)
-    return messages
 
 
 def cancel_pending(booking, *, now, templates=None, channel=None, address=None):

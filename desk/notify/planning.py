@@ -18,17 +18,21 @@ due after it, and the dispatcher cancels what is still waiting then. Sending, qu
 hours and rate limits belong to the dispatcher (desk.notify.dispatch).
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from desk.core.db import lock_rows
 from desk.core.phone import CALLABLE_KINDS, ON_REQUEST_KINDS, TEXTABLE_KINDS
 from desk.extensions import db
-from desk.notify import kinds
+from desk.notify import kinds, scheduler
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage, RecipientKind
 from desk.people.models import ReminderChannel
 
 CHOSEN_SMS_KINDS = TEXTABLE_KINDS | ON_REQUEST_KINDS
 CHOSEN_VOICE_KINDS = CALLABLE_KINDS | TEXTABLE_KINDS | ON_REQUEST_KINDS
+
+
+# built once: every planned row is written with the same statement, without the ORM
+_INSERT = insert(OutboxMessage.__table__)
 
 
 def _phone_channel(phone, kind):
@@ -109,15 +113,14 @@ def person_message_values(template, *, person, topic, topic_id, due, now, not_af
             for channel, address in channels]
 
 
-def plan_for_person(template, person, *, topic, topic_id, due, now, not_after=None):
-    """Queue `template` for the person and their consenting proxies. The rows are added
-    to the session, not flushed: the caller's next flush (or query) writes all the
-    messages it planned in one INSERT."""
-    messages = [OutboxMessage(**values) for values in person_message_values(
-        template, person=person, topic=topic, topic_id=topic_id, due=due, now=now,
-        not_after=not_after)]
-    db.session.add_all(messages)
-    return messages
+def queue(rows):
+    """Write queued outbox rows (column values, as `message_values` gives them) in the
+    caller's transaction, by one INSERT, at once; its commit wakes the dispatcher.
+    Returns how many."""
+    if rows:
+        db.session.execute(_INSERT, rows)
+        scheduler.note_queued(db.session)
+    return len(rows)
 
 
 def _queued(topic, topic_ids):
@@ -184,21 +187,20 @@ def readdress_person(person, *, now):
                     OutboxMessage.state == MessageState.QUEUED)
              .order_by(OutboxMessage.id))
     old = list(lock_rows(db.session, query))
-    wanted = {}
     for message in old:
         message.state = MessageState.CANCELLED
         message.updated_dt = now
-        wanted.setdefault((message.template, message.topic, message.topic_id,
-                           message.due_dt, message.not_after), message)
-    channels = person_channels(person)
-    for (template, topic, topic_id, due, not_after), _message in wanted.items():
-        for channel, address in channels:
-            db.session.add(OutboxMessage(
-                recipient_kind=RecipientKind.PERSON, person_id=person.id, channel=channel,
-                address=address, template=template, locale=person.language, due_dt=due,
-                topic=topic, topic_id=topic_id, not_after=not_after,
-                state=MessageState.QUEUED, created_dt=now, updated_dt=now))
     db.session.flush()
+    wanted = dict.fromkeys((message.template, message.topic, message.topic_id,
+                            message.due_dt, message.not_after) for message in old)
+    channels = person_channels(person)
+    queue([{"recipient_kind": str(RecipientKind.PERSON), "person_id": person.id,
+            "proxy_id": None, "recipient_id": None, "channel": channel, "address": address,
+            "template": template, "locale": person.language, "due_dt": due, "topic": topic,
+            "topic_id": topic_id, "not_after": not_after, "secret": None,
+            "state": MessageState.QUEUED, "created_dt": now, "updated_dt": now}
+           for (template, topic, topic_id, due, not_after) in wanted
+           for channel, address in channels])
     return len(old)
 
 

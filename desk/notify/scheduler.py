@@ -132,9 +132,16 @@ def _queued_messages(session):
                for obj in (*session.new, *session.dirty))
 
 
+def note_queued(session):
+    """Messages were queued in `session`'s transaction by a Core INSERT
+    (desk.notify.planning.queue): its commit wakes the dispatcher, as the flush of a new
+    queued message does."""
+    session.info[WAKE_FLAG] = True
+
+
 def _note_queued(session, flush_context):
     if _queued_messages(session):
-        session.info[WAKE_FLAG] = True
+        note_queued(session)
 
 
 def _wake_after_commit(session):

@@ -95,13 +95,17 @@ def test_audit_snapshots_lose_personal_fields_after_their_period(ctx, create_per
     old = db.session.scalars(  # person.create, with the name and phone
         select(AuditEntry).where(AuditEntry.object_type == "people",
                                  AuditEntry.object_id == person.id)).one()
-    recent = audit.record("person.update", person, actor="test",
-                          before={"name": "石川 典子", "district_id": 3},
-                          after={"name": "石川 紀子", "district_id": 4}, now=NOW)
+    audit.record("person.update", person, actor="test",
+                 before={"name": "石川 典子", "district_id": 3},
+                 after={"name": "石川 紀子", "district_id": 4}, now=NOW)
     old.created_dt = NOW - 366 * DAY
-    other = audit.record("session.update", None, actor="test", object_type="sessions",
-                         object_id=1, after={"title": "はじめてのスマホ"}, now=NOW - 400 * DAY)
+    audit.record("session.update", None, actor="test", object_type="sessions",
+                 object_id=1, after={"title": "はじめてのスマホ"}, now=NOW - 400 * DAY)
     db.session.commit()
+    recent = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "person.update", AuditEntry.object_id == person.id)).one()
+    other = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "sessions", AuditEntry.object_id == 1)).one()
 
     assert purge(ctx)["audit_snapshots"] == 1
 
