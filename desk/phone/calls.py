@@ -225,8 +225,11 @@ def refused(sid, turn, message):
 
 def ended(sid, *, now):
     """Twilio's status callback at the end of the call: a call that ended before it
-    booked, cancelled, listened or was put through is marked hung up at its step."""
+    booked, cancelled, listened or was put through is marked hung up at its step. No
+    request of the call can come any more: the last answer (it may name a resident, also
+    one heard by their booking number) and the last keys are deleted."""
     call = _call(sid, lock=True)
     if call is not None:
         _end(call, now)
+        call.last_twiml = call.last_digits = None
     return call

@@ -4,7 +4,9 @@ The row holds who called (the caller ID in E.164, or none when withheld), the pe
 call is for once known, the language of the prompts, the step the caller is at and the
 choices made so far, and how the call ended. `turn` counts the questions asked: each
 <Gather> answers to the URL of its turn, so Twilio retrying a request for a turn already
-answered gets `last_twiml` again and nothing is done twice (desk.phone.calls).
+answered gets `last_twiml` again and nothing is done twice (desk.phone.calls). Once
+Twilio reports the call ended no request of it can come again: `last_twiml` (which may
+say a resident's given name) and `last_digits` (which may be a phone number) are deleted.
 
 A `PhoneCallStep` is one answer of the call: the step whose question was answered and
 what the caller did (a key, several keys, silence, speech), so the call's whole path

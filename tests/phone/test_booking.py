@@ -211,10 +211,13 @@ def test_hanging_up_before_confirming_books_nothing(keiko, caller, create_sessio
     _class(create_session, program, kugenuma)
     call = caller(LANDLINE)
     _to_confirm(call)
+    assert "ケイコ" in _row(call).last_twiml  # the read-back names her
     call.hang_up()
     assert not _bookings(keiko)
     row = _row(call)
     assert row.outcome == CallOutcome.HUNG_UP and row.outcome_step == "book_confirm"
+    # no request of the call can come any more: what it last said and heard is deleted
+    assert row.last_twiml is None and row.last_digits is None
 
 
 def test_twilio_retrying_the_confirming_request_books_once(keiko, caller, create_session,
