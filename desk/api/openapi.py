@@ -166,6 +166,21 @@ KPI_SCHEMAS = {
                    "description": "The fiscal year's target (目標値) for the whole year; "
                                   "null when none is set or the period spans two fiscal "
                                   "years."},
+        "achievement": _nullable(_object({
+            "rate": {"type": ["number", "null"],
+                     "description": "The achievement rate in percent (100: the target "
+                                    "exactly; where less is better, target / actual); "
+                                    "null for a figure of 0 where less is better."},
+            "met": {"type": "boolean", "description": "Whether the target is met."},
+            "status": {"type": "string",
+                       "enum": ["achieved", "met_so_far", "not_yet", "missed"],
+                       "description": "achieved or missed once the fiscal year is over; "
+                                      "during it a count that reached its target is "
+                                      "achieved, others are met_so_far or not_yet."},
+            "label": {"type": "string", "description": "The status in words, in the "
+                                                       "Accept-Language."},
+        }, description="How the figure stands against its target, for a whole fiscal "
+                       "year with a target set; null otherwise.")),
     }),
     "KpiReport": _object({
         "from": _ref("Date"),

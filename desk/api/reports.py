@@ -17,6 +17,7 @@ from desk.api.auth import staff_token_required
 from desk.api.errors import BadRequest
 from desk.core.timeutil import fiscal_year_dates, fiscal_year_of, local_today, utcnow
 from desk.core.web import json_response
+from desk.reports.achievement import CUMULATIVE_UNITS, achievement
 from desk.reports.metrics import METRICS, compute
 from desk.reports.services import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, targets_of
 
@@ -59,6 +60,15 @@ def _period():
     return first, last
 
 
+def _achievement(metric, value, target, *, final):
+    result = achievement(value, target, lower_is_better=metric.lower_is_better, final=final,
+                         cumulative=metric.unit in CUMULATIVE_UNITS)
+    if result is None:
+        return None
+    return {"rate": round(result.percent, 1) if result.percent is not None else None,
+            "met": result.met, "status": result.status, "label": str(result.label)}
+
+
 @staff_token_required
 def kpi():
     first, last = _period()
@@ -66,6 +76,8 @@ def kpi():
     same_year = fiscal_year == fiscal_year_of(last)
     targets = targets_of(fiscal_year) if same_year else {}
     values = compute(first, last, now=utcnow())
+    whole_year = (first, last) == fiscal_year_dates(fiscal_year)
+    final = local_today() > last
     return json_response({
         "from": first.isoformat(),
         "to": last.isoformat(),
@@ -77,5 +89,8 @@ def kpi():
             "description": str(metric.description),
             "value": _number(values.get(metric.key)),
             "target": _number(targets.get(metric.key)),
+            "achievement": _achievement(metric, values.get(metric.key),
+                                        targets.get(metric.key), final=final)
+            if whole_year else None,
         } for metric in METRICS],
     })

@@ -67,8 +67,13 @@ def test_kpi_for_a_fiscal_year_with_targets(api, coordinator_token, kpi_fixture)
     assert (metrics["classes_held"]["value"], metrics["classes_held"]["target"]) == (2, 10)
     assert (metrics["class_participants"]["value"],
             metrics["class_participants"]["target"]) == (3, 40)
+    # the year is over: 2 of 10 classes is missed, as the dashboard says it
+    assert metrics["classes_held"]["achievement"] == {
+        "rate": 20.0, "met": False, "status": "missed", "label": "未達成"}
+    assert metrics["class_participants"]["achievement"]["rate"] == 7.5
     assert metrics["residents_reached"]["value"] == 2
     assert metrics["residents_reached"]["target"] is None  # no target set
+    assert metrics["residents_reached"]["achievement"] is None
     assert metrics["survey_satisfaction"]["value"] is None  # nothing to average
     assert all(item["label"] and item["description"] for item in body["metrics"])
 
@@ -80,6 +85,7 @@ def test_kpi_for_dates(api, coordinator_token, kpi_fixture):
     assert response.get_json()["fiscal_year"] == 2025
     assert metrics["classes_held"]["value"] == 1
     assert metrics["classes_held"]["target"] == 10
+    assert metrics["classes_held"]["achievement"] is None  # one day is not the year
     # across the fiscal-year boundary: figures of both days, no targets
     response = api.get("/api/v1/reports/kpi?from=2026-03-31&to=2026-04-01",
                        token=coordinator_token)
@@ -107,3 +113,22 @@ def test_kpi_needs_a_staff_token(api, token_for, kpi_fixture):
 def test_kpi_refuses_bad_queries(api, coordinator_token, query):
     assert_error(api.get("/api/v1/reports/kpi?" + query, token=coordinator_token), 400,
                  "invalid_query")
+
+
+def test_kpi_during_the_year_says_achieved_or_met_so_far(api, coordinator_token, kpi_fixture,
+                                                         create_user, monkeypatch):
+    """Within the fiscal year a count that reached its target is achieved; a figure where
+    less is better is met so far (the dashboard's words, desk.reports.achievement)."""
+    staff = create_user()
+    report_services.set_target(2026, "classes_held", "1", actor=staff, now=NOW)
+    report_services.set_target(2026, "no_show_rate", "8", actor=staff, now=NOW)
+    db.session.commit()
+    monkeypatch.setattr("desk.api.reports.local_today", lambda: date(2026, 12, 7))
+    metrics = _by_key(api.get("/api/v1/reports/kpi?fy=2026", token=coordinator_token,
+                              headers={"Accept-Language": "en"}))
+    assert metrics["classes_held"]["achievement"] == {
+        "rate": 100.0, "met": True, "status": "achieved", "label": "Achieved"}
+    # no one missed the one class: a rate of 0 beats the target, with nothing to divide by
+    assert metrics["no_show_rate"]["value"] == 0
+    assert metrics["no_show_rate"]["achievement"] == {
+        "rate": None, "met": True, "status": "met_so_far", "label": "Met so far"}
