@@ -97,9 +97,9 @@ def audit_csv():
     if errors:  # the page says why
         return redirect(url_for("admin.audit", **{name: value for name, value in raw.items()
                                                   if value}))
-    residents = queries.audited_residents(**values)
-    if residents:
-        accesslog.record(current_user, AUDIT_EXPORTED, "person", residents, now=utcnow())
+    if queries.any_audited_resident(**values):
+        accesslog.record(current_user, AUDIT_EXPORTED, "person",
+                         queries.audited_residents(**values), now=utcnow())
     filename = f"audit_{local_today().strftime('%Y%m%d')}.csv"
     # written in this transaction, after the access log entry: the same entries
     return csv_download(_csv_rows(queries.audit_rows(**values)), filename)

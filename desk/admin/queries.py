@@ -61,11 +61,14 @@ def audit_rows(**filters):
 
 
 def audited_residents(**filters):
-    """The residents (ids) whose records the audit entries the filters select are about."""
-    query = (_audit_query(**filters).order_by(None)
-             .with_only_columns(AuditEntry.object_id).distinct()
-             .where(AuditEntry.object_type == "people", AuditEntry.object_id.is_not(None)))
-    return db.session.scalars(query).all()
+    """A select of the residents (ids) whose records the audit entries the filters
+    select are about (for the access log)."""
+    return (_audit_query(**filters).order_by(None).with_only_columns(AuditEntry.object_id)
+            .where(AuditEntry.object_type == "people", AuditEntry.object_id.is_not(None)))
+
+
+def any_audited_resident(**filters):
+    return db.session.scalar(select(audited_residents(**filters).exists()))
 
 
 def audit_object_types():

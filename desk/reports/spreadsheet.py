@@ -145,8 +145,9 @@ def _attendance_query(first, last):
 
 
 def attendance_people(first, last):
-    """The residents (ids) the attendance list of first..last names."""
-    return db.session.scalars(_attendance_query(first, last).distinct()).all()
+    """A select of the residents (ids) the attendance list of first..last names (for
+    the access log)."""
+    return _attendance_query(first, last)
 
 
 def attendance_rows(first, last):
