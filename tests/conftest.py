@@ -121,9 +121,12 @@ def make_database(kind, tmp_path_factory):
 class FreshContextClient(FlaskClient):
     """Every request runs in a fresh context, even when the test holds an application
     context (the `ctx` fixture): as in production, nothing cached on `g` (the logged-in
-    user, the locale) leaks from one request into the next."""
+    user, the locale) leaks from one request into the next. A streamed answer is read
+    in that context too (`buffered`), as a server reads it in the request's thread: a
+    compressed stream (Flask-Compress) holds the request's context until its end."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -23,6 +23,7 @@ from desk.admin.audit_labels import (
     value_text,
 )
 from desk.core import accesslog
+from desk.core.audit import changes
 from desk.core.csvexport import csv_download
 from desk.core.db import writes
 from desk.core.timeutil import local_today, utcnow
@@ -70,23 +71,24 @@ def audit():
 
 
 def _csv_rows(entries):
-    header = [_("When (Japan time)"), _("Who"), _("Action"), _("Action code"), _("Record"),
-              _("Record No."), _("Changes"), _("Note")]
+    """The header, then a row per entry (plain rows of queries.audit_rows), one at a time."""
+    yield [_("When (Japan time)"), _("Who"), _("Action"), _("Action code"), _("Record"),
+           _("Record No."), _("Changes"), _("Note")]
     # translated once for the whole file: tens of thousands of entries
     change_line = _("%(field)s: %(before)s → %(after)s")
-    actions = {code: action_label(code) for code in {entry.action for entry in entries}}
-    kinds = {kind: object_label(kind) for kind in {entry.object_type for entry in entries}}
-    rows = [header]
+    actions, kinds = {}, {}
     for entry in entries:
-        changes = "\n".join(change_line % {
+        if entry.action not in actions:
+            actions[entry.action] = action_label(entry.action)
+        if entry.object_type not in kinds:
+            kinds[entry.object_type] = object_label(entry.object_type)
+        text = "\n".join(change_line % {
             "field": name, "before": value_text(before, time_text=file_time),
             "after": value_text(after, time_text=file_time)}
-            for name, before, after in entry.changes())
-        rows.append([file_time(entry.created_dt),
-                     entry.actor.display_name if entry.actor else entry.actor_label,
-                     actions[entry.action], entry.action, kinds[entry.object_type],
-                     entry.object_id, changes, entry.note or ""])
-    return rows
+            for name, before, after in changes(entry.before, entry.after))
+        yield [file_time(entry.created_dt), entry.actor_name or entry.actor_label,
+               actions[entry.action], entry.action, kinds[entry.object_type],
+               entry.object_id, text, entry.note or ""]
 
 
 @writes  # the access log
@@ -95,10 +97,9 @@ def audit_csv():
     if errors:  # the page says why
         return redirect(url_for("admin.audit", **{name: value for name, value in raw.items()
                                                   if value}))
-    entries = queries.audit_entries(**values)
-    residents = [entry.object_id for entry in entries
-                 if entry.object_type == "people" and entry.object_id is not None]
-    if residents:
-        accesslog.record(current_user, AUDIT_EXPORTED, "person", residents, now=utcnow())
+    if queries.any_audited_resident(**values):
+        accesslog.record(current_user, AUDIT_EXPORTED, "person",
+                         queries.audited_residents(**values), now=utcnow())
     filename = f"audit_{local_today().strftime('%Y%m%d')}.csv"
-    return csv_download(_csv_rows(entries), filename)
+    # written in this transaction, after the access log entry: the same entries
+    return csv_download(_csv_rows(queries.audit_rows(**values)), filename)

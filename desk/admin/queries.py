@@ -11,6 +11,7 @@ from desk.extensions import db
 
 AUDIT_PAGE_SIZE = 50
 ACCESS_PAGE_SIZE = 50
+AUDIT_BATCH = 1000
 
 
 def users():
@@ -47,9 +48,27 @@ def audit_page(*, page=1, **filters):
     return paginate(_audit_query(**filters), page=page, per_page=AUDIT_PAGE_SIZE)
 
 
-def audit_entries(**filters):
-    """Every audit entry the filters select, newest first (for the CSV file)."""
-    return db.session.scalars(_audit_query(**filters)).all()
+def audit_rows(**filters):
+    """Every audit entry the filters select, newest first, for the CSV file: plain rows
+    (the entry's columns and `actor_name`, the account's name while it exists), read
+    from the database AUDIT_BATCH at a time."""
+    query = (_audit_query(**filters).with_only_columns(
+        AuditEntry.created_dt, AuditEntry.actor_label, AuditEntry.action,
+        AuditEntry.object_type, AuditEntry.object_id, AuditEntry.before, AuditEntry.after,
+        AuditEntry.note, User.display_name.label("actor_name"))
+        .outerjoin(User, AuditEntry.actor_id == User.id))
+    return db.session.execute(query.execution_options(yield_per=AUDIT_BATCH))
+
+
+def audited_residents(**filters):
+    """A select of the residents (ids) whose records the audit entries the filters
+    select are about (for the access log)."""
+    return (_audit_query(**filters).order_by(None).with_only_columns(AuditEntry.object_id)
+            .where(AuditEntry.object_type == "people", AuditEntry.object_id.is_not(None)))
+
+
+def any_audited_resident(**filters):
+    return db.session.scalar(select(audited_residents(**filters).exists()))
 
 
 def audit_object_types():

@@ -18,7 +18,7 @@ then deleted by the purge.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, Select, String, insert, literal, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core import retention
@@ -90,16 +90,28 @@ def actions():
 
 def record(actor, action, object_type, object_ids, *, now):
     """Add one entry to the current transaction: `actor` (a User, or a label such as
-    'cli') did `action` (registered) on the `object_type` records `object_ids` (ids,
-    repeated ones counted once) at `now`. Returns the entry; flushes."""
+    'cli') did `action` (registered) on the `object_type` records `object_ids` at `now`.
+    `object_ids` is a list of ids (repeated ones counted once), or a select of one column
+    of ids, which the database copies into the entry without loading them (the
+    thousands of residents of an export). Returns the entry; flushes."""
     if action not in _actions:
         raise ValueError(f"unknown access log action {action!r}")
-    ids = sorted({int(object_id) for object_id in object_ids})
     actor_id, label = actor_fields(actor)
     entry = AccessEntry(created_dt=now, actor_id=actor_id, actor_label=label, action=action,
-                        object_type=object_type, object_count=len(ids),
-                        objects=[AccessObject(object_id=object_id) for object_id in ids])
-    db.session.add(entry)
+                        object_type=object_type)
+    if isinstance(object_ids, Select):
+        db.session.add(entry)
+        db.session.flush()
+        ids = object_ids.distinct().subquery()
+        copied = db.session.execute(insert(AccessObject).from_select(
+            ["entry_id", "object_id"],
+            select(literal(entry.id), *ids.c).where(ids.c[0].is_not(None))))
+        entry.object_count = copied.rowcount
+    else:
+        ids = sorted({int(object_id) for object_id in object_ids})
+        entry.object_count = len(ids)
+        entry.objects = [AccessObject(object_id=object_id) for object_id in ids]
+        db.session.add(entry)
     db.session.flush()
     return entry
 

@@ -57,11 +57,17 @@ class AuditEntry(db.Model):
 
     def changes(self):
         """[(field, before, after)] for the fields whose value differs."""
-        before = self.before or {}
-        after = self.after or {}
-        keys = list(dict.fromkeys([*before, *after]))
-        return [(key, before.get(key), after.get(key)) for key in keys
-                if before.get(key) != after.get(key)]
+        return changes(self.before, self.after)
+
+
+def changes(before, after):
+    """[(field, before, after)] for the fields whose value differs between two snapshots
+    (either may be None)."""
+    before = before or {}
+    after = after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(key, before.get(key), after.get(key)) for key in keys
+            if before.get(key) != after.get(key)]
 
 
 # built once: every entry is written with the same statement

@@ -119,11 +119,20 @@ def session_title(item):
     """The title in the reader's language: the session's (or series') own title, else
     its program's, else the kind's name; the English one for English readers where one
     was given, else the Japanese one."""
-    if item.title:
-        return in_reader_language(item.title, item.title_en)
-    if item.program is not None:
-        return item.program.display_title
-    return str(kind_label(item.kind))
+    program = item.program
+    return title_text(item.kind, item.title, item.title_en,
+                      program.title if program is not None else None,
+                      program.title_en if program is not None else None)
+
+
+def title_text(kind, title, title_en, program_title, program_title_en):
+    """session_title from plain columns (a report's rows); `program_title` None: no
+    program."""
+    if title:
+        return in_reader_language(title, title_en)
+    if program_title is not None:
+        return in_reader_language(program_title, program_title_en)
+    return str(kind_label(kind))
 
 LEFT_ALONE_MESSAGES = {
     "past": _l("Left alone: %(title)s on %(date)s, which already took place."),

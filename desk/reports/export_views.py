@@ -65,10 +65,10 @@ def _attendance(extension):
     first, last, error = _period(request.args)
     if error is not None:
         return _bad_period(error)
-    bookings = spreadsheet.attendance_bookings(first, last)
     accesslog.record(current_user, ATTENDANCE_EXPORTED, "person",
-                     [booking.person_id for booking in bookings], now=utcnow())
-    table = spreadsheet.attendance_table(bookings)
+                     spreadsheet.attendance_people(first, last), now=utcnow())
+    # written in this transaction, after the access log entry: the same bookings
+    table = spreadsheet.attendance_table(first, last)
     filename = spreadsheet.attendance_filename(first, last, extension)
     if extension == "xlsx":
         return spreadsheet.xlsx_response([table], filename)
