@@ -1,5 +1,5 @@
 """The large exports keep a batch of rows in memory, not the whole file: the audit log CSV
-and the attendance list CSV of four times as many rows peak at about the same Python
+and the attendance list CSV of four times as many rows peak at nearly the same Python
 memory (tracemalloc) as the smaller ones, although their files are four times as large.
 The .xlsx keeps each distinct text once (openpyxl's shared strings: a workbook's zip
 holds them in one part, written at the end), here every resident's name: its peak grows
@@ -7,6 +7,7 @@ by a few hundred bytes per row, not by the row's cells, ORM objects and file. Bu
 old way (every row as an ORM object and a cell object per cell, the file as one string)
 the peak grew with the rows: about 126 MiB for the demo's files."""
 
+import gc
 import tracemalloc
 from datetime import date, time
 
@@ -36,6 +37,7 @@ def small_spool(monkeypatch):
 
 def download_peak(client, url):
     """(peak Python memory in bytes while the file is made and read, its size)."""
+    gc.collect()
     tracemalloc.start()
     try:
         response = client.get(url, buffered=False)
@@ -73,9 +75,13 @@ def add_bookings(session_id, count):
 
 
 def assert_bounded(small, large):
+    """Four times the rows, four times the file, and the peak grows by less than 1 KiB a
+    row: the rows are not kept (built the old way, it grew by 5 to 8 KiB a row). The
+    margin is for what else the test process allocates meanwhile (its other threads, a
+    collection that comes later), seen at about 0.3 KiB a row in a full run."""
     (small_peak, small_size), (large_peak, large_size) = small, large
     assert large_size > 3.5 * small_size
-    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
+    assert (large_peak - small_peak) / (LARGE - SMALL) < 1024, (small_peak, large_peak)
 
 
 def test_the_audit_log_csv_peaks_at_a_batch_not_the_file(ctx, client, login, create_user):
