@@ -19,11 +19,9 @@ import argparse
 import http.client
 import itertools
 import json
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -35,9 +33,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench import baseline
-from bench.database import ThrowAwaySchema, base_url
+from bench.database import base_url, bench_app, needs_postgres
 from bench.server import SERVE_THREADS
-from desk import create_app
 from desk.cli import apply_migrations
 from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services
@@ -223,17 +220,10 @@ def parse(argv):
 
 def main(argv=None):
     args = parse(argv)
-    url = base_url()
-    if url is None:
-        print("bench booking needs PostgreSQL: set DESK_BENCH_DATABASE_URL "
-              "(or DESK_TEST_DATABASE_URL), e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test",
-              file=sys.stderr)
-        return 2
-    schema = ThrowAwaySchema(url)
-    with tempfile.TemporaryDirectory() as instance, schema as schema_url:
-        environ = {**os.environ, "DATABASE_URL": schema_url, "DESK_RATELIMIT_ENABLED": "0",
-                   "DESK_INSTANCE_PATH": instance}
-        app = create_app({"ENVIRON": environ, "DESK_INSTANCE_PATH": instance})
+    if base_url() is None:
+        return needs_postgres("booking")
+    with bench_app() as bench:
+        app, environ = bench.app, bench.environ
         session_ids = prepare(app, args.sessions)
         with serving(environ, args.threads) as port:
             warm = hammer(port, "warm-up", booking_requests(session_ids, 0, WARM_UP)
@@ -250,7 +240,7 @@ def main(argv=None):
                 booking.add(hammer(port, booking.name,
                                    booking_requests(session_ids, first, count), args.clients))
         booked, waitlisted = check(app, session_ids, booking)
-        print(f"bench booking: PostgreSQL {schema.server_version()}, waitress "
+        print(f"bench booking: {bench.database}, waitress "
               f"{args.threads} threads, {args.clients} clients, {args.sessions} sessions of "
               f"{CAPACITY} seats, {args.requests} requests per endpoint in {args.rounds} rounds")
         print(f"  {'endpoint':<34}{'requests':>9}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}"

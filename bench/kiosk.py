@@ -20,14 +20,11 @@ bytes do not depend on the database).
 """
 
 import argparse
-import contextlib
 import gzip
 import http.client
 import json
-import os
 import re
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -38,9 +35,8 @@ import brotli
 from sqlalchemy import select
 
 from bench.booking import serving
-from bench.database import ThrowAwaySchema, base_url
+from bench.database import bench_app
 from bench.server import SERVE_THREADS
-from desk import create_app
 from desk.cli import apply_migrations
 from desk.core.timeutil import utcnow
 from desk.demo.load import load_demo
@@ -309,14 +305,8 @@ def parse(argv):
 
 def main(argv=None):
     args = parse(argv)
-    url = base_url()
-    schema = ThrowAwaySchema(url) if url else None
-    with tempfile.TemporaryDirectory() as instance, \
-            (schema if schema else contextlib.nullcontext()) as schema_url:
-        database = schema_url or f"sqlite:///{os.path.join(instance, 'bench.db')}"
-        environ = {**os.environ, "DATABASE_URL": database, "DESK_RATELIMIT_ENABLED": "0",
-                   "DESK_INSTANCE_PATH": instance}
-        app = create_app({"ENVIRON": environ, "DESK_INSTANCE_PATH": instance})
+    with bench_app() as bench:
+        app, environ = bench.app, bench.environ
         venue_id, code = prepare(app)
         with serving(environ, args.threads) as port:
             browser = Browser(port, args.accept_encoding)
@@ -326,7 +316,7 @@ def main(argv=None):
             browser.take_log()
             cold = resident(browser, venue_id, RESIDENTS[0], first=True)
             warm = resident(browser, venue_id, RESIDENTS[1], first=False)
-        where = f"PostgreSQL {schema.server_version()}" if schema else "SQLite"
+        where = bench.database
         print(f"bench kiosk: {where}, waitress {args.threads} threads, the demo data; "
               f"Accept-Encoding: {args.accept_encoding}; bytes received (headers and body)")
         ok = report(cold, warm, args.verbose)

@@ -26,11 +26,9 @@ DESK_BENCH_DATABASE_URL (else DESK_TEST_DATABASE_URL); rate limiting is off.
 """
 
 import argparse
-import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -41,9 +39,8 @@ from sqlalchemy import select
 from bench import baseline
 from bench.booking import serving
 from bench.crawl import START, Answer, crawl
-from bench.database import ThrowAwaySchema, base_url
+from bench.database import base_url, bench_app, needs_postgres
 from bench.server import SERVE_THREADS
-from desk import create_app
 from desk.cli import apply_migrations
 from desk.core.timeutil import local_day_bounds, local_today, utcnow
 from desk.demo.load import load_demo
@@ -240,17 +237,10 @@ def parse(argv):
 
 def main(argv=None):
     args = parse(argv)
-    url = base_url()
-    if url is None:
-        print("bench pages needs PostgreSQL: set DESK_BENCH_DATABASE_URL "
-              "(or DESK_TEST_DATABASE_URL), e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test",
-              file=sys.stderr)
-        return 2
-    schema = ThrowAwaySchema(url)
-    with tempfile.TemporaryDirectory() as instance, schema as schema_url:
-        environ = {**os.environ, "DATABASE_URL": schema_url, "DESK_RATELIMIT_ENABLED": "0",
-                   "DESK_INSTANCE_PATH": instance}
-        app = create_app({"ENVIRON": environ, "DESK_INSTANCE_PATH": instance})
+    if base_url() is None:
+        return needs_postgres("pages")
+    with bench_app() as bench:
+        app, environ = bench.app, bench.environ
         summary, venue_id, code, consultation_id = prepare(app)
         with serving(environ, args.threads) as port:
             probe = Client(port)
@@ -263,7 +253,7 @@ def main(argv=None):
             bare = []
             measure(clients, pages, args.repeat, bare, memory, probe)
         bare_p50 = _percentile(bare, 50)
-        print(f"bench pages: PostgreSQL {schema.server_version()}, waitress {args.threads} "
+        print(f"bench pages: {bench.database}, waitress {args.threads} "
               f"threads, one client; {len(pages)} pages ({args.per_shape} per endpoint and "
               f"query keys), each requested {args.repeat} times")
         print(f"  demo: {summary}")

@@ -15,10 +15,8 @@ oversold.
 
 import argparse
 import http.client
-import os
 import re
 import sys
-import tempfile
 import threading
 import time
 from datetime import time as clock
@@ -30,9 +28,8 @@ from twilio.request_validator import RequestValidator
 
 from bench import baseline
 from bench.booking import Phase, serving
-from bench.database import ThrowAwaySchema, base_url
+from bench.database import base_url, bench_app, needs_postgres
 from bench.server import SERVE_THREADS
-from desk import create_app
 from desk.cli import apply_migrations
 from desk.core.timeutil import local_datetime, local_today, utcnow
 from desk.events import services
@@ -184,22 +181,15 @@ def parse(argv):
 
 def main(argv=None):
     args = parse(argv)
-    url = base_url()
-    if url is None:
-        print("bench phone needs PostgreSQL: set DESK_BENCH_DATABASE_URL "
-              "(or DESK_TEST_DATABASE_URL)", file=sys.stderr)
-        return 2
-    schema = ThrowAwaySchema(url)
-    with tempfile.TemporaryDirectory() as instance, schema as schema_url:
-        environ = {**os.environ, "DATABASE_URL": schema_url, "DESK_RATELIMIT_ENABLED": "0",
-                   "DESK_INSTANCE_PATH": instance, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-                   "DESK_PUBLIC_URL": PUBLIC_URL}
-        app = create_app({"ENVIRON": environ, "DESK_INSTANCE_PATH": instance})
+    if base_url() is None:
+        return needs_postgres("phone")
+    with bench_app(TWILIO_AUTH_TOKEN=AUTH_TOKEN, DESK_PUBLIC_URL=PUBLIC_URL) as bench:
+        app, environ = bench.app, bench.environ
         session_ids = prepare(app, args.calls, args.sessions, args.capacity)
         with serving(environ, args.threads) as port:
             phone, bare, endings = run_calls(port, args.calls)
         booked, waitlisted = check(app, session_ids, endings)
-        print(f"bench phone: PostgreSQL {schema.server_version()}, waitress {args.threads} "
+        print(f"bench phone: {bench.database}, waitress {args.threads} "
               f"threads, {args.calls} simultaneous calls, {args.sessions} classes of "
               f"{args.capacity} seats")
         print(f"  {'endpoint':<38}{'requests':>9}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")

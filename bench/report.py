@@ -34,17 +34,14 @@ DESK_BENCH_DATABASE_URL (else DESK_TEST_DATABASE_URL).
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 
 from sqlalchemy import text
 
-from bench.database import ThrowAwaySchema, base_url
-from desk import create_app
+from bench.database import base_url, bench_app, needs_postgres
 from desk.auth import services as auth_services
 from desk.auth.models import Role
 from desk.cli import apply_migrations
@@ -576,17 +573,10 @@ def parse(argv):
 
 def main(argv=None):
     args = parse(argv)
-    url = base_url()
-    if url is None:
-        print("bench report needs PostgreSQL: set DESK_BENCH_DATABASE_URL "
-              "(or DESK_TEST_DATABASE_URL), e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test",
-              file=sys.stderr)
-        return 2
-    schema = ThrowAwaySchema(url)
-    with tempfile.TemporaryDirectory() as instance, schema as schema_url:
-        environ = {**os.environ, "DATABASE_URL": schema_url, "DESK_RATELIMIT_ENABLED": "0",
-                   "DESK_INSTANCE_PATH": instance}
-        app = create_app({"ENVIRON": environ, "DESK_INSTANCE_PATH": instance})
+    if base_url() is None:
+        return needs_postgres("report")
+    with bench_app() as bench:
+        app = bench.app
         with app.app_context():
             apply_migrations()
             now = utcnow()
@@ -651,7 +641,7 @@ def main(argv=None):
             problems += differences(app_dashboard_figures(today, utcnow()), sql_page)
             db.session.remove()
             db.engine.dispose()
-        print(f"bench report: PostgreSQL {schema.server_version()}, generated in {seconds:.0f} s: "
+        print(f"bench report: {bench.database}, generated in {seconds:.0f} s: "
               + ", ".join(f"{count:,} {table}" for table, count in counts.items()))
         print(f"  {args.rounds} rounds after a warm-up, the two sides alternating; median seconds")
         print(f"  {'what':<58}{'app':>8}{'SQL':>8}{'ratio':>8}")
