@@ -4,10 +4,11 @@ wait a limited time.
 
 Row locks: every service that locks rows (a session before booking, a shift before a
 sign-up, a ticket, people being merged, ...) does so through `lock_rows`. A lock held by
-someone else is waited for at most DESK_LOCK_TIMEOUT_SECONDS: on PostgreSQL through
-`lock_timeout`, set for the rest of the transaction; on SQLite, where a writing
-transaction takes the database's write lock at BEGIN IMMEDIATE, through the busy
-timeout, which is the same setting (`engine_options`). When the wait runs out (or
+someone else is waited for at most DESK_LOCK_TIMEOUT_SECONDS, a setting of every
+connection (`engine_options`): PostgreSQL's `lock_timeout`, given when the connection is
+opened (no statement per transaction); on SQLite, where a writing transaction takes the
+database's write lock at BEGIN IMMEDIATE, the busy timeout. The migrations alone wait
+without limit (desk/migrations/env.py). When the wait runs out (or
 PostgreSQL breaks a deadlock), the database refuses the statement and
 `_lock_wait_ran_out` raises `Busy` in its place: a DeskError (409, code `busy`) that
 every page, the API and the kiosk show like any other refusal, after rolling back
@@ -21,7 +22,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import DateTime, Engine, Enum, MetaData, event, insert, inspect, make_url, text
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event, insert, inspect, make_url
 from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
@@ -192,13 +193,20 @@ LOCK_TIMEOUT_STATES = {"55P03", "40P01"}  # PostgreSQL: lock_not_available, dead
 def engine_options(database_url, options, lock_timeout):
     """SQLAlchemy's engine options with the statements' parameters kept out of error
     messages and the log (they carry names and phone numbers: `hide_parameters`), and
-    SQLite's busy timeout set to `lock_timeout` seconds (sqlite3's `timeout` is its busy
-    handler), unless the options name one."""
+    every connection's lock wait limited to `lock_timeout` seconds, unless the options
+    name one: PostgreSQL's `lock_timeout`, added to the connection's `options` (those of
+    the URL kept: a search_path), and SQLite's busy timeout (sqlite3's `timeout` is its
+    busy handler)."""
     options = {**options, "hide_parameters": True}
-    if not database_url.startswith("sqlite"):
+    if database_url.startswith("sqlite"):
+        connect_args = {"timeout": lock_timeout}
+    elif database_url.startswith("postgresql"):
+        url_options = make_url(database_url).query.get("options", "")
+        connect_args = {"options": f"{url_options} -c lock_timeout={round(lock_timeout * 1000)}"
+                        .strip()}
+    else:
         return options
-    connect_args = {"timeout": lock_timeout, **options.get("connect_args", {})}
-    return {**options, "connect_args": connect_args}
+    return {**options, "connect_args": {**connect_args, **options.get("connect_args", {})}}
 
 
 def lock_rows(session, statement, *, of=None, params=None):
@@ -211,10 +219,6 @@ def lock_rows(session, statement, *, of=None, params=None):
     the row, but not for transactions that only insert rows referring to it (a sign-up's
     reminder refers to the session a cancellation has locked), which would otherwise
     wait for the holder while it waits for them."""
-    if session.get_bind().dialect.name == "postgresql":
-        milliseconds = round(current_app.config["DESK_LOCK_TIMEOUT_SECONDS"] * 1000)
-        session.execute(text("SELECT set_config('lock_timeout', :timeout, true)"),
-                        {"timeout": f"{milliseconds}ms"})
     return session.scalars(statement.with_for_update(of=of, key_share=True)
                            .execution_options(populate_existing=True), params)
 

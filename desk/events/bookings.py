@@ -403,19 +403,17 @@ def _check_request_key(request_key):
     return request_key
 
 
-def request_fingerprint(session, data, seats):
+def request_fingerprint(session, details, seats):
     """A keyed hash (HMAC-SHA256 with the app's secret key) of what a public booking
     request asks for: the session, the seats, consent, the person's details and the
-    proxy's, as the services understand them (`０９０…` and `090…` are the same). It tells
-    a repeated request from another one that reuses its key, and keeps none of the
-    details readable."""
-    person, consent = people_services.person_values(data, require_phone=True)
-    content = {"session": session.id, "seats": seats, "consent": consent,
-               "person": {name: person[name] for name in REQUEST_PERSON_FIELDS}}
-    if data.get("proxy"):
-        proxy, wants_copies = people_services.proxy_values(data["proxy"])
-        content["proxy"] = {**{name: proxy[name] for name in REQUEST_PROXY_FIELDS},
-                            "wants_copies": wants_copies}
+    proxy's, as the services understand them (`details`, checked: `０９０…` and `090…`
+    are the same). It tells a repeated request from another one that reuses its key,
+    and keeps none of the details readable."""
+    content = {"session": session.id, "seats": seats, "consent": details.consent,
+               "person": {name: details.person[name] for name in REQUEST_PERSON_FIELDS}}
+    if details.proxy is not None:
+        content["proxy"] = {**{name: details.proxy[name] for name in REQUEST_PROXY_FIELDS},
+                            "wants_copies": details.wants_copies}
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
@@ -499,40 +497,37 @@ def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_
     return BookingResult(booking, created=True, waitlist_position=position)
 
 
-def book_public(session, data, *, channel, consent_method, actor=None, now=None,
+def book_public(session, details, *, seats=1, channel, consent_method, actor=None, now=None,
                 request_key=None):
-    """A booking from a public channel (web, kiosk, phone line, API), with the person's
-    details in `data` (name, name_kana, phone, email?, district_id?, age_band?, consent,
-    seats, and optionally `proxy`: {name, relation, phone, email?, wants_copies} for a
-    family member booking for the senior).
+    """A booking from a public channel (web, kiosk, phone line, API) of `seats` seats
+    for the person of `details` (desk.people.services.public_details: the person's
+    checked fields and consent, and the family member booking for them, if any).
 
     The session is locked first, so that a repeated request (same `request_key`: a
     double tap, a retried API call) finds the first one's booking and creates nothing,
     not even a person. A repeat is the same request only for the same session, seats
     and details (`request_fingerprint`); a key reused with anything else is refused
     (RepeatedRequestError), so a key never reveals another request's booking. Then
-    the person is matched or created (desk.people.services: never shown, never
-    overwritten) and the seats are booked as `book_seat` does."""
-    from desk.people import services as people_services
-
+    the person is matched or created (desk.people.services.person_for: never shown,
+    never overwritten) and the seats are booked as `book_seat` does."""
     now = now or utcnow()
     channel = BookingChannel(channel)
     request_key = _check_request_key(request_key)
-    seats = data.get("seats", 1)
     if isinstance(seats, str) and seats.strip().isascii() and seats.strip().isdigit():
         seats = int(seats.strip())
-    fingerprint = request_fingerprint(session, data, seats) if request_key else None
+    fingerprint = request_fingerprint(session, details, seats) if request_key else None
     session = lock_session(session)
     repeated = _repeat(request_key, fingerprint)
     if repeated is not None:
         return repeated
     _check_bookable(session, channel=channel, seats=seats, now=now)
-    person = people_services.person_for_public_booking(
-        data, channel=channel, consent_method=consent_method, actor=actor, now=now)
+    person = people_services.person_for(details.person, details.consent, channel=channel,
+                                        consent_method=consent_method, actor=actor, now=now)
     proxy = None
-    if data.get("proxy"):
-        proxy = people_services.add_proxy(person, data["proxy"], consent_method=consent_method,
-                                          actor=actor, now=now)
+    if details.proxy is not None:
+        proxy = people_services.record_proxy(person, details.proxy, details.wants_copies,
+                                             consent_method=consent_method, actor=actor,
+                                             now=now)
     result = _book_locked(session, person, seats=seats, channel=channel, actor=actor, now=now,
                           proxy=proxy, walk_in=False, request_key=request_key,
                           fingerprint=fingerprint)

@@ -27,7 +27,6 @@ from desk.people.models import ConsentMethod
 BOOK_RATE_LIMIT = "30 per minute"
 CANCEL_RATE_LIMIT = "10 per minute"
 CANCEL_LIMIT_SCOPE = "booking-cancel"
-PROXY_PREFIX = "proxy_"
 
 
 def parse_booking_code(raw):
@@ -50,24 +49,6 @@ def _code(checker, name):
     return code
 
 
-def _check_fields(data, proxy_data):
-    """Every wrong field of the person and of the booker at once (the booker's fields
-    prefixed with "proxy_"), before anything is written."""
-    errors = {}
-    checks = [("", lambda: people_services.person_values(data, require_phone=True))]
-    if proxy_data is not None:
-        checks.append((PROXY_PREFIX, lambda: people_services.proxy_values(proxy_data)))
-    for prefix, check in checks:
-        try:
-            check()
-        except DeskError as error:
-            errors.update({prefix + name: message for name, message in error.fields.items()})
-    if errors:
-        checker = Checker(data)
-        checker.errors = errors
-        checker.done()
-
-
 def book_online(session, data, *, channel, now, proxy_data=None, request_key=None):
     """Book `data["seats"]` seats for the person `data` describes (name, name_kana,
     phone, consent and the optional fields) through the public booking service
@@ -78,8 +59,8 @@ def book_online(session, data, *, channel, now, proxy_data=None, request_key=Non
     form's id, an API Idempotency-Key) makes a repeated request return the first one's
     booking."""
     check_open(session, channel=channel, now=now)
-    _check_fields(data, proxy_data)
-    return book_public(session, {**data, "proxy": proxy_data}, channel=channel,
+    details = people_services.public_details(data, proxy_data)
+    return book_public(session, details, seats=data.get("seats", 1), channel=channel,
                        consent_method=ConsentMethod.WEB, actor=str(channel), now=now,
                        request_key=request_key)
 

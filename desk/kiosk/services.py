@@ -34,7 +34,7 @@ from desk.extensions import db
 from desk.kiosk.messages import plain_errors
 from desk.kiosk.models import KioskDevice
 from desk.people.models import ConsentMethod, Person
-from desk.people.services import person_values
+from desk.people.services import public_details
 
 SETUP_CODE_LENGTH = 8
 SETUP_CODE_MINUTES = 15
@@ -236,13 +236,14 @@ def book_at_kiosk(data, *, device, language, now):
                "phone": data.get("phone"), "district_id": data.get("district_id") or None,
                "age_band": data.get("age_band") or None, "language": language,
                "consent": consent}
+    checked = None
     try:
-        person_values(details, require_phone=True)
+        checked = public_details(details)
     except ValidationError as error:
         for name, message in error.fields.items():
             checker.fail(name, message)
     checker.errors = plain_errors(checker.errors, data)
     checker.done()
-    return book_public(session, {**details, "seats": data.get("seats") or 1},
+    return book_public(session, checked, seats=data.get("seats") or 1,
                        channel=BookingChannel.KIOSK, consent_method=ConsentMethod.KIOSK,
                        actor=device.actor_label, now=now, request_key=request_key)

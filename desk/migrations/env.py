@@ -5,7 +5,9 @@ migrations do not import application code; SQLite gets batch mode for ALTERs. On
 foreign keys are off while the migrations run (Alembic's advice for batch mode): batch
 mode rebuilds a table by copying it, dropping the old one and renaming the copy, and
 dropping a table that other tables refer to would otherwise run their ON DELETE
-actions on every row.
+actions on every row. On PostgreSQL the migrations wait for locks without limit, unlike
+the application's statements (desk.core.db.engine_options): a migration waiting for a
+running server's transactions goes on once they end.
 """
 
 import logging
@@ -46,6 +48,8 @@ def run_migrations_online():
             context.configure(connection=connection, target_metadata=target_db.metadata,
                               **options)
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
                 context.run_migrations()
         finally:
             if sqlite:

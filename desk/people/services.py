@@ -1,7 +1,7 @@
 """Changing the resident registry: create, update, proxies, public matching, merge.
 
-Public channels (web, kiosk, phone line, API) go through `person_for_public_booking`,
-which never shows nor overwrites what is stored: a booking whose phone and kana match
+Public channels (web, kiosk, phone line, API) check a booking's fields once
+(`public_details`) and go through `person_for`, which never shows nor overwrites what is stored: a booking whose phone and kana match
 an existing person is attached to that person; otherwise a new person is created, and
 flagged for staff review when the phone number is already known.
 
@@ -153,13 +153,55 @@ def people_with_phone(phone_e164):
     return db.session.scalars(_with_phone_statement(), {"phone": phone_e164}).all()
 
 
+PROXY_PREFIX = "proxy_"
+
+
+@dataclass(frozen=True)
+class PublicDetails:
+    """The checked fields of a public booking: the person's (`person_values`) and, when
+    a family member books for them, the booker's (`proxy_values`)."""
+    person: dict
+    consent: bool | None
+    proxy: dict | None = None
+    wants_copies: bool = False
+
+
+def public_details(data, proxy_data=None):
+    """Check the fields of the person `data` describes and of the booker `proxy_data`
+    describes, once: every wrong field of both is reported at once (the booker's
+    prefixed "proxy_"), before anything is written."""
+    errors = {}
+    person = consent = proxy = wants_copies = None
+    try:
+        person, consent = person_values(data, require_phone=True)
+    except ValidationError as error:
+        errors.update(error.fields)
+    if proxy_data is not None:
+        try:
+            proxy, wants_copies = proxy_values(proxy_data)
+        except ValidationError as error:
+            errors.update({PROXY_PREFIX + name: message for name, message in error.fields.items()})
+    if errors:
+        checker = Checker(data)
+        checker.errors = errors
+        checker.done()
+    return PublicDetails(person, consent, proxy, bool(wants_copies))
+
+
 def person_for_public_booking(data, *, channel, consent_method, actor, now):
-    """The person a public booking is for: matched by phone and kana, else created.
+    """The person a public booking is for, from the fields in `data`: `person_for`."""
+    values, consent = person_values(data, require_phone=True)
+    return person_for(values, consent, channel=channel, consent_method=consent_method,
+                      actor=actor, now=now)
+
+
+def person_for(values, consent, *, channel, consent_method, actor, now):
+    """The person of checked `values` (person_values, phone required): matched by phone
+    and kana, else created.
 
     Nothing stored is shown or overwritten; the only thing a public booking adds to a
     matched person is consent to reminders when none was recorded (the person gave it
     now, on this channel)."""
-    values, consent = person_values(data, require_phone=True)
     same_phone = people_with_phone(values["phone"])
     person = find_match(values["phone"], values["kana_key"], candidates=same_phone)
     if person is not None:
@@ -277,9 +319,15 @@ def _apply_proxy_consent(proxy, wants_copies, method, now):
 
 
 def add_proxy(person, data, *, consent_method, actor, now):
-    """Add a proxy contact, or update the one with the same phone (a family member who
-    books again is the same contact)."""
+    """Add a proxy contact from the fields in `data`: `record_proxy`."""
     values, wants_copies = proxy_values(data)
+    return record_proxy(person, values, wants_copies, consent_method=consent_method,
+                        actor=actor, now=now)
+
+
+def record_proxy(person, values, wants_copies, *, consent_method, actor, now):
+    """Add a proxy contact of checked `values` (proxy_values), or update the one with the
+    same phone (a family member who books again is the same contact)."""
     proxy = None
     if values["phone"]:
         proxy = next((item for item in person.proxies if item.phone == values["phone"]), None)

@@ -283,9 +283,12 @@ def test_volunteers_pressing_take_next_at_once_take_different_tickets(live_app):
                                                 confirmed=True)
             db.session.flush()
             logins.append(user.get_id())
-        for minute in range(PRESSES):
+        # in the last half hour, and on the session's day (just after midnight, Japan
+        # time, the half hour before started the day before)
+        first = max(now - timedelta(minutes=30), start)
+        for index in range(PRESSES):
             services.issue_ticket(session, {}, actor="test",
-                                  now=now - timedelta(minutes=30 - minute))
+                                  now=first + (now - first) * index / PRESSES)
         db.session.commit()
         session_id = session.id
 

@@ -159,8 +159,8 @@ def test_create_app_reads_the_environment(tmp_path, monkeypatch):
 
 
 def test_one_lock_timeout_for_both_databases(tmp_path):
-    """DESK_LOCK_TIMEOUT_SECONDS: PostgreSQL's lock_timeout (desk.core.db.lock_rows) and
-    SQLite's busy timeout, given to every SQLite connection."""
+    """DESK_LOCK_TIMEOUT_SECONDS: PostgreSQL's lock_timeout and SQLite's busy timeout,
+    given to every connection (desk.core.db.engine_options)."""
     assert load_config(tmp_path, environ={})["DESK_LOCK_TIMEOUT_SECONDS"] == 5.0
     app = create_app({"DESK_INSTANCE_PATH": str(tmp_path),
                       "ENVIRON": {"DESK_LOCK_TIMEOUT_SECONDS": "2.5"}})
@@ -169,8 +169,15 @@ def test_one_lock_timeout_for_both_databases(tmp_path):
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 2500
     postgres = create_app({"DESK_INSTANCE_PATH": str(tmp_path),
+                           "ENVIRON": {"DESK_LOCK_TIMEOUT_SECONDS": "2.5"},
                            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/d"})
-    assert "connect_args" not in postgres.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert postgres.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {
+        "options": "-c lock_timeout=2500"}
+    in_schema = create_app({"DESK_INSTANCE_PATH": str(tmp_path),
+                            "SQLALCHEMY_DATABASE_URI":
+                                "postgresql+psycopg://u@h/d?options=-csearch_path%3Ds1"})
+    assert in_schema.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {
+        "options": "-csearch_path=s1 -c lock_timeout=5000"}
 
 
 def test_new_sqlite_database_is_readable_by_its_owner_only(tmp_path):
