@@ -51,9 +51,14 @@ ON_REQUEST_KINDS = frozenset({PhoneKind.AMBIGUOUS})
 
 @dataclass(frozen=True)
 class Phone:
+    number: phonenumbers.PhoneNumber
     e164: str
-    national: str
     kind: PhoneKind
+
+    @property
+    def national(self):
+        """'0466-25-1111' (formatted when asked: most callers store the E.164 only)."""
+        return format_national(self.number)
 
     @property
     def can_receive_sms(self):
@@ -77,13 +82,13 @@ def parse_phone(raw):
         number = phonenumbers.parse(text, "JP")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    # a number of no known type is not valid (what phonenumbers.is_valid_number asks,
+    # without working out the type twice)
+    number_type = phonenumbers.number_type(number)
+    if number_type == PhoneNumberType.UNKNOWN:
         return None
-    return Phone(
-        e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
-        national=format_national(number),
-        kind=_KINDS.get(phonenumbers.number_type(number), PhoneKind.OTHER),
-    )
+    return Phone(number=number, e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
+                 kind=_KINDS.get(number_type, PhoneKind.OTHER))
 
 
 def format_national(number):
