@@ -673,13 +673,17 @@ def _check_move(booking, old, target, *, channel, actor, now):
     if target.start_dt <= now:
         raise MoveError(_("That session has already started. Choose a later date."),
                         code="session_started")
-    if channel in PUBLIC_CHANNELS and (target.program_id is None
-                                       or target.program_id != old.program_id):
+    # a resident (a public channel, no staff account) keeps to the same program and to
+    # the public channels' booking hours; staff may move anywhere a seat can be booked,
+    # through the API as well
+    public = channel in PUBLIC_CHANNELS and not _is_staff(actor)
+    if public and (target.program_id is None or target.program_id != old.program_id):
         raise MoveError(_("A booking can be moved here only to another date of the same "
                           "class. Please call the desk for another class."),
                         code="other_program")
     try:
-        _check_bookable(target, channel=channel, seats=booking.seats, now=now)
+        _check_bookable(target, channel=channel if public else BookingChannel.PHONE_DESK,
+                        seats=booking.seats, now=now)
     except BookingError as error:
         raise MoveError(error.message, fields=error.fields, code="not_bookable") from None
     if active_booking(target, booking.person) is not None:
