@@ -225,3 +225,20 @@ def test_move_sms_fits_one_segment_with_the_longest_names(ctx, create_venue, cre
         assert DESK_PHONE in body
         english = render(message_for(booking, "sms", "booking_moved", locale="en")).sms_body
         assert "Nov 30 → Sun, Dec 13 13:30" in english
+
+
+def test_move_call_and_email_say_old_and_new_date(old, new, create_person, ctx, monkeypatch):
+    from tests.notify.test_content import message_for
+
+    booking = book(old, create_person(email="keiko@example.jp")).booking
+    move(booking, new)
+    call = render(message_for(booking, "voice", "booking_moved"))
+    assert "12月3日" in call.voice_text and "12月10日" in call.voice_text
+    assert booking.display_code not in call.voice_text  # read out digit by digit
+    email = render(message_for(booking, "email", "booking_moved",
+                               address="keiko@example.jp"))
+    assert "12月10日" in email.email_subject
+    assert "2026年12月3日" in email.email_text and "予約番号は変わりません" in email.email_text
+    event = Calendar.from_ical(email.ics).walk("VEVENT")[0]
+    assert email.ics_method == "REQUEST"
+    assert str(event["UID"]) == ics.booking_uid(booking)
