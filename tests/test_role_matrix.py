@@ -61,6 +61,7 @@ MATRIX = {
     "public.booking": ("GET", PUBLIC),
     "public.booking_ics": ("GET", PUBLIC),
     "public.booking_cancel": ("GET", PUBLIC),
+    "public.booking_move": ("GET", PUBLIC),
     "public.cancel": ("GET", PUBLIC),
     "public.cancel_sent": ("GET", PUBLIC),
     "staff.home": ("GET", {**STAFF, "coordinator": 302, "admin": 302}),
@@ -91,6 +92,7 @@ MATRIX = {
     "staff.booking": ("GET", STAFF),
     "staff.booking_confirmation": ("POST", STAFF_ACTION),
     "staff.booking_cancel": ("GET", STAFF),
+    "staff.booking_move": ("GET", STAFF),
     # attendance: volunteers see the roster and check in (actions redirect to the roster),
     # only on a session they staff, around its day (desk.events.access): the matrix's
     # volunteer holds a shift on today's class (ENDPOINT_IDS: roster_session_id); the
@@ -153,6 +155,7 @@ MATRIX = {
     "api.series_create": ("POST", API_WRITE),
     "api.booking_create": ("POST", API_PUBLIC_WRITE),
     "api.booking_cancel": ("POST", API_PUBLIC_WRITE),
+    "api.booking_move": ("POST", API_PUBLIC_WRITE),
     "api.session_roster": ("GET", API_WRITE),
     "api.reports_kpi": ("GET", API_WRITE),
     "api.booking_attendance": ("POST", API_WRITE),

@@ -23,7 +23,7 @@ from desk.core.timeutil import utcnow
 from desk.core.transaction import keep_changes
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC_WRITES = frozenset({"api.booking_create", "api.booking_cancel"})
+PUBLIC_WRITES = frozenset({"api.booking_create", "api.booking_cancel", "api.booking_move"})
 CHALLENGE = 'Bearer realm="desk"'
 INVALID_CHALLENGE = 'Bearer realm="desk", error="invalid_token"'
 
@@ -55,6 +55,16 @@ def staff_token_required(view):
 
 def api_user():
     """The account whose token authorised this request."""
+    return g.api_user
+
+
+def optional_token_user():
+    """On a public writing route that staff use too (moving a booking): the account of
+    the bearer token when one is sent (checked as on every staff route: an invalid
+    token is refused, not ignored), else None for a resident."""
+    if not request.headers.get("Authorization", "").strip():
+        return None
+    g.api_user = _token_user()
     return g.api_user
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from desk.api import inputs
-from desk.api.auth import api_user, staff_token_required
+from desk.api.auth import api_user, optional_token_user, staff_token_required
 from desk.api.serializers import booking_json, page_json, roster_entry_json
 from desk.api.sessions import _session_or_404
 from desk.core.districts import all_districts
@@ -37,6 +37,7 @@ BOOKING_FIELDS = {
     "age_band": inputs.CHOICE,
 }
 CANCEL_FIELDS = {"phone": inputs.TEXT}
+MOVE_FIELDS = {"session_id": inputs.ID, "phone": inputs.TEXT, "waitlist": inputs.BOOLEAN}
 ATTENDANCE_FIELDS = {"attendance": inputs.CHOICE}
 ATTENDANCE_VALUES = (*(member.value for member in Attendance), None)
 # The people services name these name_kana and district_id.
@@ -103,6 +104,18 @@ def cancel_booking(code):
     return json_response({"message": _("If a booking with this code and this phone number "
                                        "exists and could still be cancelled, it is now "
                                        "cancelled.")}, 202)
+
+
+def move_booking(code):
+    """A resident moves their booking with its code and phone (same program only); a
+    coordinator's or admin's token moves it by the code alone, to any session."""
+    user = optional_token_user()
+    data = inputs.check_fields(inputs.json_body(), MOVE_FIELDS)
+    result = public_booking.move_by_code(
+        code, data, channel=BookingChannel.API, actor=user or str(BookingChannel.API),
+        now=utcnow(), staff=user is not None)
+    return json_response({**booking_json(result.booking, result.waitlist_position),
+                          "moved_from_session_id": result.old_session.id})
 
 
 def _roster(session):

@@ -127,6 +127,29 @@ BOOKING_SCHEMAS = {
                   "description": "The phone number of the person or of the family member "
                                  "who booked for them."},
     }, required=["phone"]),
+    "BookingMove": _object({
+        "session_id": {"type": "integer", "description": (
+            "The session to move to. A resident (no token): another date of the same "
+            "program; a coordinator's or admin's token: any session that takes bookings.")},
+        "phone": {"type": ["string", "null"], "maxLength": 30, "description": (
+            "Without a token: the phone number of the person or of the family member who "
+            "booked for them (required). Ignored with a token.")},
+        "waitlist": {"type": ["boolean", "null"], "description": (
+            "true: when the session is full, go onto its waiting list, giving up the seat "
+            "held now (the person agreed to this). Default false: a full session is "
+            "refused (code session_full) and nothing changes.")},
+    }, required=["session_id"]),
+    "MovedBooking": _object({
+        "code": {**BOOKING_CODE, "description": "The same booking code as before the move."},
+        "status": ACTIVE_STATUS,
+        "waitlist_position": WAITLIST_POSITION,
+        "session_id": {"type": "integer", "description": "The session it is for now."},
+        "seats": SEATS,
+        "slot_start": {**_nullable(_ref("LocalDateTime")), "description": (
+            "The reserved time at a consultation session with slots; null otherwise.")},
+        "moved_from_session_id": {"type": "integer",
+                                  "description": "The session it was for before."},
+    }, description="The booking after its move: same code, same seats."),
     "CancelAccepted": _object({
         "message": {"type": "string", "description": "The same text whatever happened."},
     }),
@@ -499,6 +522,16 @@ RESPONSES = {
                              "other details (code request_key_reused). Nothing was "
                              "changed."),
     "NoBooking": _error("No booking with this code."),
+    "NoBookingToMove": _error("No booking with this code (with a token), or none with this "
+                              "code together with this phone number (without)."),
+    "MoveRefused": _error(
+        "A field is wrong (code invalid, see fields: session_id, phone, waitlist), or the "
+        "move is refused and nothing changed: same_session, session_full (ask again with "
+        "waitlist true to join its waiting list), session_cancelled, session_started, "
+        "already_booked (the person has a booking there), other_program (without a "
+        "token), booking_cancelled, booking_started (the booking's own session has "
+        "started), attendance_recorded, not_bookable (the session takes no bookings, "
+        "the party does not fit its capacity, or online booking for it has closed)."),
     "RateLimited": _error("Too many requests from this address in a short time (code "
                           "rate_limited); try again a minute later."),
 }
@@ -723,6 +756,38 @@ PATHS = {
                 "200": _json("RosterEntry", "The booking as it is now."),
                 "404": _response_ref("NoBooking"),
                 **_WRITE_ERRORS,
+            },
+        },
+    },
+    "/bookings/{code}/move": {
+        "parameters": [{"$ref": "#/components/parameters/code"}],
+        "post": {
+            "operationId": "moveBooking",
+            "summary": "Move a booking to another session (public, or token)",
+            "description": "In one transaction: the new seat is taken before the old one "
+                           "is given up, the old session's waiting list moves up in "
+                           "order, the booking keeps its code, seats, companions and "
+                           "proxy contact, its calendar event keeps its UID with a higher "
+                           "SEQUENCE, and the person gets one message with the old and "
+                           "the new date (their reminders follow the new date). Without a "
+                           "token: code and phone, same program only, rate-limited "
+                           "together with cancelling. With a coordinator's or admin's "
+                           "token: by code alone, to any session.",
+            "tags": ["bookings"],
+            "security": [{}, {"bearerAuth": []}],
+            "requestBody": _body("BookingMove", {"session_id": 42, "phone": "090-1234-5678"}),
+            "responses": {
+                "200": _json("MovedBooking", "The booking at its new session."),
+                "400": _response_ref("BadRequest"),
+                "401": _response_ref("Unauthorized"),
+                "403": _response_ref("Forbidden"),
+                "404": _response_ref("NoBookingToMove"),
+                "409": _response_ref("Busy"),
+                "413": _response_ref("TooLarge"),
+                "415": _response_ref("UnsupportedMediaType"),
+                "422": _response_ref("MoveRefused"),
+                "429": _response_ref("RateLimited"),
+                "default": _response_ref("Error"),
             },
         },
     },

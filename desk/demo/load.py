@@ -32,7 +32,7 @@ from datetime import date, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from desk.auth import services as auth_services
 from desk.core.timeutil import (
@@ -51,9 +51,9 @@ from desk.demo.logins import write_demo_logins
 from desk.demo.reports import DemoReports
 from desk.demo.residents import DemoResidents
 from desk.demo.volunteers import DemoVolunteers
-from desk.events import recurrence
+from desk.events import availability, recurrence
 from desk.events import services as event_services
-from desk.events.models import SessionKind, SessionStatus
+from desk.events.models import Booking, BookingStatus, SessionKind, SessionStatus
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
 
@@ -65,6 +65,7 @@ CONSULT_SEED = SEED + 3  # the consultation desks' own stream: the rest stays as
 REPORT_SEED = SEED + 4  # survey sheets and targets: their own stream too
 CALL_SEED = SEED + 5  # the phone line's demo calls: their own stream
 HORIZON_MONTHS = 3
+MOVES = 2  # bookings a coordinator moved to another date of the same class
 # 年末年始: the community centres are closed from 29 December to 3 January.
 YEAR_END_CLOSED = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
 OUTREACH_TIMES = (("10:00", "11:30"), ("13:30", "15:00"))
@@ -377,6 +378,36 @@ class DemoLoader:
                     actor=self.people_rng.choice(self.staff), now=session.end_dt)
             event_services.complete_session(session, actor=ACTOR, now=self.now)
 
+    def load_moves(self):
+        """A few residents asked by phone to come a week later: a coordinator moved
+        their bookings (desk.events.bookings.move_booking), so that the audit log, the
+        booking's page and the outbox show a move. The first booked seat of an upcoming
+        class whose next date of the same program has room for it."""
+        by_program = {}
+        for session in sorted(self.sessions, key=lambda session: (session.start_dt, session.id)):
+            if session.kind == SessionKind.CLASS and session.status == SessionStatus.SCHEDULED \
+                    and session.start_dt > self.now + timedelta(days=1):
+                by_program.setdefault(session.program_id, []).append(session)
+        moved = 0
+        for sessions in by_program.values():
+            for old, new in zip(sessions, sessions[1:], strict=False):
+                if moved == MOVES:
+                    return
+                booking = db.session.scalars(
+                    select(Booking).where(Booking.session_id == old.id,
+                                          Booking.status == BookingStatus.BOOKED)
+                    .order_by(Booking.id).limit(1)).first()
+                if booking is None or availability.places_free(new) < booking.seats \
+                        or db.session.scalar(select(Booking.id).where(
+                            Booking.session_id == new.id,
+                            Booking.person_id == booking.person_id)) is not None:
+                    continue
+                event_services.move_booking(booking, new, channel="phone_desk",
+                                            actor=self.people_rng.choice(self.staff),
+                                            now=self.now)
+                moved += 1
+                break
+
     def load(self):
         self.load_accounts()
         self.load_districts()
@@ -398,6 +429,7 @@ class DemoLoader:
         for sessions, reason in cancellations:
             self._cancel(sessions, reason)
         self.complete_past()
+        self.load_moves()
         # tickets and visit logs of the consultation desks held (desk.demo.consults)
         self.consults = DemoConsults(
             random.Random(CONSULT_SEED), sessions=self.sessions, residents=self.residents,

@@ -36,6 +36,8 @@ public_bp.add_url_rule("/bookings/<token>", "booking", booking_views.booking)
 public_bp.add_url_rule("/bookings/<token>.ics", "booking_ics", booking_views.booking_ics)
 public_bp.add_url_rule("/bookings/<token>/cancel", "booking_cancel",
                        booking_views.booking_cancel, methods=["GET", "POST"])
+public_bp.add_url_rule("/bookings/<token>/move", "booking_move", booking_views.booking_move,
+                       methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -92,6 +94,8 @@ _STAFF_ROUTES = [
     ("/bookings/<int:booking_id>/confirmation", "booking_confirmation",
      phone_desk_views.booking_confirmation, ["POST"]),
     ("/bookings/<int:booking_id>/cancel", "booking_cancel", phone_desk_views.booking_cancel,
+     ["GET", "POST"]),
+    ("/bookings/<int:booking_id>/move", "booking_move", phone_desk_views.booking_move,
      ["GET", "POST"]),
     # attendance
     ("/sessions/<int:session_id>/roster", "roster", attendance_views.roster, ["GET"]),

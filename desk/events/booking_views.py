@@ -8,17 +8,22 @@ shows who else booked. The answer to a cancellation by code and phone is the sam
 whether or not such a booking exists.
 """
 
+from functools import partial
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from desk.core.errors import DeskError
+from desk.core.i18n import format_date_long
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.events import availability, ics, public_booking, services, slots
+from desk.events import availability, ics, public_booking, queries, services, slots
 from desk.events.bookings import booking_by_token, check_open, waitlist_position
+from desk.events.labels import move_choice
 from desk.events.models import BookingChannel, CancelReason, EventSession
-from desk.events.public_forms import BookingForm, CancelByCodeForm, ConfirmForm
+from desk.events.public_forms import BookingForm, CancelByCodeForm, ConfirmForm, MoveForm
+from desk.extensions import db
 
 CHANNEL = BookingChannel.WEB
 
@@ -90,6 +95,28 @@ def booking_cancel(token):
     return render_template("public/booking_cancel.html", booking=booking,
                            session=booking.session, form=form,
                            started=booking.session.start_dt <= now)
+
+
+def booking_move(token):
+    """Another date of the same class, into a free seat (or, when asked, onto a full
+    date's waiting list): desk.events.bookings.move_booking."""
+    booking = _booking_or_404(token)
+    now = utcnow()
+    started = booking.session.start_dt <= now
+    targets = (queries.move_targets(booking, now=now, other_programs=False)
+               if booking.is_active and not started else [])
+    form = MoveForm(targets=targets, describe=partial(move_choice, with_title=False))
+    if targets and form.validate_on_submit():
+        target = db.session.get(EventSession, form.target.data)
+        result = attempt(form, lambda: services.move_booking(
+            booking, target, channel=CHANNEL, actor=str(CHANNEL), now=now,
+            to_waitlist=form.to_waitlist.data))
+        if result is not FAILED:
+            flash(_("Your booking has been moved to %(date)s. Your booking code stays the "
+                    "same.", date=format_date_long(target.start_dt)), "success")
+            return redirect(url_for("public.booking", token=token))
+    return render_template("public/booking_move.html", booking=booking,
+                           session=booking.session, form=form, started=started)
 
 
 def cancel():

@@ -572,6 +572,122 @@ def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=Tr
     return changes
 
 
+class MoveError(BookingError):
+    """A move was refused: nothing changed. `code` says why (the API's error code)."""
+
+
+@dataclass
+class MoveResult:
+    booking: Booking
+    old_session: EventSession
+    waitlist_position: int | None = None
+    # who moved up at the old session into the seats the move freed
+    promoted: list = field(default_factory=list)
+
+
+def move_booking(booking, target, *, channel, actor, now, to_waitlist=False):
+    """Move an active booking (booked or waitlisted) to the session `target`, in one
+    transaction: the booking row keeps its code, secret link, party size, companions
+    and proxy contact, and takes its place at `target` before its old place is given
+    up (no moment without a seat).
+
+    Both sessions are locked in id order (as every move does, so two moves the other
+    way round wait instead of deadlocking). The rule: a move goes into a free seat;
+    only when the person asks for it (`to_waitlist`) does it go to the end of the
+    target's waiting list, giving up the old place all the same (the person was asked
+    first: keeping both would hold a seat nobody uses). A full target without
+    `to_waitlist` is refused (code `session_full`). The old seats go to the old
+    session's waiting list in arrival order (promote_waitlist). The calendar event
+    keeps its UID and takes a higher SEQUENCE; the queued messages of the booking
+    (reminders of the old date) are cancelled and one message says old date -> new
+    date, with the new reminders planned behind it. Public channels move only to a
+    session of the same program and only while the target takes public bookings.
+    Raises a MoveError with a translated message and a code; changes nothing then."""
+    channel = BookingChannel(channel)
+    if target.id == booking.session_id:
+        raise MoveError(_("The booking is already for this session. Choose another date."),
+                        code="same_session")
+    old = booking.session
+    locked = {}
+    for session in sorted((old, target), key=lambda item: item.id):
+        locked[session.id] = lock_session(session)
+    old, target = locked[old.id], locked[target.id]
+    db.session.refresh(booking)
+    _check_move(booking, old, target, channel=channel, actor=actor, now=now)
+    free = availability.places_free(target)
+    status = status_for(booking.seats, free)
+    if status == BookingStatus.WAITLISTED and not to_waitlist:
+        raise MoveError(_("This session is full. The booking stays as it is; it can go "
+                          "on the waiting list of that session instead."),
+                        code="session_full")
+    before = audit.snapshot(booking, BOOKING_FIELDS)
+    was_booked = booking.status == BookingStatus.BOOKED
+    old_sequence = old.sequence + booking.sequence  # desk.events.ics.sequence
+    slots.release(booking)
+    latest = db.session.scalar(select(func.max(Booking.queue_dt)).where(
+        Booking.session_id == target.id, Booking.status == BookingStatus.WAITLISTED))
+    booking.session = target
+    booking.moved_from_session = old
+    booking.moved_dt = now
+    booking.status = status
+    booked = status == BookingStatus.BOOKED
+    booking.booked_dt = now if booked else None
+    booking.queue_dt = now if booked else _queue_time(now, latest)
+    booking.confirmation = Confirmation.UNCONFIRMED
+    booking.confirmation_dt = None
+    # the same calendar event (UID), one step higher than it was, whatever the two
+    # sessions' own change counters are
+    booking.sequence = max(booking.sequence + 1, old_sequence + 1 - target.sequence)
+    if booked:
+        slots.assign(booking, target)
+    db.session.flush()
+    audit.record("booking.move", booking, actor=actor, before=before,
+                 after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel), now=now)
+    notices.cancel_pending(booking, now=now)
+    notices.plan(BookingTemplate.BOOKING_MOVED, booking, due=now, now=now, reminders=booked)
+    result = MoveResult(booking, old, waitlist_position=waitlist_position(booking))
+    if was_booked:
+        result.promoted = promote_waitlist(old, actor=actor, now=now)
+    db.session.flush()
+    return result
+
+
+def _check_move(booking, old, target, *, channel, actor, now):
+    if not booking.is_active:
+        raise MoveError(_("This booking is cancelled, so it cannot be moved."),
+                        code="booking_cancelled")
+    if booking.attendance is not None or booking.is_walk_in:
+        raise MoveError(_("Attendance is already recorded for this booking, so it cannot "
+                          "be moved."), code="attendance_recorded")
+    if old.start_dt <= now or old.is_attendance_closed:
+        raise MoveError(_("The session of this booking has started, so the booking can no "
+                          "longer be moved."), code="booking_started")
+    if target.status == SessionStatus.CANCELLED:
+        raise MoveError(_("That session is cancelled. Choose another date."),
+                        code="session_cancelled")
+    if target.start_dt <= now:
+        raise MoveError(_("That session has already started. Choose a later date."),
+                        code="session_started")
+    # a resident (a public channel, no staff account) keeps to the same program and to
+    # the public channels' booking hours; staff may move anywhere a seat can be booked,
+    # through the API as well
+    public = channel in PUBLIC_CHANNELS and not _is_staff(actor)
+    if public and (target.program_id is None or target.program_id != old.program_id):
+        raise MoveError(_("A booking can be moved here only to another date of the same "
+                          "class. Please call the desk for another class."),
+                        code="other_program")
+    try:
+        _check_bookable(target, channel=channel if public else BookingChannel.PHONE_DESK,
+                        seats=booking.seats, now=now)
+    except BookingError as error:
+        raise MoveError(error.message, fields=error.fields, code="not_bookable") from None
+    if active_booking(target, booking.person) is not None:
+        raise MoveError(_("%(name)s already has a booking for that session.",
+                          name=booking.person.name) if _is_staff(actor)
+                        else _("There is already a booking for that session."),
+                        code="already_booked")
+
+
 def promote_waitlist(session, *, actor, now):
     """Give free seats to the waiting list in arrival order; an entry that does not fit
     (a party too large) is skipped for the next. Only before the session starts."""
@@ -819,9 +935,10 @@ def booking_status_label(status):
 
 
 __all__ = [
-    "BookingClosedError", "BookingError", "BookingResult", "Changes",
+    "BookingClosedError", "BookingError", "BookingResult", "Changes", "MoveError",
+    "MoveResult",
     "book_public", "book_seat", "cancel_booking", "cancel_session_bookings", "check_open", "close_attendance",
-    "find_booking", "fit_capacity", "move_slots", "promote_waitlist",
+    "find_booking", "fit_capacity", "move_booking", "move_slots", "promote_waitlist",
     "replan_session_messages",
     "set_anonymous_headcount", "set_attendance", "set_confirmation",
 ]

@@ -1,9 +1,10 @@
 """Human labels for the schedule's enumerations, translated lazily."""
 
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from desk.core.forms import labelled_choices
-from desk.core.i18n import in_reader_language
+from desk.core.i18n import format_date_long, format_time_range, in_reader_language
 from desk.events import holds
 from desk.events.models import (
     Attendance,
@@ -148,3 +149,18 @@ def left_alone_message(reason):
     """Why a series edit left a session alone: events' own reasons, or the message a
     package above registered with its hold (desk.events.holds)."""
     return LEFT_ALONE_MESSAGES.get(reason) or holds.message(reason)
+
+
+def move_choice(session, counts, *, with_title):
+    """One session offered for a move: when and where, and whether a seat is free
+    (the free seats, or full with how many waiting)."""
+    when = gettext("%(date)s %(time)s, %(venue)s", date=format_date_long(session.start_dt),
+                   time=format_time_range(session.start_dt, session.end_dt),
+                   venue=session.venue.display_name)
+    if with_title:
+        when = gettext("%(title)s: %(when)s", title=session.display_title, when=when)
+    if counts.free > 0:
+        seats = ngettext("%(num)d seat free", "%(num)d seats free", counts.free)
+    else:
+        seats = gettext("full (waiting list: %(count)d)", count=counts.waiting)
+    return gettext("%(when)s — %(seats)s", when=when, seats=seats)

@@ -32,6 +32,7 @@ from desk.core.i18n import (
     format_date_long,
     format_date_short,
     format_datetime_long,
+    format_local,
 )
 from desk.core.i18n import format_time as format_clock
 from desk.core.web import public_url_for
@@ -64,6 +65,7 @@ LABELS = {
     BookingTemplate.BOOKING_CANCELLED: _l("Booking cancelled"),
     BookingTemplate.SESSION_CANCELLED: _l("Session cancelled"),
     BookingTemplate.SESSION_CHANGED: _l("Session changed"),
+    BookingTemplate.BOOKING_MOVED: _l("Booking moved to another date"),
 }
 ERROR_LABELS = {"no_booking": _l("The booking no longer exists")}
 
@@ -75,9 +77,32 @@ def booking_of(message):
     return db.session.get(Booking, message.topic_id)
 
 
+def moved_from(message, booking):
+    """The session a moved booking came from, for the message about its move (None for
+    every other message, and when that session no longer exists)."""
+    if message.template != BookingTemplate.BOOKING_MOVED:
+        return None
+    return booking.moved_from_session
+
+
+def _same_day(first, second):
+    return format_local(first, "yMd") == format_local(second, "yMd")
+
+
+def old_when(old, session):
+    """What an SMS says of the old date: the day ("12月6日"), or the time when only the
+    time changed."""
+    if _same_day(old.start_dt, session.start_dt):
+        return format_clock(old.start_dt)
+    return format_local(old.start_dt, "MMMd")
+
+
 def _context(message, booking):
     session = booking.session
+    old = moved_from(message, booking)
     return {
+        "old_session": old,
+        "old_when": old_when(old, session) if old is not None else None,
         "booking": booking,
         "session": session,
         "venue": session.venue,
@@ -135,8 +160,17 @@ def _voice(message, context, now):
         time=spoken_time(context["session"].start_dt),
         slot_time=spoken_time(context["booking"].slot_dt) if context["slot_time"] else None,
         code=spoken_code(context["code"]),
-        phone=spoken_digits(context["phone"])).split())
+        phone=spoken_digits(context["phone"]),
+        old_date=_spoken_old(context["old_session"], context["session"])).split())
     return text, voice.call_twiml(message, text, now=now)
+
+
+def _spoken_old(old, session):
+    if old is None:
+        return None
+    if _same_day(old.start_dt, session.start_dt):
+        return spoken_time(old.start_dt)
+    return spoken_date(old.start_dt)
 
 
 def _email(message, context, now):
@@ -144,6 +178,8 @@ def _email(message, context, now):
     program = booking.session.program
     context = dict(context, page_url=public_url_for("public.booking", token=booking.token),
                    date_long=format_date_long(booking.session.start_dt),
+                   old_date_long=(format_datetime_long(context["old_session"].start_dt)
+                                  if context["old_session"] is not None else None),
                    what_to_bring=program.display_what_to_bring if program is not None else None,
                    locale=locale_key())
     module = _template("email", message.template).make_module(context)

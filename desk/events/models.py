@@ -458,8 +458,14 @@ class Booking(db.Model):
     # one step for every change of the booking that its calendar event shows (cancelled,
     # promoted, moved to the waiting list): see EventSession.sequence
     sequence: Mapped[int] = mapped_column(default=0)
+    # the session this booking was moved from by its last move (same row, same code:
+    # desk.events.bookings.move_booking), and when; the move message says old -> new
+    moved_from_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"))
+    moved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    session = relationship("EventSession", lazy="joined")
+    session = relationship("EventSession", lazy="joined", foreign_keys=[session_id])
+    moved_from_session = relationship("EventSession", foreign_keys=[moved_from_session_id])
     person = relationship("Person", lazy="joined")
     proxy = relationship("ProxyContact")
     actor = relationship("User")

@@ -30,6 +30,7 @@ class BookingTemplate(enum.StrEnum):
     BOOKING_CANCELLED = "booking_cancelled"
     SESSION_CANCELLED = "session_cancelled"
     SESSION_CHANGED = "session_changed"
+    BOOKING_MOVED = "booking_moved"
 
 
 # what may still be sent about a cancelled booking

@@ -8,6 +8,7 @@ never in a URL (they would land in logs).
 """
 
 from datetime import timedelta
+from functools import partial
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -30,8 +31,10 @@ from desk.events.booking_forms import (
     SessionFilterForm,
     focus_first,
 )
-from desk.events.labels import CONFIRMATION_LABELS, will_they_come
+from desk.events.labels import CONFIRMATION_LABELS, move_choice, will_they_come
 from desk.events.models import Booking, BookingChannel, CancelReason, Confirmation, EventSession
+from desk.events.public_forms import MoveForm
+from desk.extensions import db
 from desk.notify.planning import person_channels
 from desk.people import queries as people_queries
 from desk.people import services as people_services
@@ -229,6 +232,30 @@ def booking_cancel(booking_id):
             return redirect(url_for("staff.booking", booking_id=item.id))
     return render_template("staff/booking_cancel.html", booking=item, form=form,
                            spoken_date=spoken_date(item.session.start_dt))
+
+
+def booking_move(booking_id):
+    """Move the booking to another session (the same program's dates first, any other
+    that takes bookings after them): desk.events.bookings.move_booking."""
+    item = get_or_404(Booking, booking_id)
+    now = utcnow()
+    started = item.session.start_dt <= now
+    targets = (queries.move_targets(item, now=now, other_programs=True)
+               if item.is_active and not started else [])
+    form = MoveForm(targets=targets, describe=partial(move_choice, with_title=True))
+    if targets and form.validate_on_submit():
+        target = db.session.get(EventSession, form.target.data)
+        result = attempt(form, lambda: services.move_booking(
+            item, target, channel=BookingChannel.PHONE_DESK, actor=current_user, now=now,
+            to_waitlist=form.to_waitlist.data))
+        if result is not FAILED:
+            flash(_("The booking has been moved to %(date)s; %(name)s will be told.",
+                    date=spoken_date(target.start_dt), name=item.person.name), "success")
+            flash_promoted(result.promoted)
+            return redirect(url_for("staff.booking", booking_id=item.id))
+    focus_first(form, "target")
+    return render_template("staff/booking_move.html", booking=item, form=form,
+                           started=started, spoken_date=spoken_date(item.session.start_dt))
 
 
 def booking_find():

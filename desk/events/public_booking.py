@@ -13,11 +13,18 @@ import unicodedata
 
 from flask_babel import gettext as _
 
-from desk.core.errors import Busy, DeskError
+from desk.core.errors import Busy, DeskError, NotFoundError
 from desk.core.phone import DASHES
 from desk.core.validation import Checker
-from desk.events.bookings import book_public, cancel_booking, check_open, find_booking
-from desk.events.models import Booking, CancelReason
+from desk.events.bookings import (
+    book_public,
+    booking_by_code,
+    cancel_booking,
+    check_open,
+    find_booking,
+    move_booking,
+)
+from desk.events.models import Booking, CancelReason, EventSession
 from desk.extensions import db
 from desk.people import services as people_services
 from desk.people.models import ConsentMethod
@@ -85,3 +92,26 @@ def cancel_by_code(code, phone, *, channel, now):
     except DeskError:
         pass  # started, attendance taken...: the same answer, nothing changed
     return None
+
+
+def move_by_code(code, data, *, channel, actor, now, staff=False):
+    """Move the booking with this code to the session `data["session_id"]`
+    (desk.events.bookings.move_booking; `data["waitlist"]`: onto a full session's
+    waiting list). A resident names the booking by its code and the phone number of the
+    person or their proxy contact (`data["phone"]`), as for cancelling; `staff` finds it
+    by the code alone. Every wrong field at once (ValidationError); a code and phone
+    that name no booking: NotFoundError, the same whichever of the two is wrong."""
+    checker = Checker(data)
+    digits = parse_booking_code(code)
+    phone = None if staff else checker.phone("phone", required=True)
+    target = checker.reference("session_id", EventSession, required=True,
+                               message=_("Enter the id of an existing session."))
+    to_waitlist = checker.boolean("waitlist")
+    checker.done()
+    booking = (booking_by_code(digits) if staff
+               else find_booking(digits, phone.e164) if digits else None)
+    if booking is None:
+        raise NotFoundError(_("No booking has this code together with this phone number.")
+                            if not staff else _("There is no booking with this code."))
+    return move_booking(booking, target, channel=channel, actor=actor, now=now,
+                        to_waitlist=to_waitlist)

@@ -70,3 +70,17 @@ class CancelByCodeForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button alone (the CSRF token is the form's only field)."""
+
+
+class MoveForm(FlaskForm):
+    """Move a booking to another session: the sessions offered (ids), and whether a
+    full one's waiting list is wanted instead of a seat (giving up the seat held)."""
+
+    target = RadioField(_l("New date"), coerce=int, validators=[DataRequired()])
+    to_waitlist = BooleanField(_l("If that date is full, put me on its waiting list "
+                                  "(the seat I have now is given up)"))
+
+    def __init__(self, *args, targets, describe, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target.choices = [(session.id, describe(session, counts))
+                               for session, counts in targets]

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from desk.core.timeutil import local_datetime, local_day_bounds, to_local
+from desk.events import availability
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     KINDS_WITH_CAPACITY,
@@ -218,3 +219,31 @@ def roster_sessions_on(day):
                EventSession.status != SessionStatus.CANCELLED,
                EventSession.kind != SessionKind.CONSULTATION)
         .order_by(EventSession.start_dt, EventSession.id)).unique().all()
+
+
+MOVE_TARGET_DAYS = 92
+MOVE_TARGET_LIMIT = 40
+
+
+def move_targets(booking, *, now, other_programs):
+    """The sessions a booking may be moved to, with their availability: the upcoming
+    sessions of its own program first (by date), then, with `other_programs` (staff),
+    every other upcoming session that takes bookings, within MOVE_TARGET_DAYS. Not the
+    booking's own session, nothing cancelled or started. [(session, Availability)]."""
+    session = booking.session
+    query = (select(EventSession)
+             .where(EventSession.id != session.id,
+                    EventSession.status == SessionStatus.SCHEDULED,
+                    EventSession.attendance_closed_dt.is_(None),
+                    EventSession.start_dt > now,
+                    EventSession.start_dt < now + timedelta(days=MOVE_TARGET_DAYS),
+                    takes_bookings_clause()))
+    same = (EventSession.program_id == session.program_id if session.program_id is not None
+            else false())
+    if not other_programs:
+        query = query.where(same)
+    sessions = db.session.scalars(
+        query.order_by(case((same, 0), else_=1), EventSession.start_dt, EventSession.id)
+        .limit(MOVE_TARGET_LIMIT)).unique().all()
+    counts = availability.of_sessions(sessions)
+    return [(target, counts[target.id]) for target in sessions]

@@ -28,6 +28,7 @@ from desk.events.bookings import (  # noqa: F401  (the booking service, as DESIG
     book_seat,
     cancel_booking,
     close_attendance,
+    move_booking,
     promote_waitlist,
     set_anonymous_headcount,
     set_attendance,

@@ -66,6 +66,10 @@ PAGES = {
         Page("anonymous", "confirm", args={"token": "booking.booked"}),
         Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
     ),
+    "public.booking_move": (
+        Page("anonymous", "choose a date", args={"token": "booking.booked"}),
+        Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
+    ),
     "public.cancel": (Page("anonymous"),),
     "public.cancel_sent": (Page("anonymous"),),
     "core.accessibility": (Page("anonymous"),),
@@ -127,6 +131,7 @@ PAGES = {
     "staff.booking": tuple(Page("coordinator", state, args={"booking_id": f"booking_id.{state}"})
                            for state in ("phone_desk", "waitlisted", "cancelled")),
     "staff.booking_cancel": (Page("coordinator", args={"booking_id": "booking_id.phone_desk"}),),
+    "staff.booking_move": (Page("coordinator", args={"booking_id": "booking_id.phone_desk"}),),
     # attendance
     "staff.roster": (
         Page("coordinator", "on the day", args={"session_id": "session.roster"}),

@@ -324,3 +324,25 @@ def test_demo_data_keeps_the_invariants_of_design_md(demo):
     assert all((Ticket.__tablename__, ticket_id) in logged for ticket_id in tickets)
     visits = db.session.scalars(select(Visit.id)).all()
     assert visits and all((Visit.__tablename__, visit_id) in logged for visit_id in visits)
+
+
+def test_demo_has_moved_bookings_with_their_audit_and_one_message(demo_app):
+    with demo_app.app_context():
+        moved = db.session.scalars(select(Booking).where(
+            Booking.moved_from_session_id.is_not(None)).order_by(Booking.id)).all()
+        assert len(moved) >= 1
+        for booking in moved:
+            old = booking.moved_from_session
+            assert booking.is_active and old.program_id == booking.session.program_id
+            assert old.start_dt < booking.session.start_dt
+            entry = db.session.scalars(select(AuditEntry).where(
+                AuditEntry.action == "booking.move", AuditEntry.object_id == booking.id)).one()
+            assert (entry.before["session_id"], entry.after["session_id"]) == (
+                old.id, booking.session_id)
+            messages = db.session.scalars(select(OutboxMessage).where(
+                OutboxMessage.topic == "booking", OutboxMessage.topic_id == booking.id,
+                OutboxMessage.template == BookingTemplate.BOOKING_MOVED,
+                OutboxMessage.recipient_kind == "person")).all()
+            # one message per channel of the person: the move's, nothing else about it
+            assert sorted(message.channel for message in messages) == sorted(
+                channel for channel, _address in planning.person_channels(booking.person))
