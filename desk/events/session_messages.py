@@ -41,6 +41,7 @@ from desk.events.models import (
     SessionMessage,
     SessionStatus,
 )
+from desk.events.notices import NOTE_TOPIC
 from desk.extensions import db
 from desk.notify import planning
 from desk.notify.channels.base import PermanentError
@@ -49,7 +50,7 @@ from desk.notify.models import MessageChannel, OutboxMessage
 from desk.notify.segments import count_segments
 from desk.people.models import Person
 
-TOPIC = "session_message"
+TOPIC = NOTE_TOPIC
 TEMPLATE = "session_message"
 LABELS = {TEMPLATE: _l("Message from the coordinator")}
 # the page warns above one segment; a Japanese note of SessionMessage.TEXT_MAX
@@ -123,9 +124,15 @@ def render(message, *, now):
 def check_send_again(message, *, now):
     session_message = (db.session.get(SessionMessage, message.topic_id)
                        if message.topic_id is not None else None)
-    if session_message is not None and session_message.session.start_dt <= now:
+    if session_message is None:
+        return
+    if session_message.session.start_dt <= now:
         raise ConflictError(_("The session has already started: sending the message now "
                               "would not help."))
+    booking = _booking_of(message, session_message)
+    if booking is not None and not booking.is_active:
+        raise ConflictError(_("The booking has been cancelled: this message is no longer "
+                              "wanted."))
 
 
 def describe(outbox_messages):

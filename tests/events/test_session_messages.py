@@ -326,3 +326,32 @@ def test_japanese_sms_of_the_page_matches_what_is_sent(class_day):
                                                                 locale="ja"))
     assert en.count == count_segments(session_messages.sms_text(class_day["session"], NOTE,
                                                                 locale="en"))
+
+
+# -- the note follows the booking and the session ---------------------------------------
+
+def test_a_cancelled_booking_or_session_stops_the_note(class_day):
+    night = local_datetime(date(2026, 12, 2), time(23))
+    message, _created = _send(class_day["session"], include_waitlist=True, now=night)
+    event_services.cancel_booking(class_day["waiting"], actor="test", now=night)
+    db.session.commit()
+    states = {(row.person_id, row.recipient_kind): row.state for row in _rows(message)}
+    assert states[(class_day["english"].id, RecipientKind.PERSON)] == MessageState.CANCELLED
+    assert states[(class_day["keiko"].id, RecipientKind.PERSON)] == MessageState.QUEUED
+    # "send again" no longer makes sense for the cancelled booking's person
+    english = next(row for row in _rows(message) if row.person_id == class_day["english"].id)
+    with pytest.raises(ConflictError):
+        session_messages.check_send_again(english, now=night)
+    event_services.cancel_session(class_day["session"], "会場点検のため", actor="test",
+                                  now=night)
+    db.session.commit()
+    assert {row.state for row in _rows(message)} == {MessageState.CANCELLED}
+
+
+def test_a_moved_session_moves_the_notes_deadline(class_day):
+    message, _created = _send(class_day["session"])
+    later = class_day["session"].start_dt + timedelta(days=7)
+    event_services.update_session(class_day["session"], {
+        "start_dt": later, "end_dt": later + timedelta(hours=1)}, actor="test", now=NOW)
+    db.session.commit()
+    assert {row.not_after for row in _rows(message)} == {later}
