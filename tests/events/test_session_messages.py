@@ -289,7 +289,10 @@ def test_compose_preview_confirm_and_double_submit(class_day, staff_client):
     assert 'name="key"' in html and "data-before" in html
     preview = staff_client.post(url, data=_form("preview"))
     assert preview.status_code == 200
-    assert NOTE in preview.get_data(as_text=True)
+    # the preview shows the SMS as it will be sent
+    with force_locale("ja"):
+        assert session_messages.sms_text(class_day["session"], NOTE, locale="ja") in \
+            preview.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(SessionMessage.id))) == 0
     done = staff_client.post(url, data=_form("confirm"))
     assert done.status_code == 302
