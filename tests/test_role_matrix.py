@@ -169,6 +169,9 @@ MATRIX = {
     # cancelling a whole day (desk/events/broadcast_views.py): coordinators and admins only
     "staff.broadcast": ("GET", STAFF),
     "staff.broadcast_progress": ("GET", STAFF),
+    # a coordinator's note to a session's people (desk/events/session_message_views.py)
+    "staff.session_message_new": ("GET", STAFF),
+    "staff.session_message": ("GET", STAFF),
     # Twilio's webhooks (desk/notify/webhook_views.py)
     "twilio.status": ("POST", TWILIO_SIGNED),
     "twilio.sms": ("POST", TWILIO_SIGNED),
@@ -341,6 +344,12 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     db.session.add(recording)
     db.session.flush()
     ids["recording_id"] = recording.id
+    # a coordinator's note to the people of the session
+    from desk.events.session_messages import send_session_message
+
+    ids["session_message_id"] = send_session_message(
+        session, {"text_ja": "持ち物はマイナンバーカードです", "key": "matrix-session-message"},
+        actor="test", now=NOW)[0].id
     # an invited volunteer who has not joined yet: the join page's link_token
     from desk.volunteers.accounts import invite_volunteer
 
@@ -401,6 +410,7 @@ ENDPOINT_IDS = {
                   "booking_id": "reservation_id"} for endpoint in (
         "consults.reception", "consults.issue", "consults.check_in", "consults.skip",
         "consults.recall", "consults.cancel")},
+    "staff.session_message": {"message_id": "session_message_id"},
     **{endpoint: {"session_id": "roster_session_id", "booking_id": "roster_booking_id"}
        for endpoint in ("staff.roster", "staff.roster_print", "staff.roster_attendance",
                         "staff.roster_headcount")},

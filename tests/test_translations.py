@@ -102,7 +102,9 @@ def test_japanese_keeps_to_the_glossary():
 # modules whose messages the phone line and the reminder calls say aloud
 SPOKEN = {f"desk/phone/{name}.py" for name in (
     "booking", "by_code", "calls", "keyed_number", "menu", "mine", "new_callers", "speech",
-    "spoken_answers")} | {"desk/notify/spoken.py"}
+    "spoken_answers")} | {"desk/notify/spoken.py"} | {
+    # what a call about a coordinator's note says around the note
+    "templates/events/messages/voice/session_message.txt"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "session.update": _l("Session details changed"),
     "session.cancel": _l("Session called off"),
     "session.cancel_day": _l("Whole day cancelled"),
+    "session.message": _l("Message sent to the people of a session"),
     "session.reinstate": _l("Session reinstated"),
     "session.complete": _l("Session marked as held"),
     "session.delete": _l("Session deleted"),

@@ -504,6 +504,9 @@ ACCOUNTS = [
 REASON_TYPHOON = "台風接近のため"
 REASON_INSPECTION = "会場点検のため"
 REASON_ILLNESS = "講師の急病のため"
+# a coordinator's note to the people of the next class (desk.events.session_messages)
+SESSION_MESSAGE = "会場が2階の第2会議室に変わりました。マイナンバーカードをお持ちください。"
+SESSION_MESSAGE_EN = "The room is now meeting room 2 on the 2nd floor. Please bring your My Number card."
 
 # -- residents ------------------------------------------------------------------------------
 # Common family names (kanji, kana, romaji for e-mail addresses).

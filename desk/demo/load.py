@@ -51,11 +51,11 @@ from desk.demo.logins import write_demo_logins
 from desk.demo.reports import DemoReports
 from desk.demo.residents import DemoResidents
 from desk.demo.volunteers import DemoVolunteers
-from desk.events import availability, recurrence
+from desk.events import availability, recurrence, session_messages
 from desk.events import services as event_services
 from desk.events.models import Booking, BookingStatus, SessionKind, SessionStatus
 from desk.extensions import db
-from desk.notify.models import OutboxMessage
+from desk.notify.models import MessageChannel, MessageState, OutboxMessage
 
 ACTOR = "demo"
 SEED = 20240401
@@ -314,6 +314,32 @@ class DemoLoader:
             if session.status == SessionStatus.SCHEDULED:
                 event_services.cancel_session(session, reason, actor=ACTOR, now=self.now)
 
+    def load_session_message(self):
+        """A coordinator's note an hour ago to the people of the next class that has
+        bookings: its SMS and calls delivered but the last, its e-mails sent."""
+        sent = self.now - timedelta(hours=1)
+        upcoming = [session for session in self.sessions
+                    if session.status == SessionStatus.SCHEDULED and session.start_dt > self.now
+                    and session.kind == SessionKind.CLASS
+                    and session_messages.recipients(session, include_waitlist=False)]
+        if not upcoming or not self.staff:
+            return
+        session = min(upcoming, key=lambda item: item.start_dt)
+        message, _created = session_messages.send_session_message(
+            session, {"text_ja": data.SESSION_MESSAGE, "text_en": data.SESSION_MESSAGE_EN,
+                      "include_waitlist": True, "key": secrets.token_urlsafe(24)},
+            actor=self.staff[0], now=sent)
+        rows = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.topic == session_messages.TOPIC, OutboxMessage.topic_id == message.id)
+            .order_by(OutboxMessage.id)).all()
+        for index, row in enumerate(rows):
+            if row.channel == MessageChannel.EMAIL:
+                row.state = MessageState.SENT
+            else:
+                row.state = (MessageState.SENT if index == len(rows) - 1
+                             else MessageState.DELIVERED)
+            row.attempts, row.updated_dt = 1, sent + timedelta(minutes=1)
+
     def choose_cancellations(self):
         """[(sessions, reason)]: a typhoon day in the previous fiscal year's September, a
         teacher's illness in the current fiscal year, and a venue closed for inspection
@@ -430,6 +456,7 @@ class DemoLoader:
             self._cancel(sessions, reason)
         self.complete_past()
         self.load_moves()
+        self.load_session_message()
         # tickets and visit logs of the consultation desks held (desk.demo.consults)
         self.consults = DemoConsults(
             random.Random(CONSULT_SEED), sessions=self.sessions, residents=self.residents,

@@ -10,6 +10,7 @@ from desk.events import (
     broadcast_views,
     phone_desk_views,
     public_views,
+    session_message_views,
     staff_views,
 )
 from desk.events.public_booking import (
@@ -97,6 +98,11 @@ _STAFF_ROUTES = [
      ["GET", "POST"]),
     ("/bookings/<int:booking_id>/move", "booking_move", phone_desk_views.booking_move,
      ["GET", "POST"]),
+    # a coordinator's note to the people of a session, and its delivery progress
+    ("/sessions/<int:session_id>/messages/new", "session_message_new",
+     session_message_views.compose, ["GET", "POST"]),
+    ("/sessions/<int:session_id>/messages/<int:message_id>", "session_message",
+     session_message_views.progress, ["GET"]),
     # attendance
     ("/sessions/<int:session_id>/roster", "roster", attendance_views.roster, ["GET"]),
     ("/sessions/<int:session_id>/roster/print", "roster_print", attendance_views.roster_print,

@@ -195,14 +195,22 @@ def _email(message, context, now):
 def render(message, *, now):
     """The Content of a message about a booking; PermanentError when the booking it was
     about no longer exists."""
-    booking = booking_of(message)
+    return write(message, booking_of(message), now=now)
+
+
+def write(message, booking, *, now, extra=None, sms=None):
+    """The Content of a message about `booking` from the message's own templates, with
+    `extra` added to what the templates see and `sms(context)` writing the SMS instead
+    of the template with its place choice (a coordinator's note: desk.events.
+    session_messages); PermanentError when the booking no longer exists."""
     if booking is None:
         raise PermanentError("the message's booking no longer exists", code="no_booking")
     channel = MessageChannel(message.channel)
     with force_locale(message.locale):
-        context = _context(message, booking)
+        context = dict(_context(message, booking), **(extra or {}))
         if channel == MessageChannel.SMS:
-            return Content(channel, sms_body=sms_body(message, context))
+            body = sms(context) if sms is not None else sms_body(message, context)
+            return Content(channel, sms_body=body)
         if channel == MessageChannel.VOICE:
             text, twiml = _voice(message, context, now)
             return Content(channel, voice_text=text, voice_twiml=twiml)

@@ -508,3 +508,45 @@ def display_title(item):
     from desk.events.labels import session_title
 
     return session_title(item)
+
+
+class SessionMessage(db.Model):
+    """A coordinator's note to everyone booked on a session (and, when chosen, its
+    waiting list): sent once, in Japanese and optionally in English, each person on their
+    own channel (desk.events.session_messages)."""
+
+    __tablename__ = "session_messages"
+
+    # a Japanese note of this length, with the longest venue short name, date and desk
+    # phone number the SMS frame can hold, still fits MAX_SEGMENTS SMS segments
+    TEXT_MAX = 120
+    KEY_MAX = 64
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    text_ja: Mapped[str] = mapped_column(String(TEXT_MAX))
+    text_en: Mapped[str | None] = mapped_column(String(TEXT_MAX))
+    includes_waitlist: Mapped[bool] = mapped_column(default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # the compose form's one-time key: the same form sent twice is one message
+    idempotency_key: Mapped[str] = mapped_column(String(KEY_MAX))
+    # how many outbox rows were planned (people, their copies, e-mails)
+    planned: Mapped[int] = mapped_column(default=0)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session = relationship("EventSession")
+    author = relationship("User")
+
+    __table_args__ = (
+        UniqueConstraint("idempotency_key"),
+        CheckConstraint("length(text_ja) > 0", name="text_ja"),
+        CheckConstraint("planned >= 0", name="planned"),
+        Index("ix_session_messages_session_id", "session_id", "created_dt"),
+    )
+
+    @property
+    def display_text(self):
+        return in_reader_language(self.text_ja, self.text_en)
+
+    def __repr__(self):
+        return f"<SessionMessage {self.id} session={self.session_id}>"

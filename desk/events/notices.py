@@ -15,10 +15,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from desk.core.timeutil import local_datetime, to_local
-from desk.events.models import Booking
+from desk.events.models import Booking, BookingStatus, SessionMessage
 from desk.notify import planning
+from desk.notify.models import OutboxMessage
 
 TOPIC = "booking"
+# a coordinator's note to the people of a session (desk.events.session_messages): its
+# rows are about the note, one per person, and follow their booking and the session
+NOTE_TOPIC = "session_message"
 
 
 class BookingTemplate(enum.StrEnum):
@@ -81,15 +85,29 @@ def reminder_times(session):
     return times
 
 
+def _notes_of(session_id):
+    return select(SessionMessage.id).where(SessionMessage.session_id == session_id)
+
+
 def cancel_pending(booking, *, now, templates=None, channel=None, address=None):
     """Cancel the queued messages of a booking (all, or those of `templates`, or those
-    to one address on one channel)."""
-    return planning.cancel_queued(TOPIC, [booking.id], now=now, templates=templates,
-                                  channel=channel, address=address)
+    to one address on one channel). All of a cancelled booking's: the coordinators'
+    notes still waiting for its person (and their proxy contacts) go as well."""
+    count = planning.cancel_queued(TOPIC, [booking.id], now=now, templates=templates,
+                                   channel=channel, address=address)
+    if (booking.status == BookingStatus.CANCELLED
+            and (templates, channel, address) == (None, None, None)):
+        count += planning.cancel_where(
+            OutboxMessage.topic == NOTE_TOPIC,
+            OutboxMessage.topic_id.in_(_notes_of(booking.session_id)),
+            OutboxMessage.person_id == booking.person_id, now=now)
+    return count
 
 
 def retime_session(session, *, now):
-    """The session moved: the queued messages of its bookings must not go out after its
-    new start."""
-    return planning.retime(TOPIC, select(Booking.id).where(Booking.session_id == session.id),
-                           not_after=session.start_dt, now=now)
+    """The session moved: the queued messages of its bookings, and of the coordinators'
+    notes to its people, must not go out after its new start."""
+    return (planning.retime(TOPIC, select(Booking.id).where(Booking.session_id == session.id),
+                            not_after=session.start_dt, now=now)
+            + planning.retime(NOTE_TOPIC, _notes_of(session.id), not_after=session.start_dt,
+                              now=now))

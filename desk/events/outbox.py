@@ -4,7 +4,7 @@ longer makes sense, what they are about on the coordinators' pages, and what an 
 reply or a key pressed in a call does (desk.events.replies). An SMS a landline refused
 becomes one voice call. Imported with the package (desk/events/__init__.py)."""
 
-from desk.events import messages, replies
+from desk.events import messages, replies, session_messages
 from desk.events.notices import TOPIC
 from desk.notify import kinds
 
@@ -18,4 +18,16 @@ BOOKING_TOPIC = kinds.register_topic(kinds.Topic(
     voice_fallback=True,
     answer_sms=replies.answer_sms,
     key_menu=replies.KEY_MENU,
+))
+
+# a coordinator's note to the people of a session (desk.events.session_messages): no key
+# menu of its own (the call offers notify's "no more calls"); an SMS a landline refused
+# becomes a call
+SESSION_MESSAGE_TOPIC = kinds.register_topic(kinds.Topic(
+    name=session_messages.TOPIC,
+    templates=session_messages.LABELS,
+    render=session_messages.render,
+    check_send_again=session_messages.check_send_again,
+    describe=session_messages.describe,
+    voice_fallback=True,
 ))

@@ -21,7 +21,7 @@ from desk.core.timeutil import (
     week_start,
 )
 from desk.core.web import FAILED, attempt, get_or_404, parse_day
-from desk.events import availability, panels, queries, recurrence, services
+from desk.events import availability, panels, queries, recurrence, services, session_messages
 from desk.events.forms import (
     CancelForm,
     DistrictForm,
@@ -121,7 +121,8 @@ def session_edit(session_id):
             flash(_("The session has been saved."), "success")
             _flash_booking_changes(result.booking_changes)
             return redirect(url_for("staff.session_edit", session_id=session.id))
-    return render_template("staff/session_form.html", form=form, session=session, now=utcnow())
+    return render_template("staff/session_form.html", form=form, session=session, now=utcnow(),
+                           notes=session_messages.history(session))
 
 
 def _flash_booking_changes(changes):

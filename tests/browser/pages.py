@@ -175,6 +175,11 @@ PAGES = {
         Page("coordinator", "nothing cancelled"),
         Page("coordinator", "a cancelled day", query={"day": Ref("cancelled_day")}),
     ),
+    # a coordinator's note to the people of a session, and its delivery progress
+    "staff.session_message_new": (Page("coordinator", args={"session_id": "session.class"}),),
+    "staff.session_message": (
+        Page("coordinator", args={"session_id": "session.class",
+                                  "message_id": "session_message"}),),
     # the outbox, and the failed and unknown messages that wait for a decision
     "notify.outbox": (
         Page("coordinator", "all"),
@@ -380,6 +385,7 @@ FORMS = (
     FormCase("staff.session_cancel", "coordinator", args={"session_id": "session.class"}),
     FormCase("staff.series_new", "coordinator"),
     FormCase("staff.broadcast", "coordinator"),
+    FormCase("staff.session_message_new", "coordinator", args={"session_id": "session.class"}),
     # the error belongs to a group of checkboxes
     FormCase("staff.series_new", "coordinator", "no weekdays",
              fill={"#start_date": "2026-04-01", "#until_date": "2026-09-30",

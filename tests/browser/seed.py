@@ -541,6 +541,19 @@ def seed():
     db.session.flush()
     notify_services.resolve_message(outbox[2], "called", actor=actor, now=now)
 
+    # a coordinator's note to the class's people, one of its messages delivered
+    from desk.events.session_messages import send_session_message
+
+    session_message, _created = send_session_message(
+        sessions["class"], {"text_ja": "会場が2階の第2会議室に変わりました。",
+                            "text_en": "The room changed to meeting room 2 on 2F.",
+                            "key": "seed-session-message"}, actor=users["coordinator"], now=now)
+    first = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.topic == "session_message",
+        OutboxMessage.topic_id == session_message.id).limit(1)).first()
+    if first is not None:
+        first.state = MessageState.DELIVERED
+
     kiosk_ids = seed_kiosks(venue, sessions["class"], actor=actor, now=now)
     phone_call_id = seed_phone_call(now=now)
 
@@ -591,4 +604,5 @@ def seed():
         "user.volunteer": users["volunteer"].id,
         "user.locked": locked.id,
         "phone_call": phone_call_id,
+        "session_message": session_message.id,
     }

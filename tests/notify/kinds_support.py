@@ -9,6 +9,7 @@ from sqlalchemy import select
 from desk.consults import services as consult_services
 from desk.core.timeutil import local_datetime
 from desk.events import services as event_services
+from desk.events import session_messages
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
 from desk.people import services as people_services
@@ -19,8 +20,11 @@ from tests.fixtures.factories import NOW
 DAY = date(2026, 12, 3)
 
 
-def messages_of_every_kind(create_session, create_person, create_volunteer, create_shift):
-    """Plan one set of messages of every kind and commit; returns the new rows."""
+def messages_of_every_kind(create_session, create_person, create_volunteer, create_shift, *,
+                           notes=True):
+    """Plan one set of messages of every kind and commit; returns the new rows. Without
+    `notes`, no coordinator's note to a session's people (a schema older than notes has
+    no place for them)."""
     known = set(db.session.scalars(select(OutboxMessage.id)))
     session = create_session(day=DAY)
     person = create_person()
@@ -28,6 +32,10 @@ def messages_of_every_kind(create_session, create_person, create_volunteer, crea
                                        "phone": "080-2222-0001", "wants_copies": True},
                               consent_method="phone_staff", actor="test", now=NOW)
     event_services.book_seat(session, person, channel="phone_desk", actor="test", now=NOW)
+    if notes:
+        session_messages.send_session_message(
+            session, {"text_ja": "持ち物はマイナンバーカードです",
+                      "key": f"kinds-{session.id:016d}"}, actor="test", now=NOW)
     shift = create_shift(session)
     volunteer = create_volunteer()
     volunteer_services.assign_volunteer(shift, volunteer, actor="test", now=NOW,
