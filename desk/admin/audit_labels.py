@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "booking.attendance": _l("Attendance marked"),
     "booking.confirmation": _l("Caller's confirmation recorded"),
     "booking.slot": _l("Reserved slot moved"),
+    "booking.move": _l("Booking moved to another date"),
     # sessions and series
     "session.create": _l("Session created"),
     "session.update": _l("Session details changed"),
