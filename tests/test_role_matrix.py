@@ -118,6 +118,7 @@ MATRIX = {
     "kiosk.check": ("POST", KIOSK_DEVICE_ONLY),
     "kiosk.book": ("POST", KIOSK_DEVICE_ONLY),
     "kiosk.done": ("GET", KIOSK_DEVICE_ONLY),
+    "kiosk.done_news": ("POST", KIOSK_DEVICE_ONLY),
     "kiosk.already": ("GET", KIOSK_DEVICE_ONLY),
     "kiosk_staff.kiosks": ("GET", STAFF),
     "kiosk_staff.create": ("POST", STAFF),

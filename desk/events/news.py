@@ -23,6 +23,7 @@ from sqlalchemy import select
 from desk.core import audit
 from desk.core.districts import District
 from desk.core.errors import DeskError, ValidationError
+from desk.core.phone import CALLABLE_KINDS, TEXTABLE_KINDS
 from desk.core.validation import Checker
 from desk.events.models import (
     NewsChannel,
@@ -90,6 +91,28 @@ def check_reachable(person, channel):
     else:
         return
     raise ValidationError(message, fields={"channel": message})
+
+
+def automatic_channel(person):
+    """The channel a kiosk offers without asking: SMS to a mobile, a call to a
+    landline or IP phone, else e-mail; None when nothing reaches the person."""
+    if person.phone and person.phone_kind in TEXTABLE_KINDS:
+        return NewsChannel.SMS
+    if person.phone and person.phone_kind in CALLABLE_KINDS:
+        return NewsChannel.VOICE
+    return NewsChannel.EMAIL if person.email else None
+
+
+def subscribe_after_booking(booking, data, *, method, actor, now):
+    """The offer at the end of a booking (web or kiosk): the booking's person, on the
+    channel chosen, else the automatic one (the kiosk asks only for topics)."""
+    person = booking.person
+    channel = data.get("channel") or automatic_channel(person)
+    if channel is None:
+        message = _("We have no phone number or e-mail address to send the news to.")
+        raise ValidationError(message, fields={"channel": message})
+    return subscribe_news(person, {**data, "channel": channel}, method=method, actor=actor,
+                          now=now)
 
 
 def active_subscription(person):

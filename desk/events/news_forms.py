@@ -46,11 +46,16 @@ class NewsFieldsForm(FlaskForm):
 
 
 class PublicNewsForm(PersonFieldsForm, NewsFieldsForm):
-    """The public page: the person (found by phone and reading, or new) and the news."""
+    """The public page: the person (found by phone and reading, or new) and the news;
+    not the booking reminders' own fields."""
+
+    reminder_channel = None
+    consent = None
+    age_band = None
 
     def subscribe_data(self, *, language):
         person = {name: self[name].data for name in
-                  ("name", "name_kana", "phone", "email", "district_id", "age_band")}
+                  ("name", "name_kana", "phone", "email", "district_id")}
         return {**person, "language": language, **self.news_data()}
 
 

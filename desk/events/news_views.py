@@ -45,8 +45,8 @@ def booking_news(token):
         abort(404)
     form = BookingNewsForm()
     if form.validate_on_submit():
-        result = attempt(form, lambda: news.subscribe_news(
-            booking.person, form.news_data(), method=ConsentMethod.WEB,
+        result = attempt(form, lambda: news.subscribe_after_booking(
+            booking, form.news_data(), method=ConsentMethod.WEB,
             actor=str(BookingChannel.WEB), now=utcnow()), ALIASES)
         if result is not FAILED:
             return _subscribed(result)
