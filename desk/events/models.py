@@ -532,7 +532,7 @@ class NewsSubscription(db.Model):
 
     __tablename__ = "news_subscriptions"
 
-    TOKEN_LENGTH = 16
+    TOKEN_LENGTH = 12  # 72 random bits; short, for the SMS
     LIST_MAX = 200
 
     id: Mapped[int] = mapped_column(primary_key=True)

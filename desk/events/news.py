@@ -10,7 +10,7 @@ the consent anew. The channel must reach the person as recorded (SMS a mobile, a
 phone, e-mail an address).
 
 Stopping (`stop_news`) ends the subscription only: by 停止 / STOP in reply to a news SMS
-(desk.events.news_messages, `answers_stop`), by the link in every digest (the token,
+(desk.events.news_digest, `answers_stop`), by the link in every digest (the token,
 no login, one button), or by a coordinator. Messages of it still waiting are cancelled.
 The digest itself is desk.events.news_digest.
 """
@@ -130,7 +130,7 @@ def subscribe_news(person, data, *, method, actor, now):
     before = audit.snapshot(subscription, FIELDS) if subscription is not None else None
     if subscription is None:
         subscription = NewsSubscription(person_id=person.id, created_dt=now,
-                                        token=secrets.token_urlsafe(12))
+                                        token=secrets.token_urlsafe(9))
         db.session.add(subscription)
     subscription.channel = values["channel"]
     subscription.topic_list = values["topic_list"]

@@ -42,7 +42,7 @@ from desk.events.news import TOPIC, stop_news
 from desk.extensions import db
 from desk.notify import planning, voice
 from desk.notify.channels.base import PermanentError
-from desk.notify.content import Content, squash, tidy
+from desk.notify.content import Content, fewest_segments, squash, tidy
 from desk.notify.models import MessageChannel, RecipientKind, ReplyAction
 from desk.notify.replies import STOP_WORDS
 from desk.notify.spoken import locale_key, spoken_date, spoken_digits
@@ -51,7 +51,7 @@ from desk.people.models import Person
 
 NEWS_DIGEST = "news_digest"
 LABELS = {NEWS_DIGEST: _l("New classes (news)")}
-ERROR_LABELS = {"news_stopped": _l("The news were stopped before it went out")}
+ERROR_LABELS = {"news_stopped": _l("The news was stopped before it went out")}
 # a digest that could not go out within this is stale
 STALE_AFTER = timedelta(days=14)
 
@@ -201,7 +201,13 @@ def context_of(delivery):
 
 
 def sms_text(context):
-    return squash(_template("sms").render(context))
+    """With 「停止」 where replies reach desk, unless only the text without it fits in
+    fewer segments (a long DESK_PUBLIC_URL): the linked page has the stop button too."""
+    template = _template("sms")
+    texts = [squash(template.render(context))]
+    if context["can_reply"]:
+        texts.append(squash(template.render(dict(context, can_reply=False))))
+    return fewest_segments(texts)
 
 
 def render(message, *, now):

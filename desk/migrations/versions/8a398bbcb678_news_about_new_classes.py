@@ -38,7 +38,7 @@ def upgrade():
     sa.Column('channel', sa.Enum('sms', 'voice', 'email', name='channel', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('topic_list', sa.String(length=200), nullable=False),
     sa.Column('district_list', sa.String(length=200), nullable=False),
-    sa.Column('token', sa.String(length=16), nullable=False),
+    sa.Column('token', sa.String(length=12), nullable=False),
     sa.Column('consent_dt', sa.DateTime(timezone=True), nullable=False),
     sa.Column('consent_method', sa.Enum('web', 'kiosk', 'phone_staff', 'paper', 'phone_line', name='consent_method', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('consent_actor_id', sa.Integer(), nullable=True),
