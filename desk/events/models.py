@@ -556,7 +556,7 @@ class NewsSubscription(db.Model):
         enum_column(NewsStopSource, "stop_source"))
 
     person = relationship("Person", lazy="joined")
-    consent_actor = relationship("User")
+    consent_actor = relationship("User", lazy="joined")
 
     __table_args__ = (
         CheckConstraint("(stopped_dt IS NULL) = (stop_source IS NULL)", name="stop_recorded"),
