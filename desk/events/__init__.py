@@ -62,10 +62,11 @@ notify_tasks.register_periodic("news_digest", _news_digest)
 
 @registry.activity
 def _subscribed_since(cutoff):
-    """A subscription agreed to since the cutoff, or still active: the resident wants
-    to hear from the desk."""
+    """A subscription agreed to (or changed) since the cutoff: the resident was in
+    touch. Receiving the news is not: a resident with nothing else for the whole period
+    is anonymised, which stops the news."""
     return select(NewsSubscription.person_id.label("person_id")).where(
-        or_(NewsSubscription.consent_dt >= cutoff, NewsSubscription.stopped_dt.is_(None)))
+        NewsSubscription.consent_dt >= cutoff)
 
 
 @registry.person_page_section("staff/_person_news.html")
