@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from desk.core import retention
 from desk.core.errors import ValidationError
 from desk.core.timeutil import local_datetime
-from desk.events import news, news_digest
+from desk.events import news, news_digest, news_queries
 from desk.events import services as event_services
-from desk.events.models import NewsDelivery, NewsDigest, NewsStopSource, NewsSubscription
+from desk.events.labels import TOPIC_LABELS
+from desk.events.models import NewsDelivery, NewsDigest, NewsStopSource, NewsSubscription, Topic
 from desk.extensions import db
 from desk.notify import replies
 from desk.notify.content import render
@@ -387,3 +388,46 @@ def test_stopped_subscriptions_are_deleted_after_their_period(settings, create_p
     assert data_class.count(cutoff) == 1
     assert data_class.purge(cutoff, NOW) == 1
     assert [row.id for row in db.session.scalars(select(NewsSubscription))] == [recent.id]
+
+
+# -- the coordinators -------------------------------------------------------------------------
+
+def test_staff_record_the_news_on_the_persons_page(app, settings, create_person, create_user,
+                                                   login):
+    coordinator = create_user()
+    person = create_person()
+    client = app.test_client()
+    login(client, coordinator)
+    response = client.post(url_for_app(app, "staff.person_news", person_id=person.id),
+                           data={"news-topics": ["scam_protection"], "news-channel": "voice",
+                                 "news-news_consent": "y", "news-consent_method": "paper"})
+    assert response.status_code == 302
+    subscription = news.active_subscription(person)
+    assert subscription.consent_method == "paper"
+    assert subscription.consent_actor_id == coordinator.id
+    page = client.get(url_for_app(app, "people.detail", person_id=person.id))
+    assert "/n/" + subscription.token in page.get_data(as_text=True)
+    client.post(url_for_app(app, "staff.person_news_stop", person_id=person.id))
+    db.session.expire_all()
+    assert db.session.get(NewsSubscription, subscription.id).stop_source == "staff"
+
+
+def test_staff_news_page_counts_without_phone_numbers(app, settings, districts, create_person,
+                                                      create_user, login):
+    shonandai, tsujido = districts
+    subscribe(create_person(district_id=str(shonandai.id), phone="090-3131-4141"), ["line"])
+    subscribe(create_person(), ["line", "maps"], districts=[shonandai, tsujido])
+    stopped = subscribe(create_person(), ["line"])
+    news.stop_news(stopped, source="staff", actor="test", now=NOW)
+    db.session.commit()
+    found = news_queries.counts()
+    assert found["total"] == 2
+    topics = {str(label): count for label, count in found["topics"]}
+    areas = {str(label): count for label, count in found["districts"]}
+    assert topics[str(TOPIC_LABELS[Topic.LINE])] == 2
+    assert topics[str(TOPIC_LABELS[Topic.MAPS])] == 1
+    assert areas["湘南台"] == 2 and areas["辻堂"] == 1
+    client = app.test_client()
+    login(client, create_user())
+    page = client.get(url_for_app(app, "staff.news")).get_data(as_text=True)
+    assert "湘南台" in page and "3131" not in page
