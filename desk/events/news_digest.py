@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from desk.core.db import write_intent
 from desk.core.i18n import city_name, format_datetime_long
 from desk.core.i18n import format_time as format_clock
 from desk.core.timeutil import add_months, local_datetime, month_start, to_local
@@ -158,13 +159,23 @@ def make_digest(*, now, schedule=None):
 
 def run_digest(*, now):
     """The periodic job: the period's digest when it is due and not made yet; commits.
-    Returns a summary to log, or None."""
-    try:
-        digest = make_digest(now=now)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # another runner made this period's digest meanwhile
+    Returns a summary to log, or None. Asked every minute: whether the period is done
+    is read first, without taking SQLite's write lock."""
+    schedule = current_app.config["DESK_NEWS_DIGEST"]
+    if schedule is None:
         return None
+    period = period_of(now, schedule)[0]
+    done = db.session.scalar(select(NewsDigest.id).where(NewsDigest.period == period))
+    db.session.rollback()
+    if done:
+        return None
+    with write_intent():  # on SQLite, a second runner waits here, then finds the digest
+        try:
+            digest = make_digest(now=now, schedule=schedule)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()  # another runner made this period's digest meanwhile
+            return None
     if digest is None:
         return None
     return {"period": digest.period, "classes": digest.session_count,
