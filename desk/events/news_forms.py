@@ -12,6 +12,7 @@ from wtforms import BooleanField, RadioField
 from desk.core.districts import all_districts
 from desk.core.forms import MultiCheckboxField, labelled_choices
 from desk.events.labels import TOPIC_LABELS
+from desk.events.news import active_subscription, automatic_channel
 from desk.events.news_queries import CHANNEL_LABELS
 from desk.people.forms import STAFF_CONSENT_METHODS, PersonFieldsForm
 from desk.people.labels import CONSENT_METHOD_LABELS
@@ -75,11 +76,10 @@ class StaffNewsForm(NewsFieldsForm):
 
 def initial(person):
     """The staff form filled with what the person asked for before, if anything."""
-    from desk.events.news import active_subscription
-
     subscription = active_subscription(person)
     if subscription is None:
-        return {}
+        channel = automatic_channel(person)
+        return {"channel": str(channel)} if channel else {}
     return {"topics": [str(topic) for topic in subscription.topics],
             "district_ids": [str(value) for value in subscription.district_ids],
             "channel": str(subscription.channel)}

@@ -43,7 +43,8 @@ def booking_news(token):
     booking = booking_by_token(token)
     if booking is None:
         abort(404)
-    form = BookingNewsForm()
+    channel = news.automatic_channel(booking.person)
+    form = BookingNewsForm(channel=str(channel) if channel else None)
     if form.validate_on_submit():
         result = attempt(form, lambda: news.subscribe_after_booking(
             booking, form.news_data(), method=ConsentMethod.WEB,
@@ -94,10 +95,11 @@ def person_news(person_id):
             actor=current_user, now=utcnow()), ALIASES)
         if result is not FAILED:
             flash(_("The news about new classes is recorded."), "success")
-        for name, errors in form.errors.items():
+    for name, errors in form.errors.items():
+        if name.endswith("csrf_token"):
+            flash(_("The form has expired. Please send it again."), "error")
+        else:
             flash(f"{form[name].label.text}: {' '.join(errors)}", "error")
-    else:
-        flash(_("The form has expired. Please send it again."), "error")
     return redirect(url_for("people.detail", person_id=person.id) + "#news")
 
 

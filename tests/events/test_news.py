@@ -4,6 +4,7 @@ nothing when nothing matches, once per period), the one-segment SMS, stopping by
 reply or the link without touching booking messages, and the subscription's personal
 data (disclosure, merge, erasure, retention)."""
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -431,3 +432,24 @@ def test_staff_news_page_counts_without_phone_numbers(app, settings, districts, 
     login(client, create_user())
     page = client.get(url_for_app(app, "staff.news")).get_data(as_text=True)
     assert "湘南台" in page and "3131" not in page
+
+
+def test_end_of_a_web_booking_offers_the_news(app, settings, create_person, create_session):
+    person = create_person(phone="0466-25-1234")
+    booking = event_services.book_seat(create_session(), person, channel="web", actor="web",
+                                       now=NOW).booking
+    db.session.commit()
+    client = app.test_client()
+    assert url_for_app(app, "public.booking_news", token=booking.token) in client.get(
+        url_for_app(app, "public.booking", token=booking.token)).get_data(as_text=True)
+    url = url_for_app(app, "public.booking_news", token=booking.token)
+    page = client.get(url).get_data(as_text=True)
+    # a landline: a call is offered first
+    assert re.findall(r'<input checked id="channel-\d" name="channel" type="radio" '
+                      r'value="(\w+)">', page) == ["voice"]
+    response = client.post(url, data={"topics": ["cashless"], "channel": "voice",
+                                      "news_consent": "y"})
+    assert response.status_code == 302
+    subscription = news.active_subscription(person)
+    assert (subscription.channel, subscription.consent_method) == ("voice", "web")
+    assert client.get(url_for_app(app, "public.booking_news", token="nope")).status_code == 404
