@@ -73,6 +73,23 @@ def _purge_time(environ):
     return _clock(environ, "DESK_PURGE_TIME", "03:30")
 
 
+def parse_news_digest(raw):
+    """DESK_NEWS_DIGEST: `D HH:MM`, the day of the month (1 to 28) and the local time the
+    digest of new classes goes out (`1 10:00`: the 1st at 10:00), or `off` -> None."""
+    text = (raw or "").strip().lower()
+    if text == "off":
+        return None
+    parts = text.split()
+    try:
+        day, at = int(parts[0]), time.fromisoformat(parts[1])
+        if len(parts) != 2 or not 1 <= day <= 28:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise ConfigError("DESK_NEWS_DIGEST must be a day of the month (1-28) and a time, "
+                          f"e.g. '1 10:00', or 'off'; got {raw!r}") from None
+    return day, at
+
+
 def _retention_periods(environ):
     periods = {}
     for name in sorted(environ):
@@ -258,6 +275,8 @@ def load_config(instance_path, environ=None):
         "DESK_PASSWORD_HASH_METHOD": "scrypt",
         "DESK_LOCK_TIMEOUT_SECONDS": _seconds(env, "DESK_LOCK_TIMEOUT_SECONDS", 5.0),
         "DESK_PURGE_TIME": _purge_time(env),
+        # the digest of new classes (desk.events.news_digest): (day of month, time) or None
+        "DESK_NEWS_DIGEST": parse_news_digest(env.get("DESK_NEWS_DIGEST") or "1 10:00"),
         # retention periods (desk/core/retention.py; each class has its default there)
         **_retention_periods(env),
         # Flask and extensions

@@ -64,6 +64,14 @@ MATRIX = {
     "public.booking_move": ("GET", PUBLIC),
     "public.cancel": ("GET", PUBLIC),
     "public.cancel_sent": ("GET", PUBLIC),
+    # the news about new classes: asking for it, after a booking, its list and stop page
+    "public.news_subscribe": ("GET", PUBLIC),
+    "public.booking_news": ("GET", PUBLIC),
+    "public.news_list": ("GET", PUBLIC),
+    "public.news_stop": ("GET", PUBLIC),
+    "staff.news": ("GET", STAFF),
+    "staff.person_news": ("POST", STAFF_ACTION),
+    "staff.person_news_stop": ("POST", STAFF_ACTION),
     "staff.home": ("GET", {**STAFF, "coordinator": 302, "admin": 302}),
     "staff.sessions": ("GET", STAFF),
     "staff.session_new": ("GET", STAFF),
@@ -112,6 +120,7 @@ MATRIX = {
     "kiosk.check": ("POST", KIOSK_DEVICE_ONLY),
     "kiosk.book": ("POST", KIOSK_DEVICE_ONLY),
     "kiosk.done": ("GET", KIOSK_DEVICE_ONLY),
+    "kiosk.done_news": ("POST", KIOSK_DEVICE_ONLY),
     "kiosk.already": ("GET", KIOSK_DEVICE_ONLY),
     "kiosk_staff.kiosks": ("GET", STAFF),
     "kiosk_staff.create": ("POST", STAFF),
@@ -389,6 +398,12 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         volunteer_services.create_shift(today, {"role": "assistant", "places": 2},
                                         actor="test", now=NOW),
         volunteer, actor="test", now=NOW, confirmed=True)
+    # the booking's person hears about new classes: the list and stop pages' token
+    from desk.events.news import subscribe_news
+
+    ids["news_token"] = subscribe_news(booking.person, {
+        "topics": ["line"], "channel": "sms", "consent": True}, method="web", actor="test",
+        now=NOW).token
     # a survey sheet of the class (desk/reports/survey_views.py) to delete
     from desk.reports.models import SurveyEntry
 
@@ -403,6 +418,8 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
 # endpoint -> {URL argument: key of matrix_objects' ids} where the shared key does not fit
 # (e.g. a page only for consultation sessions: the shared session_id is a class)
 ENDPOINT_IDS = {
+    **{endpoint: {"token": "news_token"} for endpoint in ("public.news_list",
+                                                          "public.news_stop")},
     "consults_staff.session": {"session_id": "consult_session_id"},
     **{endpoint: {"session_id": "consult_session_id"} for endpoint in (
         "consults.desk", "consults.take_next", "consults.log", "consults.book_class")},

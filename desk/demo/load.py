@@ -48,6 +48,7 @@ from desk.demo.bookings import DemoBookings
 from desk.demo.calls import DemoCalls
 from desk.demo.consults import DemoConsults
 from desk.demo.logins import write_demo_logins
+from desk.demo.news import DemoNews
 from desk.demo.reports import DemoReports
 from desk.demo.residents import DemoResidents
 from desk.demo.volunteers import DemoVolunteers
@@ -64,6 +65,7 @@ VOLUNTEER_SEED = SEED + 2  # the volunteers' own stream: bookings stay what they
 CONSULT_SEED = SEED + 3  # the consultation desks' own stream: the rest stays as it was
 REPORT_SEED = SEED + 4  # survey sheets and targets: their own stream too
 CALL_SEED = SEED + 5  # the phone line's demo calls: their own stream
+NEWS_SEED = SEED + 6  # who hears about new classes: its own stream
 HORIZON_MONTHS = 3
 MOVES = 2  # bookings a coordinator moved to another date of the same class
 # 年末年始: the community centres are closed from 29 December to 3 January.
@@ -469,6 +471,10 @@ class DemoLoader:
         # a few days of calls to the automated phone line (desk.demo.calls)
         self.calls = DemoCalls(random.Random(CALL_SEED), residents=self.residents,
                                now=self.now).load()
+        # residents who hear about new classes, and the last digest (desk.demo.news)
+        self.news = DemoNews(random.Random(NEWS_SEED), residents=self.residents,
+                             sessions=self.sessions, districts=list(self.districts.values()),
+                             staff=self.staff, now=self.now).load()
         # every message planned so far is the demo's (it loads on an empty database):
         # marked, the dispatcher logs them and never hands them to a provider
         db.session.execute(update(OutboxMessage).values(is_demo=True))
@@ -489,6 +495,7 @@ class DemoLoader:
             f"{self.consults}, "
             f"{self.reports}, "
             f"{self.calls}, "
+            f"{self.news}, "
             f"{len(self.logins)} accounts (logins in instance/demo-logins.txt)"
         )
 

@@ -9,8 +9,15 @@ import logging
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from desk.core import retention
 from desk.events import notices, outbox, signals  # noqa: F401  (outbox registers on import)
-from desk.events.models import Booking, EventSession
+from desk.events.models import (
+    Booking,
+    EventSession,
+    NewsDelivery,
+    NewsSubscription,
+)
+from desk.notify import tasks as notify_tasks
 from desk.notify.models import OutboxMessage
 from desk.people import registry
 from desk.people import signals as people_signals
@@ -24,6 +31,60 @@ registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
                        id_column="topic_id", target=Booking)
 registry.register_secret(Booking, "token")
 registry.register_secret(Booking, "request_key")  # with the same details, opens the booking
+
+# the news about new classes (desk.events.news, desk.events.news_digest)
+registry.register_reference(NewsSubscription, "person_id",
+                            label=_l("Subscriptions to news about new classes"))
+registry.register_dependent(NewsDelivery, "subscription_id", label=_l("News sent"))
+registry.register_link(OutboxMessage, kind_column="topic", kind="news",
+                       id_column="topic_id", target=NewsDelivery)
+registry.register_secret(NewsSubscription, "token")
+
+
+def _stopped_before(cutoff):
+    return NewsSubscription.stopped_dt < cutoff
+
+
+retention.register(
+    "news_subscriptions", label=_l("Stopped subscriptions to news about new classes"),
+    unit=retention.DAYS, default=365, **retention.deleting(NewsSubscription, _stopped_before),
+    what_happens=_l("Deleted with what each news told (the messages stay as sent)"), order=30)
+
+
+def _news_digest(*, now):
+    from desk.events import news_digest
+
+    return news_digest.run_digest(now=now)
+
+
+notify_tasks.register_periodic("news_digest", _news_digest)
+
+
+@registry.activity
+def _subscribed_since(cutoff):
+    """A subscription agreed to (or changed) since the cutoff: the resident was in
+    touch. Receiving the news is not: a resident with nothing else for the whole period
+    is anonymised, which stops the news."""
+    return select(NewsSubscription.person_id.label("person_id")).where(
+        NewsSubscription.consent_dt >= cutoff)
+
+
+@registry.person_page_section("staff/_person_news.html")
+def _person_news(person):
+    from desk.events import news_forms, news_queries
+
+    return {"person": person, "news": news_queries.subscriptions_of(person),
+            "news_form": news_forms.StaffNewsForm(prefix="news",
+                                                  data=news_forms.initial(person)),
+            **news_queries.LABELS}
+
+
+@registry.disclosure_section("staff/_disclosure_news.html")
+def _disclosed_news(disclosure):
+    from desk.events import news_queries
+
+    return {"news": news_queries.subscriptions_by_id(disclosure.ids("news_subscriptions")),
+            **news_queries.LABELS}
 
 
 @registry.activity
@@ -82,6 +143,25 @@ def _cancel_future_bookings(person, *, actor, now):
 @people_signals.merged.connect
 def _move_bookings(keep, *, drop, actor, now):
     return registry.repoint(Booking, "person_id", keep=keep, drop=drop)
+
+
+@people_signals.merging.connect
+def _settle_news(keep, *, drop, actor, now):
+    from desk.events import news
+
+    news.settle_merge(keep, drop, now=now)
+
+
+@people_signals.merged.connect
+def _move_news(keep, *, drop, actor, now):
+    return registry.repoint(NewsSubscription, "person_id", keep=keep, drop=drop)
+
+
+@people_signals.erasing.connect
+def _stop_news(person, *, actor, now):
+    from desk.events import news
+
+    return news.stop_for_erasure(person, now=now)
 
 
 @signals.session_moved.connect

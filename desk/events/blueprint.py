@@ -8,6 +8,7 @@ from desk.events import (
     attendance_views,
     booking_views,
     broadcast_views,
+    news_views,
     phone_desk_views,
     public_views,
     session_message_views,
@@ -38,6 +39,16 @@ public_bp.add_url_rule("/bookings/<token>.ics", "booking_ics", booking_views.boo
 public_bp.add_url_rule("/bookings/<token>/cancel", "booking_cancel",
                        booking_views.booking_cancel, methods=["GET", "POST"])
 public_bp.add_url_rule("/bookings/<token>/move", "booking_move", booking_views.booking_move,
+                       methods=["GET", "POST"])
+# hearing about new classes: the page that asks for it, the offer after a web booking,
+# and the list and stop page the digest links to (short: the SMS has room for little)
+public_bp.add_url_rule("/news", "news_subscribe",
+                       limiter.limit(BOOK_RATE_LIMIT, methods=["POST"])(news_views.subscribe),
+                       methods=["GET", "POST"])
+public_bp.add_url_rule("/bookings/<token>/news", "booking_news", news_views.booking_news,
+                       methods=["GET", "POST"])
+public_bp.add_url_rule("/n/<token>", "news_list", news_views.news_list)
+public_bp.add_url_rule("/n/<token>/stop", "news_stop", news_views.news_stop,
                        methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
@@ -123,6 +134,11 @@ _STAFF_ROUTES = [
     # cancelling a whole day (a typhoon) and watching its messages go out
     ("/notify/broadcast", "broadcast", broadcast_views.broadcast_page, ["GET", "POST"]),
     ("/notify/broadcast/progress", "broadcast_progress", broadcast_views.progress, ["GET"]),
+    # the news about new classes: subscribers per topic and district, a person's news
+    ("/news", "news", news_views.staff_news, ["GET"]),
+    ("/news/people/<int:person_id>", "person_news", news_views.person_news, ["POST"]),
+    ("/news/people/<int:person_id>/stop", "person_news_stop", news_views.person_news_stop,
+     ["POST"]),
 ]
 for rule, endpoint, view, methods in _STAFF_ROUTES:
     staff_bp.add_url_rule(rule, endpoint, view, methods=methods)

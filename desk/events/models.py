@@ -26,6 +26,7 @@ from desk.core.db import UTCDateTime, enum_column
 from desk.core.i18n import in_reader_language
 from desk.core.timeutil import local_today, to_local, utcnow
 from desk.extensions import db
+from desk.people.models import ConsentMethod
 
 MAX_CAPACITY = 500
 
@@ -550,3 +551,127 @@ class SessionMessage(db.Model):
 
     def __repr__(self):
         return f"<SessionMessage {self.id} session={self.session_id}>"
+
+
+# -- hearing about new classes (desk.events.news) --------------------------------------------
+
+class NewsChannel(enum.StrEnum):
+    SMS = "sms"
+    VOICE = "voice"
+    EMAIL = "email"
+
+
+class NewsStopSource(enum.StrEnum):
+    SMS_REPLY = "sms_reply"  # 停止 / STOP in reply to a news SMS
+    LINK = "link"  # the stop page, by the subscription's token
+    STAFF = "staff"  # a coordinator, on the person's page
+    MERGED = "merged"  # two records of one resident were merged; the kept one's stays
+    ERASED = "erased"  # the resident was anonymised
+
+
+def _split(text):
+    return [part for part in (text or "").split(",") if part]
+
+
+class NewsSubscription(db.Model):
+    """A resident asked to hear about new classes of some topics near them, on one
+    channel, with consent recorded (when, how, by whom). One active subscription per
+    person; a stopped one stays until its retention period ends."""
+
+    __tablename__ = "news_subscriptions"
+
+    TOKEN_LENGTH = 12  # 72 random bits; short, for the SMS
+    LIST_MAX = 200
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    channel: Mapped[NewsChannel] = mapped_column(enum_column(NewsChannel, "channel"))
+    # Topic values and district ids, comma separated; no districts: the person's own
+    # district, or the whole city when none is recorded
+    topic_list: Mapped[str] = mapped_column(String(LIST_MAX))
+    district_list: Mapped[str] = mapped_column(String(LIST_MAX), default="")
+    # the secret of the short link in the digest (the list and the stop page)
+    token: Mapped[str] = mapped_column(String(TOKEN_LENGTH), unique=True)
+    consent_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_method: Mapped[ConsentMethod] = mapped_column(
+        enum_column(ConsentMethod, "consent_method"))
+    # the staff member who recorded the consent (phone desk, paper); None: the resident
+    consent_actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stop_source: Mapped[NewsStopSource | None] = mapped_column(
+        enum_column(NewsStopSource, "stop_source"))
+
+    person = relationship("Person", lazy="joined")
+    consent_actor = relationship("User", lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("(stopped_dt IS NULL) = (stop_source IS NULL)", name="stop_recorded"),
+        CheckConstraint("topic_list <> ''", name="has_topic"),
+        Index("uq_news_subscriptions_active_person", "person_id", unique=True,
+              sqlite_where=text("stopped_dt IS NULL"),
+              postgresql_where=text("stopped_dt IS NULL")),
+        Index("ix_news_subscriptions_person_id", "person_id"),
+    )
+
+    @property
+    def is_active(self):
+        return self.stopped_dt is None
+
+    @property
+    def topics(self):
+        return [Topic(value) for value in _split(self.topic_list)]
+
+    @property
+    def district_ids(self):
+        return [int(value) for value in _split(self.district_list)]
+
+    def area(self):
+        """The district ids the subscriber hears about; None: the whole city."""
+        chosen = self.district_ids
+        if chosen:
+            return set(chosen)
+        return {self.person.district_id} if self.person.district_id else None
+
+    def __repr__(self):
+        return f"<NewsSubscription {self.id} person={self.person_id}>"
+
+
+class NewsDigest(db.Model):
+    """One run of the digest, per period (the local year and month of its scheduled
+    day): the unique period makes a second run of the same period do nothing."""
+
+    __tablename__ = "news_digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), unique=True)  # "2026-12"
+    since_dt: Mapped[datetime] = mapped_column(UTCDateTime)  # classes added after this
+    run_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    session_count: Mapped[int] = mapped_column(default=0)
+    delivery_count: Mapped[int] = mapped_column(default=0)
+
+
+class NewsDelivery(db.Model):
+    """What one digest told one subscriber: the classes listed (session ids, comma
+    separated); its outbox message is about it (topic "news")."""
+
+    __tablename__ = "news_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest_id: Mapped[int] = mapped_column(ForeignKey("news_digests.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("news_subscriptions.id", ondelete="CASCADE"))
+    session_list: Mapped[str] = mapped_column(Text)
+
+    digest = relationship("NewsDigest", lazy="joined")
+    subscription = relationship("NewsSubscription", lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("digest_id", "subscription_id"),
+        Index("ix_news_deliveries_subscription_id", "subscription_id"),
+    )
+
+    @property
+    def session_ids(self):
+        return [int(value) for value in _split(self.session_list)]

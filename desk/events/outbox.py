@@ -2,9 +2,11 @@
 about a booking, how they are written (desk.events.messages), when "send again" no
 longer makes sense, what they are about on the coordinators' pages, and what an SMS
 reply or a key pressed in a call does (desk.events.replies). An SMS a landline refused
-becomes one voice call. Imported with the package (desk/events/__init__.py)."""
+becomes one voice call. The digest of new classes (desk.events.news_digest) is a topic
+of its own, "news", whose SMS answers 停止 / STOP itself: it stops the news only.
+Imported with the package (desk/events/__init__.py)."""
 
-from desk.events import messages, replies, session_messages
+from desk.events import messages, news, news_digest, replies, session_messages
 from desk.events.notices import TOPIC
 from desk.notify import kinds
 
@@ -30,4 +32,14 @@ SESSION_MESSAGE_TOPIC = kinds.register_topic(kinds.Topic(
     check_send_again=session_messages.check_send_again,
     describe=session_messages.describe,
     voice_fallback=True,
+))
+
+NEWS_TOPIC = kinds.register_topic(kinds.Topic(
+    name=news.TOPIC,
+    templates=news_digest.LABELS,
+    render=news_digest.render,
+    describe=news_digest.describe,
+    error_labels=news_digest.ERROR_LABELS,
+    answer_sms=news_digest.answer_sms,
+    answers_stop=True,
 ))

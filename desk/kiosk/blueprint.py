@@ -20,6 +20,8 @@ bp.add_url_rule("/<int:venue_id>", "start", views.start)
 bp.add_url_rule("/<int:venue_id>/check", "check", views.check, methods=["POST"])
 bp.add_url_rule("/<int:venue_id>/book", "book", views.book, methods=["POST"])
 bp.add_url_rule("/<int:venue_id>/done/<token>", "done", views.done)
+bp.add_url_rule("/<int:venue_id>/done/<token>/news", "done_news", views.done_news,
+                methods=["POST"])
 bp.add_url_rule("/<int:venue_id>/already", "already", views.already)
 bp.after_request(views.no_store)
 bp.register_error_handler(CSRFError, views.form_expired)

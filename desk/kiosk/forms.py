@@ -5,12 +5,18 @@ only parse and render. Labels are in plain words (やさしい日本語 in Japan
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import Optional
 
 from desk.core.districts import all_districts
-from desk.core.forms import id_choices, labelled_choices, new_submission_id
+from desk.core.forms import (
+    MultiCheckboxField,
+    id_choices,
+    labelled_choices,
+    new_submission_id,
+)
 from desk.events import queries as event_queries
+from desk.events.labels import TOPIC_LABELS
 from desk.kiosk.furigana import ruby_reading
 from desk.kiosk.models import KioskDevice
 from desk.people.labels import AGE_BAND_LABELS
@@ -88,6 +94,19 @@ class KioskBookingForm(FlaskForm):
     def first_error_step(self):
         steps = [FIELD_STEPS.get(name, LAST_STEP) for name in self.errors if name in self]
         return min(steps, default=1)
+
+
+class KioskNewsForm(FlaskForm):
+    """The offer after a kiosk booking: the topics; the button that sends it says "yes,
+    tell me" (`consent`), and the channel is the automatic one for the booking's phone."""
+
+    # i18n: やさしい日本語
+    topics = MultiCheckboxField(_l("Which topics?"), choices=labelled_choices(
+        (topic.value, label) for topic, label in TOPIC_LABELS.items()))
+    consent = BooleanField()
+
+    def news_data(self):
+        return {"topics": self.topics.data or [], "consent": self.consent.data}
 
 
 class KioskSetupForm(FlaskForm):

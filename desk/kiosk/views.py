@@ -35,6 +35,7 @@ from desk.core.phone import grouping_rules
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
 from desk.core.web import FAILED, attempt, get_or_404, public_url_for
+from desk.events import news
 from desk.events.bookings import waitlist_position
 from desk.events.models import BookingStatus
 from desk.kiosk import queries, services
@@ -44,10 +45,12 @@ from desk.kiosk.forms import (
     STEP_FIELDS,
     KioskBookingForm,
     KioskCreateForm,
+    KioskNewsForm,
     KioskSetupForm,
 )
 from desk.kiosk.furigana import furigana
 from desk.kiosk.models import KioskDevice
+from desk.people.models import ConsentMethod
 
 DEVICE_COOKIE = "desk_kiosk"
 DEVICE_COOKIE_PATH = "/kiosk"
@@ -221,14 +224,41 @@ def already(device):
     return _render("kiosk/already.html", device=device, venue=device.venue)
 
 
+def _done_page(device, booking, *, news_form, status=200):
+    return _render("kiosk/done.html", status=status, device=device, venue=device.venue,
+                   booking=booking, waitlisted=booking.status == BookingStatus.WAITLISTED,
+                   position=waitlist_position(booking), qr=_calendar_qr(booking),
+                   news_form=news_form, news_offered=news.automatic_channel(booking.person)
+                   is not None and news.active_subscription(booking.person) is None,
+                   news_done=request.args.get("news") == "1")
+
+
 @kiosk_page
 def done(device, token):
     booking = queries.done_booking(token, now=utcnow())
     if booking is None:
         return _render("kiosk/done.html", device=device, venue=device.venue, booking=None)
-    return _render("kiosk/done.html", device=device, venue=device.venue, booking=booking,
-                   waitlisted=booking.status == BookingStatus.WAITLISTED,
-                   position=waitlist_position(booking), qr=_calendar_qr(booking))
+    return _done_page(device, booking, news_form=KioskNewsForm())
+
+
+@kiosk_page
+def done_news(device, token):
+    """The offer at the end of a kiosk booking: hear about new classes of the topics
+    ticked, on the automatic channel of the booking's phone."""
+    now = utcnow()
+    booking = queries.done_booking(token, now=now)
+    values = {"furigana": "1"} if _furigana_on() else {}
+    if booking is None:
+        return redirect(url_for("kiosk.done", venue_id=device.venue_id, token=token,
+                                **values), 303)
+    form = KioskNewsForm()
+    if form.validate_on_submit():
+        result = attempt(form, lambda: news.subscribe_after_booking(
+            booking, form.news_data(), method=ConsentMethod.KIOSK, actor="kiosk", now=now))
+        if result is not FAILED:
+            return redirect(url_for("kiosk.done", venue_id=device.venue_id, token=token,
+                                    news="1", **values), 303)
+    return _done_page(device, booking, news_form=form, status=422)
 
 
 # -- staff: kiosks ----------------------------------------------------------------------------

@@ -8,7 +8,8 @@ dispatcher thread. Run, beside the web servers (desk.worker builds the applicati
     celery -A desk.worker beat --loglevel=INFO     (exactly one of these)
 
 Beat asks for a dispatch every DISPATCH_SECONDS, a sweep (stale claims, provider
-look-ups) every SWEEP_SECONDS and the retention purge daily at DESK_PURGE_TIME; a commit that queues a message asks at once. Any number
+look-ups) and the features' periodic jobs (desk.notify.tasks.run_periodic) every
+SWEEP_SECONDS and the retention purge daily at DESK_PURGE_TIME; a commit that queues a message asks at once. Any number
 of workers may run the tasks at the same time: the claim (desk.notify.dispatch) makes
 every message go out at most once. Tasks carry no message ids, so a task delivered
 twice by the broker only looks for due work twice. Provider errors are not retried by
@@ -29,6 +30,7 @@ logger = logging.getLogger("desk.notify")
 DISPATCH_TASK = "desk.notify.dispatch_due"
 SWEEP_TASK = "desk.notify.sweep"
 PURGE_TASK = "desk.purge"
+PERIODIC_TASK = "desk.notify.periodic"
 DISPATCH_SECONDS = 10.0
 SWEEP_SECONDS = 60.0
 
@@ -46,6 +48,7 @@ def celery_config(app):
         "dispatch-due": {"task": DISPATCH_TASK, "schedule": DISPATCH_SECONDS,
                          "options": options},
         "sweep": {"task": SWEEP_TASK, "schedule": SWEEP_SECONDS, "options": options},
+        "periodic": {"task": PERIODIC_TASK, "schedule": SWEEP_SECONDS, "options": options},
     }
     if app.config["DESK_PURGE_TIME"] is not None:
         schedule["purge"] = {"task": PURGE_TASK, "schedule": purge_schedule(app)}
@@ -82,6 +85,12 @@ def dispatch_due_task():
 def sweep_task():
     stale, settled = tasks.sweep()
     return {"unknown": len(stale), "settled": len(settled)}
+
+
+@shared_task(name=PERIODIC_TASK)
+def periodic_task():
+    """The features' scheduled jobs, each when it is due (the digest of new classes)."""
+    return sorted(tasks.run_periodic())
 
 
 @shared_task(name=PURGE_TASK)

@@ -101,7 +101,8 @@ class Topic:
     ConflictError; `describe(messages) -> {message id: text}` reads every message's
     subject in a few queries; `answer_sms(message, text, *, address, previous, now) ->
     (ReplyAction, answer) or None` (None: notify's general help) gets the reply's text
-    (NFKC, trimmed, lower case) and the latest earlier reply of that number."""
+    (NFKC, trimmed, lower case) and the latest earlier reply of that number; with
+    `answers_stop`, the STOP words as well."""
 
     name: str
     templates: Mapping  # template name -> label (lazy)
@@ -112,6 +113,9 @@ class Topic:
     voice_fallback: bool = False
     answer_sms: Callable | None = None
     key_menu: KeyMenu | None = None
+    # True: `answer_sms` gets 停止 / STOP too, and a STOP answering one of these messages
+    # ends only what they are about (a news subscription), not every SMS to the number
+    answers_stop: bool = False
 
 
 @dataclass(frozen=True)

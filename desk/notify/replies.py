@@ -5,7 +5,10 @@ A reply answers the latest SMS desk sent to that number whose feature reads repl
 for a booking, 1 confirms and 2 cancels (asked twice); volunteers and consultation desk
 visitors are told that replies are not read. What stays here, whoever sent the message:
 - 停止 / STOP: the number opts out of SMS (calls have their own key, and coordinators
-  stop any channel on the person's page: desk.notify.optout); 再開 / START opts back in;
+  stop any channel on the person's page: desk.notify.optout); 再開 / START opts back in.
+  A topic that `answers_stop` (the news about new classes) gets STOP itself when its
+  message is the one answered: it ends only that subscription, and booking messages
+  keep coming;
 - a reply to nothing, or that the feature leaves alone: a short help text with the
   desk's phone number;
 - a DeskError the feature raises (the rule said no): its message is the answer.
@@ -77,7 +80,8 @@ def _help():
 def _act(text, message, address, now):
     if not address:
         return ReplyAction.HELP, _help()
-    if text in STOP_WORDS:
+    topic = kinds.topic_of(message.template) if message is not None else None
+    if text in STOP_WORDS and not (topic is not None and topic.answers_stop):
         optout.opt_out(address, channel=MessageChannel.SMS, source=OptOutSource.SMS_REPLY,
                        actor=ACTOR, now=now)
         return ReplyAction.OPTED_OUT, _(
@@ -86,7 +90,6 @@ def _act(text, message, address, now):
     if text in START_WORDS:
         optout.opt_in(address, channel=MessageChannel.SMS, actor=ACTOR, now=now)
         return ReplyAction.OPTED_IN, _("You will get our messages again.")
-    topic = kinds.topic_of(message.template) if message is not None else None
     if topic is not None and topic.answer_sms is not None:
         try:
             answer = topic.answer_sms(message, text, address=address,

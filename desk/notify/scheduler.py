@@ -1,7 +1,8 @@
 """Who runs the dispatcher, and how it hears about new messages.
 
 - `desk serve` (the embedded default) starts one background thread per process
-  (`start`), which sweeps stale claims every SWEEP_SECONDS and sends what is due every
+  (`start`), which sweeps stale claims and runs the features' periodic jobs (the digest
+  of new classes: desk.notify.tasks.run_periodic) every SWEEP_SECONDS and sends what is due every
   POLL_SECONDS — at once when a transaction that queued a message commits, and runs the
   retention purge once a day at DESK_PURGE_TIME. `stop` ends it between two batches. Tests never get one unless they start it themselves.
 - With DESK_CELERY_BROKER_URL set, Celery beat and workers do the same work
@@ -71,6 +72,7 @@ class Scheduler:
                 if (self._last_sweep is None
                         or time.monotonic() - self._last_sweep >= self.sweep_seconds):
                     tasks.sweep()
+                    tasks.run_periodic()
                     self._last_sweep = time.monotonic()
                 while not self._stop.is_set():
                     if tasks.dispatch_due(limit=BATCH_PER_ROUND).total() < BATCH_PER_ROUND:

@@ -10,6 +10,9 @@
   claim), a match settles it as sent. What cannot be settled stays `unknown` and is
   listed for coordinators ("send again" / "it arrived"); nothing is re-sent blindly.
 
+- `run_periodic`: the features' own scheduled jobs (`register_periodic`: the digest of
+  new classes), each asked every sweep whether it is due; each job decides that itself,
+  idempotently (a run of a period it already ran does nothing).
 - `purge_expired`: once a day, the retention purge (desk.core.retention): personal data
   past its period is anonymised or deleted. Not about messages, but it is scheduled
   work that must run wherever desk runs, by the same runners.
@@ -36,7 +39,38 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 RECONCILE_WINDOW = timedelta(hours=1)
 
 __all__ = ["dispatch_due", "mark_stale_claims", "purge_due", "purge_expired",
-           "reconcile_unknown", "run_pass", "sweep"]
+           "reconcile_unknown", "register_periodic", "run_pass", "run_periodic", "sweep"]
+
+PERIODIC = {}
+
+
+def register_periodic(name, job):
+    """A feature's scheduled job: `job(now=...)` runs it when it is due (and does
+    nothing otherwise), commits itself, and returns something to log or None."""
+    if name in PERIODIC:
+        raise ValueError(f"periodic job {name!r} is registered twice")
+    PERIODIC[name] = job
+    return job
+
+
+def run_periodic(*, now=None):
+    """Run every registered job once (each when it is due); one failing does not stop
+    the others. Returns {name: what it returned} of the jobs that did something."""
+    now = now or utcnow()
+    done = {}
+    for name, job in sorted(PERIODIC.items()):
+        db.session.rollback()
+        try:
+            result = job(now=now)
+        except Exception:
+            db.session.rollback()
+            logger.exception("periodic job %s failed; it is asked again next time", name)
+            continue
+        if result is not None:
+            done[name] = result
+            logger.info("periodic job %s: %s", name, result)
+    db.session.rollback()
+    return done
 
 
 def mark_stale_claims(*, now, timeout=CLAIM_TIMEOUT):

@@ -71,6 +71,18 @@ PAGES = {
         Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
     ),
     "public.cancel": (Page("anonymous"),),
+    # the news about new classes
+    "public.news_subscribe": (Page("anonymous"),),
+    "public.booking_news": (Page("anonymous", args={"token": "booking.booked"}),),
+    "public.news_list": (
+        Page("anonymous", "active", args={"token": "news.active"}),
+        Page("anonymous", "stopped", args={"token": "news.stopped"}),
+    ),
+    "public.news_stop": (
+        Page("anonymous", "confirm", args={"token": "news.active"}),
+        Page("anonymous", "already stopped", args={"token": "news.stopped"}),
+    ),
+    "staff.news": (Page("coordinator"),),
     "public.cancel_sent": (Page("anonymous"),),
     "core.accessibility": (Page("anonymous"),),
     # accounts
@@ -355,6 +367,8 @@ FORMS = (
     FormCase("public.book", "anonymous", "bad phone", args={"session_id": "session.class"},
              fill={"#name": "佐藤 恵子", "#name_kana": "さとう けいこ", "#phone": "12"}),
     FormCase("public.cancel", "anonymous"),
+    FormCase("public.news_subscribe", "anonymous"),
+    FormCase("public.booking_news", "anonymous", args={"token": "booking.booked"}),
     FormCase("auth.account", "volunteer"),
     FormCase("password.forgot", "anonymous"),
     FormCase("password.reset_code", "anonymous"),

@@ -463,6 +463,19 @@ def seed():
     accesslog.record(users["admin"], "people.searched", "person", range(1, 30), now=now)
     desk_booking = services.book_seat(sessions["class"], caller, seats=2, channel="phone_desk",
                                       actor=actor, now=now, proxy=proxy).booking
+    # the news about new classes: the caller by a call (recorded on the phone desk), the
+    # web booker by SMS (the list and stop pages), the waitlisted one stopped by the link
+    from desk.events import news
+
+    news.subscribe_news(caller, {"topics": ["line", "scam_protection"], "channel": "voice",
+                                 "consent": True}, method="phone_staff", actor=actor, now=now)
+    news_active = news.subscribe_news(
+        web_people[0], {"topics": ["basics", "line"], "channel": "sms", "consent": True},
+        method="web", actor="web", now=now)
+    news_stopped = news.subscribe_news(
+        web_people[1], {"topics": ["basics"], "channel": "voice", "consent": True},
+        method="web", actor="web", now=now)
+    news.stop_by_token(news_stopped.token, now=now)
     started = now - timedelta(minutes=30)
     sessions["roster"] = services.create_session({
         "kind": "class", "program_id": basics.id, "venue_id": venue.id, "capacity": 3,
@@ -592,6 +605,8 @@ def seed():
         **{f"booking.{state}": booking.token for state, booking in web_bookings.items()},
         "session.one_off": upcoming[1].id,
         "person": caller.id,
+        "news.active": news_active.token,
+        "news.stopped": news_stopped.token,
         "person.review": flagged.id,
         "person.merged": merged.id,
         "person.anonymised": erased.id,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from desk.consults import messages as consult_messages
 from desk.core.errors import ConflictError
+from desk.events import news, news_digest
 from desk.events import notices as booking_notices
 from desk.events import session_messages
 from desk.extensions import db
@@ -36,9 +37,12 @@ PLANNED = [
     (consult_messages.TOPIC, [consult_messages.CONSULT_TURN]),
     (booking_notices.NOTE_TOPIC, [session_messages.TEMPLATE]),
 ]
+# the monthly news about new classes: planned by its digest (tests/events/test_news.py)
+NEWS = (news.TOPIC, [news_digest.NEWS_DIGEST])
 
 
-@pytest.mark.parametrize(("topic", "templates"), PLANNED, ids=[topic for topic, _ in PLANNED])
+@pytest.mark.parametrize(("topic", "templates"), [*PLANNED, NEWS],
+                         ids=[topic for topic, _ in [*PLANNED, NEWS]])
 def test_every_template_a_feature_plans_is_registered(ctx, topic, templates):
     for template in templates:
         registered = kinds.topic_of(template)
@@ -48,7 +52,8 @@ def test_every_template_a_feature_plans_is_registered(ctx, topic, templates):
 
 
 def test_nothing_else_is_registered(ctx):
-    planned = {str(template) for _topic, templates in PLANNED for template in templates}
+    planned = {str(template) for _topic, templates in [*PLANNED, NEWS]
+               for template in templates}
     assert set(kinds.templates()) == planned
     for kind in (volunteer_notices.RECIPIENT, consult_messages.RECIPIENT):
         assert kinds.recipients_of(kind).kind == kind

@@ -108,7 +108,8 @@ def test_merge_pages_preview_then_merge_and_report_the_cancelled_booking(
     html = response.get_data(as_text=True)
     assert response.request.path == f"/staff/people/{keep.id}"
     messages = " ".join(flashes(html))
-    assert "この登録に移したもの：予約1件、相談窓口の受付番号0件、メッセージ" in messages
+    assert ("この登録に移したもの：予約1件、相談窓口の受付番号0件、新しい講座のお知らせの申込み0件、"
+            "メッセージ") in messages
     assert dropped.display_code in messages and session.display_title in messages
     assert f"{to_local(session.start_dt).month}月{to_local(session.start_dt).day}日" in messages
     db.session.expire_all()

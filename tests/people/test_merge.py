@@ -238,9 +238,9 @@ def test_merge_writes_audit_entries_for_both_records(pair, create_session):
     entry = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "person.merge", AuditEntry.object_id == keep.id)).one()
     assert entry.after["moved"]["bookings"] == [booking.id]
-    assert set(entry.after["moved"]) == {"bookings", "consult_tickets", "outbox_messages",
-                                         "phone_calls", "phone_name_recordings",
-                                         "proxy_contacts"}
+    assert set(entry.after["moved"]) == {"bookings", "consult_tickets", "news_subscriptions",
+                                         "outbox_messages", "phone_calls",
+                                         "phone_name_recordings", "proxy_contacts"}
     assert entry.after["cancelled_bookings"] == []
     assert entry.actor_label == "test"
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from desk.consults import services as consult_services
 from desk.events import services as events
+from desk.events.news import subscribe_news
 from desk.extensions import db
 from desk.people import registry, services
 from desk.phone.models import NameRecording, PhoneCall
@@ -35,8 +36,8 @@ def test_registered_columns_hold_ids_and_have_labels(app):
         assert reference.attribute.expression.foreign_keys
         assert str(reference.label)
     moving = {reference.table for reference in registry.moving_references()}
-    assert moving == {"bookings", "consult_tickets", "outbox_messages", "phone_calls",
-                      "phone_name_recordings", "proxy_contacts"}
+    assert moving == {"bookings", "consult_tickets", "news_subscriptions", "outbox_messages",
+                      "phone_calls", "phone_name_recordings", "proxy_contacts"}
 
 
 def test_a_merge_leaves_no_moving_reference_on_the_dropped_record(ctx, create_person,
@@ -57,6 +58,8 @@ def test_a_merge_leaves_no_moving_reference_on_the_dropped_record(ctx, create_pe
     db.session.flush()
     db.session.add(NameRecording(call_id=call.id, person_id=drop.id, hint="佐藤 恵子",
                                  created_dt=NOW))
+    subscribe_news(drop, {"topics": ["line"], "channel": "sms", "consent": True},
+                   method="phone_staff", actor="test", now=NOW)
     db.session.commit()
 
     def pointing_at(person):
