@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from desk.consults import messages as consult_messages
 from desk.core.errors import ConflictError
-from desk.events import news, news_digest
+from desk.events import news, news_digest, session_messages
 from desk.events import notices as booking_notices
-from desk.events import session_messages
 from desk.extensions import db
 from desk.notify import dispatch, kinds, services
 from desk.notify.content import render
