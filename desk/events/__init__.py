@@ -9,8 +9,9 @@ import logging
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from desk.events import notices, outbox, signals  # noqa: F401  (outbox registers on import)
-from desk.events.models import Booking, EventSession
+from desk.events import notices, offers, outbox, signals  # noqa: F401  (outbox registers on import)
+from desk.events.models import Booking, EventSession, SeatOffer
+from desk.notify import tasks as notify_tasks
 from desk.notify.models import OutboxMessage
 from desk.people import registry
 from desk.people import signals as people_signals
@@ -22,8 +23,13 @@ registry.register_reference(Booking, "proxy_id", label=_l("Bookings made by a pr
                             moves_on_merge=False)
 registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
                        id_column="topic_id", target=Booking)
+registry.register_dependent(SeatOffer, "booking_id", label=_l("Seats offered from the waiting list"))
 registry.register_secret(Booking, "token")
 registry.register_secret(Booking, "request_key")  # with the same details, opens the booking
+
+
+# an offer's deadline passing: checked with every sweep of the dispatcher's runner
+notify_tasks.register_periodic("seat_offers.expire", offers.expire_due)
 
 
 @registry.activity

@@ -36,6 +36,8 @@ public_bp.add_url_rule("/bookings/<token>", "booking", booking_views.booking)
 public_bp.add_url_rule("/bookings/<token>.ics", "booking_ics", booking_views.booking_ics)
 public_bp.add_url_rule("/bookings/<token>/cancel", "booking_cancel",
                        booking_views.booking_cancel, methods=["GET", "POST"])
+public_bp.add_url_rule("/bookings/<token>/offer", "offer", booking_views.offer,
+                       methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")

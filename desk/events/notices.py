@@ -30,6 +30,7 @@ class BookingTemplate(enum.StrEnum):
     BOOKING_CANCELLED = "booking_cancelled"
     SESSION_CANCELLED = "session_cancelled"
     SESSION_CHANGED = "session_changed"
+    SEAT_OFFERED = "seat_offered"  # desk.events.offers: reply 1 / press 1 to take the seat
 
 
 # what may still be sent about a cancelled booking

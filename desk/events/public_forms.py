@@ -8,7 +8,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from desk.core.forms import labelled_choices
@@ -70,3 +70,10 @@ class CancelByCodeForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button alone (the CSRF token is the form's only field)."""
+
+
+class OfferForm(FlaskForm):
+    """A seat offer's page: take the seat (the one big button), or say you cannot come."""
+
+    take = SubmitField(_l("Take this seat"))
+    decline = SubmitField(_l("I cannot come"))

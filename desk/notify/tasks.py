@@ -14,6 +14,10 @@
   past its period is anonymised or deleted. Not about messages, but it is scheduled
   work that must run wherever desk runs, by the same runners.
 
+- `run_periodic`: with every sweep, the scheduled work packages above notify register
+  (`register_periodic`: seat offers past their deadline, desk.events.offers), so that
+  whoever runs the dispatcher runs it too, without notify knowing what it is.
+
 Each step commits per item and is safe to run twice or concurrently.
 """
 
@@ -36,7 +40,30 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 RECONCILE_WINDOW = timedelta(hours=1)
 
 __all__ = ["dispatch_due", "mark_stale_claims", "purge_due", "purge_expired",
-           "reconcile_unknown", "run_pass", "sweep"]
+           "reconcile_unknown", "register_periodic", "run_pass", "run_periodic", "sweep"]
+
+_periodic = {}
+
+
+def register_periodic(name, run):
+    """Run `run(now=...)` with every sweep (every SWEEP_SECONDS): scheduled work of a
+    package above notify. It commits its own work and is safe to run twice or
+    concurrently."""
+    _periodic[name] = run
+
+
+def run_periodic(*, now):
+    """Every registered periodic job once; one that fails is logged and the others run.
+    Returns the names of those that ran without error."""
+    ran = []
+    for name, run in _periodic.items():
+        try:
+            run(now=now)
+            ran.append(name)
+        except Exception:
+            db.session.rollback()
+            logger.exception("periodic job %s failed; the next sweep tries again", name)
+    return ran
 
 
 def mark_stale_claims(*, now, timeout=CLAIM_TIMEOUT):
@@ -102,10 +129,13 @@ def reconcile_unknown(*, now):
 
 
 def sweep(*, now=None, timeout=CLAIM_TIMEOUT):
-    """Stale claims to unknown, then reconcile; returns (ids now unknown, ids settled)."""
+    """Stale claims to unknown, then reconcile, then the registered periodic jobs;
+    returns (ids now unknown, ids settled)."""
     now = now or utcnow()
     stale = mark_stale_claims(now=now, timeout=timeout)
-    return stale, reconcile_unknown(now=now)
+    settled = reconcile_unknown(now=now)
+    run_periodic(now=now)
+    return stale, settled
 
 
 def run_pass(*, now=None, timeout=CLAIM_TIMEOUT):
