@@ -61,11 +61,12 @@ PAGES = {
         Page("anonymous", "closed", args={"session_id": "session.past"}),
     ),
     "public.booking": tuple(Page("anonymous", state, args={"token": f"booking.{state}"})
-                            for state in ("booked", "waitlisted", "cancelled")),
+                            for state in ("booked", "waitlisted", "cancelled", "offered")),
     "public.booking_cancel": (
         Page("anonymous", "confirm", args={"token": "booking.booked"}),
         Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
     ),
+    "public.offer": (Page("anonymous", "open offer", args={"token": "booking.offered"}),),
     "public.cancel": (Page("anonymous"),),
     "public.cancel_sent": (Page("anonymous"),),
     "core.accessibility": (Page("anonymous"),),
