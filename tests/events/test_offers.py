@@ -270,3 +270,37 @@ def test_the_offer_page_refuses_after_the_deadline(app, client, soon, create_per
     assert "12:00" in answer.get_data(as_text=True)
     db.session.expire_all()
     assert offers_of(soon)[0].state == OfferState.OPEN
+
+
+# -- personal data: an offer points at a person through its booking -----------------------
+
+def test_erasing_an_offered_person_withdraws_the_offer_and_offers_the_seat_on(soon,
+                                                                            create_person):
+    from desk.people import erasure
+    booked, queue = full_with_waitlist(soon, create_person)
+    cancel(booked[0])
+    erasure.stop_and_delete(queue[0].person, received_via="phone",
+                            received_on=date(2026, 11, 23), actor="test",
+                            now=NOW + timedelta(minutes=5))
+    assert [(o.booking_id, o.state) for o in offers_of(soon)] == [
+        (queue[0].id, OfferState.WITHDRAWN), (queue[1].id, OfferState.OPEN)]
+
+
+def test_a_disclosure_lists_the_persons_offers(soon, create_person):
+    from desk.people import disclosure
+    booked, queue = full_with_waitlist(soon, create_person)
+    cancel(booked[0])
+    found = disclosure.disclosure_for(queue[0].person, actor="test", now=NOW,
+                                      municipality="藤沢市")
+    [offer] = offers_of(soon)
+    assert found.ids("seat_offers") == [offer.id]
+
+
+def test_merging_moves_the_offer_with_its_booking(soon, create_person):
+    from desk.people import services as people_services
+    booked, queue = full_with_waitlist(soon, create_person)
+    cancel(booked[0])
+    keep = create_person()
+    people_services.merge_people(keep, queue[0].person, actor="test", now=NOW)
+    [offer] = offers_of(soon)
+    assert offer.booking.person_id == keep.id and offer.state == OfferState.OPEN
