@@ -48,6 +48,7 @@ from desk.demo.bookings import DemoBookings
 from desk.demo.calls import DemoCalls
 from desk.demo.consults import DemoConsults
 from desk.demo.logins import write_demo_logins
+from desk.demo.offers import load_offers
 from desk.demo.reports import DemoReports
 from desk.demo.residents import DemoResidents
 from desk.demo.volunteers import DemoVolunteers
@@ -303,6 +304,19 @@ class DemoLoader:
             self._session_at(values, start, min(start + timedelta(hours=hours),
                                                        last_minute))
 
+    def load_offers(self):
+        days = (self.today, self.today + timedelta(days=1))
+        busy = {session.venue_id for session in self.sessions
+                if self._local_date(session) in days}
+        venue = next((self.venues[item["key"]] for item in data.VENUES
+                      if not item["consultation"] and self.venues[item["key"]].id not in busy),
+                     None)
+        if venue is None:
+            return None
+        return load_offers(venue=venue, program=self.programs[data.CURRICULUM_ORDER[3]],
+                           residents=[resident.person for resident in self.residents],
+                           now=self.now, closed_day=is_year_end_closed)
+
     # -- what happened -----------------------------------------------------------------
 
     def _local_date(self, session):
@@ -410,6 +424,9 @@ class DemoLoader:
         # a few days of calls to the automated phone line (desk.demo.calls)
         self.calls = DemoCalls(random.Random(CALL_SEED), residents=self.residents,
                                now=self.now).load()
+        # seats freed close to the start of a class later today, offered in turn
+        # (desk.demo.offers): at a venue with nothing else that day
+        self.offer_session = self.load_offers()
         # every message planned so far is the demo's (it loads on an empty database):
         # marked, the dispatcher logs them and never hands them to a provider
         db.session.execute(update(OutboxMessage).values(is_demo=True))
