@@ -409,6 +409,12 @@ class DemoLoader:
         self.volunteers = DemoVolunteers(
             random.Random(VOLUNTEER_SEED), sessions=self.sessions, venues=self.venues,
             staff=self.staff, today=self.today, now=self.now).load(cancelled)
+        # seats freed close to the start of a class later today, offered in turn
+        # (desk.demo.offers), at a venue with nothing else that day, with its lead's shift
+        # (after the volunteers' own stream, which stays as it was)
+        offer_session = self.load_offers()
+        if offer_session is not None:
+            self.sessions.append(offer_session)
         for sessions, reason in cancellations:
             self._cancel(sessions, reason)
         self.complete_past()
@@ -424,9 +430,6 @@ class DemoLoader:
         # a few days of calls to the automated phone line (desk.demo.calls)
         self.calls = DemoCalls(random.Random(CALL_SEED), residents=self.residents,
                                now=self.now).load()
-        # seats freed close to the start of a class later today, offered in turn
-        # (desk.demo.offers): at a venue with nothing else that day
-        self.offer_session = self.load_offers()
         # every message planned so far is the demo's (it loads on an empty database):
         # marked, the dispatcher logs them and never hands them to a provider
         db.session.execute(update(OutboxMessage).values(is_demo=True))

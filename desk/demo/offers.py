@@ -19,6 +19,7 @@ from desk.events.notices import TOPIC
 from desk.extensions import db
 from desk.notify.models import MessageState, OutboxMessage
 from desk.people.models import PhoneKind
+from desk.volunteers import services as volunteer_services
 
 ACTOR = "demo"
 CAPACITY = 4
@@ -59,6 +60,8 @@ def load_offers(*, venue, program, residents, now, closed_day):
         "kind": SessionKind.CLASS.value, "venue_id": venue.id, "program_id": program.id,
         "capacity": CAPACITY, "start_dt": start_dt,
         "end_dt": start_dt + timedelta(minutes=90)}, actor=ACTOR, now=now - timedelta(days=9))
+    volunteer_services.create_shift(session, {"role": "lead", "places": 1}, actor=ACTOR,
+                                    now=now - timedelta(days=9))
     people = [person for person in residents
               if person.has_consent and person.phone_kind == PhoneKind.MOBILE
               and not person.name_to_confirm][:CAPACITY + WAITING]
