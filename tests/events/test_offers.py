@@ -304,3 +304,21 @@ def test_merging_moves_the_offer_with_its_booking(soon, create_person):
     people_services.merge_people(keep, queue[0].person, actor="test", now=NOW)
     [offer] = offers_of(soon)
     assert offer.booking.person_id == keep.id and offer.state == OfferState.OPEN
+
+
+def test_an_sms_reply_through_notify_takes_the_offer_once(app, soon, create_person):
+    from desk.notify import replies as notify_replies
+    booked, queue = full_with_waitlist(soon, create_person)
+    cancel(booked[0])
+    message = _sent_offer(queue[0])
+    message.state, message.sent_dt = MessageState.LOGGED, NOW
+    db.session.flush()
+    with app.test_request_context():
+        answer = notify_replies.handle_sms(message.address, "１", provider_id="SMoffer1",
+                                           now=NOW + timedelta(minutes=3))
+        again = notify_replies.handle_sms(message.address, "１", provider_id="SMoffer1",
+                                          now=NOW + timedelta(minutes=4))
+    assert "予約しました" in answer and queue[0].display_code in answer
+    assert again is None  # Twilio's second delivery of the same SMS: nothing done twice
+    assert queue[0].status == BookingStatus.BOOKED
+    assert offers_of(soon)[0].state == OfferState.TAKEN
