@@ -49,6 +49,13 @@ def _days(environ, name, default):
     return value
 
 
+def _at_least(environ, name, default, minimum):
+    value = _int(environ, name, default)
+    if value < minimum:
+        raise ConfigError(f"{name} must be {minimum} or more, got {value}")
+    return value
+
+
 def _float(environ, name, default):
     raw = environ.get(name)
     if raw is None or raw.strip() == "":
@@ -258,6 +265,9 @@ def load_config(instance_path, environ=None):
         "DESK_PROXY_COUNT": _int(env, "DESK_PROXY_COUNT", 0),
         "DESK_BOOKING_CLOSES_MINUTES": _int(env, "DESK_BOOKING_CLOSES_MINUTES", 0),
         "DESK_REMINDER_TIME": _clock(env, "DESK_REMINDER_TIME", "10:00"),
+        # a seat freed closer than this to the start is offered, not given (desk.events.offers)
+        "DESK_OFFER_WINDOW_HOURS": _at_least(env, "DESK_OFFER_WINDOW_HOURS", 24, 0),
+        "DESK_OFFER_MINUTES": _at_least(env, "DESK_OFFER_MINUTES", 120, 1),
         "DESK_KIOSK_IDLE_SECONDS": _int(env, "DESK_KIOSK_IDLE_SECONDS", 60),
         "DESK_SHIFT_REMINDER_TIME": _clock(env, "DESK_SHIFT_REMINDER_TIME", "17:00"),
         "DESK_SHIFT_WITHDRAW_HOURS": _int(env, "DESK_SHIFT_WITHDRAW_HOURS", 24),

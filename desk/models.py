@@ -9,6 +9,7 @@ from desk.events.models import (
     Booking,
     EventSession,
     Program,
+    SeatOffer,
     SeriesSkip,
     SessionSeries,
     Venue,
@@ -27,7 +28,7 @@ from desk.volunteers.models import (
     VolunteerSkill,
 )
 
-__all__ = ["AccessEntry", "AccessObject", "AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "KpiTarget", "AuditEntry", "Booking", "District", "EventSession", "KioskDevice",
+__all__ = ["AccessEntry", "AccessObject", "AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "KpiTarget", "AuditEntry", "Booking", "SeatOffer", "District", "EventSession", "KioskDevice",
            "OptOut", "OutboxMessage", "Person", "PhoneCall", "Program", "ProxyContact", "SeriesSkip",
            "SessionSeries", "Shift", "SurveyEntry", "ShiftAssignment", "ShiftSkill", "SmsReply", "Ticket",
            "User", "Venue", "Visit", "Volunteer", "VolunteerSkill"]

@@ -62,6 +62,9 @@ MATRIX = {
     "public.booking_ics": ("GET", PUBLIC),
     "public.booking_cancel": ("GET", PUBLIC),
     "public.booking_move": ("GET", PUBLIC),
+    # a seat offered from the waiting list, by the booking's token (the matrix's booking
+    # took one: the page says so)
+    "public.offer": ("GET", PUBLIC),
     "public.cancel": ("GET", PUBLIC),
     "public.cancel_sent": ("GET", PUBLIC),
     # the news about new classes: asking for it, after a booking, its list and stop page
@@ -289,6 +292,12 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     users = {role.value: create_user(role) for role in Role}
     session = create_session()
     booking = book_seat(session, create_person(), channel="web", actor="test", now=NOW).booking
+    # the booking got its seat by taking an offer (public.offer shows it)
+    from desk.events.models import OfferState, SeatOffer
+
+    db.session.add(SeatOffer(session_id=session.id, booking_id=booking.id, seats=1,
+                             state=OfferState.TAKEN, offered_dt=NOW - timedelta(hours=1),
+                             expires_dt=NOW + timedelta(hours=1), decided_dt=NOW))
     series = create_series()
     token, _plaintext = create_token(users["coordinator"], name="matrix", actor="test")
     kiosk, _code = kiosk_services.create_kiosk(

@@ -25,6 +25,11 @@ ACTION_LABELS = {
     "booking.confirmation": _l("Caller's confirmation recorded"),
     "booking.slot": _l("Reserved slot moved"),
     "booking.move": _l("Booking moved to another date"),
+    "offer.create": _l("Freed seat offered"),
+    "offer.taken": _l("Seat offer taken"),
+    "offer.declined": _l("Seat offer declined"),
+    "offer.expired": _l("Seat offer expired"),
+    "offer.withdrawn": _l("Seat offer withdrawn"),
     # sessions and series
     "session.create": _l("Session created"),
     "session.update": _l("Session details changed"),
@@ -120,6 +125,7 @@ ACTION_LABELS = {
 # object_type (the table) -> what it is
 OBJECT_LABELS = {
     "bookings": _l("Booking"),
+    "seat_offers": _l("Seat offer"),
     "sessions": _l("Scheduled session"),
     "session_series": _l("Series"),
     "venues": _l("Venue"),

@@ -49,6 +49,7 @@ from desk.demo.calls import DemoCalls
 from desk.demo.consults import DemoConsults
 from desk.demo.logins import write_demo_logins
 from desk.demo.news import DemoNews
+from desk.demo.offers import load_offers
 from desk.demo.reports import DemoReports
 from desk.demo.residents import DemoResidents
 from desk.demo.volunteers import DemoVolunteers
@@ -306,6 +307,19 @@ class DemoLoader:
             self._session_at(values, start, min(start + timedelta(hours=hours),
                                                        last_minute))
 
+    def load_offers(self):
+        days = (self.today, self.today + timedelta(days=1))
+        busy = {session.venue_id for session in self.sessions
+                if self._local_date(session) in days}
+        venue = next((self.venues[item["key"]] for item in data.VENUES
+                      if not item["consultation"] and self.venues[item["key"]].id not in busy),
+                     None)
+        if venue is None:
+            return None
+        return load_offers(venue=venue, program=self.programs[data.CURRICULUM_ORDER[3]],
+                           residents=[resident.person for resident in self.residents],
+                           now=self.now, closed_day=is_year_end_closed)
+
     # -- what happened -----------------------------------------------------------------
 
     def _local_date(self, session):
@@ -454,6 +468,12 @@ class DemoLoader:
         self.volunteers = DemoVolunteers(
             random.Random(VOLUNTEER_SEED), sessions=self.sessions, venues=self.venues,
             staff=self.staff, today=self.today, now=self.now).load(cancelled)
+        # seats freed close to the start of a class later today, offered in turn
+        # (desk.demo.offers), at a venue with nothing else that day, with its lead's shift
+        # (after the volunteers' own stream, which stays as it was)
+        offer_session = self.load_offers()
+        if offer_session is not None:
+            self.sessions.append(offer_session)
         for sessions, reason in cancellations:
             self._cancel(sessions, reason)
         self.complete_past()

@@ -10,12 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from desk.core import retention
-from desk.events import notices, outbox, signals  # noqa: F401  (outbox registers on import)
+from desk.events import notices, offers, outbox, signals  # noqa: F401  (outbox registers on import)
 from desk.events.models import (
     Booking,
     EventSession,
     NewsDelivery,
     NewsSubscription,
+    SeatOffer,
 )
 from desk.notify import tasks as notify_tasks
 from desk.notify.models import OutboxMessage
@@ -29,6 +30,7 @@ registry.register_reference(Booking, "proxy_id", label=_l("Bookings made by a pr
                             moves_on_merge=False)
 registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
                        id_column="topic_id", target=Booking)
+registry.register_dependent(SeatOffer, "booking_id", label=_l("Seats offered from the waiting list"))
 registry.register_secret(Booking, "token")
 registry.register_secret(Booking, "request_key")  # with the same details, opens the booking
 
@@ -85,6 +87,15 @@ def _disclosed_news(disclosure):
 
     return {"news": news_queries.subscriptions_by_id(disclosure.ids("news_subscriptions")),
             **news_queries.LABELS}
+
+
+def _expire_offers(*, now):
+    """An offer's deadline passing: checked with every sweep of the dispatcher's runner
+    (the ids of the offers expired, or None when there were none)."""
+    return offers.expire_due(now=now) or None
+
+
+notify_tasks.register_periodic("seat_offers.expire", _expire_offers)
 
 
 @registry.activity

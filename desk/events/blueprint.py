@@ -50,6 +50,8 @@ public_bp.add_url_rule("/bookings/<token>/news", "booking_news", news_views.book
 public_bp.add_url_rule("/n/<token>", "news_list", news_views.news_list)
 public_bp.add_url_rule("/n/<token>/stop", "news_stop", news_views.news_stop,
                        methods=["GET", "POST"])
+public_bp.add_url_rule("/bookings/<token>/offer", "offer", booking_views.offer,
+                       methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")

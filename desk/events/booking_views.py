@@ -18,11 +18,17 @@ from desk.core.errors import DeskError
 from desk.core.i18n import format_date_long
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.events import availability, ics, public_booking, queries, services, slots
+from desk.events import availability, ics, offers, public_booking, queries, services, slots
 from desk.events.bookings import booking_by_token, check_open, waitlist_position
 from desk.events.labels import move_choice
 from desk.events.models import BookingChannel, CancelReason, EventSession
-from desk.events.public_forms import BookingForm, CancelByCodeForm, ConfirmForm, MoveForm
+from desk.events.public_forms import (
+    BookingForm,
+    CancelByCodeForm,
+    ConfirmForm,
+    MoveForm,
+    OfferForm,
+)
 from desk.extensions import db
 
 CHANNEL = BookingChannel.WEB
@@ -70,7 +76,29 @@ def book(session_id):
 def booking(token):
     booking = _booking_or_404(token)
     return render_template("public/booking.html", booking=booking, session=booking.session,
-                           position=waitlist_position(booking), now=utcnow())
+                           position=waitlist_position(booking), now=utcnow(),
+                           offer=offers.open_offer(booking))
+
+
+def offer(token):
+    """A seat offered from the waiting list: one big button takes it."""
+    booking = _booking_or_404(token)
+    offer = offers.latest_offer(booking)
+    if offer is None:
+        abort(404)
+    now = utcnow()
+    form = OfferForm()
+    status = 200
+    if form.validate_on_submit():
+        service = offers.decline_offer if form.decline.data else offers.take_offer
+        if attempt(form, lambda: service(offer, actor=str(CHANNEL), now=now)) is not FAILED:
+            flash(_("Thank you for letting us know. The seat goes to the next person.")
+                  if form.decline.data else _("Your seat is booked."), "success")
+            return redirect(url_for("public.booking", token=token))
+        status = 409
+    return render_template("public/offer.html", booking=booking, session=booking.session,
+                           offer=offer, form=form, takeable=offers.is_takeable(offer, now=now),
+                           started=booking.session.start_dt <= now, deadline=offers.deadline_text(offer)), status
 
 
 def booking_ics(token):

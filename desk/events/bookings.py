@@ -29,7 +29,7 @@ from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.i18n import format_time
 from desk.core.timeutil import utcnow
-from desk.events import access, availability, notices, slots
+from desk.events import access, availability, notices, offers, slots
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     PUBLIC_CHANNELS,
@@ -566,7 +566,7 @@ def cancel_booking(booking, *, reason=CancelReason.PERSON, actor, now, notify=Tr
                     else BookingTemplate.BOOKING_CANCELLED)
         notices.plan(template, booking, due=now, now=now)
     changes = Changes(cancelled=[booking])
-    if was_booked:
+    if was_booked or offers.withdraw_for(booking, actor=actor, now=now):
         changes.promoted = promote_waitlist(session, actor=actor, now=now)
     db.session.flush()
     return changes
@@ -690,9 +690,13 @@ def _check_move(booking, old, target, *, channel, actor, now):
 
 def promote_waitlist(session, *, actor, now):
     """Give free seats to the waiting list in arrival order; an entry that does not fit
-    (a party too large) is skipped for the next. Only before the session starts."""
+    (a party too large) is skipped for the next. Only before the session starts; close
+    to the start the seats are offered instead (desk.events.offers), and none given."""
     session = lock_session(session)
     if session.status != SessionStatus.SCHEDULED or session.start_dt <= now:
+        return []
+    if offers.offers_instead(session, now=now):
+        offers.offer_free_seats(session, actor=actor, now=now)
         return []
     promoted = []
     for booking in list(to_promote(waitlist(session), availability.places_free(session))):

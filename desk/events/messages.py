@@ -36,7 +36,7 @@ from desk.core.i18n import (
 )
 from desk.core.i18n import format_time as format_clock
 from desk.core.web import public_url_for
-from desk.events import invites
+from desk.events import invites, offers
 from desk.events.bookings import waitlist_position
 from desk.events.labels import kind_label
 from desk.events.models import Booking, BookingStatus
@@ -66,6 +66,7 @@ LABELS = {
     BookingTemplate.SESSION_CANCELLED: _l("Session cancelled"),
     BookingTemplate.SESSION_CHANGED: _l("Session changed"),
     BookingTemplate.BOOKING_MOVED: _l("Booking moved to another date"),
+    BookingTemplate.SEAT_OFFERED: _l("Freed seat offered"),
 }
 ERROR_LABELS = {"no_booking": _l("The booking no longer exists")}
 
@@ -125,7 +126,18 @@ def _context(message, booking):
         "phone": current_app.config["DESK_DESK_PHONE"],
         "city": city_name(),
         "can_reply": sms_replies_enabled(),
+        **_offer_context(message, booking),
     }
+
+
+def _offer_context(message, booking):
+    """A seat offer's deadline, as written, for the message offering it."""
+    if message.template != BookingTemplate.SEAT_OFFERED:
+        return {}
+    offer = offers.latest_offer(booking)
+    if offer is None:
+        return {"offer": None, "until": None}
+    return {"offer": offer, "until": offers.deadline_text(offer)}
 
 
 def _template(channel, template, suffix="txt"):
@@ -160,6 +172,7 @@ def _voice(message, context, now):
         time=spoken_time(context["session"].start_dt),
         slot_time=spoken_time(context["booking"].slot_dt) if context["slot_time"] else None,
         code=spoken_code(context["code"]),
+        until=offers.spoken_deadline(context["offer"]) if context.get("offer") else None,
         phone=spoken_digits(context["phone"]),
         old_date=_spoken_old(context["old_session"], context["session"])).split())
     return text, voice.call_twiml(message, text, now=now)
@@ -177,6 +190,7 @@ def _email(message, context, now):
     booking = context["booking"]
     program = booking.session.program
     context = dict(context, page_url=public_url_for("public.booking", token=booking.token),
+                   offer_url=public_url_for("public.offer", token=booking.token),
                    date_long=format_date_long(booking.session.start_dt),
                    old_date_long=(format_datetime_long(context["old_session"].start_dt)
                                   if context["old_session"] is not None else None),

@@ -675,3 +675,49 @@ class NewsDelivery(db.Model):
     @property
     def session_ids(self):
         return [int(value) for value in _split(self.session_list)]
+
+
+class OfferState(enum.StrEnum):
+    OPEN = "open"  # the seat is held for the booking's party until expires_dt
+    TAKEN = "taken"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # the booking was cancelled, or the session, meanwhile
+
+
+class SeatOffer(db.Model):
+    """A seat freed close to the session's start, offered to one waitlisted booking
+    (desk.events.offers). While it is open its seats are held for that party
+    (desk.events.availability counts them); it points at a person only through its
+    booking, and goes with it."""
+
+    __tablename__ = "seat_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    seats: Mapped[int]
+    state: Mapped[OfferState] = mapped_column(enum_column(OfferState, "state"))
+    offered_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    booking = relationship("Booking", lazy="joined")
+    session = relationship("EventSession")
+
+    __table_args__ = (
+        CheckConstraint(f"seats BETWEEN 1 AND {Booking.MAX_SEATS}", name="seats"),
+        CheckConstraint("expires_dt > offered_dt", name="expires_after_offer"),
+        CheckConstraint("state = 'open' OR decided_dt IS NOT NULL", name="decided_dt"),
+        Index("uq_seat_offers_open_booking", "booking_id", unique=True,
+              sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+        Index("ix_seat_offers_session_state", "session_id", "state"),
+        Index("ix_seat_offers_state_expires", "state", "expires_dt"),
+    )
+
+    @property
+    def is_open(self):
+        return self.state == OfferState.OPEN
+
+    def __repr__(self):
+        return f"<SeatOffer {self.id} {self.state} booking={self.booking_id}>"

@@ -35,6 +35,7 @@ class BookingTemplate(enum.StrEnum):
     SESSION_CANCELLED = "session_cancelled"
     SESSION_CHANGED = "session_changed"
     BOOKING_MOVED = "booking_moved"
+    SEAT_OFFERED = "seat_offered"  # desk.events.offers: reply 1 / press 1 to take the seat
 
 
 # what may still be sent about a cancelled booking

@@ -8,7 +8,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from desk.core.forms import labelled_choices
@@ -84,3 +84,10 @@ class MoveForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.target.choices = [(session.id, describe(session, counts))
                                for session, counts in targets]
+
+
+class OfferForm(FlaskForm):
+    """A seat offer's page: take the seat (the one big button), or say you cannot come."""
+
+    take = SubmitField(_l("Take this seat"))
+    decline = SubmitField(_l("I cannot come"))

@@ -10,6 +10,12 @@ cannot route); the answer names the class:
   plans for this number is dropped: the answer already says it.
 - Anything else: a short help text with the desk's phone number.
 
+A seat offered from the waiting list (desk.events.offers) is answered the same ways:
+1 / はい or key 1 takes the seat, 2 or key 2 says "I cannot come" (once: the seat goes
+to the next person at once), anything else the offer's own help; the SMS records 1 as
+`confirmed` and 2 as `cancelled` (the offer's). A "1" after the deadline or the start
+is refused with what to do.
+
 A call's key menu: 1 to confirm attendance, 2 to cancel (asked once more: 2 again
 cancels, 1 keeps it), 9 to hear the message again; anything else repeats the menu. It
 is offered while the booking is active and the session has not started.
@@ -24,6 +30,7 @@ from flask_babel import gettext as _
 
 from desk.core.i18n import format_date_short, format_time
 from desk.events import bookings as booking_service
+from desk.events import offers
 from desk.events.labels import kind_label
 from desk.events.messages import booking_of, place_options
 from desk.events.models import BookingStatus, CancelReason, Confirmation
@@ -32,7 +39,7 @@ from desk.extensions import db
 from desk.notify.content import fewest_segments
 from desk.notify.kinds import MENU_STEP, Ask, KeyMenu, Menu, Repeat, Say
 from desk.notify.models import MessageChannel, ReplyAction
-from desk.notify.spoken import spoken_date, spoken_time
+from desk.notify.spoken import spoken_code, spoken_date, spoken_time
 
 CANCEL_WINDOW = timedelta(hours=24)
 SMS_ACTOR = "sms reply"
@@ -104,12 +111,36 @@ def _cancel(booking, address, previous, now):
         booking)
 
 
+def _answer_offer(booking, text, *, address, now):
+    """An SMS answering a seat offer (OfferClosedError, a DeskError, becomes notify's
+    refusal with its message)."""
+    offer = offers.latest_offer(booking)
+    if offer is None:
+        return None
+    if text in CONFIRM_WORDS:
+        offers.take_offer(offer, actor=SMS_ACTOR, now=now)
+        cancel_pending(booking, now=now, templates=[BookingTemplate.WAITLIST_PROMOTED],
+                       channel=MessageChannel.SMS, address=address)
+        return ReplyAction.CONFIRMED, _one_segment(lambda what: _(
+            "Your seat is booked: %(what)s. Code %(code)s.", what=what,
+            code=booking.display_code), booking)
+    if text in CANCEL_WORDS:
+        offers.decline_offer(offer, actor=SMS_ACTOR, now=now)
+        return ReplyAction.CANCELLED, _one_segment(lambda what: _(
+            "Thank you. The seat goes to the next person: %(what)s.", what=what), booking)
+    return ReplyAction.HELP, _one_segment(lambda what: _(
+        "%(what)s: reply 1 to take the seat, 2 if you cannot come. Questions: %(phone)s",
+        what=what, phone=_phone()), booking)
+
+
 def answer_sms(message, text, *, address, previous, now):
     """(ReplyAction, answer) for an SMS answering a message about a booking; None when
     the booking is gone (notify's general help answers)."""
     booking = booking_of(message)
     if booking is None:
         return None
+    if message.template == BookingTemplate.SEAT_OFFERED:
+        return _answer_offer(booking, text, address=address, now=now)
     if text not in CONFIRM_WORDS and text not in CANCEL_WORDS:
         return ReplyAction.HELP, _help(booking)
     if not booking.is_active:
@@ -137,10 +168,15 @@ def describe_booking(booking):
 
 def offers_keys(message, *, now):
     booking = booking_of(message)
+    if booking is not None and message.template == BookingTemplate.SEAT_OFFERED:
+        return offers.is_takeable(offers.latest_offer(booking), now=now)
     return booking is not None and booking.is_active and booking.session.start_dt > now
 
 
 def menu_text(message):
+    if message.template == BookingTemplate.SEAT_OFFERED:
+        return _("To take this seat, press 1. If you cannot come, press 2. "
+                 "To hear this message again, press 9.")
     if booking_of(message).status == BookingStatus.WAITLISTED:
         return _("To leave the waiting list, press 2. To hear this message again, press 9.")
     return _("If you will come, press 1. To cancel, press 2. "
@@ -177,10 +213,30 @@ def _press_cancel(message, booking, digits, now):
                  booking=describe))
 
 
+def _press_offer(booking, digits, now):
+    offer = offers.latest_offer(booking)
+    describe = describe_booking(booking)
+    if digits == "1":
+        try:
+            offers.take_offer(offer, actor=VOICE_ACTOR, now=now)
+        except offers.OfferClosedError:
+            return Say(_("Sorry, this seat can no longer be taken."))
+        return Say(_("Your seat is booked: %(booking)s. Your booking code is %(code)s.",
+                     booking=describe, code=spoken_code(booking.display_code)))
+    if digits == "2":
+        offers.decline_offer(offer, actor=VOICE_ACTOR, now=now)
+        return Say(_("Thank you. The seat goes to the next person."))
+    if digits == "9":
+        return Repeat()
+    return Menu()
+
+
 def press_key(message, step, digits, *, now):
     """The answer to a key pressed at `step` of a booking's call (notify has checked
     that the menu is still offered)."""
     booking = booking_of(message)
+    if message.template == BookingTemplate.SEAT_OFFERED and step == MENU_STEP:
+        return _press_offer(booking, digits, now)
     if step == MENU_STEP:
         return _press_menu(message, booking, digits, now)
     if step == CANCEL_STEP:

@@ -11,8 +11,10 @@
   listed for coordinators ("send again" / "it arrived"); nothing is re-sent blindly.
 
 - `run_periodic`: the features' own scheduled jobs (`register_periodic`: the digest of
-  new classes), each asked every sweep whether it is due; each job decides that itself,
-  idempotently (a run of a period it already ran does nothing).
+  new classes, seat offers past their deadline), each asked every sweep whether it is
+  due, so that whoever runs the dispatcher runs them too, without notify knowing what
+  they are; each job decides that itself, idempotently (a run of a period it already
+  ran does nothing).
 - `purge_expired`: once a day, the retention purge (desk.core.retention): personal data
   past its period is anonymised or deleted. Not about messages, but it is scheduled
   work that must run wherever desk runs, by the same runners.
@@ -139,12 +141,15 @@ def sweep(*, now=None, timeout=CLAIM_TIMEOUT):
     """Stale claims to unknown, then reconcile; returns (ids now unknown, ids settled)."""
     now = now or utcnow()
     stale = mark_stale_claims(now=now, timeout=timeout)
-    return stale, reconcile_unknown(now=now)
+    settled = reconcile_unknown(now=now)
+    return stale, settled
 
 
 def run_pass(*, now=None, timeout=CLAIM_TIMEOUT):
-    """One full round: sweep, then send what is due. Returns the dispatch outcomes."""
+    """One full round: sweep, the periodic jobs, then send what is due. Returns the
+    dispatch outcomes."""
     sweep(now=now, timeout=timeout)
+    run_periodic(now=now)
     return dispatch_due(now=now)
 
 

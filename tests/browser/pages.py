@@ -61,7 +61,7 @@ PAGES = {
         Page("anonymous", "closed", args={"session_id": "session.past"}),
     ),
     "public.booking": tuple(Page("anonymous", state, args={"token": f"booking.{state}"})
-                            for state in ("booked", "waitlisted", "cancelled")),
+                            for state in ("booked", "waitlisted", "cancelled", "offered")),
     "public.booking_cancel": (
         Page("anonymous", "confirm", args={"token": "booking.booked"}),
         Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
@@ -70,6 +70,7 @@ PAGES = {
         Page("anonymous", "choose a date", args={"token": "booking.booked"}),
         Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
     ),
+    "public.offer": (Page("anonymous", "open offer", args={"token": "booking.offered"}),),
     "public.cancel": (Page("anonymous"),),
     # the news about new classes
     "public.news_subscribe": (Page("anonymous"),),

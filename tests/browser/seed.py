@@ -444,6 +444,18 @@ def seed():
                                         channel="web", actor="web", now=now).booking,
     }
     services.cancel_booking(web_bookings["cancelled"], actor="web", now=now)
+    # a seat freed close to the start (five hours before it: inside the offer window),
+    # offered to the first on the waiting list (desk.events.offers)
+    sessions["offer"] = _session({"kind": "class", "program_id": basics.id,
+                                  "venue_id": second_venue.id, "capacity": 1},
+                                 actor=actor, now=now, day=today + timedelta(days=6),
+                                 start=time(14), end=time(15, 30))
+    leaving = services.book_seat(sessions["offer"], web_people[0], channel="web",
+                                 actor="web", now=now).booking
+    web_bookings["offered"] = services.book_seat(sessions["offer"], web_people[2],
+                                                 channel="web", actor="web", now=now).booking
+    services.cancel_booking(leaving, actor="web",
+                            now=sessions["offer"].start_dt - timedelta(hours=5))
 
     # the phone desk and the roster: a booking a family member made by phone, a class that
     # started half an hour ago (checked in, not yet, waiting, cancelled), a closed one, and

@@ -783,8 +783,10 @@ def test_nothing_is_planned_for_after_the_start(today_session, create_person):
 
 # -- the audit log --------------------------------------------------------------------------------
 
-def test_create_cancel_promote_and_attendance_are_audited(today_session, create_person,
-                                                         coordinator):
+def test_create_cancel_promote_and_attendance_are_audited(app, today_session, create_person,
+                                                         coordinator, monkeypatch):
+    # a seat freed on the day would be offered (tests/events/test_offers.py): promote here
+    monkeypatch.setitem(app.config, "DESK_OFFER_WINDOW_HOURS", 0)
     first, second = fill(today_session, create_person, 2, now=EARLY, channel="phone_desk")
     third = book(today_session, create_person(), seats=2, now=EARLY, channel="phone_desk",
                  actor=coordinator).booking

@@ -6,13 +6,13 @@ replies offered or not."""
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
 from desk.demo import data as demo_data
 from desk.events.bookings import waitlist_position
-from desk.events.models import Program, Venue
+from desk.events.models import OfferState, Program, SeatOffer, Venue
 from desk.events.notices import BookingTemplate
 from desk.events.services import book_seat
 from desk.extensions import db
@@ -104,6 +104,16 @@ def tenth_waiting(longest_booking, create_person):
 WAITLIST_TEMPLATES = (BookingTemplate.WAITLIST_CONFIRMED, BookingTemplate.MOVED_TO_WAITLIST)
 
 
+def offer_seat(booking, *, expires_dt):
+    """An open seat offer to a waiting booking (the longest deadline text: another day)."""
+    offer = SeatOffer(session_id=booking.session_id, booking_id=booking.id,
+                      seats=booking.seats, state=OfferState.OPEN,
+                      offered_dt=expires_dt - timedelta(hours=2), expires_dt=expires_dt)
+    db.session.add(offer)
+    db.session.flush()
+    return offer
+
+
 def message_for(booking, channel, template, locale="ja", address=None,
                 recipient_kind=RecipientKind.PERSON):
     message = OutboxMessage(
@@ -122,9 +132,14 @@ def test_japanese_sms_fits_one_segment(longest_booking, tenth_waiting, monkeypat
                                        template, replies):
     configure(monkeypatch, ctx, DESK_PUBLIC_URL=PUBLIC_URL if replies else "http://127.0.0.1:5000")
     booking = tenth_waiting if template in WAITLIST_TEMPLATES else longest_booking
+    if template == BookingTemplate.SEAT_OFFERED:
+        booking = tenth_waiting
+        offer_seat(booking, expires_dt=booking.session.start_dt - timedelta(hours=20))
     body = render(message_for(booking, "sms", template)).sms_body
     count = count_segments(body)
     assert count.segments == 1, f"{len(body)} characters: {body}"
+    if template == BookingTemplate.SEAT_OFFERED:
+        assert "12/12 17:30" in body
     assert LONGEST_SHORT_NAME in body
     assert DESK_PHONE in body
 
