@@ -25,6 +25,9 @@ ACTION_LABELS = {
     "booking.confirmation": _l("Caller's confirmation recorded"),
     "booking.slot": _l("Reserved slot moved"),
     "booking.move": _l("Booking moved to another date"),
+    # news of new classes
+    "news.subscribe": _l("Asked for news of new classes"),
+    "news.stop": _l("News of new classes stopped"),
     "offer.create": _l("Freed seat offered"),
     "offer.taken": _l("Seat offer taken"),
     "offer.declined": _l("Seat offer declined"),
