@@ -553,6 +553,15 @@ class ReplyChannel(enum.StrEnum):
     EMAIL = "email"
 
 
+class DeclineReason(enum.StrEnum):
+    """Why the city cannot hold a requested outreach class (short: the SMS says it)."""
+
+    DATES_UNAVAILABLE = "dates_unavailable"  # no instructors on the preferred dates
+    OUTSIDE_CITY = "outside_city"
+    TOO_FEW = "too_few"
+    OTHER = "other"  # the coordinator explains by phone
+
+
 class OutreachRequest(db.Model):
     """A group's request for an outreach class (出張講座): who asks, where, when they
     would like it, for how many, about what and with which needs. The contact person's
@@ -570,7 +579,7 @@ class OutreachRequest(db.Model):
     ADDRESS_MAX = 200
     TIMES_MAX = 200
     NEEDS_MAX = 500
-    REASON_MAX = 500
+    NOTE_MAX = 500
     COUNT_MAX = 200
     MAX_DATES = 3
 
@@ -603,7 +612,8 @@ class OutreachRequest(db.Model):
     needs_hearing: Mapped[bool] = mapped_column(default=False)
     needs_wheelchair: Mapped[bool] = mapped_column(default=False)
     needs_notes: Mapped[str | None] = mapped_column(String(NEEDS_MAX))
-    decline_reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(
+        enum_column(DeclineReason, "decline_reason"))
     # the community place (a venue) and the outreach class, once scheduled
     place_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
     session_id: Mapped[int | None] = mapped_column(
@@ -619,7 +629,7 @@ class OutreachRequest(db.Model):
     __table_args__ = (
         CheckConstraint(f"expected_count BETWEEN 1 AND {COUNT_MAX}", name="expected_count"),
         CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL",
-                        name="decline_reason"),
+                        name="declined_with_reason"),
         Index("ix_outreach_requests_status", "status", "received_dt"),
         Index("ix_outreach_requests_session_id", "session_id"),
     )

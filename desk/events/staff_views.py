@@ -36,6 +36,7 @@ from desk.events.models import (
     Program,
     SessionSeries,
     Venue,
+    VenueKind,
 )
 from desk.events.phone_desk_views import flash_promoted
 from desk.events.public_views import parse_filters
@@ -287,7 +288,7 @@ def series_cancel(series_id):
 # -- venues, programs, districts -----------------------------------------------------------
 
 def venues():
-    return render_template("staff/venues.html", venues=queries.venues())
+    return render_template("staff/venues.html", venues=queries.venues(kind=VenueKind.CITY))
 
 
 def venue_new():

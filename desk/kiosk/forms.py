@@ -11,6 +11,7 @@ from wtforms.validators import Optional
 from desk.core.districts import all_districts
 from desk.core.forms import id_choices, labelled_choices, new_submission_id
 from desk.events import queries as event_queries
+from desk.events.models import VenueKind
 from desk.kiosk.furigana import ruby_reading
 from desk.kiosk.models import KioskDevice
 from desk.people.labels import AGE_BAND_LABELS
@@ -102,5 +103,5 @@ class KioskCreateForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.venue_id.choices = id_choices(event_queries.venues(active_only=True),
+        self.venue_id.choices = id_choices(event_queries.venues(active_only=True, kind=VenueKind.CITY),
                                            lambda item: item.display_name)
