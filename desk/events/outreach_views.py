@@ -101,7 +101,7 @@ def request_arrange(request_id):
             found, form.data, actor=current_user, now=utcnow())) is not FAILED:
         flash(_("The request is being arranged."), "success")
         return redirect(url_for("staff.outreach_request", request_id=found.id))
-    return _detail(found, arrange_form=form), 400
+    return _detail(found, arrange_form=form)
 
 
 def request_decline(request_id):
@@ -111,7 +111,7 @@ def request_decline(request_id):
             found, form.data, actor=current_user, now=utcnow())) is not FAILED:
         flash(_("The request has been declined; the contact person will be told."), "success")
         return redirect(url_for("staff.outreach_request", request_id=found.id))
-    return _detail(found, decline_form=form), 400
+    return _detail(found, decline_form=form)
 
 
 def request_erase(request_id):

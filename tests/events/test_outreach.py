@@ -281,7 +281,7 @@ def test_staff_pages(settings, client, create_user, login, submit, create_progra
     db.session.refresh(found)
     assert arranged.status_code == 200 and found.status == OutreachStatus.ARRANGING
     again = client.post(f"/staff/outreach/{found.id}/arrange", data={})
-    assert again.status_code == 400 and "error-summary" in again.text
+    assert again.status_code == 200 and "この依頼は「調整中」です" in again.text
     program = create_program()
     scheduled = client.post(f"/staff/outreach/{found.id}/schedule", data={
         "place_id": "", "place_name": "湘南台二丁目自治会館",
@@ -293,3 +293,34 @@ def test_staff_pages(settings, client, create_user, login, submit, create_progra
     assert client.get("/staff/places").text.count("湘南台二丁目自治会館") == 1
     assert client.get(f"/staff/places/{found.place_id}").status_code == 200
     assert client.get("/staff/outreach/new").status_code == 200
+
+
+def test_kpi_counts_requests_held_and_groups_by_district(submit, create_program,
+                                                         create_district):
+    from desk.reports.metrics import breakdown, compute
+
+    shonandai = create_district(name="湘南台", name_kana="ショウナンダイ")
+    program = create_program()
+    held = submit(district_id=shonandai.id)
+    schedule(held, program, start_dt=local_datetime(date(2026, 11, 24), time(13, 30)),
+             end_dt=local_datetime(date(2026, 11, 24), time(15)))
+    same_group = submit(district_id=shonandai.id, preferred_date_1=date(2026, 12, 24))
+    schedule(same_group, program, place_id=held.place_id,
+             start_dt=local_datetime(date(2026, 11, 25), time(10)),
+             end_dt=local_datetime(date(2026, 11, 25), time(11, 30)))
+    later = submit(group_name="寿会", group_kind="senior_club", place_name="石川老人憩の家")
+    schedule(later, program, place_short_name="石川憩の家")  # 2026-12-20: not held yet
+    declined = submit(group_name="ハイツ湘南管理組合", group_kind="apartment")
+    outreach.decline_request(declined, {"decline_reason": "too_few"}, actor="test", now=NOW)
+    db.session.flush()
+    after = local_datetime(date(2026, 11, 26), time(9))
+    figures = compute(date(2026, 4, 1), date(2027, 3, 31), now=after)
+    assert (figures["outreach_requests_received"], figures["outreach_requests_held"],
+            figures["outreach_groups_reached"]) == (4, 2, 1)
+    rows = {row.key: row.values for row in breakdown(date(2026, 4, 1), date(2027, 3, 31),
+                                                     "district", now=after)}
+    assert (rows[shonandai.id]["outreach_requests_received"],
+            rows[shonandai.id]["outreach_requests_held"],
+            rows[shonandai.id]["outreach_groups_reached"]) == (2, 2, 1)
+    assert rows[None]["outreach_requests_received"] == 2
+    assert rows[None]["outreach_requests_held"] == 0
