@@ -53,10 +53,9 @@ def request_form():
 
 
 def request_sent():
-    """The confirmation: what happens next (only after sending the form)."""
+    """The confirmation: what happens next, with the request this browser sent (none:
+    the page says how to send one)."""
     found = db.session.get(OutreachRequest, session[SENT_KEY]) if session.get(SENT_KEY) else None
-    if found is None:
-        return redirect(url_for("public.outreach_request"))
     return render_template("public/outreach_sent.html", outreach_request=found, **LABELS)
 
 
