@@ -70,6 +70,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('venues', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_venues_kind'), type_='check')
         batch_op.drop_column('kind')
 
     with op.batch_alter_table('outreach_requests', schema=None) as batch_op:
