@@ -290,7 +290,12 @@ def compute(first, last, *, now=None):
     figures, base = _session_figures(scope)
     sessions = figures.get(0) or _session_figures_empty()
     result = {column: sessions[column] for column in SESSION_COLUMNS}
-    result["venues_used"] = db.session.scalar(select(func.count(distinct(base.c.venue_id))))
+    # the outreach requests' counts ride on the venues' statement (the dashboard's
+    # statement count stays where it was)
+    venues_used, *outreach = db.session.execute(select(
+        func.count(distinct(base.c.venue_id)), *_outreach_totals(scope))).one()
+    result["venues_used"] = venues_used
+    result.update(zip(OUTREACH_COLUMNS, (int(value or 0) for value in outreach), strict=True))
     result["no_show_rate"] = _share(sessions["no_shows"],
                                     sessions["no_shows"] + sessions["attended_bookings"])
     result["waiting_list_demand"] = sessions["waiting_list_demand"]
@@ -299,28 +304,42 @@ def compute(first, last, *, now=None):
     result.update(_volunteers(first, last))
     result.update(_outcomes(scope, base))
     result.update(_survey(scope))
-    result.update(_outreach(scope).get(0, dict.fromkeys(OUTREACH_COLUMNS, 0)))
     return {metric.key: result.get(metric.key) for metric in METRICS}
 
 
-def _outreach(scope, group=None):
-    """{group: {OUTREACH_COLUMNS}} of outreach requests, in one query: received in the
-    period, and scheduled with their class held in the period (requests, distinct group
-    names); `group` a column of the request (its district), else all in one."""
+def _outreach_conditions(scope):
+    """(received in the period, scheduled with its class held in the period)."""
     received = and_(OutreachRequest.received_dt >= scope.start,
                     OutreachRequest.received_dt < scope.end)
     held = and_(OutreachRequest.status == OutreachStatus.SCHEDULED, _held(scope.now),
                 EventSession.start_dt >= scope.start, EventSession.start_dt < scope.end)
-    key = (group if group is not None else literal(0)).label("g")
-    rows = db.session.execute(
-        select(key, func.sum(case((received, 1), else_=0)),
-               func.count(distinct(case((held, OutreachRequest.id)))),
-               func.count(distinct(case((held, OutreachRequest.group_name)))))
-        .select_from(OutreachRequest)
-        .outerjoin(EventSession, EventSession.id == OutreachRequest.session_id)
-        .where(or_(received, held)).group_by(key))
-    return {g: dict(zip(OUTREACH_COLUMNS, (int(a or 0), int(b or 0), int(c or 0)),
-                        strict=True)) for g, a, b, c in rows}
+    return received, held
+
+
+def _outreach_figures(scope, group):
+    """The OUTREACH_COLUMNS as aggregates over the requests (and their classes) that
+    count in the period, grouped by `group` (None: all in one)."""
+    received, held = _outreach_conditions(scope)
+    query = (select(func.coalesce(func.sum(case((received, 1), else_=0)), 0),
+                    func.count(distinct(case((held, OutreachRequest.id)))),
+                    func.count(distinct(case((held, OutreachRequest.group_name)))))
+             .select_from(OutreachRequest)
+             .outerjoin(EventSession, EventSession.id == OutreachRequest.session_id)
+             .where(or_(received, held)))
+    return query if group is None else query.add_columns(group).group_by(group)
+
+
+def _outreach_totals(scope):
+    """The three figures as scalar subqueries, to add to another statement."""
+    figures = _outreach_figures(scope, None).subquery()
+    return [select(column).scalar_subquery() for column in figures.c]
+
+
+def _outreach(scope, group):
+    """{group: {OUTREACH_COLUMNS}} of outreach requests, by a column of the request."""
+    return {key: dict(zip(OUTREACH_COLUMNS, (int(a or 0), int(b or 0), int(c or 0)),
+                          strict=True))
+            for a, b, c, key in db.session.execute(_outreach_figures(scope, group))}
 
 
 def _session_figures_empty():
