@@ -114,15 +114,14 @@ def request_decline(request_id):
 
 
 def request_erase(request_id):
+    """Erase the contact person's details; a refusal (already erased) is flashed."""
     found = get_or_404(OutreachRequest, request_id)
     form = OutreachNoteForm(prefix="erase")
-    if form.validate_on_submit() and attempt(form, lambda: outreach.blank_contact(
+    if not form.validate_on_submit():
+        flash(_("The form has expired. Please send it again."), "error")
+    elif attempt(form, lambda: outreach.blank_contact(
             found, actor=current_user, now=utcnow())) is not FAILED:
         flash(_("The contact person's details have been erased."), "success")
-        return redirect(url_for("staff.outreach_request", request_id=found.id))
-    flash(form.errors.get("note", [_("The details could not be erased.")])[0]
-          if form.errors else _("The contact details of this request were already erased."),
-          "error")
     return redirect(url_for("staff.outreach_request", request_id=found.id))
 
 

@@ -324,3 +324,24 @@ def test_kpi_counts_requests_held_and_groups_by_district(submit, create_program,
             rows[shonandai.id]["outreach_groups_reached"]) == (2, 2, 1)
     assert rows[None]["outreach_requests_received"] == 2
     assert rows[None]["outreach_requests_held"] == 0
+
+
+def test_retention_disclosure_and_erasure_of_a_resident(submit, create_person, app):
+    from datetime import timedelta
+
+    from desk.core import retention
+    from desk.events import _outreach_requests_of
+    from desk.people import erasure
+
+    kept = submit()
+    old = submit(group_name="寿会", contact_phone="090-1357-2468")
+    outreach.decline_request(old, {"decline_reason": "too_few"}, actor="test", now=NOW)
+    db.session.commit()
+    outcome = {item.data_class.key: item.count for item in retention.purge(
+        app.config, now=NOW + timedelta(days=366), actor="test")}
+    assert outcome["outreach_contacts"] == 1
+    assert old.contact_name is None and kept.contact_name == "佐藤 和子"  # still open
+    person = create_person(phone="090-2468-1357")
+    assert _outreach_requests_of(person) == [kept]
+    erasure.anonymise(person, actor="test", now=NOW)
+    assert kept.contact_phone is None and kept.contact_removed_dt is not None
