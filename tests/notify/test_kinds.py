@@ -9,6 +9,7 @@ from sqlalchemy import select
 from desk.consults import messages as consult_messages
 from desk.core.errors import ConflictError
 from desk.events import notices as booking_notices
+from desk.events import outreach_messages
 from desk.extensions import db
 from desk.notify import dispatch, kinds, services
 from desk.notify.content import render
@@ -33,6 +34,7 @@ PLANNED = [
     (volunteer_notices.SHIFT_TOPIC, list(volunteer_notices.ShiftTemplate)),
     (volunteer_notices.ACCOUNT_TOPIC, list(volunteer_notices.AccountTemplate)),
     (consult_messages.TOPIC, [consult_messages.CONSULT_TURN]),
+    (outreach_messages.TOPIC, list(outreach_messages.LABELS)),
 ]
 
 
@@ -48,7 +50,8 @@ def test_every_template_a_feature_plans_is_registered(ctx, topic, templates):
 def test_nothing_else_is_registered(ctx):
     planned = {str(template) for _topic, templates in PLANNED for template in templates}
     assert set(kinds.templates()) == planned
-    for kind in (volunteer_notices.RECIPIENT, consult_messages.RECIPIENT):
+    for kind in (volunteer_notices.RECIPIENT, consult_messages.RECIPIENT,
+                 outreach_messages.RECIPIENT):
         assert kinds.recipients_of(kind).kind == kind
 
 
@@ -59,7 +62,7 @@ def test_every_row_planned_in_the_features_is_registered(ctx, create_session, cr
     assert {message.topic for message in messages} == {topic for topic, _ in PLANNED}
     assert {message.recipient_kind for message in messages} == {
         RecipientKind.PERSON, RecipientKind.PROXY, volunteer_notices.RECIPIENT,
-        consult_messages.RECIPIENT}
+        consult_messages.RECIPIENT, outreach_messages.RECIPIENT}
     for message in messages:
         assert kinds.topic_of(message.template).name == message.topic
         assert message.topic_id is not None
