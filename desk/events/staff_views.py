@@ -21,7 +21,7 @@ from desk.core.timeutil import (
     week_start,
 )
 from desk.core.web import FAILED, attempt, get_or_404, parse_day
-from desk.events import availability, panels, queries, recurrence, services
+from desk.events import availability, outreach, panels, queries, recurrence, services
 from desk.events.forms import (
     CancelForm,
     DistrictForm,
@@ -34,6 +34,7 @@ from desk.events.labels import KIND_LABELS, left_alone_message
 from desk.events.models import (
     EventSession,
     Program,
+    SessionKind,
     SessionSeries,
     Venue,
     VenueKind,
@@ -122,7 +123,10 @@ def session_edit(session_id):
             flash(_("The session has been saved."), "success")
             _flash_booking_changes(result.booking_changes)
             return redirect(url_for("staff.session_edit", session_id=session.id))
-    return render_template("staff/session_form.html", form=form, session=session, now=utcnow())
+    linked = (outreach.request_of_session(session.id)
+              if session.kind == SessionKind.OUTREACH_CLASS else None)
+    return render_template("staff/session_form.html", form=form, session=session, now=utcnow(),
+                           outreach_request=linked)
 
 
 def _flash_booking_changes(changes):

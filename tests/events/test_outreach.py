@@ -293,6 +293,8 @@ def test_staff_pages(settings, client, create_user, login, submit, create_progra
     assert client.get("/staff/places").text.count("湘南台二丁目自治会館") == 1
     assert client.get(f"/staff/places/{found.place_id}").status_code == 200
     assert client.get("/staff/outreach/new").status_code == 200
+    session_page = client.get(f"/staff/sessions/{found.session_id}")
+    assert f"/staff/outreach/{found.id}" in session_page.text
 
 
 def test_kpi_counts_requests_held_and_groups_by_district(submit, create_program,
