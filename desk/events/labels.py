@@ -56,9 +56,9 @@ LEVEL_LABELS = {
 }
 
 OUTREACH_STATUS_LABELS = {
-    OutreachStatus.RECEIVED: _l("Received"),
+    OutreachStatus.RECEIVED: _l("Received, not yet arranged"),
     OutreachStatus.ARRANGING: _l("Being arranged"),
-    OutreachStatus.SCHEDULED: _l("Scheduled"),
+    OutreachStatus.SCHEDULED: _l("Outreach class arranged"),
     OutreachStatus.DECLINED: _l("Declined"),
 }
 
