@@ -465,18 +465,23 @@ OUTREACH_REQUESTS = [
 
 # The community places among those (自治会館, a care facility's hall, a housing estate's
 # meeting room): where the outreach class is held, a venue of kind community with its
-# reading, short name for SMS, address and English name; the others are rooms of a city
+# reading, short name for SMS, address and short English name (for English SMS); the others are rooms of a city
 # venue (the class is at that venue).
 COMMUNITY_PLACES = {
     "鵠沼海岸三丁目町内会館": ("クゲヌマカイガンサンチョウメチョウナイカイカン", "鵠沼海岸三町会館",
-                      "神奈川県藤沢市鵠沼海岸3-11-7"),
-    "辻堂元町自治会館": ("ツジドウモトマチジチカイカン", "辻堂元町会館", "神奈川県藤沢市辻堂元町4-2-18"),
-    "湘南の丘 多目的ホール": ("ショウナンノオカ タモクテキホール", "湘南の丘", "神奈川県藤沢市大庭5061-3"),
-    "善行団地集会所": ("ゼンギョウダンチシュウカイジョ", "善行団地集会所", "神奈川県藤沢市善行団地2-1"),
-    "片瀬山自治会館": ("カタセヤマジチカイカン", "片瀬山会館", "神奈川県藤沢市片瀬山3-14-2"),
+                      "神奈川県藤沢市鵠沼海岸3-11-7", "Kugenuma 3 Hall"),
+    "辻堂元町自治会館": ("ツジドウモトマチジチカイカン", "辻堂元町会館", "神奈川県藤沢市辻堂元町4-2-18",
+                 "Motomachi Hall"),
+    "湘南の丘 多目的ホール": ("ショウナンノオカ タモクテキホール", "湘南の丘", "神奈川県藤沢市大庭5061-3",
+                     "Shonan no Oka"),
+    "善行団地集会所": ("ゼンギョウダンチシュウカイジョ", "善行団地集会所", "神奈川県藤沢市善行団地2-1",
+                "Zengyo Danchi Hall"),
+    "片瀬山自治会館": ("カタセヤマジチカイカン", "片瀬山会館", "神奈川県藤沢市片瀬山3-14-2",
+                "Katase-yama Hall"),
     "湘南台一丁目町内会館": ("ショウナンダイイッチョウメチョウナイカイカン", "湘南台一町会館",
-                    "神奈川県藤沢市湘南台1-22-5"),
-    "ひだまり六会 食堂": ("ヒダマリムツアイ ショクドウ", "ひだまり六会", "神奈川県藤沢市亀井野2-30-11"),
+                    "神奈川県藤沢市湘南台1-22-5", "Shonandai 1 Hall"),
+    "ひだまり六会 食堂": ("ヒダマリムツアイ ショクドウ", "ひだまり六会", "神奈川県藤沢市亀井野2-30-11",
+                  "Hidamari Mutsuai"),
 }
 
 # Requests for an outreach class in the demo, each in its state: (group, kind, contact

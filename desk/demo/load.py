@@ -151,10 +151,10 @@ class DemoLoader:
         for group, _contact, venue_key, place, place_en in data.OUTREACH_REQUESTS:
             if place not in data.COMMUNITY_PLACES:
                 continue
-            kana, short_name, address = data.COMMUNITY_PLACES[place]
+            kana, short_name, address, short_name_en = data.COMMUNITY_PLACES[place]
             self.places[place] = outreach.create_place({
                 "name": place, "name_kana": kana, "name_en": place_en,
-                "short_name": short_name, "address": address,
+                "short_name": short_name, "short_name_en": short_name_en, "address": address,
                 "district_id": self.venues[venue_key].district_id,
                 "default_capacity": 20,
                 "accessibility_notes": f"{group}の会場です。",
@@ -290,7 +290,9 @@ class DemoLoader:
 
     def load_outreach_requests(self):
         """A few requests for outreach classes, each in its state; the scheduled one gets
-        its class at its community place (desk.events.outreach, as coordinators do)."""
+        its class at its community place (desk.events.outreach, as coordinators do). Its
+        seats are booked by the facility itself, not through desk: the class is left
+        out of the demo's bookings and shifts."""
         for (group, kind, name, kana, phone, reply, place, days_ago, state,
              reason) in data.DEMO_REQUESTS:
             received = self.now - timedelta(days=days_ago, hours=3)
@@ -327,8 +329,8 @@ class DemoLoader:
                     "program_id": self.programs["calls_camera"].id,
                     "start_dt": local_datetime(day, time(14)),
                     "end_dt": local_datetime(day, time(15, 30)),
-                    "notes": "施設の入居者の方向けです。"}, actor=self.staff[0], now=later)
-                self.sessions.append(request.session)
+                    "notes": "施設の入居者の方向けです。",
+                    "notes_en": "For the residents of the home."}, actor=self.staff[0], now=later)
 
     def load_today(self):
         """A consultation desk and a class running now, anchored to `now` whatever the

@@ -226,6 +226,7 @@ def schedule_request(request, data, *, actor, now):
         "capacity": data.get("capacity") or request.expected_count,
         "requesting_group": request.group_name,
         "notes": data.get("notes"),
+        "notes_en": data.get("notes_en"),
     }, actor=actor, now=now)
     return _step(request, OutreachStatus.SCHEDULED, actor=actor, now=now,
                  place_id=place.id, session_id=session.id)

@@ -222,12 +222,13 @@ def test_demo_bookings_have_their_audit_entries_and_messages(demo):
             assert booking.id in reminders
     # the same count from the database: every message is about a booking it knows (or,
     # for a volunteer, a shift: tests/demo/test_demo_volunteers.py; for a visitor at a
-    # consultation desk, a ticket: tests/demo/test_demo_consults.py)
+    # consultation desk, a ticket: tests/demo/test_demo_consults.py; for the contact
+    # person of an outreach request, the request: tests/events/test_outreach.py)
     orphans = db.session.scalar(
         select(func.count(OutboxMessage.id)).where(OutboxMessage.topic_id.is_(None)))
     assert orphans == 0
     assert set(db.session.scalars(select(OutboxMessage.topic).distinct())) <= {
-        "booking", "shift", "ticket"}
+        "booking", "shift", "ticket", "outreach"}
 
 
 def test_demo_data_keeps_the_invariants_of_design_md(demo):
