@@ -56,6 +56,7 @@ from desk.events import services as event_services
 from desk.events.models import SessionKind, SessionStatus
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
+from desk.volunteers import services as volunteer_services
 
 ACTOR = "demo"
 SEED = 20240401
@@ -121,6 +122,9 @@ class DemoLoader:
         self.programs = {}
         self.series = []
         self.sessions = []
+        # classes scheduled from outreach requests (left out of the bookings and the
+        # bulk shifts, whose random draws stay as they were)
+        self.scheduled_outreach = []
         self.logins = []
         self.staff = []  # the coordinators' accounts
         self.residents = []
@@ -331,6 +335,15 @@ class DemoLoader:
                     "end_dt": local_datetime(day, time(15, 30)),
                     "notes": "施設の入居者の方向けです。",
                     "notes_en": "For the residents of the home."}, actor=self.staff[0], now=later)
+                self.scheduled_outreach.append(request.session)
+
+    def staff_outreach_requests(self):
+        """The class scheduled from a request has its shifts, open for volunteers to
+        sign up for (a lead and two assistants)."""
+        for session in self.scheduled_outreach:
+            for role, places in (("lead", 1), ("assistant", 2)):
+                volunteer_services.create_shift(session, {"role": role, "places": places},
+                                                actor=self.staff[0], now=self.now)
 
     def load_today(self):
         """A consultation desk and a class running now, anchored to `now` whatever the
@@ -458,6 +471,7 @@ class DemoLoader:
         self.volunteers = DemoVolunteers(
             random.Random(VOLUNTEER_SEED), sessions=self.sessions, venues=self.venues,
             staff=self.staff, today=self.today, now=self.now).load(cancelled)
+        self.staff_outreach_requests()
         for sessions, reason in cancellations:
             self._cancel(sessions, reason)
         self.complete_past()
