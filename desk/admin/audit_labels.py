@@ -50,6 +50,12 @@ ACTION_LABELS = {
     # venues, programs, districts, consultation topics
     "venue.create": _l("Venue added"),
     "venue.update": _l("Venue changed"),
+    # outreach requests (desk.events.outreach)
+    "outreach_request.create": _l("Outreach request received"),
+    "outreach_request.arranging": _l("Outreach request being arranged"),
+    "outreach_request.scheduled": _l("Outreach class scheduled"),
+    "outreach_request.declined": _l("Outreach request declined"),
+    "outreach_request.erase_contact": _l("Outreach request's contact details erased"),
     "program.create": _l("Program added"),
     "program.update": _l("Program changed"),
     "district.create": _l("District added"),
@@ -132,6 +138,7 @@ OBJECT_LABELS = {
     "sessions": _l("Scheduled session"),
     "session_series": _l("Series"),
     "venues": _l("Venue"),
+    "outreach_requests": _l("Outreach request"),
     "programs": _l("Program"),
     "districts": _l("District"),
     "consult_topics": _l("Consultation topic"),

@@ -463,6 +463,43 @@ OUTREACH_REQUESTS = [
      "Goshomi Citizen Center, Japanese-style room"),
 ]
 
+# The community places among those (自治会館, a care facility's hall, a housing estate's
+# meeting room): where the outreach class is held, a venue of kind community with its
+# reading, short name for SMS, address and short English name (for English SMS); the others are rooms of a city
+# venue (the class is at that venue).
+COMMUNITY_PLACES = {
+    "鵠沼海岸三丁目町内会館": ("クゲヌマカイガンサンチョウメチョウナイカイカン", "鵠沼海岸三町会館",
+                      "神奈川県藤沢市鵠沼海岸3-11-7", "Kugenuma 3 Hall"),
+    "辻堂元町自治会館": ("ツジドウモトマチジチカイカン", "辻堂元町会館", "神奈川県藤沢市辻堂元町4-2-18",
+                 "Motomachi Hall"),
+    "湘南の丘 多目的ホール": ("ショウナンノオカ タモクテキホール", "湘南の丘", "神奈川県藤沢市大庭5061-3",
+                     "Shonan no Oka"),
+    "善行団地集会所": ("ゼンギョウダンチシュウカイジョ", "善行団地集会所", "神奈川県藤沢市善行団地2-1",
+                "Zengyo Danchi Hall"),
+    "片瀬山自治会館": ("カタセヤマジチカイカン", "片瀬山会館", "神奈川県藤沢市片瀬山3-14-2",
+                "Katase-yama Hall"),
+    "湘南台一丁目町内会館": ("ショウナンダイイッチョウメチョウナイカイカン", "湘南台一町会館",
+                    "神奈川県藤沢市湘南台1-22-5", "Shonandai 1 Hall"),
+    "ひだまり六会 食堂": ("ヒダマリムツアイ ショクドウ", "ひだまり六会", "神奈川県藤沢市亀井野2-30-11",
+                  "Hidamari Mutsuai"),
+}
+
+# Requests for an outreach class in the demo, each in its state: (group, kind, contact
+# name, reading, phone, answer by, place, days ago received, state, decline reason).
+# The one "scheduled" is held at its community place some weeks ahead.
+DEMO_REQUESTS = [
+    ("鵠沼海岸三丁目町内会", "neighbourhood", "山田 一郎", "ヤマダ イチロウ", "090-3821-5543", "sms",
+     "鵠沼海岸三丁目町内会館", 2, "received", None),
+    ("辻堂元町老人クラブ「若葉会」", "senior_club", "鈴木 和子", "スズキ カズコ", "0466-34-7720",
+     "voice", "辻堂元町自治会館", 9, "arranging", None),
+    ("特別養護老人ホーム 湘南の丘", "care_facility", "高橋 健", "タカハシ ケン", "0466-87-3310",
+     "voice", "湘南の丘 多目的ホール", 16, "scheduled", None),
+    ("デイサービス ひだまり六会", "care_facility", "加藤 洋子", "カトウ ヨウコ", "080-6612-0938",
+     "sms", "ひだまり六会 食堂", 21, "declined", "dates_unavailable"),
+    ("善行団地自治会", "apartment", "田中 節子", "タナカ セツコ", "070-4127-8856", "sms",
+     "善行団地集会所", 1, "received", None),
+]
+
 OUTREACH_PROGRAMS = ["basics", "line", "scam", "my_number", "calls_camera", "cashless"]
 
 # 啓発イベント per fiscal year: (month, BYDAY ordinal and weekday, start, end, venue,

@@ -53,11 +53,12 @@ from desk.demo.offers import load_offers
 from desk.demo.reports import DemoReports
 from desk.demo.residents import DemoResidents
 from desk.demo.volunteers import DemoVolunteers
-from desk.events import availability, recurrence, session_messages
+from desk.events import availability, outreach, recurrence, session_messages
 from desk.events import services as event_services
 from desk.events.models import Booking, BookingStatus, SessionKind, SessionStatus
 from desk.extensions import db
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage
+from desk.volunteers import services as volunteer_services
 
 ACTOR = "demo"
 SEED = 20240401
@@ -121,9 +122,13 @@ class DemoLoader:
         self.rng = random.Random(SEED)
         self.districts = {}
         self.venues = {}
+        self.places = {}  # community places by name
         self.programs = {}
         self.series = []
         self.sessions = []
+        # classes scheduled from outreach requests (left out of the bookings and the
+        # bulk shifts, whose random draws stay as they were)
+        self.scheduled_outreach = []
         self.logins = []
         self.staff = []  # the coordinators' accounts
         self.residents = []
@@ -149,6 +154,20 @@ class DemoLoader:
             values = {name: item[name] for name in fields}
             values["district_id"] = self.districts[item["district"]].id
             self.venues[item["key"]] = event_services.create_venue(values, actor=ACTOR)
+        # the community places outreach classes are held at, in the district of the city
+        # venue near them (desk.events.outreach)
+        for group, _contact, venue_key, place, place_en in data.OUTREACH_REQUESTS:
+            if place not in data.COMMUNITY_PLACES:
+                continue
+            kana, short_name, address, short_name_en = data.COMMUNITY_PLACES[place]
+            self.places[place] = outreach.create_place({
+                "name": place, "name_kana": kana, "name_en": place_en,
+                "short_name": short_name, "short_name_en": short_name_en, "address": address,
+                "district_id": self.venues[venue_key].district_id,
+                "default_capacity": 20,
+                "accessibility_notes": f"{group}の会場です。",
+                "accessibility_notes_en": "Hall of the group that asked for the class."},
+                actor=ACTOR)
 
     def load_programs(self):
         for item in data.PROGRAMS:
@@ -262,17 +281,73 @@ class DemoLoader:
                     data.OUTREACH_REQUESTS)
                 program = self.programs[self.rng.choice(data.OUTREACH_PROGRAMS)]
                 start, end = self.rng.choice(OUTREACH_TIMES)
+                # at the group's community place, or in a room of a city venue
+                community = self.places.get(place)
+                room = None if community else place.split(" ", 1)[-1]
                 self._session({
                     "kind": SessionKind.OUTREACH_CLASS.value,
                     "program_id": program.id,
-                    "venue_id": self.venues[venue_key].id,
+                    "venue_id": (community or self.venues[venue_key]).id,
                     "capacity": self.rng.choice((10, 12, 15, 20)),
                     "requesting_group": group,
                     "requesting_contact": contact,
-                    "notes": f"会場：{place}",
-                    "notes_en": f"Place: {place_en}",
+                    "notes": f"会場：{room}" if room else None,
+                    "notes_en": f"Room: {place_en.split(', ', 1)[-1]}" if room else None,
                 }, day, start, end)
             month = month + relativedelta(months=1)
+
+    def load_outreach_requests(self):
+        """A few requests for outreach classes, each in its state; the scheduled one gets
+        its class at its community place (desk.events.outreach, as coordinators do). Its
+        seats are booked by the facility itself, not through desk: the class is left
+        out of the demo's bookings and shifts."""
+        for (group, kind, name, kana, phone, reply, place, days_ago, state,
+             reason) in data.DEMO_REQUESTS:
+            received = self.now - timedelta(days=days_ago, hours=3)
+            first_choice = self.today + timedelta(days=24 - days_ago % 5)
+            request = outreach.submit_request({
+                "group_name": group, "group_kind": kind, "contact_name": name,
+                "contact_kana": kana, "contact_phone": phone, "reply_channel": reply,
+                "place_name": place, "place_address": data.COMMUNITY_PLACES[place][2],
+                "district_id": self.places[place].district_id,
+                "preferred_date_1": first_choice,
+                "preferred_date_2": first_choice + timedelta(days=7),
+                "preferred_times": "平日の午後（13時半以降）",
+                "expected_count": 8 + days_ago % 12,
+                "topics": ["basics", "line"] if kind != "care_facility" else ["calls_camera"],
+                "devices": ["iphone", "android"],
+                "needs_hearing": kind == "care_facility",
+                "needs_wheelchair": kind == "care_facility",
+                "needs_notes": "車いすの方が数名います" if kind == "care_facility" else None,
+            }, source="staff" if reply == "voice" else "web", locale="ja",
+                actor=self.staff[0] if reply == "voice" else "web", now=received)
+            later = received + timedelta(days=1)
+            if state == "arranging":
+                outreach.start_arranging(request, {"note": "会長と日程を電話で相談中"},
+                                         actor=self.staff[0], now=later)
+            elif state == "declined":
+                outreach.decline_request(request, {"decline_reason": reason},
+                                         actor=self.staff[0], now=later)
+            elif state == "scheduled":
+                day = first_choice
+                while day.weekday() >= 5:
+                    day += timedelta(days=1)
+                outreach.schedule_request(request, {
+                    "place_id": self.places[place].id,
+                    "program_id": self.programs["calls_camera"].id,
+                    "start_dt": local_datetime(day, time(14)),
+                    "end_dt": local_datetime(day, time(15, 30)),
+                    "notes": "施設の入居者の方向けです。",
+                    "notes_en": "For the residents of the home."}, actor=self.staff[0], now=later)
+                self.scheduled_outreach.append(request.session)
+
+    def staff_outreach_requests(self):
+        """The class scheduled from a request has its shifts, open for volunteers to
+        sign up for (a lead and two assistants)."""
+        for session in self.scheduled_outreach:
+            for role, places in (("lead", 1), ("assistant", 2)):
+                volunteer_services.create_shift(session, {"role": role, "places": places},
+                                                actor=self.staff[0], now=self.now)
 
     def load_today(self):
         """A consultation desk and a class running now, anchored to `now` whatever the
@@ -459,6 +534,7 @@ class DemoLoader:
         self.load_consultation_series()
         self.load_awareness_events()
         self.load_outreach_classes()
+        self.load_outreach_requests()
         self.load_today()
         self.load_residents()
         cancellations = self.choose_cancellations()
@@ -474,6 +550,7 @@ class DemoLoader:
         offer_session = self.load_offers()
         if offer_session is not None:
             self.sessions.append(offer_session)
+        self.staff_outreach_requests()
         for sessions, reason in cancellations:
             self._cancel(sessions, reason)
         self.complete_past()

@@ -2,22 +2,35 @@
 and their messages (registered with notify on import: desk.events.outbox); receivers
 for the resident registry (a person's bookings on their page and in their disclosure,
 and their bookings when two records of one resident are merged) and for moved
-sessions."""
+sessions. Outreach requests (desk.events.outreach): their messages to the contact
+person (desk.events.outreach_messages), whose details are personal data with a
+retention period, in the disclosure and the erasure of a resident with the same phone
+number or e-mail address."""
 
 import logging
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
-from desk.core import retention
-from desk.events import notices, offers, outbox, signals  # noqa: F401  (outbox registers on import)
+from desk.core import audit, retention
+from desk.events import (  # noqa: F401  (outbox registers on import)
+    notices,
+    offers,
+    outbox,
+    outreach_messages,
+    signals,
+)
 from desk.events.models import (
     Booking,
     EventSession,
     NewsDelivery,
     NewsSubscription,
+    OutreachRequest,
+    OutreachStatus,
     SeatOffer,
 )
+from desk.extensions import db
+from desk.notify import kinds
 from desk.notify import tasks as notify_tasks
 from desk.notify.models import OutboxMessage
 from desk.people import registry
@@ -96,6 +109,81 @@ def _expire_offers(*, now):
 
 
 notify_tasks.register_periodic("seat_offers.expire", _expire_offers)
+
+
+OUTREACH_TOPIC = kinds.register_topic(kinds.Topic(
+    name=outreach_messages.TOPIC,
+    templates=outreach_messages.LABELS,
+    render=outreach_messages.render,
+    describe=outreach_messages.describe,
+    error_labels=outreach_messages.ERROR_LABELS,
+    answer_sms=outreach_messages.answer_sms,
+))
+REQUESTERS = kinds.register_recipients(kinds.Recipients(
+    kind=outreach_messages.RECIPIENT,
+    label=outreach_messages.RECIPIENT_LABEL,
+    address=outreach_messages.current_address,
+    addressees=outreach_messages.addressees,
+))
+OUTREACH_CONTACT_FIELDS = ("contact_name", "contact_kana", "contact_phone", "contact_email")
+audit.personal_fields("outreach_requests", *OUTREACH_CONTACT_FIELDS)
+
+
+def _outreach_contacts_before(cutoff):
+    """Closed (scheduled or declined) and unchanged since the cutoff."""
+    return (OutreachRequest.status.in_((OutreachStatus.SCHEDULED, OutreachStatus.DECLINED))
+            & (OutreachRequest.updated_dt < cutoff)
+            & OutreachRequest.contact_removed_dt.is_(None))
+
+
+def _purge_outreach_contacts(cutoff, now):
+    """Blank the contact details only: the audit entries keep them for the audit log's
+    own period (`audit_snapshots`), and the messages' addresses go with theirs
+    (`outbox_contents`), so that each class counts what its own purge changes."""
+    return retention.blank(OutreachRequest, _outreach_contacts_before(cutoff),
+                           **dict.fromkeys(OUTREACH_CONTACT_FIELDS), contact_removed_dt=now)
+
+
+def _count_outreach_contacts(cutoff):
+    return db.session.scalar(select(func.count()).select_from(OutreachRequest).where(
+        _outreach_contacts_before(cutoff)))
+
+
+retention.register(
+    "outreach_contacts", label=_l("Contact persons of outreach requests"),
+    unit=retention.DAYS, default=365, count=_count_outreach_contacts,
+    purge=_purge_outreach_contacts,
+    what_happens=_l("Name, reading, phone and e-mail blanked; the request, its group and "
+                    "its figures stay"), order=22)
+
+
+def _outreach_requests_of(person):
+    contacts = [OutreachRequest.contact_phone == person.phone] if person.phone else []
+    if person.email:
+        contacts.append(OutreachRequest.contact_email == person.email)
+    if not contacts:
+        return []
+    return db.session.scalars(select(OutreachRequest).where(or_(*contacts))
+                              .order_by(OutreachRequest.received_dt)).all()
+
+
+@registry.disclosure_section("staff/_disclosure_outreach.html")
+def _disclosed_outreach_requests(disclosure):
+    from desk.events import labels
+
+    return {"outreach_requests": _outreach_requests_of(disclosure.person),
+            "outreach_status_labels": labels.OUTREACH_STATUS_LABELS}
+
+
+@people_signals.erasing.connect
+def _erase_outreach_contacts(person, *, actor, now):
+    from desk.events import outreach
+
+    found = [request for request in _outreach_requests_of(person)
+             if request.contact_removed_dt is None]
+    for request in found:
+        outreach.blank_contact(request, actor=actor, now=now)
+    return {"outreach_contacts_blanked": len(found)} if found else None
 
 
 @registry.activity

@@ -9,6 +9,7 @@ from desk.events import (
     booking_views,
     broadcast_views,
     news_views,
+    outreach_views,
     phone_desk_views,
     public_views,
     session_message_views,
@@ -33,6 +34,12 @@ public_bp.add_url_rule("/bookings/cancel", "cancel",
                        limiter.shared_limit(CANCEL_RATE_LIMIT, scope=CANCEL_LIMIT_SCOPE,
                                             methods=["POST"])(booking_views.cancel),
                        methods=["GET", "POST"])
+# a group asks for an outreach class (no login)
+public_bp.add_url_rule("/outreach/request", "outreach_request",
+                       limiter.limit(outreach_views.REQUEST_RATE_LIMIT, methods=["POST"])(
+                           outreach_views.request_form),
+                       methods=["GET", "POST"])
+public_bp.add_url_rule("/outreach/request/sent", "outreach_sent", outreach_views.request_sent)
 public_bp.add_url_rule("/bookings/cancel/sent", "cancel_sent", booking_views.cancel_sent)
 public_bp.add_url_rule("/bookings/<token>", "booking", booking_views.booking)
 public_bp.add_url_rule("/bookings/<token>.ics", "booking_ics", booking_views.booking_ics)
@@ -88,6 +95,21 @@ _STAFF_ROUTES = [
     ("/venues", "venues", staff_views.venues, ["GET"]),
     ("/venues/new", "venue_new", staff_views.venue_new, ["GET", "POST"]),
     ("/venues/<int:venue_id>", "venue_edit", staff_views.venue_edit, ["GET", "POST"]),
+    ("/places", "places", outreach_views.places, ["GET"]),
+    ("/places/new", "place_new", outreach_views.place_new, ["GET", "POST"]),
+    ("/places/<int:venue_id>", "place_edit", outreach_views.place_edit, ["GET", "POST"]),
+    # outreach classes on request
+    ("/outreach", "outreach_requests", outreach_views.requests, ["GET"]),
+    ("/outreach/new", "outreach_request_new", outreach_views.request_new, ["GET", "POST"]),
+    ("/outreach/<int:request_id>", "outreach_request", outreach_views.request_detail, ["GET"]),
+    ("/outreach/<int:request_id>/arrange", "outreach_arrange", outreach_views.request_arrange,
+     ["POST"]),
+    ("/outreach/<int:request_id>/decline", "outreach_decline", outreach_views.request_decline,
+     ["POST"]),
+    ("/outreach/<int:request_id>/schedule", "outreach_schedule",
+     outreach_views.request_schedule, ["GET", "POST"]),
+    ("/outreach/<int:request_id>/erase", "outreach_erase", outreach_views.request_erase,
+     ["POST"]),
     ("/programs", "programs", staff_views.programs, ["GET"]),
     ("/programs/new", "program_new", staff_views.program_new, ["GET", "POST"]),
     ("/programs/<int:program_id>", "program_edit", staff_views.program_edit, ["GET", "POST"]),

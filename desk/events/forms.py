@@ -63,8 +63,15 @@ def schedule_date(form, field):
                                 first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat()))
 
 
+def venue_choice_label(venue):
+    """A community place is marked: it hosts outreach classes only."""
+    if venue.is_community:
+        return _("%(name)s (community place)", name=venue.display_name)
+    return venue.display_name
+
+
 def _venue_choices(form, blank=None):
-    form.venue_id.choices = id_choices(queries.venues(), lambda venue: venue.display_name, blank=blank)
+    form.venue_id.choices = id_choices(queries.venues(), venue_choice_label, blank=blank)
 
 
 def _program_choices(form):

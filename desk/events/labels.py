@@ -12,8 +12,12 @@ from desk.events.models import (
     BookingStatus,
     CancelReason,
     Confirmation,
+    DeclineReason,
     Device,
+    GroupKind,
     Level,
+    OutreachStatus,
+    ReplyChannel,
     SessionKind,
     SessionStatus,
     Topic,
@@ -50,6 +54,34 @@ LEVEL_LABELS = {
     Level.BEGINNER: _l("Beginner"),
     Level.INTERMEDIATE: _l("Intermediate"),
     Level.ADVANCED: _l("Advanced"),
+}
+
+OUTREACH_STATUS_LABELS = {
+    OutreachStatus.RECEIVED: _l("Received, not yet arranged"),
+    OutreachStatus.ARRANGING: _l("Being arranged"),
+    OutreachStatus.SCHEDULED: _l("Outreach class arranged"),
+    OutreachStatus.DECLINED: _l("Declined"),
+}
+
+GROUP_KIND_LABELS = {
+    GroupKind.NEIGHBOURHOOD: _l("Neighbourhood association"),
+    GroupKind.SENIOR_CLUB: _l("Senior club"),
+    GroupKind.CARE_FACILITY: _l("Care facility"),
+    GroupKind.APARTMENT: _l("Apartment residents' association"),
+    GroupKind.OTHER: _l("Other group"),
+}
+
+DECLINE_REASON_LABELS = {
+    DeclineReason.DATES_UNAVAILABLE: _l("No instructors on the preferred dates"),
+    DeclineReason.OUTSIDE_CITY: _l("The place is outside the city"),
+    DeclineReason.TOO_FEW: _l("Too few participants"),
+    DeclineReason.OTHER: _l("Other (explained by phone)"),
+}
+
+REPLY_CHANNEL_LABELS = {
+    ReplyChannel.SMS: _l("Text message (SMS) to a mobile"),
+    ReplyChannel.VOICE: _l("A phone call"),
+    ReplyChannel.EMAIL: _l("E-mail"),
 }
 
 DEVICE_LABELS = {

@@ -9,6 +9,7 @@ import enum
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -79,6 +80,17 @@ class Device(enum.StrEnum):
     ANDROID = "android"
 
 
+class VenueKind(enum.StrEnum):
+    """A city venue (市民センター, 公民館: on the public venue list, any kind of session)
+    or a community place (自治会館, a care facility's hall, an apartment meeting room):
+    where an outreach class is held at a group's request, managed on the places pages
+    and chosen only for outreach classes. Both are venues, so every page, message,
+    calendar file and open-data row names the real place through the same code."""
+
+    CITY = "city"
+    COMMUNITY = "community"
+
+
 class Venue(db.Model):
     __tablename__ = "venues"
 
@@ -109,6 +121,8 @@ class Venue(db.Model):
     latitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
     longitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
     is_active: Mapped[bool] = mapped_column(default=True)
+    kind: Mapped[VenueKind] = mapped_column(enum_column(VenueKind, "kind"),
+                                            default=VenueKind.CITY, server_default="city")
 
     district = relationship("District", lazy="joined")
 
@@ -134,6 +148,10 @@ class Venue(db.Model):
     def display_short_name(self):
         """The name a text message gives, in the reader's language."""
         return in_reader_language(self.short_name, self.short_name_en or self.name_en)
+
+    @property
+    def is_community(self):
+        return self.kind == VenueKind.COMMUNITY
 
     def __repr__(self):
         return f"<Venue {self.id} {self.name}>"
@@ -721,3 +739,128 @@ class SeatOffer(db.Model):
 
     def __repr__(self):
         return f"<SeatOffer {self.id} {self.state} booking={self.booking_id}>"
+
+
+class OutreachStatus(enum.StrEnum):
+    """Where a group's request for an outreach class stands (desk.events.outreach holds
+    the allowed steps)."""
+
+    RECEIVED = "received"
+    ARRANGING = "arranging"
+    SCHEDULED = "scheduled"
+    DECLINED = "declined"
+
+
+class GroupKind(enum.StrEnum):
+    NEIGHBOURHOOD = "neighbourhood"  # 町内会・自治会
+    SENIOR_CLUB = "senior_club"  # 老人会
+    CARE_FACILITY = "care_facility"
+    APARTMENT = "apartment"  # マンション管理組合・団地自治会
+    OTHER = "other"
+
+
+class RequestSource(enum.StrEnum):
+    WEB = "web"  # the public request form
+    STAFF = "staff"  # a coordinator typed in a phone request
+
+
+class ReplyChannel(enum.StrEnum):
+    """How the contact person hears back: the outbox channel of the request's messages."""
+
+    SMS = "sms"
+    VOICE = "voice"
+    EMAIL = "email"
+
+
+class DeclineReason(enum.StrEnum):
+    """Why the city cannot hold a requested outreach class (short: the SMS says it)."""
+
+    DATES_UNAVAILABLE = "dates_unavailable"  # no instructors on the preferred dates
+    OUTSIDE_CITY = "outside_city"
+    TOO_FEW = "too_few"
+    OTHER = "other"  # the coordinator explains by phone
+
+
+class OutreachRequest(db.Model):
+    """A group's request for an outreach class (出張講座): who asks, where, when they
+    would like it, for how many, about what and with which needs. The contact person's
+    name, reading, phone and e-mail are personal data (docs/privacy.md): blanked when
+    their retention period ends or on erasure, while the request's figures stay for
+    the KPI report. Its history is the audit log of the request (the timeline)."""
+
+    __tablename__ = "outreach_requests"
+
+    GROUP_MAX = 200
+    NAME_MAX = 100
+    KANA_MAX = 200
+    EMAIL_MAX = 254
+    PLACE_MAX = 100
+    ADDRESS_MAX = 200
+    TIMES_MAX = 200
+    NEEDS_MAX = 500
+    NOTE_MAX = 500
+    COUNT_MAX = 200
+    MAX_DATES = 3
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[OutreachStatus] = mapped_column(
+        enum_column(OutreachStatus, "status"), default=OutreachStatus.RECEIVED)
+    source: Mapped[RequestSource] = mapped_column(enum_column(RequestSource, "source"))
+    group_name: Mapped[str] = mapped_column(String(GROUP_MAX))
+    group_kind: Mapped[GroupKind] = mapped_column(enum_column(GroupKind, "group_kind"))
+    # the contact person (None once blanked)
+    contact_name: Mapped[str | None] = mapped_column(String(NAME_MAX))
+    contact_kana: Mapped[str | None] = mapped_column(String(KANA_MAX))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    contact_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
+    reply_channel: Mapped[ReplyChannel] = mapped_column(
+        enum_column(ReplyChannel, "reply_channel"))
+    locale: Mapped[str] = mapped_column(String(5), default="ja")
+    # where the group would like the class
+    place_name: Mapped[str] = mapped_column(String(PLACE_MAX))
+    place_address: Mapped[str] = mapped_column(String(ADDRESS_MAX))
+    district_id: Mapped[int | None] = mapped_column(
+        ForeignKey("districts.id", ondelete="SET NULL"))
+    preferred_date_1: Mapped[date] = mapped_column(Date)
+    preferred_date_2: Mapped[date | None] = mapped_column(Date)
+    preferred_date_3: Mapped[date | None] = mapped_column(Date)
+    preferred_times: Mapped[str | None] = mapped_column(String(TIMES_MAX))
+    expected_count: Mapped[int]
+    topics: Mapped[list] = mapped_column(JSON, default=list)
+    devices: Mapped[list] = mapped_column(JSON, default=list)
+    needs_hearing: Mapped[bool] = mapped_column(default=False)
+    needs_wheelchair: Mapped[bool] = mapped_column(default=False)
+    needs_notes: Mapped[str | None] = mapped_column(String(NEEDS_MAX))
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(
+        enum_column(DeclineReason, "decline_reason"))
+    # the community place (a venue) and the outreach class, once scheduled
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"))
+    received_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    contact_removed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    district = relationship("District", lazy="joined")
+    place = relationship("Venue")
+    session = relationship("EventSession")
+
+    __table_args__ = (
+        CheckConstraint(f"expected_count BETWEEN 1 AND {COUNT_MAX}", name="expected_count"),
+        CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL",
+                        name="declined_with_reason"),
+        Index("ix_outreach_requests_status", "status", "received_dt"),
+        Index("ix_outreach_requests_session_id", "session_id"),
+    )
+
+    @property
+    def preferred_dates(self):
+        return [day for day in (self.preferred_date_1, self.preferred_date_2,
+                                self.preferred_date_3) if day is not None]
+
+    @property
+    def is_open(self):
+        return self.status in (OutreachStatus.RECEIVED, OutreachStatus.ARRANGING)
+
+    def __repr__(self):
+        return f"<OutreachRequest {self.id} {self.status}>"

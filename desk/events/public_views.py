@@ -8,7 +8,7 @@ from desk.core.timeutil import local_today, utcnow, week_start
 from desk.core.web import get_or_404, parse_day, parse_id
 from desk.events import availability, queries
 from desk.events.labels import KIND_LABELS
-from desk.events.models import EventSession, SessionKind
+from desk.events.models import EventSession, SessionKind, VenueKind
 from desk.extensions import db
 
 
@@ -57,4 +57,5 @@ def session_detail(session_id):
 
 
 def venues():
-    return render_template("public/venues.html", venues=queries.venues(active_only=True))
+    return render_template("public/venues.html",
+                           venues=queries.venues(active_only=True, kind=VenueKind.CITY))

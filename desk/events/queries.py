@@ -49,10 +49,14 @@ def group_by_day(sessions, first_day, days):
             for offset in range(days)}
 
 
-def venues(*, active_only=False):
+def venues(*, active_only=False, kind=None):
+    """Venues in kana order; `kind` VenueKind.CITY leaves out the community places
+    (outreach classes only: not on the public list, nor for kiosks)."""
     query = select(Venue).order_by(Venue.name_kana, Venue.id)
     if active_only:
         query = query.where(Venue.is_active.is_(True))
+    if kind is not None:
+        query = query.where(Venue.kind == kind)
     return db.session.scalars(query).unique().all()
 
 

@@ -51,6 +51,7 @@ from desk.events.models import (
     SessionStatus,
     Topic,
     Venue,
+    VenueKind,
 )
 from desk.extensions import db
 
@@ -162,9 +163,11 @@ def _venue_values(data, current=None):
     return values
 
 
-def create_venue(data, *, actor):
-    return records.create(Venue, _venue_values(data), action="venue.create",
-                          fields=VENUE_FIELDS, actor=actor)
+def create_venue(data, *, actor, kind=VenueKind.CITY):
+    """A city venue, or (kind COMMUNITY) a community place where outreach classes are
+    held (desk.events.outreach)."""
+    return records.create(Venue, {**_venue_values(data), "kind": kind}, action="venue.create",
+                          fields=(*VENUE_FIELDS, "kind"), actor=actor)
 
 
 def update_venue(venue, changes, *, actor):
@@ -230,6 +233,10 @@ def _occasion_values(checker, *, current_venue_id=None, for_series=False):
                               message=_("Choose a venue from the list."))
     if venue is not None and not venue.is_active and venue.id != current_venue_id:
         checker.fail("venue_id", _("This venue is no longer in use. Choose another one."))
+    if venue is not None and venue.is_community and kind != SessionKind.OUTREACH_CLASS \
+            and "kind" not in checker.errors:
+        checker.fail("venue_id", _("A community place hosts outreach classes only. Choose a "
+                                   "city venue, or make the session an outreach class."))
     title_required = kind == SessionKind.AWARENESS_EVENT and program is None
     title = checker.text("title", EventSession.TITLE_MAX, required=title_required)
     title_en = checker.text("title_en", EventSession.TITLE_EN_MAX)

@@ -21,7 +21,15 @@ from desk.core.timeutil import (
     week_start,
 )
 from desk.core.web import FAILED, attempt, get_or_404, parse_day
-from desk.events import availability, panels, queries, recurrence, services, session_messages
+from desk.events import (
+    availability,
+    outreach,
+    panels,
+    queries,
+    recurrence,
+    services,
+    session_messages,
+)
 from desk.events.forms import (
     CancelForm,
     DistrictForm,
@@ -34,8 +42,10 @@ from desk.events.labels import KIND_LABELS, left_alone_message
 from desk.events.models import (
     EventSession,
     Program,
+    SessionKind,
     SessionSeries,
     Venue,
+    VenueKind,
 )
 from desk.events.phone_desk_views import flash_promoted
 from desk.events.public_views import parse_filters
@@ -121,8 +131,10 @@ def session_edit(session_id):
             flash(_("The session has been saved."), "success")
             _flash_booking_changes(result.booking_changes)
             return redirect(url_for("staff.session_edit", session_id=session.id))
+    linked = (outreach.request_of_session(session.id)
+              if session.kind == SessionKind.OUTREACH_CLASS else None)
     return render_template("staff/session_form.html", form=form, session=session, now=utcnow(),
-                           notes=session_messages.history(session))
+                           notes=session_messages.history(session), outreach_request=linked)
 
 
 def _flash_booking_changes(changes):
@@ -288,7 +300,7 @@ def series_cancel(series_id):
 # -- venues, programs, districts -----------------------------------------------------------
 
 def venues():
-    return render_template("staff/venues.html", venues=queries.venues())
+    return render_template("staff/venues.html", venues=queries.venues(kind=VenueKind.CITY))
 
 
 def venue_new():

@@ -17,6 +17,7 @@ from desk.core.forms import (
 )
 from desk.events import queries as event_queries
 from desk.events.labels import TOPIC_LABELS
+from desk.events.models import VenueKind
 from desk.kiosk.furigana import ruby_reading
 from desk.kiosk.models import KioskDevice
 from desk.people.labels import AGE_BAND_LABELS
@@ -121,5 +122,5 @@ class KioskCreateForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.venue_id.choices = id_choices(event_queries.venues(active_only=True),
+        self.venue_id.choices = id_choices(event_queries.venues(active_only=True, kind=VenueKind.CITY),
                                            lambda item: item.display_name)

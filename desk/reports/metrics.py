@@ -31,6 +31,8 @@ from desk.events.models import (
     BookingStatus,
     CancelReason,
     EventSession,
+    OutreachRequest,
+    OutreachStatus,
     Program,
     SessionKind,
     SessionStatus,
@@ -74,6 +76,16 @@ METRICS = [
     Metric("outreach_classes_held", _l("Outreach classes held"), "count", _l(
         "Outreach classes held in the period: not cancelled, and completed or already "
         "started.")),
+    Metric("outreach_requests_received", _l("Outreach requests received"), "count", _l(
+        "Requests for an outreach class received in the period (by the Japan date they "
+        "were received), through the public form or taken by phone, whatever became of "
+        "them.")),
+    Metric("outreach_requests_held", _l("Outreach requests held"), "count", _l(
+        "Requests for an outreach class that were scheduled and whose outreach class was "
+        "held in the period.")),
+    Metric("outreach_groups_reached", _l("Groups reached by outreach classes"), "count", _l(
+        "Distinct groups (by name) whose requested outreach class was held in the "
+        "period.")),
     Metric("awareness_events_held", _l("Awareness events held"), "count", _l(
         "Awareness events held in the period: not cancelled, and completed or already "
         "started.")),
@@ -151,8 +163,11 @@ SESSION_COLUMNS = ("classes_held", "outreach_classes_held", "awareness_events_he
                    "consultation_sessions_held", "class_participants", "awareness_headcount",
                    "consultation_visits")
 PEOPLE_COLUMNS = ("class_participant_residents", "residents_reached", "survey_responses")
+OUTREACH_COLUMNS = ("outreach_requests_received", "outreach_requests_held",
+                    "outreach_groups_reached")
 BREAKDOWN_COLUMNS = {"month": SESSION_COLUMNS, "venue": SESSION_COLUMNS,
-                     "program": SESSION_COLUMNS, "district": PEOPLE_COLUMNS,
+                     "program": SESSION_COLUMNS,
+                     "district": (*PEOPLE_COLUMNS, *OUTREACH_COLUMNS),
                      "age_band": PEOPLE_COLUMNS}
 
 _HELD_COUNTS = {SessionKind.CLASS: "classes_held",
@@ -275,7 +290,12 @@ def compute(first, last, *, now=None):
     figures, base = _session_figures(scope)
     sessions = figures.get(0) or _session_figures_empty()
     result = {column: sessions[column] for column in SESSION_COLUMNS}
-    result["venues_used"] = db.session.scalar(select(func.count(distinct(base.c.venue_id))))
+    # the outreach requests' counts ride on the venues' statement (the dashboard's
+    # statement count stays where it was)
+    venues_used, *outreach = db.session.execute(select(
+        func.count(distinct(base.c.venue_id)), *_outreach_totals(scope))).one()
+    result["venues_used"] = venues_used
+    result.update(zip(OUTREACH_COLUMNS, (int(value or 0) for value in outreach), strict=True))
     result["no_show_rate"] = _share(sessions["no_shows"],
                                     sessions["no_shows"] + sessions["attended_bookings"])
     result["waiting_list_demand"] = sessions["waiting_list_demand"]
@@ -285,6 +305,41 @@ def compute(first, last, *, now=None):
     result.update(_outcomes(scope, base))
     result.update(_survey(scope))
     return {metric.key: result.get(metric.key) for metric in METRICS}
+
+
+def _outreach_conditions(scope):
+    """(received in the period, scheduled with its class held in the period)."""
+    received = and_(OutreachRequest.received_dt >= scope.start,
+                    OutreachRequest.received_dt < scope.end)
+    held = and_(OutreachRequest.status == OutreachStatus.SCHEDULED, _held(scope.now),
+                EventSession.start_dt >= scope.start, EventSession.start_dt < scope.end)
+    return received, held
+
+
+def _outreach_figures(scope, group):
+    """The OUTREACH_COLUMNS as aggregates over the requests (and their classes) that
+    count in the period, grouped by `group` (None: all in one)."""
+    received, held = _outreach_conditions(scope)
+    query = (select(func.coalesce(func.sum(case((received, 1), else_=0)), 0),
+                    func.count(distinct(case((held, OutreachRequest.id)))),
+                    func.count(distinct(case((held, OutreachRequest.group_name)))))
+             .select_from(OutreachRequest)
+             .outerjoin(EventSession, EventSession.id == OutreachRequest.session_id)
+             .where(or_(received, held)))
+    return query if group is None else query.add_columns(group).group_by(group)
+
+
+def _outreach_totals(scope):
+    """The three figures as scalar subqueries, to add to another statement."""
+    figures = _outreach_figures(scope, None).subquery()
+    return [select(column).scalar_subquery() for column in figures.c]
+
+
+def _outreach(scope, group):
+    """{group: {OUTREACH_COLUMNS}} of outreach requests, by a column of the request."""
+    return {key: dict(zip(OUTREACH_COLUMNS, (int(a or 0), int(b or 0), int(c or 0)),
+                          strict=True))
+            for a, b, c, key in db.session.execute(_outreach_figures(scope, group))}
 
 
 def _session_figures_empty():
@@ -431,6 +486,9 @@ def _people_rows(scope, by):
         select(survey_column, func.count(SurveyEntry.id)).select_from(base)
         .join(SurveyEntry, SurveyEntry.session_id == base.c.sid).group_by(survey_column)).all())
     if by == "district":
+        outreach = _outreach(scope, OutreachRequest.district_id)
+        for column in OUTREACH_COLUMNS:
+            counts[column] = {key: values[column] for key, values in outreach.items()}
         groups = [(key, in_reader_language(name, name_en)) for key, name, name_en in
                   db.session.execute(select(District.id, District.name, District.name_en)
                                      .order_by(District.position, District.id))]

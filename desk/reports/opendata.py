@@ -23,7 +23,9 @@ What goes in (docs/kpi.md repeats it):
 - URL: the session's public page at DESK_PUBLIC_URL;
 - no personal data at all: nothing from people, bookings, or an outreach class's
   requesting group and contact is read;
-- venues: the active venues in kana order; 電話番号 is the venue's own (public) number in
+- an outreach class's row names its community place (場所名称, 住所) like any venue;
+- venues: the active city venues in kana order (community places, where outreach
+  classes are held on request, are not public facilities); 電話番号 is the venue's own (public) number in
   the national format, バリアフリー情報 its accessibility notes.
 The dataset is Japanese by definition, so its words are fixed Japanese, not translated.
 Columns for which desk keeps no data (料金, 方書, アクセス方法, 駐車場情報, POIコード,
@@ -39,7 +41,7 @@ from desk.core.csvexport import csv_bytes
 from desk.core.phone import display_phone, parse_phone
 from desk.core.timeutil import to_local
 from desk.core.web import public_url_for
-from desk.events.models import EventSession, SessionKind, SessionStatus, Venue
+from desk.events.models import EventSession, SessionKind, SessionStatus, Venue, VenueKind
 from desk.extensions import db
 
 EVENT_COLUMNS = (
@@ -209,7 +211,7 @@ def events_csv(now):
 
 def active_venues():
     return db.session.scalars(
-        select(Venue).where(Venue.is_active.is_(True))
+        select(Venue).where(Venue.is_active.is_(True), Venue.kind == VenueKind.CITY)
         .order_by(Venue.name_kana, Venue.id)).all()
 
 

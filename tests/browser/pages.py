@@ -55,6 +55,8 @@ PAGES = {
     ),
     "public.session": _session_pages("anonymous", SESSION_STATES),
     "public.venues": (Page("anonymous"),),
+    "public.outreach_request": (Page("anonymous"),),
+    "public.outreach_sent": (Page("anonymous"),),
     "public.book": (
         Page("anonymous", "open", args={"session_id": "session.class"}),
         Page("anonymous", "full: waiting list", args={"session_id": "session.full"}),
@@ -118,6 +120,21 @@ PAGES = {
     "staff.venues": (Page("coordinator"),),
     "staff.venue_new": (Page("coordinator"),),
     "staff.venue_edit": (Page("coordinator", args={"venue_id": "venue"}),),
+    "staff.places": (Page("coordinator"),),
+    "staff.place_new": (Page("coordinator"),),
+    "staff.place_edit": (Page("coordinator", args={"venue_id": "place"}),),
+    "staff.outreach_requests": (
+        Page("coordinator", "all"),
+        Page("coordinator", "declined", query={"status": "declined"}),
+    ),
+    "staff.outreach_request_new": (Page("coordinator"),),
+    "staff.outreach_request": (
+        Page("coordinator", "received", args={"request_id": "outreach.received"}),
+        Page("coordinator", "scheduled", args={"request_id": "outreach.scheduled"}),
+        Page("coordinator", "declined", args={"request_id": "outreach.declined"}),
+    ),
+    "staff.outreach_schedule": (
+        Page("coordinator", args={"request_id": "outreach.received"}),),
     "staff.programs": (Page("coordinator"),),
     "staff.program_new": (Page("coordinator"),),
     "staff.program_edit": (
@@ -411,6 +428,16 @@ FORMS = (
                    "#until_date": "2026-03-01", "#start_time": "10:00", "#end_time": "11:00"}),
     FormCase("staff.series_cancel", "coordinator", args={"series_id": "series"}),
     FormCase("staff.venue_new", "coordinator"),
+    FormCase("public.outreach_request", "anonymous"),
+    # a rule of the service: a text message to a landline
+    FormCase("staff.outreach_request_new", "coordinator", "sms to a landline",
+             fill={"#group_name": "寿会", "#group_kind-1": True, "#contact_name": "佐藤 和子",
+                   "#contact_kana": "サトウ カズコ", "#contact_phone": "0466-25-9876",
+                   "#place_name": "石川老人憩の家", "#place_address": "藤沢市石川1-2-3",
+                   "#preferred_date_1": "2030-01-10", "#expected_count": "12"}),
+    FormCase("staff.outreach_schedule", "coordinator",
+             args={"request_id": "outreach.received"}),
+    FormCase("staff.place_new", "coordinator"),
     FormCase("staff.venue_edit", "coordinator", "bad phone", args={"venue_id": "venue"},
              fill={"#phone": "12"}),
     FormCase("staff.program_new", "coordinator"),

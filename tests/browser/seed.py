@@ -316,6 +316,37 @@ def seed_phone_call(*, now):
     return calls.ended(sid, now=at + timedelta(minutes=2)).id
 
 
+def seed_outreach(program, district, *, actor, now):
+    """Outreach requests received, scheduled (at a new community place) and declined."""
+    from desk.events import outreach
+
+    today = local_today(now)
+
+    def request(group, kind, place, **data):
+        return outreach.submit_request(
+            {"group_name": group, "group_kind": kind, "contact_name": "佐藤 和子",
+             "contact_kana": "サトウ カズコ", "contact_phone": "090-2468-1357",
+             "reply_channel": "sms", "place_name": place,
+             "place_address": "藤沢市湘南台2-15-3", "district_id": district,
+             "preferred_date_1": today + timedelta(days=30), "expected_count": 15,
+             "topics": ["basics", "line"], "devices": ["iphone"], **data},
+            source="web", locale="ja", actor="web", now=now)
+
+    received = request("湘南台二丁目町内会", "neighbourhood", "湘南台二丁目自治会館",
+                       needs_hearing=True, needs_notes="マイクをお願いします")
+    scheduled = request("寿会", "senior_club", "石川老人憩の家")
+    day = today + timedelta(days=20)
+    outreach.schedule_request(scheduled, {
+        "place_name_kana": "イシカワロウジンイコイノイエ", "place_short_name": "石川憩の家",
+        "program_id": program, "start_dt": local_datetime(day, time(13, 30)),
+        "end_dt": local_datetime(day, time(15))}, actor=actor, now=now)
+    declined = request("ハイツ湘南管理組合", "apartment", "ハイツ湘南集会室",
+                       reply_channel="voice", contact_phone="0466-25-9876")
+    outreach.decline_request(declined, {"decline_reason": "too_few"}, actor=actor, now=now)
+    return {"outreach.received": received.id, "outreach.scheduled": scheduled.id,
+            "outreach.declined": declined.id, "place": scheduled.place_id}
+
+
 def seed():
     """Create the data inside an application context and commit; return the ids and
     dates the page list refers to."""
@@ -597,6 +628,7 @@ def seed():
                                            now=now)
     seed_surveys_and_targets(sessions, (north.id, south.id), actor=actor, now=now)
     seed_new_caller(sessions, now=now)
+    outreach_ids = seed_outreach(basics.id, north.id, actor=actor, now=now)
     db.session.commit()
 
     return {
@@ -614,6 +646,7 @@ def seed():
         **staff_volunteer_ids,
         **consult_desk_ids,
         **reception_ids,
+        **outreach_ids,
         **{f"booking.{state}": booking.token for state, booking in web_bookings.items()},
         "session.one_off": upcoming[1].id,
         "person": caller.id,

@@ -224,12 +224,13 @@ def test_demo_bookings_have_their_audit_entries_and_messages(demo):
     # for a volunteer, a shift: tests/demo/test_demo_volunteers.py; for a visitor at a
     # consultation desk, a ticket: tests/demo/test_demo_consults.py; a coordinator's note
     # to the people of a session, the note: tests/events/test_session_messages.py; the
-    # digest of new classes, its delivery: tests/events/test_news.py)
+    # digest of new classes, its delivery: tests/events/test_news.py; for the contact
+    # person of an outreach request, the request: tests/events/test_outreach.py)
     orphans = db.session.scalar(
         select(func.count(OutboxMessage.id)).where(OutboxMessage.topic_id.is_(None)))
     assert orphans == 0
     assert set(db.session.scalars(select(OutboxMessage.topic).distinct())) <= {
-        "booking", "shift", "ticket", "session_message", "news"}
+        "booking", "shift", "ticket", "session_message", "news", "outreach"}
 
 
 def test_demo_data_keeps_the_invariants_of_design_md(demo):

@@ -21,7 +21,9 @@ from desk.events.models import (
     SessionSeries,
     SessionStatus,
     Venue,
+    VenueKind,
 )
+from desk.events.outreach import request_of_session
 from desk.extensions import db
 from tests.demo.conftest import NOW, TODAY
 
@@ -146,8 +148,12 @@ def test_load_demo_anchored_to_november(demo_context):
     assert_covers(today, NOW, summary)
     assert summary.startswith("13 districts, 12 venues, 12 programs, ")
     assert _count(District) == 13
-    venues = db.session.scalars(select(Venue)).all()
+    venues = db.session.scalars(select(Venue).where(Venue.kind == VenueKind.CITY)).all()
     assert len(venues) >= 10
+    # the community places of outreach classes: a hall's address and district, no
+    # public phone or map position
+    places = db.session.scalars(select(Venue).where(Venue.kind == VenueKind.COMMUNITY)).all()
+    assert places and all(place.address and place.district is not None for place in places)
     assert all(venue.phone and venue.phone.startswith("+81466") for venue in venues)
     assert all(venue.latitude and 35.2 < venue.latitude < 35.5 for venue in venues)
     assert all(venue.district is not None for venue in venues)
@@ -163,7 +169,10 @@ def test_load_demo_anchored_to_november(demo_context):
     assert any(day.year == 2027 for day in ahead)
 
     outreach = [s for s in sessions if s.kind == SessionKind.OUTREACH_CLASS]
-    assert outreach and all(s.requesting_group and s.requesting_contact for s in outreach)
+    # the contact person is on the session, or on the request it was scheduled from
+    assert outreach and all(s.requesting_group and (
+        s.requesting_contact or request_of_session(s.id).contact_name) for s in outreach)
+    assert any(s.venue.is_community for s in outreach)
     assert all(s.program_id and s.capacity for s in sessions if s.kind == SessionKind.CLASS)
     assert all(s.title for s in sessions if s.kind == SessionKind.AWARENESS_EVENT)
 
@@ -183,7 +192,11 @@ def test_load_demo_anchored_to_november(demo_context):
     # closed by a coordinator taking the roster
     actions = Counter(db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.actor_label == "demo")))
-    assert actions["session.create"] == len(sessions)
+    # (but the class a coordinator scheduled from an outreach request)
+    scheduled = [s for s in sessions if s.kind == SessionKind.OUTREACH_CLASS
+                 and request_of_session(s.id) is not None]
+    assert len(scheduled) == 1 and scheduled[0].venue.is_community
+    assert actions["session.create"] == len(sessions) - 1
     closed = Counter(db.session.scalars(select(AuditEntry.action).where(
         AuditEntry.action == "session.close_attendance")))["session.close_attendance"]
     assert actions["session.complete"] + closed == sum(

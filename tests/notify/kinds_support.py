@@ -1,6 +1,7 @@
 """Messages of every kind the features plan, made through their services: about a booking
 (to the person and to a proxy contact who wants copies), about a shift and a login
-account (to a volunteer), and a consultation desk visitor's turn SMS."""
+account (to a volunteer), a consultation desk visitor's turn SMS, and the acknowledgement
+of an outreach request (to its contact person)."""
 
 from datetime import date, time
 
@@ -8,8 +9,8 @@ from sqlalchemy import select
 
 from desk.consults import services as consult_services
 from desk.core.timeutil import local_datetime
+from desk.events import outreach, session_messages
 from desk.events import services as event_services
-from desk.events import session_messages
 from desk.extensions import db
 from desk.notify.models import OutboxMessage
 from desk.people import services as people_services
@@ -46,6 +47,13 @@ def messages_of_every_kind(create_session, create_person, create_volunteer, crea
     consult_services.issue_ticket(desk, {"phone": "090-8765-4321", "wants_sms": True},
                                   actor="test", now=local_datetime(DAY, time(10, 1)))
     consult_services.call_next(desk, actor="test", now=local_datetime(DAY, time(10, 2)))
+    outreach.submit_request(
+        {"group_name": "湘南台二丁目町内会", "group_kind": "neighbourhood",
+         "contact_name": "佐藤 和子", "contact_kana": "サトウ カズコ",
+         "contact_phone": "090-2468-1357", "reply_channel": "sms",
+         "place_name": "湘南台二丁目自治会館", "place_address": "藤沢市湘南台2-15-3",
+         "preferred_date_1": date(2027, 1, 17), "expected_count": 15},
+        source="web", locale="ja", actor="web", now=NOW)
     db.session.commit()
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.not_in(known))
                               .order_by(OutboxMessage.id)).all()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from desk.consults import messages as consult_messages
 from desk.core.errors import ConflictError
-from desk.events import news, news_digest, session_messages
+from desk.events import news, news_digest, outreach_messages, session_messages
 from desk.events import notices as booking_notices
 from desk.extensions import db
 from desk.notify import dispatch, kinds, services
@@ -35,6 +35,7 @@ PLANNED = [
     (volunteer_notices.ACCOUNT_TOPIC, list(volunteer_notices.AccountTemplate)),
     (consult_messages.TOPIC, [consult_messages.CONSULT_TURN]),
     (booking_notices.NOTE_TOPIC, [session_messages.TEMPLATE]),
+    (outreach_messages.TOPIC, list(outreach_messages.LABELS)),
 ]
 # the monthly news about new classes: planned by its digest (tests/events/test_news.py)
 NEWS = (news.TOPIC, [news_digest.NEWS_DIGEST])
@@ -54,7 +55,8 @@ def test_nothing_else_is_registered(ctx):
     planned = {str(template) for _topic, templates in [*PLANNED, NEWS]
                for template in templates}
     assert set(kinds.templates()) == planned
-    for kind in (volunteer_notices.RECIPIENT, consult_messages.RECIPIENT):
+    for kind in (volunteer_notices.RECIPIENT, consult_messages.RECIPIENT,
+                 outreach_messages.RECIPIENT):
         assert kinds.recipients_of(kind).kind == kind
 
 
@@ -65,7 +67,7 @@ def test_every_row_planned_in_the_features_is_registered(ctx, create_session, cr
     assert {message.topic for message in messages} == {topic for topic, _ in PLANNED}
     assert {message.recipient_kind for message in messages} == {
         RecipientKind.PERSON, RecipientKind.PROXY, volunteer_notices.RECIPIENT,
-        consult_messages.RECIPIENT}
+        consult_messages.RECIPIENT, outreach_messages.RECIPIENT}
     for message in messages:
         assert kinds.topic_of(message.template).name == message.topic
         assert message.topic_id is not None
