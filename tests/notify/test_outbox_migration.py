@@ -54,10 +54,10 @@ def test_the_migration_carries_every_kind_of_row_over_and_back(
         kind, tmp_path_factory, create_session, create_person, create_volunteer,
         create_shift):
     with live_database_app(kind, tmp_path_factory, connections=2) as app, app.app_context():
-        # the coordinators' notes came after this migration: the old schema has no place
-        # for their rows
+        # the coordinators' notes and the outreach requests' answers came after this
+        # migration: the old schema has no place for their rows
         messages = messages_of_every_kind(create_session, create_person, create_volunteer,
-                                          create_shift, notes=False)
+                                          create_shift, later_kinds=False)
         sms = next(message for message in messages
                    if message.topic == "booking" and message.channel == MessageChannel.SMS
                    and message.recipient_kind == RecipientKind.PERSON)
