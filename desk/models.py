@@ -11,6 +11,7 @@ from desk.events.models import (
     Program,
     SeriesSkip,
     SessionSeries,
+    SurveyInvitation,
     Venue,
 )
 from desk.kiosk.models import KioskDevice

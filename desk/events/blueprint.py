@@ -11,6 +11,7 @@ from desk.events import (
     phone_desk_views,
     public_views,
     staff_views,
+    survey_views,
 )
 from desk.events.public_booking import (
     BOOK_RATE_LIMIT,
@@ -36,6 +37,8 @@ public_bp.add_url_rule("/bookings/<token>", "booking", booking_views.booking)
 public_bp.add_url_rule("/bookings/<token>.ics", "booking_ics", booking_views.booking_ics)
 public_bp.add_url_rule("/bookings/<token>/cancel", "booking_cancel",
                        booking_views.booking_cancel, methods=["GET", "POST"])
+# the survey after a class: a short path, for a link that fits one SMS
+public_bp.add_url_rule("/s/<token>", "survey", survey_views.survey, methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -4,7 +4,7 @@ longer makes sense, what they are about on the coordinators' pages, and what an 
 reply or a key pressed in a call does (desk.events.replies). An SMS a landline refused
 becomes one voice call. Imported with the package (desk/events/__init__.py)."""
 
-from desk.events import messages, replies
+from desk.events import messages, replies, survey_messages, surveys
 from desk.events.notices import TOPIC
 from desk.notify import kinds
 
@@ -18,4 +18,12 @@ BOOKING_TOPIC = kinds.register_topic(kinds.Topic(
     voice_fallback=True,
     answer_sms=replies.answer_sms,
     key_menu=replies.KEY_MENU,
+))
+
+SURVEY_TOPIC = kinds.register_topic(kinds.Topic(
+    name=surveys.TOPIC,
+    templates=survey_messages.LABELS,
+    render=survey_messages.render,
+    describe=survey_messages.describe,
+    error_labels=survey_messages.ERROR_LABELS,
 ))
