@@ -11,7 +11,6 @@ from desk.events.models import (
     Program,
     SeriesSkip,
     SessionSeries,
-    SurveyInvitation,
     Venue,
 )
 from desk.kiosk.models import KioskDevice

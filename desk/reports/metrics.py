@@ -34,6 +34,7 @@ from desk.events.models import (
     Program,
     SessionKind,
     SessionStatus,
+    SurveyInvitation,
     Venue,
 )
 from desk.extensions import db
@@ -133,11 +134,13 @@ METRICS = [
     Metric("referred_share", _l("Consultations referred"), "percent", _l(
         "Logged consultation visits of the period with the outcome referred, divided by "
         "all logged visits of the period, in percent.")),
-    Metric("survey_responses", _l("Survey sheets"), "count", _l(
-        "Survey sheets entered for sessions held in the period.")),
+    Metric("survey_responses", _l("Survey answers"), "count", _l(
+        "Survey sheets entered for sessions held in the period, and the online surveys "
+        "answered after the sessions of the period that have no sheets (one per person "
+        "and session).")),
     Metric("survey_satisfaction", _l("Satisfaction"), "score", _l(
-        "Mean satisfaction (1 to 5) of the survey sheets of the period that answered "
-        "it.")),
+        "Mean satisfaction (1 to 5) of the survey sheets of the period, and of the "
+        "online answers to \"was the class useful?\" (1 to 5), that answered it.")),
     Metric("survey_can_do_share", _l("Can now do it on their own"), "percent", _l(
         "Survey sheets of the period answering \"yes\" to \"can you now do it on your "
         "own?\", divided by the sheets that answered the question (yes, partly or no), "
@@ -343,16 +346,34 @@ def _outcomes(scope, base):
             "referred_share": _share(counts.get(Outcome.REFERRED, 0), total)}
 
 
+def online_answers(base):
+    """The online survey answers that count for the sessions of `base` (a subquery with
+    `sid`): answered, of a booking still booked (one per person and session: the partial
+    unique index on bookings), at a session without paper sheets. A session whose sheets
+    were typed in counts its sheets only: the sheets are anonymous, so an online answer
+    could not be told from the same person's sheet."""
+    has_sheets = select(SurveyEntry.id).where(SurveyEntry.session_id == Booking.session_id)
+    return (select(SurveyInvitation).join(Booking, Booking.id == SurveyInvitation.booking_id)
+            .join(base, base.c.sid == Booking.session_id)
+            .where(SurveyInvitation.answered_dt.is_not(None),
+                   Booking.status == BookingStatus.BOOKED, ~has_sheets.exists()))
+
+
 def _survey(scope):
     base = scope.sessions()
-    entries, satisfaction, answered, yes = db.session.execute(
-        select(func.count(SurveyEntry.id), func.avg(SurveyEntry.satisfaction),
-               func.count(SurveyEntry.can_do),
+    entries, satisfaction_sum, satisfied, answered, yes = db.session.execute(
+        select(func.count(SurveyEntry.id), func.sum(SurveyEntry.satisfaction),
+               func.count(SurveyEntry.satisfaction), func.count(SurveyEntry.can_do),
                func.sum(case((SurveyEntry.can_do == CanDo.YES, 1), else_=0)))
         .select_from(base).join(SurveyEntry, SurveyEntry.session_id == base.c.sid)).one()
-    return {"survey_responses": entries,
-            "survey_satisfaction": round(float(satisfaction), 2) if satisfaction is not None
-            else None,
+    online = online_answers(base).subquery()
+    answers, useful_sum, useful = db.session.execute(
+        select(func.count(online.c.id), func.sum(online.c.useful),
+               func.count(online.c.useful))).one()
+    scored = satisfied + useful
+    total = (satisfaction_sum or 0) + (useful_sum or 0)
+    return {"survey_responses": entries + answers,
+            "survey_satisfaction": round(total / scored, 2) if scored else None,
             "survey_can_do_share": _share(int(yes or 0), answered)}
 
 
@@ -430,6 +451,12 @@ def _people_rows(scope, by):
     counts["survey_responses"] = dict(db.session.execute(
         select(survey_column, func.count(SurveyEntry.id)).select_from(base)
         .join(SurveyEntry, SurveyEntry.session_id == base.c.sid).group_by(survey_column)).all())
+    online = online_answers(base).subquery()
+    for key, number in db.session.execute(
+            select(column, func.count(online.c.id)).select_from(online)
+            .join(Booking, Booking.id == online.c.booking_id)
+            .join(kept, kept.id == Booking.person_id).group_by(column)):
+        counts["survey_responses"][key] = counts["survey_responses"].get(key, 0) + number
     if by == "district":
         groups = [(key, in_reader_language(name, name_en)) for key, name, name_en in
                   db.session.execute(select(District.id, District.name, District.name_en)
