@@ -7,10 +7,11 @@ sessions."""
 import logging
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
-from desk.events import notices, outbox, signals  # noqa: F401  (outbox registers on import)
-from desk.events.models import Booking, EventSession
+from desk.core import retention
+from desk.events import notices, outbox, signals, surveys  # noqa: F401  (outbox registers)
+from desk.events.models import Booking, EventSession, SurveyInvitation
 from desk.notify.models import OutboxMessage
 from desk.people import registry
 from desk.people import signals as people_signals
@@ -24,6 +25,33 @@ registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
                        id_column="topic_id", target=Booking)
 registry.register_secret(Booking, "token")
 registry.register_secret(Booking, "request_key")  # with the same details, opens the booking
+# the online survey after a class: disclosed with its booking, its link withheld
+registry.register_dependent(SurveyInvitation, "booking_id", label=_l("Online survey answers"))
+registry.register_link(OutboxMessage, kind_column="topic", kind=surveys.TOPIC,
+                       id_column="topic_id", target=SurveyInvitation)
+registry.register_secret(SurveyInvitation, "token")
+
+
+def _survey_links_before(cutoff):
+    """A survey's link once it closed: it opens nothing any more."""
+    return and_(SurveyInvitation.expires_dt < cutoff, SurveyInvitation.token.is_not(None))
+
+
+def _survey_texts_before(cutoff):
+    """Free text can name people: it goes; the answers that are counted stay."""
+    return and_(SurveyInvitation.answered_dt < cutoff, SurveyInvitation.next_text.is_not(None))
+
+
+retention.register(
+    "survey_links", label=_l("Links of the online survey after a class, once closed"),
+    unit=retention.DAYS, default=30,
+    **retention.blanking(SurveyInvitation, _survey_links_before, token=None),
+    what_happens=_l("Removed; the answers stay"), order=31)
+retention.register(
+    "survey_texts", label=_l("Free text of online survey answers"),
+    unit=retention.DAYS, default=365,
+    **retention.blanking(SurveyInvitation, _survey_texts_before, next_text=None),
+    what_happens=_l("Blanked; the answers that are counted stay"), order=32)
 
 
 @registry.activity
@@ -77,6 +105,13 @@ def _cancel_future_bookings(person, *, actor, now):
     from desk.events import erasure
 
     return erasure.cancel_future_bookings(person, actor=actor, now=now)
+
+
+@people_signals.erasing.connect
+def _anonymise_surveys(person, *, actor, now):
+    from desk.events import erasure
+
+    return erasure.anonymise_surveys(person, now=now)
 
 
 @people_signals.merged.connect

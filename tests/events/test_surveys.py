@@ -2,7 +2,7 @@
 (the day after at DESK_SURVEY_TIME), once only, the short link answered once, closed
 after expiry, and an SMS of one segment in Japanese."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -178,3 +178,47 @@ def test_the_page_answers_once_and_says_thank_you(client, session, create_person
     db.session.expire_all()
     assert db.session.get(SurveyInvitation, invitation.id).useful == 4
     assert client.get("/s/unknowntoken").status_code == 404
+
+
+def test_disclosed_with_the_booking_without_the_link(session, create_person, create_user):
+    from desk.auth.models import Role
+    from desk.people import disclosure
+
+    invitation = _invitation(session, create_person)
+    surveys.answer(invitation, {"useful": "4", "next_text": "地図アプリ"}, now=DUE)
+    found = disclosure.disclosure_for(invitation.booking.person,
+                                      actor=create_user(Role.COORDINATOR), now=DUE,
+                                      municipality="藤沢市")
+    [row] = found.rows("survey_invitations")
+    assert (row["useful"], row["next_text"]) == (4, "地図アプリ")
+    assert found.tables["survey_invitations"].withheld == ["token"]
+    assert invitation.id in {message["topic_id"] for message in found.rows("outbox_messages")
+                             if message["topic"] == surveys.TOPIC}
+
+
+def test_anonymising_the_person_keeps_the_answers_without_link_or_text(session,
+                                                                      create_person):
+    from desk.people import erasure
+
+    answered = _invitation(session, create_person)
+    surveys.answer(answered, {"useful": "5", "next_text": "孫とLINEで話したい"}, now=DUE)
+    erasure.anonymise(answered.booking.person, actor="test", now=DUE)
+    assert (answered.token, answered.next_text, answered.useful) == (None, None, 5)
+    waiting = _invitation(session, create_person)
+    erasure.anonymise(waiting.booking.person, actor="test", now=AFTER_CLASS)
+    assert [message.state for message in _survey_messages()
+            if message.topic_id == waiting.id] == [MessageState.CANCELLED]
+
+
+def test_retention_removes_closed_links_and_old_free_text(session, create_person):
+    from desk.core import retention
+
+    invitation = _invitation(session, create_person)
+    surveys.answer(invitation, {"next_text": "マイナポータル"}, now=DUE)
+    links = retention.DATA_CLASSES["survey_links"]
+    texts = retention.DATA_CLASSES["survey_texts"]
+    assert links.purge(invitation.expires_dt, DUE) == 0
+    assert links.purge(invitation.expires_dt + timedelta(seconds=1), DUE) == 1
+    assert texts.purge(DUE + timedelta(seconds=1), DUE) == 1
+    db.session.expire_all()
+    assert (invitation.token, invitation.next_text) == (None, None)
