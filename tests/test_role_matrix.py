@@ -61,6 +61,7 @@ MATRIX = {
     "public.booking": ("GET", PUBLIC),
     "public.booking_ics": ("GET", PUBLIC),
     "public.booking_cancel": ("GET", PUBLIC),
+    "public.survey": ("GET", PUBLIC),
     "public.cancel": ("GET", PUBLIC),
     "public.cancel_sent": ("GET", PUBLIC),
     "staff.home": ("GET", {**STAFF, "coordinator": 302, "admin": 302}),
@@ -266,6 +267,7 @@ MATRIX = {
 def matrix_objects(ctx, create_user, create_session, create_series, create_district,
                    create_person):
     from desk.auth.services import create_token
+    from desk.events.models import SurveyInvitation
     from desk.events.services import book_seat
     from desk.kiosk import services as kiosk_services
     from desk.people.services import add_proxy
@@ -275,6 +277,9 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     session = create_session()
     booking = book_seat(session, create_person(), channel="web", actor="test", now=NOW).booking
     series = create_series()
+    survey = SurveyInvitation(booking_id=booking.id, token="matrixsurvey",
+                              expires_dt=NOW + timedelta(days=7))
+    db.session.add(survey)
     token, _plaintext = create_token(users["coordinator"], name="matrix", actor="test")
     kiosk, _code = kiosk_services.create_kiosk(
         {"venue_id": session.venue_id, "name": "入口のタブレット"}, actor="test", now=NOW)
@@ -305,6 +310,7 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "slug": "topics",
         "filename": "css/desk.css",
         "token": booking.token,
+        "survey_token": survey.token,
         "booking_id": booking.id,
         "person_id": booking.person_id,
         "proxy_id": proxy.id,

@@ -38,7 +38,7 @@ public_bp.add_url_rule("/bookings/<token>.ics", "booking_ics", booking_views.boo
 public_bp.add_url_rule("/bookings/<token>/cancel", "booking_cancel",
                        booking_views.booking_cancel, methods=["GET", "POST"])
 # the survey after a class: a short path, for a link that fits one SMS
-public_bp.add_url_rule("/s/<token>", "survey", survey_views.survey, methods=["GET", "POST"])
+public_bp.add_url_rule("/s/<survey_token>", "survey", survey_views.survey, methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -40,7 +40,7 @@ def _template(name):
 
 
 def survey_url(invitation):
-    return public_url_for("public.survey", token=invitation.token)
+    return public_url_for("public.survey", survey_token=invitation.token)
 
 
 def _context(invitation):

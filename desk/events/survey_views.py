@@ -10,8 +10,8 @@ from desk.events import surveys
 from desk.events.public_forms import SurveyForm
 
 
-def survey(token):
-    invitation = surveys.invitation_by_token(token)
+def survey(survey_token):
+    invitation = surveys.invitation_by_token(survey_token)
     if invitation is None:
         abort(404)
     now = utcnow()
@@ -19,7 +19,7 @@ def survey(token):
     if surveys.is_open(invitation, now) and form.validate_on_submit():
         result = attempt(form, lambda: surveys.answer(invitation, form.answers(), now=now))
         if result is not FAILED:
-            return redirect(url_for("public.survey", token=token))
+            return redirect(url_for("public.survey", survey_token=survey_token))
     return render_template("public/survey.html", form=form, invitation=invitation,
                            session=invitation.booking.session,
                            is_open=surveys.is_open(invitation, now))

@@ -66,6 +66,10 @@ PAGES = {
         Page("anonymous", "confirm", args={"token": "booking.booked"}),
         Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
     ),
+    "public.survey": (
+        Page("anonymous", "open", args={"survey_token": "survey.open"}),
+        Page("anonymous", "answered", args={"survey_token": "survey.answered"}),
+    ),
     "public.cancel": (Page("anonymous"),),
     "public.cancel_sent": (Page("anonymous"),),
     "core.accessibility": (Page("anonymous"),),
