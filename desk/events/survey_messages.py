@@ -1,11 +1,13 @@
 """What the survey invitation says (desk.events.surveys), registered with notify as the
 topic "survey" (desk.events.outbox).
 
-- SMS: one UCS-2 segment in Japanese (70 characters): thanks for coming, "a 30-second
-  survey" and the short link (DESK_PUBLIC_URL + /s/<12 characters>). The class is named
-  by the first of: the venue's short name with the class title, the venue's short name,
-  nothing, that keeps the text to the fewest segments
-  (templates/events/messages/survey/sms.txt).
+- SMS: one UCS-2 segment in Japanese (70 characters): the city's name (who sends it: a
+  link from an unknown sender is what the scam classes warn about), "survey" and the
+  short link (DESK_PUBLIC_URL + /s/<12 characters>). The class is named by the first of:
+  the venue's short name with the class title, the venue's short name, nothing, that
+  keeps the text to the fewest segments (templates/events/messages/survey/sms.txt). With
+  a city name of up to 8 characters, one segment holds an address (DESK_PUBLIC_URL) of
+  up to 38 characters.
 - E-mail: subject, plain text and HTML with the same link and until when it works.
 
 A message whose invitation no longer exists, whose booking is no longer attended, or
@@ -57,7 +59,7 @@ def _context(invitation):
 
 def place_options(context):
     venue = context["venue"].display_short_name
-    return [f"{venue} {context['title']}", venue, ""]
+    return [f"{venue} {context['title']} ", f"{venue} ", ""]
 
 
 def sms_body(context):

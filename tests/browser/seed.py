@@ -487,11 +487,14 @@ def seed():
     services.set_attendance(roster_bookings[0], "attended", actor=actor, now=now)
     services.cancel_booking(roster_bookings[3], actor=actor, now=started - timedelta(hours=1))
     held = sessions["roster_closed"]
-    # both agreed to the survey after the class; one has answered it (desk/events/surveys.py)
+    # two agreed to the survey after the class; one has answered it (desk/events/surveys.py)
+    for person in roster_people[1:2]:
+        services.book_seat(held, person, channel="phone_desk", actor=actor,
+                           now=held.start_dt - timedelta(days=2))
     surveyed = [services.book_seat(held, person, channel="phone_desk", actor=actor,
                                    now=held.start_dt - timedelta(days=2),
                                    survey_consent=True).booking
-                for person in roster_people[:2]]
+                for person in (roster_people[0], roster_people[2])]
     invitations = [surveys.invitation_of(services.set_attendance(
         booking, "attended", actor=actor, now=held.end_dt)) for booking in surveyed]
     surveys.answer(invitations[1], {"useful": "4", "will_use": "yes", "next_topic": "line",

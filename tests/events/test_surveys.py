@@ -157,9 +157,22 @@ def test_the_sms_fits_one_segment_with_the_longest_names(session, create_person,
     booking = _book(long_session, create_person())
     _attend(booking)
     [message] = _survey_messages()
+    assert message.locale == "ja"
+    text = render(message, now=DUE).sms_body
+    assert count_segments(text).segments == 1, text
+    assert text.startswith("【") and "アンケート" in text
+    assert text.endswith(f"https://desk.city.fujisawa.kanagawa.jp/s/"
+                         f"{surveys.invitation_of(booking).token}")
+
+
+def test_a_short_address_leaves_room_for_the_place(session, create_person, app):
+    app.config["DESK_PUBLIC_URL"] = "https://desk.example.jp"
+    booking = _book(session, create_person())
+    _attend(booking)
+    [message] = _survey_messages()
     text = render(message, now=DUE).sms_body
     assert count_segments(text).segments == 1
-    assert text.endswith(f"/s/{surveys.invitation_of(booking).token}")
+    assert session.venue.display_short_name in text
 
 
 def test_the_page_answers_once_and_says_thank_you(client, session, create_person):
