@@ -152,7 +152,7 @@ def _book(person, session, form, now):
                                           actor=current_user, now=now)
     return services.book_seat(session, person, seats=form.seats.data,
                               channel=BookingChannel.PHONE_DESK, actor=current_user, now=now,
-                              proxy=proxy)
+                              proxy=proxy, survey_consent=form.survey_consent.data)
 
 
 def _flash_booked(result):

@@ -235,3 +235,23 @@ def test_retention_removes_closed_links_and_old_free_text(session, create_person
     assert texts.purge(DUE + timedelta(seconds=1), DUE) == 1
     db.session.expire_all()
     assert (invitation.token, invitation.next_text) == (None, None)
+
+
+def test_the_phone_desk_and_the_walk_in_form_record_the_consent(staff_client, create_person,
+                                                                create_session):
+    from desk.core.timeutil import local_today, utcnow
+    from desk.events.models import Booking
+
+    upcoming = create_session(day=local_today() + timedelta(days=3))
+    person = create_person()
+    staff_client.post(f"/staff/phone-desk/people/{person.id}/sessions/{upcoming.id}",
+                      data={"seats": "1", "survey_consent": "y", "proxy_relation": "family"})
+    today = create_session(start_dt=utcnow() - timedelta(hours=1),
+                           end_dt=utcnow() + timedelta(hours=1))
+    staff_client.post(f"/staff/sessions/{today.id}/roster/walk-in/add",
+                      data={"person_id": str(create_person().id), "seats": "1",
+                            "survey_consent": "y"})
+    db.session.expire_all()
+    consents = {booking.session_id: booking.survey_consent
+                for booking in db.session.scalars(select(Booking))}
+    assert consents == {upcoming.id: True, today.id: True}
