@@ -16,7 +16,7 @@ from datetime import time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, distinct, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from desk.consults.models import ConsultTopic, Outcome, Ticket, TicketStatus, Visit, visit_topics
@@ -360,21 +360,26 @@ def online_answers(base):
 
 
 def _survey(scope):
+    """The sheets' and the online answers' figures, in one statement."""
     base = scope.sessions()
-    entries, satisfaction_sum, satisfied, answered, yes = db.session.execute(
-        select(func.count(SurveyEntry.id), func.sum(SurveyEntry.satisfaction),
-               func.count(SurveyEntry.satisfaction), func.count(SurveyEntry.can_do),
-               func.sum(case((SurveyEntry.can_do == CanDo.YES, 1), else_=0)))
-        .select_from(base).join(SurveyEntry, SurveyEntry.session_id == base.c.sid)).one()
-    online = online_answers(base).subquery()
-    answers, useful_sum, useful = db.session.execute(
-        select(func.count(online.c.id), func.sum(online.c.useful),
-               func.count(online.c.useful))).one()
-    scored = satisfied + useful
-    total = (satisfaction_sum or 0) + (useful_sum or 0)
-    return {"survey_responses": entries + answers,
+    sheets = (select(func.count(SurveyEntry.id).label("entries"),
+                     func.sum(SurveyEntry.satisfaction).label("satisfaction_sum"),
+                     func.count(SurveyEntry.satisfaction).label("satisfied"),
+                     func.count(SurveyEntry.can_do).label("answered"),
+                     func.sum(case((SurveyEntry.can_do == CanDo.YES, 1), else_=0)).label("yes"))
+              .select_from(base).join(SurveyEntry, SurveyEntry.session_id == base.c.sid)
+              .subquery())
+    answers = online_answers(base).subquery()
+    online = select(func.count(answers.c.id).label("answers"),
+                    func.sum(answers.c.useful).label("useful_sum"),
+                    func.count(answers.c.useful).label("useful")).subquery()
+    row = db.session.execute(select(sheets, online)
+                             .select_from(sheets.join(online, true()))).one()
+    scored = row.satisfied + row.useful
+    total = (row.satisfaction_sum or 0) + (row.useful_sum or 0)
+    return {"survey_responses": row.entries + row.answers,
             "survey_satisfaction": round(total / scored, 2) if scored else None,
-            "survey_can_do_share": _share(int(yes or 0), answered)}
+            "survey_can_do_share": _share(int(row.yes or 0), row.answered)}
 
 
 # -- breakdowns --------------------------------------------------------------------------------
@@ -448,14 +453,15 @@ def _people_rows(scope, by):
             .join(kept, kept.id == reached.c.pid).group_by(column)).all()),
     }
     base = scope.sessions()
-    counts["survey_responses"] = dict(db.session.execute(
-        select(survey_column, func.count(SurveyEntry.id)).select_from(base)
-        .join(SurveyEntry, SurveyEntry.session_id == base.c.sid).group_by(survey_column)).all())
+    # the sheets by what was ticked on them, the online answers by their person's record
     online = online_answers(base).subquery()
-    for key, number in db.session.execute(
+    counts["survey_responses"] = {}
+    for key, number in db.session.execute(union_all(
+            select(survey_column, func.count(SurveyEntry.id)).select_from(base)
+            .join(SurveyEntry, SurveyEntry.session_id == base.c.sid).group_by(survey_column),
             select(column, func.count(online.c.id)).select_from(online)
             .join(Booking, Booking.id == online.c.booking_id)
-            .join(kept, kept.id == Booking.person_id).group_by(column)):
+            .join(kept, kept.id == Booking.person_id).group_by(column))):
         counts["survey_responses"][key] = counts["survey_responses"].get(key, 0) + number
     if by == "district":
         groups = [(key, in_reader_language(name, name_en)) for key, name, name_en in
