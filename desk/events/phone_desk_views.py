@@ -20,7 +20,7 @@ from desk.core.errors import DeskError
 from desk.core.timeutil import local_today, to_local, utcnow
 from desk.core.validation import Checker
 from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_id
-from desk.events import availability, bookings, queries, services
+from desk.events import availability, bookings, queries, services, surveys
 from desk.events.booking_forms import (
     ActionForm,
     BookingForm,
@@ -201,7 +201,7 @@ def booking(booking_id):
         no_reminder=no_reminder_reason(person.phone, person.phone_kind, person.reminder_channel),
         confirmation_label=will_they_come(item),
         confirmation_form=ConfirmationForm(formdata=None, confirmation=item.confirmation.value),
-        now=utcnow())
+        survey=surveys.invitation_of(item) if item.survey_consent else None, now=utcnow())
 
 
 def booking_confirmation(booking_id):

@@ -255,3 +255,16 @@ def test_the_phone_desk_and_the_walk_in_form_record_the_consent(staff_client, cr
     consents = {booking.session_id: booking.survey_consent
                 for booking in db.session.scalars(select(Booking))}
     assert consents == {upcoming.id: True, today.id: True}
+
+
+def test_the_staff_booking_page_says_where_the_survey_stands(staff_client, session,
+                                                             create_person):
+    asked = _invitation(session, create_person)
+    surveys.answer(asked, {"useful": "3"}, now=DUE)
+    not_asked = _book(session, create_person(), consent=False)
+    db.session.commit()
+    english = {"Accept-Language": "en"}
+    page = staff_client.get(f"/staff/bookings/{asked.booking_id}", headers=english).text
+    assert "Answered on" in page
+    page = staff_client.get(f"/staff/bookings/{not_asked.id}", headers=english).text
+    assert "Not agreed (not sent)" in page
