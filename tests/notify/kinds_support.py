@@ -27,7 +27,11 @@ def messages_of_every_kind(create_session, create_person, create_volunteer, crea
     people_services.add_proxy(person, {"name": "佐藤 健", "relation": "family",
                                        "phone": "080-2222-0001", "wants_copies": True},
                               consent_method="phone_staff", actor="test", now=NOW)
-    event_services.book_seat(session, person, channel="phone_desk", actor="test", now=NOW)
+    booking = event_services.book_seat(session, person, channel="phone_desk", actor="test",
+                                       now=NOW, survey_consent=True).booking
+    # attended, and agreed to the survey after the class
+    event_services.set_attendance(booking, "attended", actor="test",
+                                  now=local_datetime(DAY, time(12)))
     shift = create_shift(session)
     volunteer = create_volunteer()
     volunteer_services.assign_volunteer(shift, volunteer, actor="test", now=NOW,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from desk.consults import messages as consult_messages
 from desk.core.errors import ConflictError
 from desk.events import notices as booking_notices
+from desk.events import surveys
 from desk.extensions import db
 from desk.notify import dispatch, kinds, services
 from desk.notify.content import render
@@ -33,6 +34,7 @@ PLANNED = [
     (volunteer_notices.SHIFT_TOPIC, list(volunteer_notices.ShiftTemplate)),
     (volunteer_notices.ACCOUNT_TOPIC, list(volunteer_notices.AccountTemplate)),
     (consult_messages.TOPIC, [consult_messages.CONSULT_TURN]),
+    (surveys.TOPIC, list(surveys.SurveyTemplate)),
 ]
 
 

@@ -56,6 +56,10 @@ def test_the_migration_carries_every_kind_of_row_over_and_back(
     with live_database_app(kind, tmp_path_factory, connections=2) as app, app.app_context():
         messages = messages_of_every_kind(create_session, create_person, create_volunteer,
                                           create_shift)
+        # the survey after a class came later than the old columns: it has no old form
+        for message in [message for message in messages if message.topic == "survey"]:
+            db.session.delete(message)
+            messages.remove(message)
         sms = next(message for message in messages
                    if message.topic == "booking" and message.channel == MessageChannel.SMS
                    and message.recipient_kind == RecipientKind.PERSON)
