@@ -268,6 +268,10 @@ def load_config(instance_path, environ=None):
         # a seat freed closer than this to the start is offered, not given (desk.events.offers)
         "DESK_OFFER_WINDOW_HOURS": _at_least(env, "DESK_OFFER_WINDOW_HOURS", 24, 0),
         "DESK_OFFER_MINUTES": _at_least(env, "DESK_OFFER_MINUTES", 120, 1),
+        # the online survey after a class (desk.events.surveys): sent the day after at
+        # this time (Japan time), answerable for this many days from then
+        "DESK_SURVEY_TIME": _clock(env, "DESK_SURVEY_TIME", "10:00"),
+        "DESK_SURVEY_DAYS": _days(env, "DESK_SURVEY_DAYS", 7),
         "DESK_KIOSK_IDLE_SECONDS": _int(env, "DESK_KIOSK_IDLE_SECONDS", 60),
         "DESK_SHIFT_REMINDER_TIME": _clock(env, "DESK_SHIFT_REMINDER_TIME", "17:00"),
         "DESK_SHIFT_WITHDRAW_HOURS": _int(env, "DESK_SHIFT_WITHDRAW_HOURS", 24),

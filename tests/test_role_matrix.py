@@ -65,6 +65,7 @@ MATRIX = {
     # a seat offered from the waiting list, by the booking's token (the matrix's booking
     # took one: the page says so)
     "public.offer": ("GET", PUBLIC),
+    "public.survey": ("GET", PUBLIC),
     "public.cancel": ("GET", PUBLIC),
     "public.cancel_sent": ("GET", PUBLIC),
     # the news about new classes: asking for it, after a booking, its list and stop page
@@ -299,6 +300,7 @@ MATRIX = {
 def matrix_objects(ctx, create_user, create_session, create_series, create_district,
                    create_person):
     from desk.auth.services import create_token
+    from desk.events.models import SurveyInvitation
     from desk.events.services import book_seat
     from desk.kiosk import services as kiosk_services
     from desk.people.services import add_proxy
@@ -314,6 +316,9 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
                              state=OfferState.TAKEN, offered_dt=NOW - timedelta(hours=1),
                              expires_dt=NOW + timedelta(hours=1), decided_dt=NOW))
     series = create_series()
+    survey = SurveyInvitation(booking_id=booking.id, token="matrixsurvey",
+                              expires_dt=NOW + timedelta(days=7))
+    db.session.add(survey)
     token, _plaintext = create_token(users["coordinator"], name="matrix", actor="test")
     kiosk, _code = kiosk_services.create_kiosk(
         {"venue_id": session.venue_id, "name": "入口のタブレット"}, actor="test", now=NOW)
@@ -344,6 +349,7 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
         "slug": "topics",
         "filename": "css/desk.css",
         "token": booking.token,
+        "survey_token": survey.token,
         "booking_id": booking.id,
         "person_id": booking.person_id,
         "proxy_id": proxy.id,

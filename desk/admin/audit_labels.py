@@ -111,6 +111,7 @@ ACTION_LABELS = {
     "kpi_target.set": _l("KPI target set"),
     "kpi_target.clear": _l("KPI target cleared"),
     "survey.add": _l("Survey sheets entered"),
+    "survey.answer": _l("Online survey answered"),
     "survey.delete": _l("Survey sheet deleted"),
     # accounts, tokens, kiosks
     "user.create": _l("Account created"),
@@ -155,6 +156,7 @@ OBJECT_LABELS = {
     "opt_outs": _l("Opt-out"),
     "kpi_targets": _l("KPI target"),
     "survey_entries": _l("Survey sheet"),
+    "survey_invitations": _l("Online survey"),
     "users": _l("Account"),
     "api_tokens": _l("API token"),
     "kiosk_devices": _l("Kiosk"),

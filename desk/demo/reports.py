@@ -1,18 +1,35 @@
 """Demo data for the KPI reports: the paper questionnaires of the classes and events
-held, and targets for the previous and the current fiscal year.
+held, the online surveys the day after a class, and targets for the previous and the
+current fiscal year.
 
 Sheets are written in bulk (with their audit entries, as a coordinator typing them in
 after the session would); about seven in ten participants of a class hand one in, some
-of an awareness event's visitors do. Targets go through desk.reports.services: the
+of an awareness event's visitors do. About one class in four handed out no sheets: there
+the participants who agreed (six in ten of those a text message or an e-mail reaches)
+got the online survey the day after (desk.events.surveys), and about two in three of
+them answered it. Targets go through desk.reports.services: the
 previous year's a little above or below what it reached, this year's about a tenth above
 last year's result, so that the dashboard shows progress both ways.
 """
 
-from sqlalchemy import func, insert, select
+import string
+from datetime import timedelta
+
+from sqlalchemy import func, insert, select, update
 
 from desk.core.audit import AuditEntry
 from desk.core.timeutil import fiscal_year_of
-from desk.events.models import Attendance, Booking, BookingStatus, SessionKind, SessionStatus
+from desk.events import surveys
+from desk.events.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    SessionKind,
+    SessionStatus,
+    SurveyInvitation,
+    Topic,
+    WillUse,
+)
 from desk.extensions import db
 from desk.people.models import AgeBand
 from desk.reports import metrics, periods, services
@@ -30,6 +47,17 @@ COMMENTS = (
     "マイナポータルの手続きが自分でできそうです。", "次は地図アプリを習いたい。",
     "家でも復習します。", "少し難しかったので、もう一度受けたいです。",
 )
+ONLINE_SHARE = 0.25  # of the classes held: the online survey instead of sheets
+SURVEY_CONSENT = 0.6
+ANSWERED = 0.65
+USEFUL = ((5, 42), (4, 36), (3, 15), (2, 5), (1, 2))
+WILL_USE = ((WillUse.YES, 58), (WillUse.MAYBE, 32), (WillUse.NO, 6), (None, 4))
+NEXT_TOPICS = ((Topic.LINE, 18), (Topic.MAPS, 16), (Topic.CASHLESS, 14),
+               (Topic.MYNAPORTAL, 12), (Topic.SCAM_PROTECTION, 14), (Topic.CALLS_CAMERA, 8),
+               (Topic.APPS, 8), (Topic.INTERNET, 6), (None, 4))
+NEXT_TEXTS = ("孫とビデオ通話をしたい", "病院の予約をスマホでしたい", "写真の整理の仕方",
+              "QRコード決済の使い方", "バスの時刻を調べたい", "迷惑メールの見分け方")
+TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
 # the count metrics that get targets, and how a target is rounded
 COUNT_TARGETS = ("classes_held", "outreach_classes_held", "awareness_events_held",
                  "class_participants", "awareness_headcount", "consultation_sessions_held",
@@ -58,6 +86,7 @@ class DemoReports:
         self.today = today
         self.now = now
         self.sheets = 0
+        self.online = 0
         self.targets = 0
 
     def _attended_seats(self, session_ids):
@@ -80,6 +109,11 @@ class DemoReports:
     def load_surveys(self):
         held = [session for session in self.sessions
                 if session.kind in SURVEYED_KINDS and session.status == SessionStatus.COMPLETED]
+        online = [session for session in held if session.kind in surveys.SURVEYED_KINDS
+                  and self.rng.random() < ONLINE_SHARE]
+        self.load_online_surveys(online)
+        online_ids = {session.id for session in online}
+        held = [session for session in held if session.id not in online_ids]
         seats = self._attended_seats([session.id for session in held])
         rows = []
         for session in held:
@@ -106,6 +140,46 @@ class DemoReports:
             for entry_id, row in zip(ids, rows, strict=True)])
         self.sheets = len(rows)
 
+    def _token(self):
+        return "".join(self.rng.choice(TOKEN_ALPHABET)
+                       for _char in range(SurveyInvitation.TOKEN_LENGTH))
+
+    def _invitation(self, booking):
+        session = booking.session
+        due = surveys.invitation_due(session)
+        values = {"booking_id": booking.id, "token": self._token(), "created_dt": session.end_dt,
+                  "expires_dt": surveys.expiry_of(session), "answered_dt": None,
+                  "useful": None, "will_use": None, "next_topic": None, "next_text": None}
+        answered = due + timedelta(minutes=self.rng.randint(5, 60 * 48))
+        if answered < min(values["expires_dt"], self.now) and self.rng.random() < ANSWERED:
+            values.update(
+                answered_dt=answered, useful=_weighted(self.rng, USEFUL),
+                will_use=_weighted(self.rng, WILL_USE),
+                next_topic=_weighted(self.rng, NEXT_TOPICS),
+                next_text=self.rng.choice(NEXT_TEXTS) if self.rng.random() < 0.2 else None)
+        return values
+
+    def load_online_surveys(self, sessions):
+        """The participants who agreed to the survey and whom it reaches (not by a call)
+        get an invitation; those past its time answered it or not."""
+        if not sessions:
+            return
+        attended = db.session.scalars(
+            select(Booking).where(Booking.session_id.in_([session.id for session in sessions]),
+                                  Booking.status == BookingStatus.BOOKED,
+                                  Booking.attendance == Attendance.ATTENDED)
+            .order_by(Booking.id)).unique().all()
+        asked = [booking for booking in attended
+                 if surveys.survey_channel(booking.person) is not None
+                 and not booking.person.is_anonymised and self.rng.random() < SURVEY_CONSENT]
+        if not asked:
+            return
+        db.session.execute(update(Booking).where(Booking.id.in_([b.id for b in asked]))
+                           .values(survey_consent=True))
+        rows = [self._invitation(booking) for booking in asked]
+        db.session.execute(insert(SurveyInvitation), rows)
+        self.online = sum(1 for row in rows if row["answered_dt"] is not None)
+
     def _label(self, user_id):
         return next(user.audit_label for user in self.staff if user.id == user_id)
 
@@ -127,4 +201,5 @@ class DemoReports:
     def load(self):
         self.load_surveys()
         self.load_targets()
-        return f"{self.sheets} survey sheets and {self.targets} KPI targets"
+        return (f"{self.sheets} survey sheets, {self.online} online survey answers and "
+                f"{self.targets} KPI targets")

@@ -10,7 +10,7 @@ number or e-mail address."""
 import logging
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from desk.core import audit, retention
 from desk.events import (  # noqa: F401  (outbox registers on import)
@@ -19,6 +19,7 @@ from desk.events import (  # noqa: F401  (outbox registers on import)
     outbox,
     outreach_messages,
     signals,
+    surveys,
 )
 from desk.events.models import (
     Booking,
@@ -28,6 +29,7 @@ from desk.events.models import (
     OutreachRequest,
     OutreachStatus,
     SeatOffer,
+    SurveyInvitation,
 )
 from desk.extensions import db
 from desk.notify import kinds
@@ -46,6 +48,33 @@ registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
 registry.register_dependent(SeatOffer, "booking_id", label=_l("Seats offered from the waiting list"))
 registry.register_secret(Booking, "token")
 registry.register_secret(Booking, "request_key")  # with the same details, opens the booking
+# the online survey after a class: disclosed with its booking, its link withheld
+registry.register_dependent(SurveyInvitation, "booking_id", label=_l("Online survey answers"))
+registry.register_link(OutboxMessage, kind_column="topic", kind=surveys.TOPIC,
+                       id_column="topic_id", target=SurveyInvitation)
+registry.register_secret(SurveyInvitation, "token")
+
+
+def _survey_links_before(cutoff):
+    """A survey's link once it closed: it opens nothing any more."""
+    return and_(SurveyInvitation.expires_dt < cutoff, SurveyInvitation.token.is_not(None))
+
+
+def _survey_texts_before(cutoff):
+    """Free text can name people: it goes; the answers that are counted stay."""
+    return and_(SurveyInvitation.answered_dt < cutoff, SurveyInvitation.next_text.is_not(None))
+
+
+retention.register(
+    "survey_links", label=_l("Links of the online survey after a class, once closed"),
+    unit=retention.DAYS, default=30,
+    **retention.blanking(SurveyInvitation, _survey_links_before, token=None),
+    what_happens=_l("Removed; the answers stay"), order=31)
+retention.register(
+    "survey_texts", label=_l("Free text of online survey answers"),
+    unit=retention.DAYS, default=365,
+    **retention.blanking(SurveyInvitation, _survey_texts_before, next_text=None),
+    what_happens=_l("Blanked; the answers that are counted stay"), order=32)
 
 # the news about new classes (desk.events.news, desk.events.news_digest)
 registry.register_reference(NewsSubscription, "person_id",
@@ -237,6 +266,13 @@ def _cancel_future_bookings(person, *, actor, now):
     from desk.events import erasure
 
     return erasure.cancel_future_bookings(person, actor=actor, now=now)
+
+
+@people_signals.erasing.connect
+def _anonymise_surveys(person, *, actor, now):
+    from desk.events import erasure
+
+    return erasure.anonymise_surveys(person, now=now)
 
 
 @people_signals.merged.connect

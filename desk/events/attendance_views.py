@@ -206,9 +206,10 @@ def roster_walk_in(session_id):
     return _render_walk_in(session, search, WalkInPersonForm(formdata=None), result)
 
 
-def _add_walk_in(session, person, seats):
+def _add_walk_in(session, person, seats, survey_consent):
     return services.book_seat(session, person, seats=seats, channel=BookingChannel.WALK_IN,
-                              actor=current_user, now=utcnow(), walk_in=True)
+                              actor=current_user, now=utcnow(), walk_in=True,
+                              survey_consent=survey_consent)
 
 
 def roster_walk_in_new(session_id):
@@ -219,7 +220,7 @@ def roster_walk_in_new(session_id):
             person = people_services.create_person(
                 form.person_data(), channel=BookingChannel.WALK_IN,
                 consent_method=ConsentMethod.PAPER, actor=current_user, now=utcnow())
-            return _add_walk_in(session, person, form.seats.data)
+            return _add_walk_in(session, person, form.seats.data, form.survey_consent.data)
 
         result = attempt(form, register_and_add)
         if result is not FAILED:
@@ -238,7 +239,7 @@ def roster_walk_in_add(session_id):
     try:
         with refusable():
             result = _add_walk_in(session, people_services.require_person(person),
-                                  form.seats.data)
+                                  form.seats.data, form.survey_consent.data)
     except DeskError as error:
         return _refused(error) or redirect(url_for("staff.roster_walk_in",
                                                    session_id=session.id))

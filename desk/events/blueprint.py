@@ -14,6 +14,7 @@ from desk.events import (
     public_views,
     session_message_views,
     staff_views,
+    survey_views,
 )
 from desk.events.public_booking import (
     BOOK_RATE_LIMIT,
@@ -59,6 +60,8 @@ public_bp.add_url_rule("/n/<token>/stop", "news_stop", news_views.news_stop,
                        methods=["GET", "POST"])
 public_bp.add_url_rule("/bookings/<token>/offer", "offer", booking_views.offer,
                        methods=["GET", "POST"])
+# the survey after a class: a short path, for a link that fits one SMS
+public_bp.add_url_rule("/s/<survey_token>", "survey", survey_views.survey, methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -72,6 +72,8 @@ class BookingForm(FlaskForm):
     """Step 3: seats and, when a family member or care manager books, the proxy."""
 
     seats = RadioField(_l("Number of seats"), coerce=int, default=1, validators=[InputRequired()])
+    survey_consent = BooleanField(_l("The person agrees to a short survey the day after the "
+                                     "class"))
     proxy_name = StringField(_l("Name of the person booking for them"),
                              validators=[Optional(), Length(max=ProxyContact.NAME_MAX)])
     proxy_relation = SelectField(_l("Relation"), choices=choices(PROXY_RELATION_LABELS))
@@ -142,6 +144,8 @@ class WalkInPersonForm(PersonFieldsForm):
     """A walk-in who is not registered yet."""
 
     seats = RadioField(_l("Number of seats"), coerce=int, default=1, validators=[InputRequired()])
+    survey_consent = BooleanField(_l("The person agrees to a short survey the day after the "
+                                     "class"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +158,7 @@ class WalkInExistingForm(FlaskForm):
     person_id = IntegerField(_l("Person"), validators=[InputRequired(),
                                                         NumberRange(min=1, max=2**31 - 1)])
     seats = SelectField(_l("Number of seats"), coerce=int, default=1, validators=[InputRequired()])
+    survey_consent = BooleanField(_l("Survey the day after"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,7 +29,7 @@ from desk.core.db import lock_rows
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.i18n import format_time
 from desk.core.timeutil import utcnow
-from desk.events import access, availability, notices, offers, slots
+from desk.events import access, availability, notices, offers, slots, surveys
 from desk.events.models import (
     ACTIVE_BOOKING_STATUSES,
     PUBLIC_CHANNELS,
@@ -432,10 +432,11 @@ def _repeat(request_key, fingerprint):
 
 
 def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
-              walk_in=False):
+              walk_in=False, survey_consent=False):
     """Book `seats` seats (the person and companions) at `session`: booked while the
     seats are free, waitlisted otherwise, all or nothing. Booking again returns the
-    person's existing active booking unchanged."""
+    person's existing active booking unchanged. `survey_consent`: the person agreed to
+    the survey after attending (desk.events.surveys)."""
     now = now or utcnow()
     channel = BookingChannel(channel)
     session = lock_session(session)
@@ -444,11 +445,11 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
     else:
         _check_bookable(session, channel=channel, seats=seats, now=now)
     return _book_locked(session, person, seats=seats, channel=channel, actor=actor, now=now,
-                        proxy=proxy, walk_in=walk_in)
+                        proxy=proxy, walk_in=walk_in, survey_consent=survey_consent)
 
 
 def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
-                 request_key=None, fingerprint=None):
+                 request_key=None, fingerprint=None, survey_consent=False):
     """book_seat's work once the session is locked and the rules said yes. Its reads
     do not flush: the booking, its audit entry and its messages are each written by a
     Core INSERT of their own, so there is nothing for a flush to write."""
@@ -457,11 +458,12 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
     with db.session.no_autoflush:
         return _book_unflushed(session, person, seats=seats, channel=channel, actor=actor,
                                now=now, proxy=proxy, walk_in=walk_in,
-                               request_key=request_key, fingerprint=fingerprint)
+                               request_key=request_key, fingerprint=fingerprint,
+                               survey_consent=survey_consent)
 
 
 def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
-                    request_key, fingerprint):
+                    request_key, fingerprint, survey_consent):
     existing_id, taken, waiting, latest = db.session.execute(
         _under_the_lock_statement(), {"session_id": session.id, "person_id": person.id}).one()
     if existing_id is not None:
@@ -481,6 +483,7 @@ def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_
         "request_fingerprint": fingerprint,
         "queue_dt": now if booked else _queue_time(now, latest),
         "booked_dt": now if booked else None, "created_dt": now, "is_walk_in": walk_in,
+        "survey_consent": bool(survey_consent),
         "attendance": Attendance.ATTENDED if walk_in else None,
         "attendance_dt": now if walk_in else None,
         "slot_dt": slots.slot_for_booked(session) if booked else None,
@@ -492,16 +495,19 @@ def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_
     position = None if booked else waiting + 1
     audit.record("booking.create", booking, actor=actor,
                  after=audit.snapshot(booking, BOOKING_FIELDS), note=str(channel), now=now)
-    if not walk_in:
+    if walk_in:
+        surveys.invite(booking, now=now)
+    else:
         _plan_for_new(booking, now=now)
     return BookingResult(booking, created=True, waitlist_position=position)
 
 
 def book_public(session, details, *, seats=1, channel, consent_method, actor=None, now=None,
-                request_key=None):
+                request_key=None, survey_consent=False):
     """A booking from a public channel (web, kiosk, phone line, API) of `seats` seats
     for the person of `details` (desk.people.services.public_details: the person's
-    checked fields and consent, and the family member booking for them, if any).
+    checked fields and consent, and the family member booking for them, if any);
+    `survey_consent`: they agreed to the survey after attending (desk.events.surveys).
 
     The session is locked first, so that a repeated request (same `request_key`: a
     double tap, a retried API call) finds the first one's booking and creates nothing,
@@ -530,7 +536,8 @@ def book_public(session, details, *, seats=1, channel, consent_method, actor=Non
                                              now=now)
     result = _book_locked(session, person, seats=seats, channel=channel, actor=actor, now=now,
                           proxy=proxy, walk_in=False, request_key=request_key,
-                          fingerprint=fingerprint)
+                          fingerprint=fingerprint,
+                          survey_consent=survey_consent)
     if not result.created:
         result.reveal = False
         _plan_for_new(result.booking, now=now, resend=True)
@@ -880,6 +887,10 @@ def set_attendance(booking, value, *, actor, now):
     audit.record("booking.attendance", booking, actor=actor, before=before,
                  after=audit.snapshot(booking, BOOKING_FIELDS),
                  note="after closing" if session.is_attendance_closed else None, now=now)
+    if value == Attendance.ATTENDED:
+        surveys.invite(booking, now=now)
+    else:
+        surveys.withdraw(booking, now=now)
     return booking
 
 

@@ -5,13 +5,22 @@ and the person is not told (they asked to hear nothing more, or have not been in
 for years). Bookings of sessions that have started stay as they are, for the figures.
 The fingerprints of the requests that made their bookings (a keyed hash of their name
 and phone: desk.events.bookings.request_fingerprint) are removed; a repeat of such a
-request is refused from then on."""
+request is refused from then on. Their online survey answers (desk.events.surveys) lose
+their link and their free text (`anonymise_surveys`); the counted answers stay, as
+anonymous as a paper sheet, and a survey message still waiting is cancelled."""
 
 from sqlalchemy import select, update
 
-from desk.events import bookings
-from desk.events.models import ACTIVE_BOOKING_STATUSES, Booking, CancelReason, EventSession
+from desk.events import bookings, surveys
+from desk.events.models import (
+    ACTIVE_BOOKING_STATUSES,
+    Booking,
+    CancelReason,
+    EventSession,
+    SurveyInvitation,
+)
 from desk.extensions import db
+from desk.notify import planning
 
 
 def cancel_future_bookings(person, *, actor, now):
@@ -31,3 +40,16 @@ def cancel_future_bookings(person, *, actor, now):
         .values(request_fingerprint=None).execution_options(synchronize_session="fetch"))
     return {"bookings_cancelled": len(future), "bookings_promoted": promoted,
             "request_fingerprints_removed": fingerprints.rowcount}
+
+
+def anonymise_surveys(person, *, now):
+    of_person = select(SurveyInvitation.id).join(
+        Booking, Booking.id == SurveyInvitation.booking_id).where(
+        Booking.person_id == person.id)
+    cancelled = planning.cancel_queued(surveys.TOPIC, of_person, now=now)
+    blanked = db.session.execute(
+        update(SurveyInvitation).where(SurveyInvitation.id.in_(of_person),
+                                       SurveyInvitation.token.is_not(None)
+                                       | SurveyInvitation.next_text.is_not(None))
+        .values(token=None, next_text=None).execution_options(synchronize_session="fetch"))
+    return {"survey_messages_cancelled": cancelled, "survey_links_removed": blanked.rowcount}

@@ -21,6 +21,7 @@ from desk.events.models import (
     SessionKind,
     SessionStatus,
     Topic,
+    WillUse,
 )
 
 KIND_LABELS = {
@@ -34,6 +35,12 @@ STATUS_LABELS = {
     SessionStatus.SCHEDULED: _l("Scheduled"),
     SessionStatus.CANCELLED: _l("Cancelled"),
     SessionStatus.COMPLETED: _l("Completed"),
+}
+
+WILL_USE_LABELS = {
+    WillUse.YES: _l("Yes"),
+    WillUse.MAYBE: _l("Maybe"),
+    WillUse.NO: _l("No"),
 }
 
 TOPIC_LABELS = {

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -466,6 +467,9 @@ class Booking(db.Model):
     attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance, "attendance"))
     attendance_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_walk_in: Mapped[bool] = mapped_column(default=False)
+    # the person agreed, when booking (web, kiosk, staff desk, walk-in), to one short
+    # survey the day after attending (desk.events.surveys); not asked = not sent
+    survey_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
     queue_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     # the reserved slot's start, for a booking at a consultation session with slots
     slot_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -516,6 +520,53 @@ class Booking(db.Model):
 
     def __repr__(self):
         return f"<Booking {self.id} {self.status} session={self.session_id}>"
+
+
+class WillUse(enum.StrEnum):
+    """"Will you use it?" (使ってみようと思いますか) of the online survey."""
+
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
+
+
+class SurveyInvitation(db.Model):
+    """The one online survey of an attended booking (desk.events.surveys): the secret
+    of its short link (/s/<token>), until when it may be answered, and the answers.
+    One per booking, so one per person and session; answered once."""
+
+    __tablename__ = "survey_invitations"
+
+    TOKEN_LENGTH = 12
+    NEXT_TEXT_MAX = 200
+    USEFUL_MIN = 1
+    USEFUL_MAX = 5
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), unique=True)
+    # None once the answers are kept without their link (answered, expired, anonymised)
+    token: Mapped[str | None] = mapped_column(String(TOKEN_LENGTH), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    useful: Mapped[int | None]
+    will_use: Mapped[WillUse | None] = mapped_column(enum_column(WillUse, "will_use"))
+    next_topic: Mapped[Topic | None] = mapped_column(enum_column(Topic, "next_topic"))
+    next_text: Mapped[str | None] = mapped_column(String(NEXT_TEXT_MAX))
+
+    booking = relationship("Booking")
+
+    __table_args__ = (
+        CheckConstraint(f"useful IS NULL OR useful BETWEEN {USEFUL_MIN} AND {USEFUL_MAX}",
+                        name="useful"),
+        CheckConstraint("answered_dt IS NOT NULL OR (useful IS NULL AND will_use IS NULL "
+                        "AND next_topic IS NULL AND next_text IS NULL)", name="answers_answered"),
+    )
+
+    @property
+    def is_answered(self):
+        return self.answered_dt is not None
 
 
 def format_booking_code(code):

@@ -6,7 +6,15 @@ becomes one voice call. The digest of new classes (desk.events.news_digest) is a
 of its own, "news", whose SMS answers 停止 / STOP itself: it stops the news only.
 Imported with the package (desk/events/__init__.py)."""
 
-from desk.events import messages, news, news_digest, replies, session_messages
+from desk.events import (
+    messages,
+    news,
+    news_digest,
+    replies,
+    session_messages,
+    survey_messages,
+    surveys,
+)
 from desk.events.notices import TOPIC
 from desk.notify import kinds
 
@@ -42,4 +50,12 @@ NEWS_TOPIC = kinds.register_topic(kinds.Topic(
     error_labels=news_digest.ERROR_LABELS,
     answer_sms=news_digest.answer_sms,
     answers_stop=True,
+))
+
+SURVEY_TOPIC = kinds.register_topic(kinds.Topic(
+    name=surveys.TOPIC,
+    templates=survey_messages.LABELS,
+    render=survey_messages.render,
+    describe=survey_messages.describe,
+    error_labels=survey_messages.ERROR_LABELS,
 ))

@@ -21,7 +21,7 @@ from desk.core.errors import DeskError
 from desk.core.timeutil import local_today, to_local, utcnow
 from desk.core.validation import Checker
 from desk.core.web import FAILED, apply_error, attempt, get_or_404, parse_id
-from desk.events import availability, bookings, queries, services
+from desk.events import availability, bookings, queries, services, surveys
 from desk.events.booking_forms import (
     ActionForm,
     BookingForm,
@@ -155,7 +155,7 @@ def _book(person, session, form, now):
                                           actor=current_user, now=now)
     return services.book_seat(session, person, seats=form.seats.data,
                               channel=BookingChannel.PHONE_DESK, actor=current_user, now=now,
-                              proxy=proxy)
+                              proxy=proxy, survey_consent=form.survey_consent.data)
 
 
 def _flash_booked(result):
@@ -204,7 +204,7 @@ def booking(booking_id):
         no_reminder=no_reminder_reason(person.phone, person.phone_kind, person.reminder_channel),
         confirmation_label=will_they_come(item),
         confirmation_form=ConfirmationForm(formdata=None, confirmation=item.confirmation.value),
-        now=utcnow())
+        survey=surveys.invitation_of(item) if item.survey_consent else None, now=utcnow())
 
 
 def booking_confirmation(booking_id):

@@ -60,8 +60,9 @@ def book_online(session, data, *, channel, now, proxy_data=None, request_key=Non
     """Book `data["seats"]` seats for the person `data` describes (name, name_kana,
     phone, consent and the optional fields) through the public booking service
     (desk.events.bookings.book_public): booked or waitlisted; booking again returns the
-    existing booking. `proxy_data` (name, relation, phone, wants_copies) describes
-    someone booking for that person. A closed session is said first; then every wrong
+    existing booking (`survey_consent` in `data`: agreed to the survey after attending).
+    `proxy_data` (name, relation, phone, wants_copies) describes someone booking for
+    that person. A closed session is said first; then every wrong
     field at once; nothing is written when anything is refused. `request_key` (the
     form's id, an API Idempotency-Key) makes a repeated request return the first one's
     booking."""
@@ -69,7 +70,8 @@ def book_online(session, data, *, channel, now, proxy_data=None, request_key=Non
     details = people_services.public_details(data, proxy_data)
     return book_public(session, details, seats=data.get("seats", 1), channel=channel,
                        consent_method=ConsentMethod.WEB, actor=str(channel), now=now,
-                       request_key=request_key)
+                       request_key=request_key,
+                       survey_consent=bool(data.get("survey_consent")))
 
 
 def cancel_by_code(code, phone, *, channel, now):

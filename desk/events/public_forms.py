@@ -12,6 +12,8 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from desk.core.forms import labelled_choices
+from desk.events.labels import TOPIC_LABELS, WILL_USE_LABELS
+from desk.events.models import SurveyInvitation
 from desk.people.forms import PersonFieldsForm
 from desk.people.labels import PROXY_RELATION_LABELS
 from desk.people.models import ProxyContact, ProxyRelation
@@ -31,6 +33,7 @@ class BookingForm(PersonFieldsForm):
     phone = StringField(_l("Phone number"), validators=[DataRequired(), Length(max=30)],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     seats = RadioField(_l("Number of seats"), coerce=int, default=1, choices=SEAT_CHOICES)
+    survey_consent = BooleanField(_l("Yes, send me a short survey the day after the class"))
     proxy_name = StringField(_l("Your name"),
                              validators=[Optional(), Length(max=ProxyContact.NAME_MAX)])
     proxy_relation = RadioField(_l("How you are related"), default=ProxyRelation.FAMILY.value,
@@ -47,7 +50,8 @@ class BookingForm(PersonFieldsForm):
 
     def booking_data(self, *, language):
         """The person's fields and the seats, as desk.events.public_booking takes them."""
-        return {**self.person_data(), "seats": self.seats.data, "language": language}
+        return {**self.person_data(), "seats": self.seats.data, "language": language,
+                "survey_consent": self.survey_consent.data}
 
     def request_key_value(self):
         return self.request_key.data or None
@@ -91,3 +95,28 @@ class OfferForm(FlaskForm):
 
     take = SubmitField(_l("Take this seat"))
     decline = SubmitField(_l("I cannot come"))
+
+
+class SurveyForm(FlaskForm):
+    """The three questions of the survey after a class (desk.events.surveys); each may
+    be left blank."""
+
+    useful = RadioField(_l("Was the class useful?"), validate_choice=False,
+                        choices=labelled_choices([
+                            ("5", _l("Very useful")), ("4", _l("Useful")),
+                            ("3", _l("Neither")), ("2", _l("Not very useful")),
+                            ("1", _l("Not useful"))]))
+    will_use = RadioField(_l("Will you try using what you learned?"),
+                          validate_choice=False,
+                          choices=labelled_choices(
+                              (member.value, label) for member, label in WILL_USE_LABELS.items()))
+    next_topic = RadioField(_l("What would you like to learn next?"),
+                            validate_choice=False,
+                            choices=labelled_choices(
+                                (member.value, label) for member, label in TOPIC_LABELS.items()))
+    next_text = StringField(_l("Anything else you would like to learn (optional)"),
+                            validators=[Optional(), Length(max=SurveyInvitation.NEXT_TEXT_MAX)])
+
+    def answers(self):
+        return {name: self[name].data for name in ("useful", "will_use", "next_topic",
+                                                   "next_text")}

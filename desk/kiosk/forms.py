@@ -25,7 +25,7 @@ from desk.people.models import Person
 
 # what the kiosk's form sends; the submission id makes a repeated POST harmless
 BOOKING_FIELDS = ("session_id", "name", "name_kana", "phone", "seats", "consent",
-                  "district_id", "age_band", "submission")
+                  "survey_consent", "district_id", "age_band", "submission")
 # the step of the flow on which each field is asked (a 422 page opens at the first)
 FIELD_STEPS = {"session_id": 1, "name": 2, "name_kana": 2, "phone": 3}
 LAST_STEP = 4
@@ -74,6 +74,10 @@ class KioskBookingForm(FlaskForm):
     # i18n: やさしい日本語
     consent = RadioField(_l("May we send you a reminder the day before the class?"),
                          choices=CONSENT_CHOICES, validate_choice=False)
+    # i18n: やさしい日本語
+    survey_consent = RadioField(_l("May we send you three short questions the day after the "
+                                   "class? You can skip this."),
+                                choices=CONSENT_CHOICES, validate_choice=False, default="")
     # i18n: やさしい日本語
     district_id = RadioField(_l("Where do you live? You can skip this."),
                              validate_choice=False, default="")

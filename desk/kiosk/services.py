@@ -223,7 +223,8 @@ def request_key_for(device, submission_id):
 
 def book_at_kiosk(data, *, device, language, now):
     """Book the class chosen at the kiosk for the person in `data` (session_id, name,
-    name_kana, phone, seats, consent 'yes'/'no', optional district_id and age_band, and
+    name_kana, phone, seats, consent 'yes'/'no', optional survey_consent 'yes' (the survey
+    after the class; anything else: not asked, not sent), district_id and age_band, and
     `submission`, the form's random submission id). Every wrong field is reported at
     once and nothing is written; a repeated request (same submission: a double tap, a
     retry on a slow network) with the same details returns the first booking and creates
@@ -245,5 +246,6 @@ def book_at_kiosk(data, *, device, language, now):
     checker.errors = plain_errors(checker.errors, data)
     checker.done()
     return book_public(session, checked, seats=data.get("seats") or 1,
+                       survey_consent=data.get("survey_consent") == "yes",
                        channel=BookingChannel.KIOSK, consent_method=ConsentMethod.KIOSK,
                        actor=device.actor_label, now=now, request_key=request_key)

@@ -16,7 +16,7 @@ from datetime import time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, distinct, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from desk.consults.models import ConsultTopic, Outcome, Ticket, TicketStatus, Visit, visit_topics
@@ -36,6 +36,7 @@ from desk.events.models import (
     Program,
     SessionKind,
     SessionStatus,
+    SurveyInvitation,
     Venue,
 )
 from desk.extensions import db
@@ -145,11 +146,13 @@ METRICS = [
     Metric("referred_share", _l("Consultations referred"), "percent", _l(
         "Logged consultation visits of the period with the outcome referred, divided by "
         "all logged visits of the period, in percent.")),
-    Metric("survey_responses", _l("Survey sheets"), "count", _l(
-        "Survey sheets entered for sessions held in the period.")),
+    Metric("survey_responses", _l("Survey answers"), "count", _l(
+        "Survey sheets entered for sessions held in the period, and the online surveys "
+        "answered after the sessions of the period that have no sheets (one per person "
+        "and session).")),
     Metric("survey_satisfaction", _l("Satisfaction"), "score", _l(
-        "Mean satisfaction (1 to 5) of the survey sheets of the period that answered "
-        "it.")),
+        "Mean satisfaction (1 to 5) of the survey sheets of the period, and of the "
+        "online answers to \"was the class useful?\" (1 to 5), that answered it.")),
     Metric("survey_can_do_share", _l("Can now do it on their own"), "percent", _l(
         "Survey sheets of the period answering \"yes\" to \"can you now do it on your "
         "own?\", divided by the sheets that answered the question (yes, partly or no), "
@@ -398,17 +401,40 @@ def _outcomes(scope, base):
             "referred_share": _share(counts.get(Outcome.REFERRED, 0), total)}
 
 
+def online_answers(base):
+    """The online survey answers that count for the sessions of `base` (a subquery with
+    `sid`): answered, of a booking still booked (one per person and session: the partial
+    unique index on bookings), at a session without paper sheets. A session whose sheets
+    were typed in counts its sheets only: the sheets are anonymous, so an online answer
+    could not be told from the same person's sheet."""
+    has_sheets = select(SurveyEntry.id).where(SurveyEntry.session_id == Booking.session_id)
+    return (select(SurveyInvitation).join(Booking, Booking.id == SurveyInvitation.booking_id)
+            .join(base, base.c.sid == Booking.session_id)
+            .where(SurveyInvitation.answered_dt.is_not(None),
+                   Booking.status == BookingStatus.BOOKED, ~has_sheets.exists()))
+
+
 def _survey(scope):
+    """The sheets' and the online answers' figures, in one statement."""
     base = scope.sessions()
-    entries, satisfaction, answered, yes = db.session.execute(
-        select(func.count(SurveyEntry.id), func.avg(SurveyEntry.satisfaction),
-               func.count(SurveyEntry.can_do),
-               func.sum(case((SurveyEntry.can_do == CanDo.YES, 1), else_=0)))
-        .select_from(base).join(SurveyEntry, SurveyEntry.session_id == base.c.sid)).one()
-    return {"survey_responses": entries,
-            "survey_satisfaction": round(float(satisfaction), 2) if satisfaction is not None
-            else None,
-            "survey_can_do_share": _share(int(yes or 0), answered)}
+    sheets = (select(func.count(SurveyEntry.id).label("entries"),
+                     func.sum(SurveyEntry.satisfaction).label("satisfaction_sum"),
+                     func.count(SurveyEntry.satisfaction).label("satisfied"),
+                     func.count(SurveyEntry.can_do).label("answered"),
+                     func.sum(case((SurveyEntry.can_do == CanDo.YES, 1), else_=0)).label("yes"))
+              .select_from(base).join(SurveyEntry, SurveyEntry.session_id == base.c.sid)
+              .subquery())
+    answers = online_answers(base).subquery()
+    online = select(func.count(answers.c.id).label("answers"),
+                    func.sum(answers.c.useful).label("useful_sum"),
+                    func.count(answers.c.useful).label("useful")).subquery()
+    row = db.session.execute(select(sheets, online)
+                             .select_from(sheets.join(online, true()))).one()
+    scored = row.satisfied + row.useful
+    total = (row.satisfaction_sum or 0) + (row.useful_sum or 0)
+    return {"survey_responses": row.entries + row.answers,
+            "survey_satisfaction": round(total / scored, 2) if scored else None,
+            "survey_can_do_share": _share(int(row.yes or 0), row.answered)}
 
 
 # -- breakdowns --------------------------------------------------------------------------------
@@ -482,9 +508,16 @@ def _people_rows(scope, by):
             .join(kept, kept.id == reached.c.pid).group_by(column)).all()),
     }
     base = scope.sessions()
-    counts["survey_responses"] = dict(db.session.execute(
-        select(survey_column, func.count(SurveyEntry.id)).select_from(base)
-        .join(SurveyEntry, SurveyEntry.session_id == base.c.sid).group_by(survey_column)).all())
+    # the sheets by what was ticked on them, the online answers by their person's record
+    online = online_answers(base).subquery()
+    counts["survey_responses"] = {}
+    for key, number in db.session.execute(union_all(
+            select(survey_column, func.count(SurveyEntry.id)).select_from(base)
+            .join(SurveyEntry, SurveyEntry.session_id == base.c.sid).group_by(survey_column),
+            select(column, func.count(online.c.id)).select_from(online)
+            .join(Booking, Booking.id == online.c.booking_id)
+            .join(kept, kept.id == Booking.person_id).group_by(column))):
+        counts["survey_responses"][key] = counts["survey_responses"].get(key, 0) + number
     if by == "district":
         outreach = _outreach(scope, OutreachRequest.district_id)
         for column in OUTREACH_COLUMNS:

@@ -1,6 +1,7 @@
 """Survey entry: the recent held sessions with the number of sheets typed in, and a
 session's grid (one row of inputs per paper questionnaire), followed by the sheets
-already entered with a button to delete one typed in by mistake.
+already entered with a button to delete one typed in by mistake, then the online
+answers of the session (desk.events.surveys).
 
 The grid is saved all at once: one bad cell and nothing is saved, the cell shows its
 message and the typed rows stay on the page."""
@@ -13,7 +14,9 @@ from flask_login import current_user
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404, parse_id
+from desk.events.labels import TOPIC_LABELS, WILL_USE_LABELS
 from desk.events.models import EventSession
+from desk.events.surveys import session_answers
 from desk.people.labels import AGE_BAND_LABELS
 from desk.reports import services
 from desk.reports.forms import CAN_DO_LABELS, SurveyGridForm
@@ -84,7 +87,8 @@ def survey_entry(session_id):
         can_enter=services.is_surveyable(session, now), entries=services.entries_of(session),
         more_rows=min(len(form.rows) + ROWS_STEP, services.SURVEY_ROWS_MAX),
         rows_max=services.SURVEY_ROWS_MAX, can_do_labels=CAN_DO_LABELS,
-        age_labels=AGE_BAND_LABELS)
+        age_labels=AGE_BAND_LABELS, online=session_answers(session),
+        will_use_labels=WILL_USE_LABELS, topic_labels=TOPIC_LABELS)
 
 
 def survey_delete(survey_entry_id):

@@ -73,6 +73,10 @@ PAGES = {
         Page("anonymous", "already cancelled", args={"token": "booking.cancelled"}),
     ),
     "public.offer": (Page("anonymous", "open offer", args={"token": "booking.offered"}),),
+    "public.survey": (
+        Page("anonymous", "open", args={"survey_token": "survey.open"}),
+        Page("anonymous", "answered", args={"survey_token": "survey.answered"}),
+    ),
     "public.cancel": (Page("anonymous"),),
     # the news about new classes
     "public.news_subscribe": (Page("anonymous"),),

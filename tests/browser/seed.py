@@ -11,7 +11,7 @@ from desk.auth.models import Role
 from desk.core import accesslog
 from desk.core.errors import DeskError
 from desk.core.timeutil import local_datetime, local_today, utcnow, week_start
-from desk.events import services
+from desk.events import services, surveys
 from desk.extensions import db
 from desk.notify import optout
 from desk.notify import services as notify_services
@@ -543,9 +543,18 @@ def seed():
     services.set_attendance(roster_bookings[0], "attended", actor=actor, now=now)
     services.cancel_booking(roster_bookings[3], actor=actor, now=started - timedelta(hours=1))
     held = sessions["roster_closed"]
-    for person in roster_people[:2]:
+    # two agreed to the survey after the class; one has answered it (desk/events/surveys.py)
+    for person in roster_people[1:2]:
         services.book_seat(held, person, channel="phone_desk", actor=actor,
                            now=held.start_dt - timedelta(days=2))
+    surveyed = [services.book_seat(held, person, channel="phone_desk", actor=actor,
+                                   now=held.start_dt - timedelta(days=2),
+                                   survey_consent=True).booking
+                for person in (roster_people[0], roster_people[2])]
+    invitations = [surveys.invitation_of(services.set_attendance(
+        booking, "attended", actor=actor, now=held.end_dt)) for booking in surveyed]
+    surveys.answer(invitations[1], {"useful": "4", "will_use": "yes", "next_topic": "line",
+                                    "next_text": "孫に写真を送りたい"}, now=now)
     services.set_attendance(services.book_seat(held, caller, channel="phone_desk", actor=actor,
                                                now=held.start_dt - timedelta(days=2)).booking,
                             "attended", actor=actor, now=held.end_dt)
@@ -648,6 +657,8 @@ def seed():
         **reception_ids,
         **outreach_ids,
         **{f"booking.{state}": booking.token for state, booking in web_bookings.items()},
+        "survey.open": invitations[0].token,
+        "survey.answered": invitations[1].token,
         "session.one_off": upcoming[1].id,
         "person": caller.id,
         "news.active": news_active.token,

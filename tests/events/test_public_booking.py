@@ -433,3 +433,12 @@ def test_cancel_by_code_is_rate_limited_across_web_and_api(limited_client):
     page = limited_client.post("/bookings/cancel", data=data)
     assert page.status_code == 429 and page.mimetype == "text/html"
     assert limited_client.get("/bookings/cancel").status_code == 200  # the form stays open
+
+
+@pytest.mark.parametrize(("ticked", "agreed"), [("y", True), (None, False)])
+def test_the_survey_is_asked_on_the_form_and_not_asked_means_no(client, open_class, ticked,
+                                                               agreed):
+    page = client.get(f"/sessions/{open_class.id}/book").get_data(as_text=True)
+    assert 'name="survey_consent"' in page
+    book(client, open_class, survey_consent=ticked)
+    assert only_booking().survey_consent is agreed

@@ -495,3 +495,13 @@ def test_kiosk_device_rows_hold_no_personal_data(kiosk_client, kiosk_place):
     values = " ".join(str(getattr(device, column.key)) for column in KioskDevice.__table__.c)
     for value in PERSON.values():
         assert value not in values
+
+
+@pytest.mark.parametrize(("answer", "agreed"), [("yes", True), ("no", False), ("", False)])
+def test_the_kiosk_asks_about_the_survey_and_skipping_means_no(kiosk_client, kiosk_place,
+                                                               answer, agreed):
+    page = kiosk_client.get(f"/kiosk/{kiosk_place['venue'].id}").get_data(as_text=True)
+    assert 'name="survey_consent"' in page
+    _book(kiosk_client, kiosk_place, survey_consent=answer)
+    db.session.expire_all()
+    assert db.session.scalars(select(Booking)).one().survey_consent is agreed

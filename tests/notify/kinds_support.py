@@ -25,19 +25,23 @@ def messages_of_every_kind(create_session, create_person, create_volunteer, crea
                            later_kinds=True):
     """Plan one set of messages of every kind and commit; returns the new rows. Without
     `later_kinds`, none of the kinds that came after the outbox's topics (a coordinator's
-    note to a session's people, an outreach request's answer): an older schema has no
-    place for them."""
+    note to a session's people, an outreach request's answer, the survey after a class):
+    an older schema has no place for them."""
     known = set(db.session.scalars(select(OutboxMessage.id)))
     session = create_session(day=DAY)
     person = create_person()
     people_services.add_proxy(person, {"name": "佐藤 健", "relation": "family",
                                        "phone": "080-2222-0001", "wants_copies": True},
                               consent_method="phone_staff", actor="test", now=NOW)
-    event_services.book_seat(session, person, channel="phone_desk", actor="test", now=NOW)
+    booking = event_services.book_seat(session, person, channel="phone_desk", actor="test",
+                                       now=NOW, survey_consent=later_kinds).booking
     if later_kinds:
         session_messages.send_session_message(
             session, {"text_ja": "持ち物はマイナンバーカードです",
                       "key": f"kinds-{session.id:016d}"}, actor="test", now=NOW)
+    # attended (and, with the later kinds, agreed to the survey after the class)
+    event_services.set_attendance(booking, "attended", actor="test",
+                                  now=local_datetime(DAY, time(12)))
     shift = create_shift(session)
     volunteer = create_volunteer()
     volunteer_services.assign_volunteer(shift, volunteer, actor="test", now=NOW,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from desk.consults import messages as consult_messages
 from desk.core.errors import ConflictError
-from desk.events import news, news_digest, outreach_messages, session_messages
+from desk.events import news, news_digest, outreach_messages, session_messages, surveys
 from desk.events import notices as booking_notices
 from desk.extensions import db
 from desk.notify import dispatch, kinds, services
@@ -36,6 +36,7 @@ PLANNED = [
     (consult_messages.TOPIC, [consult_messages.CONSULT_TURN]),
     (booking_notices.NOTE_TOPIC, [session_messages.TEMPLATE]),
     (outreach_messages.TOPIC, list(outreach_messages.LABELS)),
+    (surveys.TOPIC, list(surveys.SurveyTemplate)),
 ]
 # the monthly news about new classes: planned by its digest (tests/events/test_news.py)
 NEWS = (news.TOPIC, [news_digest.NEWS_DIGEST])
