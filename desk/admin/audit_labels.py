@@ -136,6 +136,7 @@ ACTION_LABELS = {
 OBJECT_LABELS = {
     "bookings": _l("Booking"),
     "seat_offers": _l("Seat offer"),
+    "news_subscriptions": _l("Subscription to news of new classes"),
     "sessions": _l("Scheduled session"),
     "session_series": _l("Series"),
     "venues": _l("Venue"),

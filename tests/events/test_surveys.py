@@ -149,11 +149,12 @@ def test_closed_after_expiry_and_bad_answers_change_nothing(session, create_pers
 
 
 def test_the_sms_fits_one_segment_with_the_longest_names(session, create_person, app,
-                                                       create_venue, create_session):
+                                                       create_venue, create_session,
+                                                       monkeypatch):
     venue = create_venue(name="藤沢市湘南台市民センター多目的ホール", short_name="辻堂市民センター")
     long_session = create_session(day=DAY, venue_id=venue.id,
                                   title="はじめてのスマートフォン（アンドロイド）基本操作と写真の送り方")
-    app.config["DESK_PUBLIC_URL"] = "https://desk.city.fujisawa.kanagawa.jp"
+    monkeypatch.setitem(app.config, "DESK_PUBLIC_URL", "https://desk.city.fujisawa.kanagawa.jp")
     booking = _book(long_session, create_person())
     _attend(booking)
     [message] = _survey_messages()
@@ -165,8 +166,8 @@ def test_the_sms_fits_one_segment_with_the_longest_names(session, create_person,
                          f"{surveys.invitation_of(booking).token}")
 
 
-def test_a_short_address_leaves_room_for_the_place(session, create_person, app):
-    app.config["DESK_PUBLIC_URL"] = "https://desk.example.jp"
+def test_a_short_address_leaves_room_for_the_place(session, create_person, app, monkeypatch):
+    monkeypatch.setitem(app.config, "DESK_PUBLIC_URL", "https://desk.example.jp")
     booking = _book(session, create_person())
     _attend(booking)
     [message] = _survey_messages()
