@@ -268,6 +268,9 @@ def load_config(instance_path, environ=None):
         # a seat freed closer than this to the start is offered, not given (desk.events.offers)
         "DESK_OFFER_WINDOW_HOURS": _at_least(env, "DESK_OFFER_WINDOW_HOURS", 24, 0),
         "DESK_OFFER_MINUTES": _at_least(env, "DESK_OFFER_MINUTES", 120, 1),
+        # the waiting lists of sessions started within this many hours are followed up
+        # with the next matching class (desk.events.followups)
+        "DESK_FOLLOWUP_HOURS": _at_least(env, "DESK_FOLLOWUP_HOURS", 24, 1),
         "DESK_KIOSK_IDLE_SECONDS": _int(env, "DESK_KIOSK_IDLE_SECONDS", 60),
         "DESK_SHIFT_REMINDER_TIME": _clock(env, "DESK_SHIFT_REMINDER_TIME", "17:00"),
         "DESK_SHIFT_WITHDRAW_HOURS": _int(env, "DESK_SHIFT_WITHDRAW_HOURS", 24),

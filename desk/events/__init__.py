@@ -17,6 +17,7 @@ from desk.events.models import (
     NewsDelivery,
     NewsSubscription,
     SeatOffer,
+    WaitlistFollowUp,
 )
 from desk.notify import tasks as notify_tasks
 from desk.notify.models import OutboxMessage
@@ -31,6 +32,8 @@ registry.register_reference(Booking, "proxy_id", label=_l("Bookings made by a pr
 registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
                        id_column="topic_id", target=Booking)
 registry.register_dependent(SeatOffer, "booking_id", label=_l("Seats offered from the waiting list"))
+registry.register_dependent(WaitlistFollowUp, "booking_id",
+                            label=_l("Next classes offered after waiting at the start"))
 registry.register_secret(Booking, "token")
 registry.register_secret(Booking, "request_key")  # with the same details, opens the booking
 
@@ -96,6 +99,17 @@ def _expire_offers(*, now):
 
 
 notify_tasks.register_periodic("seat_offers.expire", _expire_offers)
+
+
+def _follow_up_waitlists(*, now):
+    """The parties still waiting when their session started: offered the next matching
+    class once (the ids of the follow-ups made, or None when there were none)."""
+    from desk.events import followups
+
+    return followups.run_followups(now=now) or None
+
+
+notify_tasks.register_periodic("waitlist_followups", _follow_up_waitlists)
 
 
 @registry.activity

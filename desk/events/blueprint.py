@@ -52,6 +52,8 @@ public_bp.add_url_rule("/n/<token>/stop", "news_stop", news_views.news_stop,
                        methods=["GET", "POST"])
 public_bp.add_url_rule("/bookings/<token>/offer", "offer", booking_views.offer,
                        methods=["GET", "POST"])
+public_bp.add_url_rule("/bookings/<token>/followup", "followup", booking_views.followup,
+                       methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -36,6 +36,8 @@ class BookingTemplate(enum.StrEnum):
     SESSION_CHANGED = "session_changed"
     BOOKING_MOVED = "booking_moved"
     SEAT_OFFERED = "seat_offered"  # desk.events.offers: reply 1 / press 1 to take the seat
+    # desk.events.followups: the next matching class for a party still waiting at the start
+    FOLLOWUP_OFFERED = "followup_offered"
 
 
 # what may still be sent about a cancelled booking

@@ -91,3 +91,11 @@ class OfferForm(FlaskForm):
 
     take = SubmitField(_l("Take this seat"))
     decline = SubmitField(_l("I cannot come"))
+
+
+class FollowUpForm(FlaskForm):
+    """The next class offered to a party still waiting at the start: book it (the one
+    big button), or say no thanks."""
+
+    take = SubmitField(_l("Book this class"))
+    decline = SubmitField(_l("No, thank you"))
