@@ -85,9 +85,13 @@ def book(session_id):
 
 def booking(token):
     booking = _booking_or_404(token)
+    now = utcnow()
+    followup = followups.followup_of(booking)
     return render_template("public/booking.html", booking=booking, session=booking.session,
-                           position=waitlist_position(booking), now=utcnow(),
-                           offer=offers.open_offer(booking))
+                           position=waitlist_position(booking), now=now,
+                           offer=offers.open_offer(booking),
+                           followup=followup if followups.is_takeable(followup, now=now)
+                           else None)
 
 
 def offer(token):

@@ -6,7 +6,7 @@ still on its waiting list gets one `WaitlistFollowUp` (`run_followups`, a period
 registered with desk.notify.tasks; safe to run twice or concurrently: the row is unique
 per booking and made under the started session's lock). The class offered is the first
 that takes public bookings now, has not started, has seats free for the whole party and
-no active booking of the person:
+no active booking of the person, within HORIZON (60 days):
 1. the next session of the same program, else
 2. the next session of another program of the same level (Program.level) at a venue of
    the same district as the venue the party waited at (the person's own district is
@@ -55,6 +55,7 @@ logger = logging.getLogger("desk.events")
 
 FOLLOWUP_FIELDS = ("booking_id", "session_id", "target_session_id", "state", "decided_dt")
 CANDIDATES = 20  # sessions looked at per step, in start order
+HORIZON = timedelta(days=60)  # a class further ahead is no answer to waiting now
 
 
 def followup_of(booking):
@@ -97,7 +98,8 @@ def matching_session(booking, *, now):
         return None
     upcoming = (select(EventSession)
                 .where(EventSession.status == SessionStatus.SCHEDULED,
-                       EventSession.start_dt > now, EventSession.id != waited.id)
+                       EventSession.start_dt > now, EventSession.start_dt <= now + HORIZON,
+                       EventSession.id != waited.id)
                 .order_by(EventSession.start_dt, EventSession.id))
     same = _first_fitting(upcoming.where(EventSession.program_id == program.id), booking,
                           now=now)

@@ -148,6 +148,13 @@ def test_level_fallback_near_only(waited, queue, create_session, create_venue, c
     assert {row.target_session_id for row in followups_of(waited)} == {chosen.id}
 
 
+def test_a_class_beyond_the_horizon_is_not_offered(waited, queue, create_session, venue,
+                                                   program):
+    create_session(day=date(2027, 2, 1), venue_id=venue.id, program_id=program.id)
+    followups.run_followups(now=AFTER)
+    assert {row.state for row in followups_of(waited)} == {FollowUpState.NONE}
+
+
 def test_a_full_class_is_skipped_for_the_next(waited, queue, create_session, create_person,
                                               venue, program):
     full = create_session(day=date(2026, 11, 30), venue_id=venue.id, program_id=program.id,
@@ -242,6 +249,8 @@ def test_the_page_books_with_one_button(app, client, offered, queue, monkeypatch
     target, _rows = offered
     db.session.commit()
     monkeypatch.setattr("desk.events.booking_views.utcnow", lambda: AFTER)
+    booking_page = client.get(f"/bookings/{queue[0].token}").get_data(as_text=True)
+    assert f"/bookings/{queue[0].token}/followup" in booking_page
     page = client.get(f"/bookings/{queue[0].token}/followup")
     assert page.status_code == 200 and target.display_title in page.get_data(as_text=True)
     answer = client.post(f"/bookings/{queue[0].token}/followup", data={"take": "1"})
