@@ -16,6 +16,11 @@ to the next person at once), anything else the offer's own help; the SMS records
 `confirmed` and 2 as `cancelled` (the offer's). A "1" after the deadline or the start
 is refused with what to do.
 
+The next class offered to a party still waiting at the start (desk.events.followups):
+1 / はい or key 1 books it (the booking moves there; the move's SMS to the same number
+is dropped, the answer says it), anything else the offer's own help. A "1" once the
+class is full or started is refused with what to do.
+
 A call's key menu: 1 to confirm attendance, 2 to cancel (asked once more: 2 again
 cancels, 1 keeps it), 9 to hear the message again; anything else repeats the menu. It
 is offered while the booking is active and the session has not started.
