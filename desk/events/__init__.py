@@ -189,6 +189,15 @@ def _stop_news(person, *, actor, now):
     return news.stop_for_erasure(person, now=now)
 
 
+@signals.session_cancelled.connect
+def _withdraw_followup_messages(session, *, actor, now):
+    """A class offered to parties still waiting elsewhere is cancelled: its offers'
+    messages still waiting are dropped."""
+    from desk.events import followups
+
+    return followups.target_cancelled(session, now=now)
+
+
 @signals.session_moved.connect
 def _session_moved(session, *, before, actor, now):
     """The bookings' messages still waiting must not go out after the new start."""

@@ -925,7 +925,8 @@ def close_attendance(session, *, actor, now):
                      after=audit.snapshot(booking, BOOKING_FIELDS), note="closing", now=now)
         changes.no_shows.append(booking)
     for booking in waitlist(session):
-        notices.cancel_pending(booking, now=now)
+        # the next class offered to them (desk.events.followups) still stands
+        notices.cancel_pending(booking, now=now, templates=notices.OWN_SESSION_TEMPLATES)
     session.attendance_closed_dt = now
     if session.status == SessionStatus.SCHEDULED:
         session.status = SessionStatus.COMPLETED

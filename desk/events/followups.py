@@ -1,8 +1,8 @@
 """The waiting list followed up: a party still waiting when its session started is
 offered the next matching class, once.
 
-After a session has started (and within DESK_FOLLOWUP_HOURS of its start), every booking
-still on its waiting list gets one `WaitlistFollowUp` (`run_followups`, a periodic job
+After a session has started (and within DESK_FOLLOWUP_HOURS of its start; held or
+not, never cancelled), every booking still on its waiting list gets one `WaitlistFollowUp` (`run_followups`, a periodic job
 registered with desk.notify.tasks; safe to run twice or concurrently: the row is unique
 per booking and made under the started session's lock). The class offered is the first
 that takes public bookings now, has not started, has seats free for the whole party and
@@ -66,6 +66,7 @@ def followup_of(booking):
 
 def is_takeable(followup, *, now):
     return (followup is not None and followup.is_open and followup.target_session is not None
+            and followup.target_session.status == SessionStatus.SCHEDULED
             and followup.target_session.start_dt > now
             and followup.booking.status == BookingStatus.WAITLISTED
             and followup.booking.session_id == followup.session_id)
@@ -121,7 +122,8 @@ def follow_up(booking, *, actor, now):
     session = bookings.lock_session(booking.session)
     db.session.refresh(booking)
     if (booking.status != BookingStatus.WAITLISTED or booking.session_id != session.id
-            or session.start_dt > now or followup_of(booking) is not None):
+            or session.status == SessionStatus.CANCELLED or session.start_dt > now
+            or followup_of(booking) is not None):
         return None
     target = matching_session(booking, now=now)
     followup = WaitlistFollowUp(
@@ -148,7 +150,7 @@ def due_bookings(*, now):
     return list(db.session.scalars(
         select(Booking.id).join(EventSession, EventSession.id == Booking.session_id)
         .where(Booking.status == BookingStatus.WAITLISTED,
-               EventSession.status == SessionStatus.SCHEDULED,
+               EventSession.status != SessionStatus.CANCELLED,
                EventSession.start_dt <= now, EventSession.start_dt > since,
                ~done.exists())
         .order_by(EventSession.start_dt, Booking.queue_dt, Booking.id)))
@@ -232,6 +234,19 @@ def decline_followup(followup, *, actor, now):
         notices.cancel_pending(followup.booking, now=now,
                                templates=[BookingTemplate.FOLLOWUP_OFFERED])
     return followup
+
+
+def target_cancelled(session, *, now):
+    """The class offered was cancelled (under its lock): the messages offering it that
+    have not gone out are dropped (the offers stay, refused if taken). Returns how many
+    follow-ups were open."""
+    open_ = list(db.session.scalars(select(WaitlistFollowUp).where(
+        WaitlistFollowUp.target_session_id == session.id,
+        WaitlistFollowUp.state == FollowUpState.OPEN)))
+    for followup in open_:
+        notices.cancel_pending(followup.booking, now=now,
+                               templates=[BookingTemplate.FOLLOWUP_OFFERED])
+    return len(open_)
 
 
 def _decide(followup, state, action, *, actor, now):

@@ -40,6 +40,10 @@ class BookingTemplate(enum.StrEnum):
     FOLLOWUP_OFFERED = "followup_offered"
 
 
+# the messages about the booking's own session (a follow-up offers another class)
+OWN_SESSION_TEMPLATES = tuple(template for template in BookingTemplate
+                              if template != BookingTemplate.FOLLOWUP_OFFERED)
+
 # what may still be sent about a cancelled booking
 CANCELLATION_TEMPLATES = (BookingTemplate.BOOKING_CANCELLED, BookingTemplate.SESSION_CANCELLED)
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desk.auth.models import Role
-from desk.events import followups, messages, offers, replies, services
+from desk.events import bookings, followups, messages, offers, replies, services
 from desk.events.models import BookingStatus, FollowUpState, WaitlistFollowUp
 from desk.events.notices import BookingTemplate
 from desk.extensions import db
@@ -108,6 +108,24 @@ def test_the_job_is_idempotent(waited, queue, create_session, venue, program):
     assert len(followups_of(waited)) == 2
     assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
         OutboxMessage.template == BookingTemplate.FOLLOWUP_OFFERED)) == 2
+
+
+def test_a_held_class_is_followed_up_and_closing_its_roster_keeps_the_offer(
+        waited, queue, create_session, venue, program):
+    create_session(venue_id=venue.id, program_id=program.id)
+    bookings.close_attendance(waited, actor="test", now=AFTER)
+    db.session.commit()
+    assert len(followups.run_followups(now=AFTER)) == 2
+    assert len(followup_messages(queue[0])) >= 1
+
+
+def test_closing_the_roster_after_the_followup_keeps_its_message(waited, queue,
+                                                                 create_session, venue,
+                                                                 program):
+    create_session(venue_id=venue.id, program_id=program.id)
+    followups.run_followups(now=AFTER)
+    bookings.close_attendance(waited, actor="test", now=AFTER + timedelta(minutes=30))
+    assert len(followup_messages(queue[0])) >= 1
 
 
 def test_sessions_started_long_ago_are_not_followed_up(app, waited, queue, create_session,
@@ -209,6 +227,15 @@ def test_taking_after_the_class_started_or_declined_is_refused(offered, queue):
         followups.take_followup(second, channel="web", actor="test", now=AFTER)
     db.session.refresh(queue[0])
     assert queue[0].status == BookingStatus.WAITLISTED
+
+
+def test_a_cancelled_class_offered_drops_its_messages_and_is_refused(offered, queue):
+    target, (first, _second) = offered
+    services.cancel_session(target, "講師の体調不良のため", actor="test", now=AFTER)
+    assert followup_messages(queue[0]) == []
+    assert not followups.is_takeable(first, now=AFTER)
+    with pytest.raises(offers.OfferClosedError):
+        followups.take_followup(first, channel="web", actor="test", now=AFTER)
 
 
 def test_sms_reply_1_books_the_class(app, offered, queue):
