@@ -272,6 +272,9 @@ def load_config(instance_path, environ=None):
         # this time (Japan time), answerable for this many days from then
         "DESK_SURVEY_TIME": _clock(env, "DESK_SURVEY_TIME", "10:00"),
         "DESK_SURVEY_DAYS": _days(env, "DESK_SURVEY_DAYS", 7),
+        # the waiting lists of sessions started within this many hours are followed up
+        # with the next matching class (desk.events.followups)
+        "DESK_FOLLOWUP_HOURS": _at_least(env, "DESK_FOLLOWUP_HOURS", 24, 1),
         "DESK_KIOSK_IDLE_SECONDS": _int(env, "DESK_KIOSK_IDLE_SECONDS", 60),
         "DESK_SHIFT_REMINDER_TIME": _clock(env, "DESK_SHIFT_REMINDER_TIME", "17:00"),
         "DESK_SHIFT_WITHDRAW_HOURS": _int(env, "DESK_SHIFT_WITHDRAW_HOURS", 24),

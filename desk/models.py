@@ -13,6 +13,7 @@ from desk.events.models import (
     SeriesSkip,
     SessionSeries,
     Venue,
+    WaitlistFollowUp,
 )
 from desk.kiosk.models import KioskDevice
 from desk.notify.models import OptOut, OutboxMessage, SmsReply
@@ -31,4 +32,4 @@ from desk.volunteers.models import (
 __all__ = ["AccessEntry", "AccessObject", "AccountLink", "ApiToken", "Availability", "ConsultTopic", "DeskPresence", "KpiTarget", "AuditEntry", "Booking", "SeatOffer", "District", "EventSession", "KioskDevice",
            "OptOut", "OutboxMessage", "Person", "PhoneCall", "Program", "ProxyContact", "SeriesSkip",
            "SessionSeries", "Shift", "SurveyEntry", "ShiftAssignment", "ShiftSkill", "SmsReply", "Ticket",
-           "User", "Venue", "Visit", "Volunteer", "VolunteerSkill"]
+           "User", "Venue", "Visit", "Volunteer", "VolunteerSkill", "WaitlistFollowUp"]

@@ -66,6 +66,7 @@ MATRIX = {
     # took one: the page says so)
     "public.offer": ("GET", PUBLIC),
     "public.survey": ("GET", PUBLIC),
+    "public.followup": ("GET", PUBLIC),
     "public.cancel": ("GET", PUBLIC),
     "public.cancel_sent": ("GET", PUBLIC),
     # the news about new classes: asking for it, after a booking, its list and stop page
@@ -258,6 +259,7 @@ MATRIX = {
     # KPI targets and survey entry (desk/reports/target_views.py, survey_views.py)
     "reports.targets": ("GET", STAFF),
     "reports.surveys": ("GET", STAFF),
+    "reports.demand": ("GET", STAFF),
     "reports.survey_entry": ("GET", STAFF),
     "reports.survey_delete": ("POST", STAFF_ACTION),
     # the KPI dashboard and its printable report (desk/reports/dashboard_views.py)
@@ -315,6 +317,12 @@ def matrix_objects(ctx, create_user, create_session, create_series, create_distr
     db.session.add(SeatOffer(session_id=session.id, booking_id=booking.id, seats=1,
                              state=OfferState.TAKEN, offered_dt=NOW - timedelta(hours=1),
                              expires_dt=NOW + timedelta(hours=1), decided_dt=NOW))
+    # ... and has a follow-up, taken (public.followup shows it)
+    from desk.events.models import FollowUpState, WaitlistFollowUp
+
+    db.session.add(WaitlistFollowUp(booking_id=booking.id, session_id=session.id,
+                                    target_session_id=session.id, seats=1,
+                                    state=FollowUpState.TAKEN, created_dt=NOW, decided_dt=NOW))
     series = create_series()
     survey = SurveyInvitation(booking_id=booking.id, token="matrixsurvey",
                               expires_dt=NOW + timedelta(days=7))

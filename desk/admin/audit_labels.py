@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "offer.declined": _l("Seat offer declined"),
     "offer.expired": _l("Seat offer expired"),
     "offer.withdrawn": _l("Seat offer withdrawn"),
+    "followup.create": _l("Waiting list followed up"),
+    "followup.taken": _l("Next class offered: booked"),
+    "followup.declined": _l("Next class offered: declined"),
     # sessions and series
     "session.create": _l("Session created"),
     "session.update": _l("Session details changed"),
@@ -137,6 +140,7 @@ OBJECT_LABELS = {
     "bookings": _l("Booking"),
     "seat_offers": _l("Seat offer"),
     "news_subscriptions": _l("Subscription to news of new classes"),
+    "waitlist_followups": _l("Follow-up of the waiting list"),
     "sessions": _l("Scheduled session"),
     "session_series": _l("Series"),
     "venues": _l("Venue"),

@@ -47,6 +47,7 @@ from desk.demo import data
 from desk.demo.bookings import DemoBookings
 from desk.demo.calls import DemoCalls
 from desk.demo.consults import DemoConsults
+from desk.demo.followups import load_followups
 from desk.demo.logins import write_demo_logins
 from desk.demo.news import DemoNews
 from desk.demo.offers import load_offers
@@ -553,6 +554,9 @@ class DemoLoader:
         self.staff_outreach_requests()
         for sessions, reason in cancellations:
             self._cancel(sessions, reason)
+        # the waiting lists at the start of this fiscal year's classes followed up with
+        # the next matching class, some taken (desk.demo.followups)
+        self.followups = load_followups(self.sessions, now=self.now)
         self.complete_past()
         self.load_moves()
         self.load_session_message()
@@ -593,6 +597,8 @@ class DemoLoader:
             f"{self.reports}, "
             f"{self.calls}, "
             f"{self.news}, "
+            f"{self.followups[0]} waiting at the start followed up "
+            f"({self.followups[1]} offered a class, {self.followups[2]} took it), "
             f"{len(self.logins)} accounts (logins in instance/demo-logins.txt)"
         )
 

@@ -30,6 +30,7 @@ from desk.events.models import (
     OutreachStatus,
     SeatOffer,
     SurveyInvitation,
+    WaitlistFollowUp,
 )
 from desk.extensions import db
 from desk.notify import kinds
@@ -46,6 +47,8 @@ registry.register_reference(Booking, "proxy_id", label=_l("Bookings made by a pr
 registry.register_link(OutboxMessage, kind_column="topic", kind=notices.TOPIC,
                        id_column="topic_id", target=Booking)
 registry.register_dependent(SeatOffer, "booking_id", label=_l("Seats offered from the waiting list"))
+registry.register_dependent(WaitlistFollowUp, "booking_id",
+                            label=_l("Next classes offered after waiting at the start"))
 registry.register_secret(Booking, "token")
 registry.register_secret(Booking, "request_key")  # with the same details, opens the booking
 # the online survey after a class: disclosed with its booking, its link withheld
@@ -215,6 +218,17 @@ def _erase_outreach_contacts(person, *, actor, now):
     return {"outreach_contacts_blanked": len(found)} if found else None
 
 
+def _follow_up_waitlists(*, now):
+    """The parties still waiting when their session started: offered the next matching
+    class once (the ids of the follow-ups made, or None when there were none)."""
+    from desk.events import followups
+
+    return followups.run_followups(now=now) or None
+
+
+notify_tasks.register_periodic("waitlist_followups", _follow_up_waitlists)
+
+
 @registry.activity
 def _booked_since(cutoff):
     """Booked since the cutoff, or for a session since then."""
@@ -297,6 +311,15 @@ def _stop_news(person, *, actor, now):
     from desk.events import news
 
     return news.stop_for_erasure(person, now=now)
+
+
+@signals.session_cancelled.connect
+def _withdraw_followup_messages(session, *, actor, now):
+    """A class offered to parties still waiting elsewhere is cancelled: its offers'
+    messages still waiting are dropped."""
+    from desk.events import followups
+
+    return followups.target_cancelled(session, now=now)
 
 
 @signals.session_moved.connect

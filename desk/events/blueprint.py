@@ -62,6 +62,8 @@ public_bp.add_url_rule("/bookings/<token>/offer", "offer", booking_views.offer,
                        methods=["GET", "POST"])
 # the survey after a class: a short path, for a link that fits one SMS
 public_bp.add_url_rule("/s/<survey_token>", "survey", survey_views.survey, methods=["GET", "POST"])
+public_bp.add_url_rule("/bookings/<token>/followup", "followup", booking_views.followup,
+                       methods=["GET", "POST"])
 public_bp.add_app_template_global(booking_views.booking_closed, "booking_closed")
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")

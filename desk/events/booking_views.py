@@ -18,7 +18,16 @@ from desk.core.errors import DeskError
 from desk.core.i18n import format_date_long
 from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.events import availability, ics, offers, public_booking, queries, services, slots
+from desk.events import (
+    availability,
+    followups,
+    ics,
+    offers,
+    public_booking,
+    queries,
+    services,
+    slots,
+)
 from desk.events.bookings import booking_by_token, check_open, waitlist_position
 from desk.events.labels import move_choice
 from desk.events.models import BookingChannel, CancelReason, EventSession
@@ -26,6 +35,7 @@ from desk.events.public_forms import (
     BookingForm,
     CancelByCodeForm,
     ConfirmForm,
+    FollowUpForm,
     MoveForm,
     OfferForm,
 )
@@ -75,9 +85,13 @@ def book(session_id):
 
 def booking(token):
     booking = _booking_or_404(token)
+    now = utcnow()
+    followup = followups.followup_of(booking)
     return render_template("public/booking.html", booking=booking, session=booking.session,
-                           position=waitlist_position(booking), now=utcnow(),
-                           offer=offers.open_offer(booking))
+                           position=waitlist_position(booking), now=now,
+                           offer=offers.open_offer(booking),
+                           followup=followup if followups.is_takeable(followup, now=now)
+                           else None)
 
 
 def offer(token):
@@ -99,6 +113,33 @@ def offer(token):
     return render_template("public/offer.html", booking=booking, session=booking.session,
                            offer=offer, form=form, takeable=offers.is_takeable(offer, now=now),
                            started=booking.session.start_dt <= now, deadline=offers.deadline_text(offer)), status
+
+
+def followup(token):
+    """The next class offered to a party still waiting when its session started: one big
+    button books it (the booking moves there)."""
+    booking = _booking_or_404(token)
+    followup = followups.followup_of(booking)
+    if followup is None or followup.target_session is None:
+        abort(404)
+    now = utcnow()
+    form = FollowUpForm()
+    status = 200
+    if form.validate_on_submit():
+        if form.decline.data:
+            result = attempt(form, lambda: followups.decline_followup(
+                followup, actor=str(CHANNEL), now=now))
+        else:
+            result = attempt(form, lambda: followups.take_followup(
+                followup, channel=CHANNEL, actor=str(CHANNEL), now=now))
+        if result is not FAILED:
+            flash(_("Thank you for letting us know.") if form.decline.data
+                  else _("Your seat is booked."), "success")
+            return redirect(url_for("public.booking", token=token))
+        status = 409
+    return render_template("public/followup.html", booking=booking,
+                           session=followup.target_session, followup=followup, form=form,
+                           takeable=followups.is_takeable(followup, now=now)), status
 
 
 def booking_ics(token):

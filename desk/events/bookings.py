@@ -592,7 +592,7 @@ class MoveResult:
     promoted: list = field(default_factory=list)
 
 
-def move_booking(booking, target, *, channel, actor, now, to_waitlist=False):
+def move_booking(booking, target, *, channel, actor, now, to_waitlist=False, followup=False):
     """Move an active booking (booked or waitlisted) to the session `target`, in one
     transaction: the booking row keeps its code, secret link, party size, companions
     and proxy contact, and takes its place at `target` before its old place is given
@@ -609,6 +609,9 @@ def move_booking(booking, target, *, channel, actor, now, to_waitlist=False):
     (reminders of the old date) are cancelled and one message says old date -> new
     date, with the new reminders planned behind it. Public channels move only to a
     session of the same program and only while the target takes public bookings.
+    A `followup` (desk.events.followups: the class the desk offered to a party still
+    waiting when its session started) moves a waitlisted booking out of a session that
+    has started, to the class offered whatever its program.
     Raises a MoveError with a translated message and a code; changes nothing then."""
     channel = BookingChannel(channel)
     if target.id == booking.session_id:
@@ -620,7 +623,8 @@ def move_booking(booking, target, *, channel, actor, now, to_waitlist=False):
         locked[session.id] = lock_session(session)
     old, target = locked[old.id], locked[target.id]
     db.session.refresh(booking)
-    _check_move(booking, old, target, channel=channel, actor=actor, now=now)
+    _check_move(booking, old, target, channel=channel, actor=actor, now=now,
+                followup=followup)
     free = availability.places_free(target)
     status = status_for(booking.seats, free)
     if status == BookingStatus.WAITLISTED and not to_waitlist:
@@ -659,14 +663,15 @@ def move_booking(booking, target, *, channel, actor, now, to_waitlist=False):
     return result
 
 
-def _check_move(booking, old, target, *, channel, actor, now):
+def _check_move(booking, old, target, *, channel, actor, now, followup=False):
     if not booking.is_active:
         raise MoveError(_("This booking is cancelled, so it cannot be moved."),
                         code="booking_cancelled")
     if booking.attendance is not None or booking.is_walk_in:
         raise MoveError(_("Attendance is already recorded for this booking, so it cannot "
                           "be moved."), code="attendance_recorded")
-    if old.start_dt <= now or old.is_attendance_closed:
+    waited_out = followup and booking.status == BookingStatus.WAITLISTED
+    if (old.start_dt <= now or old.is_attendance_closed) and not waited_out:
         raise MoveError(_("The session of this booking has started, so the booking can no "
                           "longer be moved."), code="booking_started")
     if target.status == SessionStatus.CANCELLED:
@@ -679,7 +684,7 @@ def _check_move(booking, old, target, *, channel, actor, now):
     # the public channels' booking hours; staff may move anywhere a seat can be booked,
     # through the API as well
     public = channel in PUBLIC_CHANNELS and not _is_staff(actor)
-    if public and (target.program_id is None or target.program_id != old.program_id):
+    if public and not followup and (target.program_id is None or target.program_id != old.program_id):
         raise MoveError(_("A booking can be moved here only to another date of the same "
                           "class. Please call the desk for another class."),
                         code="other_program")
@@ -931,7 +936,8 @@ def close_attendance(session, *, actor, now):
                      after=audit.snapshot(booking, BOOKING_FIELDS), note="closing", now=now)
         changes.no_shows.append(booking)
     for booking in waitlist(session):
-        notices.cancel_pending(booking, now=now)
+        # the next class offered to them (desk.events.followups) still stands
+        notices.cancel_pending(booking, now=now, templates=notices.OWN_SESSION_TEMPLATES)
     session.attendance_closed_dt = now
     if session.status == SessionStatus.SCHEDULED:
         session.status = SessionStatus.COMPLETED

@@ -36,7 +36,7 @@ from desk.core.i18n import (
 )
 from desk.core.i18n import format_time as format_clock
 from desk.core.web import public_url_for
-from desk.events import invites, offers
+from desk.events import followups, invites, offers
 from desk.events.bookings import waitlist_position
 from desk.events.labels import kind_label
 from desk.events.models import Booking, BookingStatus
@@ -67,6 +67,7 @@ LABELS = {
     BookingTemplate.SESSION_CHANGED: _l("Session changed"),
     BookingTemplate.BOOKING_MOVED: _l("Booking moved to another date"),
     BookingTemplate.SEAT_OFFERED: _l("Freed seat offered"),
+    BookingTemplate.FOLLOWUP_OFFERED: _l("Next class offered to the waiting list"),
 }
 ERROR_LABELS = {"no_booking": _l("The booking no longer exists")}
 
@@ -98,8 +99,18 @@ def old_when(old, session):
     return format_local(old.start_dt, "MMMd")
 
 
+def subject_session(message, booking):
+    """The session a message is about: the class offered, for the follow-up of a party
+    still waiting at the start (desk.events.followups); else the booking's."""
+    if message.template == BookingTemplate.FOLLOWUP_OFFERED:
+        followup = followups.followup_of(booking)
+        if followup is not None and followup.target_session is not None:
+            return followup.target_session
+    return booking.session
+
+
 def _context(message, booking):
-    session = booking.session
+    session = subject_session(message, booking)
     old = moved_from(message, booking)
     return {
         "old_session": old,
@@ -187,11 +198,13 @@ def _spoken_old(old, session):
 
 
 def _email(message, context, now):
-    booking = context["booking"]
-    program = booking.session.program
+    booking, session = context["booking"], context["session"]
+    program = session.program
     context = dict(context, page_url=public_url_for("public.booking", token=booking.token),
                    offer_url=public_url_for("public.offer", token=booking.token),
-                   date_long=format_date_long(booking.session.start_dt),
+                   followup_url=public_url_for("public.followup", token=booking.token),
+                   offer_only=message.template == BookingTemplate.FOLLOWUP_OFFERED,
+                   date_long=format_date_long(session.start_dt),
                    old_date_long=(format_datetime_long(context["old_session"].start_dt)
                                   if context["old_session"] is not None else None),
                    what_to_bring=program.display_what_to_bring if program is not None else None,
@@ -200,6 +213,9 @@ def _email(message, context, now):
     subject = squash(for_whom(str(module.subject), context))
     html = _template("email", message.template, "html").render(context, subject=subject)
     name = None if message.recipient_kind == RecipientKind.PROXY else context["person_name"]
+    if message.template == BookingTemplate.FOLLOWUP_OFFERED:
+        # an offer, not a booking yet: the move's own message brings the invitation
+        return {"email_subject": subject, "email_text": tidy(str(module)), "email_html": html}
     method, calendar = invites.invitation(booking, recipient_email=message.address,
                                           recipient_name=name, now=now)
     return {"email_subject": subject, "email_text": tidy(str(module)), "email_html": html,
@@ -237,7 +253,7 @@ def check_send_again(message, *, now):
     booking = booking_of(message)
     if booking is None:
         return
-    if booking.session.start_dt <= now:
+    if subject_session(message, booking).start_dt <= now:
         raise ConflictError(_("The session has already started: sending the message now "
                               "would not help."))
     if (booking.status == BookingStatus.CANCELLED

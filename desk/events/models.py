@@ -915,3 +915,52 @@ class OutreachRequest(db.Model):
 
     def __repr__(self):
         return f"<OutreachRequest {self.id} {self.status}>"
+
+
+class FollowUpState(enum.StrEnum):
+    NONE = "none"  # nothing matched: no class was offered
+    OPEN = "open"  # offered: takeable while the target has a free seat and has not started
+    TAKEN = "taken"  # the booking was moved to the target
+    DECLINED = "declined"
+
+
+class WaitlistFollowUp(db.Model):
+    """A booking still on the waiting list when its session started, followed up once
+    (desk.events.followups): the next matching class offered (`target_session_id`), or
+    none when nothing matched. Unlike a SeatOffer it holds no seat: taking it moves the
+    booking into a seat still free at the target. `session_id` keeps the session the
+    party waited for (the booking itself moves away when the offer is taken), for the
+    coordinators' unmet-demand figures. It points at a person only through its booking,
+    and goes with it."""
+
+    __tablename__ = "waitlist_followups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    target_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"))
+    seats: Mapped[int]
+    state: Mapped[FollowUpState] = mapped_column(enum_column(FollowUpState, "state"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    booking = relationship("Booking", lazy="joined")
+    session = relationship("EventSession", foreign_keys=[session_id])
+    target_session = relationship("EventSession", foreign_keys=[target_session_id])
+
+    __table_args__ = (
+        CheckConstraint(f"seats BETWEEN 1 AND {Booking.MAX_SEATS}", name="seats"),
+        CheckConstraint("state IN ('none', 'open') OR decided_dt IS NOT NULL",
+                        name="decided_dt"),
+        Index("uq_waitlist_followups_booking", "booking_id", unique=True),
+        Index("ix_waitlist_followups_session", "session_id"),
+        Index("ix_waitlist_followups_target", "target_session_id"),
+    )
+
+    @property
+    def is_open(self):
+        return self.state == FollowUpState.OPEN
+
+    def __repr__(self):
+        return f"<WaitlistFollowUp {self.id} {self.state} booking={self.booking_id}>"

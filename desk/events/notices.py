@@ -36,7 +36,13 @@ class BookingTemplate(enum.StrEnum):
     SESSION_CHANGED = "session_changed"
     BOOKING_MOVED = "booking_moved"
     SEAT_OFFERED = "seat_offered"  # desk.events.offers: reply 1 / press 1 to take the seat
+    # desk.events.followups: the next matching class for a party still waiting at the start
+    FOLLOWUP_OFFERED = "followup_offered"
 
+
+# the messages about the booking's own session (a follow-up offers another class)
+OWN_SESSION_TEMPLATES = tuple(template for template in BookingTemplate
+                              if template != BookingTemplate.FOLLOWUP_OFFERED)
 
 # what may still be sent about a cancelled booking
 CANCELLATION_TEMPLATES = (BookingTemplate.BOOKING_CANCELLED, BookingTemplate.SESSION_CANCELLED)

@@ -120,3 +120,11 @@ class SurveyForm(FlaskForm):
     def answers(self):
         return {name: self[name].data for name in ("useful", "will_use", "next_topic",
                                                    "next_text")}
+
+
+class FollowUpForm(FlaskForm):
+    """The next class offered to a party still waiting at the start: book it (the one
+    big button), or say no thanks."""
+
+    take = SubmitField(_l("Book this class"))
+    decline = SubmitField(_l("No, thank you"))

@@ -16,6 +16,11 @@ to the next person at once), anything else the offer's own help; the SMS records
 `confirmed` and 2 as `cancelled` (the offer's). A "1" after the deadline or the start
 is refused with what to do.
 
+The next class offered to a party still waiting at the start (desk.events.followups):
+1 / はい or key 1 books it (the booking moves there; the move's SMS to the same number
+is dropped, the answer says it), anything else the offer's own help. A "1" once the
+class is full or started is refused with what to do.
+
 A call's key menu: 1 to confirm attendance, 2 to cancel (asked once more: 2 again
 cancels, 1 keeps it), 9 to hear the message again; anything else repeats the menu. It
 is offered while the booking is active and the session has not started.
@@ -30,10 +35,10 @@ from flask_babel import gettext as _
 
 from desk.core.i18n import format_date_short, format_time
 from desk.events import bookings as booking_service
-from desk.events import offers
+from desk.events import followups, offers
 from desk.events.labels import kind_label
 from desk.events.messages import booking_of, place_options
-from desk.events.models import BookingStatus, CancelReason, Confirmation
+from desk.events.models import BookingChannel, BookingStatus, CancelReason, Confirmation
 from desk.events.notices import TOPIC, BookingTemplate, cancel_pending
 from desk.extensions import db
 from desk.notify.content import fewest_segments
@@ -67,9 +72,10 @@ def cancel_for_reply(booking, *, channel, address, actor, now):
 
 # -- SMS replies -------------------------------------------------------------------------------
 
-def _one_segment(make_text, booking):
-    """The answer naming the class as fully as the fewest SMS segments allow."""
-    session = booking.session
+def _one_segment(make_text, about):
+    """The answer naming the class (of a booking, or the one a follow-up offers) as
+    fully as the fewest SMS segments allow."""
+    session = getattr(about, "target_session", None) or about.session
     context = {"venue": session.venue, "title": session.display_title,
                "kind": str(kind_label(session.kind))}
     date, time = format_date_short(session.start_dt), format_time(session.start_dt)
@@ -133,6 +139,25 @@ def _answer_offer(booking, text, *, address, now):
         what=what, phone=_phone()), booking)
 
 
+def _answer_followup(booking, text, *, address, now):
+    """An SMS answering the next class offered to a party still waiting at the start
+    (OfferClosedError becomes notify's refusal with its message)."""
+    followup = followups.followup_of(booking)
+    if followup is None or followup.target_session is None:
+        return None
+    if text in CONFIRM_WORDS:
+        followups.take_followup(followup, channel=BookingChannel.PHONE_LINE, actor=SMS_ACTOR,
+                                now=now)
+        cancel_pending(booking, now=now, templates=[BookingTemplate.BOOKING_MOVED],
+                       channel=MessageChannel.SMS, address=address)
+        return ReplyAction.CONFIRMED, _one_segment(lambda what: _(
+            "Your seat is booked: %(what)s. Code %(code)s.", what=what,
+            code=booking.display_code), booking)
+    return ReplyAction.HELP, _one_segment(lambda what: _(
+        "%(what)s: reply 1 to book this class. Questions: %(phone)s", what=what,
+        phone=_phone()), followup)
+
+
 def answer_sms(message, text, *, address, previous, now):
     """(ReplyAction, answer) for an SMS answering a message about a booking; None when
     the booking is gone (notify's general help answers)."""
@@ -141,6 +166,8 @@ def answer_sms(message, text, *, address, previous, now):
         return None
     if message.template == BookingTemplate.SEAT_OFFERED:
         return _answer_offer(booking, text, address=address, now=now)
+    if message.template == BookingTemplate.FOLLOWUP_OFFERED:
+        return _answer_followup(booking, text, address=address, now=now)
     if text not in CONFIRM_WORDS and text not in CANCEL_WORDS:
         return ReplyAction.HELP, _help(booking)
     if not booking.is_active:
@@ -170,10 +197,14 @@ def offers_keys(message, *, now):
     booking = booking_of(message)
     if booking is not None and message.template == BookingTemplate.SEAT_OFFERED:
         return offers.is_takeable(offers.latest_offer(booking), now=now)
+    if booking is not None and message.template == BookingTemplate.FOLLOWUP_OFFERED:
+        return followups.is_takeable(followups.followup_of(booking), now=now)
     return booking is not None and booking.is_active and booking.session.start_dt > now
 
 
 def menu_text(message):
+    if message.template == BookingTemplate.FOLLOWUP_OFFERED:
+        return _("To book this class, press 1. To hear this message again, press 9.")
     if message.template == BookingTemplate.SEAT_OFFERED:
         return _("To take this seat, press 1. If you cannot come, press 2. "
                  "To hear this message again, press 9.")
@@ -231,10 +262,29 @@ def _press_offer(booking, digits, now):
     return Menu()
 
 
+def _press_followup(booking, digits, now):
+    if digits == "1":
+        try:
+            followups.take_followup(followups.followup_of(booking),
+                                    channel=BookingChannel.PHONE_LINE, actor=VOICE_ACTOR,
+                                    now=now)
+        except offers.OfferClosedError:
+            return Say(_("Sorry, this class can no longer be booked by phone key. "
+                         "Please call the desk."))
+        return Say(_("Your seat is booked: %(booking)s. Your booking code is %(code)s.",
+                     booking=describe_booking(booking),
+                     code=spoken_code(booking.display_code)))
+    if digits == "9":
+        return Repeat()
+    return Menu()
+
+
 def press_key(message, step, digits, *, now):
     """The answer to a key pressed at `step` of a booking's call (notify has checked
     that the menu is still offered)."""
     booking = booking_of(message)
+    if message.template == BookingTemplate.FOLLOWUP_OFFERED and step == MENU_STEP:
+        return _press_followup(booking, digits, now)
     if message.template == BookingTemplate.SEAT_OFFERED and step == MENU_STEP:
         return _press_offer(booking, digits, now)
     if step == MENU_STEP:

@@ -1,5 +1,5 @@
-"""The reports' URL table: the KPI dashboard, its printable report, targets, surveys and
-exports, all under /staff/reports for coordinators and admins."""
+"""The reports' URL table: the KPI dashboard, its printable report, targets, surveys,
+unmet demand and exports, all under /staff/reports for coordinators and admins."""
 
 from flask import Blueprint
 
@@ -32,3 +32,8 @@ bp.add_url_rule("", "dashboard", dashboard_views.dashboard)
 bp.add_url_rule("/print", "print", dashboard_views.print_report)
 bp.add_url_rule("/report.xlsx", "report_xlsx", dashboard_views.export_xlsx)
 bp.add_url_rule("/report/<slug>.csv", "report_csv", dashboard_views.export_csv)
+
+# unmet demand: the waiting lists at the start and their follow-ups (desk/reports/demand_views.py)
+from desk.reports import demand_views  # noqa: E402
+
+bp.add_url_rule("/demand", "demand", demand_views.unmet_demand)

@@ -23,12 +23,12 @@ QUARTER_LABELS = {1: _l("Q1 (April to June)"), 2: _l("Q2 (July to September)"),
 
 # -- the pages -----------------------------------------------------------------------------
 
-def _fiscal_year_choices(today):
+def fiscal_year_choices(today):
     last = min(fiscal_year_of(today) + 1, FISCAL_YEAR_MAX)
     return [(fy, periods.fiscal_year_label(fy)) for fy in range(last, FISCAL_YEAR_MIN - 1, -1)]
 
 
-def _quick_links(today):
+def quick_links(today):
     fy = fiscal_year_of(today)
     links = [(_("This fiscal year"), {"period": "fy", "fy": fy})]
     if fy > FISCAL_YEAR_MIN:
@@ -52,7 +52,7 @@ def _render(template):
     return render_template(
         template, report=report, error=error, choice=choice, today=today,
         period_kinds=PERIOD_KINDS, quarter_labels=QUARTER_LABELS,
-        fiscal_years=_fiscal_year_choices(today), quick_links=_quick_links(today),
+        fiscal_years=fiscal_year_choices(today), quick_links=quick_links(today),
         definitions=metrics.METRICS,
         print_url=url_for("reports.print", **(report.choice.query() if report else {})),
     )

@@ -77,6 +77,8 @@ PAGES = {
         Page("anonymous", "open", args={"survey_token": "survey.open"}),
         Page("anonymous", "answered", args={"survey_token": "survey.answered"}),
     ),
+    "public.followup": (Page("anonymous", "next class offered",
+                             args={"token": "booking.followup"}),),
     "public.cancel": (Page("anonymous"),),
     # the news about new classes
     "public.news_subscribe": (Page("anonymous"),),
@@ -327,6 +329,10 @@ PAGES = {
         Page("admin", "a fiscal year without targets", query={"fy": "2030"}),
     ),
     "reports.surveys": (Page("coordinator"),),
+    "reports.demand": (
+        Page("coordinator", "this fiscal year"),
+        Page("admin", "a bad month", query={"period": "month", "month": "2026-13"}),
+    ),
     "reports.survey_entry": (
         Page("coordinator", "with sheets", args={"session_id": "session.roster_closed"}),
         Page("coordinator", "more rows", args={"session_id": "session.past"},

@@ -542,6 +542,11 @@ def seed():
                                           strict=True)]
     services.set_attendance(roster_bookings[0], "attended", actor=actor, now=now)
     services.cancel_booking(roster_bookings[3], actor=actor, now=started - timedelta(hours=1))
+    # still waiting when the class started: offered the next class (desk.events.followups)
+    from desk.events import followups
+
+    followup = followups.follow_up(roster_bookings[2], actor="system", now=now)
+    assert followup is not None and followup.target_session_id is not None
     held = sessions["roster_closed"]
     # two agreed to the survey after the class; one has answered it (desk/events/surveys.py)
     for person in roster_people[1:2]:
@@ -669,6 +674,7 @@ def seed():
         "proxy": proxy.id,
         "booking_id.phone_desk": desk_booking.id,
         "booking_id.waitlisted": roster_bookings[2].id,
+        "booking.followup": roster_bookings[2].token,
         "booking_id.cancelled": roster_bookings[3].id,
         "series": series.id,
         "series.cancelled": cancelled_series.id,

@@ -12,7 +12,14 @@ import pytest
 
 from desk.demo import data as demo_data
 from desk.events.bookings import waitlist_position
-from desk.events.models import OfferState, Program, SeatOffer, Venue
+from desk.events.models import (
+    FollowUpState,
+    OfferState,
+    Program,
+    SeatOffer,
+    Venue,
+    WaitlistFollowUp,
+)
 from desk.events.notices import BookingTemplate
 from desk.events.services import book_seat
 from desk.extensions import db
@@ -114,6 +121,17 @@ def offer_seat(booking, *, expires_dt):
     return offer
 
 
+def follow_up(booking, target):
+    """The next class offered to a booking still waiting at the start (the longest
+    names: the target is the longest session)."""
+    followup = WaitlistFollowUp(booking_id=booking.id, session_id=booking.session_id,
+                                target_session_id=target.id, seats=booking.seats,
+                                state=FollowUpState.OPEN, created_dt=NOW)
+    db.session.add(followup)
+    db.session.flush()
+    return followup
+
+
 def message_for(booking, channel, template, locale="ja", address=None,
                 recipient_kind=RecipientKind.PERSON):
     message = OutboxMessage(
@@ -135,6 +153,9 @@ def test_japanese_sms_fits_one_segment(longest_booking, tenth_waiting, monkeypat
     if template == BookingTemplate.SEAT_OFFERED:
         booking = tenth_waiting
         offer_seat(booking, expires_dt=booking.session.start_dt - timedelta(hours=20))
+    if template == BookingTemplate.FOLLOWUP_OFFERED:
+        booking = tenth_waiting
+        follow_up(booking, booking.session)
     body = render(message_for(booking, "sms", template)).sms_body
     count = count_segments(body)
     assert count.segments == 1, f"{len(body)} characters: {body}"
