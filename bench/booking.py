@@ -1,4 +1,4 @@
-"""Booking throughput over HTTP against the production server, on PostgreSQL.
+"""Booking throughput over HTTP against the production server, on PostgreSQL or SQLite.
 
 Many concurrent clients book seats across many sessions through the public JSON API
 (`POST /api/v1/sessions/{id}/bookings`: each request matches or creates the person,
@@ -11,7 +11,8 @@ prints requests per second and p50 / p95 latency for both, and their ratio.
                             [--rounds 3]
 
 The database is a throw-away schema on the PostgreSQL server named by
-DESK_BENCH_DATABASE_URL (else DESK_TEST_DATABASE_URL); rate limiting is off
+DESK_BENCH_DATABASE_URL (else DESK_TEST_DATABASE_URL), or, when neither is set, an
+SQLite file in a temporary folder (`make run`'s default database); rate limiting is off
 (DESK_RATELIMIT_ENABLED=0); the server is waitress, as `desk serve` runs it.
 """
 
@@ -33,7 +34,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench import baseline
-from bench.database import base_url, bench_app, needs_postgres
+from bench.database import bench_app
 from bench.server import SERVE_THREADS
 from desk.cli import apply_migrations
 from desk.core.timeutil import local_datetime, local_today, utcnow
@@ -220,8 +221,6 @@ def parse(argv):
 
 def main(argv=None):
     args = parse(argv)
-    if base_url() is None:
-        return needs_postgres("booking")
     with bench_app() as bench:
         app, environ = bench.app, bench.environ
         session_ids = prepare(app, args.sessions)
