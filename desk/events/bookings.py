@@ -657,7 +657,7 @@ def move_booking(booking, target, *, channel, actor, now, to_waitlist=False, fol
     notices.cancel_pending(booking, now=now)
     notices.plan(BookingTemplate.BOOKING_MOVED, booking, due=now, now=now, reminders=booked)
     result = MoveResult(booking, old, waitlist_position=waitlist_position(booking))
-    if was_booked:
+    if was_booked or offers.withdraw_for(booking, actor=actor, now=now, note="booking moved"):
         result.promoted = promote_waitlist(old, actor=actor, now=now)
     db.session.flush()
     return result
@@ -710,22 +710,30 @@ def promote_waitlist(session, *, actor, now):
     if offers.offers_instead(session, now=now):
         offers.offer_free_seats(session, actor=actor, now=now)
         return []
-    promoted = []
-    for booking in list(to_promote(waitlist(session), availability.places_free(session))):
-        before = audit.snapshot(booking, BOOKING_FIELDS)
-        booking.status = BookingStatus.BOOKED
-        booking.booked_dt = now
-        booking.sequence += 1
-        slots.assign(booking, session)
-        db.session.flush()
-        audit.record("booking.promote", booking, actor=actor, before=before,
-                     after=audit.snapshot(booking, BOOKING_FIELDS), now=now)
-        notices.cancel_pending(booking, now=now)
-        notices.plan(BookingTemplate.WAITLIST_PROMOTED, booking, due=now, now=now,
-                     reminders=True)
-        promoted.append(booking)
+    promoted = [promote_booking(booking, session, actor=actor, now=now)
+                for booking in list(to_promote(waitlist(session),
+                                               availability.places_free(session)))]
     db.session.flush()
     return promoted
+
+
+def promote_booking(booking, session, *, actor, now, note=None):
+    """A waitlisted booking of the locked `session` gets its seats: booked, its slot,
+    one step more of its calendar event's SEQUENCE, the audit entry, and the message
+    saying so (with the reminders) in place of what was still waiting. The caller has
+    checked that the seats are free (promote_waitlist, or a seat offer taken)."""
+    before = audit.snapshot(booking, BOOKING_FIELDS)
+    booking.status = BookingStatus.BOOKED
+    booking.booked_dt = now
+    booking.sequence += 1
+    slots.assign(booking, session)
+    db.session.flush()
+    audit.record("booking.promote", booking, actor=actor, before=before,
+                 after=audit.snapshot(booking, BOOKING_FIELDS), note=note, now=now)
+    notices.cancel_pending(booking, now=now)
+    notices.plan(BookingTemplate.WAITLIST_PROMOTED, booking, due=now, now=now,
+                 reminders=True)
+    return booking
 
 
 def set_confirmation(booking, value, *, actor, now):

@@ -33,7 +33,7 @@ from desk.core.db import write_intent
 from desk.core.errors import ConflictError
 from desk.core.i18n import format_local, format_time
 from desk.core.timeutil import to_local, utcnow
-from desk.events import availability, bookings, notices, slots
+from desk.events import availability, bookings, notices
 from desk.events.models import (
     BookingStatus,
     OfferState,
@@ -165,22 +165,11 @@ def take_offer(offer, *, actor, now):
     booking = offer.booking
     if offer.state == OfferState.TAKEN:
         return booking
-    if offer.state == OfferState.OPEN and offer.expires_dt > now \
-            and offer.session.start_dt > now and booking.status == BookingStatus.WAITLISTED:
+    if is_takeable(offer, now=now) and booking.status == BookingStatus.WAITLISTED \
+            and booking.session_id == offer.session_id:
         _close(offer, OfferState.TAKEN, "offer.taken", actor=actor, now=now)
-        before = audit.snapshot(booking, bookings.BOOKING_FIELDS)
-        booking.status = BookingStatus.BOOKED
-        booking.booked_dt = now
-        booking.sequence += 1
-        slots.assign(booking, offer.session)
-        db.session.flush()
-        audit.record("booking.promote", booking, actor=actor, before=before,
-                     after=audit.snapshot(booking, bookings.BOOKING_FIELDS),
-                     note="seat offer taken", now=now)
-        notices.cancel_pending(booking, now=now)
-        notices.plan(BookingTemplate.WAITLIST_PROMOTED, booking, due=now, now=now,
-                     reminders=True)
-        return booking
+        return bookings.promote_booking(booking, offer.session, actor=actor, now=now,
+                                        note="seat offer taken")
     raise OfferClosedError(_closed_message(offer, now))
 
 
@@ -207,13 +196,13 @@ def decline_offer(offer, *, actor, now):
     return offer_free_seats(offer.session, actor=actor, now=now)
 
 
-def withdraw_for(booking, *, actor, now):
-    """The booking was cancelled (under its session's lock): its open offer is
-    withdrawn. Returns whether there was one (its seats are free again)."""
+def withdraw_for(booking, *, actor, now, note="booking cancelled"):
+    """The booking was cancelled or moved away (under its session's lock): its open
+    offer is withdrawn. Returns whether there was one (its seats are free again)."""
     offer = open_offer(booking)
     if offer is None:
         return False
-    _close(offer, OfferState.WITHDRAWN, "offer.withdrawn", actor=actor, now=now, note="booking cancelled")
+    _close(offer, OfferState.WITHDRAWN, "offer.withdrawn", actor=actor, now=now, note=note)
     return True
 
 

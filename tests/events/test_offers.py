@@ -322,3 +322,21 @@ def test_an_sms_reply_through_notify_takes_the_offer_once(app, soon, create_pers
     assert again is None  # Twilio's second delivery of the same SMS: nothing done twice
     assert queue[0].status == BookingStatus.BOOKED
     assert offers_of(soon)[0].state == OfferState.TAKEN
+
+
+def test_moving_a_booking_away_withdraws_its_offer_and_offers_the_seat_on(
+        soon, later, create_person):
+    """A waitlisted booking offered a seat, moved to another date by the desk: the offer
+    goes (its seat held no longer for someone who left) and the seat is offered to the
+    next in line; a "1" to the old offer books nothing at either session."""
+    booked, queue = full_with_waitlist(soon, create_person)
+    cancel(booked[0])
+    [first] = offers_of(soon)
+    services.move_booking(queue[0], later, channel="phone_desk", actor="test", now=NOW,
+                          to_waitlist=True)
+    states = [(offer.booking_id, offer.state) for offer in offers_of(soon)]
+    assert states == [(queue[0].id, OfferState.WITHDRAWN), (queue[1].id, OfferState.OPEN)]
+    with pytest.raises(offers.OfferClosedError):
+        offers.take_offer(first, actor="test", now=NOW)
+    db.session.refresh(queue[0])
+    assert queue[0].session_id == later.id
