@@ -157,8 +157,7 @@ REQUESTERS = kinds.register_recipients(kinds.Recipients(
     address=outreach_messages.current_address,
     addressees=outreach_messages.addressees,
 ))
-OUTREACH_CONTACT_FIELDS = ("contact_name", "contact_kana", "contact_phone", "contact_email")
-audit.personal_fields("outreach_requests", *OUTREACH_CONTACT_FIELDS)
+audit.personal_fields("outreach_requests", *OutreachRequest.CONTACT_FIELDS)
 
 
 def _outreach_contacts_before(cutoff):
@@ -173,7 +172,7 @@ def _purge_outreach_contacts(cutoff, now):
     own period (`audit_snapshots`), and the messages' addresses go with theirs
     (`outbox_contents`), so that each class counts what its own purge changes."""
     return retention.blank(OutreachRequest, _outreach_contacts_before(cutoff),
-                           **dict.fromkeys(OUTREACH_CONTACT_FIELDS), contact_removed_dt=now)
+                           **dict.fromkeys(OutreachRequest.CONTACT_FIELDS), contact_removed_dt=now)
 
 
 def _count_outreach_contacts(cutoff):

@@ -841,6 +841,9 @@ class OutreachRequest(db.Model):
 
     __tablename__ = "outreach_requests"
 
+    # the contact person's details: personal data (blanked by retention and erasure)
+    CONTACT_FIELDS = ("contact_name", "contact_kana", "contact_phone", "contact_email")
+
     GROUP_MAX = 200
     NAME_MAX = 100
     KANA_MAX = 200

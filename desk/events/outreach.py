@@ -48,7 +48,6 @@ REQUEST_FIELDS = ("status", "source", "group_name", "group_kind", "contact_name"
                   "needs_wheelchair", "needs_notes", "decline_reason", "place_id",
                   "session_id")
 # the snapshot fields that are personal (desk/events/__init__.py declares them)
-CONTACT_FIELDS = ("contact_name", "contact_kana", "contact_phone", "contact_email")
 STATUS_FIELDS = ("status", "decline_reason", "place_id", "session_id")
 
 # the steps a request may take; scheduled and declined are final
@@ -260,11 +259,6 @@ def request_of_session(session_id):
         OutreachRequest.session_id == session_id).limit(1))
 
 
-def community_places():
-    return db.session.scalars(select(Venue).where(Venue.kind == VenueKind.COMMUNITY)
-                              .order_by(Venue.name_kana, Venue.id)).unique().all()
-
-
 def create_place(data, *, actor):
     from desk.events.services import create_venue
 
@@ -276,9 +270,9 @@ def blank_contact(request, *, actor, now):
     city no longer needs them); the request and its figures stay."""
     if request.contact_removed_dt is not None:
         raise ConflictError(_("The contact details of this request were already erased."))
-    values = dict.fromkeys(CONTACT_FIELDS)
+    values = dict.fromkeys(OutreachRequest.CONTACT_FIELDS)
     records.update(request, values, action="outreach_request.erase_contact",
-                   fields=CONTACT_FIELDS, actor=actor)
+                   fields=OutreachRequest.CONTACT_FIELDS, actor=actor)
     request.contact_removed_dt = now
     outreach_messages.forget(request, now=now)
     audit.remove_personal("outreach_requests", [request.id], now=now)

@@ -26,7 +26,7 @@ from desk.events.labels import (
     REPLY_CHANNEL_LABELS,
     TOPIC_LABELS,
 )
-from desk.events.models import MAX_CAPACITY, EventSession, OutreachRequest, Venue
+from desk.events.models import MAX_CAPACITY, EventSession, OutreachRequest, Venue, VenueKind
 
 
 def _choices(labels, members=None):
@@ -113,7 +113,8 @@ class OutreachScheduleForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.place_id.choices = id_choices(
-            outreach.community_places(), lambda venue: venue.display_name,
+            queries.venues(active_only=True, kind=VenueKind.COMMUNITY),
+            lambda venue: venue.display_name,
             blank=_l("(add the place of the request as a new community place)"))
         self.program_id.choices = id_choices(queries.programs(active_only=True),
                                              lambda program: program.display_title, blank="")

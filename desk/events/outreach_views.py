@@ -8,11 +8,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from desk.core.phone import display_phone
 from desk.core.timeutil import local_datetime, utcnow
 from desk.core.web import FAILED, attempt, get_or_404
-from desk.events import outreach, services
-from desk.events.forms import VenueForm
+from desk.events import outreach, queries
 from desk.events.labels import (
     DECLINE_REASON_LABELS,
     DEVICE_LABELS,
@@ -21,13 +19,20 @@ from desk.events.labels import (
     REPLY_CHANNEL_LABELS,
     TOPIC_LABELS,
 )
-from desk.events.models import OutreachRequest, OutreachStatus, RequestSource, Venue
+from desk.events.models import (
+    OutreachRequest,
+    OutreachStatus,
+    RequestSource,
+    Venue,
+    VenueKind,
+)
 from desk.events.outreach_forms import (
     OutreachDeclineForm,
     OutreachNoteForm,
     OutreachRequestForm,
     OutreachScheduleForm,
 )
+from desk.events.staff_views import venue_form_page
 from desk.extensions import db
 
 # the public form's limit per client address (Flask-Limiter), like the booking form
@@ -161,30 +166,13 @@ def request_schedule(request_id):
 
 
 def places():
-    return render_template("staff/places.html", places=outreach.community_places())
+    return render_template("staff/places.html",
+                           places=queries.venues(kind=VenueKind.COMMUNITY))
 
 
 def place_new():
-    form = VenueForm()
-    if form.validate_on_submit():
-        place = attempt(form, lambda: outreach.create_place(form.data, actor=current_user))
-        if place is not FAILED:
-            flash(_("The community place has been added."), "success")
-            return redirect(url_for("staff.places"))
-    return render_template("staff/venue_form.html", form=form, venue=None, is_place=True)
+    return venue_form_page(None, kind=VenueKind.COMMUNITY)
 
 
 def place_edit(venue_id):
-    place = get_or_404(Venue, venue_id)
-    if not place.is_community:
-        abort(404)
-    form = VenueForm(obj=place)
-    if request.method == "GET":
-        form.district_id.data = str(place.district_id or "")
-        form.phone.data = display_phone(place.phone)
-    if form.validate_on_submit():
-        if attempt(form, lambda: services.update_venue(place, form.data,
-                                                       actor=current_user)) is not FAILED:
-            flash(_("The community place has been saved."), "success")
-            return redirect(url_for("staff.places"))
-    return render_template("staff/venue_form.html", form=form, venue=place, is_place=True)
+    return venue_form_page(get_or_404(Venue, venue_id), kind=VenueKind.COMMUNITY)

@@ -3,8 +3,9 @@
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -304,27 +305,44 @@ def venues():
 
 
 def venue_new():
-    form = VenueForm()
-    if form.validate_on_submit():
-        venue = attempt(form, lambda: services.create_venue(form.data, actor=current_user))
-        if venue is not FAILED:
-            flash(_("The venue has been added."), "success")
-            return redirect(url_for("staff.venues"))
-    return render_template("staff/venue_form.html", form=form, venue=None)
+    return venue_form_page(None, kind=VenueKind.CITY)
 
 
 def venue_edit(venue_id):
-    venue = get_or_404(Venue, venue_id)
+    return venue_form_page(get_or_404(Venue, venue_id), kind=VenueKind.CITY)
+
+
+# the list each kind of venue goes back to, and what saving it says
+_VENUE_PAGES = {
+    VenueKind.CITY: ("staff.venues", _l("The venue has been added."),
+                     _l("The venue has been saved.")),
+    VenueKind.COMMUNITY: ("staff.places", _l("The community place has been added."),
+                          _l("The community place has been saved.")),
+}
+
+
+def venue_form_page(venue, *, kind):
+    """Add (`venue` None) or edit a venue of this kind (a city venue, a community
+    place: each edited only from its own list)."""
+    if venue is not None and venue.kind != kind:
+        abort(404)
+    list_endpoint, added, saved = _VENUE_PAGES[kind]
     form = VenueForm(obj=venue)
-    if request.method == "GET":
+    if venue is not None and request.method == "GET":
         form.district_id.data = str(venue.district_id or "")
         form.phone.data = display_phone(venue.phone)
     if form.validate_on_submit():
-        if attempt(form, lambda: services.update_venue(venue, form.data,
-                                                       actor=current_user)) is not FAILED:
-            flash(_("The venue has been saved."), "success")
-            return redirect(url_for("staff.venues"))
-    return render_template("staff/venue_form.html", form=form, venue=venue)
+        if venue is None:
+            result = attempt(form, lambda: services.create_venue(form.data, actor=current_user,
+                                                                 kind=kind))
+        else:
+            result = attempt(form, lambda: services.update_venue(venue, form.data,
+                                                                 actor=current_user))
+        if result is not FAILED:
+            flash(str(saved if venue is not None else added), "success")
+            return redirect(url_for(list_endpoint))
+    return render_template("staff/venue_form.html", form=form, venue=venue,
+                           is_place=kind == VenueKind.COMMUNITY)
 
 
 def programs():

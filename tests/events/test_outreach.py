@@ -292,6 +292,8 @@ def test_staff_pages(settings, client, create_user, login, submit, create_progra
     assert scheduled.status_code == 200 and found.status == OutreachStatus.SCHEDULED
     assert client.get("/staff/places").text.count("湘南台二丁目自治会館") == 1
     assert client.get(f"/staff/places/{found.place_id}").status_code == 200
+    # each kind of venue is edited from its own list only
+    assert client.get(f"/staff/venues/{found.place_id}").status_code == 404
     assert client.get("/staff/outreach/new").status_code == 200
     session_page = client.get(f"/staff/sessions/{found.session_id}")
     assert f"/staff/outreach/{found.id}" in session_page.text
