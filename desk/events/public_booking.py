@@ -1,9 +1,10 @@
 """Booking and cancelling on the public channels (the web pages and the API): no login.
 
-Booking goes through the public booking service (`book_public`: the person is found or
-created by `person_for_public_booking`, which never shows nor overwrites what is
-stored; someone booking for them becomes their proxy contact; `book_seat` books), after
-every field of the form or body has been checked at once. A cancellation by booking
+Every field of the form or body is checked at once, and once
+(desk.people.services.public_details); then the public booking service books
+(`book_public`: the person is found or created by `person_for`, which never shows nor
+overwrites what is stored; someone booking for them becomes their proxy contact;
+`book_seat`'s rules book). A cancellation by booking
 code and phone number tells the caller nothing: whether or not such a booking exists,
 and whether or not it could still be cancelled, the answer is the same, so the form
 cannot be used to find out who booked what.

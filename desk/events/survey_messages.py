@@ -16,6 +16,7 @@ whose invitation was answered meanwhile is not sent (PermanentError).
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -88,12 +89,14 @@ def render(message, *, now):
 
 
 def describe(messages):
-    """{message id: "survey: class title, date"} for the coordinators' pages."""
+    """{message id: "class title, date: survey after the class"} for the coordinators'
+    pages."""
     ids = {message.topic_id for message in messages if message.topic_id is not None}
     rows = db.session.execute(
         select(SurveyInvitation.id, Booking).join(Booking, Booking.id == SurveyInvitation.booking_id)
         .where(SurveyInvitation.id.in_(ids))).all() if ids else []
     bookings = dict(rows)
-    return {message.id: f"{bookings[message.topic_id].session.display_title}, "
-                        f"{format_date_short(bookings[message.topic_id].session.start_dt)}"
+    return {message.id: _("%(title)s, %(date)s: survey after the class",
+                          title=bookings[message.topic_id].session.display_title,
+                          date=format_date_short(bookings[message.topic_id].session.start_dt))
             for message in messages if message.topic_id in bookings}

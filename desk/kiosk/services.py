@@ -237,7 +237,6 @@ def book_at_kiosk(data, *, device, language, now):
                "phone": data.get("phone"), "district_id": data.get("district_id") or None,
                "age_band": data.get("age_band") or None, "language": language,
                "consent": consent}
-    checked = None
     try:
         checked = public_details(details)
     except ValidationError as error:

@@ -194,11 +194,10 @@ def readdress_person(person, *, now):
     wanted = dict.fromkeys((message.template, message.topic, message.topic_id,
                             message.due_dt, message.not_after) for message in old)
     channels = person_channels(person)
-    queue([{"recipient_kind": str(RecipientKind.PERSON), "person_id": person.id,
-            "proxy_id": None, "recipient_id": None, "channel": channel, "address": address,
-            "template": template, "locale": person.language, "due_dt": due, "topic": topic,
-            "topic_id": topic_id, "not_after": not_after, "secret": None,
-            "state": MessageState.QUEUED, "created_dt": now, "updated_dt": now}
+    queue([message_values(template, topic=topic, topic_id=topic_id,
+                          recipient_kind=RecipientKind.PERSON, person_id=person.id,
+                          channel=channel, address=address, locale=person.language, due=due,
+                          now=now, not_after=not_after)
            for (template, topic, topic_id, due, not_after) in wanted
            for channel, address in channels])
     return len(old)

@@ -1,9 +1,10 @@
 """Changing the resident registry: create, update, proxies, public matching, merge.
 
 Public channels (web, kiosk, phone line, API) check a booking's fields once
-(`public_details`) and go through `person_for`, which never shows nor overwrites what is stored: a booking whose phone and kana match
-an existing person is attached to that person; otherwise a new person is created, and
-flagged for staff review when the phone number is already known.
+(`public_details`) and go through `person_for`, which never shows nor overwrites what
+is stored: a booking whose phone and kana match an existing person is attached to that
+person; otherwise a new person is created, and flagged for staff review when the phone
+number is already known.
 
 `merge_people` folds a duplicate record into the one staff keep: every row that points
 at a person (desk.people.registry.PERSON_REFERENCES) moves over, nothing is lost. The

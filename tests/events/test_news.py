@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from flask import url_for
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from desk.core import retention
@@ -238,6 +239,15 @@ def test_news_sms_is_one_segment(classes, create_person, monkeypatch, settings, 
     assert count_segments(news_digest.sms_text(
         {"count": 999, "list_url": f"{public_url}/n/{'x' * 12}",
          "can_reply": True})).segments == 1
+
+
+def test_news_sms_in_english_counts_one_class_as_one(settings):
+    with force_locale("en"):
+        one = news_digest.sms_text({"count": 1, "list_url": "https://desk.example.jp/n/x",
+                                    "can_reply": True})
+        two = news_digest.sms_text({"count": 2, "list_url": "https://desk.example.jp/n/x",
+                                    "can_reply": True})
+    assert one.startswith("1 new class for you:") and two.startswith("2 new classes for you:")
 
 
 def test_news_call_and_email(classes, create_person, settings):
