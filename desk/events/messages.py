@@ -253,11 +253,17 @@ def check_send_again(message, *, now):
     booking = booking_of(message)
     if booking is None:
         return
-    if subject_session(message, booking).start_dt <= now:
+    check_still_wanted(subject_session(message, booking), booking,
+                       cancelled_too=message.template in CANCELLATION_TEMPLATES, now=now)
+
+
+def check_still_wanted(session, booking, *, now, cancelled_too=False):
+    """Refuse sending again a message about `session` once it started, or about a
+    cancelled `booking` (unless the message says the cancellation: `cancelled_too`)."""
+    if session.start_dt <= now:
         raise ConflictError(_("The session has already started: sending the message now "
                               "would not help."))
-    if (booking.status == BookingStatus.CANCELLED
-            and message.template not in CANCELLATION_TEMPLATES):
+    if booking is not None and booking.status == BookingStatus.CANCELLED and not cancelled_too:
         raise ConflictError(_("The booking has been cancelled: this message is no longer "
                               "wanted."))
 

@@ -126,13 +126,8 @@ def check_send_again(message, *, now):
                        if message.topic_id is not None else None)
     if session_message is None:
         return
-    if session_message.session.start_dt <= now:
-        raise ConflictError(_("The session has already started: sending the message now "
-                              "would not help."))
-    booking = _booking_of(message, session_message)
-    if booking is not None and not booking.is_active:
-        raise ConflictError(_("The booking has been cancelled: this message is no longer "
-                              "wanted."))
+    messages.check_still_wanted(session_message.session, _booking_of(message, session_message),
+                                now=now)
 
 
 def describe(outbox_messages):
