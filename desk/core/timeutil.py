@@ -32,6 +32,11 @@ def to_local(dt):
     return dt.astimezone(local_tz())
 
 
+def same_local_day(first, second):
+    """Whether two moments fall on the same day in Japan time."""
+    return to_local(first).date() == to_local(second).date()
+
+
 def local_today(now=None):
     return to_local(now or utcnow()).date()
 

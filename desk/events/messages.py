@@ -35,6 +35,7 @@ from desk.core.i18n import (
     format_local,
 )
 from desk.core.i18n import format_time as format_clock
+from desk.core.timeutil import same_local_day
 from desk.core.web import public_url_for
 from desk.events import followups, invites, offers
 from desk.events.bookings import waitlist_position
@@ -87,14 +88,10 @@ def moved_from(message, booking):
     return booking.moved_from_session
 
 
-def _same_day(first, second):
-    return format_local(first, "yMd") == format_local(second, "yMd")
-
-
 def old_when(old, session):
     """What an SMS says of the old date: the day ("12月6日"), or the time when only the
     time changed."""
-    if _same_day(old.start_dt, session.start_dt):
+    if same_local_day(old.start_dt, session.start_dt):
         return format_clock(old.start_dt)
     return format_local(old.start_dt, "MMMd")
 
@@ -192,7 +189,7 @@ def _voice(message, context, now):
 def _spoken_old(old, session):
     if old is None:
         return None
-    if _same_day(old.start_dt, session.start_dt):
+    if same_local_day(old.start_dt, session.start_dt):
         return spoken_time(old.start_dt)
     return spoken_date(old.start_dt)
 

@@ -32,7 +32,7 @@ from desk.core import audit
 from desk.core.db import write_intent
 from desk.core.errors import ConflictError
 from desk.core.i18n import format_local, format_time
-from desk.core.timeutil import to_local, utcnow
+from desk.core.timeutil import same_local_day, utcnow
 from desk.events import availability, bookings, notices
 from desk.events.models import (
     BookingStatus,
@@ -89,7 +89,7 @@ def is_takeable(offer, *, now):
 def deadline_text(offer):
     """'13:30' when the deadline is on the session's day, else '12/2 18:00' (short: it
     goes into a one-segment SMS)."""
-    if to_local(offer.expires_dt).date() == to_local(offer.session.start_dt).date():
+    if same_local_day(offer.expires_dt, offer.session.start_dt):
         return format_time(offer.expires_dt)
     return f"{format_local(offer.expires_dt, 'Md')} {format_time(offer.expires_dt)}"
 
@@ -97,7 +97,7 @@ def deadline_text(offer):
 def spoken_deadline(offer):
     """The deadline as a call says it: the time, with the day when it is not the
     session's."""
-    if to_local(offer.expires_dt).date() == to_local(offer.session.start_dt).date():
+    if same_local_day(offer.expires_dt, offer.session.start_dt):
         return spoken_time(offer.expires_dt)
     return f"{spoken_date(offer.expires_dt)} {spoken_time(offer.expires_dt)}"
 

@@ -64,3 +64,12 @@ def test_parse_iso_datetime_needs_an_offset(raw, expected):
 def test_to_local_refuses_naive_datetimes():
     with pytest.raises(ValueError):
         timeutil.to_local(datetime(2026, 1, 1))
+
+
+def test_same_local_day_is_the_day_in_japan():
+    # 00:00 and 14:59 UTC are 09:00 and 23:59 the same day in Japan; 15:00 UTC is the
+    # next day there
+    assert timeutil.same_local_day(datetime(2026, 12, 1, 14, 59, tzinfo=UTC),
+                                   datetime(2026, 12, 1, 0, 0, tzinfo=UTC))
+    assert not timeutil.same_local_day(datetime(2026, 12, 1, 14, 59, tzinfo=UTC),
+                                       datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
