@@ -333,8 +333,9 @@ def _outreach_figures(scope, group):
 
 
 def _outreach_totals(scope):
-    """The three figures as scalar subqueries, to add to another statement."""
-    figures = _outreach_figures(scope, None).subquery()
+    """The three figures as scalar subqueries of one CTE (computed once), to add to
+    another statement."""
+    figures = _outreach_figures(scope, None).cte("outreach_figures")
     return [select(column).scalar_subquery() for column in figures.c]
 
 
