@@ -36,6 +36,7 @@ from desk.core.db import write_intent
 from desk.core.timeutil import utcnow
 from desk.events import availability, bookings, notices
 from desk.events.models import (
+    ACTIVE_BOOKING_STATUSES,
     Booking,
     BookingChannel,
     BookingStatus,
@@ -74,21 +75,30 @@ def is_takeable(followup, *, now):
 
 # -- choosing the class ---------------------------------------------------------------------
 
-def _fits(candidate, booking, *, now):
+def _fits(candidate, booking, *, counts, booked_at, now):
     try:
         bookings.check_open(candidate, channel=BookingChannel.WEB, now=now)
     except bookings.BookingError:
         return False
     return (not candidate.has_reserved_slots
-            and availability.places_free(candidate) >= booking.seats
-            and bookings.active_booking(candidate, booking.person) is None)
+            and counts[candidate.id].free >= booking.seats
+            and candidate.id not in booked_at)
 
 
 def _first_fitting(statement, booking, *, now):
-    for candidate in db.session.scalars(statement.limit(CANDIDATES)):
-        if _fits(candidate, booking, now=now):
-            return candidate
-    return None
+    """The first candidate with room for the party where the person has no booking yet
+    (the seats of all candidates counted together, availability.of_sessions)."""
+    candidates = db.session.scalars(statement.limit(CANDIDATES)).all()
+    if not candidates:
+        return None
+    counts = availability.of_sessions(candidates)
+    booked_at = set(db.session.scalars(select(Booking.session_id).where(
+        Booking.person_id == booking.person_id,
+        Booking.session_id.in_([candidate.id for candidate in candidates]),
+        Booking.status.in_(ACTIVE_BOOKING_STATUSES))))
+    return next((candidate for candidate in candidates
+                 if _fits(candidate, booking, counts=counts, booked_at=booked_at, now=now)),
+                None)
 
 
 def matching_session(booking, *, now):
