@@ -18,12 +18,12 @@ The digest itself is desk.events.news_digest.
 import secrets
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from desk.core import audit
 from desk.core.districts import District
 from desk.core.errors import DeskError, ValidationError
-from desk.core.phone import CALLABLE_KINDS, TEXTABLE_KINDS
 from desk.core.validation import Checker
 from desk.events.models import (
     NewsChannel,
@@ -77,30 +77,28 @@ def subscription_values(data):
             "district_list": ",".join(str(value) for value in sorted(set(districts)))}
 
 
+_UNREACHABLE = {
+    NewsChannel.SMS: _l("SMS needs a mobile phone number. Choose a call or e-mail."),
+    NewsChannel.VOICE: _l("A call needs a phone number. Choose SMS or e-mail."),
+    NewsChannel.EMAIL: _l("E-mail needs an e-mail address. Choose SMS or a call."),
+}
+
+
 def check_reachable(person, channel):
-    """The channel must reach the person as recorded (ValidationError on `channel`)."""
+    """The channel must reach the person as recorded, by the rule of every message
+    (desk.notify.planning.chosen_address; a ValidationError on `channel`)."""
     channel = NewsChannel(channel)
-    if channel == NewsChannel.SMS and not (
-            person.phone and person.phone_kind in planning.CHOSEN_SMS_KINDS):
-        message = _("SMS needs a mobile phone number. Choose a call or e-mail.")
-    elif channel == NewsChannel.VOICE and not (
-            person.phone and person.phone_kind in planning.CHOSEN_VOICE_KINDS):
-        message = _("A call needs a phone number. Choose SMS or e-mail.")
-    elif channel == NewsChannel.EMAIL and not person.email:
-        message = _("E-mail needs an e-mail address. Choose SMS or a call.")
-    else:
-        return
-    raise ValidationError(message, fields={"channel": message})
+    if planning.chosen_address(person, channel) is None:
+        message = str(_UNREACHABLE[channel])
+        raise ValidationError(message, fields={"channel": message})
 
 
 def automatic_channel(person):
-    """The channel a kiosk offers without asking: SMS to a mobile, a call to a
-    landline or IP phone, else e-mail; None when nothing reaches the person."""
-    if person.phone and person.phone_kind in TEXTABLE_KINDS:
-        return NewsChannel.SMS
-    if person.phone and person.phone_kind in CALLABLE_KINDS:
-        return NewsChannel.VOICE
-    return NewsChannel.EMAIL if person.email else None
+    """The channel a kiosk offers without asking (desk.notify.planning.automatic_channel:
+    SMS to a mobile, a call to a landline or IP phone, else e-mail); None when nothing
+    reaches the person."""
+    channel = planning.automatic_channel(person)
+    return NewsChannel(str(channel)) if channel is not None else None
 
 
 def subscribe_after_booking(booking, data, *, method, actor, now):

@@ -104,12 +104,7 @@ def matching(subscription, sessions):
 
 def address_of(subscription):
     """The number or address the subscription's channel reaches now, or None."""
-    person = subscription.person
-    if subscription.channel == "email":
-        return person.email
-    kinds = (planning.CHOSEN_SMS_KINDS if subscription.channel == "sms"
-             else planning.CHOSEN_VOICE_KINDS)
-    return person.phone if person.phone and person.phone_kind in kinds else None
+    return planning.chosen_address(subscription.person, subscription.channel)
 
 
 def active_subscriptions():

@@ -46,25 +46,41 @@ def _phone_channel(phone, kind):
     return None
 
 
+def chosen_address(person, channel):
+    """The number or address by which `channel` (sms, voice, email), when the person
+    chose it, reaches them; None when it cannot (SMS needs a number that may take
+    texts, a call a number that may take calls, e-mail an address)."""
+    channel = MessageChannel(str(channel))
+    if channel == MessageChannel.EMAIL:
+        return person.email or None
+    kinds = CHOSEN_SMS_KINDS if channel == MessageChannel.SMS else CHOSEN_VOICE_KINDS
+    return person.phone if person.phone and person.phone_kind in kinds else None
+
+
+def automatic_channel(person):
+    """The channel used without asking: SMS to a mobile, a call to a landline or IP
+    phone, else e-mail; None when nothing reaches the person."""
+    channel = _phone_channel(person.phone, person.phone_kind)
+    if channel is not None:
+        return channel
+    return MessageChannel.EMAIL if person.email else None
+
+
 def person_channels(person):
     """[(channel, address)] for a person, primary first; [] without consent."""
     if not person.has_consent or person.reminder_channel == ReminderChannel.NONE:
         return []
     choice = person.reminder_channel
     primary = None
-    if choice == ReminderChannel.SMS and person.phone and person.phone_kind in CHOSEN_SMS_KINDS:
-        primary = (MessageChannel.SMS, person.phone)
-    elif choice == ReminderChannel.VOICE and person.phone \
-            and person.phone_kind in CHOSEN_VOICE_KINDS:
-        primary = (MessageChannel.VOICE, person.phone)
-    elif choice == ReminderChannel.EMAIL and person.email:
-        primary = (MessageChannel.EMAIL, person.email)
+    if choice != ReminderChannel.AUTOMATIC:
+        address = chosen_address(person, choice)
+        if address:
+            primary = (MessageChannel(str(choice)), address)
     if primary is None:
-        channel = _phone_channel(person.phone, person.phone_kind)
+        channel = automatic_channel(person)
         if channel is not None:
-            primary = (channel, person.phone)
-        elif person.email:
-            primary = (MessageChannel.EMAIL, person.email)
+            primary = (channel, person.email if channel == MessageChannel.EMAIL
+                       else person.phone)
     channels = [primary] if primary else []
     if person.email and primary and primary[0] != MessageChannel.EMAIL:
         channels.append((MessageChannel.EMAIL, person.email))
