@@ -209,40 +209,66 @@ def engine_options(database_url, options, lock_timeout):
     return {**options, "connect_args": {**connect_args, **options.get("connect_args", {})}}
 
 
-def lock_rows(session, statement, *, of=None, params=None):
-    """Run `statement` as SELECT ... FOR NO KEY UPDATE (of the table of `of`, when
-    given) and return its scalars, read afresh from the database (populate_existing).
-    The locks last until the transaction ends; the wait for them is limited (see above).
-    `params`: the values of the statement's bind parameters, for a statement built once.
+def locking(statement, *, of=None):
+    """`statement` as SELECT ... FOR NO KEY UPDATE (of the table of `of`, when given),
+    whose rows are read afresh from the database (populate_existing). The locks last
+    until the transaction ends; the wait for them is limited (see above). A statement
+    run on every request is built this way once (with bind parameters) and run with
+    `lock_rows(..., params=...)`.
 
     NO KEY UPDATE, not UPDATE: a lock holder waits for every other holder and writer of
     the row, but not for transactions that only insert rows referring to it (a sign-up's
     reminder refers to the session a cancellation has locked), which would otherwise
     wait for the holder while it waits for them."""
-    return session.scalars(statement.with_for_update(of=of, key_share=True)
-                           .execution_options(populate_existing=True), params)
+    return (statement.with_for_update(of=of, key_share=True)
+            .execution_options(populate_existing=True, desk_locking=True))
 
 
-_INSERT_RETURNING = {}
+def lock_rows(session, statement, *, of=None, params=None):
+    """Run `statement` as `locking` makes it (unless it is made so already) and return
+    its scalars. `params`: the values of the statement's bind parameters."""
+    if not statement.get_execution_options().get("desk_locking"):
+        statement = locking(statement, of=of)
+    return session.scalars(statement, params)
+
+
+_INSERTS = {}
+
+
+def _insert_statement(table, given):
+    """INSERT of the `given` columns of `table`, returning what the database or a
+    callable default fills in (the id, server defaults, `created_dt`-like defaults) and
+    their keys, built once per table and set of given columns; and the scalar defaults
+    of the columns left unset, known without asking."""
+    key = (table, given)
+    if key not in _INSERTS:
+        left = [column for column in table.c if column.key not in given]
+        returned = [column for column in left if column.primary_key
+                    or column.server_default is not None
+                    or (column.default is not None and not column.default.is_scalar)]
+        known = {column.key: column.default.arg if column.default is not None else None
+                 for column in left if column not in returned}
+        _INSERTS[key] = (insert(table).returning(*returned),
+                         [column.key for column in returned], known)
+    return _INSERTS[key]
 
 
 def insert_now(session, obj):
-    """Insert the new object `obj` at once, in one statement that returns its row, and
-    make it an object of `session` as if a query had just read that row (its id and the
-    defaults of the columns left unset included): what a flush of it alone does, without
-    the flush's bookkeeping (the hot path of a booking). Only its own columns are
+    """Insert the new object `obj` at once, in one statement, and make it an object of
+    `session` as if a query had just read its row (its id and the defaults of the
+    columns left unset included): what a flush of it alone does, without the flush's
+    bookkeeping (the hot path of a booking). The statement returns only what the
+    database fills in; the columns given are taken as given. Only its own columns are
     written: what it refers to must already be in the database, and nothing is
     cascaded; relationships set on it (an empty list of proxies) stay as set."""
     mapper = inspect(obj).mapper
-    table = mapper.local_table
-    statement = _INSERT_RETURNING.get(table)
-    if statement is None:
-        statement = _INSERT_RETURNING[table] = insert(table).returning(*table.c)
-    values = {prop.columns[0].key: obj.__dict__[prop.key] for prop in mapper.column_attrs
-              if prop.key in obj.__dict__}
-    row = session.execute(statement, values).one()._mapping
+    given = {prop.columns[0].key: obj.__dict__[prop.key] for prop in mapper.column_attrs
+             if prop.key in obj.__dict__}
+    statement, returned, known = _insert_statement(mapper.local_table, frozenset(given))
+    row = session.execute(statement, given).one()
+    values = {**given, **known, **dict(zip(returned, row, strict=True))}
     for prop in mapper.column_attrs:
-        set_committed_value(obj, prop.key, row[prop.columns[0]])
+        set_committed_value(obj, prop.key, values[prop.columns[0].key])
     make_transient_to_detached(obj)
     session.add(obj)
     return obj

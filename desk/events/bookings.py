@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload, lazyload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from desk.core import audit
-from desk.core.db import lock_rows
+from desk.core.db import lock_rows, locking
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.i18n import format_time
 from desk.core.timeutil import utcnow
@@ -108,8 +108,9 @@ class Changes:
 
 @cache
 def _lock_session_statement():
-    return (select(EventSession).where(EventSession.id == bindparam("session_id"))
-            .options(lazyload("*"), joinedload(EventSession.program).lazyload("*")))
+    return locking(select(EventSession).where(EventSession.id == bindparam("session_id"))
+                   .options(lazyload("*"), joinedload(EventSession.program).lazyload("*")),
+                   of=EventSession)
 
 
 @cache
@@ -147,7 +148,7 @@ def lock_session(session):
 def locked_session(session_id):
     """The session with this id, locked as `lock_session` locks it; None when there is
     none (one statement for an API's 404 check and the lock)."""
-    session = lock_rows(db.session, _lock_session_statement(), of=EventSession,
+    session = lock_rows(db.session, _lock_session_statement(),
                         params={"session_id": session_id}).one_or_none()
     if session is not None:
         _note_locked(session)

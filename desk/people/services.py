@@ -134,24 +134,40 @@ def update_person(person, changes, *, consent_method, actor, now):
 
 def find_match(phone_e164, key, *, candidates=None):
     """The person whose phone and kana both match (merged people excluded), or None.
-    `candidates`: the people with that phone, when the caller already has them."""
+    `candidates`: the records with that phone (`records_with_phone`), when the caller
+    already has them."""
     if not phone_e164:
         return None
     if candidates is None:
-        candidates = people_with_phone(phone_e164)
-    return next((person for person in candidates
-                 if person.kana_key == key and person.merged_into_id is None), None)
+        candidates = records_with_phone(phone_e164)
+    match = next((record for record in candidates
+                  if record.kana_key == key and record.merged_into_id is None), None)
+    return db.session.get(Person, match.id) if match is not None else None
 
 
 @cache
 def _with_phone_statement():
-    # built once, on first use: every public booking runs it
+    # built once, on first use: the phone line looks callers up by their number
     return select(Person).where(Person.phone == bindparam("phone")).order_by(Person.id)
 
 
 def people_with_phone(phone_e164):
     """Everyone recorded with this phone number (merged records included), oldest first."""
     return db.session.scalars(_with_phone_statement(), {"phone": phone_e164}).all()
+
+
+@cache
+def _records_with_phone_statement():
+    # built once, on first use: every public booking runs it
+    return (select(Person.id, Person.kana_key, Person.merged_into_id)
+            .where(Person.phone == bindparam("phone")).order_by(Person.id))
+
+
+def records_with_phone(phone_e164):
+    """(id, kana_key, merged_into_id) of everyone recorded with this phone number,
+    oldest first: what matching a booking's person needs, without loading anyone (a
+    new resident's booking finds nobody)."""
+    return db.session.execute(_records_with_phone_statement(), {"phone": phone_e164}).all()
 
 
 PROXY_PREFIX = "proxy_"
@@ -203,7 +219,7 @@ def person_for(values, consent, *, channel, consent_method, actor, now):
     Nothing stored is shown or overwritten; the only thing a public booking adds to a
     matched person is consent to reminders when none was recorded (the person gave it
     now, on this channel)."""
-    same_phone = people_with_phone(values["phone"])
+    same_phone = records_with_phone(values["phone"])
     person = find_match(values["phone"], values["kana_key"], candidates=same_phone)
     if person is not None:
         if consent and not person.has_consent:
