@@ -114,19 +114,25 @@ def _lock_session_statement():
 
 
 @cache
-def _under_the_lock_statement():
+def _under_the_lock_statement(public=False):
     """What a new booking reads under the session's lock, in one statement: the id of
     the person's active booking there (usually none), the seats held, and how many wait
-    on the waiting list and the latest queue time there (_queue_time)."""
+    on the waiting list and the latest queue time there (_queue_time). A `public`
+    booking's person is not known yet: it is read with the same statement
+    (desk.people.services.match_query: the id of the person the phone and kana match,
+    and whether the phone is known), and the active booking is that person's."""
     at_session = Booking.session_id == bindparam("session_id")
     waiting = (at_session, Booking.status == BookingStatus.WAITLISTED)
+    person = people_services.match_query(bindparam("phone"), bindparam("key")) if public else ()
+    person_id = person[0] if public else bindparam("person_id")
     return select(
-        select(Booking.id).where(at_session, Booking.person_id == bindparam("person_id"),
+        select(Booking.id).where(at_session, Booking.person_id == person_id,
                                  Booking.status.in_(ACTIVE_BOOKING_STATUSES))
         .scalar_subquery(),
         availability.seats_taken_query(bindparam("session_id")).scalar_subquery(),
         select(func.count(Booking.id)).where(*waiting).scalar_subquery(),
-        select(func.max(Booking.queue_dt)).where(*waiting).scalar_subquery())
+        select(func.max(Booking.queue_dt)).where(*waiting).scalar_subquery(),
+        *person)
 
 
 def lock_session(session):
@@ -450,22 +456,23 @@ def book_seat(session, person, *, seats=1, channel, actor, now=None, proxy=None,
 
 
 def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
-                 request_key=None, fingerprint=None, survey_consent=False):
+                 request_key=None, fingerprint=None, survey_consent=False, read=None):
     """book_seat's work once the session is locked and the rules said yes. Its reads
     do not flush: the booking, its audit entry and its messages are each written by a
-    Core INSERT of their own, so there is nothing for a flush to write."""
+    Core INSERT of their own, so there is nothing for a flush to write. `read`: what
+    _under_the_lock_statement read for this person, when the caller asked it already."""
     if person.is_anonymised:
         raise people_services.anonymised_error()
     with db.session.no_autoflush:
         return _book_unflushed(session, person, seats=seats, channel=channel, actor=actor,
                                now=now, proxy=proxy, walk_in=walk_in,
                                request_key=request_key, fingerprint=fingerprint,
-                               survey_consent=survey_consent)
+                               survey_consent=survey_consent, read=read)
 
 
 def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
-                    request_key, fingerprint, survey_consent):
-    existing_id, taken, waiting, latest = db.session.execute(
+                    request_key, fingerprint, survey_consent, read):
+    existing_id, taken, waiting, latest = read or db.session.execute(
         _under_the_lock_statement(), {"session_id": session.id, "person_id": person.id}).one()
     if existing_id is not None:
         existing = db.session.get(Booking, existing_id)
@@ -528,8 +535,13 @@ def book_public(session, details, *, seats=1, channel, consent_method, actor=Non
     if repeated is not None:
         return repeated
     _check_bookable(session, channel=channel, seats=seats, now=now)
+    *read, matched_id, phone_known = db.session.execute(
+        _under_the_lock_statement(public=True),
+        {"session_id": session.id, "phone": details.person["phone"],
+         "key": details.person["kana_key"]}).one()
     person = people_services.person_for(details.person, details.consent, channel=channel,
-                                        consent_method=consent_method, actor=actor, now=now)
+                                        consent_method=consent_method, actor=actor, now=now,
+                                        match=people_services.Match(matched_id, phone_known))
     proxy = None
     if details.proxy is not None:
         proxy = people_services.record_proxy(person, details.proxy, details.wants_copies,
@@ -537,8 +549,8 @@ def book_public(session, details, *, seats=1, channel, consent_method, actor=Non
                                              now=now)
     result = _book_locked(session, person, seats=seats, channel=channel, actor=actor, now=now,
                           proxy=proxy, walk_in=False, request_key=request_key,
-                          fingerprint=fingerprint,
-                          survey_consent=survey_consent)
+                          fingerprint=fingerprint, survey_consent=survey_consent,
+                          read=read)
     if not result.created:
         result.reveal = False
         _plan_for_new(result.booking, now=now, resend=True)

@@ -132,17 +132,44 @@ def update_person(person, changes, *, consent_method, actor, now):
     return person
 
 
-def find_match(phone_e164, key, *, candidates=None):
+def match_query(phone, key):
+    """SQL: (the id of the person whose phone and kana both match, merged people
+    excluded — the oldest record if several; whether anyone at all is recorded with
+    this phone): the rule of `find_match`, as two columns for a caller that asks them
+    in a statement with other questions (a public booking, under its session's lock).
+    `phone`, `key`: values or bind parameters."""
+    with_phone = Person.phone == phone
+    matched = (select(Person.id).where(with_phone, Person.kana_key == key,
+                                       Person.merged_into_id.is_(None))
+               .order_by(Person.id).limit(1).scalar_subquery())
+    return matched, select(Person.id).where(with_phone).exists()
+
+
+@dataclass(frozen=True)
+class Match:
+    """What `match_query` read: the matching person's id (None: nobody matches) and
+    whether the phone is recorded for anyone."""
+    person_id: int | None
+    phone_known: bool
+
+
+@cache
+def _match_statement():
+    return select(*match_query(bindparam("phone"), bindparam("key")))
+
+
+def read_match(phone_e164, key):
+    """The Match of this phone and kana key, in one statement."""
+    return Match(*db.session.execute(_match_statement(), {"phone": phone_e164, "key": key}).one())
+
+
+def find_match(phone_e164, key, *, match=None):
     """The person whose phone and kana both match (merged people excluded), or None.
-    `candidates`: the records with that phone (`records_with_phone`), when the caller
-    already has them."""
+    `match`: what match_query read, when the caller asked it already."""
     if not phone_e164:
         return None
-    if candidates is None:
-        candidates = records_with_phone(phone_e164)
-    match = next((record for record in candidates
-                  if record.kana_key == key and record.merged_into_id is None), None)
-    return db.session.get(Person, match.id) if match is not None else None
+    match = match or read_match(phone_e164, key)
+    return db.session.get(Person, match.person_id) if match.person_id is not None else None
 
 
 @cache
@@ -154,20 +181,6 @@ def _with_phone_statement():
 def people_with_phone(phone_e164):
     """Everyone recorded with this phone number (merged records included), oldest first."""
     return db.session.scalars(_with_phone_statement(), {"phone": phone_e164}).all()
-
-
-@cache
-def _records_with_phone_statement():
-    # built once, on first use: every public booking runs it
-    return (select(Person.id, Person.kana_key, Person.merged_into_id)
-            .where(Person.phone == bindparam("phone")).order_by(Person.id))
-
-
-def records_with_phone(phone_e164):
-    """(id, kana_key, merged_into_id) of everyone recorded with this phone number,
-    oldest first: what matching a booking's person needs, without loading anyone (a
-    new resident's booking finds nobody)."""
-    return db.session.execute(_records_with_phone_statement(), {"phone": phone_e164}).all()
 
 
 PROXY_PREFIX = "proxy_"
@@ -212,15 +225,16 @@ def person_for_public_booking(data, *, channel, consent_method, actor, now):
                       actor=actor, now=now)
 
 
-def person_for(values, consent, *, channel, consent_method, actor, now):
+def person_for(values, consent, *, channel, consent_method, actor, now, match=None):
     """The person of checked `values` (person_values, phone required): matched by phone
-    and kana, else created.
+    and kana, else created. `match`: what match_query read for them, when the caller
+    asked it already (a public booking, in the statement it reads its seats with).
 
     Nothing stored is shown or overwritten; the only thing a public booking adds to a
     matched person is consent to reminders when none was recorded (the person gave it
     now, on this channel)."""
-    same_phone = records_with_phone(values["phone"])
-    person = find_match(values["phone"], values["kana_key"], candidates=same_phone)
+    match = match or read_match(values["phone"], values["kana_key"])
+    person = find_match(values["phone"], values["kana_key"], match=match)
     if person is not None:
         if consent and not person.has_consent:
             before = audit.snapshot(person, PERSON_FIELDS)
@@ -229,7 +243,7 @@ def person_for(values, consent, *, channel, consent_method, actor, now):
             audit.record("person.consent", person, actor=actor, before=before,
                          after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
         return person
-    known = bool(same_phone)
+    known = match.phone_known
     person = Person(**values, created_channel=str(channel), created_dt=now, updated_dt=now,
                     needs_review=known,
                     review_note="phone already known" if known else None,
