@@ -3,9 +3,10 @@
 
 import sys
 
-from bench import booking, dispatch, kiosk, pages, phone, report
+from bench import booking, calls, dispatch, kiosk, pages, phone, report
 
-BENCHES = {"booking": booking.main, "dispatch": dispatch.main, "kiosk": kiosk.main,
+BENCHES = {"booking": booking.main, "calls": calls.main, "dispatch": dispatch.main,
+           "kiosk": kiosk.main,
            "pages": pages.main,
            "phone": phone.main, "report": report.main}
 
