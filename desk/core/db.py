@@ -235,21 +235,23 @@ def lock_rows(session, statement, *, of=None, params=None):
 _INSERTS = {}
 
 
-def _insert_statement(table, given):
-    """INSERT of the `given` columns of `table`, returning what the database or a
-    callable default fills in (the id, server defaults, `created_dt`-like defaults) and
-    their keys, built once per table and set of given columns; and the scalar defaults
-    of the columns left unset, known without asking."""
-    key = (table, given)
+def _insert_statement(mapper, given):
+    """INSERT of the `given` columns of `mapper`'s table, returning what the database
+    or a callable default fills in (the id, server defaults, `created_dt`-like
+    defaults), with the attributes they go to, built once per table and set of given
+    columns; and the scalar defaults of the attributes left unset, known without
+    asking."""
+    key = (mapper, given)
     if key not in _INSERTS:
-        left = [column for column in table.c if column.key not in given]
+        attribute = {prop.columns[0]: prop.key for prop in mapper.column_attrs}
+        left = [column for column in mapper.local_table.c if column.key not in given]
         returned = [column for column in left if column.primary_key
                     or column.server_default is not None
                     or (column.default is not None and not column.default.is_scalar)]
-        known = {column.key: column.default.arg if column.default is not None else None
+        known = {attribute[column]: column.default.arg if column.default is not None else None
                  for column in left if column not in returned}
-        _INSERTS[key] = (insert(table).returning(*returned),
-                         [column.key for column in returned], known)
+        _INSERTS[key] = (insert(mapper.local_table).returning(*returned),
+                         [attribute[column] for column in returned], known)
     return _INSERTS[key]
 
 
@@ -264,13 +266,29 @@ def insert_now(session, obj):
     mapper = inspect(obj).mapper
     given = {prop.columns[0].key: obj.__dict__[prop.key] for prop in mapper.column_attrs
              if prop.key in obj.__dict__}
-    statement, returned, known = _insert_statement(mapper.local_table, frozenset(given))
+    statement, returned, known = _insert_statement(mapper, frozenset(given))
     row = session.execute(statement, given).one()
-    values = {**given, **known, **dict(zip(returned, row, strict=True))}
-    for prop in mapper.column_attrs:
-        set_committed_value(obj, prop.key, values[prop.columns[0].key])
+    for name, value in (*known.items(), *zip(returned, row, strict=True)):
+        set_committed_value(obj, name, value)
+    make_transient_to_detached(obj)  # the values given become its values as loaded
+    session.add(obj)
+    return obj
+
+
+def as_loaded(session, cls, values, related=()):
+    """An object of `session` for the row of `cls` just written with these attribute
+    `values` (its primary key among them), as if a query had read it: nothing for a
+    flush to write. `related`: {relationship: its object(s)}, taken as loaded too. An
+    attribute missing from `values` is read from the database on first use. (The
+    values go straight to the object, as a query's loading puts them: building it
+    through its constructor sends an event per attribute, for history that is dropped
+    at once.)"""
+    obj = cls.__mapper__.class_manager.new_instance()
+    obj.__dict__.update(values)
     make_transient_to_detached(obj)
     session.add(obj)
+    for name, value in dict(related).items():
+        set_committed_value(obj, name, value)
     return obj
 
 

@@ -21,11 +21,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, lazyload, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import joinedload, lazyload
 
 from desk.core import audit
-from desk.core.db import lock_rows, locking
+from desk.core.db import as_loaded, lock_rows, locking
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.i18n import format_time
 from desk.core.timeutil import utcnow
@@ -349,12 +348,8 @@ def _insert_with_code(values, *, session, person):
         booking_id = db.session.execute(_INSERT[db.session.get_bind().dialect.name],
                                         {**values, "code": code}).scalar_one_or_none()
         if booking_id is not None:
-            booking = Booking(id=booking_id, code=code, **values)
-            make_transient_to_detached(booking)
-            db.session.add(booking)
-            set_committed_value(booking, "session", session)
-            set_committed_value(booking, "person", person)
-            return booking
+            return as_loaded(db.session, Booking, {**values, "id": booking_id, "code": code},
+                             {"session": session, "person": person})
         request_key = values["request_key"]
         if request_key is not None and booking_by_request_key(request_key) is not None:
             raise RepeatedRequestError()
