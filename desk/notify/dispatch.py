@@ -68,9 +68,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import case, event, literal, select, update
+from sqlalchemy import bindparam, case, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -294,56 +295,65 @@ def _begin_write():
         db.session.rollback()
 
 
-def _per_row(column, values, *, keep):
-    """`CASE id WHEN ... THEN ... END` for a column: each row's own value; the other
-    rows keep theirs (`keep`) or get NULL. When every row gets the same value (a batch
-    all sent), that value."""
-    if not keep and len(set(values.values())) == 1:
-        return next(iter(values.values()))
-    whens = {row_id: literal(value, column.type) for row_id, value in values.items()}
-    return case(whens, value=OUTBOX.c.id, else_=column if keep else None)
+# the columns a record writes per row; a row's None in a KEPT one keeps what it has
+RECORDED = ("state", "error_code", "last_error", "provider_id", "sent_dt", "due_dt")
+KEPT = frozenset({"provider_id", "sent_dt", "due_dt"})
 
 
-def _outcome_values(outcomes, now):
-    """The SET clause writing every outcome of a batch in one statement."""
+@lru_cache(maxsize=64)
+def _record_statement(size, written):
+    """The conditional UPDATE recording `size` outcomes, with bind parameters per row
+    (`i0`: the row's id, `a0`: its claim's attempts, `state0`... its values), built once
+    per shape (how many rows, which of the RECORDED columns any row writes; of the
+    others, the KEPT ones are left alone and the rest become NULL): the statement and its compiled form are reused from batch to batch,
+    instead of a statement with each batch's values built and compiled again."""
     columns = OUTBOX.c
+    ids = [bindparam(f"i{row}", type_=columns.id.type) for row in range(size)]
 
-    def each(attribute):
-        return {outcome.claim.id: getattr(outcome, attribute) for outcome in outcomes}
+    def per_row(name, prefix):
+        return case({ids[row]: bindparam(f"{prefix}{row}", type_=columns[name].type)
+                     for row in range(size)}, value=columns.id)
 
-    def only(attribute):
-        return {row_id: value for row_id, value in each(attribute).items()
-                if value is not None}
+    values = {"updated_dt": bindparam("now", type_=columns.updated_dt.type)}
+    for name in RECORDED:
+        if name not in written:
+            if name not in KEPT:
+                values[name] = None
+        elif name in KEPT:
+            values[name] = func.coalesce(per_row(name, name), columns[name])
+        else:
+            values[name] = per_row(name, name)
+    # a retry keeps its one-time secret (an invitation's code); every other outcome wipes it
+    values["secret"] = case((values["state"] == MessageState.QUEUED, columns.secret),
+                            else_=None)
+    return (update(OUTBOX)
+            .where(columns.id.in_(ids), columns.attempts == per_row("attempts", "a"),
+                   columns.state.in_(CLAIMABLE_RECORD_STATES))
+            .values(values)
+            .returning(columns.id))
 
-    values = {"updated_dt": now}
-    for name in ("state", "error_code", "last_error"):
-        written = each(name)
-        values[name] = (_per_row(columns[name], written, keep=False)
-                        if any(value is not None for value in written.values()) else None)
-    for name in ("provider_id", "sent_dt", "due_dt"):
-        if written := only(name):
-            values[name] = _per_row(columns[name], written, keep=True)
-    retried = [outcome.claim.id for outcome in outcomes if outcome.state == MessageState.QUEUED]
-    values["secret"] = (case((columns.id.in_(retried), columns.secret), else_=None)
-                        if retried else None)
-    return values
+
+def _record_parameters(outcomes, now, written):
+    parameters = {"now": now}
+    for row, outcome in enumerate(outcomes):
+        parameters[f"i{row}"] = outcome.claim.id
+        parameters[f"a{row}"] = outcome.claim.attempts
+        for name in written:
+            parameters[f"{name}{row}"] = getattr(outcome, name)
+    return parameters
 
 
 def record_outcomes(outcomes, now):
     """Write a batch's outcomes with one conditional UPDATE and one COMMIT, with the
     after-effects of the refusals that were applied; returns the ids written. A row that
     moved on meanwhile (a coordinator decided about it) keeps what it has."""
-    columns = OUTBOX.c
-    attempts = {outcome.claim.id: outcome.claim.attempts for outcome in outcomes}
+    written = frozenset(name for name in RECORDED  # always the state, which no row lacks
+                        if any(getattr(outcome, name) is not None for outcome in outcomes))
     _begin_write()
     with write_intent():
         applied = set(db.session.scalars(
-            update(OUTBOX)
-            .where(columns.id.in_(attempts),
-                   columns.attempts == case(attempts, value=columns.id),
-                   columns.state.in_(CLAIMABLE_RECORD_STATES))
-            .values(_outcome_values(outcomes, now))
-            .returning(columns.id)))
+            _record_statement(len(outcomes), written),
+            _record_parameters(outcomes, now, written)))
         for outcome in outcomes:
             if outcome.refused_code is not None and outcome.claim.id in applied:
                 _after_permanent(outcome.claim, outcome.refused_code, now)
