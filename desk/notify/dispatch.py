@@ -425,12 +425,12 @@ class Outgoing:
                    message.template, message.topic, message.topic_id, message.locale)
 
 
-def prepare(claim, channels, clock):
-    """Read and render a claimed message in the dispatcher's thread: (Outgoing, content),
-    or the Outcome of a message that cannot reach its provider. A database failure here
-    is a retry with backoff: the provider has not seen the message."""
+def prepare(claim, message, channels, clock):
+    """Render a claimed message (loaded with its batch) in the dispatcher's thread:
+    (Outgoing, content), or the Outcome of a message that cannot reach its provider. A
+    database failure here is a retry with backoff: the provider has not seen the
+    message."""
     try:
-        message = db.session.get(OutboxMessage, claim.id)
         return Outgoing.of(message), channels.render(message)
     except SQLAlchemyError as error:
         db.session.rollback()
@@ -523,15 +523,21 @@ def release_claims(claims, now):
 
 
 def send_batch(claims, channels, clock):
-    """Prepare each claim, send them SENDS_IN_FLIGHT at a time, record every outcome
-    together; returns the outcomes' states, in the claims' order. When the record
-    fails, the claims that never reached a provider go back to `queued` and the others
+    """Load the claimed messages (when that fails, every claim goes back to `queued`
+    and the error goes up), prepare each, send them SENDS_IN_FLIGHT at a time, record
+    every outcome together; returns the outcomes' states, in the claims' order. When
+    the record fails, the claims that never reached a provider go back to `queued` and the others
     keep theirs (`unknown` after the sweep); the error goes up."""
     app = current_app._get_current_object()
+    try:
+        messages = _load([claim.id for claim in claims])
+    except SQLAlchemyError:
+        release_claims(claims, clock())
+        raise
     pool = senders()
     waiting = []
     for claim in claims:
-        prepared = prepare(claim, channels, clock)
+        prepared = prepare(claim, messages.get(claim.id), channels, clock)
         if isinstance(prepared, Outcome):
             waiting.append(prepared)
         else:
@@ -577,11 +583,6 @@ def dispatch_due(*, now=None, limit=None):
             claims = claim_due(now=clock(), limit=wanted)
             if not claims:
                 break
-            try:
-                _load([claim.id for claim in claims])
-            except SQLAlchemyError:
-                release_claims(claims, clock())
-                raise
             outcomes.update(send_batch(claims, channels, clock))
     finally:
         event.remove(session, "loaded_as_persistent", hold)
@@ -591,8 +592,9 @@ def dispatch_due(*, now=None, limit=None):
 
 
 def _load(message_ids):
-    """The claimed messages with their person and proxy, in a few queries."""
-    return db.session.scalars(
+    """{id: message} of the claimed messages, with their person and proxy, in a few
+    queries."""
+    return {message.id: message for message in db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
         .options(selectinload(OutboxMessage.proxy),
-                 selectinload(OutboxMessage.person))).all()
+                 selectinload(OutboxMessage.person)))}
