@@ -166,14 +166,12 @@ def _claim_pass(now, wanted, claims):
     """One look at the due rows; returns whether it changed anything."""
     columns = OUTBOX.c
     candidates = db.session.execute(
-        select(columns.id, columns.is_demo, columns.not_after, columns.address,
-               columns.channel)
+        select(columns.id, columns.is_demo, columns.not_after, columns.channel,
+               optout.opted_out(columns.address, columns.channel).label("opted_out"))
         .where(columns.state == MessageState.QUEUED, columns.due_dt <= now)
         .order_by(columns.due_dt, columns.id)
         .limit(wanted * SCAN_FACTOR)
-        .with_for_update(skip_locked=True)).all()
-    opted_out = optout.opted_out_among(
-        (message.address, message.channel) for message in candidates)
+        .with_for_update(of=OUTBOX, skip_locked=True)).all()
     quiet_end = quiet_until(now, current_app.config["DESK_QUIET_HOURS"])
     demo, started, opted, deferred, chosen = [], [], [], [], []
     for message in candidates:
@@ -181,7 +179,7 @@ def _claim_pass(now, wanted, claims):
             demo.append(message.id)
         elif message.not_after is not None and message.not_after <= now:
             started.append(message.id)
-        elif (message.address, message.channel) in opted_out:
+        elif message.opted_out:
             opted.append(message.id)
         elif needs_quiet(message.channel) and quiet_end is not None:
             deferred.append(message.id)
