@@ -162,22 +162,34 @@ def _change_all(message_ids, now, **values):
         .values(updated_dt=now, **values)).rowcount
 
 
+# the claim's scan and its claiming update, built once (a pass binds its moment `now`,
+# how many rows it looks at and which it claims): the statements and their compiled
+# forms are reused from pass to pass
+_NOW = bindparam("now", type_=OUTBOX.c.due_dt.type)
+_SCAN = (select(OUTBOX.c.id, OUTBOX.c.is_demo, OUTBOX.c.channel,
+                (OUTBOX.c.not_after <= _NOW).label("started"),
+                optout.opted_out(OUTBOX.c.address, OUTBOX.c.channel).label("opted_out"))
+         .where(OUTBOX.c.state == MessageState.QUEUED, OUTBOX.c.due_dt <= _NOW)
+         .order_by(OUTBOX.c.due_dt, OUTBOX.c.id)
+         .limit(bindparam("scan"))
+         .with_for_update(of=OUTBOX, skip_locked=True))
+_CLAIM = (update(OUTBOX)
+          .where(OUTBOX.c.id.in_(bindparam("chosen", expanding=True)),
+                 OUTBOX.c.state == MessageState.QUEUED)
+          .values(state=MessageState.SENDING, claimed_dt=_NOW, updated_dt=_NOW,
+                  attempts=OUTBOX.c.attempts + 1)
+          .returning(OUTBOX.c.id, OUTBOX.c.attempts))
+
+
 def _claim_pass(now, wanted, claims):
     """One look at the due rows; returns whether it changed anything."""
-    columns = OUTBOX.c
-    candidates = db.session.execute(
-        select(columns.id, columns.is_demo, columns.not_after, columns.channel,
-               optout.opted_out(columns.address, columns.channel).label("opted_out"))
-        .where(columns.state == MessageState.QUEUED, columns.due_dt <= now)
-        .order_by(columns.due_dt, columns.id)
-        .limit(wanted * SCAN_FACTOR)
-        .with_for_update(of=OUTBOX, skip_locked=True)).all()
+    candidates = db.session.execute(_SCAN, {"now": now, "scan": wanted * SCAN_FACTOR}).all()
     quiet_end = quiet_until(now, current_app.config["DESK_QUIET_HOURS"])
     demo, started, opted, deferred, chosen = [], [], [], [], []
     for message in candidates:
         if message.is_demo:
             demo.append(message.id)
-        elif message.not_after is not None and message.not_after <= now:
+        elif message.started:  # its not_after has passed
             started.append(message.id)
         elif message.opted_out:
             opted.append(message.id)
@@ -196,12 +208,7 @@ def _claim_pass(now, wanted, claims):
         _change_all(deferred, now, due_dt=quiet_end),
     ])
     if chosen:
-        claimed = db.session.execute(
-            update(OUTBOX)
-            .where(columns.id.in_(chosen), columns.state == MessageState.QUEUED)
-            .values(state=MessageState.SENDING, claimed_dt=now, updated_dt=now,
-                    attempts=columns.attempts + 1)
-            .returning(columns.id, columns.attempts)).all()
+        claimed = db.session.execute(_CLAIM, {"now": now, "chosen": chosen}).all()
         claims.extend(sorted(Claim(row.id, row.attempts) for row in claimed))
         changed |= bool(claimed)
     return changed
