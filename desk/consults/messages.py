@@ -17,14 +17,13 @@ records why it was not sent.
 """
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from desk.consults.models import Ticket, TicketStatus
 from desk.core.errors import ConflictError
-from desk.core.i18n import city_name, format_datetime_long
+from desk.core.i18n import city_name, force_locale, format_datetime_long
 from desk.extensions import db
 from desk.notify import planning
 from desk.notify.channels.base import PermanentError

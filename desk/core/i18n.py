@@ -5,10 +5,13 @@ Accept-Language, else DESK_DEFAULT_LOCALE (ja). Times are always shown in the de
 time zone (Asia/Tokyo).
 """
 
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+import flask_babel
+from babel import Locale
 from babel.dates import format_skeleton
 from flask import current_app, request
 from flask_babel import format_decimal, get_locale, get_timezone
@@ -55,6 +58,20 @@ def city_name():
     english = config["DESK_MUNICIPALITY_NAME_EN"] or (
         DEFAULT_MUNICIPALITY_NAME_EN if name == DEFAULT_MUNICIPALITY_NAME else "")
     return in_reader_language(name, english)
+
+
+@contextmanager
+def force_locale(locale):
+    """`flask_babel.force_locale`, each locale code parsed once: Babel would parse the
+    string again each time, and every message, call and calendar file written in its
+    recipient's language comes through here (the dispatcher: once per message)."""
+    with flask_babel.force_locale(_parsed_locale(locale)):
+        yield
+
+
+@lru_cache(maxsize=64)
+def _parsed_locale(locale):
+    return Locale.parse(locale)
 
 
 def format_local(value, skeleton):

@@ -21,7 +21,6 @@ A message whose booking no longer exists raises PermanentError (no_booking).
 """
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from sqlalchemy import select
 from desk.core.errors import ConflictError
 from desk.core.i18n import (
     city_name,
+    force_locale,
     format_date_long,
     format_date_short,
     format_datetime_long,

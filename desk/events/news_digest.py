@@ -19,14 +19,14 @@ planned through desk.notify.planning, in the subscription's channel:
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from desk.core.db import write_intent
-from desk.core.i18n import city_name, format_datetime_long
+from desk.core.i18n import city_name, force_locale, format_datetime_long
 from desk.core.i18n import format_time as format_clock
 from desk.core.timeutil import add_months, local_datetime, month_start, to_local
 from desk.core.web import public_url_for

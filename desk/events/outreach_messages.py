@@ -12,13 +12,12 @@ A message whose request is gone or whose contact details were erased is not sent
 """
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from desk.core.i18n import city_name, format_date_long, format_date_short, format_time
+from desk.core.i18n import city_name, force_locale, format_date_long, format_date_short, format_time
 from desk.events.models import DeclineReason, OutreachRequest, OutreachStatus, ReplyChannel
 from desk.extensions import db
 from desk.notify import personal_data as outbox_data

@@ -22,7 +22,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -30,7 +29,7 @@ from sqlalchemy.orm import joinedload
 
 from desk.core import audit
 from desk.core.errors import ConflictError, ValidationError
-from desk.core.i18n import format_date_short, format_datetime_long
+from desk.core.i18n import force_locale, format_date_short, format_datetime_long
 from desk.core.i18n import format_time as format_clock
 from desk.core.validation import Checker
 from desk.events import broadcast, messages

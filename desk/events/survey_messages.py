@@ -15,12 +15,11 @@ whose invitation was answered meanwhile is not sent (PermanentError).
 """
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from desk.core.i18n import city_name, format_date_long, format_date_short
+from desk.core.i18n import city_name, force_locale, format_date_long, format_date_short
 from desk.core.web import public_url_for
 from desk.events import surveys
 from desk.events.models import Booking, SurveyInvitation

@@ -68,9 +68,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import case, event, literal, select, update
+from sqlalchemy import bindparam, case, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -161,26 +162,36 @@ def _change_all(message_ids, now, **values):
         .values(updated_dt=now, **values)).rowcount
 
 
+# the claim's scan and its claiming update, built once (a pass binds its moment `now`,
+# how many rows it looks at and which it claims): the statements and their compiled
+# forms are reused from pass to pass
+_NOW = bindparam("now", type_=OUTBOX.c.due_dt.type)
+_SCAN = (select(OUTBOX.c.id, OUTBOX.c.is_demo, OUTBOX.c.channel,
+                (OUTBOX.c.not_after <= _NOW).label("started"),
+                optout.opted_out(OUTBOX.c.address, OUTBOX.c.channel).label("opted_out"))
+         .where(OUTBOX.c.state == MessageState.QUEUED, OUTBOX.c.due_dt <= _NOW)
+         .order_by(OUTBOX.c.due_dt, OUTBOX.c.id)
+         .limit(bindparam("scan"))
+         .with_for_update(of=OUTBOX, skip_locked=True))
+_CLAIM = (update(OUTBOX)
+          .where(OUTBOX.c.id.in_(bindparam("chosen", expanding=True)),
+                 OUTBOX.c.state == MessageState.QUEUED)
+          .values(state=MessageState.SENDING, claimed_dt=_NOW, updated_dt=_NOW,
+                  attempts=OUTBOX.c.attempts + 1)
+          .returning(OUTBOX.c.id, OUTBOX.c.attempts))
+
+
 def _claim_pass(now, wanted, claims):
     """One look at the due rows; returns whether it changed anything."""
-    columns = OUTBOX.c
-    candidates = db.session.execute(
-        select(columns.id, columns.is_demo, columns.not_after, columns.address,
-               columns.channel)
-        .where(columns.state == MessageState.QUEUED, columns.due_dt <= now)
-        .order_by(columns.due_dt, columns.id)
-        .limit(wanted * SCAN_FACTOR)
-        .with_for_update(skip_locked=True)).all()
-    opted_out = optout.opted_out_among(
-        (message.address, message.channel) for message in candidates)
+    candidates = db.session.execute(_SCAN, {"now": now, "scan": wanted * SCAN_FACTOR}).all()
     quiet_end = quiet_until(now, current_app.config["DESK_QUIET_HOURS"])
     demo, started, opted, deferred, chosen = [], [], [], [], []
     for message in candidates:
         if message.is_demo:
             demo.append(message.id)
-        elif message.not_after is not None and message.not_after <= now:
+        elif message.started:  # its not_after has passed
             started.append(message.id)
-        elif (message.address, message.channel) in opted_out:
+        elif message.opted_out:
             opted.append(message.id)
         elif needs_quiet(message.channel) and quiet_end is not None:
             deferred.append(message.id)
@@ -197,12 +208,7 @@ def _claim_pass(now, wanted, claims):
         _change_all(deferred, now, due_dt=quiet_end),
     ])
     if chosen:
-        claimed = db.session.execute(
-            update(OUTBOX)
-            .where(columns.id.in_(chosen), columns.state == MessageState.QUEUED)
-            .values(state=MessageState.SENDING, claimed_dt=now, updated_dt=now,
-                    attempts=columns.attempts + 1)
-            .returning(columns.id, columns.attempts)).all()
+        claimed = db.session.execute(_CLAIM, {"now": now, "chosen": chosen}).all()
         claims.extend(sorted(Claim(row.id, row.attempts) for row in claimed))
         changed |= bool(claimed)
     return changed
@@ -294,56 +300,65 @@ def _begin_write():
         db.session.rollback()
 
 
-def _per_row(column, values, *, keep):
-    """`CASE id WHEN ... THEN ... END` for a column: each row's own value; the other
-    rows keep theirs (`keep`) or get NULL. When every row gets the same value (a batch
-    all sent), that value."""
-    if not keep and len(set(values.values())) == 1:
-        return next(iter(values.values()))
-    whens = {row_id: literal(value, column.type) for row_id, value in values.items()}
-    return case(whens, value=OUTBOX.c.id, else_=column if keep else None)
+# the columns a record writes per row; a row's None in a KEPT one keeps what it has
+RECORDED = ("state", "error_code", "last_error", "provider_id", "sent_dt", "due_dt")
+KEPT = frozenset({"provider_id", "sent_dt", "due_dt"})
 
 
-def _outcome_values(outcomes, now):
-    """The SET clause writing every outcome of a batch in one statement."""
+@lru_cache(maxsize=64)
+def _record_statement(size, written):
+    """The conditional UPDATE recording `size` outcomes, with bind parameters per row
+    (`i0`: the row's id, `a0`: its claim's attempts, `state0`... its values), built once
+    per shape (how many rows, which of the RECORDED columns any row writes; of the
+    others, the KEPT ones are left alone and the rest become NULL): the statement and its compiled form are reused from batch to batch,
+    instead of a statement with each batch's values built and compiled again."""
     columns = OUTBOX.c
+    ids = [bindparam(f"i{row}", type_=columns.id.type) for row in range(size)]
 
-    def each(attribute):
-        return {outcome.claim.id: getattr(outcome, attribute) for outcome in outcomes}
+    def per_row(name, prefix):
+        return case({ids[row]: bindparam(f"{prefix}{row}", type_=columns[name].type)
+                     for row in range(size)}, value=columns.id)
 
-    def only(attribute):
-        return {row_id: value for row_id, value in each(attribute).items()
-                if value is not None}
+    values = {"updated_dt": bindparam("now", type_=columns.updated_dt.type)}
+    for name in RECORDED:
+        if name not in written:
+            if name not in KEPT:
+                values[name] = None
+        elif name in KEPT:
+            values[name] = func.coalesce(per_row(name, name), columns[name])
+        else:
+            values[name] = per_row(name, name)
+    # a retry keeps its one-time secret (an invitation's code); every other outcome wipes it
+    values["secret"] = case((values["state"] == MessageState.QUEUED, columns.secret),
+                            else_=None)
+    return (update(OUTBOX)
+            .where(columns.id.in_(ids), columns.attempts == per_row("attempts", "a"),
+                   columns.state.in_(CLAIMABLE_RECORD_STATES))
+            .values(values)
+            .returning(columns.id))
 
-    values = {"updated_dt": now}
-    for name in ("state", "error_code", "last_error"):
-        written = each(name)
-        values[name] = (_per_row(columns[name], written, keep=False)
-                        if any(value is not None for value in written.values()) else None)
-    for name in ("provider_id", "sent_dt", "due_dt"):
-        if written := only(name):
-            values[name] = _per_row(columns[name], written, keep=True)
-    retried = [outcome.claim.id for outcome in outcomes if outcome.state == MessageState.QUEUED]
-    values["secret"] = (case((columns.id.in_(retried), columns.secret), else_=None)
-                        if retried else None)
-    return values
+
+def _record_parameters(outcomes, now, written):
+    parameters = {"now": now}
+    for row, outcome in enumerate(outcomes):
+        parameters[f"i{row}"] = outcome.claim.id
+        parameters[f"a{row}"] = outcome.claim.attempts
+        for name in written:
+            parameters[f"{name}{row}"] = getattr(outcome, name)
+    return parameters
 
 
 def record_outcomes(outcomes, now):
     """Write a batch's outcomes with one conditional UPDATE and one COMMIT, with the
     after-effects of the refusals that were applied; returns the ids written. A row that
     moved on meanwhile (a coordinator decided about it) keeps what it has."""
-    columns = OUTBOX.c
-    attempts = {outcome.claim.id: outcome.claim.attempts for outcome in outcomes}
+    written = frozenset(name for name in RECORDED  # always the state, which no row lacks
+                        if any(getattr(outcome, name) is not None for outcome in outcomes))
     _begin_write()
     with write_intent():
         applied = set(db.session.scalars(
-            update(OUTBOX)
-            .where(columns.id.in_(attempts),
-                   columns.attempts == case(attempts, value=columns.id),
-                   columns.state.in_(CLAIMABLE_RECORD_STATES))
-            .values(_outcome_values(outcomes, now))
-            .returning(columns.id)))
+            _record_statement(len(outcomes), written),
+            _record_parameters(outcomes, now, written)))
         for outcome in outcomes:
             if outcome.refused_code is not None and outcome.claim.id in applied:
                 _after_permanent(outcome.claim, outcome.refused_code, now)
@@ -415,12 +430,12 @@ class Outgoing:
                    message.template, message.topic, message.topic_id, message.locale)
 
 
-def prepare(claim, channels, clock):
-    """Read and render a claimed message in the dispatcher's thread: (Outgoing, content),
-    or the Outcome of a message that cannot reach its provider. A database failure here
-    is a retry with backoff: the provider has not seen the message."""
+def prepare(claim, message, channels, clock):
+    """Render a claimed message (loaded with its batch) in the dispatcher's thread:
+    (Outgoing, content), or the Outcome of a message that cannot reach its provider. A
+    database failure here is a retry with backoff: the provider has not seen the
+    message."""
     try:
-        message = db.session.get(OutboxMessage, claim.id)
         return Outgoing.of(message), channels.render(message)
     except SQLAlchemyError as error:
         db.session.rollback()
@@ -513,15 +528,21 @@ def release_claims(claims, now):
 
 
 def send_batch(claims, channels, clock):
-    """Prepare each claim, send them SENDS_IN_FLIGHT at a time, record every outcome
-    together; returns the outcomes' states, in the claims' order. When the record
-    fails, the claims that never reached a provider go back to `queued` and the others
+    """Load the claimed messages (when that fails, every claim goes back to `queued`
+    and the error goes up), prepare each, send them SENDS_IN_FLIGHT at a time, record
+    every outcome together; returns the outcomes' states, in the claims' order. When
+    the record fails, the claims that never reached a provider go back to `queued` and the others
     keep theirs (`unknown` after the sweep); the error goes up."""
     app = current_app._get_current_object()
+    try:
+        messages = _load([claim.id for claim in claims])
+    except SQLAlchemyError:
+        release_claims(claims, clock())
+        raise
     pool = senders()
     waiting = []
     for claim in claims:
-        prepared = prepare(claim, channels, clock)
+        prepared = prepare(claim, messages.get(claim.id), channels, clock)
         if isinstance(prepared, Outcome):
             waiting.append(prepared)
         else:
@@ -567,11 +588,6 @@ def dispatch_due(*, now=None, limit=None):
             claims = claim_due(now=clock(), limit=wanted)
             if not claims:
                 break
-            try:
-                _load([claim.id for claim in claims])
-            except SQLAlchemyError:
-                release_claims(claims, clock())
-                raise
             outcomes.update(send_batch(claims, channels, clock))
     finally:
         event.remove(session, "loaded_as_persistent", hold)
@@ -581,8 +597,9 @@ def dispatch_due(*, now=None, limit=None):
 
 
 def _load(message_ids):
-    """The claimed messages with their person and proxy, in a few queries."""
-    return db.session.scalars(
+    """{id: message} of the claimed messages, with their person and proxy, in a few
+    queries."""
+    return {message.id: message for message in db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
         .options(selectinload(OutboxMessage.proxy),
-                 selectinload(OutboxMessage.person))).all()
+                 selectinload(OutboxMessage.person)))}

@@ -24,11 +24,11 @@ does, once.
 import unicodedata
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from desk.core.errors import Busy, DeskError
+from desk.core.i18n import force_locale
 from desk.extensions import db
 from desk.notify import kinds, optout
 from desk.notify.models import (

@@ -24,10 +24,10 @@ is marked failed and shows on the coordinators' list.
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from twilio.twiml.voice_response import VoiceResponse
 
+from desk.core.i18n import force_locale
 from desk.core.web import public_url_for
 from desk.extensions import db
 from desk.notify import kinds, optout

@@ -8,10 +8,10 @@ never TwiML that says it was done.
 """
 
 from flask import Response, request
-from flask_babel import force_locale
 from twilio.twiml.messaging_response import MessagingResponse
 
 from desk.core.errors import Busy, DeskError
+from desk.core.i18n import force_locale
 from desk.core.timeutil import utcnow
 from desk.core.transaction import refusable
 from desk.extensions import db

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, or_, select
 
@@ -24,6 +23,7 @@ from desk.core import audit, records
 from desk.core.db import insert_now, lock_rows
 from desk.core.districts import District
 from desk.core.errors import ValidationError
+from desk.core.i18n import force_locale
 from desk.core.kana import kana_key
 from desk.core.phone import parse_phone
 from desk.core.timeutil import utcnow

@@ -15,13 +15,12 @@ so and the question asked again, as for a wrong key.
 """
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from desk.core.db import lock_rows
-from desk.core.i18n import city_name
+from desk.core.i18n import city_name, force_locale
 from desk.core.web import public_url_for
 from desk.extensions import db
 from desk.notify.spoken import spoken_digits

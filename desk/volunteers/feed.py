@@ -18,12 +18,11 @@ from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from desk.core.i18n import city_name
+from desk.core.i18n import city_name, force_locale
 from desk.core.timeutil import to_local
 from desk.core.web import public_url_for
 from desk.extensions import db

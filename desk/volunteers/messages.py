@@ -20,7 +20,6 @@ dispatcher records it as failed with the reason.
 """
 
 from flask import current_app, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from sqlalchemy import select
 from desk.core.errors import ConflictError
 from desk.core.i18n import (
     city_name,
+    force_locale,
     format_date_long,
     format_date_short,
     format_datetime_long,
