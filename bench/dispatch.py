@@ -212,15 +212,10 @@ def run_processes(count, work):
 
 def ceiling(server, workers, requests, processes):
     """What the fake server takes from the real twilio client, without desk."""
-    config = {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-              "DESK_TWILIO_BASE_URL": server.url}
     share = requests // workers
 
     def hammer(index):
-        client = twilio_client.build_client(config)
-        for number in range(share):
-            client.messages.create(to=f"+8170{index:02d}{number:06d}", from_=SENDER,
-                                   body="スマホ講座のお知らせです。")
+        send_straight(twilio_client.build_client(client_config(server)), index, share)
 
     seconds = (run_processes if processes else run_threads)(workers, hammer)
     received = len(server.take())
@@ -357,8 +352,12 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse(argv)
+@contextmanager
+def dispatch_app(pool_size):
+    """(app, server, database kind): the app sending SMS through its Twilio backend to
+    a fake Twilio server of its own, with no rate cap and no quiet hours, on a
+    throw-away PostgreSQL schema of base_url() or, without one, a temporary SQLite
+    file."""
     url = base_url()
     database = ThrowAwaySchema(url) if url else nullcontext(None)
     with tempfile.TemporaryDirectory() as instance, database as schema_url, \
@@ -369,10 +368,32 @@ def main(argv=None):
             database_url, "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "DESK_SMS_FROM": SENDER, "DESK_TWILIO_BASE_URL": server.url,
             "DESK_SMS_RATE_PER_SECOND": 0, "DESK_QUIET_HOURS": None,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": args.dispatchers + 2}})
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": pool_size}})
+        try:
+            yield app, server, "PostgreSQL" if schema_url else "SQLite"
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+
+
+def client_config(server):
+    """The twilio client's settings, as desk's backend builds its client from them."""
+    return {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "DESK_TWILIO_BASE_URL": server.url}
+
+
+def send_straight(client, index, count):
+    """`count` SMS by the twilio client straight to the server, without desk."""
+    for number in range(count):
+        client.messages.create(to=f"+8170{index:02d}{number:06d}", from_=SENDER,
+                               body="スマホ講座のお知らせです。")
+
+
+def main(argv=None):
+    args = parse(argv)
+    with dispatch_app(args.dispatchers + 2) as (app, server, kind):
         booking_id = prepare(app)
-        kind = "PostgreSQL" if schema_url else "SQLite"
-        workers = args.workers or ("processes" if schema_url else "threads")
+        workers = args.workers or ("processes" if kind == "PostgreSQL" else "threads")
         processes = workers == "processes"
 
         rounds, problems, first = [], [], 0
@@ -418,8 +439,6 @@ def main(argv=None):
             print(f"  PROBLEM: {problem}")
         print("  every message received exactly once and recorded as sent; cap respected"
               if not problems else "  FAILED")
-        with app.app_context():
-            db.engine.dispose()
     return 1 if problems else 0
 
 
