@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from desk.core.timeutil import local_datetime, utcnow
+from desk.core.timeutil import utcnow
 from desk.core.web import FAILED, attempt, get_or_404
 from desk.events import outreach, queries
 from desk.events.labels import (
@@ -32,7 +32,7 @@ from desk.events.outreach_forms import (
     OutreachRequestForm,
     OutreachScheduleForm,
 )
-from desk.events.staff_views import venue_form_page
+from desk.events.staff_views import session_data, venue_form_page
 from desk.extensions import db
 
 # the public form's limit per client address (Flask-Limiter), like the booking form
@@ -130,15 +130,6 @@ def request_erase(request_id):
     return redirect(url_for("staff.outreach_request", request_id=found.id))
 
 
-def _schedule_data(form):
-    data = dict(form.data)
-    if form.day.data and form.start_time.data:
-        data["start_dt"] = local_datetime(form.day.data, form.start_time.data)
-    if form.day.data and form.end_time.data:
-        data["end_dt"] = local_datetime(form.day.data, form.end_time.data)
-    return data
-
-
 # the session service's field names, as the schedule form names them
 SCHEDULE_ALIASES = {"start_dt": "start_time", "end_dt": "end_time", "venue_id": "place_id",
                     "name": "place_name", "name_kana": "place_name_kana",
@@ -156,7 +147,7 @@ def request_schedule(request_id):
         form.capacity.data = found.expected_count
     if form.validate_on_submit():
         result = attempt(form, lambda: outreach.schedule_request(
-            found, _schedule_data(form), actor=current_user, now=utcnow()), SCHEDULE_ALIASES)
+            found, session_data(form), actor=current_user, now=utcnow()), SCHEDULE_ALIASES)
         if result is not FAILED:
             flash(_("The outreach class has been scheduled; the contact person will be told."),
                   "success")

@@ -90,7 +90,9 @@ def sessions():
 
 # -- sessions ----------------------------------------------------------------------------
 
-def _session_data(form):
+def session_data(form):
+    """The form's fields, with its day and clock times as the session's start and end
+    (the session forms and the outreach request's scheduling form alike)."""
     data = dict(form.data)
     if form.day.data and form.start_time.data:
         data["start_dt"] = local_datetime(form.day.data, form.start_time.data)
@@ -107,7 +109,7 @@ def session_new():
             form.day.data = day
     if form.validate_on_submit():
         session = attempt(form, lambda: services.create_session(
-            _session_data(form), actor=current_user, now=utcnow()), SESSION_ERROR_ALIASES)
+            session_data(form), actor=current_user, now=utcnow()), SESSION_ERROR_ALIASES)
         if session is not FAILED:
             flash(_("The session has been added."), "success")
             return redirect(url_for("staff.session_edit", session_id=session.id))
@@ -126,7 +128,7 @@ def session_edit(session_id):
         form.kind.data = session.kind.value
     if form.validate_on_submit():
         result = attempt(form, lambda: services.update_session(
-            session, _session_data(form), actor=current_user, now=utcnow()),
+            session, session_data(form), actor=current_user, now=utcnow()),
             SESSION_ERROR_ALIASES)
         if result is not FAILED:
             flash(_("The session has been saved."), "success")
