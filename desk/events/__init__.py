@@ -17,7 +17,6 @@ from desk.events import (  # noqa: F401  (outbox registers on import)
     notices,
     offers,
     outbox,
-    outreach_messages,
     signals,
     surveys,
 )
@@ -33,7 +32,6 @@ from desk.events.models import (
     WaitlistFollowUp,
 )
 from desk.extensions import db
-from desk.notify import kinds
 from desk.notify import tasks as notify_tasks
 from desk.notify.models import OutboxMessage
 from desk.people import registry
@@ -143,20 +141,6 @@ def _expire_offers(*, now):
 notify_tasks.register_periodic("seat_offers.expire", _expire_offers)
 
 
-OUTREACH_TOPIC = kinds.register_topic(kinds.Topic(
-    name=outreach_messages.TOPIC,
-    templates=outreach_messages.LABELS,
-    render=outreach_messages.render,
-    describe=outreach_messages.describe,
-    error_labels=outreach_messages.ERROR_LABELS,
-    answer_sms=outreach_messages.answer_sms,
-))
-REQUESTERS = kinds.register_recipients(kinds.Recipients(
-    kind=outreach_messages.RECIPIENT,
-    label=outreach_messages.RECIPIENT_LABEL,
-    address=outreach_messages.current_address,
-    addressees=outreach_messages.addressees,
-))
 audit.personal_fields("outreach_requests", *OutreachRequest.CONTACT_FIELDS)
 
 

@@ -10,6 +10,7 @@ from desk.events import (
     messages,
     news,
     news_digest,
+    outreach_messages,
     replies,
     session_messages,
     survey_messages,
@@ -58,4 +59,21 @@ SURVEY_TOPIC = kinds.register_topic(kinds.Topic(
     render=survey_messages.render,
     describe=survey_messages.describe,
     error_labels=survey_messages.ERROR_LABELS,
+))
+
+# the contact person of a group's outreach request (desk.events.outreach_messages): told
+# of each step of the request
+OUTREACH_TOPIC = kinds.register_topic(kinds.Topic(
+    name=outreach_messages.TOPIC,
+    templates=outreach_messages.LABELS,
+    render=outreach_messages.render,
+    describe=outreach_messages.describe,
+    error_labels=outreach_messages.ERROR_LABELS,
+    answer_sms=outreach_messages.answer_sms,
+))
+REQUESTERS = kinds.register_recipients(kinds.Recipients(
+    kind=outreach_messages.RECIPIENT,
+    label=outreach_messages.RECIPIENT_LABEL,
+    address=outreach_messages.current_address,
+    addressees=outreach_messages.addressees,
 ))
