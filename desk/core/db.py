@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import DateTime, Engine, Enum, MetaData, event, insert, inspect, make_url
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event, insert, make_url
 from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
@@ -232,6 +232,15 @@ def lock_rows(session, statement, *, of=None, params=None):
     return session.scalars(statement, params)
 
 
+def many_rows_insert(table):
+    """INSERT into `table`, for one row's values or a list of rows', returning the new
+    ids (built once by the caller). Returning them is what makes SQLAlchemy send a
+    list of rows as one multi-row INSERT (its "insertmanyvalues"); without it, psycopg's
+    executemany sends a statement per row, in a pipeline that waits for the server
+    three times."""
+    return insert(table).returning(table.c.id)
+
+
 _INSERTS = {}
 
 
@@ -255,24 +264,20 @@ def _insert_statement(mapper, given):
     return _INSERTS[key]
 
 
-def insert_now(session, obj):
-    """Insert the new object `obj` at once, in one statement, and make it an object of
-    `session` as if a query had just read its row (its id and the defaults of the
-    columns left unset included): what a flush of it alone does, without the flush's
+def insert_now(session, cls, values, related=()):
+    """Insert a new row of `cls` with these attribute `values`, at once, in one
+    statement, and return it as an object of `session` as if a query had just read its
+    row (its id and the defaults of the columns left unset included): what a flush of
+    a new object alone does, without building it attribute by attribute or the flush's
     bookkeeping (the hot path of a booking). The statement returns only what the
-    database fills in; the columns given are taken as given. Only its own columns are
+    database fills in; the values given are taken as given. Only its own columns are
     written: what it refers to must already be in the database, and nothing is
-    cascaded; relationships set on it (an empty list of proxies) stay as set."""
-    mapper = inspect(obj).mapper
-    given = {prop.columns[0].key: obj.__dict__[prop.key] for prop in mapper.column_attrs
-             if prop.key in obj.__dict__}
-    statement, returned, known = _insert_statement(mapper, frozenset(given))
-    row = session.execute(statement, given).one()
-    for name, value in (*known.items(), *zip(returned, row, strict=True)):
-        set_committed_value(obj, name, value)
-    make_transient_to_detached(obj)  # the values given become its values as loaded
-    session.add(obj)
-    return obj
+    cascaded. `related`: as for `as_loaded` (an empty list of proxies for a new person).
+    The attributes are named as their columns (the models' rule)."""
+    statement, returned, known = _insert_statement(cls.__mapper__, frozenset(values))
+    row = session.execute(statement, values).one()
+    return as_loaded(session, cls, {**known, **values, **dict(zip(returned, row, strict=True))},
+                     related)
 
 
 def as_loaded(session, cls, values, related=()):

@@ -525,7 +525,15 @@ def book_public(session, details, *, seats=1, channel, consent_method, actor=Non
     if isinstance(seats, str) and seats.strip().isascii() and seats.strip().isdigit():
         seats = int(seats.strip())
     fingerprint = request_fingerprint(session, details, seats) if request_key else None
-    session = lock_session(session)
+    with audit.written_together():  # the person's entry and the booking's: one INSERT
+        return _book_public_locked(lock_session(session), details, seats=seats,
+                                   channel=channel, consent_method=consent_method, actor=actor,
+                                   now=now, request_key=request_key, fingerprint=fingerprint,
+                                   survey_consent=survey_consent)
+
+
+def _book_public_locked(session, details, *, seats, channel, consent_method, actor, now,
+                        request_key, fingerprint, survey_consent):
     repeated = _repeat(request_key, fingerprint)
     if repeated is not None:
         return repeated

@@ -18,9 +18,9 @@ due after it, and the dispatcher cancels what is still waiting then. Sending, qu
 hours and rate limits belong to the dispatcher (desk.notify.dispatch).
 """
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
-from desk.core.db import lock_rows
+from desk.core.db import lock_rows, many_rows_insert
 from desk.core.phone import CALLABLE_KINDS, ON_REQUEST_KINDS, TEXTABLE_KINDS
 from desk.extensions import db
 from desk.notify import kinds, scheduler
@@ -32,7 +32,7 @@ CHOSEN_VOICE_KINDS = CALLABLE_KINDS | TEXTABLE_KINDS | ON_REQUEST_KINDS
 
 
 # built once: every planned row is written with the same statement, without the ORM
-_INSERT = insert(OutboxMessage.__table__)
+_INSERT = many_rows_insert(OutboxMessage.__table__)
 
 
 def _phone_channel(phone, kind):

@@ -17,6 +17,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, or_, select
 
 from desk.core import audit, records
@@ -62,7 +63,7 @@ def person_values(data, *, require_phone):
     checker = Checker(data)
     phone = checker.phone("phone", required=require_phone)
     district = checker.reference("district_id", District, required=False,
-                                 message=_("Choose a district from the list."))
+                                 message=_l("Choose a district from the list."))
     values = {
         "name": checker.text("name", Person.NAME_MAX, required=True),
         "name_kana": checker.kana("name_kana", Person.KANA_MAX, required=True),
@@ -81,12 +82,16 @@ def person_values(data, *, require_phone):
     return values, consent
 
 
+def _consent_given(method, now):
+    """The fields of consent to reminders given now, by `method`."""
+    return {"has_consent": True, "consent_dt": now, "consent_method": ConsentMethod(method)}
+
+
 def _apply_consent(person, consent, method, now):
     """Record consent given now; withdraw it when `consent` is False."""
     if consent and not person.has_consent:
-        person.has_consent = True
-        person.consent_dt = now
-        person.consent_method = ConsentMethod(method)
+        for name, value in _consent_given(method, now).items():
+            setattr(person, name, value)
     elif consent is False and person.has_consent:
         person.has_consent = False
         person.consent_dt = None
@@ -244,12 +249,11 @@ def person_for(values, consent, *, channel, consent_method, actor, now, match=No
                          after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
         return person
     known = match.phone_known
-    person = Person(**values, created_channel=str(channel), created_dt=now, updated_dt=now,
-                    needs_review=known,
-                    review_note="phone already known" if known else None,
-                    proxies=[])  # new: known to have none (planning reads no proxies)
-    _apply_consent(person, consent, consent_method, now)
-    insert_now(db.session, person)
+    person = insert_now(db.session, Person, {
+        **values, "created_channel": str(channel), "created_dt": now, "updated_dt": now,
+        "needs_review": known, "review_note": "phone already known" if known else None,
+        **(_consent_given(consent_method, now) if consent else {})},
+        {"proxies": []})  # new: known to have none (planning reads no proxies)
     audit.record("person.create", person, actor=actor,
                  after=audit.snapshot(person, PERSON_FIELDS), note=str(channel), now=now)
     return person
