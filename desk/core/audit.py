@@ -23,7 +23,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core import retention
-from desk.core.db import UTCDateTime, many_rows_insert
+from desk.core.db import UTCDateTime, many_rows_insert, run_core
 from desk.core.errors import DeskError
 from desk.core.timeutil import utcnow
 from desk.extensions import db
@@ -133,7 +133,7 @@ def record(action, obj=None, *, actor, before=None, after=None, object_type=None
     if pending is not None:
         pending.append(row)
     else:
-        db.session.execute(_INSERT, row)
+        run_core(db.session, _INSERT, row)
 
 
 @contextmanager
@@ -162,7 +162,7 @@ def written_together():
 def _write_pending(info):
     rows = info.pop(_PENDING)
     if rows:
-        db.session.execute(_INSERT, rows)
+        run_core(db.session, _INSERT, rows)
 
 
 def personal_fields(object_type, *fields):

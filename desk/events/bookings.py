@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, lazyload
 
 from desk.core import audit
-from desk.core.db import as_loaded, lock_rows, locking
+from desk.core.db import as_loaded, lock_rows, locking, run_core
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.i18n import format_time
 from desk.core.timeutil import utcnow
@@ -345,8 +345,8 @@ def _insert_with_code(values, *, session, person):
     keep the two apart) is refused as a reused key."""
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code()
-        booking_id = db.session.execute(_INSERT[db.session.get_bind().dialect.name],
-                                        {**values, "code": code}).scalar_one_or_none()
+        booking_id = run_core(db.session, _INSERT[db.session.get_bind().dialect.name],
+                              {**values, "code": code}).scalar_one_or_none()
         if booking_id is not None:
             return as_loaded(db.session, Booking, {**values, "id": booking_id, "code": code},
                              {"session": session, "person": person})
@@ -467,8 +467,9 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
 
 def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
                     request_key, fingerprint, survey_consent, read):
-    existing_id, taken, waiting, latest = read or db.session.execute(
-        _under_the_lock_statement(), {"session_id": session.id, "person_id": person.id}).one()
+    existing_id, taken, waiting, latest = read or run_core(
+        db.session, _under_the_lock_statement(),
+        {"session_id": session.id, "person_id": person.id}).one()
     if existing_id is not None:
         existing = db.session.get(Booking, existing_id)
         return BookingResult(existing, created=False,
@@ -538,8 +539,8 @@ def _book_public_locked(session, details, *, seats, channel, consent_method, act
     if repeated is not None:
         return repeated
     _check_bookable(session, channel=channel, seats=seats, now=now)
-    *read, matched_id, phone_known = db.session.execute(
-        _under_the_lock_statement(public=True),
+    *read, matched_id, phone_known = run_core(  # nothing to flush: a public request
+        db.session, _under_the_lock_statement(public=True),
         {"session_id": session.id, "phone": details.person["phone"],
          "key": details.person["kana_key"]}).one()
     person = people_services.person_for(details.person, details.consent, channel=channel,
