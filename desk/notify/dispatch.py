@@ -98,7 +98,10 @@ EXTENSION_KEY = "desk.notify.channels"
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(minutes=30)
-BATCH_MAX = 20
+# at most one claim's worth; a batch costs two transactions and six statements whatever
+# its size (desk's own CPU per message: 0.36 ms at 20, 0.23 ms at 50 on the dispatch
+# bench), and what a crash leaves to the provider look-up is at most one batch
+BATCH_MAX = 50
 SENDS_IN_FLIGHT = 4  # requests one dispatcher has under way at a time
 SCAN_FACTOR = 4  # rows looked at per claim pass, per message wanted
 # Twilio: SMS to a landline refused (older / newer code, carrier-side); recipient opted out
@@ -138,7 +141,10 @@ class Claim:
 
 def batch_size(config):
     """How many messages one claim takes: what the rate cap lets go out in about a
-    second, so that a dispatcher dying mid-batch leaves few claims behind."""
+    second (BATCH_MAX at most, and without a cap), so that a dispatcher dying mid-batch
+    leaves few claims behind. The size never lets a message go twice (every row of a
+    batch stays `sending` until the batch's record commits); it sets how many a crash
+    leaves `unknown` for the look-up, and how late a batch's outcomes are recorded."""
     rate = config["DESK_SMS_RATE_PER_SECOND"]
     if not rate or rate <= 0:
         return BATCH_MAX
