@@ -73,7 +73,6 @@ from functools import lru_cache
 from flask import current_app
 from sqlalchemy import bindparam, case, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
 
 from desk.core.db import write_intent
 from desk.core.timeutil import utcnow
@@ -603,9 +602,8 @@ def dispatch_due(*, now=None, limit=None):
 
 
 def _load(message_ids):
-    """{id: message} of the claimed messages, with their person and proxy, in a few
-    queries."""
+    """{id: message} of the claimed messages, in one query. Their person and proxy are
+    not loaded with them: no feature's rendering reads them (each reads what its
+    message is about, a booking or a shift), and the record reads only columns."""
     return {message.id: message for message in db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
-        .options(selectinload(OutboxMessage.proxy),
-                 selectinload(OutboxMessage.person)))}
+        select(OutboxMessage).where(OutboxMessage.id.in_(message_ids)))}
