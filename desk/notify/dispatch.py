@@ -65,6 +65,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -552,6 +553,8 @@ def send_batch(claims, channels, clock):
             waiting.append(prepared)
         else:
             waiting.append(pool.submit(hand_over, app, channels, claim, *prepared, clock))
+    # one wake-up when the batch's last send is done, not one per send still under way
+    futures.wait([item for item in waiting if not isinstance(item, Outcome)])
     outcomes = [item if isinstance(item, Outcome) else item.result() for item in waiting]
     try:
         record_outcomes(outcomes, clock())
