@@ -98,9 +98,9 @@ EXTENSION_KEY = "desk.notify.channels"
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(minutes=30)
-# at most one claim's worth; a batch costs two transactions and six statements whatever
-# its size (desk's own CPU per message: 0.36 ms at 20, 0.23 ms at 50 on the dispatch
-# bench), and what a crash leaves to the provider look-up is at most one batch
+# a batch costs two transactions and five statements whatever its size (the dispatcher
+# thread's CPU per message on the dispatch bench: 0.36 ms at 20, 0.23 ms at 50); one
+# crash leaves at most a batch to the provider look-up
 BATCH_MAX = 50
 SENDS_IN_FLIGHT = 4  # requests one dispatcher has under way at a time
 SCAN_FACTOR = 4  # rows looked at per claim pass, per message wanted
