@@ -103,7 +103,6 @@ BACKOFF_CAP = timedelta(minutes=30)
 # crash leaves at most a batch to the provider look-up
 BATCH_MAX = 50
 SENDS_IN_FLIGHT = 4  # requests one dispatcher has under way at a time
-SCAN_FACTOR = 4  # rows looked at per claim pass, per message wanted
 # Twilio: SMS to a landline refused (older / newer code, carrier-side); recipient opted out
 LANDLINE_CODES = frozenset({"21614", "21635", "30006"})
 OPTED_OUT_CODE = "21610"
@@ -188,8 +187,12 @@ _CLAIM = (update(OUTBOX)
 
 
 def _claim_pass(now, wanted, claims):
-    """One look at the due rows; returns whether it changed anything."""
-    candidates = db.session.execute(_SCAN, {"now": now, "scan": wanted * SCAN_FACTOR}).all()
+    """One look at as many due rows as are still wanted (each is locked until the claim
+    commits, and skipped by other dispatchers meanwhile: no more than may be claimed);
+    returns whether it changed anything. Rows the rules hold back are changed on the
+    way, and the next pass looks further."""
+    scan = wanted - len(claims)
+    candidates = db.session.execute(_SCAN, {"now": now, "scan": scan}).all()
     quiet_end = quiet_until(now, current_app.config["DESK_QUIET_HOURS"])
     demo, started, opted, deferred, chosen = [], [], [], [], []
     for message in candidates:
@@ -201,7 +204,7 @@ def _claim_pass(now, wanted, claims):
             opted.append(message.id)
         elif needs_quiet(message.channel) and quiet_end is not None:
             deferred.append(message.id)
-        elif len(claims) + len(chosen) < wanted:
+        else:
             chosen.append(message.id)
     changed = any([
         _change_all(demo, now, state=MessageState.LOGGED, secret=None, sent_dt=now),
