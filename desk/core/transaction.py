@@ -64,11 +64,13 @@ class DeskFlask(Flask):
     def do_teardown_appcontext(self, *args):
         """What is still open is rolled back before Flask-SQLAlchemy removes the session:
         a rollback that fails still gives its connection back to the pool, where closing
-        the session would raise and keep it."""
-        try:
-            db.session.rollback()
-        except SQLAlchemyError:
-            _note_failed_rollback()
+        the session would raise and keep it. A context that never used the database
+        (a dispatcher's send) has no session, and none is made for it."""
+        if db.session.registry.has():
+            try:
+                db.session.rollback()
+            except SQLAlchemyError:
+                _note_failed_rollback()
         super().do_teardown_appcontext(*args)
 
 

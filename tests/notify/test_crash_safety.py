@@ -27,7 +27,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from desk.extensions import db
-from desk.notify import queries, tasks
+from desk.notify import dispatch, queries, tasks
 from desk.notify.channels.base import PermanentError
 from desk.notify.models import MessageState, OutboxMessage
 from tests.conftest import LIVE_DATABASES, _database_params
@@ -43,18 +43,18 @@ from tests.notify.dispatch_support import (
 
 pytestmark = LIVE_DATABASES
 
-MESSAGES = 24  # a batch of 20 (BATCH_MAX) and one of 4
+MESSAGES = dispatch.BATCH_MAX + 4  # a full batch and one of 4
 REFUSED_EVERY = 5  # every fifth message is refused by the provider (ends failed)
 
 # (where, n): kill the process at the n-th occurrence of `where`; None: run to the end
-# A round commits: the sweep (1), the first claim (2), the twenty records of its batch in
+# A round commits: the sweep (1), the first claim (2), the records of its full batch in
 # one (3), the second claim (4), the four records of its batch (5), the last, empty claim.
 # Sends are made by the dispatcher's sending threads, several at a time: a kill at a
 # send may find other sends of the batch already done or under way.
 SINGLE_KILLS = [
     ("before_commit", 2), ("before_commit", 3), ("before_commit", 4), ("before_commit", 5),
     ("after_commit", 2), ("after_commit", 3), ("after_commit", 5),
-    ("before_send", 1), ("before_send", 12), ("before_send", 22),
+    ("before_send", 1), ("before_send", 12), ("before_send", dispatch.BATCH_MAX + 2),
     ("after_send", 1), ("after_send", 9), ("after_send", 18),
 ]
 CHAINS = [[kill] for kill in SINGLE_KILLS] + [
