@@ -85,11 +85,17 @@ def _statement_kinds(statements):
 
 def test_one_booking_takes_six_statements(api, session):
     """The statements of a booking are counted, not timed: more of them (a lazy load,
-    a second lock, a flush in between) is what made booking slow (docs/bench.md)."""
+    a second lock, a flush in between, a statement per row) is what made booking slow
+    (docs/bench.md)."""
     api.post(url(session), json={**BODY, "phone": "090-1111-2222"})
     statements, response = statements_run(api, url(session), method="post", json=BODY)
     assert response.status_code == 201
     assert _statement_kinds(statements) == ONE_BOOKING, statements
+    # the confirmation and the reminder, and the person's and the booking's audit
+    # entries: two rows in each statement, not a statement per row
+    rows = [statement.count("), (") + 1 for statement in statements
+            if statement.startswith(("INSERT INTO outbox_messages", "INSERT INTO audit_entries"))]
+    assert rows == [2, 2], statements
 
 
 def test_book_with_the_districts_english_name(api, session, create_district):
