@@ -23,8 +23,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.core import retention
-from desk.core.db import UTCDateTime, many_rows_insert, run_core
+from desk.core.db import UTCDateTime
 from desk.core.errors import DeskError
+from desk.core.statements import many_rows_insert, run
 from desk.core.timeutil import utcnow
 from desk.extensions import db
 
@@ -133,16 +134,16 @@ def record(action, obj=None, *, actor, before=None, after=None, object_type=None
     if pending is not None:
         pending.append(row)
     else:
-        run_core(db.session, _INSERT, row)
+        run(db.session, _INSERT, row)
 
 
 @contextmanager
 def written_together():
     """The entries recorded inside the block are written at its end, in their order,
-    by one INSERT. Nothing inside the block may read them back. A refusal (a DeskError)
-    leaves the transaction usable, so what was recorded before it is written too (the
-    caller decides whether the changes stay); any other error drops them with the
-    transaction. A block inside another is part of the outer one."""
+    by one INSERT. Nothing inside the block may read them back. An error drops them, as
+    the request drops what the block changed (desk.core.transaction), except a refusal
+    that keeps its changes (`keeps_changes`): its entries are written before it goes on.
+    A block inside another is part of the outer one."""
     info = db.session.info
     if _PENDING in info:
         yield
@@ -150,8 +151,11 @@ def written_together():
     info[_PENDING] = []
     try:
         yield
-    except DeskError:
-        _write_pending(info)
+    except DeskError as error:
+        if error.keeps_changes:
+            _write_pending(info)
+        else:
+            del info[_PENDING]
         raise
     except BaseException:
         del info[_PENDING]
@@ -162,7 +166,7 @@ def written_together():
 def _write_pending(info):
     rows = info.pop(_PENDING)
     if rows:
-        run_core(db.session, _INSERT, rows)
+        run(db.session, _INSERT, rows)
 
 
 def personal_fields(object_type, *fields):

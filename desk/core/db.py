@@ -3,14 +3,16 @@ a timezone-aware UTC datetime type, the SQLite connection settings, and row lock
 wait a limited time.
 
 Row locks: every service that locks rows (a session before booking, a shift before a
-sign-up, a ticket, people being merged, ...) does so through `lock_rows`. A lock held by
-someone else is waited for at most DESK_LOCK_TIMEOUT_SECONDS, a setting of every
-connection (`engine_options`): PostgreSQL's `lock_timeout`, given when the connection is
-opened (no statement per transaction); on SQLite, where a writing transaction takes the
-database's write lock at BEGIN IMMEDIATE, the busy timeout. The migrations alone wait
-without limit (desk/migrations/env.py). When the wait runs out (or
-PostgreSQL breaks a deadlock), the database refuses the statement and
-`_lock_wait_ran_out` raises `Busy` in its place: a DeskError (409, code `busy`) that
+sign-up, a ticket, people being merged, ...) does so through `lock_rows` (the session's
+lock, the hottest, builds its statement with `locking` and runs it through
+desk.core.statements). A lock held by someone else is waited for at most
+DESK_LOCK_TIMEOUT_SECONDS, a setting of every connection (`engine_options`):
+PostgreSQL's `lock_timeout`, given when the connection is opened (no statement per
+transaction); on SQLite, where a writing transaction takes the database's write lock at
+BEGIN IMMEDIATE, the busy timeout. The migrations alone wait without limit
+(desk/migrations/env.py). When the wait runs out (or PostgreSQL breaks a deadlock), the
+database refuses the statement and `_lock_wait_ran_out` (or desk.core.statements)
+raises `Busy` in its place: a DeskError (409, code `busy`) that
 every page, the API and the kiosk show like any other refusal, after rolling back
 what the refused call did (desk.core.transaction).
 """
@@ -22,9 +24,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import DateTime, Engine, Enum, MetaData, event, insert, make_url
-from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event, make_url
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from desk.core.errors import Busy
@@ -232,81 +233,7 @@ def lock_rows(session, statement, *, of=None, params=None):
     return session.scalars(statement, params)
 
 
-def run_core(session, statement, params=None):
-    """Run a statement that loads no ORM objects (a Core INSERT, a SELECT of columns) on
-    the session's connection: the same SQL, without the ORM's handling of the statement
-    and of its rows (a sixth to a quarter of a small statement's CPU). It never
-    flushes first: for INSERTs, and for reads that must not flush (a booking's, made
-    under `no_autoflush` or with nothing to flush)."""
-    return session.connection().execute(statement, params)
-
-
-def many_rows_insert(table):
-    """INSERT into `table`, for one row's values or a list of rows', returning the new
-    ids (built once by the caller). Returning them is what makes SQLAlchemy send a
-    list of rows as one multi-row INSERT (its "insertmanyvalues"); without it, psycopg's
-    executemany sends a statement per row, in a pipeline that waits for the server
-    three times."""
-    return insert(table).returning(table.c.id)
-
-
-_INSERTS = {}
-
-
-def _insert_statement(mapper, given):
-    """INSERT of the `given` columns of `mapper`'s table, returning what the database
-    or a callable default fills in (the id, server defaults, `created_dt`-like
-    defaults), with the attributes they go to, built once per table and set of given
-    columns; and the scalar defaults of the attributes left unset, known without
-    asking."""
-    key = (mapper, given)
-    if key not in _INSERTS:
-        attribute = {prop.columns[0]: prop.key for prop in mapper.column_attrs}
-        left = [column for column in mapper.local_table.c if column.key not in given]
-        returned = [column for column in left if column.primary_key
-                    or column.server_default is not None
-                    or (column.default is not None and not column.default.is_scalar)]
-        known = {attribute[column]: column.default.arg if column.default is not None else None
-                 for column in left if column not in returned}
-        _INSERTS[key] = (insert(mapper.local_table).returning(*returned),
-                         [attribute[column] for column in returned], known)
-    return _INSERTS[key]
-
-
-def insert_now(session, cls, values, related=()):
-    """Insert a new row of `cls` with these attribute `values`, at once, in one
-    statement, and return it as an object of `session` as if a query had just read its
-    row (its id and the defaults of the columns left unset included): what a flush of
-    a new object alone does, without building it attribute by attribute or the flush's
-    bookkeeping (the hot path of a booking). The statement returns only what the
-    database fills in; the values given are taken as given. Only its own columns are
-    written: what it refers to must already be in the database, and nothing is
-    cascaded. `related`: as for `as_loaded` (an empty list of proxies for a new person).
-    The attributes are named as their columns (the models' rule)."""
-    statement, returned, known = _insert_statement(cls.__mapper__, frozenset(values))
-    row = run_core(session, statement, values).one()
-    return as_loaded(session, cls, {**known, **values, **dict(zip(returned, row, strict=True))},
-                     related)
-
-
-def as_loaded(session, cls, values, related=()):
-    """An object of `session` for the row of `cls` just written with these attribute
-    `values` (its primary key among them), as if a query had read it: nothing for a
-    flush to write. `related`: {relationship: its object(s)}, taken as loaded too. An
-    attribute missing from `values` is read from the database on first use. (The
-    values go straight to the object, as a query's loading puts them: building it
-    through its constructor sends an event per attribute, for history that is dropped
-    at once.)"""
-    obj = cls.__mapper__.class_manager.new_instance()
-    obj.__dict__.update(values)
-    make_transient_to_detached(obj)
-    session.add(obj)
-    for name, value in dict(related).items():
-        set_committed_value(obj, name, value)
-    return obj
-
-
-def _is_lock_timeout(error):
+def is_lock_timeout(error):
     """Whether a DBAPI error says a lock was not granted in time."""
     if isinstance(error, sqlite3.OperationalError):
         return (getattr(error, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_BUSY
@@ -315,5 +242,5 @@ def _is_lock_timeout(error):
 
 @event.listens_for(Engine, "handle_error")
 def _lock_wait_ran_out(context):
-    if _is_lock_timeout(context.original_exception):
+    if is_lock_timeout(context.original_exception):
         raise Busy() from context.sqlalchemy_exception

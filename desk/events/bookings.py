@@ -19,14 +19,14 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, lazyload
 
 from desk.core import audit
-from desk.core.db import as_loaded, lock_rows, locking, run_core
+from desk.core.db import locking
 from desk.core.errors import ConflictError, DeskError, PermissionDenied, ValidationError
 from desk.core.i18n import format_time
+from desk.core.statements import as_loaded, loaded, run
 from desk.core.timeutil import utcnow
 from desk.events import access, availability, notices, offers, slots, surveys
 from desk.events.models import (
@@ -39,6 +39,7 @@ from desk.events.models import (
     CancelReason,
     Confirmation,
     EventSession,
+    Program,
     SessionStatus,
 )
 from desk.events.notices import BookingTemplate
@@ -107,9 +108,12 @@ class Changes:
 
 @cache
 def _lock_session_statement():
-    return locking(select(EventSession).where(EventSession.id == bindparam("session_id"))
-                   .options(lazyload("*"), joinedload(EventSession.program).lazyload("*")),
-                   of=EventSession)
+    """The session's columns and its program's, the session's row locked."""
+    sessions, programs = EventSession.__table__, Program.__table__
+    return locking(select(*sessions.c, *programs.c)
+                   .select_from(sessions.outerjoin(programs,
+                                                   sessions.c.program_id == programs.c.id))
+                   .where(sessions.c.id == bindparam("session_id")), of=sessions)
 
 
 @cache
@@ -122,11 +126,14 @@ def _under_the_lock_statement(public=False):
     and whether the phone is known), and the active booking is that person's."""
     at_session = Booking.session_id == bindparam("session_id")
     waiting = (at_session, Booking.status == BookingStatus.WAITLISTED)
+    # a value each, not an expanding list rendered again for every booking
+    # (desk.core.statements runs no expanding list)
+    active = [literal(status, Booking.status.type) for status in ACTIVE_BOOKING_STATUSES]
     person = people_services.match_query(bindparam("phone"), bindparam("key")) if public else ()
     person_id = person[0] if public else bindparam("person_id")
     return select(
         select(Booking.id).where(at_session, Booking.person_id == person_id,
-                                 Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+                                 Booking.status.in_(active))
         .scalar_subquery(),
         availability.seats_taken_query(bindparam("session_id")).scalar_subquery(),
         select(func.count(Booking.id)).where(*waiting).scalar_subquery(),
@@ -152,11 +159,23 @@ def lock_session(session):
 
 def locked_session(session_id):
     """The session with this id, locked as `lock_session` locks it; None when there is
-    none (one statement for an API's 404 check and the lock)."""
-    session = lock_rows(db.session, _lock_session_statement(),
-                        params={"session_id": session_id}).one_or_none()
-    if session is not None:
-        _note_locked(session)
+    none (one statement for an API's 404 check and the lock). The statement runs below
+    SQLAlchemy's execution (desk.core.statements): what the ORM's query would have
+    flushed first is flushed, and the session and its program are the session's objects
+    refreshed, as its query with populate_existing would give them."""
+    if db.session.autoflush:
+        db.session.flush()
+    row = run(db.session, _lock_session_statement(), {"session_id": session_id}).one_or_none()
+    if row is None:
+        return None
+    width = len(EventSession.__table__.c)
+    values = dict(zip(EventSession.__table__.c.keys(), row[:width], strict=True))
+    program = None
+    if values["program_id"] is not None:
+        program = loaded(db.session, Program,
+                         dict(zip(Program.__table__.c.keys(), row[width:], strict=True)))
+    session = loaded(db.session, EventSession, values, {"program": program})
+    _note_locked(session)
     return session
 
 
@@ -345,7 +364,7 @@ def _insert_with_code(values, *, session, person):
     keep the two apart) is refused as a reused key."""
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code()
-        booking_id = run_core(db.session, _INSERT[db.session.get_bind().dialect.name],
+        booking_id = run(db.session, _INSERT[db.session.get_bind().dialect.name],
                               {**values, "code": code}).scalar_one_or_none()
         if booking_id is not None:
             return as_loaded(db.session, Booking, {**values, "id": booking_id, "code": code},
@@ -467,7 +486,7 @@ def _book_locked(session, person, *, seats, channel, actor, now, proxy, walk_in,
 
 def _book_unflushed(session, person, *, seats, channel, actor, now, proxy, walk_in,
                     request_key, fingerprint, survey_consent, read):
-    existing_id, taken, waiting, latest = read or run_core(
+    existing_id, taken, waiting, latest = read or run(
         db.session, _under_the_lock_statement(),
         {"session_id": session.id, "person_id": person.id}).one()
     if existing_id is not None:
@@ -539,7 +558,7 @@ def _book_public_locked(session, details, *, seats, channel, consent_method, act
     if repeated is not None:
         return repeated
     _check_bookable(session, channel=channel, seats=seats, now=now)
-    *read, matched_id, phone_known = run_core(  # nothing to flush: a public request
+    *read, matched_id, phone_known = run(  # nothing to flush: a public request
         db.session, _under_the_lock_statement(public=True),
         {"session_id": session.id, "phone": details.person["phone"],
          "key": details.person["kana_key"]}).one()

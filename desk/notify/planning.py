@@ -20,8 +20,9 @@ hours and rate limits belong to the dispatcher (desk.notify.dispatch).
 
 from sqlalchemy import select, update
 
-from desk.core.db import lock_rows, many_rows_insert, run_core
+from desk.core.db import lock_rows
 from desk.core.phone import CALLABLE_KINDS, ON_REQUEST_KINDS, TEXTABLE_KINDS
+from desk.core.statements import many_rows_insert, run
 from desk.extensions import db
 from desk.notify import kinds, scheduler
 from desk.notify.models import MessageChannel, MessageState, OutboxMessage, RecipientKind
@@ -134,7 +135,7 @@ def queue(rows):
     caller's transaction, by one INSERT, at once; its commit wakes the dispatcher.
     Returns how many."""
     if rows:
-        run_core(db.session, _INSERT, rows)
+        run(db.session, _INSERT, rows)
         scheduler.note_queued(db.session)
     return len(rows)
 

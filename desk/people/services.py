@@ -21,12 +21,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, or_, select
 
 from desk.core import audit, records
-from desk.core.db import insert_now, lock_rows
+from desk.core.db import lock_rows
 from desk.core.districts import District
 from desk.core.errors import ValidationError
 from desk.core.i18n import force_locale
 from desk.core.kana import kana_key
 from desk.core.phone import parse_phone
+from desk.core.statements import insert_now
 from desk.core.timeutil import utcnow
 from desk.core.validation import Checker
 from desk.extensions import db

@@ -1,12 +1,13 @@
 """audit.written_together: the entries of a block written at its end, in one INSERT, in
-the order they were recorded; a refusal inside writes them, any other error drops them."""
+the order they were recorded; an error drops them, as the request drops the block's
+changes, except a refusal that keeps its changes."""
 
 import pytest
 from sqlalchemy import event, select
 
 from desk.core import audit
 from desk.core.audit import AuditEntry
-from desk.core.errors import ValidationError
+from desk.core.errors import Busy, ValidationError
 from desk.extensions import db
 
 
@@ -59,19 +60,24 @@ def test_a_block_inside_another_is_written_with_the_outer_one(inserts):
     assert entries() == [("person.create", 1), ("booking.create", 2), ("booking.cancel", 2)]
 
 
-def test_a_refusal_writes_what_was_recorded_before_it(inserts):
-    """The transaction is still usable after a refusal, and the caller decides whether
-    the changes stay (a savepoint rolled back takes the entries with it)."""
-    with pytest.raises(ValidationError), audit.written_together():
-        record("person.create", 1)
-        raise ValidationError("no")
-    assert entries() == [("person.create", 1)]
+class CountedRefusal(ValidationError):
+    keeps_changes = True  # as a wrong password is counted although the answer is "no"
 
 
-def test_any_other_error_drops_the_entries_and_ends_the_block(inserts):
-    with pytest.raises(RuntimeError), audit.written_together():
+def test_a_refusal_that_keeps_its_changes_writes_what_was_recorded_before_it(inserts):
+    with pytest.raises(CountedRefusal), audit.written_together():
+        record("person.update", 1)
+        raise CountedRefusal("no")
+    assert entries() == [("person.update", 1)]
+
+
+@pytest.mark.parametrize("error", [ValidationError("no"), Busy(), RuntimeError("bug")])
+def test_any_other_error_drops_the_entries_and_ends_the_block(inserts, error):
+    """A refusal's changes are undone (a Busy one's transaction may be unusable: nothing
+    more is sent), and so are a bug's."""
+    with pytest.raises(type(error)), audit.written_together():
         record("person.create", 1)
-        raise RuntimeError("bug")
+        raise error
     assert inserts == [] and entries() == []
     record("person.update", 1)  # no block is open any more
     assert entries() == [("person.update", 1)]

@@ -213,3 +213,33 @@ def test_an_sms_reply_answers_busy(live_app, class_id, monkeypatch):
     assert _counts(live_app) == before
     with live_app.app_context():
         assert db.session.get(Booking, booking_id).is_active
+
+
+def test_a_booking_insert_that_waits_for_another_transaction_answers_busy(live_app, class_id):
+    """A booking's INSERT runs below SQLAlchemy's execution (desk.core.statements): a
+    wait there that runs out is Busy too. Two requests with the same key at two
+    classes: the second's INSERT waits for the first's uncommitted row in the index of
+    keys (on SQLite, for the write lock the first holds)."""
+    other_id = _in_transaction(live_app, lambda: services.create_session({
+        "kind": "class", "venue_id": db.session.get(EventSession, class_id).venue_id,
+        "program_id": db.session.get(EventSession, class_id).program_id, "capacity": 10, "start_dt": local_datetime(local_today() + timedelta(days=8), time(10)),
+        "end_dt": local_datetime(local_today() + timedelta(days=8), time(11))},
+        actor="test", now=utcnow()).id)
+    details = people_services.public_details({
+        "name": "佐藤 恵子", "name_kana": "サトウ ケイコ", "phone": "090-1234-5678",
+        "consent": True})
+
+    def book(session_id):
+        return bookings.book_public(db.session.get(EventSession, session_id), details,
+                                    channel="api", consent_method="web", actor="api",
+                                    now=utcnow(), request_key="retry-0123456789")
+
+    before = _counts(live_app)
+    with live_app.app_context(), write_intent():
+        book(class_id)  # not committed yet
+        try:
+            with pytest.raises(Busy):
+                _in_transaction(live_app, lambda: book(other_id))
+        finally:
+            db.session.rollback()
+    assert _counts(live_app) == before
