@@ -26,16 +26,17 @@ LOCALE_NAMES = {"ja": "日本語", "en": "English"}
 
 
 def select_locale():
+    """The request's locale (Flask-Babel's selector), parsed once per code: Babel would
+    parse the code again for every request."""
     from flask import has_request_context
 
     if not has_request_context():
-        return current_app.config["DESK_DEFAULT_LOCALE"]
+        return _parsed_locale(current_app.config["DESK_DEFAULT_LOCALE"])
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
-        return chosen
-    return request.accept_languages.best_match(LOCALES) or current_app.config[
-        "DESK_DEFAULT_LOCALE"
-    ]
+        return _parsed_locale(chosen)
+    return _parsed_locale(request.accept_languages.best_match(LOCALES)
+                          or current_app.config["DESK_DEFAULT_LOCALE"])
 
 
 def in_reader_language(japanese, english):
