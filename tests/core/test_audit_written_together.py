@@ -3,26 +3,20 @@ the order they were recorded; an error drops them, as the request drops the bloc
 changes, except a refusal that keeps its changes."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from desk.core import audit
 from desk.core.audit import AuditEntry
 from desk.core.errors import Busy, ValidationError
 from desk.extensions import db
+from tests.fixtures.sql import statements_sent
 
 
 @pytest.fixture
 def inserts(ctx):
     """The INSERTs into audit_entries sent while the test runs."""
-    sent = []
-
-    def noted(conn, cursor, statement, *args):
-        if statement.startswith("INSERT INTO audit_entries"):
-            sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", noted)
-    yield sent
-    event.remove(db.engine, "before_cursor_execute", noted)
+    with statements_sent("INSERT INTO audit_entries") as sent:
+        yield sent
 
 
 def entries():

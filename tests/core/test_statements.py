@@ -5,13 +5,14 @@ PostgreSQL."""
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, exists, func, insert, select
+from sqlalchemy import exists, func, insert, select
 from sqlalchemy.exc import IntegrityError, NoResultFound
 
 from desk.core import statements
 from desk.core.audit import AuditEntry
 from desk.extensions import db
 from desk.people.models import Person
+from tests.fixtures.sql import statements_sent
 
 JST = timezone(timedelta(hours=9))
 ENTRY = {"actor_id": None, "actor_label": "cli", "action": "person.create",
@@ -22,15 +23,8 @@ ENTRY = {"actor_id": None, "actor_label": "cli", "action": "person.create",
 @pytest.fixture
 def sent(ctx):
     """The INSERTs the database was sent while the test runs (the events)."""
-    seen = []
-
-    def noted(conn, cursor, statement, *args):
-        if statement.startswith("INSERT"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", noted)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", noted)
+    with statements_sent("INSERT") as seen:
+        yield seen
 
 
 def test_one_row_is_inserted_with_its_values_converted_and_its_defaults(sent):
