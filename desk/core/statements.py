@@ -31,6 +31,10 @@ from desk.core.db import is_lock_timeout
 from desk.core.errors import Busy
 
 _COMPILED = {}
+# the most bind parameters one statement of several rows carries: SQLite's limit before
+# version 3.32 (PostgreSQL's is 65,535); a longer list of rows goes in pages of as many
+# rows as fit, so that a statement is compiled for at most that many sizes
+MAX_PARAMETERS = 999
 
 
 @dataclass(frozen=True)
@@ -66,14 +70,22 @@ class Rows(list):
 
 def run(session, statement, params=None):
     """Run the Core `statement` with `params` (a dict; a list of dicts, for an INSERT of
-    several rows: one statement) in the session's transaction; returns its Rows."""
+    several rows: one statement, or one per page of rows when they are many) in the
+    session's transaction; returns its Rows."""
     conn = session.connection()
-    rows = params if isinstance(params, list) else [params or {}]
+    if not isinstance(params, list):
+        return Rows(_run(conn, statement, [params or {}]))
+    page = max(1, MAX_PARAMETERS // max(1, len(params[0])))
+    return Rows(row for start in range(0, len(params), page)
+                for row in _run(conn, statement, params[start:start + page]))
+
+
+def _run(conn, statement, rows):
     compiled = _compile(statement, conn.dialect, rows)
     values = _values(compiled, rows)
     parameters = (values if conn.dialect.paramstyle in ("pyformat", "named")
                   else tuple(values[name] for name in compiled.names))
-    return Rows(_execute(conn, compiled, parameters))
+    return _execute(conn, compiled, parameters)
 
 
 def _compile(statement, dialect, rows):

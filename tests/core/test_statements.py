@@ -96,3 +96,17 @@ def test_an_error_is_sqlalchemys_with_the_parameters_hidden(ctx):
 def test_an_expanding_list_is_refused(ctx):
     with pytest.raises(ValueError, match="expanding"):
         statements.run(db.session, select(AuditEntry.id).where(AuditEntry.object_id.in_([1, 2])))
+
+
+def test_many_rows_go_in_pages_that_fit_every_database(sent):
+    """A digest to every subscriber plans a row each: one statement would pass
+    PostgreSQL's limit of bind parameters (and old SQLite's), and be compiled again for
+    every count of rows."""
+    rows = [{**ENTRY, "object_id": number, "created_dt": datetime(2026, 12, 8, tzinfo=UTC)}
+            for number in range(250)]
+    per_page = statements.MAX_PARAMETERS // len(rows[0])
+    ids = [entry_id for (entry_id,) in statements.run(
+        db.session, statements.many_rows_insert(AuditEntry.__table__), rows)]
+    assert len(sent) == -(-250 // per_page) > 1
+    assert [db.session.get(AuditEntry, entry_id).object_id for entry_id in ids] == list(
+        range(250))
