@@ -151,20 +151,15 @@ def written_together():
     info[_PENDING] = []
     try:
         yield
-    except DeskError as error:
-        if error.keeps_changes:
-            _write_pending(info)
-        else:
-            del info[_PENDING]
+    except BaseException as error:
+        rows = info.pop(_PENDING)
+        if isinstance(error, DeskError) and error.keeps_changes:
+            _write(rows)
         raise
-    except BaseException:
-        del info[_PENDING]
-        raise
-    _write_pending(info)
+    _write(info.pop(_PENDING))
 
 
-def _write_pending(info):
-    rows = info.pop(_PENDING)
+def _write(rows):
     if rows:
         run(db.session, _INSERT, rows)
 

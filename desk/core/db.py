@@ -215,7 +215,7 @@ def locking(statement, *, of=None):
     whose rows are read afresh from the database (populate_existing). The locks last
     until the transaction ends; the wait for them is limited (see above). A statement
     run on every request is built this way once (with bind parameters) and run with
-    `lock_rows(..., params=...)`.
+    `lock_rows(..., params=...)` (or, a statement of columns, by desk.core.statements).
 
     NO KEY UPDATE, not UPDATE: a lock holder waits for every other holder and writer of
     the row, but not for transactions that only insert rows referring to it (a sign-up's

@@ -63,9 +63,8 @@ class Rows(list):
         return self[0] if self else None
 
     def scalar_one_or_none(self):
-        if len(self) > 1:
-            raise MultipleResultsFound("Multiple rows were found when one or none was required")
-        return self[0][0] if self else None
+        row = self.one_or_none()
+        return None if row is None else row[0]
 
 
 def run(session, statement, params=None):

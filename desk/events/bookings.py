@@ -365,7 +365,7 @@ def _insert_with_code(values, *, session, person):
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code()
         booking_id = run(db.session, _INSERT[db.session.get_bind().dialect.name],
-                              {**values, "code": code}).scalar_one_or_none()
+                         {**values, "code": code}).scalar_one_or_none()
         if booking_id is not None:
             return as_loaded(db.session, Booking, {**values, "id": booking_id, "code": code},
                              {"session": session, "person": person})
